@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the release site and prints the size of everything the page loads at startup.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$here/scripts/setup.sh" test
+export PATH="$here/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cd "$here"
+trunk build --release
+node benches/size.mjs

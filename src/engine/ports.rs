@@ -1,0 +1,200 @@
+//! Port numbers: the range classes, and the registry of well-known and registered ports that
+//! the lessons name.
+//!
+//! The registry is data, looked up by number. Where a number is a convention or the course's own
+//! example rather than an IANA assignment, the entry says so, so that learners are never taught
+//! something the IANA registry would contradict.
+
+use serde::Serialize;
+
+/// The three ranges IANA divides port numbers into (RFC 6335, section 6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum PortClass {
+    /// 0–1023: "well-known" or system ports, reserved for common server applications.
+    WellKnown,
+    /// 1024–49151: registered or user ports.
+    Registered,
+    /// 49152–65535: dynamic or private ports, where IANA says ephemeral ports belong.
+    Dynamic,
+}
+
+impl PortClass {
+    /// The class a port number falls in.
+    pub fn of(port: u16) -> PortClass {
+        match port {
+            0..=1023 => PortClass::WellKnown,
+            1024..=49151 => PortClass::Registered,
+            _ => PortClass::Dynamic,
+        }
+    }
+
+    /// The range as learners read it, e.g. "0–1023".
+    pub fn range(self) -> &'static str {
+        match self {
+            PortClass::WellKnown => "0–1023",
+            PortClass::Registered => "1024–49151",
+            PortClass::Dynamic => "49152–65535",
+        }
+    }
+
+    /// The class's name as learners read it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PortClass::WellKnown => "well-known",
+            PortClass::Registered => "registered",
+            PortClass::Dynamic => "dynamic (ephemeral)",
+        }
+    }
+}
+
+/// Which transport protocols a registry entry is used with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Transports {
+    Tcp,
+    Udp,
+    TcpAndUdp,
+}
+
+impl Transports {
+    pub fn label(self) -> &'static str {
+        match self {
+            Transports::Tcp => "TCP",
+            Transports::Udp => "UDP",
+            Transports::TcpAndUdp => "TCP, UDP",
+        }
+    }
+}
+
+/// Where a registry entry's number comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Assignment {
+    /// Assigned in the IANA Service Name and Transport Protocol Port Number Registry.
+    Iana,
+    /// Widely used by convention, but not IANA's assignment for this number.
+    Convention,
+    /// The course's own example number.
+    CourseExample,
+}
+
+/// One well-known or registered port that the lessons mention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Service {
+    pub port: u16,
+    pub transports: Transports,
+    /// Short service name, as `/etc/services` or the IANA registry spells it where it has one.
+    pub name: &'static str,
+    /// What listens there, in a few words a learner understands.
+    pub description: &'static str,
+    pub assignment: Assignment,
+}
+
+const fn service(
+    port: u16,
+    transports: Transports,
+    name: &'static str,
+    description: &'static str,
+    assignment: Assignment,
+) -> Service {
+    Service {
+        port,
+        transports,
+        name,
+        description,
+        assignment,
+    }
+}
+
+use Assignment::{Convention, CourseExample, Iana};
+use Transports::{Tcp, TcpAndUdp, Udp};
+
+/// The registry, ordered by port number.
+pub const SERVICES: &[Service] = &[
+    service(
+        20,
+        Tcp,
+        "ftp-data",
+        "FTP file transfer (data connection)",
+        Iana,
+    ),
+    service(
+        21,
+        Tcp,
+        "ftp",
+        "FTP file transfer (control connection)",
+        Iana,
+    ),
+    service(22, Tcp, "ssh", "SSH remote login", Iana),
+    service(23, Tcp, "telnet", "Telnet remote login (unencrypted)", Iana),
+    service(25, Tcp, "smtp", "SMTP mail transfer between servers", Iana),
+    service(53, TcpAndUdp, "domain", "DNS name lookups", Iana),
+    service(67, Udp, "bootps", "DHCP server", Iana),
+    service(68, Udp, "bootpc", "DHCP client", Iana),
+    service(80, Tcp, "http", "Web server (HTTP)", Iana),
+    service(110, Tcp, "pop3", "POP3 mailbox download", Iana),
+    service(143, Tcp, "imap", "IMAP mailbox access", Iana),
+    service(443, Tcp, "https", "Web server over TLS (HTTPS)", Iana),
+    service(465, Tcp, "submissions", "Mail submission over TLS", Iana),
+    service(
+        587,
+        Tcp,
+        "submission",
+        "Mail submission from an email client",
+        Iana,
+    ),
+    service(993, Tcp, "imaps", "IMAP over TLS", Iana),
+    service(995, Tcp, "pop3s", "POP3 over TLS", Iana),
+    service(
+        3000,
+        Tcp,
+        "dev-http",
+        "Development web servers (Node.js, React); a convention, not IANA's assignment",
+        Convention,
+    ),
+    service(3306, Tcp, "mysql", "MySQL database server", Iana),
+    service(5432, Tcp, "postgresql", "PostgreSQL database server", Iana),
+    service(6379, Tcp, "redis", "Redis key-value store", Iana),
+    service(8080, Tcp, "http-alt", "Alternative web server port", Iana),
+    service(
+        8099,
+        Tcp,
+        "node-example",
+        "The course's Node.js server; an example, not an IANA assignment",
+        CourseExample,
+    ),
+    service(27017, Tcp, "mongodb", "MongoDB database server", Iana),
+    service(
+        28017,
+        Tcp,
+        "mongodb-http",
+        "MongoDB's old HTTP status page (removed in MongoDB 3.6); a convention",
+        Convention,
+    ),
+];
+
+/// The registry entry for a port number, if the lessons know one.
+pub fn lookup(port: u16) -> Option<&'static Service> {
+    SERVICES
+        .binary_search_by_key(&port, |s| s.port)
+        .ok()
+        .map(|i| &SERVICES[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_sorted_and_unique_so_lookup_finds_every_entry() {
+        for pair in SERVICES.windows(2) {
+            assert!(
+                pair[0].port < pair[1].port,
+                "{} before {}",
+                pair[0].port,
+                pair[1].port
+            );
+        }
+        for s in SERVICES {
+            assert_eq!(lookup(s.port), Some(s));
+        }
+    }
+}

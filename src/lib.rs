@@ -1,0 +1,15 @@
+//! Socket Lab: an interactive tutorial that teaches TCP ports and sockets by showing them.
+//!
+//! Code map (see `ARCHITECTURE.md` in the steering repo for the invariants):
+//!
+//! - [`engine`]: the simulation. Pure, deterministic Rust: one smoltcp TCP/IP stack per
+//!   simulated host, a BSD-style socket layer on top, events and snapshots. It knows nothing of
+//!   the browser, never reads a clock and never uses a global random generator.
+//! - `ui` (wasm32 only): the Yew app. It draws snapshots of the engine and mutates the
+//!   simulation in exactly one place, its reducer.
+//! - `src/main.rs`: the web app's entry point, built by Trunk.
+
+pub mod engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,21 @@
+// Loads the app's wasm. This file exists so that index.html needs no inline script and the
+// Content-Security-Policy can stay at script-src 'self' 'wasm-unsafe-eval'. Trunk writes the
+// module under a stable name (Trunk.toml: filehash = false); it finds socketlab_bg.wasm beside it.
+import init from "./socketlab.js";
+
+function showFatal(detail) {
+  const fatal = document.getElementById("fatal");
+  const text = document.getElementById("fatal-detail");
+  const boot = document.getElementById("boot-message");
+  if (boot) boot.remove();
+  if (text) text.textContent = detail;
+  if (fatal) fatal.hidden = false;
+}
+
+init().catch((err) => {
+  // A panic has already shown its own message; anything else (no WebAssembly, a missing file)
+  // still gets a readable one instead of a blank page.
+  const fatal = document.getElementById("fatal");
+  if (fatal && !fatal.hidden) return;
+  showFatal("The app could not start: " + (err && err.message ? err.message : String(err)));
+});
