@@ -1,7 +1,33 @@
 //! The simulation engine: what a learner sees happen inside each host.
 //!
 //! Owns the simulated network, one smoltcp TCP/IP stack per host, the BSD-style socket layer,
-//! events and snapshots. Must not know the browser: nothing here imports yew, web-sys, js-sys,
-//! gloo or wasm-bindgen, reads a clock, or uses a global random generator.
+//! events and snapshots. Must not know the browser: nothing here imports a browser crate,
+//! reads a clock, or uses a global random generator.
+//!
+//! - [`sim`]: hosts, links, segments in flight, the step loop, demultiplexing.
+//! - [`stack`]: one smoltcp interface, socket set and virtual device per host.
+//! - [`socket`] and [`syscalls`]: the BSD socket layer (descriptors, states, typed errors).
+//! - [`ports`]: port classes, the well-known port registry, ephemeral-port allocation.
+//! - [`app`]: the course's programs and their behaviour.
+//! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read.
 
+pub mod app;
+pub mod event;
+pub mod net;
+pub mod packet;
 pub mod ports;
+pub mod rng;
+pub mod sim;
+pub mod snapshot;
+pub mod socket;
+pub mod stack;
+pub mod syscalls;
+pub mod time;
+
+pub use app::{AppKind, AppRole, AppSpec, AppStatus, Protocol};
+pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
+pub use net::{HostId, HostSpec, LinkId, LinkSpec};
+pub use sim::{NetError, Sim, SimConfig};
+pub use snapshot::{HostView, Snapshot, SocketRow};
+pub use socket::{Errno, Fd, Pid, Proto, Shutdown, SockError, SockId, SockState};
+pub use syscalls::Recv;

@@ -5,7 +5,12 @@
 //! example rather than an IANA assignment, the entry says so, so that learners are never taught
 //! something the IANA registry would contradict.
 
-use serde::Serialize;
+use std::net::Ipv4Addr;
+use std::ops::RangeInclusive;
+
+use serde::{Deserialize, Serialize};
+
+use super::rng::Rng;
 
 /// The three ranges IANA divides port numbers into (RFC 6335, section 6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -177,6 +182,130 @@ pub fn lookup(port: u16) -> Option<&'static Service> {
         .binary_search_by_key(&port, |s| s.port)
         .ok()
         .map(|i| &SERVICES[i])
+}
+
+/// Which operating system's ephemeral-port behaviour a host follows.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum OsProfile {
+    /// Linux: `net.ipv4.ip_local_port_range` is 32768–60999; the start point is a hash of the
+    /// destination and a secret, and connect() tries even ports first (bind() gets the odd ones).
+    #[default]
+    Linux,
+    /// Windows (Vista and later), following IANA: 49152–65535, handed out one after another.
+    Windows,
+    /// macOS and the BSDs: 49152–65535, each port picked at random.
+    Macos,
+}
+
+impl OsProfile {
+    pub fn ephemeral_range(self) -> RangeInclusive<u16> {
+        match self {
+            OsProfile::Linux => 32768..=60999,
+            OsProfile::Windows | OsProfile::Macos => 49152..=65535,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OsProfile::Linux => "Linux",
+            OsProfile::Windows => "Windows",
+            OsProfile::Macos => "macOS",
+        }
+    }
+
+    /// How this OS picks the next ephemeral port, in a sentence.
+    pub fn selection(self) -> &'static str {
+        match self {
+            OsProfile::Linux => {
+                "starts at a point hashed from the destination and tries even ports first"
+            }
+            OsProfile::Windows => "hands out ports one after another",
+            OsProfile::Macos => "picks each port at random",
+        }
+    }
+}
+
+/// A host's ephemeral-port allocator. Deterministic: its choices come from the host's seed.
+#[derive(Clone, Debug)]
+pub struct EphemeralPorts {
+    profile: OsProfile,
+    rng: Rng,
+    /// Linux: a secret mixed into the destination hash; Windows: where the next search starts.
+    secret: u64,
+    cursor: u32,
+}
+
+impl EphemeralPorts {
+    pub fn new(profile: OsProfile, seed: u64) -> EphemeralPorts {
+        let mut rng = Rng::new(seed);
+        let secret = rng.next_u64();
+        let (low, high) = (
+            *profile.ephemeral_range().start() as u64,
+            *profile.ephemeral_range().end() as u64,
+        );
+        let cursor = (rng.below(high - low + 1)) as u32;
+        EphemeralPorts {
+            profile,
+            rng,
+            secret,
+            cursor,
+        }
+    }
+
+    pub fn profile(&self) -> OsProfile {
+        self.profile
+    }
+
+    /// Pick a free port for a socket that connects to `dst` (or that is bound to port 0 when
+    /// `dst` is None). `in_use` says whether a port is taken. None when every port in the range
+    /// is taken: the caller reports EADDRNOTAVAIL, as Linux does.
+    pub fn pick(
+        &mut self,
+        dst: Option<(Ipv4Addr, u16)>,
+        in_use: impl Fn(u16) -> bool,
+    ) -> Option<u16> {
+        let low = *self.profile.ephemeral_range().start() as u32;
+        let n = *self.profile.ephemeral_range().end() as u32 - low + 1;
+        let at = |i: u32| (low + i % n) as u16;
+        match self.profile {
+            OsProfile::Linux => {
+                let (ip, port) = dst
+                    .map(|(ip, p)| (u32::from(ip) as u64, p as u64))
+                    .unwrap_or((0, 0));
+                let hash = Rng::derive(self.secret, (ip << 16) | port);
+                let start = (hash as u32).wrapping_add(self.cursor) % n;
+                self.cursor = self.cursor.wrapping_add(2);
+                // Linux gives connect() even ports and bind() odd ones first, so that the two
+                // rarely collide.
+                let parity = if dst.is_some() { 0 } else { 1 };
+                let first = (0..n)
+                    .step_by(2)
+                    .map(|i| (start - start % 2 + parity + i) % n);
+                let second = (0..n)
+                    .step_by(2)
+                    .map(|i| (start - start % 2 + (1 - parity) + i) % n);
+                first.chain(second).map(at).find(|&p| !in_use(p))
+            }
+            OsProfile::Windows => {
+                let found = (0..n).map(|i| self.cursor + i).find(|&i| !in_use(at(i)))?;
+                self.cursor = (found + 1) % n;
+                Some(at(found))
+            }
+            OsProfile::Macos => {
+                for _ in 0..16 {
+                    let p = at(self.rng.below(n as u64) as u32);
+                    if !in_use(p) {
+                        return Some(p);
+                    }
+                }
+                let start = self.rng.below(n as u64) as u32;
+                (0..n).map(|i| at(start + i)).find(|&p| !in_use(p))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,247 @@
+//! Decoding the raw IPv4 packets that the stacks send into summaries a learner can read:
+//! addresses, ports, flags, sequence numbers, window, a payload preview. Uses smoltcp's wire
+//! module, so the fields are read from the real bytes, never reconstructed.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+use smoltcp::wire::{Icmpv4Message, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpPacket, UdpPacket};
+
+/// How many payload bytes a preview shows.
+const PREVIEW_BYTES: usize = 48;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PacketSummary {
+    pub src: Ipv4Addr,
+    pub dst: Ipv4Addr,
+    pub ttl: u8,
+    /// The IPv4 total length: header plus everything it carries.
+    pub total_len: u16,
+    pub ident: u16,
+    pub transport: Transport,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Transport {
+    Tcp(TcpSummary),
+    Udp(UdpSummary),
+    Icmp(IcmpSummary),
+    Other { protocol: u8 },
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TcpFlags {
+    pub syn: bool,
+    pub ack: bool,
+    pub fin: bool,
+    pub rst: bool,
+    pub psh: bool,
+    pub urg: bool,
+}
+
+impl TcpFlags {
+    /// The flags as Wireshark lists them, e.g. "SYN, ACK".
+    pub fn names(&self) -> Vec<&'static str> {
+        let all = [
+            (self.syn, "SYN"),
+            (self.fin, "FIN"),
+            (self.rst, "RST"),
+            (self.psh, "PSH"),
+            (self.ack, "ACK"),
+            (self.urg, "URG"),
+        ];
+        all.iter().filter(|(on, _)| *on).map(|(_, n)| *n).collect()
+    }
+}
+
+impl fmt::Display for TcpFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.names().join(", "))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TcpSummary {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub seq: u32,
+    /// The acknowledgment number, when the ACK flag is set.
+    pub ack: Option<u32>,
+    pub flags: TcpFlags,
+    pub window: u16,
+    pub payload_len: usize,
+    pub payload_preview: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UdpSummary {
+    pub src_port: u16,
+    pub dst_port: u16,
+    pub payload_len: usize,
+    pub payload_preview: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct IcmpSummary {
+    /// What the message says, e.g. "destination unreachable (port unreachable)".
+    pub message: String,
+}
+
+/// Why bytes could not be read as an IPv4 packet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecodeError(pub String);
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a valid IPv4 packet: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Show payload bytes as text: printable ASCII as itself, line breaks as `\r` `\n`, anything
+/// else as `\xNN`, cut after [`PREVIEW_BYTES`] with an ellipsis.
+pub fn preview(payload: &[u8]) -> String {
+    let mut out = String::new();
+    for &b in payload.iter().take(PREVIEW_BYTES) {
+        match b {
+            b'\r' => out.push_str("\\r"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    if payload.len() > PREVIEW_BYTES {
+        out.push('…');
+    }
+    out
+}
+
+pub fn decode(bytes: &[u8]) -> Result<PacketSummary, DecodeError> {
+    let ip = Ipv4Packet::new_checked(bytes).map_err(|e| DecodeError(e.to_string()))?;
+    let payload = ip.payload();
+    let transport = match ip.next_header() {
+        IpProtocol::Tcp => {
+            let tcp =
+                TcpPacket::new_checked(payload).map_err(|e| DecodeError(format!("TCP: {e}")))?;
+            let flags = TcpFlags {
+                syn: tcp.syn(),
+                ack: tcp.ack(),
+                fin: tcp.fin(),
+                rst: tcp.rst(),
+                psh: tcp.psh(),
+                urg: tcp.urg(),
+            };
+            Transport::Tcp(TcpSummary {
+                src_port: tcp.src_port(),
+                dst_port: tcp.dst_port(),
+                seq: tcp.seq_number().0 as u32,
+                ack: flags.ack.then(|| tcp.ack_number().0 as u32),
+                flags,
+                window: tcp.window_len(),
+                payload_len: tcp.payload().len(),
+                payload_preview: preview(tcp.payload()),
+            })
+        }
+        IpProtocol::Udp => {
+            let udp =
+                UdpPacket::new_checked(payload).map_err(|e| DecodeError(format!("UDP: {e}")))?;
+            Transport::Udp(UdpSummary {
+                src_port: udp.src_port(),
+                dst_port: udp.dst_port(),
+                payload_len: udp.payload().len(),
+                payload_preview: preview(udp.payload()),
+            })
+        }
+        IpProtocol::Icmp => {
+            let icmp = Icmpv4Packet::new_checked(payload)
+                .map_err(|e| DecodeError(format!("ICMP: {e}")))?;
+            let message = match icmp.msg_type() {
+                Icmpv4Message::DstUnreachable => {
+                    let why = match icmp.msg_code() {
+                        0 => "network unreachable",
+                        1 => "host unreachable",
+                        3 => "port unreachable",
+                        _ => "other reason",
+                    };
+                    format!("destination unreachable ({why})")
+                }
+                Icmpv4Message::EchoRequest => "echo request (ping)".to_string(),
+                Icmpv4Message::EchoReply => "echo reply (ping)".to_string(),
+                other => format!("{other}"),
+            };
+            Transport::Icmp(IcmpSummary { message })
+        }
+        other => Transport::Other {
+            protocol: u8::from(other),
+        },
+    };
+    Ok(PacketSummary {
+        src: ip.src_addr(),
+        dst: ip.dst_addr(),
+        ttl: ip.hop_limit(),
+        total_len: ip.total_len(),
+        ident: ip.ident(),
+        transport,
+    })
+}
+
+impl PacketSummary {
+    /// The TCP part, if this is a TCP segment.
+    pub fn tcp(&self) -> Option<&TcpSummary> {
+        match &self.transport {
+            Transport::Tcp(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Source and destination ports, for TCP and UDP.
+    pub fn ports(&self) -> Option<(u16, u16)> {
+        match &self.transport {
+            Transport::Tcp(t) => Some((t.src_port, t.dst_port)),
+            Transport::Udp(u) => Some((u.src_port, u.dst_port)),
+            _ => None,
+        }
+    }
+}
+
+/// One line, as a packet list shows it:
+/// `192.168.1.101:10378 → 192.168.1.102:8099 TCP [SYN] seq=… win=64240 len=0`.
+impl fmt::Display for PacketSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.transport {
+            Transport::Tcp(t) => {
+                write!(
+                    f,
+                    "{}:{} → {}:{} TCP [{}] seq={}",
+                    self.src, t.src_port, self.dst, t.dst_port, t.flags, t.seq
+                )?;
+                if let Some(ack) = t.ack {
+                    write!(f, " ack={ack}")?;
+                }
+                write!(f, " win={} len={}", t.window, t.payload_len)?;
+                if t.payload_len > 0 {
+                    write!(f, " \"{}\"", t.payload_preview)?;
+                }
+                Ok(())
+            }
+            Transport::Udp(u) => {
+                write!(
+                    f,
+                    "{}:{} → {}:{} UDP len={}",
+                    self.src, u.src_port, self.dst, u.dst_port, u.payload_len
+                )?;
+                if u.payload_len > 0 {
+                    write!(f, " \"{}\"", u.payload_preview)?;
+                }
+                Ok(())
+            }
+            Transport::Icmp(i) => write!(f, "{} → {} ICMP {}", self.src, self.dst, i.message),
+            Transport::Other { protocol } => {
+                write!(f, "{} → {} protocol {}", self.src, self.dst, protocol)
+            }
+        }
+    }
+}

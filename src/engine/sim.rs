@@ -1,0 +1,1252 @@
+//! The simulation: hosts with their stacks, links with segments in flight, processes, and the
+//! step loop that moves virtual time forward.
+//!
+//! Time only moves when the caller says so: `step(now)` processes everything due up to `now`,
+//! one instant at a time; `next_wakeup()` says when something is next due. Every segment is
+//! handed to its host's stack alone, so the demultiplexing decision we record is the one that
+//! applied to exactly that segment, and can be checked against what smoltcp did.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::rc::Rc;
+
+use smoltcp::iface::SocketHandle;
+use smoltcp::socket::{tcp, udp};
+use smoltcp::wire::{IpAddress, IpEndpoint};
+
+use super::app::Process;
+use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
+use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
+use super::packet::{self, PacketSummary, Transport};
+use super::ports::EphemeralPorts;
+use super::rng::Rng;
+use super::snapshot::{FlightView, HostView, ProcessView, Snapshot, SocketRow};
+use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
+use super::stack::Stack;
+use super::time::{Duration, Instant};
+
+/// Settings every host shares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SimConfig {
+    /// Each TCP socket's receive and send buffer, in bytes; the receive buffer is the window
+    /// the socket advertises.
+    pub tcp_buffer: usize,
+    /// How many datagrams a UDP socket's buffers hold, each up to the MTU.
+    pub udp_packets: usize,
+    /// How long a connect() waits for an answer before it fails with ETIMEDOUT. Linux waits
+    /// about 127 s (six SYN retries); a shorter wait keeps lessons moving.
+    pub connect_timeout: Duration,
+}
+
+impl Default for SimConfig {
+    fn default() -> SimConfig {
+        SimConfig {
+            tcp_buffer: 4096,
+            udp_packets: 8,
+            connect_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// A mistake in building the network.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetError {
+    DuplicateHostName(String),
+    DuplicateAddress(Ipv4Addr),
+    UnusableAddress(Ipv4Addr),
+    UnknownHost(HostId),
+    LinkToItself(HostId),
+    DuplicateLink(HostId, HostId),
+    /// A process that does not exist, or has exited.
+    UnknownProcess(Pid),
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::DuplicateHostName(n) => write!(f, "there is already a host named \"{n}\""),
+            NetError::DuplicateAddress(ip) => {
+                write!(f, "another host already has the address {ip}")
+            }
+            NetError::UnusableAddress(ip) => {
+                write!(f, "{ip} cannot be a host's address (it is unspecified, broadcast, multicast or loopback)")
+            }
+            NetError::UnknownHost(h) => write!(f, "there is no host number {}", h.0),
+            NetError::LinkToItself(h) => {
+                write!(f, "host number {} cannot be linked to itself", h.0)
+            }
+            NetError::DuplicateLink(a, b) => {
+                write!(f, "hosts {} and {} are already linked", a.0, b.0)
+            }
+            NetError::UnknownProcess(p) => {
+                write!(f, "there is no process {} on host {}", p.pid, p.host.0)
+            }
+        }
+    }
+}
+
+impl std::error::Error for NetError {}
+
+/// What a BSD socket is for, beyond its protocol state.
+#[derive(Debug)]
+pub(crate) enum Role {
+    /// A socket a process created: unbound, bound, connecting or connected.
+    Plain,
+    /// A listening socket. smoltcp turns a listening socket into the connection itself, so the
+    /// listener keeps one smoltcp socket in LISTEN (the slot); when a SYN takes it, the slot
+    /// becomes a new connection in the queue, and a fresh slot takes its place.
+    Listener {
+        slot: Option<SocketHandle>,
+        backlog: usize,
+        queue: VecDeque<SockId>,
+    },
+    /// A connection waiting in a listener's queue for accept().
+    Queued { listener: SockId },
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub id: SockId,
+    pub proto: Proto,
+    pub owner: Option<(Pid, Fd)>,
+    pub local: Option<SocketAddrV4>,
+    pub remote: Option<SocketAddrV4>,
+    pub state: SockState,
+    /// The smoltcp socket: a connection's own, a UDP socket's, or none (unbound or bound TCP
+    /// sockets have none yet; a listener's is in its `Role`).
+    pub handle: Option<SocketHandle>,
+    pub role: Role,
+    pub recv_q: usize,
+    pub send_q: usize,
+    /// The error a later call reports (SO_ERROR), e.g. after a refused connect().
+    pub pending_error: Option<SockError>,
+    /// An RST arrived for this connection: tells "refused" or "reset" from "timed out".
+    pub rst_received: bool,
+    pub shut_read: bool,
+    pub shut_write: bool,
+}
+
+impl Entry {
+    pub fn new(id: SockId, proto: Proto, owner: Option<(Pid, Fd)>) -> Entry {
+        Entry {
+            id,
+            proto,
+            owner,
+            local: None,
+            remote: None,
+            state: SockState::Fresh,
+            handle: None,
+            role: Role::Plain,
+            recv_q: 0,
+            send_q: 0,
+            pending_error: None,
+            rst_received: false,
+            shut_read: false,
+            shut_write: false,
+        }
+    }
+}
+
+pub(crate) struct Host {
+    pub spec: HostSpec,
+    pub stack: Stack,
+    /// Sockets in creation order, which is the order of the course's "Socket 1, Socket 2".
+    pub entries: BTreeMap<SockId, Entry>,
+    /// Connections by (protocol, local, remote).
+    pub conns: BTreeMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
+    /// Listening TCP sockets and bound UDP sockets, by port.
+    pub bound: BTreeMap<(Proto, u16), SockId>,
+    /// How many sockets use each local port, connections included.
+    pub port_users: BTreeMap<(Proto, u16), u32>,
+    pub ephemeral: EphemeralPorts,
+    pub next_pid: u32,
+}
+
+impl Host {
+    pub fn port_in_use(&self, proto: Proto, port: u16) -> bool {
+        self.port_users.get(&(proto, port)).is_some_and(|&n| n > 0)
+    }
+
+    pub fn use_port(&mut self, proto: Proto, port: u16) {
+        *self.port_users.entry((proto, port)).or_insert(0) += 1;
+    }
+
+    pub fn release_port(&mut self, proto: Proto, port: u16) {
+        if let Some(n) = self.port_users.get_mut(&(proto, port)) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.port_users.remove(&(proto, port));
+            }
+        }
+    }
+
+    pub fn tcp(&self, handle: SocketHandle) -> &tcp::Socket<'static> {
+        self.stack.sockets.get::<tcp::Socket>(handle)
+    }
+
+    pub fn tcp_mut(&mut self, handle: SocketHandle) -> &mut tcp::Socket<'static> {
+        self.stack.sockets.get_mut::<tcp::Socket>(handle)
+    }
+}
+
+struct Flight {
+    seg: SegmentId,
+    from: HostId,
+    to: HostId,
+    link: LinkId,
+    depart: Instant,
+    bytes: Rc<[u8]>,
+    summary: PacketSummary,
+}
+
+/// The simulation. See the module documentation.
+pub struct Sim {
+    pub(crate) now: Instant,
+    seed: u64,
+    pub(crate) config: SimConfig,
+    pub(crate) hosts: Vec<Host>,
+    links: Vec<LinkSpec>,
+    /// Segments on their way, by arrival time, then by the order they were sent.
+    flights: BTreeMap<(Instant, SegmentId), Flight>,
+    next_seg: u64,
+    next_sock: u64,
+    events: Vec<Event>,
+    pub(crate) processes: BTreeMap<Pid, Process>,
+    /// When a process wants to run next (a client's start time).
+    pub(crate) timers: BTreeSet<(Instant, Pid)>,
+    /// Processes with sockets that changed, and which sockets.
+    pub(crate) dirty: BTreeMap<Pid, BTreeSet<SockId>>,
+    verify_demux: bool,
+    mismatches: Vec<String>,
+}
+
+/// How many times the loop goes round at one instant before it moves on: a guard against a
+/// stack that keeps asking to be polled "now" without doing anything.
+const MAX_ROUNDS_PER_INSTANT: usize = 64;
+
+impl Sim {
+    pub fn new(seed: u64) -> Sim {
+        Sim::with_config(seed, SimConfig::default())
+    }
+
+    pub fn with_config(seed: u64, config: SimConfig) -> Sim {
+        Sim {
+            now: Instant::ZERO,
+            seed,
+            config,
+            hosts: Vec::new(),
+            links: Vec::new(),
+            flights: BTreeMap::new(),
+            next_seg: 0,
+            next_sock: 0,
+            events: Vec::new(),
+            processes: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            dirty: BTreeMap::new(),
+            verify_demux: false,
+            mismatches: Vec::new(),
+        }
+    }
+
+    /// The course's network: "Client PC" 192.168.1.101 and "Server" 192.168.1.102 on one link.
+    pub fn course_default(seed: u64) -> Sim {
+        let mut sim = Sim::new(seed);
+        // Two distinct, usable addresses and one link between them: none of these can fail.
+        let client = sim
+            .add_host(HostSpec::new("Client PC", CLIENT_PC_IP))
+            .unwrap_or(HostId(0));
+        let server = sim
+            .add_host(HostSpec::new("Server", SERVER_IP))
+            .unwrap_or(HostId(1));
+        let _ = sim.add_link(LinkSpec::new(client, server));
+        sim
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+
+    /// Check every delivered segment's demultiplexing decision against what smoltcp did with
+    /// it (slower: it compares every socket of the host before and after). Disagreements are
+    /// listed by [`Sim::demux_mismatches`].
+    pub fn set_verify_demux(&mut self, on: bool) {
+        self.verify_demux = on;
+    }
+
+    pub fn demux_mismatches(&self) -> &[String] {
+        &self.mismatches
+    }
+
+    pub fn add_host(&mut self, spec: HostSpec) -> Result<HostId, NetError> {
+        if self.hosts.iter().any(|h| h.spec.name == spec.name) {
+            return Err(NetError::DuplicateHostName(spec.name));
+        }
+        if self.hosts.iter().any(|h| h.spec.ip == spec.ip) {
+            return Err(NetError::DuplicateAddress(spec.ip));
+        }
+        let ip = spec.ip;
+        if ip.is_unspecified()
+            || ip.is_broadcast()
+            || ip.is_multicast()
+            || ip.is_loopback()
+            || ip.octets()[3] == 255
+        {
+            return Err(NetError::UnusableAddress(ip));
+        }
+        let id = HostId(self.hosts.len());
+        let salt = id.0 as u64 + 1;
+        let stack = Stack::new(ip, Rng::derive(self.seed, salt), self.now);
+        let ephemeral = EphemeralPorts::new(spec.os, Rng::derive(self.seed, salt << 32));
+        self.hosts.push(Host {
+            spec,
+            stack,
+            entries: BTreeMap::new(),
+            conns: BTreeMap::new(),
+            bound: BTreeMap::new(),
+            port_users: BTreeMap::new(),
+            ephemeral,
+            next_pid: 1000,
+        });
+        Ok(id)
+    }
+
+    pub fn add_link(&mut self, link: LinkSpec) -> Result<LinkId, NetError> {
+        for h in [link.a, link.b] {
+            if h.0 >= self.hosts.len() {
+                return Err(NetError::UnknownHost(h));
+            }
+        }
+        if link.a == link.b {
+            return Err(NetError::LinkToItself(link.a));
+        }
+        if self.links.iter().any(|l| l.joins(link.a, link.b)) {
+            return Err(NetError::DuplicateLink(link.a, link.b));
+        }
+        self.links.push(link);
+        Ok(LinkId(self.links.len() - 1))
+    }
+
+    pub fn hosts(&self) -> impl Iterator<Item = (HostId, &HostSpec)> {
+        self.hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (HostId(i), &h.spec))
+    }
+
+    pub fn host_by_name(&self, name: &str) -> Option<HostId> {
+        self.hosts
+            .iter()
+            .position(|h| h.spec.name == name)
+            .map(HostId)
+    }
+
+    pub fn links(&self) -> &[LinkSpec] {
+        &self.links
+    }
+
+    pub(crate) fn host_index(&self, host: HostId) -> Result<usize, NetError> {
+        if host.0 < self.hosts.len() {
+            Ok(host.0)
+        } else {
+            Err(NetError::UnknownHost(host))
+        }
+    }
+
+    /// Every event so far.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Take the events recorded since the last call (a long run need not keep them all).
+    pub fn take_events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    pub(crate) fn emit(&mut self, kind: EventKind) {
+        self.events.push(Event { at: self.now, kind });
+    }
+
+    pub(crate) fn new_sock_id(&mut self) -> SockId {
+        self.next_sock += 1;
+        SockId(self.next_sock)
+    }
+
+    pub(crate) fn mark_dirty(&mut self, pid: Pid, sock: SockId) {
+        self.dirty.entry(pid).or_default().insert(sock);
+    }
+
+    // ---- time ---------------------------------------------------------------------------------
+
+    /// When something is next due: a segment arriving, a stack's timer, a process starting.
+    /// None when nothing will ever happen again without a new call.
+    pub fn next_wakeup(&mut self) -> Option<Instant> {
+        let now = self.now;
+        let mut next = self.flights.keys().next().map(|(t, _)| *t);
+        let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        if let Some((t, _)) = self.timers.iter().next() {
+            consider((*t).max(now));
+        }
+        if !self.dirty.is_empty() {
+            consider(now);
+        }
+        for host in &mut self.hosts {
+            if let Some(t) = host.stack.iface.poll_at(now, &host.stack.sockets) {
+                consider(t.max(now));
+            }
+        }
+        next
+    }
+
+    /// Process everything due up to and including `until`, in time order, then leave the clock
+    /// at `until`. Going backwards is the timeline's job (seek), not this one's.
+    pub fn step(&mut self, until: Instant) {
+        let mut rounds_here = 0;
+        let mut last = self.now;
+        while let Some(t) = self.next_wakeup() {
+            if t > until {
+                break;
+            }
+            if t == last {
+                rounds_here += 1;
+                if rounds_here > MAX_ROUNDS_PER_INSTANT {
+                    // Something keeps asking for "now" without progress; let time move on.
+                    if until > self.now {
+                        self.advance(until.min(self.now + Duration::from_millis(1)));
+                        last = self.now;
+                        rounds_here = 0;
+                        continue;
+                    }
+                    break;
+                }
+            } else {
+                rounds_here = 0;
+                last = t;
+            }
+            self.advance(t);
+        }
+        if until > self.now {
+            self.now = until;
+        }
+    }
+
+    /// Step from wakeup to wakeup until nothing is left to do or `limit` is reached; returns
+    /// the time reached.
+    pub fn run_until_idle(&mut self, limit: Instant) -> Instant {
+        while let Some(t) = self.next_wakeup() {
+            if t > limit {
+                break;
+            }
+            self.step(t);
+        }
+        self.now
+    }
+
+    fn advance(&mut self, t: Instant) {
+        self.now = t;
+        while let Some(entry) = self.flights.first_entry() {
+            if entry.key().0 > t {
+                break;
+            }
+            let flight = entry.remove();
+            self.deliver(flight);
+            self.run_processes();
+        }
+        let due: Vec<Pid> = self
+            .timers
+            .iter()
+            .take_while(|(at, _)| *at <= t)
+            .map(|(_, p)| *p)
+            .collect();
+        for pid in &due {
+            self.timers.retain(|(_, p)| p != pid);
+        }
+        for pid in due {
+            self.wake_process(pid);
+        }
+        for _ in 0..MAX_ROUNDS_PER_INSTANT {
+            let mut busy = false;
+            for h in 0..self.hosts.len() {
+                busy |= self.poll_host(h);
+            }
+            busy |= self.run_processes();
+            if !busy {
+                break;
+            }
+        }
+    }
+
+    /// Poll one host's stack at the current time, bring the socket tables up to date and put
+    /// what it sent on the links. True when anything changed or was sent.
+    pub(crate) fn poll_host(&mut self, h: usize) -> bool {
+        self.hosts[h].stack.poll(self.now);
+        let changed = self.sync_host(h);
+        let sent = self.drain_tx(h);
+        changed || sent
+    }
+
+    fn drain_tx(&mut self, h: usize) -> bool {
+        let packets = std::mem::take(&mut self.hosts[h].stack.device.tx);
+        let sent = !packets.is_empty();
+        for bytes in packets {
+            self.put_on_link(HostId(h), bytes);
+        }
+        sent
+    }
+
+    fn put_on_link(&mut self, from: HostId, bytes: Vec<u8>) {
+        // Our stacks only write valid IPv4; a packet that does not decode is dropped unseen
+        // rather than shown half-read.
+        let Ok(summary) = packet::decode(&bytes) else {
+            return;
+        };
+        self.next_seg += 1;
+        let seg = SegmentId(self.next_seg);
+        let to = self
+            .hosts
+            .iter()
+            .position(|h| h.spec.ip == summary.dst)
+            .map(HostId);
+        let link = to.and_then(|to| {
+            self.links
+                .iter()
+                .position(|l| l.joins(from, to))
+                .map(LinkId)
+        });
+        let latency = link
+            .map(|l| self.links[l.0].latency)
+            .unwrap_or(Duration::ZERO);
+        let (depart, arrive) = (self.now, self.now + latency);
+        let bytes: Rc<[u8]> = bytes.into();
+        let to = link.and(to);
+        self.emit(EventKind::SegmentSent(SegmentSent {
+            seg,
+            from,
+            to,
+            link,
+            depart,
+            arrive,
+            bytes: bytes.clone(),
+            summary: summary.clone(),
+        }));
+        match (to, link) {
+            (Some(to), Some(link)) => {
+                self.flights.insert(
+                    (arrive, seg),
+                    Flight {
+                        seg,
+                        from,
+                        to,
+                        link,
+                        depart,
+                        bytes,
+                        summary,
+                    },
+                );
+            }
+            _ => self.emit(EventKind::SegmentDropped {
+                seg,
+                reason: DropReason::NoRoute,
+            }),
+        }
+    }
+
+    fn deliver(&mut self, flight: Flight) {
+        let h = flight.to.0;
+        // Let the host's timers due at this instant fire first, so the decision below meets the
+        // tables as they are when the segment arrives, and smoltcp's poll handles only it.
+        self.poll_host(h);
+        let decision = match self.demux(h, &flight.summary) {
+            Ok(d) => d,
+            Err(reason) => {
+                self.emit(EventKind::SegmentDropped {
+                    seg: flight.seg,
+                    reason,
+                });
+                return;
+            }
+        };
+        self.emit(EventKind::SegmentDelivered {
+            seg: flight.seg,
+            host: flight.to,
+            decision,
+        });
+        let is_rst = flight.summary.tcp().is_some_and(|t| t.flags.rst);
+        if let (true, Some(sock)) = (is_rst, decision.socket()) {
+            if let Some(e) = self.hosts[h].entries.get_mut(&sock) {
+                e.rst_received = true;
+            }
+        }
+        let before = self.verify_demux.then(|| fingerprint(&self.hosts[h]));
+        let host = &mut self.hosts[h];
+        host.stack.device.rx.push_back(flight.bytes.to_vec());
+        host.stack.poll(self.now);
+        if let Some(before) = before {
+            let after = fingerprint(&self.hosts[h]);
+            if let Err(why) = self.check_demux(h, &flight.summary, decision, &before, &after) {
+                self.mismatches.push(format!(
+                    "segment {} ({}): {why}",
+                    flight.seg.0, flight.summary
+                ));
+            }
+        }
+        self.sync_host(h);
+        self.drain_tx(h);
+    }
+
+    /// Which socket the host's transport layer gives this segment to, and why; or why it is
+    /// dropped before the stack sees it.
+    fn demux(&self, h: usize, s: &PacketSummary) -> Result<Demux, DropReason> {
+        let host = &self.hosts[h];
+        match &s.transport {
+            Transport::Tcp(t) => {
+                let local = SocketAddrV4::new(s.dst, t.dst_port);
+                let remote = SocketAddrV4::new(s.src, t.src_port);
+                if let Some(&sock) = host.conns.get(&(Proto::Tcp, local, remote)) {
+                    return Ok(Demux::Connection { sock });
+                }
+                if let Some(&sock) = host.bound.get(&(Proto::Tcp, t.dst_port)) {
+                    if let Some(Entry {
+                        role: Role::Listener { slot, .. },
+                        ..
+                    }) = host.entries.get(&sock)
+                    {
+                        if slot.is_none() && t.flags.syn && !t.flags.ack {
+                            return Err(DropReason::BacklogFull { listener: sock });
+                        }
+                        if slot.is_some() {
+                            return Ok(Demux::Listener { sock });
+                        }
+                    }
+                }
+                Ok(if t.flags.rst {
+                    Demux::NoSocketIgnoreRst
+                } else {
+                    Demux::NoSocketAnswerRst
+                })
+            }
+            Transport::Udp(u) => Ok(match host.bound.get(&(Proto::Udp, u.dst_port)) {
+                Some(&sock) => Demux::UdpSocket { sock },
+                None => Demux::UdpClosedPort,
+            }),
+            Transport::Icmp(_) | Transport::Other { .. } => Ok(Demux::Icmp),
+        }
+    }
+
+    /// Does what smoltcp did with the segment agree with our decision? Compares every socket of
+    /// the host before and after, and what the host sent in answer.
+    fn check_demux(
+        &self,
+        h: usize,
+        s: &PacketSummary,
+        decision: Demux,
+        before: &BTreeMap<SocketHandle, Fingerprint>,
+        after: &BTreeMap<SocketHandle, Fingerprint>,
+    ) -> Result<(), String> {
+        let host = &self.hosts[h];
+        let changed: Vec<SocketHandle> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, _)| *k)
+            .collect();
+        let handle_of = |sock: SockId| -> Option<SocketHandle> {
+            let e = host.entries.get(&sock)?;
+            match &e.role {
+                Role::Listener { slot, .. } => *slot,
+                _ => e.handle,
+            }
+        };
+        let replies: Vec<PacketSummary> = host
+            .stack
+            .device
+            .tx
+            .iter()
+            .filter_map(|b| packet::decode(b).ok())
+            .collect();
+        let answered_rst = |port: u16| {
+            replies.iter().any(|r| {
+                r.dst == s.src && r.tcp().is_some_and(|t| t.flags.rst && t.dst_port == port)
+            })
+        };
+        match decision {
+            Demux::Connection { sock } | Demux::Listener { sock } | Demux::UdpSocket { sock } => {
+                let Some(handle) = handle_of(sock) else {
+                    return Err(format!(
+                        "the chosen socket {} has no smoltcp socket",
+                        sock.0
+                    ));
+                };
+                if let Some(other) = changed.iter().find(|c| **c != handle) {
+                    return Err(format!(
+                        "smoltcp changed another socket ({other:?}) than the chosen one"
+                    ));
+                }
+                if let (Demux::Listener { .. }, Some(t)) = (decision, s.tcp()) {
+                    if t.flags.syn && !t.flags.ack {
+                        let f = after.get(&handle);
+                        let want = IpEndpoint::new(IpAddress::Ipv4(s.src), t.src_port);
+                        if f.map(|f| (f.state, f.remote))
+                            != Some((tcp::State::SynReceived, Some(want)))
+                        {
+                            return Err(
+                                "the listener's smoltcp socket did not take the SYN".to_string()
+                            );
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Demux::NoSocketAnswerRst | Demux::NoSocketIgnoreRst => {
+                if !changed.is_empty() {
+                    return Err(
+                        "smoltcp changed a socket, but we said no socket matches".to_string()
+                    );
+                }
+                let port = s.tcp().map(|t| t.src_port).unwrap_or(0);
+                match (decision, answered_rst(port)) {
+                    (Demux::NoSocketAnswerRst, false) => {
+                        Err("we expected an RST answer; smoltcp sent none".into())
+                    }
+                    (Demux::NoSocketIgnoreRst, true) => {
+                        Err("smoltcp answered an RST with an RST".into())
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Demux::UdpClosedPort => {
+                if !changed.is_empty() {
+                    return Err(
+                        "smoltcp changed a socket, but no UDP socket is bound there".to_string()
+                    );
+                }
+                let icmp = replies
+                    .iter()
+                    .any(|r| r.dst == s.src && matches!(r.transport, Transport::Icmp(_)));
+                if icmp {
+                    Ok(())
+                } else {
+                    Err("we expected ICMP port unreachable; smoltcp sent none".to_string())
+                }
+            }
+            Demux::Icmp => Ok(()),
+        }
+    }
+
+    // ---- keeping the BSD tables in step with smoltcp --------------------------------------------
+
+    /// Read every socket of a host from smoltcp and apply what changed. True if anything did.
+    fn sync_host(&mut self, h: usize) -> bool {
+        let host = &self.hosts[h];
+        let mut changes: Vec<(SockId, Observed)> = Vec::new();
+        for (id, e) in &host.entries {
+            match (&e.role, e.proto) {
+                (
+                    Role::Listener {
+                        slot: Some(slot), ..
+                    },
+                    _,
+                ) => {
+                    let s = host.tcp(*slot);
+                    if s.state() != tcp::State::Listen {
+                        changes.push((*id, Observed::SlotTaken));
+                    }
+                }
+                (Role::Listener { .. }, _) => {}
+                (_, Proto::Tcp) => {
+                    if let Some(handle) = e.handle {
+                        let s = host.tcp(handle);
+                        let state = SockState::from_tcp(s.state());
+                        let (rq, sq) = (s.recv_queue(), s.send_queue());
+                        if state != e.state || rq != e.recv_q || sq != e.send_q {
+                            changes.push((
+                                *id,
+                                Observed::Tcp {
+                                    state,
+                                    recv_q: rq,
+                                    send_q: sq,
+                                },
+                            ));
+                        }
+                    }
+                }
+                (_, Proto::Udp) => {
+                    if let Some(handle) = e.handle {
+                        let s = host.stack.sockets.get::<udp::Socket>(handle);
+                        let (rq, sq) = (s.recv_queue(), s.send_queue());
+                        if rq != e.recv_q || sq != e.send_q {
+                            changes.push((
+                                *id,
+                                Observed::Udp {
+                                    recv_q: rq,
+                                    send_q: sq,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let any = !changes.is_empty();
+        for (id, observed) in changes {
+            self.apply(h, id, observed);
+        }
+        any
+    }
+
+    fn apply(&mut self, h: usize, id: SockId, observed: Observed) {
+        let host_id = HostId(h);
+        match observed {
+            Observed::SlotTaken => self.promote_slot(h, id),
+            Observed::Udp { recv_q, send_q } => {
+                let Some(e) = self.hosts[h].entries.get_mut(&id) else {
+                    return;
+                };
+                e.recv_q = recv_q;
+                e.send_q = send_q;
+                if let Some((pid, _)) = e.owner {
+                    self.mark_dirty(pid, id);
+                }
+            }
+            Observed::Tcp {
+                state,
+                recv_q,
+                send_q,
+            } => {
+                let Some(e) = self.hosts[h].entries.get_mut(&id) else {
+                    return;
+                };
+                let from = e.state;
+                e.state = state;
+                e.recv_q = recv_q;
+                e.send_q = send_q;
+                let owner = e.owner.map(|(p, _)| p);
+                let listener = match e.role {
+                    Role::Queued { listener } => Some(listener),
+                    _ => None,
+                };
+                if from != state {
+                    self.emit(EventKind::StateChanged {
+                        host: host_id,
+                        sock: id,
+                        from,
+                        to: state,
+                    });
+                }
+                if let Some(pid) = owner {
+                    self.mark_dirty(pid, id);
+                }
+                if let Some(l) = listener {
+                    if let Some(pid) = self.hosts[h]
+                        .entries
+                        .get(&l)
+                        .and_then(|l| l.owner)
+                        .map(|(p, _)| p)
+                    {
+                        self.mark_dirty(pid, l);
+                    }
+                }
+                if from != state && matches!(state, SockState::Closed | SockState::Listen) {
+                    self.connection_ended(h, id, from);
+                }
+            }
+        }
+    }
+
+    /// A listener's slot took a SYN: it is now a connection in the listener's queue, with a
+    /// socket of its own in the table. A fresh slot listens in its place while the backlog
+    /// has room.
+    fn promote_slot(&mut self, h: usize, listener: SockId) {
+        let host = &mut self.hosts[h];
+        let Some(Entry {
+            role: Role::Listener { slot, .. },
+            local: Some(listen_addr),
+            owner,
+            ..
+        }) = host.entries.get_mut(&listener)
+        else {
+            return;
+        };
+        let (listen_addr, listener_owner) = (*listen_addr, *owner);
+        let Some(handle) = slot.take() else { return };
+        let s = host.tcp(handle);
+        let state = SockState::from_tcp(s.state());
+        let (local, remote) = (
+            s.local_endpoint().and_then(v4),
+            s.remote_endpoint().and_then(v4),
+        );
+        let (recv_q, send_q) = (s.recv_queue(), s.send_queue());
+        let (Some(local), Some(remote)) = (local, remote) else {
+            return;
+        };
+        let id = self.new_sock_id();
+        let host = &mut self.hosts[h];
+        let mut entry = Entry::new(id, Proto::Tcp, None);
+        entry.local = Some(local);
+        entry.remote = Some(remote);
+        entry.state = state;
+        entry.handle = Some(handle);
+        entry.role = Role::Queued { listener };
+        entry.recv_q = recv_q;
+        entry.send_q = send_q;
+        host.entries.insert(id, entry);
+        host.conns.insert((Proto::Tcp, local, remote), id);
+        host.use_port(Proto::Tcp, local.port());
+        if let Some(Entry {
+            role: Role::Listener { queue, .. },
+            ..
+        }) = host.entries.get_mut(&listener)
+        {
+            queue.push_back(id);
+        }
+        self.emit(EventKind::SocketCreated {
+            host: HostId(h),
+            sock: id,
+            proto: Proto::Tcp,
+            owner: None,
+            state,
+            local: Some(local),
+            remote: Some(remote),
+        });
+        self.refill_slot(h, listener, listen_addr);
+        if let Some((pid, _)) = listener_owner {
+            self.mark_dirty(pid, listener);
+        }
+    }
+
+    /// Give a listener a fresh smoltcp socket in LISTEN, if its queue has room.
+    pub(crate) fn refill_slot(&mut self, h: usize, listener: SockId, addr: SocketAddrV4) {
+        let buffer = self.config.tcp_buffer;
+        let host = &mut self.hosts[h];
+        let Some(Entry {
+            role:
+                Role::Listener {
+                    slot,
+                    backlog,
+                    queue,
+                },
+            ..
+        }) = host.entries.get(&listener)
+        else {
+            return;
+        };
+        if slot.is_some() || queue.len() >= *backlog {
+            return;
+        }
+        let mut socket = new_tcp_socket(buffer);
+        let endpoint = listen_endpoint(addr);
+        if socket.listen(endpoint).is_err() {
+            return;
+        }
+        let handle = host.stack.sockets.add(socket);
+        if let Some(Entry {
+            role: Role::Listener { slot, .. },
+            ..
+        }) = host.entries.get_mut(&listener)
+        {
+            *slot = Some(handle);
+        }
+    }
+
+    /// A connection reached CLOSED (or, still in a listener's queue, fell back to LISTEN after
+    /// an RST). Tell its process why, or remove it when no process holds it any more.
+    fn connection_ended(&mut self, h: usize, id: SockId, from: SockState) {
+        let Some(e) = self.hosts[h].entries.get(&id) else {
+            return;
+        };
+        let (owner, rst, remote) = (e.owner, e.rst_received, e.remote);
+        let peer = remote
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "the peer".to_string());
+        let error = match (from, rst) {
+            (SockState::SynSent, true) => Some(SockError::new(
+                Op::Connect,
+                Errno::ECONNREFUSED,
+                format!(
+                    "{peer} answered RST: nothing listens on port {}",
+                    remote.map_or(0, |r| r.port())
+                ),
+            )),
+            (SockState::SynSent, false) => Some(SockError::new(
+                Op::Connect,
+                Errno::ETIMEDOUT,
+                format!("{peer} never answered the SYN, so connect() gave up"),
+            )),
+            (SockState::LastAck | SockState::TimeWait | SockState::Closing, false) => None,
+            (_, true) => Some(SockError::new(
+                Op::Recv,
+                Errno::ECONNRESET,
+                format!("{peer} reset the connection (RST)"),
+            )),
+            (_, false) => Some(SockError::new(
+                Op::Recv,
+                Errno::ETIMEDOUT,
+                format!("{peer} stopped acknowledging, so the connection timed out"),
+            )),
+        };
+        match owner {
+            Some(_) => {
+                // The process learns of it from its next call on the socket (and SO_ERROR), which
+                // is when the error is "returned" and recorded as an event.
+                if let Some(e) = self.hosts[h].entries.get_mut(&id) {
+                    if error.is_some() {
+                        e.pending_error = error;
+                    }
+                    // A socket that fell back to LISTEN would accept the next SYN by itself.
+                    if e.state == SockState::Listen {
+                        e.state = SockState::Closed;
+                        if let Some(handle) = e.handle {
+                            self.hosts[h].tcp_mut(handle).abort();
+                        }
+                    }
+                }
+            }
+            None => self.remove_entry(h, id),
+        }
+    }
+
+    /// Remove a socket from the host's table and free its smoltcp socket.
+    pub(crate) fn remove_entry(&mut self, h: usize, id: SockId) {
+        let host = &mut self.hosts[h];
+        let Some(e) = host.entries.remove(&id) else {
+            return;
+        };
+        if let (Some(local), Some(remote)) = (e.local, e.remote) {
+            if host.conns.get(&(e.proto, local, remote)) == Some(&id) {
+                host.conns.remove(&(e.proto, local, remote));
+            }
+        }
+        if let Some(local) = e.local {
+            if host.bound.get(&(e.proto, local.port())) == Some(&id) {
+                host.bound.remove(&(e.proto, local.port()));
+            }
+            host.release_port(e.proto, local.port());
+        }
+        if let Some(handle) = e.handle {
+            host.stack.sockets.remove(handle);
+        }
+        match e.role {
+            Role::Listener { slot, queue, .. } => {
+                if let Some(slot) = slot {
+                    host.stack.sockets.remove(slot);
+                }
+                // Connections nobody accepted are reset, as Linux does when a listener closes.
+                for q in queue {
+                    if let Some(handle) = host.entries.get(&q).and_then(|c| c.handle) {
+                        host.tcp_mut(handle).abort();
+                    }
+                    if let Some(c) = host.entries.get_mut(&q) {
+                        c.role = Role::Plain;
+                    }
+                }
+            }
+            Role::Queued { listener } => {
+                if let Some(Entry {
+                    role: Role::Listener { queue, .. },
+                    local: Some(addr),
+                    ..
+                }) = host.entries.get_mut(&listener)
+                {
+                    queue.retain(|q| *q != id);
+                    let addr = *addr;
+                    self.emit(EventKind::SocketClosed {
+                        host: HostId(h),
+                        sock: id,
+                    });
+                    self.refill_slot(h, listener, addr);
+                    return;
+                }
+            }
+            Role::Plain => {}
+        }
+        self.emit(EventKind::SocketClosed {
+            host: HostId(h),
+            sock: id,
+        });
+    }
+
+    // ---- processes ------------------------------------------------------------------------------
+
+    /// Let every process whose sockets changed react. True if any did something.
+    fn run_processes(&mut self) -> bool {
+        let mut any = false;
+        for _ in 0..MAX_ROUNDS_PER_INSTANT {
+            let Some((pid, socks)) = self.dirty.pop_first() else {
+                break;
+            };
+            any = true;
+            super::app::react(self, pid, &socks);
+        }
+        any
+    }
+
+    fn wake_process(&mut self, pid: Pid) {
+        super::app::wake(self, pid);
+    }
+
+    // ---- snapshots ------------------------------------------------------------------------------
+
+    pub fn snapshot(&self) -> Snapshot {
+        let hosts = self
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| self.host_view(HostId(i), h))
+            .collect();
+        let in_flight = self
+            .flights
+            .iter()
+            .map(|((arrive, _), f)| {
+                let total = (*arrive - f.depart).total_micros() as f32;
+                let done = (self.now - f.depart).total_micros() as f32;
+                let progress = if total <= 0.0 {
+                    1.0
+                } else {
+                    (done / total).clamp(0.0, 1.0)
+                };
+                FlightView {
+                    seg: f.seg,
+                    link: f.link,
+                    from: f.from,
+                    to: f.to,
+                    depart: f.depart,
+                    arrive: *arrive,
+                    progress,
+                    summary: f.summary.clone(),
+                }
+            })
+            .collect();
+        Snapshot {
+            at: self.now,
+            hosts,
+            in_flight,
+        }
+    }
+
+    fn host_view(&self, id: HostId, h: &Host) -> HostView {
+        let processes = self
+            .processes
+            .range(
+                Pid { host: id, pid: 0 }..=Pid {
+                    host: id,
+                    pid: u32::MAX,
+                },
+            )
+            .map(|(pid, p)| ProcessView {
+                pid: *pid,
+                name: p.name.clone(),
+                command: p.command.clone(),
+            })
+            .collect();
+        let sockets = h
+            .entries
+            .values()
+            .map(|e| {
+                let process = e.owner.and_then(|(pid, _)| self.processes.get(&pid));
+                SocketRow {
+                    sock: e.id,
+                    fd: e.owner.map(|(_, fd)| fd),
+                    pid: e.owner.map(|(pid, _)| pid),
+                    process: process.map(|p| p.name.clone()),
+                    command: process.map(|p| p.command.clone()),
+                    proto: e.proto,
+                    local: e.local,
+                    remote: e.remote,
+                    state: e.state,
+                    recv_q: e.recv_q,
+                    send_q: e.send_q,
+                }
+            })
+            .collect();
+        HostView {
+            id,
+            name: h.spec.name.clone(),
+            ip: h.spec.ip,
+            os: h.spec.os,
+            processes,
+            sockets,
+        }
+    }
+}
+
+enum Observed {
+    SlotTaken,
+    Tcp {
+        state: SockState,
+        recv_q: usize,
+        send_q: usize,
+    },
+    Udp {
+        recv_q: usize,
+        send_q: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fingerprint {
+    state: tcp::State,
+    remote: Option<IpEndpoint>,
+    recv_q: usize,
+    send_q: usize,
+}
+
+fn fingerprint(host: &Host) -> BTreeMap<SocketHandle, Fingerprint> {
+    let mut out = BTreeMap::new();
+    for e in host.entries.values() {
+        let handles = match &e.role {
+            Role::Listener { slot, .. } => [*slot, None],
+            _ => [e.handle, None],
+        };
+        for handle in handles.into_iter().flatten() {
+            let f = match e.proto {
+                Proto::Tcp => {
+                    let s = host.tcp(handle);
+                    Fingerprint {
+                        state: s.state(),
+                        remote: s.remote_endpoint(),
+                        recv_q: s.recv_queue(),
+                        send_q: s.send_queue(),
+                    }
+                }
+                Proto::Udp => {
+                    let s = host.stack.sockets.get::<udp::Socket>(handle);
+                    Fingerprint {
+                        state: tcp::State::Closed,
+                        remote: None,
+                        recv_q: s.recv_queue(),
+                        send_q: s.send_queue(),
+                    }
+                }
+            };
+            out.insert(handle, f);
+        }
+    }
+    out
+}
+
+pub(crate) fn v4(endpoint: IpEndpoint) -> Option<SocketAddrV4> {
+    match endpoint.addr {
+        IpAddress::Ipv4(ip) => Some(SocketAddrV4::new(ip, endpoint.port)),
+    }
+}
+
+pub(crate) fn listen_endpoint(addr: SocketAddrV4) -> smoltcp::wire::IpListenEndpoint {
+    smoltcp::wire::IpListenEndpoint {
+        addr: (!addr.ip().is_unspecified()).then(|| IpAddress::Ipv4(*addr.ip())),
+        port: addr.port(),
+    }
+}
+
+pub(crate) fn new_tcp_socket(buffer: usize) -> tcp::Socket<'static> {
+    tcp::Socket::new(
+        tcp::SocketBuffer::new(vec![0; buffer]),
+        tcp::SocketBuffer::new(vec![0; buffer]),
+    )
+}

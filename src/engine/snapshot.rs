@@ -1,0 +1,122 @@
+//! The state of the whole simulation at one moment, as plain data: per host its processes and
+//! socket rows (like `netstat`), and the segments in flight with their progress along a link.
+//! Everything the view draws at time t comes from one of these.
+
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use super::event::SegmentId;
+use super::net::{HostId, LinkId};
+use super::packet::PacketSummary;
+use super::ports::OsProfile;
+use super::socket::{Fd, Pid, Proto, SockId, SockState};
+use super::time::Instant;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub at: Instant,
+    pub hosts: Vec<HostView>,
+    pub in_flight: Vec<FlightView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostView {
+    pub id: HostId,
+    pub name: String,
+    pub ip: Ipv4Addr,
+    pub os: OsProfile,
+    pub processes: Vec<ProcessView>,
+    /// In the order the sockets were created: "Socket 1" is the first.
+    pub sockets: Vec<SocketRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessView {
+    pub pid: Pid,
+    /// What the learner calls it: "Node.js server", "web browser".
+    pub name: String,
+    /// The command `ss -p` shows: "node", "curl".
+    pub command: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SocketRow {
+    pub sock: SockId,
+    pub fd: Option<Fd>,
+    pub pid: Option<Pid>,
+    /// The owning process's name; None once no process holds the socket (after close(), or for
+    /// a connection still waiting in a listener's queue).
+    pub process: Option<String>,
+    pub command: Option<String>,
+    pub proto: Proto,
+    /// None until the socket is bound.
+    pub local: Option<SocketAddrV4>,
+    /// None ("n/a") for a listening or unconnected socket.
+    pub remote: Option<SocketAddrV4>,
+    pub state: SockState,
+    pub recv_q: usize,
+    pub send_q: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlightView {
+    pub seg: SegmentId,
+    pub link: LinkId,
+    pub from: HostId,
+    pub to: HostId,
+    pub depart: Instant,
+    pub arrive: Instant,
+    /// How far along the link the segment is, from 0 (leaving) to 1 (arriving).
+    pub progress: f32,
+    pub summary: PacketSummary,
+}
+
+impl Snapshot {
+    pub fn host(&self, name: &str) -> Option<&HostView> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+}
+
+impl HostView {
+    /// The host's table in the style of `ss -tuanp`.
+    pub fn ss_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<6}{:<13}{:>7} {:>7} {:>22} {:>22}  Process",
+            "Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"
+        );
+        for row in &self.sockets {
+            let local = row
+                .local
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "*:*".to_string());
+            let peer = row
+                .remote
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "0.0.0.0:*".to_string());
+            let process = match (&row.command, row.pid, row.fd) {
+                (Some(cmd), Some(pid), Some(fd)) => {
+                    format!("users:((\"{cmd}\",pid={},fd={fd}))", pid.pid)
+                }
+                _ => String::new(),
+            };
+            let netid = match row.proto {
+                Proto::Tcp => "tcp",
+                Proto::Udp => "udp",
+            };
+            let _ = writeln!(
+                out,
+                "{:<6}{:<13}{:>7} {:>7} {:>22} {:>22}  {}",
+                netid,
+                row.state.ss_name(),
+                row.recv_q,
+                row.send_q,
+                local,
+                peer,
+                process
+            );
+        }
+        out
+    }
+}

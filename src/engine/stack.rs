@@ -1,0 +1,99 @@
+//! One host's TCP/IP stack: a smoltcp `Interface` and `SocketSet` on a virtual IP-medium device.
+//! The device is two queues: packets the simulation hands in, and packets the stack sends out,
+//! which the simulation puts on a link.
+
+use std::collections::VecDeque;
+use std::net::Ipv4Addr;
+
+use smoltcp::iface::{Config, Interface, SocketSet};
+use smoltcp::phy::{self, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
+use smoltcp::time::Instant;
+use smoltcp::wire::{HardwareAddress, IpCidr, Ipv4Address};
+
+/// The link MTU: Ethernet's, so segment sizes look like a real LAN's.
+pub const MTU: usize = 1500;
+
+#[derive(Debug, Default)]
+pub struct VirtualDevice {
+    pub rx: VecDeque<Vec<u8>>,
+    pub tx: Vec<Vec<u8>>,
+}
+
+pub struct RxToken(Vec<u8>);
+
+pub struct TxToken<'a>(&'a mut Vec<Vec<u8>>);
+
+impl phy::RxToken for RxToken {
+    fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
+        f(&self.0)
+    }
+}
+
+impl phy::TxToken for TxToken<'_> {
+    fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
+        let mut buffer = vec![0; len];
+        let result = f(&mut buffer);
+        self.0.push(buffer);
+        result
+    }
+}
+
+impl Device for VirtualDevice {
+    type RxToken<'a> = RxToken;
+    type TxToken<'a> = TxToken<'a>;
+
+    fn receive(&mut self, _now: Instant) -> Option<(RxToken, TxToken<'_>)> {
+        let packet = self.rx.pop_front()?;
+        Some((RxToken(packet), TxToken(&mut self.tx)))
+    }
+
+    fn transmit(&mut self, _now: Instant) -> Option<TxToken<'_>> {
+        Some(TxToken(&mut self.tx))
+    }
+
+    fn capabilities(&self) -> DeviceCapabilities {
+        let mut caps = DeviceCapabilities::default();
+        caps.medium = Medium::Ip;
+        caps.max_transmission_unit = MTU;
+        // Real checksums, so that captures open in Wireshark without complaints.
+        caps.checksum = ChecksumCapabilities::default();
+        caps
+    }
+}
+
+pub struct Stack {
+    pub iface: Interface,
+    pub device: VirtualDevice,
+    pub sockets: SocketSet<'static>,
+}
+
+impl Stack {
+    /// A stack with one address, `ip`/24, and a default route through the subnet's `.1`, so any
+    /// destination is reachable as far as the stack is concerned; the simulation's links decide
+    /// what really arrives. `seed` drives smoltcp's generator: initial sequence numbers differ
+    /// per host and per seed.
+    pub fn new(ip: Ipv4Addr, seed: u64, now: Instant) -> Stack {
+        let mut device = VirtualDevice::default();
+        let mut config = Config::new(HardwareAddress::Ip);
+        config.random_seed = seed;
+        let mut iface = Interface::new(config, &mut device, now);
+        iface.update_ip_addrs(|addrs| {
+            // A fresh interface has room for an address; this cannot fail.
+            let _ = addrs.push(IpCidr::new(ip.into(), 24));
+        });
+        let octets = ip.octets();
+        let gateway = Ipv4Address::new(octets[0], octets[1], octets[2], 1);
+        if gateway != ip {
+            let _ = iface.routes_mut().add_default_ipv4_route(gateway);
+        }
+        Stack {
+            iface,
+            device,
+            sockets: SocketSet::new(Vec::new()),
+        }
+    }
+
+    pub fn poll(&mut self, now: Instant) {
+        self.iface.poll(now, &mut self.device, &mut self.sockets);
+    }
+}

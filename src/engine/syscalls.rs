@@ -1,0 +1,887 @@
+//! The BSD socket calls a process makes: `socket`, `bind`, `listen`, `accept`, `connect`,
+//! `send`, `recv`, `shutdown`, `close`, and for UDP `send_to` and `recv_from`.
+//!
+//! They never block: `accept` and `recv` say "would block" instead, and `connect` starts the
+//! handshake and returns; its outcome shows in the socket's state, or as the error its next
+//! call returns. Every error is also recorded as an event, so the view can show it.
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use smoltcp::socket::udp;
+use smoltcp::wire::{IpAddress, IpEndpoint};
+
+use super::app::Process;
+use super::event::EventKind;
+use super::net::HostId;
+use super::sim::{listen_endpoint, new_tcp_socket, Entry, Role, Sim};
+use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
+use super::stack::MTU;
+
+/// What `recv` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recv {
+    Data(Vec<u8>),
+    /// The peer closed its side and every byte has been read.
+    Eof,
+    /// Nothing to read yet.
+    WouldBlock,
+}
+
+impl Sim {
+    /// Record an error returned to a process as an event, and return it.
+    fn report<T>(
+        &mut self,
+        pid: Pid,
+        fd: Option<Fd>,
+        result: Result<T, SockError>,
+    ) -> Result<T, SockError> {
+        if let Err(error) = &result {
+            let sock = fd.and_then(|fd| self.sock_of(pid, fd));
+            self.emit(EventKind::ErrorReturned {
+                pid,
+                fd,
+                sock,
+                error: error.clone(),
+            });
+        }
+        result
+    }
+
+    pub(crate) fn sock_of(&self, pid: Pid, fd: Fd) -> Option<SockId> {
+        self.processes.get(&pid)?.fds.get(&fd).copied()
+    }
+
+    /// The host index and socket behind a descriptor.
+    fn resolve(&self, op: Op, pid: Pid, fd: Fd) -> Result<(usize, SockId), SockError> {
+        let process = self.processes.get(&pid).ok_or_else(|| {
+            SockError::new(op, Errno::EBADF, format!("there is no process {}", pid.pid))
+        })?;
+        let sock = process.fds.get(&fd).copied().ok_or_else(|| {
+            SockError::new(
+                op,
+                Errno::EBADF,
+                format!("{} has no socket with descriptor {fd}", process.name),
+            )
+        })?;
+        Ok((pid.host.0, sock))
+    }
+
+    fn entry(&self, h: usize, sock: SockId) -> &Entry {
+        // resolve() only returns sockets that exist: a descriptor is removed with its socket.
+        &self.hosts[h].entries[&sock]
+    }
+
+    fn entry_mut(&mut self, h: usize, sock: SockId) -> &mut Entry {
+        self.hosts[h]
+            .entries
+            .get_mut(&sock)
+            .expect("a descriptor always names a socket in the table")
+    }
+
+    /// Who uses a port, for error messages: "Node.js server (fd 3)".
+    fn port_user(&self, h: usize, proto: Proto, port: u16) -> String {
+        let host = &self.hosts[h];
+        let user = host
+            .bound
+            .get(&(proto, port))
+            .and_then(|id| host.entries.get(id))
+            .or_else(|| {
+                host.entries
+                    .values()
+                    .find(|e| e.proto == proto && e.local.is_some_and(|l| l.port() == port))
+            });
+        match user {
+            Some(Entry {
+                owner: Some((pid, fd)),
+                ..
+            }) => {
+                let name = self
+                    .processes
+                    .get(pid)
+                    .map(|p| p.name.as_str())
+                    .unwrap_or("a process");
+                format!("{name} (fd {fd})")
+            }
+            Some(e) => format!("a connection in {}", e.state),
+            None => "another socket".to_string(),
+        }
+    }
+
+    fn take_pending(&mut self, h: usize, sock: SockId, op: Op) -> Result<(), SockError> {
+        match self.entry_mut(h, sock).pending_error.take() {
+            Some(mut e) => {
+                e.op = op;
+                Err(e)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Pick an ephemeral port for a socket on host `h`.
+    fn ephemeral_port(
+        &mut self,
+        h: usize,
+        op: Op,
+        proto: Proto,
+        dst: Option<SocketAddrV4>,
+    ) -> Result<u16, SockError> {
+        let host = &mut self.hosts[h];
+        let users = &host.port_users;
+        let dst = dst.map(|d| (*d.ip(), d.port()));
+        let range = host.ephemeral.profile().ephemeral_range();
+        host.ephemeral
+            .pick(dst, |p| users.get(&(proto, p)).is_some_and(|&n| n > 0))
+            .ok_or_else(|| {
+                SockError::new(
+                    op,
+                    Errno::EADDRNOTAVAIL,
+                    format!(
+                        "all {} ephemeral ports ({}–{}) are in use",
+                        range.len(),
+                        range.start(),
+                        range.end()
+                    ),
+                )
+            })
+    }
+
+    // ---- socket() -------------------------------------------------------------------------------
+
+    pub fn socket(&mut self, pid: Pid, proto: Proto) -> Result<Fd, SockError> {
+        let result = self.socket_inner(pid, proto);
+        self.report(pid, None, result)
+    }
+
+    fn socket_inner(&mut self, pid: Pid, proto: Proto) -> Result<Fd, SockError> {
+        if !self.processes.contains_key(&pid) {
+            return Err(SockError::new(
+                Op::Socket,
+                Errno::EBADF,
+                format!("there is no process {}", pid.pid),
+            ));
+        }
+        let id = self.new_sock_id();
+        let process = self.processes.get_mut(&pid).expect("checked above");
+        let fd = process.lowest_free_fd();
+        process.fds.insert(fd, id);
+        let h = pid.host.0;
+        self.hosts[h]
+            .entries
+            .insert(id, Entry::new(id, proto, Some((pid, fd))));
+        self.emit(EventKind::SocketCreated {
+            host: pid.host,
+            sock: id,
+            proto,
+            owner: Some((pid, fd)),
+            state: SockState::Fresh,
+            local: None,
+            remote: None,
+        });
+        Ok(fd)
+    }
+
+    // ---- bind() ---------------------------------------------------------------------------------
+
+    /// Bind to an address of this host (or 0.0.0.0 for all of them) and a port; port 0 picks an
+    /// ephemeral port.
+    pub fn bind(&mut self, pid: Pid, fd: Fd, addr: SocketAddrV4) -> Result<(), SockError> {
+        let result = self.bind_inner(Op::Bind, pid, fd, addr);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn bind_inner(
+        &mut self,
+        op: Op,
+        pid: Pid,
+        fd: Fd,
+        addr: SocketAddrV4,
+    ) -> Result<(), SockError> {
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        let host_ip = self.hosts[h].spec.ip;
+        let e = self.entry(h, sock);
+        let proto = e.proto;
+        if let Some(local) = e.local {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                format!("this socket is already bound to {local}"),
+            ));
+        }
+        if e.state != SockState::Fresh {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                format!("a socket in {} cannot be bound", e.state),
+            ));
+        }
+        if !addr.ip().is_unspecified() && *addr.ip() != host_ip {
+            return Err(SockError::new(
+                op,
+                Errno::EADDRNOTAVAIL,
+                format!(
+                    "{} is not an address of {} ({host_ip})",
+                    addr.ip(),
+                    self.hosts[h].spec.name
+                ),
+            ));
+        }
+        let port = match addr.port() {
+            0 => self.ephemeral_port(h, op, proto, None)?,
+            p if self.hosts[h].port_in_use(proto, p) => {
+                let user = self.port_user(h, proto, p);
+                return Err(SockError::new(
+                    op,
+                    Errno::EADDRINUSE,
+                    format!("port {p} is already in use by {user}"),
+                ));
+            }
+            p => p,
+        };
+        let local = SocketAddrV4::new(*addr.ip(), port);
+        let udp_buffers = self.config.udp_packets;
+        let host = &mut self.hosts[h];
+        let handle = match proto {
+            Proto::Tcp => None,
+            Proto::Udp => {
+                let mut socket = udp::Socket::new(udp_buffer(udp_buffers), udp_buffer(udp_buffers));
+                socket.bind(listen_endpoint(local)).map_err(|e| {
+                    SockError::new(
+                        op,
+                        Errno::EINVAL,
+                        format!("the stack refused the address: {e}"),
+                    )
+                })?;
+                host.bound.insert((Proto::Udp, port), sock);
+                Some(host.stack.sockets.add(socket))
+            }
+        };
+        host.use_port(proto, port);
+        let e = host.entries.get_mut(&sock).expect("resolved above");
+        e.local = Some(local);
+        e.handle = handle;
+        e.state = SockState::Bound;
+        self.emit(EventKind::Bound {
+            host: pid.host,
+            sock,
+            local,
+        });
+        self.emit(EventKind::StateChanged {
+            host: pid.host,
+            sock,
+            from: SockState::Fresh,
+            to: SockState::Bound,
+        });
+        Ok(())
+    }
+
+    // ---- listen() -------------------------------------------------------------------------------
+
+    pub fn listen(&mut self, pid: Pid, fd: Fd, backlog: usize) -> Result<(), SockError> {
+        let result = self.listen_inner(pid, fd, backlog);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn listen_inner(&mut self, pid: Pid, fd: Fd, backlog: usize) -> Result<(), SockError> {
+        let op = Op::Listen;
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        let e = self.entry(h, sock);
+        if e.proto == Proto::Udp {
+            return Err(SockError::new(
+                op,
+                Errno::EOPNOTSUPP,
+                "UDP has no connections, so a UDP socket cannot listen",
+            ));
+        }
+        match e.state {
+            SockState::Listen => {
+                if let Role::Listener { backlog: b, .. } = &mut self.entry_mut(h, sock).role {
+                    *b = backlog.max(1);
+                }
+                return Ok(());
+            }
+            SockState::Fresh => {
+                // Linux binds an unbound socket to an ephemeral port before it listens.
+                self.bind_inner(op, pid, fd, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
+            }
+            SockState::Bound => {}
+            other => {
+                return Err(SockError::new(
+                    op,
+                    Errno::EINVAL,
+                    format!("a socket in {other} cannot start listening"),
+                ));
+            }
+        }
+        let e = self.entry_mut(h, sock);
+        let local = e.local.expect("a bound socket has a local address");
+        e.role = Role::Listener {
+            slot: None,
+            backlog: backlog.max(1),
+            queue: Default::default(),
+        };
+        e.state = SockState::Listen;
+        self.hosts[h].bound.insert((Proto::Tcp, local.port()), sock);
+        self.emit(EventKind::StateChanged {
+            host: pid.host,
+            sock,
+            from: SockState::Bound,
+            to: SockState::Listen,
+        });
+        self.refill_slot(h, sock, local);
+        Ok(())
+    }
+
+    // ---- accept() -------------------------------------------------------------------------------
+
+    /// Take the oldest established connection from the listener's queue: a new socket with a
+    /// descriptor of its own. `None` when none is waiting.
+    pub fn accept(&mut self, pid: Pid, fd: Fd) -> Result<Option<(Fd, SocketAddrV4)>, SockError> {
+        let result = self.accept_inner(pid, fd);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn accept_inner(&mut self, pid: Pid, fd: Fd) -> Result<Option<(Fd, SocketAddrV4)>, SockError> {
+        let op = Op::Accept;
+        let (h, listener) = self.resolve(op, pid, fd)?;
+        let host = &self.hosts[h];
+        let Role::Listener { queue, slot, .. } = &host.entries[&listener].role else {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                "this socket is not listening: call listen() first",
+            ));
+        };
+        let had_room = slot.is_some();
+        // Like Linux, accept() hands out only connections whose handshake has finished.
+        let ready = queue.iter().position(|q| {
+            host.entries
+                .get(q)
+                .is_some_and(|c| matches!(c.state, SockState::Established | SockState::CloseWait))
+        });
+        let Some(index) = ready else { return Ok(None) };
+        let Some(Entry {
+            role: Role::Listener { queue, .. },
+            local: Some(listen_addr),
+            ..
+        }) = self.hosts[h].entries.get_mut(&listener)
+        else {
+            return Ok(None);
+        };
+        let listen_addr = *listen_addr;
+        let conn = queue.remove(index).expect("index from position()");
+        let process = self.processes.get_mut(&pid).expect("resolved above");
+        let new_fd = process.lowest_free_fd();
+        process.fds.insert(new_fd, conn);
+        let e = self.entry_mut(h, conn);
+        e.owner = Some((pid, new_fd));
+        e.role = Role::Plain;
+        let remote = e.remote.expect("a queued connection has a peer");
+        self.emit(EventKind::Accepted {
+            host: pid.host,
+            listener,
+            sock: conn,
+            pid,
+            fd: new_fd,
+        });
+        if !had_room {
+            self.refill_slot(h, listener, listen_addr);
+        }
+        Ok(Some((new_fd, remote)))
+    }
+
+    // ---- connect() ------------------------------------------------------------------------------
+
+    /// Start connecting to `remote`. Returns once the SYN is on its way; the socket shows
+    /// SYN-SENT, then ESTABLISHED, or its next call returns ECONNREFUSED or ETIMEDOUT.
+    pub fn connect(&mut self, pid: Pid, fd: Fd, remote: SocketAddrV4) -> Result<(), SockError> {
+        let result = self.connect_inner(pid, fd, remote);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn connect_inner(&mut self, pid: Pid, fd: Fd, remote: SocketAddrV4) -> Result<(), SockError> {
+        let op = Op::Connect;
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        let e = self.entry(h, sock);
+        let (proto, state, bound) = (e.proto, e.state, e.local);
+        if remote.port() == 0 || remote.ip().is_unspecified() || remote.ip().is_broadcast() {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                format!("{remote} is not an address a socket can connect to"),
+            ));
+        }
+        if proto == Proto::Udp {
+            if bound.is_none() {
+                self.bind_inner(op, pid, fd, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
+            }
+            self.entry_mut(h, sock).remote = Some(remote);
+            return Ok(());
+        }
+        match state {
+            SockState::Fresh | SockState::Bound => {}
+            SockState::Listen => {
+                return Err(SockError::new(
+                    op,
+                    Errno::EINVAL,
+                    "a listening socket cannot connect; create another socket",
+                ))
+            }
+            SockState::SynSent | SockState::SynReceived => {
+                return Err(SockError::new(
+                    op,
+                    Errno::EALREADY,
+                    format!("this socket is already connecting to {remote}"),
+                ))
+            }
+            SockState::Closed => {
+                return Err(SockError::new(
+                    op,
+                    Errno::EINVAL,
+                    "this socket's connection has ended; create a new socket",
+                ))
+            }
+            _ => {
+                let peer = self
+                    .entry(h, sock)
+                    .remote
+                    .map(|r| r.to_string())
+                    .unwrap_or_default();
+                return Err(SockError::new(
+                    op,
+                    Errno::EISCONN,
+                    format!("this socket is already connected to {peer}"),
+                ));
+            }
+        }
+        let host_ip = self.hosts[h].spec.ip;
+        let (local, newly_bound) = match bound {
+            Some(l) => (SocketAddrV4::new(host_ip, l.port()), false),
+            None => (
+                SocketAddrV4::new(
+                    host_ip,
+                    self.ephemeral_port(h, op, Proto::Tcp, Some(remote))?,
+                ),
+                true,
+            ),
+        };
+        if let Some(other) = self.hosts[h].conns.get(&(Proto::Tcp, local, remote)) {
+            let state = self.hosts[h]
+                .entries
+                .get(other)
+                .map(|e| e.state)
+                .unwrap_or(SockState::Closed);
+            return Err(SockError::new(
+                op,
+                Errno::EADDRNOTAVAIL,
+                format!("the connection {local} → {remote} already exists (in {state}); use another source port"),
+            ));
+        }
+        let mut socket = new_tcp_socket(self.config.tcp_buffer);
+        socket.set_timeout(Some(self.config.connect_timeout));
+        let host = &mut self.hosts[h];
+        let remote_ep = IpEndpoint::new(IpAddress::Ipv4(*remote.ip()), remote.port());
+        let local_ep = listen_endpoint(local);
+        socket
+            .connect(host.stack.iface.context(), remote_ep, local_ep)
+            .map_err(|e| {
+                SockError::new(
+                    op,
+                    Errno::EINVAL,
+                    format!("the stack refused to connect: {e}"),
+                )
+            })?;
+        let handle = host.stack.sockets.add(socket);
+        if newly_bound {
+            host.use_port(Proto::Tcp, local.port());
+        }
+        host.conns.insert((Proto::Tcp, local, remote), sock);
+        let e = host.entries.get_mut(&sock).expect("resolved above");
+        e.local = Some(local);
+        e.remote = Some(remote);
+        e.handle = Some(handle);
+        e.state = SockState::SynSent;
+        if newly_bound {
+            self.emit(EventKind::Bound {
+                host: pid.host,
+                sock,
+                local,
+            });
+        }
+        self.emit(EventKind::StateChanged {
+            host: pid.host,
+            sock,
+            from: state,
+            to: SockState::SynSent,
+        });
+        Ok(())
+    }
+
+    // ---- send() and recv() ----------------------------------------------------------------------
+
+    /// Queue bytes to send on a connected socket. Returns how many fitted in the send buffer.
+    pub fn send(&mut self, pid: Pid, fd: Fd, data: &[u8]) -> Result<usize, SockError> {
+        let result = self.send_inner(pid, fd, data);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn send_inner(&mut self, pid: Pid, fd: Fd, data: &[u8]) -> Result<usize, SockError> {
+        let op = Op::Send;
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        if self.entry(h, sock).proto == Proto::Udp {
+            let Some(remote) = self.entry(h, sock).remote else {
+                return Err(SockError::new(
+                    op,
+                    Errno::ENOTCONN,
+                    "this UDP socket has no peer: use sendto() or connect() first",
+                ));
+            };
+            return self.send_to_inner(Op::Send, pid, fd, data, remote);
+        }
+        self.take_pending(h, sock, op)?;
+        let e = self.entry(h, sock);
+        if e.shut_write {
+            return Err(SockError::new(
+                op,
+                Errno::EPIPE,
+                "this socket was shut down for writing",
+            ));
+        }
+        match e.state {
+            SockState::Established | SockState::CloseWait => {}
+            SockState::SynSent | SockState::SynReceived => {
+                return Err(SockError::new(
+                    op,
+                    Errno::ENOTCONN,
+                    "the handshake has not finished: wait for ESTABLISHED",
+                ))
+            }
+            SockState::Fresh | SockState::Bound | SockState::Listen => {
+                return Err(SockError::new(
+                    op,
+                    Errno::ENOTCONN,
+                    "this socket is not connected",
+                ))
+            }
+            other => {
+                return Err(SockError::new(
+                    op,
+                    Errno::EPIPE,
+                    format!("the connection is closing ({other})"),
+                ))
+            }
+        }
+        let handle = e.handle.expect("a connected socket has a smoltcp socket");
+        let n = self.hosts[h]
+            .tcp_mut(handle)
+            .send_slice(data)
+            .map_err(|_| SockError::new(op, Errno::EPIPE, "the connection can no longer send"))?;
+        if n > 0 {
+            self.emit(EventKind::DataSent {
+                host: pid.host,
+                sock,
+                pid,
+                fd,
+                bytes: data[..n].to_vec(),
+            });
+            self.mark_dirty(pid, sock);
+        }
+        Ok(n)
+    }
+
+    /// Read up to `max` bytes from a connected socket.
+    pub fn recv(&mut self, pid: Pid, fd: Fd, max: usize) -> Result<Recv, SockError> {
+        let result = self.recv_inner(pid, fd, max);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn recv_inner(&mut self, pid: Pid, fd: Fd, max: usize) -> Result<Recv, SockError> {
+        let op = Op::Recv;
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        if self.entry(h, sock).proto == Proto::Udp {
+            return Ok(match self.recv_from_inner(Op::Recv, pid, fd)? {
+                Some((data, _)) => Recv::Data(data),
+                None => Recv::WouldBlock,
+            });
+        }
+        self.take_pending(h, sock, op)?;
+        let e = self.entry(h, sock);
+        if e.shut_read {
+            return Ok(Recv::Eof);
+        }
+        let state = e.state;
+        let Some(handle) = e
+            .handle
+            .filter(|_| state.is_connected() || state == SockState::Closed)
+        else {
+            return Err(SockError::new(
+                op,
+                Errno::ENOTCONN,
+                "this socket is not connected",
+            ));
+        };
+        let s = self.hosts[h].tcp_mut(handle);
+        if s.can_recv() {
+            let mut buffer = vec![0; max.min(s.recv_queue())];
+            let n = s.recv_slice(&mut buffer).unwrap_or(0);
+            buffer.truncate(n);
+            let e = self.entry_mut(h, sock);
+            e.recv_q = e.recv_q.saturating_sub(n);
+            self.emit(EventKind::DataDelivered {
+                host: pid.host,
+                sock,
+                pid,
+                fd,
+                bytes: buffer.clone(),
+                from: None,
+            });
+            self.mark_dirty(pid, sock);
+            return Ok(Recv::Data(buffer));
+        }
+        if !s.may_recv() && !matches!(state, SockState::SynSent | SockState::SynReceived) {
+            return Ok(Recv::Eof);
+        }
+        Ok(Recv::WouldBlock)
+    }
+
+    // ---- shutdown() and close() -----------------------------------------------------------------
+
+    pub fn shutdown(&mut self, pid: Pid, fd: Fd, how: Shutdown) -> Result<(), SockError> {
+        let result = self.shutdown_inner(pid, fd, how);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn shutdown_inner(&mut self, pid: Pid, fd: Fd, how: Shutdown) -> Result<(), SockError> {
+        let op = Op::Shutdown;
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        let e = self.entry(h, sock);
+        if e.proto == Proto::Tcp && !e.state.is_connected() {
+            return Err(SockError::new(
+                op,
+                Errno::ENOTCONN,
+                "this socket is not connected",
+            ));
+        }
+        let (handle, proto) = (e.handle, e.proto);
+        let e = self.entry_mut(h, sock);
+        if matches!(how, Shutdown::Read | Shutdown::Both) {
+            e.shut_read = true;
+        }
+        if matches!(how, Shutdown::Write | Shutdown::Both) && !e.shut_write {
+            e.shut_write = true;
+            if let (Proto::Tcp, Some(handle)) = (proto, handle) {
+                // Sends FIN once everything queued has gone.
+                self.hosts[h].tcp_mut(handle).close();
+            }
+        }
+        self.mark_dirty(pid, sock);
+        Ok(())
+    }
+
+    /// Release the descriptor. A connection then closes (FIN; RST if unread data is left, as
+    /// Linux does) and stays in the table, with no process, until TCP is done with it.
+    pub fn close(&mut self, pid: Pid, fd: Fd) -> Result<(), SockError> {
+        let result = self.close_inner(pid, fd);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn close_inner(&mut self, pid: Pid, fd: Fd) -> Result<(), SockError> {
+        let (h, sock) = self.resolve(Op::Close, pid, fd)?;
+        if let Some(p) = self.processes.get_mut(&pid) {
+            p.fds.remove(&fd);
+        }
+        let e = self.entry_mut(h, sock);
+        e.owner = None;
+        let (proto, state, handle, recv_q) = (e.proto, e.state, e.handle, e.recv_q);
+        let is_listener = matches!(e.role, Role::Listener { .. });
+        match (proto, handle) {
+            (Proto::Tcp, Some(handle)) if !is_listener && state != SockState::Closed => {
+                let s = self.hosts[h].tcp_mut(handle);
+                if recv_q > 0 || s.recv_queue() > 0 {
+                    s.abort();
+                } else {
+                    s.close();
+                }
+            }
+            _ => self.remove_entry(h, sock),
+        }
+        Ok(())
+    }
+
+    // ---- UDP ------------------------------------------------------------------------------------
+
+    pub fn send_to(
+        &mut self,
+        pid: Pid,
+        fd: Fd,
+        data: &[u8],
+        dst: SocketAddrV4,
+    ) -> Result<usize, SockError> {
+        let result = self.send_to_inner(Op::SendTo, pid, fd, data, dst);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn send_to_inner(
+        &mut self,
+        op: Op,
+        pid: Pid,
+        fd: Fd,
+        data: &[u8],
+        dst: SocketAddrV4,
+    ) -> Result<usize, SockError> {
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        if self.entry(h, sock).proto == Proto::Tcp {
+            return Err(SockError::new(
+                op,
+                Errno::EOPNOTSUPP,
+                "sendto() with an address is for UDP; TCP uses connect() and send()",
+            ));
+        }
+        if dst.port() == 0 || dst.ip().is_unspecified() {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                format!("{dst} is not an address a datagram can go to"),
+            ));
+        }
+        if data.len() > MTU - 28 {
+            return Err(SockError::new(
+                op,
+                Errno::EMSGSIZE,
+                format!(
+                    "{} bytes do not fit in one datagram on this link",
+                    data.len()
+                ),
+            ));
+        }
+        if self.entry(h, sock).handle.is_none() {
+            self.bind_inner(op, pid, fd, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
+        }
+        let handle = self.entry(h, sock).handle.expect("bound above");
+        let endpoint = IpEndpoint::new(IpAddress::Ipv4(*dst.ip()), dst.port());
+        match self.hosts[h]
+            .stack
+            .sockets
+            .get_mut::<udp::Socket>(handle)
+            .send_slice(data, endpoint)
+        {
+            Ok(()) => {
+                self.emit(EventKind::DataSent {
+                    host: HostId(h),
+                    sock,
+                    pid,
+                    fd,
+                    bytes: data.to_vec(),
+                });
+                self.mark_dirty(pid, sock);
+                Ok(data.len())
+            }
+            Err(udp::SendError::BufferFull) => Ok(0),
+            Err(udp::SendError::Unaddressable) => Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                format!("{dst} cannot be reached from this socket"),
+            )),
+        }
+    }
+
+    /// Read one datagram and who sent it; `None` when none is waiting.
+    pub fn recv_from(
+        &mut self,
+        pid: Pid,
+        fd: Fd,
+    ) -> Result<Option<(Vec<u8>, SocketAddrV4)>, SockError> {
+        let result = self.recv_from_inner(Op::RecvFrom, pid, fd);
+        self.report(pid, Some(fd), result)
+    }
+
+    fn recv_from_inner(
+        &mut self,
+        op: Op,
+        pid: Pid,
+        fd: Fd,
+    ) -> Result<Option<(Vec<u8>, SocketAddrV4)>, SockError> {
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        let e = self.entry(h, sock);
+        if e.proto == Proto::Tcp {
+            return Err(SockError::new(
+                op,
+                Errno::EOPNOTSUPP,
+                "recvfrom() is for UDP; a TCP socket uses recv()",
+            ));
+        }
+        let Some(handle) = e.handle else {
+            return Err(SockError::new(
+                op,
+                Errno::EINVAL,
+                "this UDP socket is not bound to a port yet",
+            ));
+        };
+        let socket = self.hosts[h].stack.sockets.get_mut::<udp::Socket>(handle);
+        let mut buffer = vec![0; MTU];
+        let Ok((n, meta)) = socket.recv_slice(&mut buffer) else {
+            return Ok(None);
+        };
+        buffer.truncate(n);
+        let IpAddress::Ipv4(ip) = meta.endpoint.addr;
+        let from = SocketAddrV4::new(ip, meta.endpoint.port);
+        let e = self.entry_mut(h, sock);
+        e.recv_q = e.recv_q.saturating_sub(n);
+        self.emit(EventKind::DataDelivered {
+            host: HostId(h),
+            sock,
+            pid,
+            fd,
+            bytes: buffer.clone(),
+            from: Some(from),
+        });
+        Ok(Some((buffer, from)))
+    }
+
+    // ---- inspection -----------------------------------------------------------------------------
+
+    /// getsockopt(SO_ERROR): the error a failed connect() or a reset left, once.
+    pub fn take_error(&mut self, pid: Pid, fd: Fd) -> Result<Option<SockError>, SockError> {
+        let (h, sock) = match self.resolve(Op::Recv, pid, fd) {
+            Ok(found) => found,
+            Err(e) => return self.report(pid, Some(fd), Err(e)),
+        };
+        let error = self.entry_mut(h, sock).pending_error.take();
+        if let Some(error) = &error {
+            self.emit(EventKind::ErrorReturned {
+                pid,
+                fd: Some(fd),
+                sock: Some(sock),
+                error: error.clone(),
+            });
+        }
+        Ok(error)
+    }
+
+    /// The state of the socket behind a descriptor.
+    pub fn socket_state(&self, pid: Pid, fd: Fd) -> Option<SockState> {
+        let (h, sock) = self.resolve(Op::Recv, pid, fd).ok()?;
+        Some(self.entry(h, sock).state)
+    }
+
+    /// The local and remote address of the socket behind a descriptor.
+    pub fn socket_addrs(
+        &self,
+        pid: Pid,
+        fd: Fd,
+    ) -> Option<(Option<SocketAddrV4>, Option<SocketAddrV4>)> {
+        let (h, sock) = self.resolve(Op::Recv, pid, fd).ok()?;
+        let e = self.entry(h, sock);
+        Some((e.local, e.remote))
+    }
+
+    pub fn process(&self, pid: Pid) -> Option<&Process> {
+        self.processes.get(&pid)
+    }
+}
+
+fn udp_buffer(packets: usize) -> udp::PacketBuffer<'static> {
+    udp::PacketBuffer::new(
+        vec![udp::PacketMetadata::EMPTY; packets],
+        vec![0; packets * MTU],
+    )
+}
