@@ -296,10 +296,16 @@ impl Process {
         self.fds.iter().map(|(f, s)| (*f, *s))
     }
 
+    /// POSIX hands out the lowest free descriptor.
     pub(crate) fn lowest_free_fd(&self) -> Fd {
-        (FIRST_FD..)
-            .find(|fd| !self.fds.contains_key(fd))
-            .unwrap_or(FIRST_FD)
+        match self.fds.last_key_value() {
+            None => FIRST_FD,
+            // No gaps below the highest: the next one up (the common case, and O(1)).
+            Some((&last, _)) if self.fds.len() as u64 == u64::from(last - FIRST_FD) + 1 => last + 1,
+            Some(_) => (FIRST_FD..)
+                .find(|fd| !self.fds.contains_key(fd))
+                .unwrap_or(FIRST_FD),
+        }
     }
 }
 

@@ -31,3 +31,4 @@ pub use sim::{NetError, Sim, SimConfig};
 pub use snapshot::{HostView, Snapshot, SocketRow};
 pub use socket::{Errno, Fd, Pid, Proto, Shutdown, SockError, SockId, SockState};
 pub use syscalls::Recv;
+pub use {packet::decode, ports::OsProfile};

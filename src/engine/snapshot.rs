@@ -120,3 +120,49 @@ impl HostView {
         out
     }
 }
+
+impl HostView {
+    /// The host's sockets laid out as the course's slides lay them out: one column per socket
+    /// ("Socket 1", "Socket 2", ...), one row per field, "n/a" where a listening socket has no
+    /// peer.
+    pub fn course_table(&self) -> String {
+        let mut columns: Vec<Vec<String>> = vec![vec![
+            format!("{} Sockets", self.name),
+            "Transport".into(),
+            "Source Port".into(),
+            "Source IP Addr".into(),
+            "Destination Port".into(),
+            "Destination IP Addr".into(),
+            "State".into(),
+            "Process".into(),
+        ]];
+        for (i, row) in self.sockets.iter().enumerate() {
+            let na = || "n/a".to_string();
+            columns.push(vec![
+                format!("Socket {}", i + 1),
+                row.proto.to_string(),
+                row.local.map(|a| a.port().to_string()).unwrap_or_else(na),
+                row.local.map(|a| a.ip().to_string()).unwrap_or_else(na),
+                row.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
+                row.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
+                row.state.rfc_name().to_string(),
+                row.command.clone().unwrap_or_else(|| "-".to_string()),
+            ]);
+        }
+        let widths: Vec<usize> = columns
+            .iter()
+            .map(|c| c.iter().map(|s| s.chars().count()).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for line in 0..columns[0].len() {
+            let cells: Vec<String> = columns
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{:<w$}", c[line], w = *w))
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -1,0 +1,90 @@
+//! Helpers shared by the native scenario tests.
+#![allow(dead_code)]
+
+use std::net::SocketAddrV4;
+
+use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+
+/// Every segment sent so far, one line each, as a learner reads them:
+/// `Client PC → Server 10378 → 8099 [SYN] len=0`.
+pub fn segments(sim: &Sim) -> Vec<String> {
+    let name = |h: HostId| {
+        sim.hosts()
+            .nth(h.0)
+            .map(|(_, s)| s.name.clone())
+            .unwrap_or_default()
+    };
+    sim.events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => {
+                let to =
+                    s.to.map(name)
+                        .unwrap_or_else(|| format!("nowhere ({})", s.summary.dst));
+                let what = match s.summary.tcp() {
+                    Some(t) => format!(
+                        "{} → {} [{}] len={}",
+                        t.src_port, t.dst_port, t.flags, t.payload_len
+                    ),
+                    None => s.summary.to_string(),
+                };
+                Some(format!("{} → {} {}", name(s.from), to, what))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The host's table in the course's layout.
+pub fn table(sim: &Sim, host: &str) -> String {
+    sim.snapshot()
+        .host(host)
+        .expect("host exists")
+        .course_table()
+}
+
+/// The events of one kind, for assertions.
+pub fn errors(sim: &Sim) -> Vec<SockError> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ErrorReturned { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn decisions(sim: &Sim, host: &str) -> Vec<Demux> {
+    let id = sim.host_by_name(host).expect("host exists");
+    sim.events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentDelivered { host, decision, .. } if *host == id => Some(*decision),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn node_addr() -> SocketAddrV4 {
+    SocketAddrV4::new(SERVER_IP, 8099)
+}
+
+/// The course's network with the demultiplexing check on.
+pub fn course() -> (Sim, HostId, HostId) {
+    let mut sim = Sim::course_default(2024);
+    sim.set_verify_demux(true);
+    let client = sim.host_by_name("Client PC").unwrap();
+    let server = sim.host_by_name("Server").unwrap();
+    (sim, client, server)
+}
+
+pub fn settle(sim: &mut Sim) {
+    sim.run_until_idle(ms(600_000));
+    assert_eq!(
+        sim.demux_mismatches(),
+        &[] as &[String],
+        "our demux decisions agree with smoltcp"
+    );
+}

@@ -1,0 +1,365 @@
+//! Every mistake a learner can make with sockets comes back as a typed error with its OS name
+//! and a plain sentence, is recorded as an event, and changes nothing else.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use common::*;
+use socketlab::engine::net::{CLIENT_PC_IP, SERVER_IP};
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+
+fn addr(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
+    SocketAddrV4::new(ip, port)
+}
+
+fn failed(sim: &Sim, pid: Pid) -> SockError {
+    match sim.process(pid).unwrap().status() {
+        AppStatus::Failed(e) => e.clone(),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn eaddrinuse_when_a_second_server_takes_the_same_port() {
+    let (mut sim, _client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    let second = sim
+        .spawn(server, AppSpec::server(AppKind::WebServer, 8099))
+        .unwrap();
+    sim.step(ms(0));
+    let e = failed(&sim, second);
+    assert_eq!((e.op, e.errno), (socket::Op::Bind, Errno::EADDRINUSE));
+    assert_eq!(
+        e.to_string(),
+        "bind: EADDRINUSE: port 8099 is already in use by Node.js server (fd 3)"
+    );
+    assert_eq!(errors(&sim), [e]);
+    // Nothing changed for the first server.
+    let snap = sim.snapshot();
+    let rows = &snap.host("Server").unwrap().sockets;
+    assert_eq!(
+        rows.iter().filter(|r| r.state == SockState::Listen).count(),
+        1
+    );
+}
+
+#[test]
+fn eaddrinuse_while_an_old_connection_waits_in_time_wait() {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    sim.spawn(
+        client,
+        AppSpec::client(AppKind::Curl, node_addr()).from_port(10378),
+    )
+    .unwrap();
+    sim.step(ms(500));
+    let again = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::Curl, node_addr()).from_port(10378),
+        )
+        .unwrap();
+    sim.step(ms(501));
+    let e = failed(&sim, again);
+    assert_eq!(e.errno, Errno::EADDRINUSE);
+    assert_eq!(
+        e.message,
+        "port 10378 is already in use by a connection in TIME-WAIT"
+    );
+}
+
+#[test]
+fn econnrefused_when_nothing_listens_and_the_host_answers_rst() {
+    let (mut sim, client, _server) = course();
+    let curl = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::Curl, addr(SERVER_IP, 8080)),
+        )
+        .unwrap();
+    settle(&mut sim);
+    let e = failed(&sim, curl);
+    assert_eq!((e.op, e.errno), (socket::Op::Connect, Errno::ECONNREFUSED));
+    assert_eq!(
+        e.message,
+        "192.168.1.102:8080 answered RST: nothing listens on port 8080"
+    );
+    assert_eq!(decisions(&sim, "Server"), [Demux::NoSocketAnswerRst]);
+    let segs = segments(&sim);
+    assert_eq!(segs.len(), 2);
+    assert!(
+        segs[1].starts_with("Server → Client PC 8080 → ") && segs[1].ends_with("[RST, ACK] len=0"),
+        "{segs:?}"
+    );
+    assert!(
+        sim.snapshot().host("Client PC").unwrap().sockets.is_empty(),
+        "curl closed its socket"
+    );
+}
+
+#[test]
+fn etimedout_when_the_syn_is_never_answered() {
+    let (mut sim, client, _server) = course();
+    // Nobody has 192.168.1.200: every SYN leaves and is lost.
+    let curl = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::Curl, addr(Ipv4Addr::new(192, 168, 1, 200), 80)),
+        )
+        .unwrap();
+    settle(&mut sim);
+    let e = failed(&sim, curl);
+    assert_eq!((e.op, e.errno), (socket::Op::Connect, Errno::ETIMEDOUT));
+    let mut segs = segments(&sim);
+    // When smoltcp gives up on a connection it sends a last RST (Linux sends nothing here).
+    let last = segs.pop().unwrap();
+    assert!(last.ends_with("[RST, ACK] len=0"), "{last}");
+    assert!(
+        segs.len() >= 4,
+        "smoltcp retransmits the SYN with back-off: {segs:?}"
+    );
+    assert!(
+        segs.iter()
+            .all(|s| s.contains("nowhere (192.168.1.200)") && s.contains("[SYN]")),
+        "{segs:#?}"
+    );
+    let dropped = sim
+        .events()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::SegmentDropped {
+                    reason: DropReason::NoRoute,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(dropped, segs.len() + 1);
+    let failed_at = sim
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::ErrorReturned { .. }))
+        .unwrap()
+        .at;
+    assert!(
+        failed_at >= ms(20_000),
+        "gave up after the connect timeout, at {failed_at}"
+    );
+}
+
+#[test]
+fn eaddrnotavail_for_a_foreign_address_and_when_ephemeral_ports_run_out() {
+    let (mut sim, client, _server) = course();
+    let p = sim.spawn_manual(client, "test program", "prog").unwrap();
+    let fd = sim.socket(p, Proto::Tcp).unwrap();
+    let e = sim.bind(p, fd, addr(SERVER_IP, 5000)).unwrap_err();
+    assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
+    assert_eq!(
+        e.message,
+        "192.168.1.102 is not an address of Client PC (192.168.1.101)"
+    );
+    assert_eq!(
+        sim.socket_state(p, fd),
+        Some(SockState::Fresh),
+        "nothing changed"
+    );
+
+    // Take every port of Linux's ephemeral range, then ask for one more.
+    for port in OsProfile::Linux.ephemeral_range() {
+        let fd = sim.socket(p, Proto::Tcp).unwrap();
+        sim.bind(p, fd, addr(CLIENT_PC_IP, port)).unwrap();
+    }
+    let e = sim.connect(p, fd, node_addr()).unwrap_err();
+    assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
+    assert_eq!(
+        e.message,
+        "all 28232 ephemeral ports (32768–60999) are in use"
+    );
+}
+
+#[test]
+fn enotconn_eisconn_ealready_and_einval_for_calls_in_the_wrong_state() {
+    let (mut sim, client, server) = course();
+    let srv = sim.spawn_manual(server, "my server", "server").unwrap();
+    let lfd = sim.socket(srv, Proto::Tcp).unwrap();
+    // accept() before listen()
+    assert_eq!(sim.accept(srv, lfd).unwrap_err().errno, Errno::EINVAL);
+    sim.bind(srv, lfd, addr(SERVER_IP, 9000)).unwrap();
+    // bind() twice
+    let e = sim.bind(srv, lfd, addr(SERVER_IP, 9001)).unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (
+            Errno::EINVAL,
+            "this socket is already bound to 192.168.1.102:9000"
+        )
+    );
+    sim.listen(srv, lfd, 4).unwrap();
+    // recv() and send() on a listening socket
+    assert_eq!(sim.recv(srv, lfd, 10).unwrap_err().errno, Errno::ENOTCONN);
+    assert_eq!(
+        sim.send(srv, lfd, b"hi").unwrap_err().errno,
+        Errno::ENOTCONN
+    );
+    assert_eq!(
+        sim.connect(srv, lfd, addr(CLIENT_PC_IP, 1))
+            .unwrap_err()
+            .errno,
+        Errno::EINVAL
+    );
+
+    let cli = sim.spawn_manual(client, "my client", "client").unwrap();
+    let cfd = sim.socket(cli, Proto::Tcp).unwrap();
+    assert_eq!(
+        sim.send(cli, cfd, b"hi").unwrap_err().errno,
+        Errno::ENOTCONN
+    );
+    assert_eq!(
+        sim.shutdown(cli, cfd, Shutdown::Write).unwrap_err().errno,
+        Errno::ENOTCONN
+    );
+    sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap();
+    let e = sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap_err();
+    assert_eq!(e.errno, Errno::EALREADY);
+    let e = sim.send(cli, cfd, b"too early").unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (
+            Errno::ENOTCONN,
+            "the handshake has not finished: wait for ESTABLISHED"
+        )
+    );
+    sim.step(ms(100));
+    assert_eq!(sim.socket_state(cli, cfd), Some(SockState::Established));
+    let e = sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (
+            Errno::EISCONN,
+            "this socket is already connected to 192.168.1.102:9000"
+        )
+    );
+    // listen() on a connected socket
+    assert_eq!(sim.listen(cli, cfd, 1).unwrap_err().errno, Errno::EINVAL);
+    // A descriptor that does not exist
+    let e = sim.recv(cli, 42, 1).unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (Errno::EBADF, "my client has no socket with descriptor 42")
+    );
+    // Every error above was recorded as an event for the view.
+    assert_eq!(errors(&sim).len(), 12);
+    assert_eq!(sim.demux_mismatches(), &[] as &[String]);
+}
+
+#[test]
+fn epipe_after_shutdown_and_econnreset_when_the_peer_closes_with_unread_data() {
+    let (mut sim, client, server) = course();
+    let srv = sim.spawn_manual(server, "my server", "server").unwrap();
+    let lfd = sim.socket(srv, Proto::Tcp).unwrap();
+    sim.bind(srv, lfd, addr(SERVER_IP, 7000)).unwrap();
+    sim.listen(srv, lfd, 4).unwrap();
+    let cli = sim.spawn_manual(client, "my client", "client").unwrap();
+    let cfd = sim.socket(cli, Proto::Tcp).unwrap();
+    sim.connect(cli, cfd, addr(SERVER_IP, 7000)).unwrap();
+    sim.step(ms(100));
+    let (sfd, peer) = sim
+        .accept(srv, lfd)
+        .unwrap()
+        .expect("a connection is waiting");
+    assert_eq!(peer.ip(), &CLIENT_PC_IP);
+
+    // The client sends; the server closes without reading it: Linux (and we) answer with RST.
+    sim.send(cli, cfd, b"unread").unwrap();
+    sim.step(ms(200));
+    sim.close(srv, sfd).unwrap();
+    sim.step(ms(300));
+    let e = sim.recv(cli, cfd, 100).unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (
+            Errno::ECONNRESET,
+            "192.168.1.102:7000 reset the connection (RST)"
+        )
+    );
+    assert!(segments(&sim)
+        .iter()
+        .any(|s| s.contains("Server → Client PC 7000 →") && s.contains("RST")));
+
+    // A second connection: shut down writing, then try to write.
+    let c2 = sim.socket(cli, Proto::Tcp).unwrap();
+    sim.connect(cli, c2, addr(SERVER_IP, 7000)).unwrap();
+    sim.step(ms(400));
+    sim.shutdown(cli, c2, Shutdown::Write).unwrap();
+    let e = sim.send(cli, c2, b"more").unwrap_err();
+    assert_eq!(e.errno, Errno::EPIPE);
+    settle(&mut sim);
+}
+
+#[test]
+fn udp_errors_eopnotsupp_and_emsgsize() {
+    let (mut sim, client, _server) = course();
+    let p = sim.spawn_manual(client, "dns tool", "dig").unwrap();
+    let fd = sim.socket(p, Proto::Udp).unwrap();
+    let e = sim.listen(p, fd, 1).unwrap_err();
+    assert_eq!(
+        (e.errno, e.message.as_str()),
+        (
+            Errno::EOPNOTSUPP,
+            "UDP has no connections, so a UDP socket cannot listen"
+        )
+    );
+    let e = sim
+        .send_to(p, fd, &[0; 2000], addr(SERVER_IP, 53))
+        .unwrap_err();
+    assert_eq!(e.errno, Errno::EMSGSIZE);
+    let t = sim.socket(p, Proto::Tcp).unwrap();
+    assert_eq!(
+        sim.send_to(p, t, b"x", addr(SERVER_IP, 53))
+            .unwrap_err()
+            .errno,
+        Errno::EOPNOTSUPP
+    );
+}
+
+#[test]
+fn bad_network_input_is_an_error_not_a_panic() {
+    let mut sim = Sim::course_default(1);
+    let e = sim
+        .add_host(HostSpec::new("Server", "10.0.0.1".parse().unwrap()))
+        .unwrap_err();
+    assert_eq!(e.to_string(), "there is already a host named \"Server\"");
+    let e = sim.add_host(HostSpec::new("Other", SERVER_IP)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "another host already has the address 192.168.1.102"
+    );
+    let e = sim
+        .add_host(HostSpec::new("Bcast", "192.168.1.255".parse().unwrap()))
+        .unwrap_err();
+    assert!(e.to_string().contains("cannot be a host's address"));
+    assert!(sim.add_link(LinkSpec::new(HostId(0), HostId(0))).is_err());
+    assert!(sim.add_link(LinkSpec::new(HostId(0), HostId(9))).is_err());
+    assert!(
+        sim.add_link(LinkSpec::new(HostId(0), HostId(1))).is_err(),
+        "already linked"
+    );
+    assert!(sim
+        .spawn(HostId(7), AppSpec::server(AppKind::WebServer, 80))
+        .is_err());
+    let ghost = Pid {
+        host: HostId(0),
+        pid: 4242,
+    };
+    assert_eq!(
+        sim.socket(ghost, Proto::Tcp).unwrap_err().errno,
+        Errno::EBADF
+    );
+}
