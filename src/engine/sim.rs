@@ -855,8 +855,30 @@ impl Sim {
                 }
                 if from != state && matches!(state, SockState::Closed | SockState::Listen) {
                     self.connection_ended(h, id, from);
+                } else {
+                    self.abort_if_orphan_got_data(h, id);
                 }
             }
+        }
+    }
+
+    /// Data arrived for a connection its process has already closed: nobody can ever read it,
+    /// so, like Linux (its TCPAbortOnData counter), the host resets the connection. smoltcp's
+    /// close() only closes the sending half, so this is the BSD layer's job.
+    fn abort_if_orphan_got_data(&mut self, h: usize, id: SockId) {
+        let host = &mut self.hosts[h];
+        let Some(e) = host.entries.get(&id) else {
+            return;
+        };
+        if e.owner.is_some()
+            || !matches!(e.role, Role::Plain)
+            || e.recv_q == 0
+            || !e.state.is_connected()
+        {
+            return;
+        }
+        if let Some(handle) = e.handle {
+            host.tcp_mut(handle).abort();
         }
     }
 

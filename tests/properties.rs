@@ -1,0 +1,431 @@
+//! Random sequences of socket calls on three hosts. Whatever a learner does, the engine must
+//! not panic, its tables must stay sane, its demultiplexing decisions must agree with smoltcp,
+//! and every byte sent on a connection must reach the peer exactly once and in order.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use proptest::prelude::*;
+use socketlab::engine::time::Duration;
+use socketlab::engine::*;
+
+const PORTS: [u16; 4] = [0, 80, 8099, 5000];
+const TARGET_PORTS: [u16; 4] = [80, 8099, 5000, 9];
+
+#[derive(Clone, Debug)]
+enum Call {
+    Socket {
+        host: usize,
+        udp: bool,
+    },
+    Bind {
+        host: usize,
+        slot: usize,
+        port: u16,
+    },
+    Listen {
+        host: usize,
+        slot: usize,
+        backlog: usize,
+    },
+    Connect {
+        host: usize,
+        slot: usize,
+        to: usize,
+        port: u16,
+    },
+    /// socket() then connect(): how most clients start, so connections happen often.
+    Dial {
+        host: usize,
+        to: usize,
+        port: u16,
+    },
+    Accept {
+        host: usize,
+        slot: usize,
+    },
+    Send {
+        host: usize,
+        slot: usize,
+        len: usize,
+    },
+    /// send() on one of the process's established connections, when it has any.
+    Talk {
+        host: usize,
+        slot: usize,
+        len: usize,
+    },
+    Recv {
+        host: usize,
+        slot: usize,
+    },
+    ShutdownWrite {
+        host: usize,
+        slot: usize,
+    },
+    Close {
+        host: usize,
+        slot: usize,
+    },
+    Step {
+        millis: u64,
+    },
+}
+
+fn call() -> impl Strategy<Value = Call> {
+    let host = 0..3usize;
+    let slot = 0..4usize;
+    prop_oneof![
+        (host.clone(), any::<bool>()).prop_map(|(host, udp)| Call::Socket { host, udp }),
+        (host.clone(), slot.clone(), prop::sample::select(&PORTS[..]))
+            .prop_map(|(host, slot, port)| Call::Bind { host, slot, port }),
+        (host.clone(), slot.clone(), 1..3usize).prop_map(|(host, slot, backlog)| Call::Listen {
+            host,
+            slot,
+            backlog
+        }),
+        (
+            host.clone(),
+            slot.clone(),
+            0..3usize,
+            prop::sample::select(&TARGET_PORTS[..])
+        )
+            .prop_map(|(host, slot, to, port)| Call::Connect {
+                host,
+                slot,
+                to,
+                port
+            }),
+        (
+            host.clone(),
+            0..3usize,
+            prop::sample::select(&TARGET_PORTS[..])
+        )
+            .prop_map(|(host, to, port)| Call::Dial { host, to, port }),
+        (host.clone(), 0..3usize, Just(8099u16)).prop_map(|(host, to, port)| Call::Dial {
+            host,
+            to,
+            port
+        }),
+        (host.clone(), slot.clone()).prop_map(|(host, slot)| Call::Accept { host, slot }),
+        (host.clone(), slot.clone(), 1..3000usize).prop_map(|(host, slot, len)| Call::Send {
+            host,
+            slot,
+            len
+        }),
+        (host.clone(), slot.clone(), 1..3000usize).prop_map(|(host, slot, len)| Call::Talk {
+            host,
+            slot,
+            len
+        }),
+        (host.clone(), slot.clone(), 1..3000usize).prop_map(|(host, slot, len)| Call::Talk {
+            host,
+            slot,
+            len
+        }),
+        (host.clone(), slot.clone()).prop_map(|(host, slot)| Call::Recv { host, slot }),
+        (host.clone(), slot.clone()).prop_map(|(host, slot)| Call::ShutdownWrite { host, slot }),
+        (host.clone(), slot.clone()).prop_map(|(host, slot)| Call::Close { host, slot }),
+        (0..400u64).prop_map(|millis| Call::Step { millis }),
+    ]
+}
+
+struct World {
+    sim: Sim,
+    pids: Vec<Pid>,
+    ips: Vec<Ipv4Addr>,
+    /// Pairs of sockets seen connected to each other: (sender side, receiver side), both ways.
+    pairs: BTreeSet<(SockId, SockId)>,
+    counter: u8,
+}
+
+impl World {
+    fn new(seed: u64) -> World {
+        let mut sim = Sim::new(seed);
+        sim.set_verify_demux(true);
+        let ips: Vec<Ipv4Addr> = (1..=3).map(|i| Ipv4Addr::new(10, 0, 0, i)).collect();
+        let hosts: Vec<HostId> = ips
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| sim.add_host(HostSpec::new(&format!("H{i}"), *ip)).unwrap())
+            .collect();
+        sim.add_link(LinkSpec::new(hosts[0], hosts[1])).unwrap();
+        sim.add_link(LinkSpec::new(hosts[1], hosts[2])).unwrap();
+        sim.add_link(LinkSpec::new(hosts[0], hosts[2])).unwrap();
+        let pids: Vec<Pid> = hosts
+            .iter()
+            .map(|h| sim.spawn_manual(*h, "prog", "prog").unwrap())
+            .collect();
+        // Every host starts with a listener on 8099 (fd 3), which random calls may also close.
+        for (pid, ip) in pids.iter().zip(&ips) {
+            let fd = sim.socket(*pid, Proto::Tcp).unwrap();
+            sim.bind(*pid, fd, SocketAddrV4::new(*ip, 8099)).unwrap();
+            sim.listen(*pid, fd, 2).unwrap();
+        }
+        World {
+            sim,
+            pids,
+            ips,
+            pairs: BTreeSet::new(),
+            counter: 0,
+        }
+    }
+
+    fn fd(&self, host: usize, slot: usize) -> Option<Fd> {
+        let fds: Vec<Fd> = self
+            .sim
+            .process(self.pids[host])?
+            .fds()
+            .map(|(fd, _)| fd)
+            .collect();
+        (!fds.is_empty()).then(|| fds[slot % fds.len()])
+    }
+
+    fn next_bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len)
+            .map(|_| {
+                self.counter = self.counter.wrapping_add(1);
+                self.counter
+            })
+            .collect()
+    }
+
+    fn apply(&mut self, call: &Call) {
+        // Results are ignored on purpose: errors are part of what the property explores.
+        match *call {
+            Call::Socket { host, udp } => {
+                let _ = self
+                    .sim
+                    .socket(self.pids[host], if udp { Proto::Udp } else { Proto::Tcp });
+            }
+            Call::Dial { host, to, port } => {
+                let pid = self.pids[host];
+                if let Ok(fd) = self.sim.socket(pid, Proto::Tcp) {
+                    let _ = self
+                        .sim
+                        .connect(pid, fd, SocketAddrV4::new(self.ips[to], port));
+                }
+            }
+            Call::Talk { host, slot, len } => {
+                let pid = self.pids[host];
+                let connected: Vec<Fd> = self
+                    .sim
+                    .process(pid)
+                    .map(|p| p.fds().map(|(f, _)| f).collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|fd| {
+                        matches!(
+                            self.sim.socket_state(pid, *fd),
+                            Some(SockState::Established | SockState::CloseWait)
+                        )
+                    })
+                    .collect();
+                if !connected.is_empty() {
+                    let data = self.next_bytes(len);
+                    let _ = self.sim.send(pid, connected[slot % connected.len()], &data);
+                }
+            }
+            Call::Step { millis } => {
+                let t = self.sim.now() + Duration::from_millis(millis);
+                self.sim.step(t);
+            }
+            ref other => {
+                let host = match other {
+                    Call::Bind { host, .. }
+                    | Call::Listen { host, .. }
+                    | Call::Connect { host, .. }
+                    | Call::Accept { host, .. }
+                    | Call::Send { host, .. }
+                    | Call::Recv { host, .. }
+                    | Call::ShutdownWrite { host, .. }
+                    | Call::Close { host, .. } => *host,
+                    _ => unreachable!(),
+                };
+                let slot = match other {
+                    Call::Bind { slot, .. }
+                    | Call::Listen { slot, .. }
+                    | Call::Connect { slot, .. }
+                    | Call::Accept { slot, .. }
+                    | Call::Send { slot, .. }
+                    | Call::Recv { slot, .. }
+                    | Call::ShutdownWrite { slot, .. }
+                    | Call::Close { slot, .. } => *slot,
+                    _ => unreachable!(),
+                };
+                let Some(fd) = self.fd(host, slot) else {
+                    return;
+                };
+                let pid = self.pids[host];
+                match *other {
+                    Call::Bind { port, .. } => {
+                        let _ = self
+                            .sim
+                            .bind(pid, fd, SocketAddrV4::new(self.ips[host], port));
+                    }
+                    Call::Listen { backlog, .. } => {
+                        let _ = self.sim.listen(pid, fd, backlog);
+                    }
+                    Call::Connect { to, port, .. } => {
+                        let _ = self
+                            .sim
+                            .connect(pid, fd, SocketAddrV4::new(self.ips[to], port));
+                    }
+                    Call::Accept { .. } => {
+                        let _ = self.sim.accept(pid, fd);
+                    }
+                    Call::Send { len, .. } => {
+                        let data = self.next_bytes(len);
+                        let _ = self.sim.send(pid, fd, &data);
+                    }
+                    Call::Recv { .. } => {
+                        let _ = self.sim.recv(pid, fd, 1000);
+                    }
+                    Call::ShutdownWrite { .. } => {
+                        let _ = self.sim.shutdown(pid, fd, Shutdown::Write);
+                    }
+                    Call::Close { .. } => {
+                        let _ = self.sim.close(pid, fd);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// The table invariants, and who is connected to whom.
+    fn check(&mut self) -> Result<(), TestCaseError> {
+        let snap = self.sim.snapshot();
+        for host in &snap.hosts {
+            let mut listeners = BTreeSet::new();
+            let mut tuples = BTreeSet::new();
+            for row in &host.sockets {
+                if row.state == SockState::Listen {
+                    let key = (row.proto, row.local.map(|l| l.port()));
+                    prop_assert!(
+                        listeners.insert(key),
+                        "two listeners on {key:?} on {}",
+                        host.name
+                    );
+                }
+                if let (true, Some(local), Some(remote)) =
+                    (row.state.is_connected(), row.local, row.remote)
+                {
+                    prop_assert!(
+                        tuples.insert((row.proto, local, remote)),
+                        "two sockets with {local} ↔ {remote} on {}",
+                        host.name
+                    );
+                }
+            }
+        }
+        let mut by_tuple = BTreeMap::new();
+        for host in &snap.hosts {
+            for row in host
+                .sockets
+                .iter()
+                .filter(|r| r.proto == Proto::Tcp && r.state.is_connected())
+            {
+                if let (Some(l), Some(r)) = (row.local, row.remote) {
+                    by_tuple.insert((l, r), row.sock);
+                }
+            }
+        }
+        for ((l, r), a) in &by_tuple {
+            if let Some(b) = by_tuple.get(&(*r, *l)) {
+                self.pairs.insert((*a, *b));
+            }
+        }
+        prop_assert!(
+            self.sim.demux_mismatches().is_empty(),
+            "{:?}",
+            self.sim.demux_mismatches()
+        );
+        Ok(())
+    }
+
+    /// Accept and read everything that is left, letting time run.
+    fn drain(&mut self) {
+        for _ in 0..40 {
+            for (host, &pid) in self.pids.iter().enumerate() {
+                let fds: Vec<Fd> = self
+                    .sim
+                    .process(pid)
+                    .map(|p| p.fds().map(|(f, _)| f).collect())
+                    .unwrap_or_default();
+                for fd in fds {
+                    while let Ok(Some(_)) = self.sim.accept(pid, fd) {}
+                    while let Ok(Recv::Data(_)) = self.sim.recv(pid, fd, 100_000) {}
+                }
+                let _ = host;
+            }
+            let t = self.sim.now() + Duration::from_millis(250);
+            self.sim.step(t);
+            let _ = self.check();
+        }
+    }
+
+    /// Bytes each TCP socket's process wrote and read, and the sockets an RST touched.
+    fn streams(
+        &self,
+    ) -> (
+        BTreeMap<SockId, Vec<u8>>,
+        BTreeMap<SockId, Vec<u8>>,
+        BTreeSet<SockId>,
+    ) {
+        let (mut sent, mut got, mut reset) = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
+        let mut rst_segments = BTreeSet::new();
+        for e in self.sim.events() {
+            match &e.kind {
+                EventKind::DataSent { sock, bytes, .. } => {
+                    sent.entry(*sock).or_insert_with(Vec::new).extend(bytes)
+                }
+                EventKind::DataDelivered {
+                    sock,
+                    bytes,
+                    from: None,
+                    ..
+                } => got.entry(*sock).or_insert_with(Vec::new).extend(bytes),
+                EventKind::SegmentSent(s) if s.summary.tcp().is_some_and(|t| t.flags.rst) => {
+                    rst_segments.insert(s.seg);
+                }
+                EventKind::SegmentDelivered { seg, decision, .. } if rst_segments.contains(seg) => {
+                    if let Some(sock) = decision.socket() {
+                        reset.insert(sock);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (sent, got, reset)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_socket_calls_keep_the_tables_sane_and_the_streams_whole(
+        seed in any::<u64>(),
+        calls in prop::collection::vec(call(), 1..60),
+    ) {
+        let mut world = World::new(seed);
+        for call in &calls {
+            world.apply(call);
+            world.check()?;
+        }
+        world.drain();
+        world.check()?;
+        let (sent, got, reset) = world.streams();
+        for (a, b) in &world.pairs {
+            let out = sent.get(a).map(Vec::as_slice).unwrap_or_default();
+            let received = got.get(b).map(Vec::as_slice).unwrap_or_default();
+            prop_assert!(out.starts_with(received), "socket {} received bytes that socket {} never sent in that order", b.0, a.0);
+            if !reset.contains(a) && !reset.contains(b) {
+                prop_assert_eq!(out.len(), received.len(), "socket {} sent {} bytes, its peer {} read {}", a.0, out.len(), b.0, received.len());
+            }
+        }
+
+    }
+}

@@ -1,0 +1,142 @@
+//! UDP beside TCP, and how each OS profile picks ephemeral ports.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::net::SocketAddrV4;
+
+use common::*;
+use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::ports::EphemeralPorts;
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+
+#[test]
+fn a_udp_query_and_its_answer_go_to_the_bound_sockets() {
+    let (mut sim, client, server) = course();
+    let dns = sim.spawn_manual(server, "DNS server", "named").unwrap();
+    let sfd = sim.socket(dns, Proto::Udp).unwrap();
+    sim.bind(dns, sfd, SocketAddrV4::new(SERVER_IP, 53))
+        .unwrap();
+    let dig = sim.spawn_manual(client, "dig", "dig").unwrap();
+    let cfd = sim.socket(dig, Proto::Udp).unwrap();
+    sim.send_to(
+        dig,
+        cfd,
+        b"A? example.com",
+        SocketAddrV4::new(SERVER_IP, 53),
+    )
+    .unwrap();
+    sim.step(ms(20));
+    let (query, from) = sim.recv_from(dns, sfd).unwrap().expect("the query arrived");
+    assert_eq!(query, b"A? example.com");
+    assert_eq!(from.ip(), &net::CLIENT_PC_IP);
+    sim.send_to(dns, sfd, b"example.com A 93.184.215.14", from)
+        .unwrap();
+    sim.step(ms(40));
+    let (answer, from) = sim
+        .recv_from(dig, cfd)
+        .unwrap()
+        .expect("the answer arrived");
+    assert_eq!(
+        (answer.as_slice(), from),
+        (
+            &b"example.com A 93.184.215.14"[..],
+            SocketAddrV4::new(SERVER_IP, 53)
+        )
+    );
+    let server_sock = sim.snapshot().host("Server").unwrap().sockets[0].sock;
+    assert_eq!(
+        decisions(&sim, "Server"),
+        [Demux::UdpSocket { sock: server_sock }]
+    );
+    let snap = sim.snapshot();
+    let row = &snap.host("Client PC").unwrap().sockets[0];
+    assert_eq!((row.proto, row.state.ss_name()), (Proto::Udp, "UNCONN"));
+    settle(&mut sim);
+}
+
+#[test]
+fn a_datagram_to_a_closed_udp_port_gets_icmp_port_unreachable() {
+    let (mut sim, client, _server) = course();
+    let p = sim.spawn_manual(client, "nc -u", "nc").unwrap();
+    let fd = sim.socket(p, Proto::Udp).unwrap();
+    sim.send_to(p, fd, b"hello?", SocketAddrV4::new(SERVER_IP, 9999))
+        .unwrap();
+    settle(&mut sim);
+    assert_eq!(decisions(&sim, "Server"), [Demux::UdpClosedPort]);
+    let segs = segments(&sim);
+    assert_eq!(segs.len(), 2);
+    assert!(
+        segs[1].contains("ICMP destination unreachable (port unreachable)"),
+        "{segs:?}"
+    );
+    assert_eq!(decisions(&sim, "Client PC"), [Demux::Icmp]);
+}
+
+#[test]
+fn udp_and_tcp_can_use_the_same_port_number() {
+    let (mut sim, _client, server) = course();
+    let p = sim.spawn_manual(server, "DNS server", "named").unwrap();
+    let t = sim.socket(p, Proto::Tcp).unwrap();
+    sim.bind(p, t, SocketAddrV4::new(SERVER_IP, 53)).unwrap();
+    sim.listen(p, t, 8).unwrap();
+    let u = sim.socket(p, Proto::Udp).unwrap();
+    sim.bind(p, u, SocketAddrV4::new(SERVER_IP, 53))
+        .expect("UDP 53 is not TCP 53");
+    let u2 = sim.socket(p, Proto::Udp).unwrap();
+    assert_eq!(
+        sim.bind(p, u2, SocketAddrV4::new(SERVER_IP, 53))
+            .unwrap_err()
+            .errno,
+        Errno::EADDRINUSE
+    );
+}
+
+#[test]
+fn linux_hashes_a_start_point_and_prefers_even_ports_for_connect() {
+    let mut ports = EphemeralPorts::new(OsProfile::Linux, 5);
+    let dst = Some((SERVER_IP, 8099));
+    let picks: Vec<u16> = (0..50)
+        .map(|_| ports.pick(dst, |_| false).unwrap())
+        .collect();
+    assert!(
+        picks
+            .iter()
+            .all(|p| (32768..=60999).contains(p) && p % 2 == 0),
+        "{picks:?}"
+    );
+    let bind_pick = ports.pick(None, |_| false).unwrap();
+    assert_eq!(bind_pick % 2, 1, "bind(0) gets an odd port first");
+    // Deterministic: the same seed picks the same ports.
+    let mut again = EphemeralPorts::new(OsProfile::Linux, 5);
+    assert_eq!(again.pick(dst, |_| false), Some(picks[0]));
+    // Taken ports are skipped.
+    let mut ports = EphemeralPorts::new(OsProfile::Linux, 5);
+    let first = picks[0];
+    assert_ne!(ports.pick(dst, |p| p == first), Some(first));
+}
+
+#[test]
+fn windows_hands_out_ports_one_after_another() {
+    let mut ports = EphemeralPorts::new(OsProfile::Windows, 9);
+    let a = ports.pick(None, |_| false).unwrap();
+    let b = ports.pick(None, |_| false).unwrap();
+    let c = ports.pick(None, |p| p == b.wrapping_add(1)).unwrap();
+    assert!((49152..=65535).contains(&a));
+    assert_eq!(b, if a == 65535 { 49152 } else { a + 1 });
+    assert_eq!(c, b + 2, "skips a taken port");
+}
+
+#[test]
+fn macos_picks_at_random_in_the_iana_range_and_reports_exhaustion() {
+    let mut ports = EphemeralPorts::new(OsProfile::Macos, 3);
+    let picks: Vec<u16> = (0..20)
+        .map(|_| ports.pick(None, |_| false).unwrap())
+        .collect();
+    assert!(picks.iter().all(|p| *p >= 49152));
+    let distinct: std::collections::BTreeSet<_> = picks.iter().collect();
+    assert!(distinct.len() > 15, "random, not sequential: {picks:?}");
+    assert_eq!(ports.pick(None, |_| true), None, "every port taken");
+    assert!(OsProfile::Macos.selection().contains("random"));
+}
