@@ -131,6 +131,13 @@ fn call() -> impl Strategy<Value = Call> {
     ]
 }
 
+/// Bytes written per socket, bytes read per socket, sockets an RST touched.
+type Streams = (
+    BTreeMap<SockId, Vec<u8>>,
+    BTreeMap<SockId, Vec<u8>>,
+    BTreeSet<SockId>,
+);
+
 struct World {
     sim: Sim,
     pids: Vec<Pid>,
