@@ -374,13 +374,7 @@ impl World {
     }
 
     /// Bytes each TCP socket's process wrote and read, and the sockets an RST touched.
-    fn streams(
-        &self,
-    ) -> (
-        BTreeMap<SockId, Vec<u8>>,
-        BTreeMap<SockId, Vec<u8>>,
-        BTreeSet<SockId>,
-    ) {
+    fn streams(&self) -> Streams {
         let (mut sent, mut got, mut reset) = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
         let mut rst_segments = BTreeSet::new();
         for e in self.sim.events() {
