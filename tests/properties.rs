@@ -131,7 +131,7 @@ fn call() -> impl Strategy<Value = Call> {
     ]
 }
 
-/// Bytes written per socket, bytes read per socket, sockets an RST touched.
+/// Bytes written per socket, bytes read per socket, sockets that sent or received an RST.
 type Streams = (
     BTreeMap<SockId, Vec<u8>>,
     BTreeMap<SockId, Vec<u8>>,
@@ -144,6 +144,8 @@ struct World {
     ips: Vec<Ipv4Addr>,
     /// Pairs of sockets seen connected to each other: (sender side, receiver side), both ways.
     pairs: BTreeSet<(SockId, SockId)>,
+    /// Every connected TCP socket's (local, remote), as seen.
+    tuples: BTreeMap<(SocketAddrV4, SocketAddrV4), BTreeSet<SockId>>,
     counter: u8,
 }
 
@@ -175,6 +177,7 @@ impl World {
             pids,
             ips,
             pairs: BTreeSet::new(),
+            tuples: BTreeMap::new(),
             counter: 0,
         }
     }
@@ -339,6 +342,9 @@ impl World {
                 }
             }
         }
+        for (tuple, sock) in &by_tuple {
+            self.tuples.entry(*tuple).or_default().insert(*sock);
+        }
         for ((l, r), a) in &by_tuple {
             if let Some(b) = by_tuple.get(&(*r, *l)) {
                 self.pairs.insert((*a, *b));
@@ -390,6 +396,13 @@ impl World {
                 } => got.entry(*sock).or_insert_with(Vec::new).extend(bytes),
                 EventKind::SegmentSent(s) if s.summary.tcp().is_some_and(|t| t.flags.rst) => {
                     rst_segments.insert(s.seg);
+                    // The socket that sent it was aborted: what it had not read is lost.
+                    let t = s.summary.tcp().unwrap();
+                    let tuple = (
+                        SocketAddrV4::new(s.summary.src, t.src_port),
+                        SocketAddrV4::new(s.summary.dst, t.dst_port),
+                    );
+                    reset.extend(self.tuples.get(&tuple).into_iter().flatten());
                 }
                 EventKind::SegmentDelivered { seg, decision, .. } if rst_segments.contains(seg) => {
                     if let Some(sock) = decision.socket() {
