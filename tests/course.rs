@@ -472,3 +472,72 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_sequence_numbers() 
         "each host draws its own ISN"
     );
 }
+
+/// The snapshot shows each segment in flight with how far along its link it is.
+#[test]
+fn segments_in_flight_have_their_progress_along_the_link() {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    sim.spawn(
+        client,
+        AppSpec::client(AppKind::Curl, node_addr())
+            .from_port(10378)
+            .at(ms(100)),
+    )
+    .unwrap();
+    sim.step(ms(105));
+    let snap = sim.snapshot();
+    assert_eq!(snap.in_flight.len(), 1);
+    let syn = &snap.in_flight[0];
+    assert_eq!(
+        (syn.from, syn.to, syn.depart, syn.arrive),
+        (client, server, ms(100), ms(120))
+    );
+    assert_eq!(syn.progress, 0.25);
+    assert!(syn.summary.tcp().unwrap().flags.syn);
+    sim.step(ms(115));
+    assert_eq!(sim.snapshot().in_flight[0].progress, 0.75);
+    sim.step(ms(120));
+    let snap = sim.snapshot();
+    assert_eq!(snap.in_flight.len(), 1, "the SYN arrived; the SYN-ACK left");
+    assert_eq!(
+        (snap.in_flight[0].from, snap.in_flight[0].progress),
+        (server, 0.0)
+    );
+}
+
+/// mongo connects to MongoDB on 27017 (the slide's "27107" is a typo).
+#[test]
+fn the_mongo_shell_talks_to_mongodb_on_27017() {
+    let (mut sim, client, server) = course();
+    sim.spawn(
+        server,
+        AppSpec::server(AppKind::MongoServer, AppKind::MongoServer.default_port()),
+    )
+    .unwrap();
+    let shell = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::MongoShell, SocketAddrV4::new(SERVER_IP, 27017)),
+        )
+        .unwrap();
+    settle(&mut sim);
+    match sim.process(shell).unwrap().status() {
+        AppStatus::Done { reply } => assert_eq!(
+            reply,
+            b"{\"cursor\":{\"firstBatch\":[{\"name\":\"Ada\"}]},\"ok\":1}\n"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(AppKind::MongoShell.protocol().label().contains("stand-in"));
+    assert_eq!(
+        segments(&sim)[0]
+            .split(" [")
+            .next()
+            .unwrap()
+            .rsplit(' ')
+            .next(),
+        Some("27017")
+    );
+}
