@@ -15,7 +15,7 @@ use super::net::HostId;
 use super::sim::{NetError, Sim};
 use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState, FIRST_FD};
 use super::syscalls::Recv;
-use super::time::Instant;
+use super::time::{Duration, Instant};
 
 /// The programs the lessons use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -178,7 +178,54 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// What a process does.
+/// Something a program does with its sockets, as a scenario or a lesson scripts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// socket(), bind() to this host's address and `port`, listen(`backlog`). From then on the
+    /// program accepts every connection and answers every request it understands.
+    Listen { port: u16, backlog: usize },
+    /// socket(), bind() to `from_port` if given, connect() to `to`. With `auto`, the program
+    /// then sends its usual request, reads the whole reply and closes.
+    Connect {
+        to: SocketAddrV4,
+        from_port: Option<u16>,
+        auto: bool,
+    },
+    /// send() on the program's connection (its client connection, else its newest accepted one).
+    Send { data: Vec<u8> },
+    /// close() the program's connection (as for `Send`), or its listener when it has none.
+    Close,
+}
+
+/// When a scheduled action runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    At(Instant),
+    /// `delay` after `process` first reaches `milestone`.
+    After {
+        process: Pid,
+        milestone: Milestone,
+        delay: Duration,
+    },
+}
+
+/// What a program has got to, for actions that wait for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Milestone {
+    /// Its listen() succeeded.
+    Listening,
+    /// Its connection's handshake finished.
+    Connected,
+    /// It read a whole reply.
+    Replied,
+    /// It closed its connection.
+    Closed,
+    /// A socket call failed.
+    Failed,
+}
+
+/// What a process does: the course's two roles.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "kebab-case")]
 pub enum AppRole {
@@ -192,11 +239,12 @@ pub enum AppRole {
     },
 }
 
+/// A program and its role, started at `start`: a shorthand for spawning it and scheduling its
+/// `Listen` or `Connect` action.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppSpec {
     pub kind: AppKind,
     pub role: AppRole,
-    /// When it starts (a server usually at 0).
     pub start: Instant,
 }
 
@@ -236,8 +284,8 @@ impl AppSpec {
 /// How a program is doing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AppStatus {
-    /// Not started yet.
-    Waiting,
+    /// Nothing done yet.
+    Idle,
     Running,
     /// A client that got its whole reply and closed.
     Done {
@@ -255,23 +303,17 @@ pub(crate) struct Conn {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum Behaviour {
-    /// Makes no calls of its own: tests, lessons and the sandbox drive its sockets.
-    Manual,
-    Server {
-        kind: AppKind,
-        port: u16,
-        backlog: usize,
-        listen_fd: Option<Fd>,
-        conns: BTreeMap<Fd, Conn>,
-    },
-    Client {
-        kind: AppKind,
-        server: SocketAddrV4,
-        local_port: Option<u16>,
-        fd: Option<Fd>,
-        conn: Conn,
-    },
+pub(crate) struct ServerPart {
+    listen_fd: Fd,
+    conns: BTreeMap<Fd, Conn>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ClientPart {
+    fd: Fd,
+    server: SocketAddrV4,
+    auto: bool,
+    conn: Conn,
 }
 
 /// A process on a host.
@@ -282,13 +324,23 @@ pub struct Process {
     pub command: String,
     pub kind: Option<AppKind>,
     pub(crate) fds: BTreeMap<Fd, SockId>,
-    pub(crate) behaviour: Behaviour,
+    server: Option<ServerPart>,
+    client: Option<ClientPart>,
+    /// Whether its own code reacts to its sockets; a manual process leaves every call to the
+    /// caller (tests, lessons, the sandbox).
+    scripted: bool,
     status: AppStatus,
+    milestones: BTreeMap<Milestone, Instant>,
 }
 
 impl Process {
     pub fn status(&self) -> &AppStatus {
         &self.status
+    }
+
+    /// When it first reached each milestone.
+    pub fn milestones(&self) -> &BTreeMap<Milestone, Instant> {
+        &self.milestones
     }
 
     /// Descriptors and the sockets they name, in descriptor order.
@@ -309,127 +361,177 @@ impl Process {
     }
 }
 
-/// A process's start time came: a server starts listening, a client connects.
-pub(crate) fn wake(sim: &mut Sim, pid: Pid) {
+/// Run one action for a process now.
+pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
     let Some(process) = sim.processes.get_mut(&pid) else {
         return;
     };
-    process.status = AppStatus::Running;
-    // The behaviour is taken out while it runs, so it can make socket calls on the simulation;
-    // the process itself (and its descriptor table) stays where the calls find it.
-    let mut behaviour = std::mem::replace(&mut process.behaviour, Behaviour::Manual);
-    let result = match &mut behaviour {
-        Behaviour::Manual => Ok(()),
-        Behaviour::Server {
-            port,
-            backlog,
-            listen_fd,
-            ..
-        } => start_server(sim, pid, *port, *backlog, listen_fd),
-        Behaviour::Client {
-            server,
-            local_port,
-            fd,
-            ..
-        } => start_client(sim, pid, *server, *local_port, fd),
-    };
-    if let Some(process) = sim.processes.get_mut(&pid) {
-        process.behaviour = behaviour;
-        if let Err(e) = result {
-            process.status = AppStatus::Failed(e);
-        }
+    if matches!(process.status, AppStatus::Idle) {
+        process.status = AppStatus::Running;
     }
+    let kind = process.kind;
+    let result = match action {
+        Action::Listen { port, backlog } => start_server(sim, pid, *port, *backlog),
+        Action::Connect {
+            to,
+            from_port,
+            auto,
+        } => start_client(sim, pid, *to, *from_port, *auto),
+        Action::Send { data } => match current_fd(sim, pid) {
+            Some(fd) => sim.send(pid, fd, data).map(|_| ()),
+            None => Ok(()),
+        },
+        Action::Close => close_current(sim, pid),
+    };
+    if let Err(e) = result {
+        fail(sim, pid, e);
+    }
+    let _ = kind;
 }
 
-/// Some of a process's sockets changed: let it act on them.
+/// Some of a process's sockets changed: let its code act on them.
 pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &BTreeSet<SockId>) {
     let Some(process) = sim.processes.get_mut(&pid) else {
         return;
     };
-    if !matches!(process.status, AppStatus::Running) {
+    if !process.scripted || !matches!(process.status, AppStatus::Running) {
         return;
     }
-    let mut behaviour = std::mem::replace(&mut process.behaviour, Behaviour::Manual);
-    let outcome = match &mut behaviour {
-        Behaviour::Manual => None,
-        Behaviour::Server {
-            kind,
-            listen_fd,
-            conns,
-            ..
-        } => {
-            serve(sim, pid, *kind, *listen_fd, conns, socks);
-            None
+    let kind = process.kind;
+    // The parts are taken out while they run, so they can make socket calls on the simulation;
+    // the process itself (and its descriptor table) stays where the calls find it.
+    let mut server = process.server.take();
+    let mut client = process.client.take();
+    if let (Some(part), Some(kind)) = (&mut server, kind) {
+        serve(sim, pid, kind, part, socks);
+    }
+    let mut client_done = false;
+    if let (Some(part), Some(kind)) = (&mut client, kind) {
+        if sim
+            .sock_of(pid, part.fd)
+            .is_some_and(|s| socks.contains(&s))
+        {
+            client_done = run_client(sim, pid, kind, part);
         }
-        Behaviour::Client {
-            kind,
-            server,
-            fd,
-            conn,
-            ..
-        } => run_client(sim, pid, *kind, *server, fd, conn),
-    };
+    }
     if let Some(process) = sim.processes.get_mut(&pid) {
-        process.behaviour = behaviour;
-        if let Some(status) = outcome {
-            process.status = status;
+        process.server = server;
+        if !client_done {
+            process.client = client;
         }
     }
 }
 
-fn start_server(
-    sim: &mut Sim,
-    pid: Pid,
-    port: u16,
-    backlog: usize,
-    listen_fd: &mut Option<Fd>,
-) -> Result<(), SockError> {
+fn fail(sim: &mut Sim, pid: Pid, error: SockError) {
+    if let Some(p) = sim.processes.get_mut(&pid) {
+        p.status = AppStatus::Failed(error);
+    }
+    sim.reached(pid, Milestone::Failed);
+}
+
+fn start_server(sim: &mut Sim, pid: Pid, port: u16, backlog: usize) -> Result<(), SockError> {
     let ip = sim.hosts[pid.host.0].spec.ip;
     let fd = sim.socket(pid, Proto::Tcp)?;
-    *listen_fd = Some(fd);
-    sim.bind(pid, fd, SocketAddrV4::new(ip, port))?;
-    sim.listen(pid, fd, backlog)
+    let bound = sim
+        .bind(pid, fd, SocketAddrV4::new(ip, port))
+        .and_then(|_| sim.listen(pid, fd, backlog));
+    if let Err(e) = bound {
+        // A program whose listen() failed closes the socket it made, as Node.js does.
+        let _ = sim.close(pid, fd);
+        return Err(e);
+    }
+    if let Some(p) = sim.processes.get_mut(&pid) {
+        p.server = Some(ServerPart {
+            listen_fd: fd,
+            conns: BTreeMap::new(),
+        });
+    }
+    sim.reached(pid, Milestone::Listening);
+    Ok(())
 }
 
 fn start_client(
     sim: &mut Sim,
     pid: Pid,
-    server: SocketAddrV4,
-    local_port: Option<u16>,
-    fd_slot: &mut Option<Fd>,
+    to: SocketAddrV4,
+    from_port: Option<u16>,
+    auto: bool,
 ) -> Result<(), SockError> {
     let fd = sim.socket(pid, Proto::Tcp)?;
-    *fd_slot = Some(fd);
-    if let Some(port) = local_port {
-        let ip = sim.hosts[pid.host.0].spec.ip;
-        sim.bind(pid, fd, SocketAddrV4::new(ip, port))?;
+    let connected = match from_port {
+        Some(port) => {
+            let ip = sim.hosts[pid.host.0].spec.ip;
+            sim.bind(pid, fd, SocketAddrV4::new(ip, port))
+        }
+        None => Ok(()),
     }
-    sim.connect(pid, fd, server)
+    .and_then(|_| sim.connect(pid, fd, to));
+    if let Err(e) = connected {
+        let _ = sim.close(pid, fd);
+        return Err(e);
+    }
+    if let Some(p) = sim.processes.get_mut(&pid) {
+        p.client = Some(ClientPart {
+            fd,
+            server: to,
+            auto,
+            conn: Conn::default(),
+        });
+    }
+    Ok(())
 }
 
-fn serve(
-    sim: &mut Sim,
-    pid: Pid,
-    kind: AppKind,
-    listen_fd: Option<Fd>,
-    conns: &mut BTreeMap<Fd, Conn>,
-    socks: &BTreeSet<SockId>,
-) {
-    let Some(listen_fd) = listen_fd else { return };
-    let listener = sim.sock_of(pid, listen_fd);
+/// The connection a `Send` or `Close` action means: the client connection, else the newest
+/// accepted one.
+fn current_fd(sim: &Sim, pid: Pid) -> Option<Fd> {
+    let p = sim.processes.get(&pid)?;
+    p.client.as_ref().map(|c| c.fd).or_else(|| {
+        p.server
+            .as_ref()
+            .and_then(|s| s.conns.keys().next_back().copied())
+    })
+}
+
+fn close_current(sim: &mut Sim, pid: Pid) -> Result<(), SockError> {
+    let Some(p) = sim.processes.get_mut(&pid) else {
+        return Ok(());
+    };
+    if let Some(client) = p.client.take() {
+        sim.close(pid, client.fd)?;
+        sim.reached(pid, Milestone::Closed);
+        return Ok(());
+    }
+    if let Some(server) = &mut p.server {
+        if let Some((&fd, _)) = server.conns.last_key_value() {
+            server.conns.remove(&fd);
+            sim.close(pid, fd)?;
+            sim.reached(pid, Milestone::Closed);
+            return Ok(());
+        }
+        let fd = server.listen_fd;
+        p.server = None;
+        sim.close(pid, fd)?;
+        sim.reached(pid, Milestone::Closed);
+    }
+    Ok(())
+}
+
+fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &BTreeSet<SockId>) {
+    let listener = sim.sock_of(pid, part.listen_fd);
     if listener.is_some_and(|l| socks.contains(&l)) {
-        while let Ok(Some((fd, _peer))) = sim.accept(pid, listen_fd) {
-            conns.insert(fd, Conn::default());
+        while let Ok(Some((fd, _peer))) = sim.accept(pid, part.listen_fd) {
+            part.conns.insert(fd, Conn::default());
         }
     }
-    let ready: Vec<Fd> = conns
+    let ready: Vec<Fd> = part
+        .conns
         .keys()
         .copied()
         .filter(|fd| sim.sock_of(pid, *fd).is_some_and(|s| socks.contains(&s)))
         .collect();
     let protocol = kind.protocol();
     for fd in ready {
-        let Some(conn) = conns.get_mut(&fd) else {
+        let Some(conn) = part.conns.get_mut(&fd) else {
             continue;
         };
         let mut finished = false;
@@ -455,7 +557,7 @@ fn serve(
         if finished {
             // The client closed its side (or reset): close ours.
             let _ = sim.close(pid, fd);
-            conns.remove(&fd);
+            part.conns.remove(&fd);
         }
     }
 }
@@ -469,81 +571,82 @@ fn flush(sim: &mut Sim, pid: Pid, fd: Fd, outbox: &mut Vec<u8>) {
     }
 }
 
-fn run_client(
-    sim: &mut Sim,
-    pid: Pid,
-    kind: AppKind,
-    server: SocketAddrV4,
-    fd: &mut Option<Fd>,
-    conn: &mut Conn,
-) -> Option<AppStatus> {
-    let this_fd = (*fd)?;
-    let protocol = kind.protocol();
-    match sim.socket_state(pid, this_fd) {
+/// Drive a client connection. True once the client is finished with it.
+fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart) -> bool {
+    let fd = part.fd;
+    match sim.socket_state(pid, fd) {
         Some(SockState::Established | SockState::CloseWait) => {}
         Some(SockState::Closed) => {
-            // The handshake failed: connect()'s error is waiting in SO_ERROR.
-            let error = sim.take_error(pid, this_fd).ok().flatten();
-            let _ = sim.close(pid, this_fd);
-            *fd = None;
-            return error.map(AppStatus::Failed);
+            // The handshake failed (its error waits in SO_ERROR), or the connection was reset.
+            let error = sim.take_error(pid, fd).ok().flatten();
+            let _ = sim.close(pid, fd);
+            match error {
+                Some(e) => fail(sim, pid, e),
+                None => sim.reached(pid, Milestone::Closed),
+            }
+            return true;
         }
-        _ => return None,
+        _ => return false,
     }
-    if !conn.answered {
-        conn.answered = true;
-        conn.outbox = protocol.request(kind, server);
+    if !sim
+        .processes
+        .get(&pid)
+        .is_some_and(|p| p.milestones.contains_key(&Milestone::Connected))
+    {
+        sim.reached(pid, Milestone::Connected);
     }
-    flush(sim, pid, this_fd, &mut conn.outbox);
+    if !part.auto {
+        return false;
+    }
+    let protocol = kind.protocol();
+    if !part.conn.answered {
+        part.conn.answered = true;
+        part.conn.outbox = protocol.request(kind, part.server);
+    }
+    flush(sim, pid, fd, &mut part.conn.outbox);
     loop {
-        match sim.recv(pid, this_fd, 4096) {
-            Ok(Recv::Data(bytes)) => conn.inbox.extend_from_slice(&bytes),
+        match sim.recv(pid, fd, 4096) {
+            Ok(Recv::Data(bytes)) => part.conn.inbox.extend_from_slice(&bytes),
             Ok(Recv::WouldBlock) | Ok(Recv::Eof) => break,
             Err(e) => {
-                let _ = sim.close(pid, this_fd);
-                *fd = None;
-                return Some(AppStatus::Failed(e));
+                let _ = sim.close(pid, fd);
+                fail(sim, pid, e);
+                return true;
             }
         }
     }
-    if protocol.response_complete(&conn.inbox) {
-        let _ = sim.close(pid, this_fd);
-        *fd = None;
-        return Some(AppStatus::Done {
-            reply: std::mem::take(&mut conn.inbox),
-        });
+    if protocol.response_complete(&part.conn.inbox) {
+        let _ = sim.close(pid, fd);
+        let reply = std::mem::take(&mut part.conn.inbox);
+        if let Some(p) = sim.processes.get_mut(&pid) {
+            p.status = AppStatus::Done { reply };
+        }
+        sim.reached(pid, Milestone::Replied);
+        sim.reached(pid, Milestone::Closed);
+        return true;
     }
-    None
+    false
 }
 
 impl Sim {
-    /// Start a program on a host: a server from its start time, a client at its start time.
+    /// Start a program on a host and schedule its role's first action at `spec.start`.
     pub fn spawn(&mut self, host: HostId, spec: AppSpec) -> Result<Pid, NetError> {
-        let behaviour = match spec.role {
-            AppRole::Server { port, backlog } => Behaviour::Server {
-                kind: spec.kind,
-                port,
-                backlog,
-                listen_fd: None,
-                conns: BTreeMap::new(),
-            },
-            AppRole::Client { server, local_port } => Behaviour::Client {
-                kind: spec.kind,
-                server,
-                local_port,
-                fd: None,
-                conn: Conn::default(),
+        let pid = self.spawn_program(host, spec.kind)?;
+        let action = match spec.role {
+            AppRole::Server { port, backlog } => Action::Listen { port, backlog },
+            AppRole::Client { server, local_port } => Action::Connect {
+                to: server,
+                from_port: local_port,
+                auto: true,
             },
         };
-        let pid = self.add_process(
-            host,
-            spec.kind.name(),
-            spec.kind.command(),
-            Some(spec.kind),
-            behaviour,
-        )?;
-        self.timers.insert((spec.start.max(self.now), pid));
+        self.schedule(pid, action, When::At(spec.start))?;
         Ok(pid)
+    }
+
+    /// Start a program that does nothing until an action is scheduled for it.
+    pub fn spawn_program(&mut self, host: HostId, kind: AppKind) -> Result<Pid, NetError> {
+        self.add_process(host, kind.name(), kind.command(), Some(kind), true)
     }
 
     /// A process that makes no calls of its own: the caller makes them.
@@ -553,7 +656,7 @@ impl Sim {
         name: &str,
         command: &str,
     ) -> Result<Pid, NetError> {
-        let pid = self.add_process(host, name, command, None, Behaviour::Manual)?;
+        let pid = self.add_process(host, name, command, None, false)?;
         if let Some(p) = self.processes.get_mut(&pid) {
             p.status = AppStatus::Running;
         }
@@ -566,7 +669,7 @@ impl Sim {
         name: &str,
         command: &str,
         kind: Option<AppKind>,
-        behaviour: Behaviour,
+        scripted: bool,
     ) -> Result<Pid, NetError> {
         let h = self.host_index(host)?;
         let pid = Pid {
@@ -582,13 +685,17 @@ impl Sim {
                 command: command.to_string(),
                 kind,
                 fds: BTreeMap::new(),
-                behaviour,
-                status: AppStatus::Waiting,
+                server: None,
+                client: None,
+                scripted,
+                status: AppStatus::Idle,
+                milestones: BTreeMap::new(),
             },
         );
         self.emit(EventKind::ProcessStarted {
             pid,
             name: name.to_string(),
+            command: command.to_string(),
         });
         Ok(pid)
     }
@@ -596,5 +703,31 @@ impl Sim {
     /// Every process, in pid order.
     pub fn processes(&self) -> impl Iterator<Item = &Process> {
         self.processes.values()
+    }
+
+    /// A process reached a milestone: record the first time, and release the actions that
+    /// were waiting for it.
+    pub(crate) fn reached(&mut self, pid: Pid, milestone: Milestone) {
+        let now = self.now;
+        let Some(p) = self.processes.get_mut(&pid) else {
+            return;
+        };
+        if p.milestones.contains_key(&milestone) {
+            return;
+        }
+        p.milestones.insert(milestone, now);
+        let mut released = Vec::new();
+        self.waiting.retain(|w| {
+            let matches = matches!(w.when, When::After { process, milestone: m, .. } if process == pid && m == milestone);
+            if matches {
+                released.push(w.clone());
+            }
+            !matches
+        });
+        for w in released {
+            if let When::After { delay, .. } = w.when {
+                self.enqueue(now + delay, w.pid, w.action);
+            }
+        }
     }
 }

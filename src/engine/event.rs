@@ -6,6 +6,7 @@ use std::fmt;
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
+use super::faults::{NetChange, Verdict};
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
 use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
@@ -71,6 +72,14 @@ pub enum DropReason {
     /// The listener's accept queue is full; like Linux, the host drops the SYN and the client
     /// will try again.
     BacklogFull { listener: SockId },
+    /// Lost on the link (the link's loss rate).
+    Lost,
+    /// The link was down.
+    LinkDown,
+    /// The sending or receiving host was down (unplugged).
+    HostDown,
+    /// A firewall rule on the receiving host for this port.
+    Firewall { verdict: Verdict },
 }
 
 impl fmt::Display for DropReason {
@@ -80,6 +89,15 @@ impl fmt::Display for DropReason {
             DropReason::BacklogFull { .. } => f.write_str(
                 "the listener's backlog is full, so the SYN is dropped (the client will retry)",
             ),
+            DropReason::Lost => f.write_str("lost on the link"),
+            DropReason::LinkDown => f.write_str("the link is down"),
+            DropReason::HostDown => f.write_str("the host is down (unplugged)"),
+            DropReason::Firewall {
+                verdict: Verdict::Drop,
+            } => f.write_str("a firewall rule drops traffic to this port"),
+            DropReason::Firewall {
+                verdict: Verdict::Reject,
+            } => f.write_str("a firewall rule rejects traffic to this port, and answers for it"),
         }
     }
 }
@@ -96,6 +114,8 @@ pub struct SegmentSent {
     /// The packet as the stack wrote it: an IPv4 header and what it carries.
     pub bytes: Rc<[u8]>,
     pub summary: PacketSummary,
+    /// Set on the second copy of a segment the link duplicated.
+    pub copy_of: Option<SegmentId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,6 +133,7 @@ pub enum EventKind {
     ProcessStarted {
         pid: Pid,
         name: String,
+        command: String,
     },
     SocketCreated {
         host: HostId,
@@ -138,6 +159,29 @@ pub enum EventKind {
         sock: SockId,
         local: SocketAddrV4,
     },
+    /// connect() gave the socket its peer (and, from the route, its local address).
+    Connecting {
+        host: HostId,
+        sock: SockId,
+        local: SocketAddrV4,
+        remote: SocketAddrV4,
+    },
+    /// The process closed its descriptor; the socket may live on while TCP finishes.
+    FdClosed {
+        host: HostId,
+        sock: SockId,
+        pid: Pid,
+        fd: Fd,
+    },
+    /// The bytes waiting in a socket's receive and send buffers changed.
+    Queues {
+        host: HostId,
+        sock: SockId,
+        recv_q: usize,
+        send_q: usize,
+    },
+    /// A link or host went down or came back.
+    NetChanged(NetChange),
     StateChanged {
         host: HostId,
         sock: SockId,

@@ -13,6 +13,7 @@
 
 pub mod app;
 pub mod event;
+pub mod faults;
 pub mod net;
 pub mod packet;
 pub mod ports;
@@ -24,8 +25,9 @@ pub mod stack;
 pub mod syscalls;
 pub mod time;
 
-pub use app::{AppKind, AppRole, AppSpec, AppStatus, Protocol};
+pub use app::{Action, AppKind, AppRole, AppSpec, AppStatus, Milestone, Protocol, When};
 pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
+pub use faults::{FirewallRule, LinkFaults, NetChange, Verdict};
 pub use net::{HostId, HostSpec, LinkId, LinkSpec};
 pub use sim::{NetError, Sim, SimConfig};
 pub use snapshot::{HostView, Snapshot, SocketRow};

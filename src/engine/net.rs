@@ -4,6 +4,7 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
+use super::faults::LinkFaults;
 use super::ports::OsProfile;
 use super::time::Duration;
 
@@ -38,11 +39,12 @@ impl HostSpec {
 }
 
 /// A point-to-point link. Packets between its two hosts take `latency` in each direction.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LinkSpec {
     pub a: HostId,
     pub b: HostId,
     pub latency: Duration,
+    pub faults: LinkFaults,
 }
 
 /// The default one-way latency: long enough for the view to show packets travelling, short
@@ -55,6 +57,7 @@ impl LinkSpec {
             a,
             b,
             latency: DEFAULT_LATENCY,
+            faults: LinkFaults::default(),
         }
     }
 

@@ -15,8 +15,9 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{tcp, udp};
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use super::app::Process;
+use super::app::{Action, Process, When};
 use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
+use super::faults::{reject_answer, FirewallRule, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet::{self, PacketSummary, Transport};
 use super::ports::EphemeralPorts;
@@ -60,6 +61,7 @@ pub enum NetError {
     DuplicateLink(HostId, HostId),
     /// A process that does not exist, or has exited.
     UnknownProcess(Pid),
+    UnknownLink(LinkId),
 }
 
 impl fmt::Display for NetError {
@@ -79,6 +81,7 @@ impl fmt::Display for NetError {
             NetError::DuplicateLink(a, b) => {
                 write!(f, "hosts {} and {} are already linked", a.0, b.0)
             }
+            NetError::UnknownLink(l) => write!(f, "there is no link number {}", l.0),
             NetError::UnknownProcess(p) => {
                 write!(f, "there is no process {} on host {}", p.pid, p.host.0)
             }
@@ -191,6 +194,8 @@ impl Host {
 }
 
 struct Flight {
+    /// Lost on the way: it vanishes when it would have arrived.
+    lost: bool,
     seg: SegmentId,
     from: HostId,
     to: HostId,
@@ -213,8 +218,15 @@ pub struct Sim {
     next_sock: u64,
     events: Vec<Event>,
     pub(crate) processes: BTreeMap<Pid, Process>,
-    /// When a process wants to run next (a client's start time).
-    pub(crate) timers: BTreeSet<(Instant, Pid)>,
+    /// Things to do at a time, in order: programs' actions and network changes.
+    scheduled: BTreeMap<(Instant, u64), Scheduled>,
+    next_scheduled: u64,
+    /// Actions waiting for a process to reach a milestone.
+    pub(crate) waiting: Vec<Waiting>,
+    link_up: Vec<bool>,
+    link_rng: Vec<Rng>,
+    host_up: Vec<bool>,
+    firewall: Vec<Vec<FirewallRule>>,
     /// Processes with sockets that changed, and which sockets.
     pub(crate) dirty: BTreeMap<Pid, BTreeSet<SockId>>,
     verify_demux: bool,
@@ -242,7 +254,13 @@ impl Sim {
             next_sock: 0,
             events: Vec::new(),
             processes: BTreeMap::new(),
-            timers: BTreeSet::new(),
+            scheduled: BTreeMap::new(),
+            next_scheduled: 0,
+            waiting: Vec::new(),
+            link_up: Vec::new(),
+            link_rng: Vec::new(),
+            host_up: Vec::new(),
+            firewall: Vec::new(),
             dirty: BTreeMap::new(),
             verify_demux: false,
             mismatches: Vec::new(),
@@ -316,6 +334,8 @@ impl Sim {
             ephemeral,
             next_pid: 1000,
         });
+        self.host_up.push(true);
+        self.firewall.push(Vec::new());
         Ok(id)
     }
 
@@ -331,8 +351,16 @@ impl Sim {
         if self.links.iter().any(|l| l.joins(link.a, link.b)) {
             return Err(NetError::DuplicateLink(link.a, link.b));
         }
+        let id = LinkId(self.links.len());
         self.links.push(link);
-        Ok(LinkId(self.links.len() - 1))
+        self.link_up.push(true);
+        // Each link draws its faults from its own generator, so adding a link elsewhere does
+        // not change what happens on this one.
+        self.link_rng.push(Rng::new(Rng::derive(
+            self.seed,
+            0x4C49_4E4B_0000 + id.0 as u64,
+        )));
+        Ok(id)
     }
 
     pub fn hosts(&self) -> impl Iterator<Item = (HostId, &HostSpec)> {
@@ -392,7 +420,7 @@ impl Sim {
         let now = self.now;
         let mut next = self.flights.keys().next().map(|(t, _)| *t);
         let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
-        if let Some((t, _)) = self.timers.iter().next() {
+        if let Some((t, _)) = self.scheduled.keys().next() {
             consider((*t).max(now));
         }
         if !self.dirty.is_empty() {
@@ -460,17 +488,15 @@ impl Sim {
             self.deliver(flight);
             self.run_processes();
         }
-        let due: Vec<Pid> = self
-            .timers
-            .iter()
-            .take_while(|(at, _)| *at <= t)
-            .map(|(_, p)| *p)
-            .collect();
-        for pid in &due {
-            self.timers.retain(|(_, p)| p != pid);
-        }
-        for pid in due {
-            self.wake_process(pid);
+        while let Some(entry) = self.scheduled.first_entry() {
+            if entry.key().0 > t {
+                break;
+            }
+            match entry.remove() {
+                Scheduled::Action(pid, action) => super::app::perform(self, pid, &action),
+                Scheduled::Net(change) => self.apply_net_change(change),
+            }
+            self.run_processes();
         }
         for _ in 0..MAX_ROUNDS_PER_INSTANT {
             let mut busy = false;
@@ -482,6 +508,76 @@ impl Sim {
                 break;
             }
         }
+    }
+
+    // ---- scheduling -----------------------------------------------------------------------------
+
+    /// Run `action` for process `pid` at a time, or after the process (or another) reaches a
+    /// milestone. A time in the past means "now".
+    pub fn schedule(&mut self, pid: Pid, action: Action, when: When) -> Result<(), NetError> {
+        if !self.processes.contains_key(&pid) {
+            return Err(NetError::UnknownProcess(pid));
+        }
+        match when {
+            When::At(t) => self.enqueue(t, pid, action),
+            When::After {
+                process,
+                milestone,
+                delay,
+            } => {
+                let Some(p) = self.processes.get(&process) else {
+                    return Err(NetError::UnknownProcess(process));
+                };
+                match p.milestones().get(&milestone) {
+                    Some(&at) => self.enqueue(at + delay, pid, action),
+                    None => self.waiting.push(Waiting { pid, action, when }),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn enqueue(&mut self, at: Instant, pid: Pid, action: Action) {
+        self.next_scheduled += 1;
+        self.scheduled.insert(
+            (at.max(self.now), self.next_scheduled),
+            Scheduled::Action(pid, action),
+        );
+    }
+
+    /// Take a link or host down, or bring it back, at a time.
+    pub fn schedule_net(&mut self, at: Instant, change: NetChange) -> Result<(), NetError> {
+        match change {
+            NetChange::Link { link, .. } if link.0 >= self.links.len() => {
+                return Err(NetError::UnknownLink(link))
+            }
+            NetChange::Host { host, .. } => {
+                self.host_index(host)?;
+            }
+            _ => {}
+        }
+        self.next_scheduled += 1;
+        self.scheduled.insert(
+            (at.max(self.now), self.next_scheduled),
+            Scheduled::Net(change),
+        );
+        Ok(())
+    }
+
+    fn apply_net_change(&mut self, change: NetChange) {
+        match change {
+            NetChange::Link { link, up } => self.link_up[link.0] = up,
+            NetChange::Host { host, up } => self.host_up[host.0] = up,
+        }
+        self.emit(EventKind::NetChanged(change));
+    }
+
+    /// Add a firewall rule to a host, for traffic arriving at a port.
+    pub fn add_firewall_rule(&mut self, host: HostId, rule: FirewallRule) -> Result<(), NetError> {
+        let h = self.host_index(host)?;
+        self.firewall[h].retain(|r| (r.proto, r.port) != (rule.proto, rule.port));
+        self.firewall[h].push(rule);
+        Ok(())
     }
 
     /// Poll one host's stack at the current time, bring the socket tables up to date and put
@@ -508,8 +604,6 @@ impl Sim {
         let Ok(summary) = packet::decode(&bytes) else {
             return;
         };
-        self.next_seg += 1;
-        let seg = SegmentId(self.next_seg);
         let to = self
             .hosts
             .iter()
@@ -521,12 +615,107 @@ impl Sim {
                 .position(|l| l.joins(from, to))
                 .map(LinkId)
         });
-        let latency = link
-            .map(|l| self.links[l.0].latency)
-            .unwrap_or(Duration::ZERO);
-        let (depart, arrive) = (self.now, self.now + latency);
-        let bytes: Rc<[u8]> = bytes.into();
         let to = link.and(to);
+        let bytes: Rc<[u8]> = bytes.into();
+        let Some((to, link)) = to.zip(link) else {
+            let seg = self.sent(from, None, None, self.now, bytes, summary, None);
+            self.emit(EventKind::SegmentDropped {
+                seg,
+                reason: DropReason::NoRoute,
+            });
+            return;
+        };
+        let spec = &self.links[link.0];
+        let (latency, faults) = (spec.latency, spec.faults);
+        let down = if !self.host_up[from.0] || !self.host_up[to.0] {
+            Some(DropReason::HostDown)
+        } else if !self.link_up[link.0] {
+            Some(DropReason::LinkDown)
+        } else {
+            None
+        };
+        if let Some(reason) = down {
+            let seg = self.sent(from, Some(to), Some(link), self.now, bytes, summary, None);
+            self.emit(EventKind::SegmentDropped { seg, reason });
+            return;
+        }
+        // Draw only for the faults the link has, so a clean link's runs never change.
+        let rng = &mut self.link_rng[link.0];
+        let mut delay = latency;
+        if faults.jitter > Duration::ZERO {
+            delay += Duration::from_micros(rng.below(faults.jitter.total_micros() + 1));
+        }
+        if faults.reorder > 0.0 && chance(rng, faults.reorder) {
+            delay += latency;
+        }
+        let lost = faults.loss > 0.0 && chance(rng, faults.loss);
+        let copy = faults.duplicate > 0.0 && chance(rng, faults.duplicate);
+        let arrive = self.now + delay;
+        let seg = self.sent(
+            from,
+            Some(to),
+            Some(link),
+            arrive,
+            bytes.clone(),
+            summary.clone(),
+            None,
+        );
+        self.flights.insert(
+            (arrive, seg),
+            Flight {
+                lost,
+                seg,
+                from,
+                to,
+                link,
+                depart: self.now,
+                bytes: bytes.clone(),
+                summary: summary.clone(),
+            },
+        );
+        if copy {
+            // The copy trails the original by a tenth of the latency.
+            let arrive = arrive + Duration::from_micros((latency.total_micros() / 10).max(1));
+            let dup = self.sent(
+                from,
+                Some(to),
+                Some(link),
+                arrive,
+                bytes.clone(),
+                summary.clone(),
+                Some(seg),
+            );
+            self.flights.insert(
+                (arrive, dup),
+                Flight {
+                    lost: false,
+                    seg: dup,
+                    from,
+                    to,
+                    link,
+                    depart: self.now,
+                    bytes,
+                    summary,
+                },
+            );
+        }
+    }
+
+    /// Record a segment leaving `from` now, and return its number.
+    #[allow(clippy::too_many_arguments)]
+    fn sent(
+        &mut self,
+        from: HostId,
+        to: Option<HostId>,
+        link: Option<LinkId>,
+        arrive: Instant,
+        bytes: Rc<[u8]>,
+        summary: PacketSummary,
+        copy_of: Option<SegmentId>,
+    ) -> SegmentId {
+        self.next_seg += 1;
+        let seg = SegmentId(self.next_seg);
+        let depart = self.now;
         self.emit(EventKind::SegmentSent(SegmentSent {
             seg,
             from,
@@ -534,33 +723,43 @@ impl Sim {
             link,
             depart,
             arrive,
-            bytes: bytes.clone(),
-            summary: summary.clone(),
+            bytes,
+            summary,
+            copy_of,
         }));
-        match (to, link) {
-            (Some(to), Some(link)) => {
-                self.flights.insert(
-                    (arrive, seg),
-                    Flight {
-                        seg,
-                        from,
-                        to,
-                        link,
-                        depart,
-                        bytes,
-                        summary,
-                    },
-                );
-            }
-            _ => self.emit(EventKind::SegmentDropped {
-                seg,
-                reason: DropReason::NoRoute,
-            }),
-        }
+        seg
     }
 
     fn deliver(&mut self, flight: Flight) {
         let h = flight.to.0;
+        let gone = if flight.lost {
+            Some(DropReason::Lost)
+        } else if !self.link_up[flight.link.0] {
+            Some(DropReason::LinkDown)
+        } else if !self.host_up[h] {
+            Some(DropReason::HostDown)
+        } else {
+            self.firewall[h]
+                .iter()
+                .find(|r| r.matches(&flight.summary))
+                .map(|r| DropReason::Firewall { verdict: r.verdict })
+        };
+        if let Some(reason) = gone {
+            self.emit(EventKind::SegmentDropped {
+                seg: flight.seg,
+                reason: reason.clone(),
+            });
+            if reason
+                == (DropReason::Firewall {
+                    verdict: Verdict::Reject,
+                })
+            {
+                if let Some(answer) = reject_answer(&flight.bytes, &flight.summary) {
+                    self.put_on_link(flight.to, answer);
+                }
+            }
+            return;
+        }
         // Let the host's timers due at this instant fire first, so the decision below meets the
         // tables as they are when the segment arrives, and smoltcp's poll handles only it.
         self.poll_host(h);
@@ -811,7 +1010,14 @@ impl Sim {
                 };
                 e.recv_q = recv_q;
                 e.send_q = send_q;
-                if let Some((pid, _)) = e.owner {
+                let owner = e.owner;
+                self.emit(EventKind::Queues {
+                    host: host_id,
+                    sock: id,
+                    recv_q,
+                    send_q,
+                });
+                if let Some((pid, _)) = owner {
                     self.mark_dirty(pid, id);
                 }
             }
@@ -824,6 +1030,7 @@ impl Sim {
                     return;
                 };
                 let from = e.state;
+                let queues_changed = (e.recv_q, e.send_q) != (recv_q, send_q);
                 e.state = state;
                 e.recv_q = recv_q;
                 e.send_q = send_q;
@@ -832,6 +1039,14 @@ impl Sim {
                     Role::Queued { listener } => Some(listener),
                     _ => None,
                 };
+                if queues_changed {
+                    self.emit(EventKind::Queues {
+                        host: host_id,
+                        sock: id,
+                        recv_q,
+                        send_q,
+                    });
+                }
                 if from != state {
                     self.emit(EventKind::StateChanged {
                         host: host_id,
@@ -937,6 +1152,14 @@ impl Sim {
             local: Some(local),
             remote: Some(remote),
         });
+        if (recv_q, send_q) != (0, 0) {
+            self.emit(EventKind::Queues {
+                host: HostId(h),
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
         self.refill_slot(h, listener, listen_addr);
         if let Some((pid, _)) = listener_owner {
             self.mark_dirty(pid, listener);
@@ -1017,6 +1240,7 @@ impl Sim {
             Some(_) => {
                 // The process learns of it from its next call on the socket (and SO_ERROR), which
                 // is when the error is "returned" and recorded as an event.
+                let mut fell_back = None;
                 if let Some(e) = self.hosts[h].entries.get_mut(&id) {
                     if error.is_some() {
                         e.pending_error = error;
@@ -1024,10 +1248,17 @@ impl Sim {
                     // A socket that fell back to LISTEN would accept the next SYN by itself.
                     if e.state == SockState::Listen {
                         e.state = SockState::Closed;
-                        if let Some(handle) = e.handle {
-                            self.hosts[h].tcp_mut(handle).abort();
-                        }
+                        fell_back = e.handle;
                     }
+                }
+                if let Some(handle) = fell_back {
+                    self.hosts[h].tcp_mut(handle).abort();
+                    self.emit(EventKind::StateChanged {
+                        host: HostId(h),
+                        sock: id,
+                        from: SockState::Listen,
+                        to: SockState::Closed,
+                    });
                 }
             }
             None => self.remove_entry(h, id),
@@ -1107,10 +1338,6 @@ impl Sim {
             super::app::react(self, pid, &socks);
         }
         any
-    }
-
-    fn wake_process(&mut self, pid: Pid) {
-        super::app::wake(self, pid);
     }
 
     // ---- snapshots ------------------------------------------------------------------------------
@@ -1196,6 +1423,25 @@ impl Sim {
             sockets,
         }
     }
+}
+
+/// Something due at a time.
+enum Scheduled {
+    Action(Pid, Action),
+    Net(NetChange),
+}
+
+/// An action waiting for a milestone.
+#[derive(Clone, Debug)]
+pub(crate) struct Waiting {
+    pub pid: Pid,
+    pub action: Action,
+    pub when: When,
+}
+
+/// True with probability `p` (0.0–1.0).
+fn chance(rng: &mut Rng, p: f64) -> bool {
+    ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
 }
 
 enum Observed {

@@ -414,7 +414,17 @@ impl Sim {
             if bound.is_none() {
                 self.bind_inner(op, pid, fd, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
             }
-            self.entry_mut(h, sock).remote = Some(remote);
+            let e = self.entry_mut(h, sock);
+            e.remote = Some(remote);
+            let local = e
+                .local
+                .unwrap_or(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+            self.emit(EventKind::Connecting {
+                host: pid.host,
+                sock,
+                local,
+                remote,
+            });
             return Ok(());
         }
         match state {
@@ -507,6 +517,12 @@ impl Sim {
                 local,
             });
         }
+        self.emit(EventKind::Connecting {
+            host: pid.host,
+            sock,
+            local,
+            remote,
+        });
         self.emit(EventKind::StateChanged {
             host: pid.host,
             sock,
@@ -624,8 +640,7 @@ impl Sim {
             let mut buffer = vec![0; max.min(s.recv_queue())];
             let n = s.recv_slice(&mut buffer).unwrap_or(0);
             buffer.truncate(n);
-            let e = self.entry_mut(h, sock);
-            e.recv_q = e.recv_q.saturating_sub(n);
+            // The table's Recv-Q follows at the next poll, as every queue change does.
             self.emit(EventKind::DataDelivered {
                 host: pid.host,
                 sock,
@@ -691,12 +706,20 @@ impl Sim {
         }
         let e = self.entry_mut(h, sock);
         e.owner = None;
-        let (proto, state, handle, recv_q) = (e.proto, e.state, e.handle, e.recv_q);
+        let (proto, state, handle) = (e.proto, e.state, e.handle);
         let is_listener = matches!(e.role, Role::Listener { .. });
+        self.emit(EventKind::FdClosed {
+            host: pid.host,
+            sock,
+            pid,
+            fd,
+        });
         match (proto, handle) {
             (Proto::Tcp, Some(handle)) if !is_listener && state != SockState::Closed => {
                 let s = self.hosts[h].tcp_mut(handle);
-                if recv_q > 0 || s.recv_queue() > 0 {
+                // Unread data left behind: Linux resets rather than closes (smoltcp's buffer is
+                // the truth; the table's Recv-Q follows it at the next poll).
+                if s.recv_queue() > 0 {
                     s.abort();
                 } else {
                     s.close();
@@ -824,8 +847,6 @@ impl Sim {
         buffer.truncate(n);
         let IpAddress::Ipv4(ip) = meta.endpoint.addr;
         let from = SocketAddrV4::new(ip, meta.endpoint.port);
-        let e = self.entry_mut(h, sock);
-        e.recv_q = e.recv_q.saturating_sub(n);
         self.emit(EventKind::DataDelivered {
             host: HostId(h),
             sock,
