@@ -24,6 +24,7 @@ pub mod socket;
 pub mod stack;
 pub mod syscalls;
 pub mod time;
+pub mod timeline;
 
 pub use app::{Action, AppKind, AppRole, AppSpec, AppStatus, Milestone, Protocol, When};
 pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
@@ -33,4 +34,5 @@ pub use sim::{NetError, Sim, SimConfig};
 pub use snapshot::{HostView, Snapshot, SocketRow};
 pub use socket::{Errno, Fd, Pid, Proto, Shutdown, SockError, SockId, SockState};
 pub use syscalls::Recv;
+pub use timeline::Timeline;
 pub use {packet::decode, ports::OsProfile};

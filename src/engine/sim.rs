@@ -1353,13 +1353,7 @@ impl Sim {
             .flights
             .iter()
             .map(|((arrive, _), f)| {
-                let total = (*arrive - f.depart).total_micros() as f32;
-                let done = (self.now - f.depart).total_micros() as f32;
-                let progress = if total <= 0.0 {
-                    1.0
-                } else {
-                    (done / total).clamp(0.0, 1.0)
-                };
+                let progress = super::snapshot::progress(f.depart, *arrive, self.now);
                 FlightView {
                     seg: f.seg,
                     link: f.link,

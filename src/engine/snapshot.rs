@@ -71,6 +71,21 @@ pub struct FlightView {
     pub summary: PacketSummary,
 }
 
+/// How far along its link a segment is at `now`: 0 leaving, 1 arriving.
+pub fn progress(depart: Instant, arrive: Instant, now: Instant) -> f32 {
+    let total = (arrive - depart).total_micros() as f32;
+    let done = if now > depart {
+        (now - depart).total_micros() as f32
+    } else {
+        0.0
+    };
+    if total <= 0.0 {
+        1.0
+    } else {
+        (done / total).clamp(0.0, 1.0)
+    }
+}
+
 impl Snapshot {
     pub fn host(&self, name: &str) -> Option<&HostView> {
         self.hosts.iter().find(|h| h.name == name)

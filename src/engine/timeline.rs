@@ -1,0 +1,328 @@
+//! A recorded run, and the exact snapshot at any moment of it, forward or backward.
+//!
+//! smoltcp's stacks cannot be copied, so checkpoints are not copies of the engine. Instead every
+//! change to what a snapshot shows is an event (socket created, bound, connecting, state,
+//! queues, descriptor closed, segment sent, delivered, dropped ...), and a snapshot is rebuilt
+//! from the event log: plain-data checkpoints every [`CHECKPOINT_EVERY`] events, then the events
+//! after the nearest one. Tests check the result against the engine's own snapshot at the
+//! same moment, so "rebuilt" and "real" cannot drift apart.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use super::event::{Event, EventKind, SegmentId};
+use super::net::{HostId, LinkId};
+use super::packet::PacketSummary;
+use super::ports::OsProfile;
+use super::sim::Sim;
+use super::snapshot::{progress, FlightView, HostView, ProcessView, Snapshot, SocketRow};
+use super::socket::{Pid, SockId, SockState};
+use super::time::Instant;
+
+/// How many events lie between two checkpoints: a seek replays at most this many.
+pub const CHECKPOINT_EVERY: usize = 256;
+
+#[derive(Clone, Debug, PartialEq)]
+struct HostInfo {
+    name: String,
+    ip: Ipv4Addr,
+    os: OsProfile,
+}
+
+#[derive(Clone, Debug)]
+struct Flight {
+    link: LinkId,
+    from: HostId,
+    to: HostId,
+    depart: Instant,
+    arrive: Instant,
+    summary: PacketSummary,
+}
+
+/// What a snapshot shows, kept in maps so events apply quickly.
+#[derive(Clone, Debug, Default)]
+struct State {
+    sockets: Vec<BTreeMap<SockId, SocketRow>>,
+    processes: BTreeMap<Pid, ProcessView>,
+    flights: BTreeMap<SegmentId, Flight>,
+}
+
+fn row(state: &mut State, host: HostId, sock: SockId) -> Option<&mut SocketRow> {
+    state.sockets.get_mut(host.0).and_then(|t| t.get_mut(&sock))
+}
+
+impl State {
+    fn apply(&mut self, event: &Event) {
+        match &event.kind {
+            EventKind::SegmentSent(s) => {
+                if let (Some(to), Some(link)) = (s.to, s.link) {
+                    let flight = Flight {
+                        link,
+                        from: s.from,
+                        to,
+                        depart: s.depart,
+                        arrive: s.arrive,
+                        summary: s.summary.clone(),
+                    };
+                    self.flights.insert(s.seg, flight);
+                }
+            }
+            EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
+                self.flights.remove(seg);
+            }
+            EventKind::ProcessStarted { pid, name, command } => {
+                self.processes.insert(
+                    *pid,
+                    ProcessView {
+                        pid: *pid,
+                        name: name.clone(),
+                        command: command.clone(),
+                    },
+                );
+            }
+            EventKind::SocketCreated {
+                host,
+                sock,
+                proto,
+                owner,
+                state,
+                local,
+                remote,
+            } => {
+                let process = owner.and_then(|(pid, _)| self.processes.get(&pid)).cloned();
+                if let Some(table) = self.sockets.get_mut(host.0) {
+                    table.insert(
+                        *sock,
+                        SocketRow {
+                            sock: *sock,
+                            fd: owner.map(|(_, fd)| fd),
+                            pid: owner.map(|(pid, _)| pid),
+                            process: process.as_ref().map(|p| p.name.clone()),
+                            command: process.map(|p| p.command),
+                            proto: *proto,
+                            local: *local,
+                            remote: *remote,
+                            state: *state,
+                            recv_q: 0,
+                            send_q: 0,
+                        },
+                    );
+                }
+            }
+            EventKind::Accepted {
+                host,
+                sock,
+                pid,
+                fd,
+                ..
+            } => {
+                let process = self.processes.get(pid).cloned();
+                if let Some(r) = row(self, *host, *sock) {
+                    r.fd = Some(*fd);
+                    r.pid = Some(*pid);
+                    r.process = process.as_ref().map(|p| p.name.clone());
+                    r.command = process.map(|p| p.command);
+                }
+            }
+            EventKind::Bound { host, sock, local } => {
+                if let Some(r) = row(self, *host, *sock) {
+                    r.local = Some(*local);
+                }
+            }
+            EventKind::Connecting {
+                host,
+                sock,
+                local,
+                remote,
+            } => {
+                if let Some(r) = row(self, *host, *sock) {
+                    r.local = Some(*local);
+                    r.remote = Some(*remote);
+                }
+            }
+            EventKind::StateChanged { host, sock, to, .. } => {
+                if let Some(r) = row(self, *host, *sock) {
+                    r.state = *to;
+                }
+            }
+            EventKind::Queues {
+                host,
+                sock,
+                recv_q,
+                send_q,
+            } => {
+                if let Some(r) = row(self, *host, *sock) {
+                    r.recv_q = *recv_q;
+                    r.send_q = *send_q;
+                }
+            }
+            EventKind::FdClosed { host, sock, .. } => {
+                if let Some(r) = row(self, *host, *sock) {
+                    r.fd = None;
+                    r.pid = None;
+                    r.process = None;
+                    r.command = None;
+                }
+            }
+            EventKind::SocketClosed { host, sock } => {
+                if let Some(table) = self.sockets.get_mut(host.0) {
+                    table.remove(sock);
+                }
+            }
+            EventKind::DataSent { .. }
+            | EventKind::DataDelivered { .. }
+            | EventKind::ErrorReturned { .. }
+            | EventKind::NetChanged(_) => {}
+        }
+    }
+}
+
+/// A recorded run.
+pub struct Timeline {
+    hosts: Vec<HostInfo>,
+    events: Vec<Event>,
+    /// (events applied, state after them), the first at no events.
+    checkpoints: Vec<(usize, State)>,
+    end: Instant,
+}
+
+impl Timeline {
+    /// Run `sim` until nothing is left to do or `until`, recording everything from its start
+    /// (the events of setting it up included).
+    pub fn record(mut sim: Sim, until: Instant) -> Timeline {
+        sim.run_until_idle(until);
+        let end = sim.now();
+        let hosts = sim
+            .hosts()
+            .map(|(_, s)| HostInfo {
+                name: s.name.clone(),
+                ip: s.ip,
+                os: s.os,
+            })
+            .collect();
+        Timeline::from_events(hosts, sim.take_events(), end)
+    }
+
+    fn from_events(hosts: Vec<HostInfo>, events: Vec<Event>, end: Instant) -> Timeline {
+        let mut state = State {
+            sockets: vec![BTreeMap::new(); hosts.len()],
+            ..State::default()
+        };
+        let mut checkpoints = vec![(0, state.clone())];
+        for (i, event) in events.iter().enumerate() {
+            state.apply(event);
+            if (i + 1) % CHECKPOINT_EVERY == 0 {
+                checkpoints.push((i + 1, state.clone()));
+            }
+        }
+        let end = events.last().map_or(end, |e| e.at.max(end));
+        Timeline {
+            hosts,
+            events,
+            checkpoints,
+            end,
+        }
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The time of the last event (or where the run stopped, if later).
+    pub fn end(&self) -> Instant {
+        self.end
+    }
+
+    /// How many events happened at or before `t`.
+    pub fn events_until(&self, t: Instant) -> usize {
+        self.events.partition_point(|e| e.at <= t)
+    }
+
+    /// The first moment after `t` at which something happens.
+    pub fn next_event(&self, t: Instant) -> Option<Instant> {
+        self.events.get(self.events_until(t)).map(|e| e.at)
+    }
+
+    /// The last moment before `t` at which something happened.
+    pub fn previous_event(&self, t: Instant) -> Option<Instant> {
+        let before = self.events.partition_point(|e| e.at < t);
+        before.checked_sub(1).map(|i| self.events[i].at)
+    }
+
+    /// Every distinct moment at which something happens, for a scrubber's marks.
+    pub fn moments(&self) -> Vec<Instant> {
+        let mut out: Vec<Instant> = self.events.iter().map(|e| e.at).collect();
+        out.dedup();
+        out
+    }
+
+    /// The snapshot at `t`: everything that happened at or before `t` has happened.
+    pub fn seek(&self, t: Instant) -> Snapshot {
+        let n = self.events_until(t);
+        let index = self
+            .checkpoints
+            .partition_point(|(applied, _)| *applied <= n)
+            - 1;
+        let (applied, state) = &self.checkpoints[index];
+        let mut state = state.clone();
+        for event in &self.events[*applied..n] {
+            state.apply(event);
+        }
+        self.view(&state, t)
+    }
+
+    fn view(&self, state: &State, t: Instant) -> Snapshot {
+        let hosts = self
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let id = HostId(i);
+                HostView {
+                    id,
+                    name: h.name.clone(),
+                    ip: h.ip,
+                    os: h.os,
+                    processes: state
+                        .processes
+                        .values()
+                        .filter(|p| p.pid.host == id)
+                        .cloned()
+                        .collect(),
+                    sockets: state.sockets[i].values().cloned().collect(),
+                }
+            })
+            .collect();
+        let mut flights: Vec<(&SegmentId, &Flight)> = state.flights.iter().collect();
+        flights.sort_by_key(|(seg, f)| (f.arrive, **seg));
+        let in_flight = flights
+            .into_iter()
+            .map(|(seg, f)| FlightView {
+                seg: *seg,
+                link: f.link,
+                from: f.from,
+                to: f.to,
+                depart: f.depart,
+                arrive: f.arrive,
+                progress: progress(f.depart, f.arrive, t),
+                summary: f.summary.clone(),
+            })
+            .collect();
+        Snapshot {
+            at: t,
+            hosts,
+            in_flight,
+        }
+    }
+
+    /// The state of the socket `sock` on `host` at `t`, if it exists then.
+    pub fn socket_state(&self, t: Instant, host: HostId, sock: SockId) -> Option<SockState> {
+        self.seek(t)
+            .hosts
+            .get(host.0)?
+            .sockets
+            .iter()
+            .find(|r| r.sock == sock)
+            .map(|r| r.state)
+    }
+}
