@@ -14,10 +14,13 @@
 pub mod app;
 pub mod event;
 pub mod faults;
+pub mod narrate;
 pub mod net;
 pub mod packet;
+pub mod pcap;
 pub mod ports;
 pub mod rng;
+pub mod scenario;
 pub mod sim;
 pub mod snapshot;
 pub mod socket;
@@ -30,6 +33,7 @@ pub use app::{Action, AppKind, AppRole, AppSpec, AppStatus, Milestone, Protocol,
 pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
 pub use faults::{FirewallRule, LinkFaults, NetChange, Verdict};
 pub use net::{HostId, HostSpec, LinkId, LinkSpec};
+pub use scenario::{Problem, Scenario};
 pub use sim::{NetError, Sim, SimConfig};
 pub use snapshot::{HostView, Snapshot, SocketRow};
 pub use socket::{Errno, Fd, Pid, Proto, Shutdown, SockError, SockId, SockState};

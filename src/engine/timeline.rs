@@ -258,7 +258,20 @@ impl Timeline {
 
     /// The snapshot at `t`: everything that happened at or before `t` has happened.
     pub fn seek(&self, t: Instant) -> Snapshot {
-        let n = self.events_until(t);
+        self.state_after(self.events_until(t), t)
+    }
+
+    /// The snapshot just after the first `n` events (at the time of the last of them), for
+    /// stepping through events that share one moment.
+    pub fn seek_events(&self, n: usize) -> Snapshot {
+        let n = n.min(self.events.len());
+        let t = n
+            .checked_sub(1)
+            .map_or(Instant::ZERO, |i| self.events[i].at);
+        self.state_after(n, t)
+    }
+
+    fn state_after(&self, n: usize, t: Instant) -> Snapshot {
         let index = self
             .checkpoints
             .partition_point(|(applied, _)| *applied <= n)

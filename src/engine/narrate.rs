@@ -1,0 +1,276 @@
+//! Events in words: one readable line per event, for the CLI's log and the view's narration.
+//! A [`Narrator`] follows the event stream, so it knows which process owns a socket and what
+//! its addresses are when a later event mentions it only by number.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+
+use super::event::{Event, EventKind};
+use super::faults::NetChange;
+use super::net::HostId;
+use super::packet::preview;
+use super::socket::{Fd, Pid, Proto, SockId};
+
+#[derive(Clone, Debug, Default)]
+struct SockInfo {
+    proto: Option<Proto>,
+    owner: Option<(Pid, Fd)>,
+    local: Option<SocketAddrV4>,
+    remote: Option<SocketAddrV4>,
+}
+
+/// Turns events into sentences. Feed it every event, in order.
+#[derive(Clone, Debug)]
+pub struct Narrator {
+    hosts: Vec<String>,
+    processes: BTreeMap<Pid, String>,
+    sockets: BTreeMap<(HostId, SockId), SockInfo>,
+}
+
+impl Narrator {
+    pub fn new(host_names: Vec<String>) -> Narrator {
+        Narrator {
+            hosts: host_names,
+            processes: BTreeMap::new(),
+            sockets: BTreeMap::new(),
+        }
+    }
+
+    fn host(&self, h: HostId) -> &str {
+        self.hosts.get(h.0).map(String::as_str).unwrap_or("?")
+    }
+
+    fn process(&self, pid: Pid) -> String {
+        self.processes
+            .get(&pid)
+            .cloned()
+            .unwrap_or_else(|| format!("process {}", pid.pid))
+    }
+
+    /// "node's socket (fd 4) 192.168.1.102:8099 ↔ 192.168.1.101:10378"
+    fn socket(&self, host: HostId, sock: SockId) -> String {
+        let info = self.sockets.get(&(host, sock)).cloned().unwrap_or_default();
+        let addrs = match (info.local, info.remote) {
+            (Some(l), Some(r)) => format!(" {l} ↔ {r}"),
+            (Some(l), None) => format!(" {l}"),
+            _ => String::new(),
+        };
+        match info.owner {
+            Some((pid, fd)) => format!("{}'s socket (fd {fd}){addrs}", self.process(pid)),
+            None => format!("socket{addrs} (no process holds it)"),
+        }
+    }
+
+    /// One line for an event, after which the narrator knows what the event changed.
+    pub fn line(&mut self, event: &Event) -> String {
+        let at = event.at.total_micros() as f64 / 1e6;
+        let (host, text) = self.describe(&event.kind);
+        format!("{at:>10.6} s  {host:<12} {text}")
+    }
+
+    /// The host the event happens on, and what happens, in words.
+    pub fn describe(&mut self, kind: &EventKind) -> (String, String) {
+        match kind {
+            EventKind::SegmentSent(s) => {
+                let to =
+                    s.to.map(|t| self.host(t).to_string())
+                        .unwrap_or_else(|| s.summary.dst.to_string());
+                let travel = (s.arrive - s.depart).total_micros() as f64 / 1000.0;
+                let copy = if s.copy_of.is_some() {
+                    " (a duplicate made by the link)"
+                } else {
+                    ""
+                };
+                let eta = if s.link.is_some() {
+                    format!(", arrives in {travel:.1} ms")
+                } else {
+                    String::new()
+                };
+                (
+                    self.host(s.from).to_string(),
+                    format!("→ {to}: {}{copy}{eta}", s.summary),
+                )
+            }
+            EventKind::SegmentDelivered {
+                seg,
+                host,
+                decision,
+            } => {
+                let target = match decision.socket() {
+                    Some(sock) => format!(" → {}", self.socket(*host, sock)),
+                    None => String::new(),
+                };
+                (
+                    self.host(*host).to_string(),
+                    format!("← segment {} arrives{target}: {}", seg.0, decision.reason()),
+                )
+            }
+            EventKind::SegmentDropped { seg, reason } => (
+                String::new(),
+                format!("✗ segment {} dropped: {reason}", seg.0),
+            ),
+            EventKind::ProcessStarted { pid, name, command } => {
+                self.processes.insert(*pid, name.clone());
+                (
+                    self.host(pid.host).to_string(),
+                    format!("{name} ({command}, pid {}) starts", pid.pid),
+                )
+            }
+            EventKind::SocketCreated {
+                host,
+                sock,
+                proto,
+                owner,
+                state,
+                local,
+                remote,
+            } => {
+                self.sockets.insert(
+                    (*host, *sock),
+                    SockInfo {
+                        proto: Some(*proto),
+                        owner: *owner,
+                        local: *local,
+                        remote: *remote,
+                    },
+                );
+                let text = match (owner, local, remote) {
+                    (Some((pid, fd)), _, _) => {
+                        format!("{} creates a {proto} socket: fd {fd}", self.process(*pid))
+                    }
+                    (None, Some(l), Some(r)) => {
+                        format!("the stack creates a new {proto} socket for the connection {l} ↔ {r} ({state}); it waits for accept()")
+                    }
+                    _ => format!("the stack creates a new {proto} socket ({state})"),
+                };
+                (self.host(*host).to_string(), text)
+            }
+            EventKind::Accepted {
+                host,
+                sock,
+                pid,
+                fd,
+                ..
+            } => {
+                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
+                    info.owner = Some((*pid, *fd));
+                }
+                (
+                    self.host(*host).to_string(),
+                    format!(
+                        "{} accepts the connection: {}",
+                        self.process(*pid),
+                        self.socket(*host, *sock)
+                    ),
+                )
+            }
+            EventKind::Bound { host, sock, local } => {
+                let text = format!("{} is bound to {local}", self.socket(*host, *sock));
+                self.sockets.entry((*host, *sock)).or_default().local = Some(*local);
+                (self.host(*host).to_string(), text)
+            }
+            EventKind::Connecting {
+                host,
+                sock,
+                local,
+                remote,
+            } => {
+                let who = match self.sockets.get(&(*host, *sock)).and_then(|s| s.owner) {
+                    Some((pid, fd)) => format!("{}'s socket (fd {fd})", self.process(pid)),
+                    None => "a socket".to_string(),
+                };
+                let text = format!("{who} connects from {local} to {remote}");
+                let info = self.sockets.entry((*host, *sock)).or_default();
+                info.local = Some(*local);
+                info.remote = Some(*remote);
+                (self.host(*host).to_string(), text)
+            }
+            EventKind::StateChanged {
+                host,
+                sock,
+                from,
+                to,
+            } => (
+                self.host(*host).to_string(),
+                format!("{}: {from} → {to}", self.socket(*host, *sock)),
+            ),
+            EventKind::SocketClosed { host, sock } => {
+                let text = format!("{} is gone from the table", self.socket(*host, *sock));
+                self.sockets.remove(&(*host, *sock));
+                (self.host(*host).to_string(), text)
+            }
+            EventKind::FdClosed {
+                host,
+                sock,
+                pid,
+                fd,
+            } => {
+                let text = format!("{} closes fd {fd}", self.process(*pid));
+                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
+                    info.owner = None;
+                }
+                (self.host(*host).to_string(), text)
+            }
+            EventKind::DataSent {
+                host, pid, bytes, ..
+            } => (
+                self.host(*host).to_string(),
+                format!(
+                    "{} sends {} bytes: \"{}\"",
+                    self.process(*pid),
+                    bytes.len(),
+                    preview(bytes)
+                ),
+            ),
+            EventKind::DataDelivered {
+                host,
+                pid,
+                bytes,
+                from,
+                ..
+            } => {
+                let from = from.map(|f| format!(" from {f}")).unwrap_or_default();
+                (
+                    self.host(*host).to_string(),
+                    format!(
+                        "{} reads {} bytes{from}: \"{}\"",
+                        self.process(*pid),
+                        bytes.len(),
+                        preview(bytes)
+                    ),
+                )
+            }
+            EventKind::ErrorReturned { pid, error, .. } => (
+                self.host(pid.host).to_string(),
+                format!("{} gets an error: {error}", self.process(*pid)),
+            ),
+            EventKind::Queues {
+                host,
+                sock,
+                recv_q,
+                send_q,
+            } => (
+                self.host(*host).to_string(),
+                format!(
+                    "{}: Recv-Q {recv_q}, Send-Q {send_q}",
+                    self.socket(*host, *sock)
+                ),
+            ),
+            EventKind::NetChanged(change) => match change {
+                NetChange::Link { link, up } => (
+                    String::new(),
+                    format!("link {} goes {}", link.0, if *up { "up" } else { "down" }),
+                ),
+                NetChange::Host { host, up } => (
+                    self.host(*host).to_string(),
+                    format!("the host goes {}", if *up { "up" } else { "down" }),
+                ),
+            },
+        }
+    }
+
+    /// Whether a socket the narrator knows is a TCP socket (the log can skip UDP queue noise).
+    pub fn is_tcp(&self, host: HostId, sock: SockId) -> bool {
+        self.sockets.get(&(host, sock)).and_then(|s| s.proto) == Some(Proto::Tcp)
+    }
+}
