@@ -541,3 +541,37 @@ fn the_mongo_shell_talks_to_mongodb_on_27017() {
         Some("27017")
     );
 }
+
+/// curl is a one-shot command: it exits once it has its reply. The browser keeps running.
+#[test]
+fn curl_exits_when_done_and_the_browser_stays() {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    let curl = sim
+        .spawn(client, AppSpec::client(AppKind::Curl, node_addr()))
+        .unwrap();
+    let browser = sim
+        .spawn(client, AppSpec::client(AppKind::WebBrowser, node_addr()))
+        .unwrap();
+    settle(&mut sim);
+    assert!(sim.process(curl).unwrap().exited());
+    assert!(
+        matches!(sim.process(curl).unwrap().status(), AppStatus::Done { .. }),
+        "its result stays readable"
+    );
+    assert!(!sim.process(browser).unwrap().exited());
+    let names: Vec<String> = sim
+        .snapshot()
+        .host("Client PC")
+        .unwrap()
+        .processes
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(names, ["web browser"]);
+    assert!(sim
+        .events()
+        .iter()
+        .any(|e| e.kind == EventKind::ProcessExited { pid: curl }));
+}

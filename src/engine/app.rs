@@ -71,6 +71,11 @@ impl AppKind {
         }
     }
 
+    /// A one-shot command (curl) exits when it has its reply; browsers and apps keep running.
+    pub fn exits_when_done(self) -> bool {
+        matches!(self, AppKind::Curl)
+    }
+
     pub fn is_server(self) -> bool {
         matches!(
             self,
@@ -331,11 +336,19 @@ pub struct Process {
     scripted: bool,
     status: AppStatus,
     milestones: BTreeMap<Milestone, Instant>,
+    /// Actions scheduled for it that have not run yet.
+    pub(crate) pending: usize,
+    exited: bool,
 }
 
 impl Process {
     pub fn status(&self) -> &AppStatus {
         &self.status
+    }
+
+    /// Whether it has exited (a one-shot command that finished). Its status stays readable.
+    pub fn exited(&self) -> bool {
+        self.exited
     }
 
     /// When it first reached each milestone.
@@ -387,6 +400,21 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
         fail(sim, pid, e);
     }
     let _ = kind;
+    maybe_exit(sim, pid);
+}
+
+/// A one-shot command exits once it is finished, holds no socket and has nothing more to do.
+fn maybe_exit(sim: &mut Sim, pid: Pid) {
+    let Some(p) = sim.processes.get_mut(&pid) else {
+        return;
+    };
+    let finished = matches!(p.status, AppStatus::Done { .. } | AppStatus::Failed(_));
+    let idle = p.client.is_none() && p.server.is_none() && p.fds.is_empty() && p.pending == 0;
+    if p.exited || !finished || !idle || !p.kind.is_some_and(AppKind::exits_when_done) {
+        return;
+    }
+    p.exited = true;
+    sim.emit(EventKind::ProcessExited { pid });
 }
 
 /// Some of a process's sockets changed: let its code act on them.
@@ -419,6 +447,9 @@ pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &BTreeSet<SockId>) {
         if !client_done {
             process.client = client;
         }
+    }
+    if client_done {
+        maybe_exit(sim, pid);
     }
 }
 
@@ -690,6 +721,8 @@ impl Sim {
                 scripted,
                 status: AppStatus::Idle,
                 milestones: BTreeMap::new(),
+                pending: 0,
+                exited: false,
             },
         );
         self.emit(EventKind::ProcessStarted {
@@ -726,6 +759,10 @@ impl Sim {
         });
         for w in released {
             if let When::After { delay, .. } = w.when {
+                // It moves from waiting to scheduled: still one pending action.
+                if let Some(p) = self.processes.get_mut(&w.pid) {
+                    p.pending = p.pending.saturating_sub(1);
+                }
                 self.enqueue(now + delay, w.pid, w.action);
             }
         }

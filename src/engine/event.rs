@@ -135,6 +135,10 @@ pub enum EventKind {
         name: String,
         command: String,
     },
+    /// A one-shot command finished and exited.
+    ProcessExited {
+        pid: Pid,
+    },
     SocketCreated {
         host: HostId,
         sock: SockId,

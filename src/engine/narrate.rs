@@ -116,6 +116,10 @@ impl Narrator {
                     format!("{name} ({command}, pid {}) starts", pid.pid),
                 )
             }
+            EventKind::ProcessExited { pid } => (
+                self.host(pid.host).to_string(),
+                format!("{} exits", self.process(*pid)),
+            ),
             EventKind::SocketCreated {
                 host,
                 sock,

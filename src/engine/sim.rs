@@ -493,7 +493,12 @@ impl Sim {
                 break;
             }
             match entry.remove() {
-                Scheduled::Action(pid, action) => super::app::perform(self, pid, &action),
+                Scheduled::Action(pid, action) => {
+                    if let Some(p) = self.processes.get_mut(&pid) {
+                        p.pending = p.pending.saturating_sub(1);
+                    }
+                    super::app::perform(self, pid, &action)
+                }
                 Scheduled::Net(change) => self.apply_net_change(change),
             }
             self.run_processes();
@@ -530,7 +535,12 @@ impl Sim {
                 };
                 match p.milestones().get(&milestone) {
                     Some(&at) => self.enqueue(at + delay, pid, action),
-                    None => self.waiting.push(Waiting { pid, action, when }),
+                    None => {
+                        if let Some(p) = self.processes.get_mut(&pid) {
+                            p.pending += 1;
+                        }
+                        self.waiting.push(Waiting { pid, action, when });
+                    }
                 }
             }
         }
@@ -538,6 +548,9 @@ impl Sim {
     }
 
     pub(crate) fn enqueue(&mut self, at: Instant, pid: Pid, action: Action) {
+        if let Some(p) = self.processes.get_mut(&pid) {
+            p.pending += 1;
+        }
         self.next_scheduled += 1;
         self.scheduled.insert(
             (at.max(self.now), self.next_scheduled),
@@ -1382,6 +1395,7 @@ impl Sim {
                     pid: u32::MAX,
                 },
             )
+            .filter(|(_, p)| !p.exited())
             .map(|(pid, p)| ProcessView {
                 pid: *pid,
                 name: p.name.clone(),

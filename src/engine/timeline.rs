@@ -80,6 +80,9 @@ impl State {
                     },
                 );
             }
+            EventKind::ProcessExited { pid } => {
+                self.processes.remove(pid);
+            }
             EventKind::SocketCreated {
                 host,
                 sock,

@@ -1,0 +1,525 @@
+//! Scenario files: the shipped course scenarios, round trips, every validation problem, and
+//! reading garbage without panicking.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::path::Path;
+
+use proptest::prelude::*;
+use socketlab::engine::pcap::write_pcap;
+use socketlab::engine::scenario::{self, Scenario};
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+
+fn shipped() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut out: Vec<(String, String)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn load(name: &str) -> Scenario {
+    let (_, text) = shipped()
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} is shipped"));
+    scenario::from_toml(&text).unwrap()
+}
+
+fn run(s: &Scenario) -> Sim {
+    let mut sim = s.build().unwrap();
+    sim.set_verify_demux(true);
+    sim.run_until_idle(s.run_limit());
+    assert_eq!(sim.demux_mismatches(), &[] as &[String]);
+    sim
+}
+
+fn status_of<'a>(sim: &'a Sim, name: &str) -> Vec<&'a AppStatus> {
+    sim.processes()
+        .filter(|p| p.name == name)
+        .map(|p| p.status())
+        .collect()
+}
+
+#[test]
+fn the_course_scenarios_are_all_shipped_and_valid() {
+    let names: Vec<String> = shipped().into_iter().map(|(n, _)| n).collect();
+    for wanted in [
+        "two-apps-one-pc.toml",
+        "node-server-8099.toml",
+        "web-server-80.toml",
+        "mongodb-27017.toml",
+        "connection-refused.toml",
+        "port-in-use.toml",
+    ] {
+        assert!(
+            names.iter().any(|n| n == wanted),
+            "{wanted} is missing from scenarios/"
+        );
+    }
+    for (name, text) in shipped() {
+        let s = scenario::from_toml(&text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+        assert!(
+            !s.title.is_empty() && !s.description.is_empty(),
+            "{name} tells the learner what it shows"
+        );
+    }
+}
+
+#[test]
+fn every_shipped_scenario_round_trips_through_toml_and_json() {
+    for (name, text) in shipped() {
+        let s = scenario::from_toml(&text).unwrap();
+        assert_eq!(
+            scenario::from_toml(&s.to_toml()).as_ref(),
+            Ok(&s),
+            "{name} via TOML"
+        );
+        assert_eq!(
+            scenario::from_json(&s.to_json()).as_ref(),
+            Ok(&s),
+            "{name} via JSON"
+        );
+    }
+}
+
+#[test]
+fn each_shipped_scenario_shows_what_its_title_says() {
+    let sim = run(&load("node-server-8099.toml"));
+    for client in ["web browser", "curl", "mobile app"] {
+        assert!(
+            matches!(status_of(&sim, client)[..], [AppStatus::Done { .. }]),
+            "{client} got its reply"
+        );
+    }
+
+    let sim = run(&load("connection-refused.toml"));
+    assert!(matches!(
+        status_of(&sim, "curl")[..],
+        [AppStatus::Failed(SockError {
+            errno: Errno::ECONNREFUSED,
+            ..
+        })]
+    ));
+
+    let sim = run(&load("port-in-use.toml"));
+    let node = status_of(&sim, "Node.js server");
+    assert!(node.iter().any(|s| matches!(
+        s,
+        AppStatus::Failed(SockError {
+            errno: Errno::EADDRINUSE,
+            ..
+        })
+    )));
+    assert!(
+        node.iter().any(|s| matches!(s, AppStatus::Running)),
+        "the first server goes on"
+    );
+    assert!(
+        matches!(status_of(&sim, "web browser")[..], [AppStatus::Done { .. }]),
+        "and serves the browser"
+    );
+
+    let sim = run(&load("syn-timeout.toml"));
+    assert!(matches!(
+        status_of(&sim, "curl")[..],
+        [AppStatus::Failed(SockError {
+            errno: Errno::ETIMEDOUT,
+            ..
+        })]
+    ));
+
+    let sim = run(&load("mongodb-27017.toml"));
+    assert!(matches!(
+        status_of(&sim, "mongo shell")[..],
+        [AppStatus::Done { .. }]
+    ));
+
+    let sim = run(&load("two-apps-one-pc.toml"));
+    assert!(matches!(
+        status_of(&sim, "web browser")[..],
+        [AppStatus::Done { .. }]
+    ));
+    assert!(matches!(
+        status_of(&sim, "email client")[..],
+        [AppStatus::Done { .. }]
+    ));
+
+    let sim = run(&load("web-server-80.toml"));
+    let first_syn = sim.events().iter().find_map(|e| match &e.kind {
+        EventKind::SegmentSent(s) => s.summary.tcp().map(|t| (t.src_port, t.dst_port)),
+        _ => None,
+    });
+    assert_eq!(first_syn, Some((10378, 80)), "the slide's ports");
+}
+
+/// A valid file to break in one place at a time.
+const BASE: &str = r#"
+version = 1
+title = "Base"
+seed = 1
+
+[[hosts]]
+name = "A"
+ip = "10.0.0.1"
+
+[[hosts]]
+name = "B"
+ip = "10.0.0.2"
+
+[[links]]
+between = ["A", "B"]
+
+[[processes]]
+name = "srv"
+host = "B"
+program = "node-server"
+
+[[processes]]
+name = "cli"
+host = "A"
+program = "curl"
+
+[[actions]]
+process = "srv"
+at_ms = 0
+do = "listen"
+port = 8099
+
+[[actions]]
+process = "cli"
+at_ms = 10
+do = "connect"
+to = "B:8099"
+"#;
+
+fn problems(text: &str) -> Vec<String> {
+    match scenario::from_toml(text) {
+        Ok(_) => vec![],
+        Err(p) => p.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+#[test]
+fn the_base_file_is_valid() {
+    assert_eq!(problems(BASE), Vec::<String>::new());
+}
+
+#[test]
+fn every_validation_problem_is_reported_with_its_path() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "version = 1",
+            "version = 2",
+            "version: this file is format version 2; this Socket Lab reads version 1",
+        ),
+        (
+            "title = \"Base\"",
+            "title = \"\"",
+            "title: must not be empty",
+        ),
+        ("title = \"Base\"", "", "\"title\" is missing"),
+        (
+            "seed = 1",
+            "seed = \"x\"",
+            "seed: must be a whole number, not text",
+        ),
+        (
+            "seed = 1",
+            "seed = 1\ncolour = \"red\"",
+            "colour: unknown field; the fields here are",
+        ),
+        (
+            "ip = \"10.0.0.2\"",
+            "ip = \"192.168.1.300\"",
+            "hosts[1].ip: \"192.168.1.300\" is not an IPv4 address",
+        ),
+        (
+            "ip = \"10.0.0.2\"",
+            "ip = \"10.0.0.1\"",
+            "hosts[1].ip: 10.0.0.1 is already the address of hosts[0]",
+        ),
+        (
+            "ip = \"10.0.0.2\"",
+            "ip = \"10.0.0.255\"",
+            "hosts[1].ip: 10.0.0.255 cannot be a host's address",
+        ),
+        (
+            "name = \"B\"",
+            "name = \"A\"",
+            "hosts[1].name: \"A\" is already the name of hosts[0]",
+        ),
+        (
+            "ip = \"10.0.0.2\"",
+            "ip = \"10.0.0.2\"\nos = \"beos\"",
+            "hosts[1].os: \"beos\" is not an OS profile",
+        ),
+        (
+            "ip = \"10.0.0.2\"",
+            "ip = \"10.0.0.2\"\nmac = \"x\"",
+            "hosts[1].mac: unknown field",
+        ),
+        (
+            "between = [\"A\", \"B\"]",
+            "between = [\"A\", \"C\"]",
+            "links[0].between: there is no host named \"C\"",
+        ),
+        (
+            "between = [\"A\", \"B\"]",
+            "between = [\"A\", \"A\"]",
+            "links[0].between: a link joins two different hosts",
+        ),
+        (
+            "between = [\"A\", \"B\"]",
+            "between = \"A\"",
+            "links[0].between: must be two host names in a list, not text",
+        ),
+        (
+            "between = [\"A\", \"B\"]",
+            "between = [\"A\", \"B\"]\nloss = 150",
+            "links[0].loss: 150 is out of range: it must be from 0 to 100 %",
+        ),
+        (
+            "between = [\"A\", \"B\"]",
+            "between = [\"A\", \"B\"]\nlatency_ms = 0",
+            "links[0].latency_ms: 0 is out of range",
+        ),
+        (
+            "program = \"node-server\"",
+            "program = \"apache\"",
+            "processes[0].program: \"apache\" is not a program Socket Lab knows",
+        ),
+        (
+            "host = \"B\"\nprogram",
+            "host = \"Z\"\nprogram",
+            "processes[0].host: there is no host named \"Z\"",
+        ),
+        (
+            "name = \"cli\"",
+            "name = \"srv\"",
+            "processes[1].name: \"srv\" is already the name of processes[0]",
+        ),
+        (
+            "port = 8099",
+            "port = 70000",
+            "actions[0].port: 70000 is out of range: it must be from 1 to 65535",
+        ),
+        ("port = 8099", "", "actions[0]: \"port\" is missing"),
+        (
+            "do = \"listen\"",
+            "do = \"dance\"",
+            "actions[0].do: \"dance\" is not an action",
+        ),
+        (
+            "to = \"B:8099\"",
+            "to = \"B\"",
+            "actions[1].to: \"B\" must be \"host name:port\"",
+        ),
+        (
+            "to = \"B:8099\"",
+            "to = \"C:80\"",
+            "actions[1].to: \"C:80\" must be \"host name:port\"",
+        ),
+        (
+            "to = \"B:8099\"",
+            "to = \"B:8099\"\nport = 1",
+            "actions[1].port: unknown field",
+        ),
+        (
+            "process = \"cli\"",
+            "process = \"nobody\"",
+            "actions[1].process: there is no process named \"nobody\"",
+        ),
+        (
+            "at_ms = 10",
+            "",
+            "actions[1]: say when: \"at_ms\" (a time) or \"after\"",
+        ),
+        (
+            "at_ms = 10",
+            "at_ms = 10\nafter = \"srv:listening\"",
+            "actions[1]: give either \"at_ms\" or \"after\", not both",
+        ),
+        (
+            "at_ms = 10",
+            "after = \"srv:ready\"",
+            "actions[1].after: \"ready\" is not a milestone",
+        ),
+        (
+            "at_ms = 10",
+            "after = \"srv\"",
+            "actions[1].after: \"srv\" must be \"process:milestone\"",
+        ),
+        (
+            "at_ms = 10",
+            "at_ms = 10\ndelay_ms = 5",
+            "actions[1].delay_ms: only goes with \"after\"",
+        ),
+        (
+            "at_ms = 10",
+            "at_ms = -1",
+            "actions[1].at_ms: -1 is out of range",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(BASE.contains(from), "case base text {from:?}");
+        let text = BASE.replacen(from, to, 1);
+        let found = problems(&text);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(expected) || p.contains(expected)),
+            "expected {expected:?}, got {found:?}"
+        );
+    }
+}
+
+#[test]
+fn firewall_and_network_sections_are_checked_too() {
+    let text = format!(
+        "{BASE}\n[[firewall]]\nhost = \"Q\"\nproto = \"icmp\"\nport = 0\nverdict = \"maybe\"\n\n[[network]]\nat_ms = 5\nlink = [\"A\", \"Q\"]\nhost = \"A\"\nstate = \"sideways\"\n"
+    );
+    let found = problems(&text);
+    for expected in [
+        "firewall[0].host: there is no host named \"Q\"",
+        "firewall[0].proto: \"icmp\" must be \"tcp\" or \"udp\"",
+        "firewall[0].port: 0 is out of range",
+        "firewall[0].verdict: \"maybe\" must be \"drop\"",
+        "network[0]: name either a \"link\" or a \"host\", not both",
+        "network[0].link: there is no link between \"A\" and \"Q\"",
+        "network[0].state: \"sideways\" must be \"down\" or \"up\"",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "expected {expected:?} in {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let text = BASE
+        .replace("ip = \"10.0.0.2\"", "ip = \"300.1.1.1\"")
+        .replace("program = \"curl\"", "program = \"wget\"")
+        .replace("version = 1", "version = 9");
+    let found = problems(&text);
+    assert_eq!(found.len(), 3, "{found:#?}");
+}
+
+#[test]
+fn syntax_errors_say_where() {
+    let found = problems("version = 1\ntitle = \"unterminated\nseed = 3\n");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("line 2, column"), "{found:?}");
+    let json = scenario::from_json("{\"version\": 1, \"title\": \"t\"").unwrap_err();
+    assert!(json[0].to_string().contains("not valid JSON"));
+}
+
+#[test]
+fn a_json_scenario_reads_like_its_toml() {
+    let toml = scenario::from_toml(BASE).unwrap();
+    let json = toml.to_json();
+    assert!(json.contains("\"do\": \"listen\""));
+    assert_eq!(scenario::from_json(&json), Ok(toml));
+}
+
+#[test]
+fn an_action_after_a_milestone_waits_for_it() {
+    let text = format!(
+        "{BASE}\n[[actions]]\nprocess = \"cli\"\nafter = \"cli:replied\"\ndelay_ms = 100\ndo = \"connect\"\nto = \"B:8099\"\n"
+    );
+    let s = scenario::from_toml(&text).unwrap();
+    let sim = run(&s);
+    let connects: Vec<_> = sim
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Connecting { .. }))
+        .map(|e| e.at)
+        .collect();
+    let replied = sim
+        .processes()
+        .find(|p| p.name == "curl")
+        .unwrap()
+        .milestones()[&Milestone::Replied];
+    assert_eq!(
+        connects,
+        [ms(10), replied + time::Duration::from_millis(100)],
+        "the second connect waited for the first reply"
+    );
+}
+
+#[test]
+fn a_capture_reads_back_field_by_field() {
+    let s = load("node-server-8099.toml");
+    let timeline = Timeline::record(s.build().unwrap(), s.run_limit());
+    let mut bytes = Vec::new();
+    let n = write_pcap(timeline.events(), &mut bytes).unwrap();
+    let sent: Vec<&event::SegmentSent> = timeline
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) if s.link.is_some() => Some(s),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(n, sent.len());
+    let mut reader = pcap_file::pcap::PcapReader::new(&bytes[..]).unwrap();
+    let header = reader.header();
+    assert_eq!(header.datalink, pcap_file::DataLink::IPV4);
+    assert_eq!((header.version_major, header.version_minor), (2, 4));
+    assert_eq!(header.ts_resolution, pcap_file::TsResolution::MicroSecond);
+    let mut i = 0;
+    while let Some(packet) = reader.next_packet() {
+        let packet = packet.unwrap();
+        let s = sent[i];
+        assert_eq!(
+            packet.timestamp.as_micros() as i64,
+            s.depart.total_micros(),
+            "packet {i} time"
+        );
+        assert_eq!(packet.orig_len as usize, s.bytes.len());
+        assert_eq!(&packet.data[..], &s.bytes[..]);
+        let summary = packet::decode(&packet.data).unwrap();
+        assert_eq!(summary, s.summary);
+        i += 1;
+    }
+    assert_eq!(i, sent.len());
+    let _ = ms(0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever a teacher types, reading it never panics.
+    #[test]
+    fn reading_any_text_never_panics(text in ".{0,400}") {
+        let _ = scenario::from_toml(&text);
+        let _ = scenario::from_json(&text);
+    }
+
+    /// Damaged copies of real scenarios (a line dropped, a value changed) are reported, never
+    /// a panic, and whatever still reads also builds and runs.
+    #[test]
+    fn damaged_scenarios_never_panic(pick in 0usize..100, line in 0usize..200, junk in prop::sample::select(vec!["", "x = 1", "port = 0", "ip = \"1.2.3\"", "[[hosts]]", "do = \"close\"", "at_ms = 1e9", "between = []"])) {
+        let files = shipped();
+        let (_, text) = &files[pick % files.len()];
+        let mut lines: Vec<&str> = text.lines().collect();
+        let at = line % lines.len();
+        lines[at] = junk;
+        let damaged = lines.join("\n");
+        if let Ok(s) = scenario::from_toml(&damaged) {
+            let mut sim = s.build().unwrap();
+            sim.run_until_idle(ms(120_000));
+        }
+    }
+}
