@@ -150,14 +150,7 @@ fn stepping_moves_from_event_to_event() {
     assert!(next > t);
     assert_eq!(
         timeline.previous_event(next),
-        Some(
-            timeline
-                .moments()
-                .into_iter()
-                .filter(|m| *m < next)
-                .last()
-                .unwrap()
-        )
+        Some(timeline.moments().into_iter().rfind(|m| *m < next).unwrap())
     );
     assert_eq!(timeline.next_event(timeline.end()), None);
     assert_eq!(timeline.previous_event(Instant::ZERO), None);

@@ -546,10 +546,10 @@ impl Checker {
         path: &str,
         key: &str,
         required: bool,
-        min: f64,
-        max: f64,
+        range: (f64, f64),
         unit: &str,
     ) -> Option<f64> {
+        let (min, max) = range;
         let n = match t.get(key) {
             Some(Value::Integer(i)) => *i as f64,
             Some(Value::Float(f)) if f.is_finite() => *f,
@@ -718,7 +718,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         }
     }
     c.integer(top, "", "seed", true, 0, i64::MAX);
-    c.number(top, "", "duration_ms", false, 1.0, MAX_DURATION_MS, " ms");
+    c.number(top, "", "duration_ms", false, (1.0, MAX_DURATION_MS), " ms");
 
     // Hosts
     let mut host_names: BTreeMap<String, usize> = BTreeMap::new();
@@ -805,11 +805,11 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             None if !t.contains_key("between") => c.problem(&path, "\"between\" is missing"),
             None => {}
         }
-        c.number(t, &path, "latency_ms", false, 0.001, 10_000.0, " ms");
+        c.number(t, &path, "latency_ms", false, (0.001, 10_000.0), " ms");
         for key in ["loss", "duplicate", "reorder"] {
-            c.number(t, &path, key, false, 0.0, 100.0, " %");
+            c.number(t, &path, key, false, (0.0, 100.0), " %");
         }
-        c.number(t, &path, "jitter_ms", false, 0.0, 10_000.0, " ms");
+        c.number(t, &path, "jitter_ms", false, (0.0, 10_000.0), " ms");
     }
 
     // Processes
@@ -860,9 +860,9 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
                 );
             }
         }
-        let at = c.number(t, &path, "at_ms", false, 0.0, MAX_DURATION_MS, " ms");
+        let at = c.number(t, &path, "at_ms", false, (0.0, MAX_DURATION_MS), " ms");
         let after = c.string(t, &path, "after", false);
-        c.number(t, &path, "delay_ms", false, 0.0, MAX_DURATION_MS, " ms");
+        c.number(t, &path, "delay_ms", false, (0.0, MAX_DURATION_MS), " ms");
         match (
             at.is_some() || t.contains_key("at_ms"),
             after.is_some() || t.contains_key("after"),
@@ -982,7 +982,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         let path = format!("network[{i}]");
         let Some(t) = c.table(n, &path) else { continue };
         c.fields(t, &path, &["at_ms", "link", "host", "state"]);
-        c.number(t, &path, "at_ms", true, 0.0, MAX_DURATION_MS, " ms");
+        c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms");
         let link = c.pair(t, &path, "link");
         let host = c.string(t, &path, "host", false);
         match (t.contains_key("link"), t.contains_key("host")) {
