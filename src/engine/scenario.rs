@@ -70,6 +70,23 @@ pub struct Scenario {
     pub firewall: Vec<FirewallDef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub network: Vec<NetEventDef>,
+    /// A guided walkthrough's stages: from `at_ms` on, the view shows this title and text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<StageDef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageDef {
+    pub at_ms: f64,
+    pub title: String,
+    pub text: String,
+}
+
+impl StageDef {
+    pub fn at(&self) -> Instant {
+        ms_to_instant(self.at_ms)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -693,6 +710,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             "actions",
             "firewall",
             "network",
+            "stages",
         ],
     );
     if let Some(v) = c.integer(top, "", "version", true, 0, i64::MAX) {
@@ -1009,6 +1027,22 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
                 );
             }
         }
+    }
+
+    // Walkthrough stages, in time order
+    let mut last_at = -1.0;
+    for (i, s) in c.array(top, "", "stages", false).iter().enumerate() {
+        let path = format!("stages[{i}]");
+        let Some(t) = c.table(s, &path) else { continue };
+        c.fields(t, &path, &["at_ms", "title", "text"]);
+        if let Some(at) = c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms") {
+            if at < last_at {
+                c.problem(&join(&path, "at_ms"), format!("stages must be in time order: {at} comes before the previous stage's {last_at}"));
+            }
+            last_at = at;
+        }
+        c.string(t, &path, "title", true);
+        c.string(t, &path, "text", true);
     }
 
     if !c.problems.is_empty() {
