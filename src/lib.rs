@@ -7,10 +7,12 @@
 //!   the browser, never reads a clock and never uses a global random generator.
 //! - `ui` (wasm32 only): the Yew app. It draws snapshots of the engine and mutates the
 //!   simulation in exactly one place, its reducer.
+//! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
 //! - `src/main.rs`: the web app's entry point, built by Trunk; `src/bin/socketlab-cli.rs`, the
 //!   headless CLI.
 
+pub mod builtin;
 pub mod engine;
 pub mod workloads;
 

@@ -8,7 +8,7 @@ use std::net::SocketAddrV4;
 use super::event::{Event, EventKind};
 use super::faults::NetChange;
 use super::net::HostId;
-use super::packet::preview;
+use super::packet::{preview, Transport};
 use super::socket::{Fd, Pid, Proto, SockId};
 
 #[derive(Clone, Debug, Default)]
@@ -63,33 +63,41 @@ impl Narrator {
 
     /// One line for an event, after which the narrator knows what the event changed.
     pub fn line(&mut self, event: &Event) -> String {
-        let at = event.at.total_micros() as f64 / 1e6;
+        let us = event.at.total_micros().max(0);
         let (host, text) = self.describe(&event.kind);
-        format!("{at:>10.6} s  {host:<12} {text}")
+        format!("{:>3}.{:06} s  {host:<12} {text}", us / 1_000_000, us % 1_000_000)
     }
 
     /// The host the event happens on, and what happens, in words.
     pub fn describe(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
             EventKind::SegmentSent(s) => {
-                let to =
-                    s.to.map(|t| self.host(t).to_string())
-                        .unwrap_or_else(|| s.summary.dst.to_string());
-                let travel = (s.arrive - s.depart).total_micros() as f64 / 1000.0;
-                let copy = if s.copy_of.is_some() {
-                    " (a duplicate made by the link)"
-                } else {
-                    ""
+                let what = match &s.summary.transport {
+                    Transport::Tcp(t) if t.payload_len > 0 => format!("{} with {} bytes", t.flags, t.payload_len),
+                    Transport::Tcp(t) => t.flags.to_string(),
+                    Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
+                    Transport::Icmp(i) => format!("ICMP {}", i.message),
+                    Transport::Other { protocol } => format!("a protocol {protocol} packet"),
                 };
-                let eta = if s.link.is_some() {
-                    format!(", arrives in {travel:.1} ms")
-                } else {
-                    String::new()
+                let who = match s.summary.ports() {
+                    Some((sp, dp)) => {
+                        let (src, dst) = (SocketAddrV4::new(s.summary.src, sp), SocketAddrV4::new(s.summary.dst, dp));
+                        let owner = self.sockets.iter().find(|((h, _), i)| *h == s.from && i.local == Some(src) && i.remote == Some(dst));
+                        match owner {
+                            Some(((h, sock), _)) => format!("{} sends", self.socket(*h, *sock)),
+                            None => format!("the stack of {} answers from {src} with", self.host(s.from)),
+                        }
+                    }
+                    None => format!("the stack of {} sends", self.host(s.from)),
                 };
-                (
-                    self.host(s.from).to_string(),
-                    format!("→ {to}: {}{copy}{eta}", s.summary),
-                )
+                let to = match s.summary.ports() {
+                    Some((_, dp)) => format!("{}:{dp}", s.summary.dst),
+                    None => s.summary.dst.to_string(),
+                };
+                let copy = if s.copy_of.is_some() { " (a duplicate made by the link)" } else { "" };
+                let travel = (s.arrive - s.depart).total_millis();
+                let eta = if s.link.is_some() { format!("; it arrives in {travel} ms") } else { String::new() };
+                (self.host(s.from).to_string(), format!("{who} {what} to {to}{copy}{eta}  [{}]", s.summary))
             }
             EventKind::SegmentDelivered {
                 seg,

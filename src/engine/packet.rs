@@ -103,8 +103,17 @@ impl std::error::Error for DecodeError {}
 /// Show payload bytes as text: printable ASCII as itself, line breaks as `\r` `\n`, anything
 /// else as `\xNN`, cut after [`PREVIEW_BYTES`] with an ellipsis.
 pub fn preview(payload: &[u8]) -> String {
+    let mut out = escaped(&payload[..payload.len().min(PREVIEW_BYTES)]);
+    if payload.len() > PREVIEW_BYTES {
+        out.push('…');
+    }
+    out
+}
+
+/// All of `payload` as text, escaped as [`preview`] does.
+pub fn escaped(payload: &[u8]) -> String {
     let mut out = String::new();
-    for &b in payload.iter().take(PREVIEW_BYTES) {
+    for &b in payload {
         match b {
             b'\r' => out.push_str("\\r"),
             b'\n' => out.push_str("\\n"),
@@ -112,9 +121,6 @@ pub fn preview(payload: &[u8]) -> String {
             0x20..=0x7e => out.push(b as char),
             _ => out.push_str(&format!("\\x{b:02x}")),
         }
-    }
-    if payload.len() > PREVIEW_BYTES {
-        out.push('…');
     }
     out
 }
@@ -244,4 +250,32 @@ impl fmt::Display for PacketSummary {
             }
         }
     }
+}
+
+/// The bytes a packet carries above its transport header (TCP or UDP payload); empty for
+/// anything else or anything that does not parse.
+pub fn payload(bytes: &[u8]) -> &[u8] {
+    let Ok(ip) = Ipv4Packet::new_checked(bytes) else { return &[] };
+    let header = ip.header_len() as usize;
+    let end = (ip.total_len() as usize).min(bytes.len());
+    let body = &bytes[header.min(end)..end];
+    match ip.next_header() {
+        IpProtocol::Tcp => match TcpPacket::new_checked(body) {
+            Ok(tcp) => &body[(tcp.header_len() as usize).min(body.len())..],
+            Err(_) => &[],
+        },
+        IpProtocol::Udp => body.get(8..).unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// Bytes as a hex dump: offset, sixteen bytes, and their printable characters.
+pub fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let text: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+        out.push_str(&format!("{:04x}  {:<47}  {text}\n", i * 16, hex.join(" ")));
+    }
+    out
 }

@@ -7,3 +7,11 @@ pub use smoltcp::time::{Duration, Instant};
 pub fn ms(millis: i64) -> Instant {
     Instant::from_millis(millis)
 }
+
+/// A moment as seconds with milliseconds, "0.420 s" (integer arithmetic only).
+pub fn seconds(t: Instant) -> String {
+    let us = t.total_micros();
+    let sign = if us < 0 { "-" } else { "" };
+    let us = us.unsigned_abs();
+    format!("{sign}{}.{:03} s", us / 1_000_000, (us / 1000) % 1000)
+}

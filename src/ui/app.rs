@@ -1,31 +1,217 @@
-//! The app's shell: a header, the stage where the network is drawn, and a side panel.
+//! The app: header with the scene picker, the stage with its stage text and playback controls,
+//! the socket tables and the packet inspector, the narration, the flow graph, and the port
+//! reference. State lives in one reducer (`state.rs`); everything drawn comes from the
+//! timeline's snapshot at the current moment.
 
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddrV4;
+use std::rc::Rc;
+
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::components::controls::{Controls, HelpDialog};
+use super::components::flow::Flow;
+use super::components::inspector::Inspector;
+use super::components::narration::{lines_until, Narration};
+use super::components::stage::Stage;
+use super::components::tables::SocketTable;
+use super::scenes::{self, conn_key, conn_label, Scene, SCENES};
+use super::state::{Action, Model};
+use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::ports::{self, PortClass};
+use crate::engine::snapshot::Snapshot;
+use crate::engine::socket::{SockId, SockState};
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
 const DEBUG_PANIC_PARAM: &str = "debug-panic";
 
-fn debug_panic_requested() -> bool {
-    gloo::utils::window()
-        .location()
-        .search()
-        .map(|query| {
-            query
-                .trim_start_matches('?')
-                .split('&')
-                .any(|pair| pair.split('=').next() == Some(DEBUG_PANIC_PARAM))
+/// The page's query parameters (`?scene=walkthrough&speed=2&play=1`).
+fn query() -> BTreeMap<String, String> {
+    let search = gloo::utils::window().location().search().unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
         })
-        .unwrap_or(false)
+        .collect()
+}
+
+fn prefers_reduced_motion() -> bool {
+    gloo::utils::window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
+/// Space, arrows and Home drive playback, unless a form control wants the key itself.
+fn shortcut(e: &KeyboardEvent) -> Option<Action> {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return None;
+    }
+    let tag = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()).map(|el| el.tag_name().to_ascii_lowercase()).unwrap_or_default();
+    let in_control = matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "summary");
+    let on_packet = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
+    match e.key().as_str() {
+        " " | "Spacebar" if !in_control && !on_packet => Some(Action::TogglePlay),
+        "ArrowRight" if tag != "input" && tag != "select" => Some(Action::StepForward),
+        "ArrowLeft" if tag != "input" && tag != "select" => Some(Action::StepBack),
+        "Home" if tag != "input" => Some(Action::Restart),
+        "?" => Some(Action::ShowHelp(true)),
+        _ => None,
+    }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    if debug_panic_requested() {
+    let params = use_memo((), |_| query());
+    if params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
     }
+    let model = {
+        let params = params.clone();
+        use_reducer(move || {
+            let index = params.get("scene").and_then(|s| Scene::index_of(s)).unwrap_or(0);
+            let mut m = Model::new(index);
+            let speeds = ["0.25", "0.5", "1", "2", "4"];
+            if let Some(i) = params.get("speed").and_then(|s| speeds.iter().position(|v| v == s)) {
+                m.speed = super::state::SPEEDS[i];
+            }
+            m.playing = params.get("play").is_some_and(|v| v == "1");
+            if let (Some(wanted), None) = (params.get("scene"), Scene::index_of(params.get("scene").map(String::as_str).unwrap_or(""))) {
+                m.error = Some(format!("There is no scene called \"{wanted}\"; showing the walkthrough instead."));
+            }
+            m
+        })
+    };
+    let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+
+    // The animation clock: while playing, every frame tells the reducer how much real time passed.
+    {
+        let dispatcher = model.dispatcher();
+        use_effect_with(model.playing, move |playing| {
+            let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            if *playing {
+                fn next(frame: Rc<RefCell<Option<AnimationFrame>>>, last: Rc<Cell<Option<f64>>>, dispatcher: UseReducerDispatcher<Model>) {
+                    let again = frame.clone();
+                    let handle = request_animation_frame(move |now| {
+                        let dt = last.get().map_or(0.0, |l| now - l);
+                        last.set(Some(now));
+                        dispatcher.dispatch(Action::Tick(dt));
+                        next(again, last, dispatcher);
+                    });
+                    *frame.borrow_mut() = Some(handle);
+                }
+                next(frame.clone(), Rc::new(Cell::new(None)), dispatcher);
+            }
+            move || {
+                frame.borrow_mut().take();
+            }
+        });
+    }
+    // Keyboard shortcuts, anywhere on the page.
+    {
+        let dispatcher = model.dispatcher();
+        use_effect_with((), move |_| {
+            // Not passive: a shortcut must stop the browser scrolling the page on Space.
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if let Some(action) = shortcut(e) {
+                    e.prevent_default();
+                    dispatcher.dispatch(action);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let scene = model.scene.clone();
+    let snapshot: Rc<Snapshot> = {
+        let scene = scene.clone();
+        (*use_memo((model.scene_index, model.t), move |(_, t)| Rc::new(scene.timeline.seek(*t)))).clone()
+    };
+    let moments = use_memo(model.scene_index, {
+        let scene = scene.clone();
+        move |_| scene.timeline.moments()
+    });
+    let count = lines_until(&scene, model.t);
+
+    let d = model.dispatcher();
+    let cb = |make: fn() -> Action| {
+        let d = d.clone();
+        Callback::from(move |_: ()| d.dispatch(make()))
+    };
+    let on_select = {
+        let d = d.clone();
+        Callback::from(move |seg: Option<SegmentId>| d.dispatch(Action::Select(seg)))
+    };
+    let on_hover = {
+        let d = d.clone();
+        Callback::from(move |seg: Option<SegmentId>| d.dispatch(Action::Hover(seg)))
+    };
+    let on_focus = {
+        let d = d.clone();
+        Callback::from(move |f| d.dispatch(Action::Focus(Some(f))))
+    };
+    let on_scene = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                d.dispatch(Action::LoadScene(i));
+            }
+        })
+    };
+
+    // What to highlight: the sockets at both ends of the segment under the pointer (or in the
+    // inspector), and the segments of the socket picked in a table.
+    let pointed = model.hovered.or(model.selected);
+    let ends = pointed.and_then(|seg| segment_ends(&scene, seg));
+    let focused_segments: Rc<BTreeSet<SegmentId>> = Rc::new(match model.focus {
+        Some((host, sock)) => snapshot
+            .hosts
+            .get(host.0)
+            .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
+            .map(|row| {
+                snapshot
+                    .in_flight
+                    .iter()
+                    .filter(|f| {
+                        let Some((sp, dp)) = f.summary.ports() else { return false };
+                        let (src, dst) = (SocketAddrV4::new(f.summary.src, sp), SocketAddrV4::new(f.summary.dst, dp));
+                        match (row.local, row.remote) {
+                            (Some(l), Some(r)) => (src, dst) == (l, r) || (src, dst) == (r, l),
+                            (Some(l), None) => row.state == SockState::Listen && dst.port() == l.port() && f.to == host,
+                            _ => false,
+                        }
+                    })
+                    .map(|f| f.seg)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => BTreeSet::new(),
+    });
+
+    let (stage_title, stage_text) = match scene.stage_at(model.t) {
+        Some((i, s)) => (format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title), s.text.clone()),
+        None => (scene.scenario.title.clone(), scene.scenario.description.clone()),
+    };
+    let compact = model.compact;
+    let toggle_compact = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleCompact))
+    };
+
     html! {
         <div class="shell">
             <header class="site-header">
@@ -35,49 +221,97 @@ pub fn app() -> Html {
                     <h1>{ "Socket Lab" }</h1>
                 </div>
                 <p class="tagline">{ "TCP ports and sockets, shown" }</p>
+                <label class="scene-picker">
+                    <span>{ "Scene" }</span>
+                    <select aria-label="Scene" onchange={on_scene}>
+                        { for SCENES.iter().enumerate().map(|(i, id)| {
+                            let title = if i == model.scene_index { scene.scenario.title.clone() } else { scenes::title(id) };
+                            html! { <option value={i.to_string()} selected={i == model.scene_index}>{ title }</option> }
+                        }) }
+                    </select>
+                </label>
             </header>
+            if let Some(error) = &model.error {
+                <p class="notice" role="alert">{ error }</p>
+            }
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">
                     <h2 id="stage-title">{ "The network" }</h2>
-                    <Topology />
-                    <p class="stage-caption">
-                        { "Two computers on one LAN. Every application on the client PC shares its one IP address, " }
-                        { "so the transport layer tells their packets apart by " }<strong>{ "port number" }</strong>
-                        { ". The server listens on a well-known port; each client connects from an ephemeral one." }
-                    </p>
+                    <div class="stage-text" aria-live="polite">
+                        <h3>{ stage_title }</h3>
+                        <p>{ stage_text }</p>
+                    </div>
+                    <Stage scene={scene.clone()} snapshot={snapshot.clone()} selected={model.selected} hovered={model.hovered}
+                           focused={focused_segments} reduced_motion={*reduced_motion}
+                           on_select={on_select.clone()} on_hover={on_hover} />
+                    <Controls t={model.t} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
+                              on_toggle={cb(|| Action::TogglePlay)} on_step_back={cb(|| Action::StepBack)}
+                              on_step_forward={cb(|| Action::StepForward)} on_restart={cb(|| Action::Restart)}
+                              on_speed={{ let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSpeed(s))) }}
+                              on_seek={{ let d = d.clone(); Callback::from(move |t| d.dispatch(Action::Seek(t))) }}
+                              on_help={cb(|| Action::ShowHelp(true))} />
                 </section>
-                <aside class="side-panel" aria-labelledby="ports-title">
+                <aside class="side-panel" aria-labelledby="tables-title">
+                    <div class="panel-head">
+                        <h2 id="tables-title">{ "Socket tables" }</h2>
+                        <button class="button small" aria-pressed={compact.to_string()} onclick={toggle_compact}>
+                            { if compact { "Course layout" } else { "Compact (ss -tan)" } }
+                        </button>
+                    </div>
+                    { for snapshot.hosts.iter().map(|h| {
+                        let highlight: BTreeSet<SockId> = ends.as_ref().map(|e| e.sockets_on(h)).unwrap_or_default();
+                        let labels: BTreeMap<SockId, String> = h.sockets.iter().filter_map(|r| {
+                            let (l, rem) = (r.local?, r.remote?);
+                            scene.connections.get(&conn_key(l, rem)).map(|n| (r.sock, conn_label(*n)))
+                        }).collect();
+                        let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
+                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} labels={labels} on_focus={on_focus.clone()} /> }
+                    }) }
+                    <Inspector scene={scene.clone()} selected={model.selected}
+                               on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Select(None))) }} />
+                </aside>
+                <Narration scene={scene.clone()} count={count} now={model.t} selected={model.selected} on_select={on_select.clone()} />
+                <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on_select} />
+                <aside class="ports-panel" aria-labelledby="ports-title">
                     <h2 id="ports-title">{ "Well-known ports" }</h2>
                     <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
                     <PortTable />
                     <PortRanges />
                 </aside>
             </main>
+            <HelpDialog open={model.help_open} on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::ShowHelp(false))) }} />
         </div>
     }
 }
 
-/// The course's default topology: a client PC and a server on one LAN.
-#[function_component(Topology)]
-fn topology() -> Html {
-    let hosts = [
-        ("Client PC", "192.168.1.101", 40),
-        ("Server", "192.168.1.102", 440),
-    ];
-    html! {
-        <svg class="topology" viewBox="0 0 640 200" role="img"
-             aria-label="Client PC at 192.168.1.101 and Server at 192.168.1.102, joined by one LAN link">
-            <line class="link" x1="200" y1="100" x2="440" y2="100" />
-            <text class="link-label" x="320" y="88" text-anchor="middle">{ "LAN" }</text>
-            { for hosts.iter().map(|(name, ip, x)| html! {
-                <g class="host" key={*name}>
-                    <rect x={x.to_string()} y="40" width="160" height="120" rx="12" />
-                    <text class="host-name" x={(x + 80).to_string()} y="92" text-anchor="middle">{ *name }</text>
-                    <text class="host-ip" x={(x + 80).to_string()} y="122" text-anchor="middle">{ *ip }</text>
-                </g>
-            }) }
-        </svg>
+/// The two ends of a segment: who sent it to whom, with which ports.
+struct Ends {
+    src: SocketAddrV4,
+    dst: SocketAddrV4,
+}
+
+impl Ends {
+    /// The sockets on `host` that this segment leaves or reaches (a listener when no connected
+    /// socket matches yet).
+    fn sockets_on(&self, host: &crate::engine::snapshot::HostView) -> BTreeSet<SockId> {
+        let mut out: BTreeSet<SockId> = host
+            .sockets
+            .iter()
+            .filter(|r| (r.local, r.remote) == (Some(self.src), Some(self.dst)) || (r.local, r.remote) == (Some(self.dst), Some(self.src)))
+            .map(|r| r.sock)
+            .collect();
+        if out.is_empty() && host.ip == *self.dst.ip() {
+            out.extend(host.sockets.iter().filter(|r| r.state == SockState::Listen && r.local.is_some_and(|l| l.port() == self.dst.port())).map(|r| r.sock));
+        }
+        out
     }
+}
+
+fn segment_ends(scene: &Scene, seg: SegmentId) -> Option<Ends> {
+    let i = scene.segments.get(&seg)?;
+    let EventKind::SegmentSent(s) = &scene.timeline.events()[*i].kind else { return None };
+    let (sp, dp) = s.summary.ports()?;
+    Some(Ends { src: SocketAddrV4::new(s.summary.src, sp), dst: SocketAddrV4::new(s.summary.dst, dp) })
 }
 
 #[function_component(PortTable)]
@@ -109,11 +343,7 @@ fn port_table() -> Html {
 
 #[function_component(PortRanges)]
 fn port_ranges() -> Html {
-    let classes = [
-        PortClass::WellKnown,
-        PortClass::Registered,
-        PortClass::Dynamic,
-    ];
+    let classes = [PortClass::WellKnown, PortClass::Registered, PortClass::Dynamic];
     html! {
         <>
             <h3>{ "Port ranges" }</h3>

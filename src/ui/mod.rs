@@ -2,9 +2,18 @@
 //! Knows nothing of TCP internals: everything it shows comes from [`crate::engine`].
 
 mod app;
+pub mod components;
 mod panic;
+pub mod scenes;
+pub mod state;
 
 pub use app::App;
+
+/// A coordinate for an SVG attribute: whole numbers are plenty, and formatting them needs
+/// none of the float-formatting code (which would cost the page kilobytes).
+pub fn n(v: f64) -> String {
+    (v.round() as i64).to_string()
+}
 
 /// Start the app in the page's `#app` element (or `<body>` when a page has none).
 pub fn start() {

@@ -1,0 +1,156 @@
+//! Playback: Play/Pause, Step back, Step forward, Restart, a speed choice and a timeline
+//! scrubber with a mark per moment. Every control is a real form control with a name, so a
+//! keyboard and a screen reader can use it; the shortcuts are listed in the help dialog.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlDialogElement, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::engine::time::Instant;
+use crate::ui::state::SPEEDS;
+
+pub use crate::engine::time::seconds;
+
+/// The speed choices as the menu shows them, in the order of [`SPEEDS`].
+const SPEED_LABELS: [&str; 5] = ["0.25×", "0.5×", "1×", "2×", "4×"];
+
+/// A small drawn icon (fonts may lack the media-control characters).
+fn icon(path: &'static str) -> Html {
+    html! { <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d={path} /></svg> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub t: Instant,
+    pub end: Instant,
+    pub playing: bool,
+    pub speed: f64,
+    /// Every moment at which something happens.
+    pub moments: Rc<Vec<Instant>>,
+    pub on_toggle: Callback<()>,
+    pub on_step_back: Callback<()>,
+    pub on_step_forward: Callback<()>,
+    pub on_restart: Callback<()>,
+    pub on_speed: Callback<f64>,
+    pub on_seek: Callback<Instant>,
+    pub on_help: Callback<()>,
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &ControlsProps) -> Html {
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_speed = {
+        let cb = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(speed) = select.value().parse::<usize>().ok().and_then(|i| SPEEDS.get(i)) {
+                cb.emit(*speed);
+            }
+        })
+    };
+    let on_seek = {
+        let cb = props.on_seek.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(ms) = input.value().parse::<i64>() {
+                cb.emit(Instant::from_millis(ms));
+            }
+        })
+    };
+    let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
+    let t_ms = props.t.total_micros() / 1000;
+    let play_label = if props.playing { "Pause" } else { "Play" };
+    html! {
+        <div class="controls" role="group" aria-label="Playback">
+            <div class="buttons">
+                <button class="button" aria-label="Restart" title="Restart (Home)" onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
+                <button class="button" aria-label="Step back" title="Step back (←)" onclick={click(&props.on_step_back)}>{ icon("M17 4v16L6 12zM4 4h2v16H4z") }</button>
+                <button class="button primary play" aria-label={play_label} title={format!("{play_label} (Space)")} onclick={click(&props.on_toggle)}>
+                    { if props.playing { icon("M6 4h4v16H6zM14 4h4v16h-4z") } else { icon("M7 4v16l13-8z") } }
+                </button>
+                <button class="button" aria-label="Step forward" title="Step forward (→)" onclick={click(&props.on_step_forward)}>{ icon("M7 4v16l11-8zM18 4h2v16h-2z") }</button>
+                <label class="speed">
+                    <span>{ "Speed" }</span>
+                    <select aria-label="Speed" onchange={on_speed}>
+                        { for SPEEDS.iter().zip(SPEED_LABELS).enumerate().map(|(i, (s, label))| html! {
+                            <option value={i.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ label }</option>
+                        }) }
+                    </select>
+                </label>
+                <button class="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={click(&props.on_help)}>{ "?" }</button>
+            </div>
+            <div class="scrubber">
+                <input type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
+                       value={t_ms.to_string()} aria-valuetext={seconds(props.t)} oninput={on_seek} />
+                <Marks moments={props.moments.clone()} end={props.end} />
+                <output class="clock" aria-live="off">{ format!("{} / {}", seconds(props.t), seconds(props.end)) }</output>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarksProps {
+    moments: Rc<Vec<Instant>>,
+    end: Instant,
+}
+
+/// A tick under the scrubber for each moment something happens (at most one per pixel column).
+#[function_component(Marks)]
+fn marks(props: &MarksProps) -> Html {
+    let end = props.end.total_micros().max(1) as f64;
+    let mut xs: Vec<u32> = props.moments.iter().map(|m| (m.total_micros() as f64 / end * 1000.0) as u32).collect();
+    xs.dedup();
+    html! {
+        <svg class="marks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
+            { for xs.iter().map(|x| html! { <line x1={x.to_string()} x2={x.to_string()} y1="0" y2="10" /> }) }
+        </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HelpProps {
+    pub open: bool,
+    pub on_close: Callback<()>,
+}
+
+/// The keyboard shortcuts, in a modal dialog (Escape closes it).
+#[function_component(HelpDialog)]
+pub fn help_dialog(props: &HelpProps) -> Html {
+    let dialog = use_node_ref();
+    {
+        let dialog = dialog.clone();
+        use_effect_with(props.open, move |open| {
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                match (*open, d.open()) {
+                    (true, false) => {
+                        let _ = d.show_modal();
+                    }
+                    (false, true) => d.close(),
+                    _ => {}
+                }
+            }
+        });
+    }
+    let close = props.on_close.clone();
+    let on_close = Callback::from(move |_: Event| close.emit(()));
+    let close_button = props.on_close.clone();
+    html! {
+        <dialog ref={dialog} class="help" aria-labelledby="help-title" onclose={on_close}>
+            <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+            <dl class="shortcuts">
+                <div><dt><kbd>{ "Space" }</kbd></dt><dd>{ "Play or pause" }</dd></div>
+                <div><dt><kbd>{ "←" }</kbd></dt><dd>{ "Step back to the previous moment" }</dd></div>
+                <div><dt><kbd>{ "→" }</kbd></dt><dd>{ "Step forward to the next moment" }</dd></div>
+                <div><dt><kbd>{ "Home" }</kbd></dt><dd>{ "Restart" }</dd></div>
+                <div><dt><kbd>{ "?" }</kbd></dt><dd>{ "Show this list" }</dd></div>
+                <div><dt><kbd>{ "Tab" }</kbd></dt><dd>{ "Move between controls, packets and sockets; Enter opens a packet" }</dd></div>
+            </dl>
+            <button class="button primary" onclick={Callback::from(move |_: MouseEvent| close_button.emit(()))}>{ "Close" }</button>
+        </dialog>
+    }
+}

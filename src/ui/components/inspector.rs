@@ -1,0 +1,106 @@
+//! The packet inspector: the chosen segment, layer by layer, read from its real bytes.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::event::{EventKind, SegmentId};
+use crate::engine::packet::{escaped, hex_dump, payload, Transport};
+use crate::ui::components::controls::seconds;
+use crate::ui::scenes::Scene;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub scene: Rc<Scene>,
+    pub selected: Option<SegmentId>,
+    pub on_close: Callback<()>,
+}
+
+fn field(name: &str, value: impl Into<String>) -> Html {
+    html! { <div><dt>{ name.to_string() }</dt><dd>{ value.into() }</dd></div> }
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let sent = props.selected.and_then(|seg| {
+        let i = props.scene.segments.get(&seg)?;
+        match &props.scene.timeline.events()[*i].kind {
+            EventKind::SegmentSent(s) => Some(s.clone()),
+            _ => None,
+        }
+    });
+    let Some(s) = sent else {
+        return html! {
+            <section class="inspector" aria-labelledby="inspector-title">
+                <h2 id="inspector-title">{ "Packet inspector" }</h2>
+                <p class="hint">{ "Choose a packet on the stage or in the event list to see it layer by layer." }</p>
+            </section>
+        };
+    };
+    let sum = &s.summary;
+    let data = payload(&s.bytes);
+    let close = props.on_close.clone();
+    let transport = match &sum.transport {
+        Transport::Tcp(t) => html! {
+            <>
+                <h3>{ "TCP (transport layer)" }</h3>
+                <dl class="fields">
+                    { field("Source port", t.src_port.to_string()) }
+                    { field("Destination port", t.dst_port.to_string()) }
+                    { field("Flags", t.flags.to_string()) }
+                    { field("Sequence number", t.seq.to_string()) }
+                    { field("Acknowledgment number", t.ack.map(|a| a.to_string()).unwrap_or_else(|| "– (no ACK flag)".into())) }
+                    { field("Window", format!("{} bytes", t.window)) }
+                    { field("Payload length", format!("{} bytes", t.payload_len)) }
+                </dl>
+            </>
+        },
+        Transport::Udp(u) => html! {
+            <>
+                <h3>{ "UDP (transport layer)" }</h3>
+                <dl class="fields">
+                    { field("Source port", u.src_port.to_string()) }
+                    { field("Destination port", u.dst_port.to_string()) }
+                    { field("Payload length", format!("{} bytes", u.payload_len)) }
+                </dl>
+            </>
+        },
+        Transport::Icmp(i) => html! {
+            <>
+                <h3>{ "ICMP" }</h3>
+                <dl class="fields">{ field("Message", i.message.clone()) }</dl>
+            </>
+        },
+        Transport::Other { protocol } => html! { <p>{ format!("IP protocol {protocol}") }</p> },
+    };
+    let protocol = match &sum.transport {
+        Transport::Tcp(_) => "6 (TCP)",
+        Transport::Udp(_) => "17 (UDP)",
+        Transport::Icmp(_) => "1 (ICMP)",
+        Transport::Other { .. } => "other",
+    };
+    html! {
+        <section class="inspector" aria-labelledby="inspector-title">
+            <h2 id="inspector-title">{ format!("Packet inspector: segment {}", s.seg.0) }</h2>
+            <p class="when">{ format!("Sent at {}, arrives at {}{}", seconds(s.depart), seconds(s.arrive), if s.copy_of.is_some() { " (a duplicate)" } else { "" }) }</p>
+            <h3>{ "IPv4 (network layer)" }</h3>
+            <dl class="fields">
+                { field("Source address", sum.src.to_string()) }
+                { field("Destination address", sum.dst.to_string()) }
+                { field("Protocol", protocol) }
+                { field("TTL", sum.ttl.to_string()) }
+                { field("Total length", format!("{} bytes", sum.total_len)) }
+                { field("Identification", format!("0x{:04x}", sum.ident)) }
+            </dl>
+            { transport }
+            <h3>{ "Payload (application data)" }</h3>
+            if data.is_empty() {
+                <p class="hint">{ "No payload: this segment only carries TCP control information." }</p>
+            } else {
+                <p class="payload-text">{ escaped(data) }</p>
+                <pre class="hex" aria-label="Payload as hex">{ hex_dump(data) }</pre>
+            }
+            <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ "Close inspector" }</button>
+        </section>
+    }
+}

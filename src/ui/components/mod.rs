@@ -1,0 +1,8 @@
+//! Leaf components: they take plain data and callbacks, and never change the simulation.
+
+pub mod controls;
+pub mod flow;
+pub mod inspector;
+pub mod narration;
+pub mod stage;
+pub mod tables;

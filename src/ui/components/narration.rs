@@ -1,0 +1,76 @@
+//! Narration: a plain sentence per event, in an event list up to the current moment, and the
+//! newest in a polite live region for screen readers.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::event::SegmentId;
+use crate::engine::time::Instant;
+use crate::ui::components::controls::seconds;
+use crate::ui::scenes::Scene;
+
+/// How many of the latest lines the list shows.
+const SHOWN: usize = 60;
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub scene: Rc<Scene>,
+    /// How many narration lines have happened by now.
+    pub count: usize,
+    pub now: Instant,
+    pub selected: Option<SegmentId>,
+    pub on_select: Callback<Option<SegmentId>>,
+}
+
+/// How many lines of `scene` have happened at or before `t`.
+pub fn lines_until(scene: &Scene, t: Instant) -> usize {
+    scene.lines.partition_point(|l| l.at <= t)
+}
+
+#[function_component(Narration)]
+pub fn narration(props: &NarrationProps) -> Html {
+    let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
+    let start = lines.len().saturating_sub(SHOWN);
+    let latest_at = lines.last().map(|l| l.at);
+    let announce = lines.last().map(|l| format!("{}: {}", l.host, l.text)).unwrap_or_default();
+    let list = use_node_ref();
+    {
+        // Keep the newest line in view.
+        let list = list.clone();
+        use_effect_with(props.count, move |_| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    html! {
+        <section class="narration" aria-labelledby="events-title">
+            <h2 id="events-title">{ "What happens" }</h2>
+            <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
+            <ol class="event-list" ref={list} tabindex="0" aria-label="Events so far">
+                if start > 0 {
+                    <li class="earlier">{ format!("{start} earlier events") }</li>
+                }
+                { for lines[start..].iter().enumerate().map(|(i, l)| {
+                    let current = Some(l.at) == latest_at;
+                    let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));
+                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{" "}<span class="where">{ &l.host }</span>{" "}<span class="text">{ &l.text }</span></> };
+                    match l.seg {
+                        Some(seg) => {
+                            let on_select = props.on_select.clone();
+                            html! {
+                                <li key={start + i} class={class}>
+                                    <button class="event-button" onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}
+                                            aria-label={format!("Inspect segment {}: {}", seg.0, l.text)}>{ text }</button>
+                                </li>
+                            }
+                        }
+                        None => html! { <li key={start + i} class={class}>{ text }</li> },
+                    }
+                }) }
+            </ol>
+            <p class="now">{ format!("Now: {}", seconds(props.now)) }</p>
+        </section>
+    }
+}

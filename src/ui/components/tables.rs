@@ -1,0 +1,153 @@
+//! One socket table per host, in the course's layout: a column per socket ("Socket 1",
+//! "Socket 2", …), a row per field, "n/a" where a listening socket has no peer. Or, compact,
+//! one row per socket like `ss -tan`. A cell that the engine just changed is highlighted.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use yew::prelude::*;
+
+use crate::engine::net::HostId;
+use crate::engine::snapshot::{HostView, SocketRow};
+use crate::engine::socket::SockId;
+
+/// The fields of a socket, as the rows of the course's table show them.
+pub const FIELDS: [&str; 7] = ["Transport", "Source Port", "Source IP Addr", "Destination Port", "Destination IP Addr", "State", "Process"];
+
+pub fn cells(row: &SocketRow) -> [String; 7] {
+    let na = || "n/a".to_string();
+    [
+        row.proto.to_string(),
+        row.local.map(|a| a.port().to_string()).unwrap_or_else(na),
+        row.local.map(|a| a.ip().to_string()).unwrap_or_else(na),
+        row.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
+        row.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
+        row.state.rfc_name().to_string(),
+        match (&row.command, row.fd) {
+            (Some(c), Some(fd)) => format!("{c} (fd {fd})"),
+            _ => "–".to_string(),
+        },
+    ]
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SocketTableProps {
+    pub host: HostView,
+    pub compact: bool,
+    /// Sockets to highlight: the ends of the segment under the pointer or in the inspector.
+    #[prop_or_default]
+    pub highlight: BTreeSet<SockId>,
+    /// The socket whose packets the stage highlights.
+    #[prop_or_default]
+    pub focus: Option<SockId>,
+    /// Connection labels ("A", "B") of the host's sockets, matching the packets on the stage.
+    #[prop_or_default]
+    pub labels: BTreeMap<SockId, String>,
+    #[prop_or_default]
+    pub on_focus: Callback<(HostId, SockId)>,
+}
+
+#[function_component(SocketTable)]
+pub fn socket_table(props: &SocketTableProps) -> Html {
+    // The cells as they were at the previous render: what differs now is what just changed.
+    let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);
+    let now: BTreeMap<SockId, [String; 7]> = props.host.sockets.iter().map(|r| (r.sock, cells(r))).collect();
+    let changed = changed_cells(&previous, &now);
+    *previous.borrow_mut() = now.clone();
+
+    let host = &props.host;
+    let caption = format!("{} sockets ({})", host.name, host.ip);
+    let focus_button = |i: usize, row: &SocketRow| {
+        let on_focus = props.on_focus.clone();
+        let (host_id, sock) = (host.id, row.sock);
+        let label = props.labels.get(&row.sock).map(|l| format!(" · {l}")).unwrap_or_default();
+        let pressed = (props.focus == Some(row.sock)).to_string();
+        html! {
+            <button class="socket-name" aria-pressed={pressed} title="Highlight this socket's packets"
+                    onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
+                { format!("Socket {}{label}", i + 1) }
+            </button>
+        }
+    };
+    let cell_class = |sock: SockId, field: usize| {
+        classes!(
+            changed.contains(&(sock, field)).then_some("changed"),
+            props.highlight.contains(&sock).then_some("highlight"),
+            (props.focus == Some(sock)).then_some("focused"),
+        )
+    };
+    let body = if host.sockets.is_empty() {
+        html! { <p class="empty"><strong>{ caption.clone() }</strong>{ ": no sockets." }</p> }
+    } else if props.compact {
+        html! {
+            <table class="sockets compact">
+                <caption>{ caption.clone() }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Socket" }</th><th scope="col">{ "Netid" }</th><th scope="col">{ "State" }</th>
+                    <th scope="col">{ "Recv-Q" }</th><th scope="col">{ "Send-Q" }</th>
+                    <th scope="col">{ "Local Address:Port" }</th><th scope="col">{ "Peer Address:Port" }</th><th scope="col">{ "Process" }</th>
+                </tr></thead>
+                <tbody>
+                    { for host.sockets.iter().enumerate().map(|(i, r)| {
+                        let c = &now[&r.sock];
+                        html! {
+                            <tr key={r.sock.0}>
+                                <th scope="row">{ focus_button(i, r) }</th>
+                                <td>{ r.proto.to_string().to_lowercase() }</td>
+                                <td class={cell_class(r.sock, 5)}>{ r.state.ss_name() }</td>
+                                <td>{ r.recv_q }</td>
+                                <td>{ r.send_q }</td>
+                                <td class={cell_class(r.sock, 1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
+                                <td class={cell_class(r.sock, 3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
+                                <td class={cell_class(r.sock, 6)}>{ c[6].clone() }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        }
+    } else {
+        html! {
+            <table class="sockets course">
+                <caption>{ caption.clone() }</caption>
+                <thead><tr>
+                    <td></td>
+                    { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
+                </tr></thead>
+                <tbody>
+                    { for FIELDS.iter().enumerate().map(|(f, name)| html! {
+                        <tr key={*name}>
+                            <th scope="row">{ *name }</th>
+                            { for host.sockets.iter().map(|r| html! {
+                                <td key={r.sock.0} class={cell_class(r.sock, f)}>{ now[&r.sock][f].clone() }</td>
+                            }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        }
+    };
+    html! {
+        <section class="socket-table" aria-label={caption}>
+            <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} socket table, scrollable", host.name)}>
+                { body }
+            </div>
+        </section>
+    }
+}
+
+/// The (socket, field) cells that differ from the previous render.
+fn changed_cells(previous: &RefCell<BTreeMap<SockId, [String; 7]>>, now: &BTreeMap<SockId, [String; 7]>) -> BTreeSet<(SockId, usize)> {
+    let previous = previous.borrow();
+    let mut out = BTreeSet::new();
+    if previous.is_empty() {
+        return out;
+    }
+    for (sock, cells) in now {
+        match previous.get(sock) {
+            Some(old) => out.extend((0..7).filter(|f| old[*f] != cells[*f]).map(|f| (*sock, f))),
+            None => out.extend((0..7).map(|f| (*sock, f))),
+        }
+    }
+    out
+}

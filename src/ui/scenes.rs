@@ -1,0 +1,141 @@
+//! The scenes the view can show: the course's scenarios, built into the app so nothing is
+//! fetched. The first is the default.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+use std::rc::Rc;
+
+use crate::engine::event::{EventKind, SegmentId};
+use crate::engine::narrate::Narrator;
+use crate::engine::net::HostId;
+use crate::engine::scenario::{Scenario, StageDef};
+use crate::engine::time::Instant;
+use crate::engine::Timeline;
+
+/// The scenes in the picker's order: the walkthrough first.
+pub const SCENES: &[&str] = &[
+    "walkthrough",
+    "two-apps-one-pc",
+    "node-server-8099",
+    "web-server-80",
+    "mongodb-27017",
+    "connection-refused",
+    "port-in-use",
+    "syn-timeout",
+    "stress-50-clients",
+];
+
+fn builtin(id: &str) -> Option<Scenario> {
+    crate::builtin::BUILTIN.iter().find(|(s, _)| *s == id).map(|(_, make)| make())
+}
+
+/// A scene's title, for the picker.
+pub fn title(id: &str) -> String {
+    builtin(id).map(|s| s.title).unwrap_or_else(|| id.to_string())
+}
+
+/// One line of narration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub at: Instant,
+    pub host: String,
+    pub text: String,
+    /// The segment the line is about, for lines a learner can open in the inspector.
+    pub seg: Option<SegmentId>,
+}
+
+/// A connection, by its two ends in a fixed order, so both directions get one colour.
+pub type ConnKey = (SocketAddrV4, SocketAddrV4);
+
+pub fn conn_key(a: SocketAddrV4, b: SocketAddrV4) -> ConnKey {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// A scene ready to play: its scenario, its recorded run and what the view derives from it
+/// once (narration, segment index, connection labels, host layout).
+pub struct Scene {
+    pub id: &'static str,
+    pub scenario: Scenario,
+    pub timeline: Timeline,
+    pub lines: Vec<Line>,
+    /// Where each segment's SegmentSent event is.
+    pub segments: BTreeMap<SegmentId, usize>,
+    /// Each connection's number, in the order connections first appear (for colour and label).
+    pub connections: BTreeMap<ConnKey, usize>,
+    pub links: Vec<(HostId, HostId)>,
+}
+
+impl PartialEq for Scene {
+    fn eq(&self, other: &Scene) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Scene {
+    pub fn load(index: usize) -> Result<Rc<Scene>, String> {
+        let id = *SCENES.get(index).ok_or_else(|| format!("there is no scene number {index}"))?;
+        let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
+        let sim = scenario.build_trusted();
+        let links = sim.links().iter().map(|l| (l.a, l.b)).collect();
+        let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
+        let timeline = Timeline::record(sim, scenario.run_limit());
+        let mut narrator = Narrator::new(host_names);
+        let mut lines = Vec::new();
+        let mut segments = BTreeMap::new();
+        let mut connections = BTreeMap::new();
+        for (i, event) in timeline.events().iter().enumerate() {
+            let (host, text) = narrator.describe(&event.kind);
+            let seg = match &event.kind {
+                EventKind::SegmentSent(s) => {
+                    segments.insert(s.seg, i);
+                    if let Some((sp, dp)) = s.summary.ports() {
+                        let key = conn_key(SocketAddrV4::new(s.summary.src, sp), SocketAddrV4::new(s.summary.dst, dp));
+                        let next = connections.len();
+                        connections.entry(key).or_insert(next);
+                    }
+                    Some(s.seg)
+                }
+                EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => Some(*seg),
+                _ => None,
+            };
+            // Buffer sizes change with every acknowledgment: the tables show them; the
+            // narration would drown in them.
+            if matches!(event.kind, EventKind::Queues { .. }) {
+                continue;
+            }
+            lines.push(Line { at: event.at, host, text, seg });
+        }
+        Ok(Rc::new(Scene { id, scenario, timeline, lines, segments, connections, links }))
+    }
+
+    pub fn index_of(id: &str) -> Option<usize> {
+        SCENES.iter().position(|s| *s == id)
+    }
+
+    /// The stage of a walkthrough at `t`, if the scene has stages.
+    pub fn stage_at(&self, t: Instant) -> Option<(usize, &StageDef)> {
+        self.scenario.stages.iter().enumerate().rev().find(|(_, s)| s.at() <= t)
+    }
+
+    pub fn end(&self) -> Instant {
+        self.timeline.end()
+    }
+}
+
+/// A short label for connection number `n`: A, B, … Z, AA, AB …
+pub fn conn_label(n: usize) -> String {
+    let mut n = n;
+    let mut out = String::new();
+    loop {
+        out.insert(0, (b'A' + (n % 26) as u8) as char);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out
+}
