@@ -34,9 +34,19 @@ const STRUCTS: &[(&str, &[(&str, &str)])] = &[
     ("HostDef", &[("name", "name"), ("ip", "ip"), ("os", "os")]),
     (
         "LinkDef",
-        &[("between", "between"), ("latency_ms", "latency_ms"), ("loss", "loss"), ("duplicate", "duplicate"), ("reorder", "reorder"), ("jitter_ms", "jitter_ms")],
+        &[
+            ("between", "between"),
+            ("latency_ms", "latency_ms"),
+            ("loss", "loss"),
+            ("duplicate", "duplicate"),
+            ("reorder", "reorder"),
+            ("jitter_ms", "jitter_ms"),
+        ],
     ),
-    ("ProcessDef", &[("name", "name"), ("host", "host"), ("program", "program")]),
+    (
+        "ProcessDef",
+        &[("name", "name"), ("host", "host"), ("program", "program")],
+    ),
     (
         "ActionDef",
         &[
@@ -53,9 +63,28 @@ const STRUCTS: &[(&str, &[(&str, &str)])] = &[
             ("data", "data"),
         ],
     ),
-    ("FirewallDef", &[("host", "host"), ("proto", "proto"), ("port", "port"), ("verdict", "verdict")]),
-    ("NetEventDef", &[("at_ms", "at_ms"), ("link", "link"), ("host", "host"), ("state", "state")]),
-    ("StageDef", &[("at_ms", "at_ms"), ("title", "title"), ("text", "text")]),
+    (
+        "FirewallDef",
+        &[
+            ("host", "host"),
+            ("proto", "proto"),
+            ("port", "port"),
+            ("verdict", "verdict"),
+        ],
+    ),
+    (
+        "NetEventDef",
+        &[
+            ("at_ms", "at_ms"),
+            ("link", "link"),
+            ("host", "host"),
+            ("state", "state"),
+        ],
+    ),
+    (
+        "StageDef",
+        &[("at_ms", "at_ms"), ("title", "title"), ("text", "text")],
+    ),
 ];
 
 const SECTIONS: &[(&str, &str)] = &[
@@ -70,14 +99,23 @@ const SECTIONS: &[(&str, &str)] = &[
 
 fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) -> String {
     let k = kind(table, field);
-    let fail = |what: &str| -> ! { panic!("{file}: {table}.{field}: {what} (run `socketlab-cli check {file}`)") };
-    let text = |v: &toml::Value| format!("{:?}", v.as_str().unwrap_or_else(|| fail("expected text")));
+    let fail = |what: &str| -> ! {
+        panic!("{file}: {table}.{field}: {what} (run `socketlab-cli check {file}`)")
+    };
+    let text =
+        |v: &toml::Value| format!("{:?}", v.as_str().unwrap_or_else(|| fail("expected text")));
     let num = |v: &toml::Value| match v {
         toml::Value::Integer(i) => format!("{i}.0"),
         toml::Value::Float(f) => format!("{f:?}"),
         _ => fail("expected a number"),
     };
-    let int = |v: &toml::Value, ty: &str| format!("{}{ty}", v.as_integer().unwrap_or_else(|| fail("expected a whole number")));
+    let int = |v: &toml::Value, ty: &str| {
+        format!(
+            "{}{ty}",
+            v.as_integer()
+                .unwrap_or_else(|| fail("expected a whole number"))
+        )
+    };
     let pair = |v: &toml::Value| {
         let a = v.as_array().unwrap_or_else(|| fail("expected two names"));
         format!("[{}, {}]", text(&a[0]), text(&a[1]))
@@ -95,7 +133,11 @@ fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) ->
         ("opt string", Some(v)) => format!("Some({})", text(v)),
         ("opt u16", Some(v)) => format!("Some({})", int(v, "u16")),
         ("opt u32", Some(v)) => format!("Some({})", int(v, "u32")),
-        ("opt bool", Some(v)) => format!("Some({})", v.as_bool().unwrap_or_else(|| fail("expected true or false"))),
+        ("opt bool", Some(v)) => format!(
+            "Some({})",
+            v.as_bool()
+                .unwrap_or_else(|| fail("expected true or false"))
+        ),
         ("opt pair", Some(v)) => format!("Some({})", pair(v)),
         _ => fail("missing"),
     }
@@ -116,33 +158,67 @@ fn main() {
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let file = path.display().to_string();
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("a file name").to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a file name")
+            .to_string();
         let fn_name = format!("scene_{}", stem.replace('-', "_"));
         let text = std::fs::read_to_string(&path).expect("readable scenario");
-        let top: toml::Table = text.parse().unwrap_or_else(|e| panic!("{file}: not valid TOML: {e}"));
-        let _ = writeln!(out, "static {}: RawScenario = RawScenario {{", fn_name.to_uppercase());
+        let top: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{file}: not valid TOML: {e}"));
+        let _ = writeln!(
+            out,
+            "static {}: RawScenario = RawScenario {{",
+            fn_name.to_uppercase()
+        );
         for field in ["version", "title", "description", "seed", "duration_ms"] {
-            let _ = writeln!(out, "        {field}: {},", literal("Scenario", field, top.get(field), &file));
+            let _ = writeln!(
+                out,
+                "        {field}: {},",
+                literal("Scenario", field, top.get(field), &file)
+            );
         }
         for (section, table) in SECTIONS {
-            let fields = STRUCTS.iter().find(|(n, _)| n == table).map(|(_, f)| *f).unwrap_or(&[]);
+            let fields = STRUCTS
+                .iter()
+                .find(|(n, _)| n == table)
+                .map(|(_, f)| *f)
+                .unwrap_or(&[]);
             let _ = writeln!(out, "        {section}: &[");
-            for item in top.get(*section).and_then(|v| v.as_array()).map(Vec::as_slice).unwrap_or(&[]) {
-                let t = item.as_table().unwrap_or_else(|| panic!("{file}: {section}: expected tables"));
+            for item in top
+                .get(*section)
+                .and_then(|v| v.as_array())
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                let t = item
+                    .as_table()
+                    .unwrap_or_else(|| panic!("{file}: {section}: expected tables"));
                 let _ = write!(out, "            Raw{table} {{ ");
                 for (name, key) in fields {
-                    let _ = write!(out, "{name}: {}, ", literal(table, name, t.get(*key), &file));
+                    let _ = write!(
+                        out,
+                        "{name}: {}, ",
+                        literal(table, name, t.get(*key), &file)
+                    );
                 }
                 let _ = writeln!(out, "}},");
             }
             let _ = writeln!(out, "        ],");
         }
         let _ = writeln!(out, "}};\n");
-        let _ = writeln!(out, "pub fn {fn_name}() -> Scenario {{\n    {}.to_scenario()\n}}\n", fn_name.to_uppercase());
+        let _ = writeln!(
+            out,
+            "pub fn {fn_name}() -> Scenario {{\n    {}.to_scenario()\n}}\n",
+            fn_name.to_uppercase()
+        );
         let _ = writeln!(index, "    ({stem:?}, {fn_name}),");
     }
     index.push_str("];\n");
     out.push_str(&index);
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_scenes.rs");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_scenes.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

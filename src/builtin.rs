@@ -2,7 +2,9 @@
 //! static data, so the web app needs no TOML parser. `tests/builtin.rs` checks each one equals
 //! what the engine's reader makes of its file.
 
-use crate::engine::scenario::{ActionDef, FirewallDef, HostDef, LinkDef, NetEventDef, ProcessDef, Scenario, StageDef};
+use crate::engine::scenario::{
+    ActionDef, FirewallDef, HostDef, LinkDef, NetEventDef, ProcessDef, Scenario, StageDef,
+};
 
 type S = &'static str;
 
@@ -96,7 +98,15 @@ impl RawScenario {
             description: owned(self.description),
             seed: self.seed,
             duration_ms: self.duration_ms,
-            hosts: self.hosts.iter().map(|h| HostDef { name: owned(h.name), ip: owned(h.ip), os: opt(h.os) }).collect(),
+            hosts: self
+                .hosts
+                .iter()
+                .map(|h| HostDef {
+                    name: owned(h.name),
+                    ip: owned(h.ip),
+                    os: opt(h.os),
+                })
+                .collect(),
             links: self
                 .links
                 .iter()
@@ -112,7 +122,11 @@ impl RawScenario {
             processes: self
                 .processes
                 .iter()
-                .map(|p| ProcessDef { name: owned(p.name), host: owned(p.host), program: owned(p.program) })
+                .map(|p| ProcessDef {
+                    name: owned(p.name),
+                    host: owned(p.host),
+                    program: owned(p.program),
+                })
                 .collect(),
             actions: self
                 .actions
@@ -134,14 +148,32 @@ impl RawScenario {
             firewall: self
                 .firewall
                 .iter()
-                .map(|f| FirewallDef { host: owned(f.host), proto: owned(f.proto), port: f.port, verdict: owned(f.verdict) })
+                .map(|f| FirewallDef {
+                    host: owned(f.host),
+                    proto: owned(f.proto),
+                    port: f.port,
+                    verdict: owned(f.verdict),
+                })
                 .collect(),
             network: self
                 .network
                 .iter()
-                .map(|n| NetEventDef { at_ms: n.at_ms, link: n.link.map(pair), host: opt(n.host), state: owned(n.state) })
+                .map(|n| NetEventDef {
+                    at_ms: n.at_ms,
+                    link: n.link.map(pair),
+                    host: opt(n.host),
+                    state: owned(n.state),
+                })
                 .collect(),
-            stages: self.stages.iter().map(|s| StageDef { at_ms: s.at_ms, title: owned(s.title), text: owned(s.text) }).collect(),
+            stages: self
+                .stages
+                .iter()
+                .map(|s| StageDef {
+                    at_ms: s.at_ms,
+                    title: owned(s.title),
+                    text: owned(s.text),
+                })
+                .collect(),
         }
     }
 }

@@ -528,9 +528,17 @@ proptest! {
 fn the_stress_scene_puts_over_a_hundred_segments_in_flight() {
     let s = load("stress-50-clients.toml");
     let timeline = Timeline::record(s.build().unwrap(), s.run_limit());
-    let most = timeline.moments().into_iter().map(|t| timeline.seek(t).in_flight.len()).max().unwrap();
+    let most = timeline
+        .moments()
+        .into_iter()
+        .map(|t| timeline.seek(t).in_flight.len())
+        .max()
+        .unwrap();
     assert!(most >= 100, "at most {most} segments in flight at once");
     let sim = run(&s);
-    let done = sim.processes().filter(|p| matches!(p.status(), AppStatus::Done { .. })).count();
+    let done = sim
+        .processes()
+        .filter(|p| matches!(p.status(), AppStatus::Done { .. }))
+        .count();
     assert_eq!(done, 50);
 }

@@ -27,7 +27,6 @@ fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
 async fn shell_has_the_name_a_stage_and_a_side_panel() {
     let root = mount();
     yew::scheduler::flush().await;
-
     assert_eq!(texts(&root, "header h1"), ["Socket Lab"]);
     let stage = root
         .query_selector("main section#stage")
@@ -47,36 +46,32 @@ async fn shell_has_the_name_a_stage_and_a_side_panel() {
 }
 
 #[wasm_bindgen_test]
-async fn stage_shows_the_course_hosts_with_their_addresses() {
+async fn the_walkthrough_is_the_default_scene_with_its_hosts_and_first_stage() {
     let root = mount();
     yew::scheduler::flush().await;
-
     assert_eq!(
-        texts(&root, ".topology .host-name"),
-        ["Client PC", "Server"]
+        texts(&root, ".stage-svg .host-name"),
+        ["Client PC", "Server", "Phone"]
     );
     assert_eq!(
-        texts(&root, ".topology .host-ip"),
-        ["192.168.1.101", "192.168.1.102"]
+        texts(&root, ".stage-svg .host-ip"),
+        ["192.168.1.101", "192.168.1.102", "192.168.1.103"]
     );
-    let svg = root.query_selector(".topology").unwrap().unwrap();
-    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        texts(&root, ".stage-text h3"),
+        ["1 of 7: Two apps, one IP address"]
+    );
 }
 
 #[wasm_bindgen_test]
-async fn side_panel_lists_well_known_ports_with_mongodb_on_27017() {
+async fn the_port_reference_lists_mongodb_on_27017() {
     let root = mount();
     yew::scheduler::flush().await;
-
     let ports = texts(&root, "table.ports tbody th");
     assert!(ports.iter().any(|p| p == "80"));
     assert!(ports.iter().any(|p| p == "27017"));
     assert!(
         !ports.iter().any(|p| p == "27107"),
         "the slide's typo is not taught"
-    );
-    assert_eq!(
-        texts(&root, "table.ports caption"),
-        ["Port numbers the lessons use"]
     );
 }

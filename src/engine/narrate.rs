@@ -65,7 +65,11 @@ impl Narrator {
     pub fn line(&mut self, event: &Event) -> String {
         let us = event.at.total_micros().max(0);
         let (host, text) = self.describe(&event.kind);
-        format!("{:>3}.{:06} s  {host:<12} {text}", us / 1_000_000, us % 1_000_000)
+        format!(
+            "{:>3}.{:06} s  {host:<12} {text}",
+            us / 1_000_000,
+            us % 1_000_000
+        )
     }
 
     /// The host the event happens on, and what happens, in words.
@@ -73,7 +77,9 @@ impl Narrator {
         match kind {
             EventKind::SegmentSent(s) => {
                 let what = match &s.summary.transport {
-                    Transport::Tcp(t) if t.payload_len > 0 => format!("{} with {} bytes", t.flags, t.payload_len),
+                    Transport::Tcp(t) if t.payload_len > 0 => {
+                        format!("{} with {} bytes", t.flags, t.payload_len)
+                    }
                     Transport::Tcp(t) => t.flags.to_string(),
                     Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
                     Transport::Icmp(i) => format!("ICMP {}", i.message),
@@ -81,11 +87,19 @@ impl Narrator {
                 };
                 let who = match s.summary.ports() {
                     Some((sp, dp)) => {
-                        let (src, dst) = (SocketAddrV4::new(s.summary.src, sp), SocketAddrV4::new(s.summary.dst, dp));
-                        let owner = self.sockets.iter().find(|((h, _), i)| *h == s.from && i.local == Some(src) && i.remote == Some(dst));
+                        let (src, dst) = (
+                            SocketAddrV4::new(s.summary.src, sp),
+                            SocketAddrV4::new(s.summary.dst, dp),
+                        );
+                        let owner = self.sockets.iter().find(|((h, _), i)| {
+                            *h == s.from && i.local == Some(src) && i.remote == Some(dst)
+                        });
                         match owner {
                             Some(((h, sock), _)) => format!("{} sends", self.socket(*h, *sock)),
-                            None => format!("the stack of {} answers from {src} with", self.host(s.from)),
+                            None => format!(
+                                "the stack of {} answers from {src} with",
+                                self.host(s.from)
+                            ),
                         }
                     }
                     None => format!("the stack of {} sends", self.host(s.from)),
@@ -94,10 +108,21 @@ impl Narrator {
                     Some((_, dp)) => format!("{}:{dp}", s.summary.dst),
                     None => s.summary.dst.to_string(),
                 };
-                let copy = if s.copy_of.is_some() { " (a duplicate made by the link)" } else { "" };
+                let copy = if s.copy_of.is_some() {
+                    " (a duplicate made by the link)"
+                } else {
+                    ""
+                };
                 let travel = (s.arrive - s.depart).total_millis();
-                let eta = if s.link.is_some() { format!("; it arrives in {travel} ms") } else { String::new() };
-                (self.host(s.from).to_string(), format!("{who} {what} to {to}{copy}{eta}  [{}]", s.summary))
+                let eta = if s.link.is_some() {
+                    format!("; it arrives in {travel} ms")
+                } else {
+                    String::new()
+                };
+                (
+                    self.host(s.from).to_string(),
+                    format!("{who} {what} to {to}{copy}{eta}  [{}]", s.summary),
+                )
             }
             EventKind::SegmentDelivered {
                 seg,

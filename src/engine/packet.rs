@@ -255,7 +255,9 @@ impl fmt::Display for PacketSummary {
 /// The bytes a packet carries above its transport header (TCP or UDP payload); empty for
 /// anything else or anything that does not parse.
 pub fn payload(bytes: &[u8]) -> &[u8] {
-    let Ok(ip) = Ipv4Packet::new_checked(bytes) else { return &[] };
+    let Ok(ip) = Ipv4Packet::new_checked(bytes) else {
+        return &[];
+    };
     let header = ip.header_len() as usize;
     let end = (ip.total_len() as usize).min(bytes.len());
     let body = &bytes[header.min(end)..end];
@@ -274,7 +276,16 @@ pub fn hex_dump(bytes: &[u8]) -> String {
     let mut out = String::new();
     for (i, chunk) in bytes.chunks(16).enumerate() {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
+        let text: String = chunk
+            .iter()
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
         out.push_str(&format!("{:04x}  {:<47}  {text}\n", i * 16, hex.join(" ")));
     }
     out

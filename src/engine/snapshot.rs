@@ -19,7 +19,7 @@ pub struct Snapshot {
     pub in_flight: Vec<FlightView>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostView {
     pub id: HostId,
     pub name: String,

@@ -7,6 +7,7 @@
 //! after the nearest one. Tests check the result against the engine's own snapshot at the
 //! same moment, so "rebuilt" and "real" cannot drift apart.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -187,6 +188,8 @@ pub struct Timeline {
     /// (events applied, state after them), the first at no events.
     checkpoints: Vec<(usize, State)>,
     end: Instant,
+    /// The last state a seek built: playing forward only applies the events since.
+    cursor: RefCell<Option<(usize, State)>>,
 }
 
 impl Timeline {
@@ -224,6 +227,7 @@ impl Timeline {
             events,
             checkpoints,
             end,
+            cursor: RefCell::new(None),
         }
     }
 
@@ -275,16 +279,27 @@ impl Timeline {
     }
 
     fn state_after(&self, n: usize, t: Instant) -> Snapshot {
-        let index = self
-            .checkpoints
-            .partition_point(|(applied, _)| *applied <= n)
-            - 1;
-        let (applied, state) = &self.checkpoints[index];
-        let mut state = state.clone();
-        for event in &self.events[*applied..n] {
+        let mut cursor = self.cursor.borrow_mut();
+        // Going forward a little from the last seek: continue from there. Anything else starts
+        // from the nearest checkpoint. Both give the same state: events apply in order.
+        let reuse = matches!(&*cursor, Some((applied, _)) if *applied <= n && n - *applied <= CHECKPOINT_EVERY);
+        let (applied, mut state) = match cursor.take() {
+            Some(c) if reuse => c,
+            _ => {
+                let index = self
+                    .checkpoints
+                    .partition_point(|(applied, _)| *applied <= n)
+                    - 1;
+                let (applied, state) = &self.checkpoints[index];
+                (*applied, state.clone())
+            }
+        };
+        for event in &self.events[applied..n] {
             state.apply(event);
         }
-        self.view(&state, t)
+        let view = self.view(&state, t);
+        *cursor = Some((n, state));
+        view
     }
 
     fn view(&self, state: &State, t: Instant) -> Snapshot {

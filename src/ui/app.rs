@@ -20,12 +20,13 @@ use super::components::inspector::Inspector;
 use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
-use super::scenes::{self, conn_key, conn_label, Scene, SCENES};
+use super::scenes::{self, Scene, SCENES};
 use super::state::{Action, Model};
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::ports::{self, PortClass};
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
+use crate::engine::time::Instant;
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
@@ -33,7 +34,10 @@ const DEBUG_PANIC_PARAM: &str = "debug-panic";
 
 /// The page's query parameters (`?scene=walkthrough&speed=2&play=1`).
 fn query() -> BTreeMap<String, String> {
-    let search = gloo::utils::window().location().search().unwrap_or_default();
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
     search
         .trim_start_matches('?')
         .split('&')
@@ -58,9 +62,19 @@ fn shortcut(e: &KeyboardEvent) -> Option<Action> {
     if e.ctrl_key() || e.meta_key() || e.alt_key() {
         return None;
     }
-    let tag = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()).map(|el| el.tag_name().to_ascii_lowercase()).unwrap_or_default();
-    let in_control = matches!(tag.as_str(), "input" | "select" | "textarea" | "button" | "summary");
-    let on_packet = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let in_control = matches!(
+        tag.as_str(),
+        "input" | "select" | "textarea" | "button" | "summary"
+    );
+    let on_packet = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
     match e.key().as_str() {
         " " | "Spacebar" if !in_control && !on_packet => Some(Action::TogglePlay),
         "ArrowRight" if tag != "input" && tag != "select" => Some(Action::StepForward),
@@ -80,20 +94,41 @@ pub fn app() -> Html {
     let model = {
         let params = params.clone();
         use_reducer(move || {
-            let index = params.get("scene").and_then(|s| Scene::index_of(s)).unwrap_or(0);
+            let index = params
+                .get("scene")
+                .and_then(|s| Scene::index_of(s))
+                .unwrap_or(0);
             let mut m = Model::new(index);
             let speeds = ["0.25", "0.5", "1", "2", "4"];
-            if let Some(i) = params.get("speed").and_then(|s| speeds.iter().position(|v| v == s)) {
+            if let Some(i) = params
+                .get("speed")
+                .and_then(|s| speeds.iter().position(|v| v == s))
+            {
                 m.speed = super::state::SPEEDS[i];
             }
             m.playing = params.get("play").is_some_and(|v| v == "1");
-            if let (Some(wanted), None) = (params.get("scene"), Scene::index_of(params.get("scene").map(String::as_str).unwrap_or(""))) {
-                m.error = Some(format!("There is no scene called \"{wanted}\"; showing the walkthrough instead."));
+            if let Some(ms) = params.get("t").and_then(|v| v.parse::<i64>().ok()) {
+                m.t = Instant::from_millis(ms).max(Instant::ZERO).min(m.end());
+            }
+            if let (Some(wanted), None) = (
+                params.get("scene"),
+                Scene::index_of(params.get("scene").map(String::as_str).unwrap_or("")),
+            ) {
+                m.error = Some(format!(
+                    "There is no scene called \"{wanted}\"; showing the walkthrough instead."
+                ));
             }
             m
         })
     };
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+    // The scene titles for the picker, read once.
+    let titles = use_memo((), |_| {
+        SCENES
+            .iter()
+            .map(|id| scenes::title(id))
+            .collect::<Vec<String>>()
+    });
 
     // The animation clock: while playing, every frame tells the reducer how much real time passed.
     {
@@ -101,7 +136,11 @@ pub fn app() -> Html {
         use_effect_with(model.playing, move |playing| {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if *playing {
-                fn next(frame: Rc<RefCell<Option<AnimationFrame>>>, last: Rc<Cell<Option<f64>>>, dispatcher: UseReducerDispatcher<Model>) {
+                fn next(
+                    frame: Rc<RefCell<Option<AnimationFrame>>>,
+                    last: Rc<Cell<Option<f64>>>,
+                    dispatcher: UseReducerDispatcher<Model>,
+                ) {
                     let again = frame.clone();
                     let handle = request_animation_frame(move |now| {
                         let dt = last.get().map_or(0.0, |l| now - l);
@@ -124,13 +163,20 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             // Not passive: a shortcut must stop the browser scrolling the page on Space.
             let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                if let Some(action) = shortcut(e) {
-                    e.prevent_default();
-                    dispatcher.dispatch(action);
-                }
-            });
+            let listener = EventListener::new_with_options(
+                &gloo::utils::document(),
+                "keydown",
+                options,
+                move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if let Some(action) = shortcut(e) {
+                        e.prevent_default();
+                        dispatcher.dispatch(action);
+                    }
+                },
+            );
             move || drop(listener)
         });
     }
@@ -138,13 +184,42 @@ pub fn app() -> Html {
     let scene = model.scene.clone();
     let snapshot: Rc<Snapshot> = {
         let scene = scene.clone();
-        (*use_memo((model.scene_index, model.t), move |(_, t)| Rc::new(scene.timeline.seek(*t)))).clone()
+        (*use_memo((model.scene_index, model.t), move |(_, t)| {
+            Rc::new(scene.timeline.seek(*t))
+        }))
+        .clone()
+    };
+    // Each host's table as an Rc that stays the same while its rows do, so an unchanged table
+    // is neither copied nor drawn again.
+    let host_cache = use_mut_ref(Vec::<Rc<HostView>>::new);
+    let hosts: Vec<Rc<HostView>> = {
+        let mut cache = host_cache.borrow_mut();
+        let fresh: Vec<Rc<HostView>> = snapshot
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match cache.get(i) {
+                Some(old) if **old == *h => old.clone(),
+                _ => Rc::new(h.clone()),
+            })
+            .collect();
+        *cache = fresh.clone();
+        fresh
     };
     let moments = use_memo(model.scene_index, {
         let scene = scene.clone();
         move |_| scene.timeline.moments()
     });
     let count = lines_until(&scene, model.t);
+    // The flow graph marks the latest moment reached, so it redraws only when an event passes.
+    let moment = {
+        let i = moments.partition_point(|m| *m <= model.t);
+        if i == 0 {
+            Instant::ZERO
+        } else {
+            moments[i - 1]
+        }
+    };
 
     let d = model.dispatcher();
     let cb = |make: fn() -> Action| {
@@ -187,11 +262,20 @@ pub fn app() -> Html {
                     .in_flight
                     .iter()
                     .filter(|f| {
-                        let Some((sp, dp)) = f.summary.ports() else { return false };
-                        let (src, dst) = (SocketAddrV4::new(f.summary.src, sp), SocketAddrV4::new(f.summary.dst, dp));
+                        let Some((sp, dp)) = f.summary.ports() else {
+                            return false;
+                        };
+                        let (src, dst) = (
+                            SocketAddrV4::new(f.summary.src, sp),
+                            SocketAddrV4::new(f.summary.dst, dp),
+                        );
                         match (row.local, row.remote) {
                             (Some(l), Some(r)) => (src, dst) == (l, r) || (src, dst) == (r, l),
-                            (Some(l), None) => row.state == SockState::Listen && dst.port() == l.port() && f.to == host,
+                            (Some(l), None) => {
+                                row.state == SockState::Listen
+                                    && dst.port() == l.port()
+                                    && f.to == host
+                            }
                             _ => false,
                         }
                     })
@@ -203,8 +287,14 @@ pub fn app() -> Html {
     });
 
     let (stage_title, stage_text) = match scene.stage_at(model.t) {
-        Some((i, s)) => (format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title), s.text.clone()),
-        None => (scene.scenario.title.clone(), scene.scenario.description.clone()),
+        Some((i, s)) => (
+            format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title),
+            s.text.clone(),
+        ),
+        None => (
+            scene.scenario.title.clone(),
+            scene.scenario.description.clone(),
+        ),
     };
     let compact = model.compact;
     let toggle_compact = {
@@ -224,9 +314,8 @@ pub fn app() -> Html {
                 <label class="scene-picker">
                     <span>{ "Scene" }</span>
                     <select aria-label="Scene" onchange={on_scene}>
-                        { for SCENES.iter().enumerate().map(|(i, id)| {
-                            let title = if i == model.scene_index { scene.scenario.title.clone() } else { scenes::title(id) };
-                            html! { <option value={i.to_string()} selected={i == model.scene_index}>{ title }</option> }
+                        { for titles.iter().enumerate().map(|(i, title)| {
+                            html! { <option key={i} value={i.to_string()} selected={i == model.scene_index}>{ title.clone() }</option> }
                         }) }
                     </select>
                 </label>
@@ -258,20 +347,16 @@ pub fn app() -> Html {
                             { if compact { "Course layout" } else { "Compact (ss -tan)" } }
                         </button>
                     </div>
-                    { for snapshot.hosts.iter().map(|h| {
+                    { for hosts.iter().map(|h| {
                         let highlight: BTreeSet<SockId> = ends.as_ref().map(|e| e.sockets_on(h)).unwrap_or_default();
-                        let labels: BTreeMap<SockId, String> = h.sockets.iter().filter_map(|r| {
-                            let (l, rem) = (r.local?, r.remote?);
-                            scene.connections.get(&conn_key(l, rem)).map(|n| (r.sock, conn_label(*n)))
-                        }).collect();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
-                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} labels={labels} on_focus={on_focus.clone()} /> }
+                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} scene={Some(scene.clone())} on_focus={on_focus.clone()} /> }
                     }) }
                     <Inspector scene={scene.clone()} selected={model.selected}
                                on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Select(None))) }} />
                 </aside>
                 <Narration scene={scene.clone()} count={count} now={model.t} selected={model.selected} on_select={on_select.clone()} />
-                <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on_select} />
+                <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on_select} />
                 <aside class="ports-panel" aria-labelledby="ports-title">
                     <h2 id="ports-title">{ "Well-known ports" }</h2>
                     <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
@@ -297,11 +382,22 @@ impl Ends {
         let mut out: BTreeSet<SockId> = host
             .sockets
             .iter()
-            .filter(|r| (r.local, r.remote) == (Some(self.src), Some(self.dst)) || (r.local, r.remote) == (Some(self.dst), Some(self.src)))
+            .filter(|r| {
+                (r.local, r.remote) == (Some(self.src), Some(self.dst))
+                    || (r.local, r.remote) == (Some(self.dst), Some(self.src))
+            })
             .map(|r| r.sock)
             .collect();
         if out.is_empty() && host.ip == *self.dst.ip() {
-            out.extend(host.sockets.iter().filter(|r| r.state == SockState::Listen && r.local.is_some_and(|l| l.port() == self.dst.port())).map(|r| r.sock));
+            out.extend(
+                host.sockets
+                    .iter()
+                    .filter(|r| {
+                        r.state == SockState::Listen
+                            && r.local.is_some_and(|l| l.port() == self.dst.port())
+                    })
+                    .map(|r| r.sock),
+            );
         }
         out
     }
@@ -309,9 +405,14 @@ impl Ends {
 
 fn segment_ends(scene: &Scene, seg: SegmentId) -> Option<Ends> {
     let i = scene.segments.get(&seg)?;
-    let EventKind::SegmentSent(s) = &scene.timeline.events()[*i].kind else { return None };
+    let EventKind::SegmentSent(s) = &scene.timeline.events()[*i].kind else {
+        return None;
+    };
     let (sp, dp) = s.summary.ports()?;
-    Some(Ends { src: SocketAddrV4::new(s.summary.src, sp), dst: SocketAddrV4::new(s.summary.dst, dp) })
+    Some(Ends {
+        src: SocketAddrV4::new(s.summary.src, sp),
+        dst: SocketAddrV4::new(s.summary.dst, dp),
+    })
 }
 
 #[function_component(PortTable)]
@@ -343,7 +444,11 @@ fn port_table() -> Html {
 
 #[function_component(PortRanges)]
 fn port_ranges() -> Html {
-    let classes = [PortClass::WellKnown, PortClass::Registered, PortClass::Dynamic];
+    let classes = [
+        PortClass::WellKnown,
+        PortClass::Registered,
+        PortClass::Dynamic,
+    ];
     html! {
         <>
             <h3>{ "Port ranges" }</h3>

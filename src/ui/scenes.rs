@@ -26,20 +26,25 @@ pub const SCENES: &[&str] = &[
 ];
 
 fn builtin(id: &str) -> Option<Scenario> {
-    crate::builtin::BUILTIN.iter().find(|(s, _)| *s == id).map(|(_, make)| make())
+    crate::builtin::BUILTIN
+        .iter()
+        .find(|(s, _)| *s == id)
+        .map(|(_, make)| make())
 }
 
 /// A scene's title, for the picker.
 pub fn title(id: &str) -> String {
-    builtin(id).map(|s| s.title).unwrap_or_else(|| id.to_string())
+    builtin(id)
+        .map(|s| s.title)
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// One line of narration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     pub at: Instant,
-    pub host: String,
-    pub text: String,
+    pub host: Rc<str>,
+    pub text: Rc<str>,
     /// The segment the line is about, for lines a learner can open in the inspector.
     pub seg: Option<SegmentId>,
 }
@@ -67,6 +72,19 @@ pub struct Scene {
     /// Each connection's number, in the order connections first appear (for colour and label).
     pub connections: BTreeMap<ConnKey, usize>,
     pub links: Vec<(HostId, HostId)>,
+    /// When segments are on the wire: merged [depart, arrive) intervals, in order.
+    pub busy: Vec<(Instant, Instant)>,
+    /// Each segment's label and accessible name, made once.
+    pub labels: BTreeMap<SegmentId, PacketText>,
+}
+
+/// What a packet on the stage says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PacketText {
+    pub conn: Option<usize>,
+    pub label: Rc<str>,
+    pub aria: Rc<str>,
+    pub rst: bool,
 }
 
 impl PartialEq for Scene {
@@ -77,7 +95,9 @@ impl PartialEq for Scene {
 
 impl Scene {
     pub fn load(index: usize) -> Result<Rc<Scene>, String> {
-        let id = *SCENES.get(index).ok_or_else(|| format!("there is no scene number {index}"))?;
+        let id = *SCENES
+            .get(index)
+            .ok_or_else(|| format!("there is no scene number {index}"))?;
         let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
         let sim = scenario.build_trusted();
         let links = sim.links().iter().map(|l| (l.a, l.b)).collect();
@@ -93,13 +113,18 @@ impl Scene {
                 EventKind::SegmentSent(s) => {
                     segments.insert(s.seg, i);
                     if let Some((sp, dp)) = s.summary.ports() {
-                        let key = conn_key(SocketAddrV4::new(s.summary.src, sp), SocketAddrV4::new(s.summary.dst, dp));
+                        let key = conn_key(
+                            SocketAddrV4::new(s.summary.src, sp),
+                            SocketAddrV4::new(s.summary.dst, dp),
+                        );
                         let next = connections.len();
                         connections.entry(key).or_insert(next);
                     }
                     Some(s.seg)
                 }
-                EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => Some(*seg),
+                EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
+                    Some(*seg)
+                }
                 _ => None,
             };
             // Buffer sizes change with every acknowledgment: the tables show them; the
@@ -107,9 +132,56 @@ impl Scene {
             if matches!(event.kind, EventKind::Queues { .. }) {
                 continue;
             }
-            lines.push(Line { at: event.at, host, text, seg });
+            lines.push(Line {
+                at: event.at,
+                host: host.into(),
+                text: text.into(),
+                seg,
+            });
         }
-        Ok(Rc::new(Scene { id, scenario, timeline, lines, segments, connections, links }))
+        let mut spans: Vec<(Instant, Instant)> = Vec::new();
+        let mut labels = BTreeMap::new();
+        for event in timeline.events() {
+            if let EventKind::SegmentSent(s) = &event.kind {
+                if s.to.is_some() {
+                    spans.push((s.depart, s.arrive));
+                }
+                let (conn, label) = label_for(&connections, &s.summary);
+                let aria = format!(
+                    "Segment {}: {}. Press Enter to inspect.",
+                    s.seg.0, s.summary
+                );
+                let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
+                labels.insert(
+                    s.seg,
+                    PacketText {
+                        conn,
+                        label: label.into(),
+                        aria: aria.into(),
+                        rst,
+                    },
+                );
+            }
+        }
+        spans.sort();
+        let mut busy: Vec<(Instant, Instant)> = Vec::new();
+        for (a, b) in spans {
+            match busy.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => busy.push((a, b)),
+            }
+        }
+        Ok(Rc::new(Scene {
+            id,
+            scenario,
+            timeline,
+            lines,
+            segments,
+            connections,
+            links,
+            busy,
+            labels,
+        }))
     }
 
     pub fn index_of(id: &str) -> Option<usize> {
@@ -118,11 +190,57 @@ impl Scene {
 
     /// The stage of a walkthrough at `t`, if the scene has stages.
     pub fn stage_at(&self, t: Instant) -> Option<(usize, &StageDef)> {
-        self.scenario.stages.iter().enumerate().rev().find(|(_, s)| s.at() <= t)
+        self.scenario
+            .stages
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| s.at() <= t)
     }
 
     pub fn end(&self) -> Instant {
         self.timeline.end()
+    }
+
+    /// Whether any segment is on the wire at `t`.
+    pub fn busy_at(&self, t: Instant) -> bool {
+        let i = self.busy.partition_point(|(a, _)| *a <= t);
+        i > 0 && t < self.busy[i - 1].1
+    }
+
+    /// A segment's label: its connection's number, "A 10378 → 8099 SYN".
+    pub fn label(&self, seg: SegmentId) -> (Option<usize>, Rc<str>) {
+        self.labels
+            .get(&seg)
+            .map(|p| (p.conn, p.label.clone()))
+            .unwrap_or((None, Rc::from("")))
+    }
+}
+
+/// The label on a packet: "A 10378 → 8099 SYN".
+fn label_for(
+    connections: &BTreeMap<ConnKey, usize>,
+    s: &crate::engine::packet::PacketSummary,
+) -> (Option<usize>, String) {
+    match s.ports() {
+        Some((sp, dp)) => {
+            let conn = connections
+                .get(&conn_key(
+                    SocketAddrV4::new(s.src, sp),
+                    SocketAddrV4::new(s.dst, dp),
+                ))
+                .copied();
+            let flags = s
+                .tcp()
+                .map(|t| t.flags.to_string())
+                .unwrap_or_else(|| "UDP".into());
+            let letter = conn.map(conn_label).unwrap_or_default();
+            (
+                conn,
+                format!("{letter} {sp} → {dp} {flags}").trim().to_string(),
+            )
+        }
+        None => (None, "ICMP".to_string()),
     }
 }
 

@@ -63,7 +63,8 @@ impl Model {
             Ok(scene) => (scene_index, scene, None),
             Err(e) => {
                 // Fall back to the first scene, and say why.
-                let first = Scene::load(0).unwrap_or_else(|e2| panic!("the built-in scenes are broken: {e}; {e2}"));
+                let first = Scene::load(0)
+                    .unwrap_or_else(|e2| panic!("the built-in scenes are broken: {e}; {e2}"));
                 (0, first, Some(e))
             }
         };
@@ -137,7 +138,7 @@ impl Reducible for Model {
                 }
                 let real_ms = real_ms.clamp(0.0, 100.0);
                 let mut step = real_ms * RATE_US_PER_MS * self.speed;
-                let quiet = timeline.seek(self.t).in_flight.is_empty();
+                let quiet = !self.scene.busy_at(self.t);
                 let next = timeline.next_event(self.t);
                 if quiet {
                     // Hurry through quiet stretches, but stop at the next thing that happens.
@@ -158,7 +159,12 @@ impl Reducible for Model {
                 })
             }
             Action::LoadScene(index) => match Scene::load(index) {
-                Ok(scene) => Rc::new(Model { scene_index: index, scene, error: None, ..Model::new_blank(&self) }),
+                Ok(scene) => Rc::new(Model {
+                    scene_index: index,
+                    scene,
+                    error: None,
+                    ..Model::new_blank(&self)
+                }),
                 Err(e) => self.with(|m| m.error = Some(e)),
             },
             Action::Select(seg) => self.with(|m| m.selected = seg),

@@ -47,7 +47,12 @@ pub fn controls(props: &ControlsProps) -> Html {
         let cb = props.on_speed.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(speed) = select.value().parse::<usize>().ok().and_then(|i| SPEEDS.get(i)) {
+            if let Some(speed) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| SPEEDS.get(i))
+            {
                 cb.emit(*speed);
             }
         })
@@ -103,7 +108,11 @@ struct MarksProps {
 #[function_component(Marks)]
 fn marks(props: &MarksProps) -> Html {
     let end = props.end.total_micros().max(1) as f64;
-    let mut xs: Vec<u32> = props.moments.iter().map(|m| (m.total_micros() as f64 / end * 1000.0) as u32).collect();
+    let mut xs: Vec<u32> = props
+        .moments
+        .iter()
+        .map(|m| (m.total_micros() as f64 / end * 1000.0) as u32)
+        .collect();
     xs.dedup();
     html! {
         <svg class="marks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">

@@ -8,7 +8,6 @@ use yew::prelude::*;
 
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::time::Instant;
-use crate::ui::components::stage::packet_label;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 
@@ -40,7 +39,9 @@ fn y_of(rows: &[Instant], t: Instant) -> f64 {
     }
     let below = rows[i - 1];
     let frac = match rows.get(i) {
-        Some(next) if *next > below => (t - below).total_micros() as f64 / (*next - below).total_micros() as f64,
+        Some(next) if *next > below => {
+            (t - below).total_micros() as f64 / (*next - below).total_micros() as f64
+        }
         _ => 0.0,
     };
     TOP + ROW * ((i - 1) as f64 + frac)
@@ -57,7 +58,13 @@ pub struct FlowProps {
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
     let rows = use_memo(props.scene.clone(), |scene| rows(scene));
-    let hosts: Vec<String> = props.scene.scenario.hosts.iter().map(|h| h.name.clone()).collect();
+    let hosts: Vec<String> = props
+        .scene
+        .scenario
+        .hosts
+        .iter()
+        .map(|h| h.name.clone())
+        .collect();
     let width = 220.0 * hosts.len().max(1) as f64 + 120.0;
     let x_of = |h: usize| 120.0 + 220.0 * h as f64;
     let height = TOP + ROW * rows.len() as f64 + 20.0;
@@ -98,7 +105,7 @@ fn arrows(props: &ArrowsProps) -> Html {
         let to = s.to?;
         let (x1, x2) = (x_of(s.from.0), x_of(to.0));
         let (y1, y2) = (y_of(&props.rows, s.depart), y_of(&props.rows, s.arrive));
-        let (conn, label) = packet_label(&props.scene, &s.summary);
+        let (conn, label) = props.scene.label(s.seg);
         let seg = s.seg;
         let on_select = props.on_select.clone();
         let class = classes!("arrow", format!("conn-{}", conn.unwrap_or(0) % 8), (props.selected == Some(seg)).then_some("selected"));
@@ -107,7 +114,7 @@ fn arrows(props: &ArrowsProps) -> Html {
             <g class={class} key={seg.0.to_string()} onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}>
                 <line x1={n(x1)} y1={n(y1)} x2={n(x2)} y2={n(y2)} />
                 <polygon points={format!("{},{} {},{} {},{}", n(x2), n(y2), n(x2 - 9.0 * dir), n(y2 - 5.0), n(x2 - 9.0 * dir), n(y2 + 5.0))} />
-                <text x={n((x1 + x2) / 2.0)} y={n((y1 + y2) / 2.0 - 4.0)} text-anchor="middle">{ label }</text>
+                <text x={n((x1 + x2) / 2.0)} y={n((y1 + y2) / 2.0 - 4.0)} text-anchor="middle">{ AttrValue::from(label) }</text>
             </g>
         })
     });

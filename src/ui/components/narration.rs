@@ -1,5 +1,6 @@
-//! Narration: a plain sentence per event, in an event list up to the current moment, and the
-//! newest in a polite live region for screen readers.
+//! Narration: a plain sentence per event, in an event list up to the current moment (newest
+//! first, so the latest is always in view without scrolling), and the newest in a polite live
+//! region for screen readers.
 
 use std::rc::Rc;
 
@@ -11,7 +12,7 @@ use crate::ui::components::controls::seconds;
 use crate::ui::scenes::Scene;
 
 /// How many of the latest lines the list shows.
-const SHOWN: usize = 60;
+const SHOWN: usize = 30;
 
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
@@ -33,29 +34,19 @@ pub fn narration(props: &NarrationProps) -> Html {
     let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
     let start = lines.len().saturating_sub(SHOWN);
     let latest_at = lines.last().map(|l| l.at);
-    let announce = lines.last().map(|l| format!("{}: {}", l.host, l.text)).unwrap_or_default();
-    let list = use_node_ref();
-    {
-        // Keep the newest line in view.
-        let list = list.clone();
-        use_effect_with(props.count, move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
+    let announce = lines
+        .last()
+        .map(|l| format!("{}: {}", l.host, l.text))
+        .unwrap_or_default();
     html! {
         <section class="narration" aria-labelledby="events-title">
             <h2 id="events-title">{ "What happens" }</h2>
             <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
-            <ol class="event-list" ref={list} tabindex="0" aria-label="Events so far">
-                if start > 0 {
-                    <li class="earlier">{ format!("{start} earlier events") }</li>
-                }
-                { for lines[start..].iter().enumerate().map(|(i, l)| {
+            <ol class="event-list" reversed=true tabindex="0" aria-label="Events so far, newest first">
+                { for lines[start..].iter().enumerate().rev().map(|(i, l)| {
                     let current = Some(l.at) == latest_at;
                     let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));
-                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{" "}<span class="where">{ &l.host }</span>{" "}<span class="text">{ &l.text }</span></> };
+                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{" "}<span class="where">{ AttrValue::from(l.host.clone()) }</span>{" "}<span class="text">{ AttrValue::from(l.text.clone()) }</span></> };
                     match l.seg {
                         Some(seg) => {
                             let on_select = props.on_select.clone();
@@ -69,6 +60,9 @@ pub fn narration(props: &NarrationProps) -> Html {
                         None => html! { <li key={start + i} class={class}>{ text }</li> },
                     }
                 }) }
+                if start > 0 {
+                    <li class="earlier" key="earlier">{ format!("… and {start} earlier events") }</li>
+                }
             </ol>
             <p class="now">{ format!("Now: {}", seconds(props.now)) }</p>
         </section>

@@ -3,19 +3,18 @@
 //! segment arrives, the host shows where its transport layer delivered it, and why.
 
 use std::collections::BTreeSet;
-use std::net::SocketAddrV4;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 
 use yew::prelude::*;
 
 use crate::engine::event::{Demux, EventKind, SegmentId};
 use crate::engine::net::HostId;
-use crate::engine::packet::PacketSummary;
 use crate::engine::snapshot::{FlightView, HostView, Snapshot};
 use crate::engine::socket::SockState;
 use crate::engine::time::{seconds, Duration, Instant};
 use crate::ui::n;
-use crate::ui::scenes::{conn_key, conn_label, Scene};
+use crate::ui::scenes::Scene;
 
 const WIDTH: f64 = 720.0;
 const BOX_W: f64 = 236.0;
@@ -39,11 +38,25 @@ pub fn layout(hosts: usize, links: &[(HostId, HostId)]) -> Layout {
             degree[b.0] += 1;
         }
     }
-    let hub = (0..hosts).max_by_key(|i| (degree[*i], usize::MAX - i)).filter(|i| hosts > 2 && degree[*i] >= 2);
+    let hub = (0..hosts)
+        .max_by_key(|i| (degree[*i], usize::MAX - i))
+        .filter(|i| hosts > 2 && degree[*i] >= 2);
     match (hosts, hub) {
-        (0, _) => Layout { height: 240.0, centers: vec![] },
-        (1, _) => Layout { height: 240.0, centers: vec![(WIDTH / 2.0, 120.0)] },
-        (2, _) => Layout { height: 260.0, centers: vec![(BOX_W / 2.0 + 4.0, 130.0), (WIDTH - BOX_W / 2.0 - 4.0, 130.0)] },
+        (0, _) => Layout {
+            height: 240.0,
+            centers: vec![],
+        },
+        (1, _) => Layout {
+            height: 240.0,
+            centers: vec![(WIDTH / 2.0, 120.0)],
+        },
+        (2, _) => Layout {
+            height: 260.0,
+            centers: vec![
+                (BOX_W / 2.0 + 4.0, 130.0),
+                (WIDTH - BOX_W / 2.0 - 4.0, 130.0),
+            ],
+        },
         (n, Some(hub)) => {
             let others = n - 1;
             let height = (others as f64 * (BOX_H + 30.0) + 30.0).max(260.0);
@@ -64,8 +77,12 @@ pub fn layout(hosts: usize, links: &[(HostId, HostId)]) -> Layout {
             let height = 520.0;
             let centers = (0..n)
                 .map(|i| {
-                    let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-                    (WIDTH / 2.0 + (WIDTH / 2.0 - BOX_W / 2.0 - 4.0) * a.cos(), height / 2.0 + 180.0 * a.sin())
+                    let a =
+                        std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+                    (
+                        WIDTH / 2.0 + (WIDTH / 2.0 - BOX_W / 2.0 - 4.0) * a.cos(),
+                        height / 2.0 + 180.0 * a.sin(),
+                    )
                 })
                 .collect();
             Layout { height, centers }
@@ -84,19 +101,6 @@ fn box_edge(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
         _ => 0.0,
     };
     (a.0 + dx * t.min(1.0), a.1 + dy * t.min(1.0))
-}
-
-/// The label on a packet: "A 10378 → 8099 SYN".
-pub fn packet_label(scene: &Scene, s: &PacketSummary) -> (Option<usize>, String) {
-    match s.ports() {
-        Some((sp, dp)) => {
-            let conn = scene.connections.get(&conn_key(SocketAddrV4::new(s.src, sp), SocketAddrV4::new(s.dst, dp))).copied();
-            let flags = s.tcp().map(|t| t.flags.to_string()).unwrap_or_else(|| "UDP".into());
-            let letter = conn.map(conn_label).unwrap_or_default();
-            (conn, format!("{letter} {sp} → {dp} {flags}").trim().to_string())
-        }
-        None => (None, "ICMP".to_string()),
-    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -118,13 +122,57 @@ pub fn stage(props: &StageProps) -> Html {
     let scene = &props.scene;
     let layout = layout(snap.hosts.len(), &scene.links);
     let centers = &layout.centers;
-    let links = scene.links.iter().filter(|(a, b)| a.0 < centers.len() && b.0 < centers.len()).map(|(a, b)| {
-        let (p, q) = (centers[a.0], centers[b.0]);
-        html! { <line class="link" x1={n(p.0)} y1={n(p.1)} x2={n(q.0)} y2={n(q.1)} /> }
-    });
-    let hosts = snap.hosts.iter().map(|h| host_box(h, centers.get(h.id.0).copied().unwrap_or((0.0, 0.0))));
+    let links = scene
+        .links
+        .iter()
+        .filter(|(a, b)| a.0 < centers.len() && b.0 < centers.len())
+        .map(|(a, b)| {
+            let (p, q) = (centers[a.0], centers[b.0]);
+            html! { <line class="link" x1={n(p.0)} y1={n(p.1)} x2={n(q.0)} y2={n(q.1)} /> }
+        });
+    let hosts = snap
+        .hosts
+        .iter()
+        .map(|h| host_box(h, centers.get(h.id.0).copied().unwrap_or((0.0, 0.0))));
     let callouts = callouts(scene, snap, centers);
     let packets = snap.in_flight.iter().map(|f| packet(props, f, centers));
+    // One handler per kind of event for all packets: each packet says which segment it is.
+    let seg_of = |e: &web_sys::Event| -> Option<SegmentId> {
+        let el: web_sys::Element = e.target()?.dyn_into().ok()?;
+        let packet = el.closest("[data-seg]").ok()??;
+        packet
+            .get_attribute("data-seg")?
+            .parse()
+            .ok()
+            .map(SegmentId)
+    };
+    let on_click = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(seg) = seg_of(&e) {
+                cb.emit(Some(seg));
+            }
+        })
+    };
+    let on_key = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                if let Some(seg) = seg_of(&e) {
+                    e.prevent_default();
+                    cb.emit(Some(seg));
+                }
+            }
+        })
+    };
+    let on_over = {
+        let cb = props.on_hover.clone();
+        Callback::from(move |e: PointerEvent| cb.emit(seg_of(&e)))
+    };
+    let on_leave = {
+        let cb = props.on_hover.clone();
+        Callback::from(move |_: PointerEvent| cb.emit(None))
+    };
     let label = format!(
         "The network at {}: {} hosts, {} segment{} on the wire",
         seconds(snap.at),
@@ -137,7 +185,7 @@ pub fn stage(props: &StageProps) -> Html {
             <g class="links">{ for links }</g>
             <g class="hosts">{ for hosts }</g>
             <g class="callouts">{ for callouts }</g>
-            <g class="packets">{ for packets }</g>
+            <g class="packets" onclick={on_click} onkeydown={on_key} onpointerover={on_over} onpointerleave={on_leave}>{ for packets }</g>
         </svg>
     }
 }
@@ -149,8 +197,12 @@ fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
         .processes
         .iter()
         .map(|p| {
-            let ports: BTreeSet<u16> =
-                h.sockets.iter().filter(|r| r.pid == Some(p.pid)).filter_map(|r| r.local.map(|l| l.port())).collect();
+            let ports: BTreeSet<u16> = h
+                .sockets
+                .iter()
+                .filter(|r| r.pid == Some(p.pid))
+                .filter_map(|r| r.local.map(|l| l.port()))
+                .collect();
             let ports: Vec<String> = ports.iter().map(|p| format!(":{p}")).collect();
             format!("{} {}", p.name, ports.join(" ")).trim().to_string()
         })
@@ -173,35 +225,37 @@ fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
 }
 
 fn packet(props: &StageProps, f: &FlightView, centers: &[(f64, f64)]) -> Html {
-    let (Some(&a), Some(&b)) = (centers.get(f.from.0), centers.get(f.to.0)) else { return html! {} };
+    let (Some(&a), Some(&b)) = (centers.get(f.from.0), centers.get(f.to.0)) else {
+        return html! {};
+    };
     let (start, end) = (box_edge(a, b), box_edge(b, a));
     // With reduced motion a segment does not glide: it shows half-way until it arrives.
-    let p = if props.reduced_motion { 0.5 } else { f.progress as f64 };
-    let (x, y) = (start.0 + (end.0 - start.0) * p, start.1 + (end.1 - start.1) * p);
-    let (conn, label) = packet_label(&props.scene, &f.summary);
+    let p = if props.reduced_motion {
+        0.5
+    } else {
+        f.progress as f64
+    };
+    let (x, y) = (
+        start.0 + (end.0 - start.0) * p,
+        start.1 + (end.1 - start.1) * p,
+    );
     let seg = f.seg;
+    let Some(text) = props.scene.labels.get(&seg) else {
+        return html! {};
+    };
     let class = classes!(
         "packet",
-        format!("conn-{}", conn.unwrap_or(0) % 8),
+        format!("conn-{}", text.conn.unwrap_or(0) % 8),
         (props.selected == Some(seg)).then_some("selected"),
         (props.hovered == Some(seg) || props.focused.contains(&seg)).then_some("highlight"),
-        f.summary.tcp().is_some_and(|t| t.flags.rst).then_some("rst"),
+        text.rst.then_some("rst"),
     );
-    let on_select = props.on_select.clone();
-    let on_key = props.on_select.clone();
-    let on_enter = props.on_hover.clone();
-    let on_leave = props.on_hover.clone();
-    let width = 14.0 + 9.6 * label.chars().count() as f64;
-    let aria = format!("Segment {}: {}. Press Enter to inspect.", seg.0, f.summary);
+    let width = 14.0 + 9.6 * text.label.chars().count() as f64;
     html! {
-        <g class={class} key={seg.0.to_string()} transform={format!("translate({} {})", n(x), n(y))}
-           role="button" tabindex="0" aria-label={aria}
-           onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}
-           onkeydown={Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" || e.key() == " " { e.prevent_default(); on_key.emit(Some(seg)) })}
-           onpointerenter={Callback::from(move |_: PointerEvent| on_enter.emit(Some(seg)))}
-           onpointerleave={Callback::from(move |_: PointerEvent| on_leave.emit(None))}>
+        <g class={class} key={seg.0.to_string()} data-seg={seg.0.to_string()} transform={format!("translate({} {})", n(x), n(y))}
+           role="button" tabindex="0" aria-label={AttrValue::from(text.aria.clone())}>
             <rect x={n(-width / 2.0)} y="-16" width={n(width)} height="32" rx="16" />
-            <text text-anchor="middle" y="6">{ label }</text>
+            <text text-anchor="middle" y="6">{ AttrValue::from(text.label.clone()) }</text>
         </g>
     }
 }
@@ -209,15 +263,28 @@ fn packet(props: &StageProps, f: &FlightView, centers: &[(f64, f64)]) -> Html {
 /// Under each host, where its latest arrivals went and why.
 fn callouts(scene: &Scene, snap: &Snapshot, centers: &[(f64, f64)]) -> Vec<Html> {
     let t = snap.at;
-    let from = if t > Instant::ZERO + CALLOUT { t - CALLOUT } else { Instant::ZERO };
+    let from = if t > Instant::ZERO + CALLOUT {
+        t - CALLOUT
+    } else {
+        Instant::ZERO
+    };
     let events = scene.timeline.events();
     let first = events.partition_point(|e| e.at <= from);
     let last = events.partition_point(|e| e.at <= t);
     let mut out = Vec::new();
     let mut per_host = vec![0usize; centers.len()];
     for e in events[first..last].iter().rev() {
-        let EventKind::SegmentDelivered { seg, host, decision } = &e.kind else { continue };
-        let Some(&(cx, cy)) = centers.get(host.0) else { continue };
+        let EventKind::SegmentDelivered {
+            seg,
+            host,
+            decision,
+        } = &e.kind
+        else {
+            continue;
+        };
+        let Some(&(cx, cy)) = centers.get(host.0) else {
+            continue;
+        };
         let row = per_host[host.0];
         if row >= 2 {
             continue;
@@ -233,24 +300,36 @@ fn callouts(scene: &Scene, snap: &Snapshot, centers: &[(f64, f64)]) -> Vec<Html>
             .unwrap_or(0);
         let host_view = snap.hosts.get(host.0);
         let owner = |sock| {
-            host_view.and_then(|h| h.sockets.iter().find(|r| r.sock == sock)).map(|r| match (&r.command, r.fd, r.state) {
-                (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
-                (_, _, SockState::SynReceived) => "a new socket".to_string(),
-                _ => format!("closing socket ({})", r.state),
-            })
+            host_view
+                .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
+                .map(|r| match (&r.command, r.fd, r.state) {
+                    (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
+                    (_, _, SockState::SynReceived) => "a new socket".to_string(),
+                    _ => format!("closing socket ({})", r.state),
+                })
         };
         let text = match decision {
-            Demux::Connection { sock } => format!("→ {} (4-tuple)", owner(*sock).unwrap_or_else(|| "a socket".into())),
+            Demux::Connection { sock } => format!(
+                "→ {} (4-tuple)",
+                owner(*sock).unwrap_or_else(|| "a socket".into())
+            ),
             Demux::Listener { .. } => format!("→ listener :{port} (new)"),
             Demux::NoSocketAnswerRst => format!("nothing on :{port} → answer RST"),
             Demux::NoSocketIgnoreRst => format!("nothing on :{port}; RST ignored"),
-            Demux::UdpSocket { sock } => format!("→ {} (UDP :{port})", owner(*sock).unwrap_or_else(|| "a socket".into())),
+            Demux::UdpSocket { sock } => format!(
+                "→ {} (UDP :{port})",
+                owner(*sock).unwrap_or_else(|| "a socket".into())
+            ),
             Demux::UdpClosedPort => format!("UDP :{port} closed → ICMP"),
             Demux::Icmp => "ICMP → the stack".to_string(),
         };
         let y = cy + BOX_H / 2.0 + 22.0 + 22.0 * row as f64;
         // Anchored to the box's outer edge, so the words stay on the stage.
-        let (x, anchor) = if cx < WIDTH / 2.0 { (cx - BOX_W / 2.0, "start") } else { (cx + BOX_W / 2.0, "end") };
+        let (x, anchor) = if cx < WIDTH / 2.0 {
+            (cx - BOX_W / 2.0, "start")
+        } else {
+            (cx + BOX_W / 2.0, "end")
+        };
         out.push(html! {
             <text class="callout" key={format!("c{}", seg.0)} x={n(x)} y={n(y)} text-anchor={anchor}>{ text }</text>
         });

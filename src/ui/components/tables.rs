@@ -5,14 +5,26 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use crate::ui::scenes::{conn_key, conn_label, Scene};
 
 use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
 
 /// The fields of a socket, as the rows of the course's table show them.
-pub const FIELDS: [&str; 7] = ["Transport", "Source Port", "Source IP Addr", "Destination Port", "Destination IP Addr", "State", "Process"];
+pub const FIELDS: [&str; 7] = [
+    "Transport",
+    "Source Port",
+    "Source IP Addr",
+    "Destination Port",
+    "Destination IP Addr",
+    "State",
+    "Process",
+];
 
 pub fn cells(row: &SocketRow) -> [String; 7] {
     let na = || "n/a".to_string();
@@ -32,7 +44,7 @@ pub fn cells(row: &SocketRow) -> [String; 7] {
 
 #[derive(Properties, PartialEq)]
 pub struct SocketTableProps {
-    pub host: HostView,
+    pub host: Rc<HostView>,
     pub compact: bool,
     /// Sockets to highlight: the ends of the segment under the pointer or in the inspector.
     #[prop_or_default]
@@ -40,9 +52,9 @@ pub struct SocketTableProps {
     /// The socket whose packets the stage highlights.
     #[prop_or_default]
     pub focus: Option<SockId>,
-    /// Connection labels ("A", "B") of the host's sockets, matching the packets on the stage.
+    /// The scene, for the connection labels ("A", "B") that match the packets on the stage.
     #[prop_or_default]
-    pub labels: BTreeMap<SockId, String>,
+    pub scene: Option<Rc<Scene>>,
     #[prop_or_default]
     pub on_focus: Callback<(HostId, SockId)>,
 }
@@ -51,16 +63,37 @@ pub struct SocketTableProps {
 pub fn socket_table(props: &SocketTableProps) -> Html {
     // The cells as they were at the previous render: what differs now is what just changed.
     let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);
-    let now: BTreeMap<SockId, [String; 7]> = props.host.sockets.iter().map(|r| (r.sock, cells(r))).collect();
+    let now: BTreeMap<SockId, [String; 7]> = props
+        .host
+        .sockets
+        .iter()
+        .map(|r| (r.sock, cells(r)))
+        .collect();
     let changed = changed_cells(&previous, &now);
     *previous.borrow_mut() = now.clone();
 
     let host = &props.host;
+    let labels: BTreeMap<SockId, String> = match &props.scene {
+        Some(scene) => host
+            .sockets
+            .iter()
+            .filter_map(|r| {
+                scene
+                    .connections
+                    .get(&conn_key(r.local?, r.remote?))
+                    .map(|n| (r.sock, conn_label(*n)))
+            })
+            .collect(),
+        None => BTreeMap::new(),
+    };
     let caption = format!("{} sockets ({})", host.name, host.ip);
     let focus_button = |i: usize, row: &SocketRow| {
         let on_focus = props.on_focus.clone();
         let (host_id, sock) = (host.id, row.sock);
-        let label = props.labels.get(&row.sock).map(|l| format!(" · {l}")).unwrap_or_default();
+        let label = labels
+            .get(&row.sock)
+            .map(|l| format!(" · {l}"))
+            .unwrap_or_default();
         let pressed = (props.focus == Some(row.sock)).to_string();
         html! {
             <button class="socket-name" aria-pressed={pressed} title="Highlight this socket's packets"
@@ -137,7 +170,10 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
 }
 
 /// The (socket, field) cells that differ from the previous render.
-fn changed_cells(previous: &RefCell<BTreeMap<SockId, [String; 7]>>, now: &BTreeMap<SockId, [String; 7]>) -> BTreeSet<(SockId, usize)> {
+fn changed_cells(
+    previous: &RefCell<BTreeMap<SockId, [String; 7]>>,
+    now: &BTreeMap<SockId, [String; 7]>,
+) -> BTreeSet<(SockId, usize)> {
     let previous = previous.borrow();
     let mut out = BTreeSet::new();
     if previous.is_empty() {

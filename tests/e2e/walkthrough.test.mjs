@@ -1,0 +1,201 @@
+// End-to-end: the course walkthrough in real Chromium, on a desktop and on a phone.
+import { test, before, after, describe } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { serveDist, launchChromium, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+
+const SHOTS = join(ROOT, "test-results");
+mkdirSync(SHOTS, { recursive: true });
+
+let site;
+let chrome;
+before(async () => {
+  site = await serveDist();
+  chrome = await launchChromium();
+});
+after(async () => {
+  await chrome?.close();
+  await site?.close();
+});
+
+const clock = (page) => page.locator(".clock").textContent();
+
+/** The cells of one host's course-layout table, by row header: { "State": [...], ... } */
+async function table(page, host) {
+  return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
+    const out = {};
+    for (const tr of t.querySelectorAll("tbody tr")) {
+      out[tr.querySelector("th").textContent.trim()] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
+    }
+    return out;
+  });
+}
+
+for (const [name, options] of Object.entries(VIEWPORTS)) {
+  describe(`the walkthrough at ${name} size`, () => {
+    test("plays to the end, then steps back exactly to the first new server socket", { timeout: 120_000 }, async () => {
+      const w = await openWatched(chrome.browser, site.url, options);
+      try {
+        const page = w.page;
+        await page.goto(site.url);
+        await page.getByRole("combobox", { name: "Speed" }).selectOption({ label: "4×" });
+        await page.getByRole("button", { name: "Play" }).click();
+        await page.getByRole("button", { name: "Play" }).waitFor({ timeout: 90_000 }); // Pause turns back into Play at the end
+        assert.match(await clock(page), /^11\.350 s \/ 11\.350 s$/);
+        assert.match(await page.locator(".stage-text h3").textContent(), /^7 of 7: Sockets closed/);
+
+        // Step back, one moment at a time, to 0.400 s: the browser's SYN reaches the server,
+        // which makes a new socket for the connection.
+        for (let i = 0; i < 200 && !(await clock(page)).startsWith("0.400 s"); i++) {
+          await page.getByRole("button", { name: "Step back" }).click();
+        }
+        assert.match(await clock(page), /^0\.400 s/);
+        const server = await table(page, "Server");
+        assert.deepEqual(server["State"], ["LISTEN", "LISTEN", "SYN-RECEIVED"]);
+        assert.deepEqual(server["Source Port"], ["8099", "587", "8099"]);
+        assert.deepEqual(server["Destination Port"], ["n/a", "n/a", "41504"]);
+        assert.deepEqual(server["Destination IP Addr"], ["n/a", "n/a", "192.168.1.101"]);
+        assert.deepEqual(server["Process"], ["node (fd 3)", "postfix (fd 3)", "–"], "the new socket waits for accept()");
+        const client = await table(page, "Client PC");
+        assert.deepEqual(client["State"], ["SYN-SENT", "SYN-SENT", "SYN-SENT"]);
+        assert.deepEqual(client["Source Port"], ["41504", "34110", "10378"]);
+        assert.deepEqual(client["Destination Port"], ["8099", "587", "8099"]);
+        assert.deepEqual(client["Process"], ["firefox (fd 3)", "thunderbird (fd 3)", "curl (fd 3)"]);
+        // On the stage: the SYN-ACK for the browser leaves the server, and the callout says why.
+        const packets = await page.locator(".stage-svg .packet text").allTextContents();
+        assert.ok(packets.includes("A 8099 → 41504 SYN, ACK"), packets.join(" | "));
+        assert.ok(packets.includes("C 10378 → 8099 SYN"), "curl's SYN has just left");
+        assert.match(await page.locator(".stage-svg .callout").first().textContent(), /listener :8099 \(new\)/);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+
+    test("a screenshot of each stage (test-results/)", { timeout: 60_000 }, async () => {
+      const w = await openWatched(chrome.browser, site.url, options);
+      try {
+        const page = w.page;
+        await page.goto(site.url);
+        let shot = 0;
+        let last = "";
+        for (let i = 0; i < 80; i++) {
+          const title = await page.locator(".stage-text h3").textContent();
+          if (title !== last) {
+            shot += 1;
+            last = title;
+            await page.screenshot({ path: join(SHOTS, `walkthrough-${name}-stage-${shot}.png`), fullPage: false });
+          }
+          if (title.startsWith("7 of 7")) break;
+          await page.getByRole("button", { name: "Step forward" }).click();
+        }
+        assert.equal(shot, 7, "seven stages");
+        const axe = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        assert.ok(scrollWidth <= innerWidth, `no horizontal scroll (${scrollWidth} > ${innerWidth})`);
+      } finally {
+        await w.context.close();
+      }
+    });
+  });
+}
+
+test("keyboard only: shortcuts, focus and the help dialog", async () => {
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+  try {
+    const page = w.page;
+    await page.goto(site.url);
+    await page.locator("h1").waitFor();
+    // Tab to the Play button.
+    let label = "";
+    for (let i = 0; i < 40 && label !== "Play"; i++) {
+      await page.keyboard.press("Tab");
+      label = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
+    }
+    assert.equal(label, "Play", "Play is reachable with Tab");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "focus is visible");
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    await page.keyboard.press("Home");
+    assert.match(await clock(page), /^0\.000 s/);
+    await page.keyboard.press("ArrowRight");
+    assert.match(await clock(page), /^0\.100 s/, "→ steps to the next moment");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowLeft");
+    assert.match(await clock(page), /^0\.100 s/, "← steps back");
+    // Space plays and pauses when the focus is not on a control.
+    await page.locator("#stage-title").click();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Play" }).waitFor();
+    // ? opens the shortcuts; Escape closes them.
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    // A packet can be opened from the keyboard: Tab to it, Enter.
+    await page.keyboard.press("Home");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    await page.locator(".stage-svg .packet").first().focus();
+    await page.keyboard.press("Enter");
+    assert.match(await page.locator("#inspector-title").textContent(), /^Packet inspector: segment \d+/);
+    assert.deepEqual(await w.problems(), []);
+  } finally {
+    await w.context.close();
+  }
+});
+
+test("choosing a packet highlights its sockets; choosing a socket highlights its packets", async () => {
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+  try {
+    const page = w.page;
+    await page.goto(site.url);
+    for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.320 s: two SYNs in flight
+    await page.locator(".stage-svg .packet").last().click(); // the topmost of the two SYNs
+    assert.ok((await page.locator("td.highlight").count()) > 0, "the packet's sockets are highlighted in the tables");
+    await page.getByRole("button", { name: /^Socket 1/ }).first().click();
+    assert.ok((await page.locator(".stage-svg .packet.highlight").count()) > 0, "the socket's packets are highlighted");
+    assert.deepEqual(await w.problems(), []);
+  } finally {
+    await w.context.close();
+  }
+});
+
+test("with reduced motion, packets jump instead of gliding", async () => {
+  const w = await openWatched(chrome.browser, site.url, { ...VIEWPORTS.desktop, reducedMotion: "reduce" });
+  try {
+    const page = w.page;
+    await page.goto(site.url);
+    for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the browser's SYN leaves
+    const first = await page.locator(".stage-svg .packet").first().getAttribute("transform");
+    await page.getByRole("button", { name: "Step forward" }).click(); // 0.320 s: the same SYN is a fifth of the way
+    const later = await page.locator(".stage-svg .packet").first().getAttribute("transform");
+    assert.equal(later, first, "the SYN stays put until it arrives");
+  } finally {
+    await w.context.close();
+  }
+});
+
+test("360 px wide: no horizontal scroll, and the controls are at least 44 px", async () => {
+  const w = await openWatched(chrome.browser, site.url, { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  try {
+    const page = w.page;
+    await page.goto(site.url);
+    await page.locator("h1").waitFor();
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+    assert.ok(scrollWidth <= innerWidth, `${scrollWidth} > ${innerWidth}`);
+    for (const name of ["Restart", "Step back", "Play", "Step forward"]) {
+      const box = await page.getByRole("button", { name, exact: true }).boundingBox();
+      assert.ok(box.width >= 44 && box.height >= 44, `${name}: ${box.width}×${box.height}`);
+    }
+  } finally {
+    await w.context.close();
+  }
+});

@@ -1,0 +1,227 @@
+//! Component tests in headless Chromium: the socket table, the controls and the inspector.
+#![cfg(target_arch = "wasm32")]
+
+use std::net::SocketAddrV4;
+
+use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::time::ms;
+use socketlab::engine::{AppKind, AppSpec, EventKind, Sim};
+use socketlab::ui::components::inspector::{Inspector, InspectorProps};
+use socketlab::ui::components::tables::{SocketTable, SocketTableProps};
+use socketlab::ui::scenes::{Scene, SCENES};
+use socketlab::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> web_sys::Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.text_content())
+        .map(|t| t.trim().to_string())
+        .collect()
+}
+
+/// The course's slide: the server listens on 80 and has a connection from 10378.
+fn server_at_the_slide() -> socketlab::engine::HostView {
+    let mut sim = Sim::course_default(1);
+    sim.spawn(
+        socketlab::engine::HostId(1),
+        AppSpec::server(AppKind::WebServer, 80),
+    )
+    .unwrap();
+    sim.spawn(
+        socketlab::engine::HostId(0),
+        AppSpec::client(AppKind::WebBrowser, SocketAddrV4::new(SERVER_IP, 80)).from_port(10378),
+    )
+    .unwrap();
+    sim.step(ms(60));
+    sim.snapshot().host("Server").unwrap().clone()
+}
+
+#[wasm_bindgen_test]
+async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
+    let root = root();
+    let props = SocketTableProps {
+        host: std::rc::Rc::new(server_at_the_slide()),
+        compact: false,
+        highlight: Default::default(),
+        focus: None,
+        scene: None,
+        on_focus: Callback::noop(),
+    };
+    yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, "caption"), ["Server sockets (192.168.1.102)"]);
+    assert_eq!(texts(&root, "thead th"), ["Socket 1", "Socket 2"]);
+    let row = |name: &str| -> Vec<String> {
+        let rows = root.query_selector_all("tbody tr").unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .filter_map(|r| r.dyn_into::<web_sys::Element>().ok())
+            .find(|r| {
+                r.query_selector("th")
+                    .unwrap()
+                    .and_then(|h| h.text_content())
+                    .as_deref()
+                    == Some(name)
+            })
+            .map(|r| texts(&r, "td"))
+            .unwrap_or_default()
+    };
+    assert_eq!(row("Transport"), ["TCP", "TCP"]);
+    assert_eq!(row("Source Port"), ["80", "80"]);
+    assert_eq!(row("Source IP Addr"), ["192.168.1.102", "192.168.1.102"]);
+    assert_eq!(row("Destination Port"), ["n/a", "10378"]);
+    assert_eq!(row("Destination IP Addr"), ["n/a", "192.168.1.101"]);
+    assert_eq!(row("State"), ["LISTEN", "ESTABLISHED"]);
+    assert_eq!(row("Process"), ["nginx (fd 3)", "nginx (fd 4)"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_compact_table_reads_like_ss() {
+    let root = root();
+    let props = SocketTableProps {
+        host: std::rc::Rc::new(server_at_the_slide()),
+        compact: true,
+        highlight: Default::default(),
+        focus: None,
+        scene: None,
+        on_focus: Callback::noop(),
+    };
+    yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let cells = texts(&root, "tbody td");
+    assert_eq!(
+        &cells[..7],
+        [
+            "tcp",
+            "LISTEN",
+            "0",
+            "0",
+            "192.168.1.102:80",
+            "0.0.0.0:*",
+            "nginx (fd 3)"
+        ]
+    );
+    // At 60 ms the server's 127-byte reply is sent but not yet acknowledged: it waits in Send-Q.
+    assert_eq!(
+        &cells[7..14],
+        [
+            "tcp",
+            "ESTAB",
+            "0",
+            "127",
+            "192.168.1.102:80",
+            "192.168.1.101:10378",
+            "nginx (fd 4)"
+        ]
+    );
+}
+
+fn button(root: &web_sys::Element, label: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("button[aria-label='{label}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("a {label} button"))
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_controls_step_play_and_restart() {
+    let root = root();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let clock = || texts(&root, ".clock")[0].clone();
+    assert!(clock().starts_with("0.000 s / "), "{}", clock());
+    button(&root, "Step forward").click();
+    yew::scheduler::flush().await;
+    assert!(
+        clock().starts_with("0.100 s / "),
+        "the next moment: the servers listen ({})",
+        clock()
+    );
+    assert_eq!(
+        texts(&root, ".stage-text h3"),
+        ["2 of 7: The server creates a socket and listens"]
+    );
+    button(&root, "Step forward").click();
+    yew::scheduler::flush().await;
+    assert!(clock().starts_with("0.300 s / "), "{}", clock());
+    button(&root, "Step back").click();
+    yew::scheduler::flush().await;
+    assert!(
+        clock().starts_with("0.100 s / "),
+        "step back is exact ({})",
+        clock()
+    );
+    button(&root, "Play").click();
+    yew::scheduler::flush().await;
+    assert!(
+        root.query_selector("button[aria-label='Pause']")
+            .unwrap()
+            .is_some(),
+        "Play turns into Pause"
+    );
+    button(&root, "Restart").click();
+    yew::scheduler::flush().await;
+    assert!(clock().starts_with("0.000 s / "));
+    assert!(
+        root.query_selector("button[aria-label='Play']")
+            .unwrap()
+            .is_some(),
+        "Restart stops playing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_shows_a_segment_layer_by_layer_from_its_bytes() {
+    let index = SCENES.iter().position(|s| *s == "web-server-80").unwrap();
+    let scene = Scene::load(index).unwrap();
+    let request = scene
+        .timeline
+        .events()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) if s.summary.tcp().is_some_and(|t| t.payload_len > 0) => {
+                Some(s.seg)
+            }
+            _ => None,
+        })
+        .unwrap();
+    let root = root();
+    let props = InspectorProps {
+        scene,
+        selected: Some(request),
+        on_close: Callback::noop(),
+    };
+    yew::Renderer::<Inspector>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let fields: Vec<String> = texts(&root, ".fields div");
+    assert!(
+        fields.contains(&"Source address192.168.1.101".to_string()),
+        "{fields:?}"
+    );
+    assert!(fields.contains(&"Protocol6 (TCP)".to_string()));
+    assert!(fields.contains(&"TTL64".to_string()));
+    assert!(fields.contains(&"Source port10378".to_string()));
+    assert!(fields.contains(&"Destination port80".to_string()));
+    assert!(fields.contains(&"FlagsPSH, ACK".to_string()));
+    assert!(
+        texts(&root, ".payload-text")[0].starts_with("GET / HTTP/1.1\\r\\nHost: 192.168.1.102:80")
+    );
+    assert!(
+        texts(&root, ".hex")[0].starts_with("0000  47 45 54 20 2f 20 48 54 54 50"),
+        "hex of \"GET / HTTP\""
+    );
+}
