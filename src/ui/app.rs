@@ -192,7 +192,7 @@ pub fn app() -> Html {
     // Each host's table as an Rc that stays the same while its rows do, so an unchanged table
     // is neither copied nor drawn again.
     let host_cache = use_mut_ref(Vec::<Rc<HostView>>::new);
-    let hosts: Vec<Rc<HostView>> = {
+    let hosts: Rc<Vec<Rc<HostView>>> = {
         let mut cache = host_cache.borrow_mut();
         let fresh: Vec<Rc<HostView>> = snapshot
             .hosts
@@ -204,7 +204,7 @@ pub fn app() -> Html {
             })
             .collect();
         *cache = fresh.clone();
-        fresh
+        Rc::new(fresh)
     };
     let moments = use_memo(model.scene_index, {
         let scene = scene.clone();
@@ -330,7 +330,7 @@ pub fn app() -> Html {
                         <h3>{ stage_title }</h3>
                         <p>{ stage_text }</p>
                     </div>
-                    <Stage scene={scene.clone()} snapshot={snapshot.clone()} selected={model.selected} hovered={model.hovered}
+                    <Stage scene={scene.clone()} snapshot={snapshot.clone()} hosts={hosts.clone()} selected={model.selected} hovered={model.hovered}
                            focused={focused_segments} reduced_motion={*reduced_motion}
                            on_select={on_select.clone()} on_hover={on_hover} />
                     <Controls t={model.t} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}

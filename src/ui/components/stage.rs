@@ -2,7 +2,7 @@
 //! and every segment on the wire at the engine's progress for the current moment. When a
 //! segment arrives, the host shows where its transport layer delivered it, and why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 
@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::engine::event::{Demux, EventKind, SegmentId};
 use crate::engine::net::HostId;
-use crate::engine::snapshot::{FlightView, HostView, Snapshot};
+use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::SockState;
 use crate::engine::time::{seconds, Duration, Instant};
 use crate::ui::n;
@@ -107,6 +107,8 @@ fn box_edge(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
 pub struct StageProps {
     pub scene: Rc<Scene>,
     pub snapshot: Rc<Snapshot>,
+    /// The hosts, each an `Rc` that stays the same while the host does.
+    pub hosts: Rc<Vec<Rc<HostView>>>,
     pub selected: Option<SegmentId>,
     pub hovered: Option<SegmentId>,
     /// Segments of the socket a learner picked in a table.
@@ -130,12 +132,11 @@ pub fn stage(props: &StageProps) -> Html {
             let (p, q) = (centers[a.0], centers[b.0]);
             html! { <line class="link" x1={n(p.0)} y1={n(p.1)} x2={n(q.0)} y2={n(q.1)} /> }
         });
-    let hosts = snap
-        .hosts
-        .iter()
-        .map(|h| host_box(h, centers.get(h.id.0).copied().unwrap_or((0.0, 0.0))));
+    let hosts = props.hosts.iter().map(|h| {
+        let (x, y) = centers.get(h.id.0).copied().unwrap_or((0.0, 0.0));
+        html! { <HostBox key={h.name.clone()} host={h.clone()} x={x as i32} y={y as i32} /> }
+    });
     let callouts = callouts(scene, snap, centers);
-    let packets = snap.in_flight.iter().map(|f| packet(props, f, centers));
     // One handler per kind of event for all packets: each packet says which segment it is.
     let seg_of = |e: &web_sys::Event| -> Option<SegmentId> {
         let el: web_sys::Element = e.target()?.dyn_into().ok()?;
@@ -185,9 +186,24 @@ pub fn stage(props: &StageProps) -> Html {
             <g class="links">{ for links }</g>
             <g class="hosts">{ for hosts }</g>
             <g class="callouts">{ for callouts }</g>
-            <g class="packets" onclick={on_click} onkeydown={on_key} onpointerover={on_over} onpointerleave={on_leave}>{ for packets }</g>
+            <PacketLayer scene={props.scene.clone()} snapshot={props.snapshot.clone()} selected={props.selected} hovered={props.hovered}
+                         focused={props.focused.clone()} reduced_motion={props.reduced_motion}
+                         on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
         </svg>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct HostBoxProps {
+    host: Rc<HostView>,
+    x: i32,
+    y: i32,
+}
+
+/// A host: drawn again only when the host changes, not every frame.
+#[function_component(HostBox)]
+fn host_box_component(props: &HostBoxProps) -> Html {
+    host_box(&props.host, (props.x as f64, props.y as f64))
 }
 
 fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
@@ -224,40 +240,171 @@ fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
     }
 }
 
-fn packet(props: &StageProps, f: &FlightView, centers: &[(f64, f64)]) -> Html {
-    let (Some(&a), Some(&b)) = (centers.get(f.from.0), centers.get(f.to.0)) else {
-        return html! {};
-    };
-    let (start, end) = (box_edge(a, b), box_edge(b, a));
-    // With reduced motion a segment does not glide: it shows half-way until it arrives.
-    let p = if props.reduced_motion {
-        0.5
-    } else {
-        f.progress as f64
-    };
-    let (x, y) = (
-        start.0 + (end.0 - start.0) * p,
-        start.1 + (end.1 - start.1) * p,
-    );
-    let seg = f.seg;
-    let Some(text) = props.scene.labels.get(&seg) else {
-        return html! {};
-    };
-    let class = classes!(
-        "packet",
-        format!("conn-{}", text.conn.unwrap_or(0) % 8),
-        (props.selected == Some(seg)).then_some("selected"),
-        (props.hovered == Some(seg) || props.focused.contains(&seg)).then_some("highlight"),
-        text.rst.then_some("rst"),
-    );
-    let width = 14.0 + 9.6 * text.label.chars().count() as f64;
-    html! {
-        <g class={class} key={seg.0.to_string()} data-seg={seg.0.to_string()} transform={format!("translate({} {})", n(x), n(y))}
-           role="button" tabindex="0" aria-label={AttrValue::from(text.aria.clone())}>
-            <rect x={n(-width / 2.0)} y="-16" width={n(width)} height="32" rx="16" />
-            <text text-anchor="middle" y="6">{ AttrValue::from(text.label.clone()) }</text>
-        </g>
+#[derive(Properties, PartialEq)]
+struct PacketLayerProps {
+    scene: Rc<Scene>,
+    snapshot: Rc<Snapshot>,
+    selected: Option<SegmentId>,
+    hovered: Option<SegmentId>,
+    focused: Rc<BTreeSet<SegmentId>>,
+    reduced_motion: bool,
+    on_click: Callback<MouseEvent>,
+    on_key: Callback<KeyboardEvent>,
+    on_over: Callback<PointerEvent>,
+    on_leave: Callback<PointerEvent>,
+}
+
+/// A packet element on the stage and what it last showed.
+struct Drawn {
+    element: web_sys::Element,
+    transform: String,
+    class: String,
+}
+
+const SVG: &str = "http://www.w3.org/2000/svg";
+
+/// The segments on the wire. They are the only part of the page that changes every frame, so
+/// this layer keeps its own elements: it creates one per segment as it leaves, moves it only
+/// when its (rounded) position changes, and removes it when it arrives, instead of having the
+/// whole list diffed each frame. Clicks, keys and hovers are handled once, on the group.
+#[function_component(PacketLayer)]
+fn packet_layer(props: &PacketLayerProps) -> Html {
+    let group = use_node_ref();
+    let drawn = use_mut_ref(BTreeMap::<SegmentId, Drawn>::new);
+    {
+        let group = group.clone();
+        let drawn = drawn.clone();
+        let snap = props.snapshot.clone();
+        let scene = props.scene.clone();
+        let (selected, hovered, focused, reduced) = (
+            props.selected,
+            props.hovered,
+            props.focused.clone(),
+            props.reduced_motion,
+        );
+        use_effect(move || {
+            let Some(group) = group.cast::<web_sys::Element>() else {
+                return;
+            };
+            let document = gloo::utils::document();
+            let layout = layout(snap.hosts.len(), &scene.links);
+            let mut drawn = drawn.borrow_mut();
+            let mut present = BTreeSet::new();
+            for f in &snap.in_flight {
+                let (Some(&a), Some(&b)) =
+                    (layout.centers.get(f.from.0), layout.centers.get(f.to.0))
+                else {
+                    continue;
+                };
+                let Some(text) = scene.labels.get(&f.seg) else {
+                    continue;
+                };
+                present.insert(f.seg);
+                let (start, end) = (box_edge(a, b), box_edge(b, a));
+                // With reduced motion a segment does not glide: it shows half-way until it arrives.
+                let p = if reduced { 0.5 } else { f.progress as f64 };
+                let transform = format!(
+                    "translate({} {})",
+                    n(start.0 + (end.0 - start.0) * p),
+                    n(start.1 + (end.1 - start.1) * p)
+                );
+                let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
+                if selected == Some(f.seg) {
+                    class.push_str(" selected");
+                }
+                if hovered == Some(f.seg) || focused.contains(&f.seg) {
+                    class.push_str(" highlight");
+                }
+                if text.rst {
+                    class.push_str(" rst");
+                }
+                match drawn.get_mut(&f.seg) {
+                    Some(d) => {
+                        if d.transform != transform {
+                            let _ = d.element.set_attribute("transform", &transform);
+                            d.transform = transform;
+                        }
+                        if d.class != class {
+                            let _ = d.element.set_attribute("class", &class);
+                            d.class = class;
+                        }
+                    }
+                    None => {
+                        let Ok(element) = make_packet(&document, f.seg, text, &transform, &class)
+                        else {
+                            continue;
+                        };
+                        let _ = group.append_child(&element);
+                        drawn.insert(
+                            f.seg,
+                            Drawn {
+                                element,
+                                transform,
+                                class,
+                            },
+                        );
+                    }
+                }
+            }
+            drawn.retain(|seg, d| {
+                let keep = present.contains(seg);
+                if !keep {
+                    d.element.remove();
+                }
+                keep
+            });
+        });
     }
+    {
+        // A new scene starts with an empty stage.
+        let drawn = drawn.clone();
+        use_effect_with(props.scene.id, move |_| {
+            move || {
+                for d in drawn.borrow().values() {
+                    d.element.remove();
+                }
+                drawn.borrow_mut().clear();
+            }
+        });
+    }
+    html! {
+        <g class="packets" ref={group} onclick={props.on_click.clone()} onkeydown={props.on_key.clone()}
+           onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
+    }
+}
+
+fn make_packet(
+    document: &web_sys::Document,
+    seg: SegmentId,
+    text: &crate::ui::scenes::PacketText,
+    transform: &str,
+    class: &str,
+) -> Result<web_sys::Element, wasm_bindgen::JsValue> {
+    let g = document.create_element_ns(Some(SVG), "g")?;
+    g.set_attribute("class", class)?;
+    g.set_attribute("transform", transform)?;
+    g.set_attribute("data-seg", &seg.0.to_string())?;
+    g.set_attribute("role", "button")?;
+    g.set_attribute("tabindex", "0")?;
+    g.set_attribute("aria-label", &text.aria)?;
+    let width = 14.0 + 9.6 * text.label.chars().count() as f64;
+    let rect = document.create_element_ns(Some(SVG), "rect")?;
+    for (k, v) in [
+        ("x", n(-width / 2.0)),
+        ("y", "-16".into()),
+        ("width", n(width)),
+        ("height", "32".into()),
+        ("rx", "16".into()),
+    ] {
+        rect.set_attribute(k, &v)?;
+    }
+    let label = document.create_element_ns(Some(SVG), "text")?;
+    label.set_attribute("text-anchor", "middle")?;
+    label.set_attribute("y", "6")?;
+    label.set_text_content(Some(&text.label));
+    g.append_child(&rect)?;
+    g.append_child(&label)?;
+    Ok(g)
 }
 
 /// Under each host, where its latest arrivals went and why.

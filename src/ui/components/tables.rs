@@ -111,7 +111,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     };
     let body = if host.sockets.is_empty() {
         html! { <p class="empty"><strong>{ caption.clone() }</strong>{ ": no sockets." }</p> }
-    } else if props.compact {
+    } else if props.compact || host.sockets.len() > COURSE_LAYOUT_MAX {
         html! {
             <table class="sockets compact">
                 <caption>{ caption.clone() }</caption>
@@ -122,18 +122,11 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for host.sockets.iter().enumerate().map(|(i, r)| {
-                        let c = &now[&r.sock];
+                        let changed: BTreeSet<usize> = (0..7).filter(|f| changed.contains(&(r.sock, *f))).collect();
                         html! {
-                            <tr key={r.sock.0}>
-                                <th scope="row">{ focus_button(i, r) }</th>
-                                <td>{ r.proto.to_string().to_lowercase() }</td>
-                                <td class={cell_class(r.sock, 5)}>{ r.state.ss_name() }</td>
-                                <td>{ r.recv_q }</td>
-                                <td>{ r.send_q }</td>
-                                <td class={cell_class(r.sock, 1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
-                                <td class={cell_class(r.sock, 3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
-                                <td class={cell_class(r.sock, 6)}>{ c[6].clone() }</td>
-                            </tr>
+                            <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
+                                        highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
+                                        label={labels.get(&r.sock).cloned()} host={host.id} on_focus={props.on_focus.clone()} />
                         }
                     }) }
                 </tbody>
@@ -160,12 +153,74 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
             </table>
         }
     };
+    let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX).then(|| {
+        format!(
+            "{} sockets: shown one row per socket, like ss -tan.",
+            host.sockets.len()
+        )
+    });
     html! {
         <section class="socket-table" aria-label={caption}>
+            if let Some(note) = note {
+                <p class="table-note">{ note }</p>
+            }
             <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} socket table, scrollable", host.name)}>
                 { body }
             </div>
         </section>
+    }
+}
+
+/// Beyond this many sockets, a column per socket is too wide to read: one row each instead.
+pub const COURSE_LAYOUT_MAX: usize = 8;
+
+#[derive(Properties, PartialEq)]
+struct CompactRowProps {
+    index: usize,
+    row: SocketRow,
+    changed: BTreeSet<usize>,
+    highlight: bool,
+    focused: bool,
+    label: Option<String>,
+    host: HostId,
+    on_focus: Callback<(HostId, SockId)>,
+}
+
+/// One socket as one row, like a line of `ss -tan`. A row whose socket did not change is not
+/// drawn again.
+#[function_component(CompactRow)]
+fn compact_row(props: &CompactRowProps) -> Html {
+    let r = &props.row;
+    let c = cells(r);
+    let class = |field: usize| {
+        classes!(
+            props.changed.contains(&field).then_some("changed"),
+            props.highlight.then_some("highlight"),
+            props.focused.then_some("focused"),
+        )
+    };
+    let (host, sock, on_focus) = (props.host, r.sock, props.on_focus.clone());
+    let label = props
+        .label
+        .as_ref()
+        .map(|l| format!(" · {l}"))
+        .unwrap_or_default();
+    html! {
+        <tr>
+            <th scope="row">
+                <button class="socket-name" aria-pressed={props.focused.to_string()} title="Highlight this socket's packets"
+                        onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host, sock)))}>
+                    { format!("Socket {}{label}", props.index + 1) }
+                </button>
+            </th>
+            <td>{ r.proto.to_string().to_lowercase() }</td>
+            <td class={class(5)}>{ r.state.ss_name() }</td>
+            <td>{ r.recv_q }</td>
+            <td>{ r.send_q }</td>
+            <td class={class(1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
+            <td class={class(3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
+            <td class={class(6)}>{ c[6].clone() }</td>
+        </tr>
     }
 }
 
