@@ -29,7 +29,8 @@ fn run_prints_the_event_log_then_the_tables() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("# scenarios/web-server-80.toml: A web server on port 80\n"));
     assert!(stdout.contains("web server (nginx, pid 1000) starts"));
-    assert!(stdout.contains("→ Server: 192.168.1.101:10378 → 192.168.1.102:80 TCP [SYN]"));
+    assert!(stdout.contains("web browser's socket (fd 3) 192.168.1.101:10378 ↔ 192.168.1.102:80 sends SYN to 192.168.1.102:80; it arrives in 20 ms"));
+    assert!(stdout.contains("[192.168.1.101:10378 → 192.168.1.102:80 TCP [SYN] seq="));
     assert!(stdout.contains("no connection matches, but a socket listens on this port"));
     assert!(stdout.contains("\n# Socket tables at "));
     assert!(
