@@ -103,7 +103,7 @@ Source IP Addr       192.168.1.102
 Destination Port     n/a
 Destination IP Addr  n/a
 State                LISTEN
-Process              node
+Process              node (fd 3)
 "
     );
     assert_eq!(
@@ -226,7 +226,7 @@ Source IP Addr       192.168.1.102  192.168.1.102
 Destination Port     n/a            10378
 Destination IP Addr  n/a            192.168.1.101
 State                LISTEN         ESTABLISHED
-Process              node           node
+Process              node (fd 3)    node (fd 4)
 "
     );
     assert_eq!(
@@ -239,7 +239,7 @@ Source IP Addr       192.168.1.101
 Destination Port     8099
 Destination IP Addr  192.168.1.102
 State                ESTABLISHED
-Process              curl
+Process              curl (fd 3)
 "
     );
     let snap = sim.snapshot();

@@ -551,11 +551,14 @@ impl Sim {
         if let Some(p) = self.processes.get_mut(&pid) {
             p.pending += 1;
         }
+        self.push_scheduled(at, Scheduled::Action(pid, action));
+    }
+
+    /// Due at `at` (or now, if that has passed), after everything already due then.
+    fn push_scheduled(&mut self, at: Instant, what: Scheduled) {
         self.next_scheduled += 1;
-        self.scheduled.insert(
-            (at.max(self.now), self.next_scheduled),
-            Scheduled::Action(pid, action),
-        );
+        self.scheduled
+            .insert((at.max(self.now), self.next_scheduled), what);
     }
 
     /// Take a link or host down, or bring it back, at a time.
@@ -569,11 +572,7 @@ impl Sim {
             }
             _ => {}
         }
-        self.next_scheduled += 1;
-        self.scheduled.insert(
-            (at.max(self.now), self.next_scheduled),
-            Scheduled::Net(change),
-        );
+        self.push_scheduled(at, Scheduled::Net(change));
         Ok(())
     }
 

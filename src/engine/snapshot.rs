@@ -86,6 +86,37 @@ pub fn progress(depart: Instant, arrive: Instant, now: Instant) -> f32 {
     }
 }
 
+impl SocketRow {
+    /// The socket's column in the course's table, in the order of [`COURSE_FIELDS`]:
+    /// "n/a" where a listening socket has no peer, "–" where no process holds it.
+    pub fn course_cells(&self) -> [String; 7] {
+        let na = || "n/a".to_string();
+        [
+            self.proto.to_string(),
+            self.local.map(|a| a.port().to_string()).unwrap_or_else(na),
+            self.local.map(|a| a.ip().to_string()).unwrap_or_else(na),
+            self.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
+            self.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
+            self.state.rfc_name().to_string(),
+            match (&self.command, self.fd) {
+                (Some(c), Some(fd)) => format!("{c} (fd {fd})"),
+                _ => "–".to_string(),
+            },
+        ]
+    }
+}
+
+/// The rows of the course's socket table.
+pub const COURSE_FIELDS: [&str; 7] = [
+    "Transport",
+    "Source Port",
+    "Source IP Addr",
+    "Destination Port",
+    "Destination IP Addr",
+    "State",
+    "Process",
+];
+
 impl Snapshot {
     pub fn host(&self, name: &str) -> Option<&HostView> {
         self.hosts.iter().find(|h| h.name == name)
@@ -152,17 +183,9 @@ impl HostView {
             "Process".into(),
         ]];
         for (i, row) in self.sockets.iter().enumerate() {
-            let na = || "n/a".to_string();
-            columns.push(vec![
-                format!("Socket {}", i + 1),
-                row.proto.to_string(),
-                row.local.map(|a| a.port().to_string()).unwrap_or_else(na),
-                row.local.map(|a| a.ip().to_string()).unwrap_or_else(na),
-                row.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
-                row.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
-                row.state.rfc_name().to_string(),
-                row.command.clone().unwrap_or_else(|| "-".to_string()),
-            ]);
+            let mut column = vec![format!("Socket {}", i + 1)];
+            column.extend(row.course_cells());
+            columns.push(column);
         }
         let widths: Vec<usize> = columns
             .iter()

@@ -404,8 +404,8 @@ impl Ends {
 }
 
 fn segment_ends(scene: &Scene, seg: SegmentId) -> Option<Ends> {
-    let i = scene.segments.get(&seg)?;
-    let EventKind::SegmentSent(s) = &scene.timeline.events()[*i].kind else {
+    let i = scene.sent_index(seg)?;
+    let EventKind::SegmentSent(s) = &scene.timeline.events()[i].kind else {
         return None;
     };
     let (sp, dp) = s.summary.ports()?;

@@ -67,15 +67,16 @@ pub struct Scene {
     pub scenario: Scenario,
     pub timeline: Timeline,
     pub lines: Vec<Line>,
-    /// Where each segment's SegmentSent event is.
-    pub segments: BTreeMap<SegmentId, usize>,
+    /// Where each segment's SegmentSent event is, by segment number (they are numbered 1, 2, …
+    /// in the order they are sent, so a vector serves).
+    segments: Vec<usize>,
     /// Each connection's number, in the order connections first appear (for colour and label).
     pub connections: BTreeMap<ConnKey, usize>,
     pub links: Vec<(HostId, HostId)>,
     /// When segments are on the wire: merged [depart, arrive) intervals, in order.
     pub busy: Vec<(Instant, Instant)>,
-    /// Each segment's label and accessible name, made once.
-    pub labels: BTreeMap<SegmentId, PacketText>,
+    /// Each segment's label and accessible name, made once, by segment number.
+    labels: Vec<PacketText>,
 }
 
 /// What a packet on the stage says.
@@ -105,13 +106,13 @@ impl Scene {
         let timeline = Timeline::record(sim, scenario.run_limit());
         let mut narrator = Narrator::new(host_names);
         let mut lines = Vec::new();
-        let mut segments = BTreeMap::new();
+        let mut segments = Vec::new();
         let mut connections = BTreeMap::new();
         for (i, event) in timeline.events().iter().enumerate() {
             let (host, text) = narrator.describe(&event.kind);
             let seg = match &event.kind {
                 EventKind::SegmentSent(s) => {
-                    segments.insert(s.seg, i);
+                    segments.push(i);
                     if let Some((sp, dp)) = s.summary.ports() {
                         let key = conn_key(
                             SocketAddrV4::new(s.summary.src, sp),
@@ -140,7 +141,7 @@ impl Scene {
             });
         }
         let mut spans: Vec<(Instant, Instant)> = Vec::new();
-        let mut labels = BTreeMap::new();
+        let mut labels = Vec::new();
         for event in timeline.events() {
             if let EventKind::SegmentSent(s) = &event.kind {
                 if s.to.is_some() {
@@ -152,15 +153,12 @@ impl Scene {
                     s.seg.0, s.summary
                 );
                 let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
-                labels.insert(
-                    s.seg,
-                    PacketText {
-                        conn,
-                        label: label.into(),
-                        aria: aria.into(),
-                        rst,
-                    },
-                );
+                labels.push(PacketText {
+                    conn,
+                    label: label.into(),
+                    aria: aria.into(),
+                    rst,
+                });
             }
         }
         spans.sort();
@@ -210,10 +208,19 @@ impl Scene {
 
     /// A segment's label: its connection's number, "A 10378 → 8099 SYN".
     pub fn label(&self, seg: SegmentId) -> (Option<usize>, Rc<str>) {
-        self.labels
-            .get(&seg)
+        self.text(seg)
             .map(|p| (p.conn, p.label.clone()))
             .unwrap_or((None, Rc::from("")))
+    }
+
+    /// What a segment's packet says on the stage.
+    pub fn text(&self, seg: SegmentId) -> Option<&PacketText> {
+        self.labels.get((seg.0 as usize).checked_sub(1)?)
+    }
+
+    /// Where a segment's SegmentSent event is in the timeline.
+    pub fn sent_index(&self, seg: SegmentId) -> Option<usize> {
+        self.segments.get((seg.0 as usize).checked_sub(1)?).copied()
     }
 }
 

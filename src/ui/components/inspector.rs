@@ -23,8 +23,8 @@ fn field(name: &str, value: impl Into<String>) -> Html {
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let sent = props.selected.and_then(|seg| {
-        let i = props.scene.segments.get(&seg)?;
-        match &props.scene.timeline.events()[*i].kind {
+        let i = props.scene.sent_index(seg)?;
+        match &props.scene.timeline.events()[i].kind {
             EventKind::SegmentSent(s) => Some(s.clone()),
             _ => None,
         }

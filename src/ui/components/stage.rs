@@ -296,7 +296,7 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
                 else {
                     continue;
                 };
-                let Some(text) = scene.labels.get(&f.seg) else {
+                let Some(text) = scene.text(f.seg) else {
                     continue;
                 };
                 present.insert(f.seg);
@@ -438,9 +438,8 @@ fn callouts(scene: &Scene, snap: &Snapshot, centers: &[(f64, f64)]) -> Vec<Html>
         }
         per_host[host.0] += 1;
         let port = scene
-            .segments
-            .get(seg)
-            .and_then(|i| match &events[*i].kind {
+            .sent_index(*seg)
+            .and_then(|i| match &events[i].kind {
                 EventKind::SegmentSent(s) => s.summary.ports().map(|(_, dp)| dp),
                 _ => None,
             })

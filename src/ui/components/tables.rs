@@ -15,31 +15,10 @@ use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
 
-/// The fields of a socket, as the rows of the course's table show them.
-pub const FIELDS: [&str; 7] = [
-    "Transport",
-    "Source Port",
-    "Source IP Addr",
-    "Destination Port",
-    "Destination IP Addr",
-    "State",
-    "Process",
-];
+pub use crate::engine::snapshot::COURSE_FIELDS as FIELDS;
 
 pub fn cells(row: &SocketRow) -> [String; 7] {
-    let na = || "n/a".to_string();
-    [
-        row.proto.to_string(),
-        row.local.map(|a| a.port().to_string()).unwrap_or_else(na),
-        row.local.map(|a| a.ip().to_string()).unwrap_or_else(na),
-        row.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
-        row.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
-        row.state.rfc_name().to_string(),
-        match (&row.command, row.fd) {
-            (Some(c), Some(fd)) => format!("{c} (fd {fd})"),
-            _ => "–".to_string(),
-        },
-    ]
+    row.course_cells()
 }
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +52,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     *previous.borrow_mut() = now.clone();
 
     let host = &props.host;
-    let labels: BTreeMap<SockId, String> = match &props.scene {
+    let labels: Vec<(SockId, String)> = match &props.scene {
         Some(scene) => host
             .sockets
             .iter()
@@ -84,14 +63,19 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                     .map(|n| (r.sock, conn_label(*n)))
             })
             .collect(),
-        None => BTreeMap::new(),
+        None => Vec::new(),
+    };
+    let label_of = |sock: SockId| {
+        labels
+            .iter()
+            .find(|(s, _)| *s == sock)
+            .map(|(_, l)| l.clone())
     };
     let caption = format!("{} sockets ({})", host.name, host.ip);
     let focus_button = |i: usize, row: &SocketRow| {
         let on_focus = props.on_focus.clone();
         let (host_id, sock) = (host.id, row.sock);
-        let label = labels
-            .get(&row.sock)
+        let label = label_of(row.sock)
             .map(|l| format!(" · {l}"))
             .unwrap_or_default();
         let pressed = (props.focus == Some(row.sock)).to_string();
@@ -122,11 +106,11 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for host.sockets.iter().enumerate().map(|(i, r)| {
-                        let changed: BTreeSet<usize> = (0..7).filter(|f| changed.contains(&(r.sock, *f))).collect();
+                        let changed: u8 = (0..7).filter(|f| changed.contains(&(r.sock, *f))).fold(0, |m, f| m | 1 << f);
                         html! {
                             <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
                                         highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
-                                        label={labels.get(&r.sock).cloned()} host={host.id} on_focus={props.on_focus.clone()} />
+                                        label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()} />
                         }
                     }) }
                 </tbody>
@@ -178,7 +162,8 @@ pub const COURSE_LAYOUT_MAX: usize = 8;
 struct CompactRowProps {
     index: usize,
     row: SocketRow,
-    changed: BTreeSet<usize>,
+    /// Which fields just changed, one bit each (bit 0 is Transport).
+    changed: u8,
     highlight: bool,
     focused: bool,
     label: Option<String>,
@@ -194,7 +179,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
     let c = cells(r);
     let class = |field: usize| {
         classes!(
-            props.changed.contains(&field).then_some("changed"),
+            (props.changed & (1 << field) != 0).then_some("changed"),
             props.highlight.then_some("highlight"),
             props.focused.then_some("focused"),
         )
