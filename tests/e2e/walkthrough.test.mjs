@@ -199,3 +199,27 @@ test("360 px wide: no horizontal scroll, and the controls are at least 44 px", a
     await w.context.close();
   }
 });
+
+test("every scene opens, plays its moments and stays clean", { timeout: 120_000 }, async () => {
+  const ids = ["walkthrough", "two-apps-one-pc", "node-server-8099", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "stress-50-clients"];
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+  try {
+    const page = w.page;
+    for (const id of ids) {
+      await page.goto(`${site.url}?scene=${id}`);
+      await page.locator(".stage-svg").waitFor();
+      assert.equal(await page.locator(".notice").count(), 0, `${id}: no error notice`);
+      for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
+      assert.notEqual(await clock(page), null);
+      assert.ok((await page.locator("section.socket-table").count()) >= 2, `${id}: a table per host`);
+    }
+    // The picker switches scenes too, and an unknown scene says so instead of failing.
+    await page.getByRole("combobox", { name: "Scene" }).selectOption({ label: "Connection refused" });
+    await page.locator(".stage-text h3", { hasText: "Connection refused" }).waitFor();
+    await page.goto(`${site.url}?scene=no-such-scene`);
+    assert.match(await page.locator(".notice").textContent(), /There is no scene called "no-such-scene"/);
+    assert.deepEqual(await w.problems(), []);
+  } finally {
+    await w.context.close();
+  }
+});
