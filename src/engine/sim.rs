@@ -663,6 +663,36 @@ impl Sim {
         let lost = faults.loss > 0.0 && chance(rng, faults.loss);
         let copy = faults.duplicate > 0.0 && chance(rng, faults.duplicate);
         let arrive = self.now + delay;
+        let seg = self.launch(
+            from,
+            to,
+            link,
+            arrive,
+            bytes.clone(),
+            summary.clone(),
+            None,
+            lost,
+        );
+        if copy {
+            // The copy trails the original by a tenth of the latency.
+            let arrive = arrive + Duration::from_micros((latency.total_micros() / 10).max(1));
+            self.launch(from, to, link, arrive, bytes, summary, Some(seg), false);
+        }
+    }
+
+    /// Record a segment leaving on `link` now and put it in flight until `arrive`.
+    #[allow(clippy::too_many_arguments)]
+    fn launch(
+        &mut self,
+        from: HostId,
+        to: HostId,
+        link: LinkId,
+        arrive: Instant,
+        bytes: Rc<[u8]>,
+        summary: PacketSummary,
+        copy_of: Option<SegmentId>,
+        lost: bool,
+    ) -> SegmentId {
         let seg = self.sent(
             from,
             Some(to),
@@ -670,47 +700,20 @@ impl Sim {
             arrive,
             bytes.clone(),
             summary.clone(),
-            None,
+            copy_of,
         );
-        self.flights.insert(
-            (arrive, seg),
-            Flight {
-                lost,
-                seg,
-                from,
-                to,
-                link,
-                depart: self.now,
-                bytes: bytes.clone(),
-                summary: summary.clone(),
-            },
-        );
-        if copy {
-            // The copy trails the original by a tenth of the latency.
-            let arrive = arrive + Duration::from_micros((latency.total_micros() / 10).max(1));
-            let dup = self.sent(
-                from,
-                Some(to),
-                Some(link),
-                arrive,
-                bytes.clone(),
-                summary.clone(),
-                Some(seg),
-            );
-            self.flights.insert(
-                (arrive, dup),
-                Flight {
-                    lost: false,
-                    seg: dup,
-                    from,
-                    to,
-                    link,
-                    depart: self.now,
-                    bytes,
-                    summary,
-                },
-            );
-        }
+        let flight = Flight {
+            lost,
+            seg,
+            from,
+            to,
+            link,
+            depart: self.now,
+            bytes,
+            summary,
+        };
+        self.flights.insert((arrive, seg), flight);
+        seg
     }
 
     /// Record a segment leaving `from` now, and return its number.
