@@ -355,7 +355,7 @@ pub fn app() -> Html {
                     <Inspector scene={scene.clone()} selected={model.selected}
                                on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Select(None))) }} />
                 </aside>
-                <Narration scene={scene.clone()} count={count} now={model.t} selected={model.selected} on_select={on_select.clone()} />
+                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on_select.clone()} />
                 <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on_select} />
                 <aside class="ports-panel" aria-labelledby="ports-title">
                     <h2 id="ports-title">{ "Well-known ports" }</h2>

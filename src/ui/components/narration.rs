@@ -17,9 +17,9 @@ const SHOWN: usize = 30;
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     pub scene: Rc<Scene>,
-    /// How many narration lines have happened by now.
+    /// How many narration lines have happened by now. (No clock here: it would redraw the
+    /// whole list every frame; the controls show the time.)
     pub count: usize,
-    pub now: Instant,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
 }
@@ -64,7 +64,6 @@ pub fn narration(props: &NarrationProps) -> Html {
                     <li class="earlier" key="earlier">{ format!("… and {start} earlier events") }</li>
                 }
             </ol>
-            <p class="now">{ format!("Now: {}", seconds(props.now)) }</p>
         </section>
     }
 }
