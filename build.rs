@@ -13,7 +13,7 @@ fn kind(table: &str, field: &str) -> &'static str {
         ("Scenario", "seed") => "u64",
         ("Scenario", "duration_ms") => "opt f64",
         ("Scenario", "description") => "string",
-        ("LinkDef", "between") | ("NetEventDef", "link") if table == "LinkDef" => "pair",
+        ("LinkDef", "between") => "pair",
         ("NetEventDef", "link") => "opt pair",
         ("LinkDef", _) => "opt f64",
         ("HostDef", "os") => "opt string",

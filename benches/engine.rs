@@ -14,7 +14,7 @@ use std::net::SocketAddrV4;
 use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
 use std::time::Instant as Wall;
 
-use socketlab::engine::net::{CLIENT_PC_IP, SERVER_IP};
+use socketlab::engine::net::SERVER_IP;
 use socketlab::engine::time::{ms, Duration, Instant};
 use socketlab::engine::*;
 
@@ -235,7 +235,6 @@ fn memory_per_connection(n: usize) {
         buffers / 1024,
         sim.config().tcp_buffer
     );
-    let _ = CLIENT_PC_IP;
 }
 
 fn main() {

@@ -10,7 +10,7 @@ use std::time::Instant as Wall;
 
 use socketlab::engine::pcap::write_pcap;
 use socketlab::engine::rng::Rng;
-use socketlab::engine::time::{Duration, Instant};
+use socketlab::engine::time::Instant;
 use socketlab::engine::Timeline;
 use socketlab::workloads::churn;
 
@@ -63,5 +63,4 @@ fn main() {
         packets as f64 / secs,
         bytes.len() as f64 / 1e6 / secs
     );
-    let _ = Duration::ZERO;
 }

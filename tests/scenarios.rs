@@ -494,7 +494,6 @@ fn a_capture_reads_back_field_by_field() {
         i += 1;
     }
     assert_eq!(i, sent.len());
-    let _ = ms(0);
 }
 
 proptest! {

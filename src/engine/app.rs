@@ -76,13 +76,6 @@ impl AppKind {
         matches!(self, AppKind::Curl)
     }
 
-    pub fn is_server(self) -> bool {
-        matches!(
-            self,
-            AppKind::NodeServer | AppKind::WebServer | AppKind::MailServer | AppKind::MongoServer
-        )
-    }
-
     /// The port its server listens on by default.
     pub fn default_port(self) -> u16 {
         match self {
@@ -382,7 +375,6 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
     if matches!(process.status, AppStatus::Idle) {
         process.status = AppStatus::Running;
     }
-    let kind = process.kind;
     let result = match action {
         Action::Listen { port, backlog } => start_server(sim, pid, *port, *backlog),
         Action::Connect {
@@ -399,7 +391,6 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
     if let Err(e) = result {
         fail(sim, pid, e);
     }
-    let _ = kind;
     maybe_exit(sim, pid);
 }
 

@@ -161,8 +161,6 @@ pub enum Errno {
     EOPNOTSUPP,
     /// A connect() is already under way.
     EALREADY,
-    /// The peer is unreachable: no link leads there.
-    EHOSTUNREACH,
     /// The destination is a message too large for the socket's buffer.
     EMSGSIZE,
 }
@@ -182,7 +180,6 @@ impl Errno {
             Errno::EPIPE => "EPIPE",
             Errno::EOPNOTSUPP => "EOPNOTSUPP",
             Errno::EALREADY => "EALREADY",
-            Errno::EHOSTUNREACH => "EHOSTUNREACH",
             Errno::EMSGSIZE => "EMSGSIZE",
         }
     }

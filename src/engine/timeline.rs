@@ -17,7 +17,7 @@ use super::packet::PacketSummary;
 use super::ports::OsProfile;
 use super::sim::Sim;
 use super::snapshot::{progress, FlightView, HostView, ProcessView, Snapshot, SocketRow};
-use super::socket::{Pid, SockId, SockState};
+use super::socket::{Pid, SockId};
 use super::time::Instant;
 
 /// How many events lie between two checkpoints: a seek replays at most this many.
@@ -344,16 +344,5 @@ impl Timeline {
             hosts,
             in_flight,
         }
-    }
-
-    /// The state of the socket `sock` on `host` at `t`, if it exists then.
-    pub fn socket_state(&self, t: Instant, host: HostId, sock: SockId) -> Option<SockState> {
-        self.seek(t)
-            .hosts
-            .get(host.0)?
-            .sockets
-            .iter()
-            .find(|r| r.sock == sock)
-            .map(|r| r.state)
     }
 }

@@ -41,7 +41,6 @@ pub struct Model {
 
 pub enum Action {
     TogglePlay,
-    Pause,
     StepForward,
     StepBack,
     Restart,
@@ -110,7 +109,6 @@ impl Reducible for Model {
                 }
                 m.playing = !m.playing;
             }),
-            Action::Pause => self.with(|m| m.playing = false),
             Action::StepForward => {
                 let next = timeline.next_event(self.t).unwrap_or(self.end());
                 self.with(|m| {

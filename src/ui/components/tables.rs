@@ -12,14 +12,8 @@ use yew::prelude::*;
 use crate::ui::scenes::{conn_key, conn_label, Scene};
 
 use crate::engine::net::HostId;
-use crate::engine::snapshot::{HostView, SocketRow};
+use crate::engine::snapshot::{HostView, SocketRow, COURSE_FIELDS};
 use crate::engine::socket::SockId;
-
-pub use crate::engine::snapshot::COURSE_FIELDS as FIELDS;
-
-pub fn cells(row: &SocketRow) -> [String; 7] {
-    row.course_cells()
-}
 
 #[derive(Properties, PartialEq)]
 pub struct SocketTableProps {
@@ -46,7 +40,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         .host
         .sockets
         .iter()
-        .map(|r| (r.sock, cells(r)))
+        .map(|r| (r.sock, r.course_cells()))
         .collect();
     let changed = changed_cells(&previous, &now);
     *previous.borrow_mut() = now.clone();
@@ -125,7 +119,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                     { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
                 </tr></thead>
                 <tbody>
-                    { for FIELDS.iter().enumerate().map(|(f, name)| html! {
+                    { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
                         <tr key={*name}>
                             <th scope="row">{ *name }</th>
                             { for host.sockets.iter().map(|r| html! {
@@ -176,7 +170,7 @@ struct CompactRowProps {
 #[function_component(CompactRow)]
 fn compact_row(props: &CompactRowProps) -> Html {
     let r = &props.row;
-    let c = cells(r);
+    let c = r.course_cells();
     let class = |field: usize| {
         classes!(
             (props.changed & (1 << field) != 0).then_some("changed"),
