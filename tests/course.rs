@@ -153,16 +153,7 @@ fn a_client_connects_from_an_ephemeral_port() {
 /// request reaches the server's new socket.
 #[test]
 fn the_transport_layer_delivers_the_message_to_the_server() {
-    let (mut sim, client, server) = course();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    sim.spawn(
-        client,
-        AppSpec::client(AppKind::Curl, node_addr())
-            .from_port(10378)
-            .at(ms(100)),
-    )
-    .unwrap();
+    let (mut sim, _client, server, _curl) = node_and_curl();
     sim.step(ms(120));
     let listener = sim.snapshot().host("Server").unwrap().sockets[0].sock;
     assert_eq!(
@@ -205,16 +196,7 @@ fn the_transport_layer_delivers_the_message_to_the_server() {
 /// "Server creates socket & process": the listener stays; a new socket holds the 4-tuple.
 #[test]
 fn the_server_creates_a_new_socket_for_the_connection() {
-    let (mut sim, client, server) = course();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    sim.spawn(
-        client,
-        AppSpec::client(AppKind::Curl, node_addr())
-            .from_port(10378)
-            .at(ms(100)),
-    )
-    .unwrap();
+    let (mut sim, _client, _server, _curl) = node_and_curl();
     sim.step(ms(160));
     assert_eq!(
         table(&sim, "Server"),
@@ -262,17 +244,7 @@ Process              curl (fd 3)
 /// "Transport layer delivers message to client": the reply reaches curl's socket.
 #[test]
 fn the_transport_layer_delivers_the_reply_to_the_client() {
-    let (mut sim, client, server) = course();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    let curl = sim
-        .spawn(
-            client,
-            AppSpec::client(AppKind::Curl, node_addr())
-                .from_port(10378)
-                .at(ms(100)),
-        )
-        .unwrap();
+    let (mut sim, _client, _server, curl) = node_and_curl();
     sim.step(ms(180));
     let reply: Vec<u8> = sim
         .events()
@@ -299,16 +271,7 @@ fn the_transport_layer_delivers_the_reply_to_the_client() {
 /// connection socket is gone and only the listener remains.
 #[test]
 fn sockets_close_with_fin_and_time_wait() {
-    let (mut sim, client, server) = course();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    sim.spawn(
-        client,
-        AppSpec::client(AppKind::Curl, node_addr())
-            .from_port(10378)
-            .at(ms(100)),
-    )
-    .unwrap();
+    let (mut sim, client, _server, _curl) = node_and_curl();
     sim.step(ms(240));
     assert_eq!(
         segments(&sim)[5..],
@@ -476,16 +439,7 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_sequence_numbers() 
 /// The snapshot shows each segment in flight with how far along its link it is.
 #[test]
 fn segments_in_flight_have_their_progress_along_the_link() {
-    let (mut sim, client, server) = course();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    sim.spawn(
-        client,
-        AppSpec::client(AppKind::Curl, node_addr())
-            .from_port(10378)
-            .at(ms(100)),
-    )
-    .unwrap();
+    let (mut sim, client, server, _curl) = node_and_curl();
     sim.step(ms(105));
     let snap = sim.snapshot();
     assert_eq!(snap.in_flight.len(), 1);

@@ -49,12 +49,12 @@ fn server_at_the_slide() -> socketlab::engine::HostView {
     sim.snapshot().host("Server").unwrap().clone()
 }
 
-#[wasm_bindgen_test]
-async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
+/// The slide's server table, mounted in the course layout or the compact one.
+async fn mount_slide_table(compact: bool) -> web_sys::Element {
     let root = root();
     let props = SocketTableProps {
         host: std::rc::Rc::new(server_at_the_slide()),
-        compact: false,
+        compact,
         highlight: Default::default(),
         focus: None,
         scene: None,
@@ -62,6 +62,12 @@ async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
     };
     yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
+    let root = mount_slide_table(false).await;
     assert_eq!(texts(&root, "caption"), ["Server sockets (192.168.1.102)"]);
     assert_eq!(texts(&root, "thead th"), ["Socket 1", "Socket 2"]);
     let row = |name: &str| -> Vec<String> {
@@ -90,17 +96,7 @@ async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
 
 #[wasm_bindgen_test]
 async fn the_compact_table_reads_like_ss() {
-    let root = root();
-    let props = SocketTableProps {
-        host: std::rc::Rc::new(server_at_the_slide()),
-        compact: true,
-        highlight: Default::default(),
-        focus: None,
-        scene: None,
-        on_focus: Callback::noop(),
-    };
-    yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
+    let root = mount_slide_table(true).await;
     let cells = texts(&root, "tbody td");
     assert_eq!(
         &cells[..7],

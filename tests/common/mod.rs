@@ -88,3 +88,20 @@ pub fn settle(sim: &mut Sim) {
         "our demux decisions agree with smoltcp"
     );
 }
+
+/// The course's slide: the Node.js server listening on 8099, and curl connecting to it from
+/// port 10378 at 100 ms. Returns the simulation, the client and server hosts, and curl.
+pub fn node_and_curl() -> (Sim, HostId, HostId, Pid) {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    let curl = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::Curl, node_addr())
+                .from_port(10378)
+                .at(ms(100)),
+        )
+        .unwrap();
+    (sim, client, server, curl)
+}
