@@ -23,6 +23,7 @@ use super::components::tables::SocketTable;
 use super::scenes::{self, Scene, SCENES};
 use super::state::{Action, Model};
 use crate::engine::event::{EventKind, SegmentId};
+use crate::engine::net::HostId;
 use crate::engine::ports::{self, PortClass};
 use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
@@ -221,32 +222,12 @@ pub fn app() -> Html {
         }
     };
 
-    let d = model.dispatcher();
-    let cb = |make: fn() -> Action| {
-        let d = d.clone();
-        Callback::from(move |_: ()| d.dispatch(make()))
-    };
-    let on_select = {
-        let d = d.clone();
-        Callback::from(move |seg: Option<SegmentId>| d.dispatch(Action::Select(seg)))
-    };
-    let on_hover = {
-        let d = d.clone();
-        Callback::from(move |seg: Option<SegmentId>| d.dispatch(Action::Hover(seg)))
-    };
-    let on_focus = {
-        let d = d.clone();
-        Callback::from(move |f| d.dispatch(Action::Focus(Some(f))))
-    };
-    let on_scene = {
-        let d = d.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(i) = select.value().parse::<usize>() {
-                d.dispatch(Action::LoadScene(i));
-            }
-        })
-    };
+    // Made once: a child whose props are unchanged is not drawn again, and a new callback
+    // every frame would count as a change (callbacks compare by identity).
+    let on = use_memo((), {
+        let d = model.dispatcher();
+        move |_| Handlers::new(d)
+    });
 
     // What to highlight: the sockets at both ends of the segment under the pointer (or in the
     // inspector), and the segments of the socket picked in a table.
@@ -297,10 +278,6 @@ pub fn app() -> Html {
         ),
     };
     let compact = model.compact;
-    let toggle_compact = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleCompact))
-    };
 
     html! {
         <div class="shell">
@@ -313,7 +290,7 @@ pub fn app() -> Html {
                 <p class="tagline">{ "TCP ports and sockets, shown" }</p>
                 <label class="scene-picker">
                     <span>{ "Scene" }</span>
-                    <select aria-label="Scene" onchange={on_scene}>
+                    <select aria-label="Scene" onchange={on.scene.clone()}>
                         { for titles.iter().enumerate().map(|(i, title)| {
                             html! { <option key={i} value={i.to_string()} selected={i == model.scene_index}>{ title.clone() }</option> }
                         }) }
@@ -332,31 +309,29 @@ pub fn app() -> Html {
                     </div>
                     <Stage scene={scene.clone()} snapshot={snapshot.clone()} hosts={hosts.clone()} selected={model.selected} hovered={model.hovered}
                            focused={focused_segments} reduced_motion={*reduced_motion}
-                           on_select={on_select.clone()} on_hover={on_hover} />
+                           on_select={on.select.clone()} on_hover={on.hover.clone()} />
                     <Controls t={model.t} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
-                              on_toggle={cb(|| Action::TogglePlay)} on_step_back={cb(|| Action::StepBack)}
-                              on_step_forward={cb(|| Action::StepForward)} on_restart={cb(|| Action::Restart)}
-                              on_speed={{ let d = d.clone(); Callback::from(move |s| d.dispatch(Action::SetSpeed(s))) }}
-                              on_seek={{ let d = d.clone(); Callback::from(move |t| d.dispatch(Action::Seek(t))) }}
-                              on_help={cb(|| Action::ShowHelp(true))} />
+                              on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}
+                              on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
+                              on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
                 <aside class="side-panel" aria-labelledby="tables-title">
                     <div class="panel-head">
                         <h2 id="tables-title">{ "Socket tables" }</h2>
-                        <button class="button small" aria-pressed={compact.to_string()} onclick={toggle_compact}>
+                        <button class="button small" aria-pressed={compact.to_string()} onclick={on.compact.clone()}>
                             { if compact { "Course layout" } else { "Compact (ss -tan)" } }
                         </button>
                     </div>
                     { for hosts.iter().map(|h| {
                         let highlight: BTreeSet<SockId> = ends.as_ref().map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
-                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} scene={Some(scene.clone())} on_focus={on_focus.clone()} /> }
+                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} scene={Some(scene.clone())} on_focus={on.focus.clone()} /> }
                     }) }
                     <Inspector scene={scene.clone()} selected={model.selected}
-                               on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::Select(None))) }} />
+                               on_close={on.close_inspector.clone()} />
                 </aside>
-                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on_select.clone()} />
-                <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on_select} />
+                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
+                <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on.select.clone()} />
                 <aside class="ports-panel" aria-labelledby="ports-title">
                     <h2 id="ports-title">{ "Well-known ports" }</h2>
                     <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
@@ -364,8 +339,72 @@ pub fn app() -> Html {
                     <PortRanges />
                 </aside>
             </main>
-            <HelpDialog open={model.help_open} on_close={{ let d = d.clone(); Callback::from(move |_| d.dispatch(Action::ShowHelp(false))) }} />
+            <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
         </div>
+    }
+}
+
+/// Every callback the app hands its children, made once from the reducer's dispatcher.
+struct Handlers {
+    select: Callback<Option<SegmentId>>,
+    hover: Callback<Option<SegmentId>>,
+    focus: Callback<(HostId, SockId)>,
+    scene: Callback<Event>,
+    compact: Callback<MouseEvent>,
+    toggle: Callback<()>,
+    step_back: Callback<()>,
+    step_forward: Callback<()>,
+    restart: Callback<()>,
+    help: Callback<()>,
+    close_help: Callback<()>,
+    close_inspector: Callback<()>,
+    speed: Callback<f64>,
+    seek: Callback<Instant>,
+}
+
+impl Handlers {
+    fn new(d: UseReducerDispatcher<Model>) -> Handlers {
+        let with = |f: fn(&UseReducerDispatcher<Model>)| {
+            let d = d.clone();
+            Callback::from(move |_: ()| f(&d))
+        };
+        let pick = |f: fn(Option<SegmentId>) -> Action| {
+            let d = d.clone();
+            Callback::from(move |seg| d.dispatch(f(seg)))
+        };
+        Handlers {
+            select: pick(Action::Select),
+            hover: pick(Action::Hover),
+            focus: {
+                let d = d.clone();
+                Callback::from(move |f| d.dispatch(Action::Focus(Some(f))))
+            },
+            scene: {
+                let d = d.clone();
+                Callback::from(move |e: Event| {
+                    let select: HtmlSelectElement = e.target_unchecked_into();
+                    if let Ok(i) = select.value().parse::<usize>() {
+                        d.dispatch(Action::LoadScene(i));
+                    }
+                })
+            },
+            compact: {
+                let d = d.clone();
+                Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleCompact))
+            },
+            toggle: with(|d| d.dispatch(Action::TogglePlay)),
+            step_back: with(|d| d.dispatch(Action::StepBack)),
+            step_forward: with(|d| d.dispatch(Action::StepForward)),
+            restart: with(|d| d.dispatch(Action::Restart)),
+            help: with(|d| d.dispatch(Action::ShowHelp(true))),
+            close_help: with(|d| d.dispatch(Action::ShowHelp(false))),
+            close_inspector: with(|d| d.dispatch(Action::Select(None))),
+            speed: {
+                let d = d.clone();
+                Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
+            },
+            seek: Callback::from(move |t| d.dispatch(Action::Seek(t))),
+        }
     }
 }
 

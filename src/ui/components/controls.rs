@@ -88,11 +88,17 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 <button class="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={click(&props.on_help)}>{ "?" }</button>
             </div>
+            // The slider and the clock change every frame; each sits in a fixed-size box of its
+            // own (see app.css), so the browser lays out and paints only that box.
             <div class="scrubber">
-                <input type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
-                       value={t_ms.to_string()} aria-valuetext={seconds(props.t)} oninput={on_seek} />
-                <Marks moments={props.moments.clone()} end={props.end} />
-                <output class="clock" aria-live="off">{ format!("{} / {}", seconds(props.t), seconds(props.end)) }</output>
+                <div class="track">
+                    <input type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
+                           value={t_ms.to_string()} aria-valuetext={seconds(props.t)} oninput={on_seek} />
+                    <Marks moments={props.moments.clone()} end={props.end} />
+                </div>
+                <div class="clock-box">
+                    <output class="clock" aria-live="off">{ format!("{} / {}", seconds(props.t), seconds(props.end)) }</output>
+                </div>
             </div>
         </div>
     }

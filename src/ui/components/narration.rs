@@ -46,14 +46,16 @@ pub fn narration(props: &NarrationProps) -> Html {
                 { for lines[start..].iter().enumerate().rev().map(|(i, l)| {
                     let current = Some(l.at) == latest_at;
                     let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));
-                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{" "}<span class="where">{ AttrValue::from(l.host.clone()) }</span>{" "}<span class="text">{ AttrValue::from(l.text.clone()) }</span></> };
+                    // Few nodes per line: while a busy scene plays, several lines arrive each frame.
+                    let sentence = format!(" {}: {}", l.host, l.text);
+                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
                     match l.seg {
                         Some(seg) => {
                             let on_select = props.on_select.clone();
                             html! {
                                 <li key={start + i} class={class}>
                                     <button class="event-button" onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}
-                                            aria-label={format!("Inspect segment {}: {}", seg.0, l.text)}>{ text }</button>
+                                            aria-label={format!("{}{sentence} (inspect segment {})", seconds(l.at), seg.0)}>{ text }</button>
                                 </li>
                             }
                         }
