@@ -1,4 +1,5 @@
-//! Component tests in headless Chromium: the socket table, the controls and the inspector.
+//! Component tests in headless Chromium: the socket table, the controls, the inspector and the
+//! narration.
 #![cfg(target_arch = "wasm32")]
 
 use std::net::SocketAddrV4;
@@ -219,5 +220,58 @@ async fn the_inspector_shows_a_segment_layer_by_layer_from_its_bytes() {
     assert!(
         texts(&root, ".hex")[0].starts_with("0000  47 45 54 20 2f 20 48 54 54 50"),
         "hex of \"GET / HTTP\""
+    );
+}
+
+#[wasm_bindgen_test]
+async fn narration_lists_events_newest_first_and_opens_their_segments() {
+    use socketlab::ui::components::narration::{lines_until, Narration, NarrationProps};
+    let scene = Scene::load(0).unwrap();
+    let count = lines_until(&scene, ms(400));
+    let picked = std::rc::Rc::new(std::cell::Cell::new(None));
+    let root = root();
+    let props = NarrationProps {
+        scene: scene.clone(),
+        count,
+        selected: None,
+        on_select: {
+            let picked = picked.clone();
+            Callback::from(move |seg| picked.set(seg))
+        },
+    };
+    yew::Renderer::<Narration>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let lines = texts(&root, ".event-list li.event");
+    assert_eq!(lines.len(), count.min(30), "one line per event so far");
+    assert!(lines[0].starts_with("0.400 s "), "newest first: {lines:?}");
+    assert!(
+        lines.last().unwrap().starts_with("0.000 s "),
+        "oldest last: {lines:?}"
+    );
+    let latest = &scene.lines[count - 1];
+    assert_eq!(
+        texts(&root, "[aria-live]"),
+        [format!("{}: {}", latest.host, latest.text)],
+        "the newest sentence is announced"
+    );
+    // The course's sentence for a connect: the client's socket sends SYN to the server's port.
+    let syn = lines
+        .iter()
+        .find(|l| l.contains("sends SYN to 192.168.1.102:8099"))
+        .unwrap_or_else(|| panic!("a SYN line in {lines:?}"));
+    assert!(syn.contains("192.168.1.101:"), "{syn}");
+    // A line about a segment is a button that opens that segment.
+    let buttons = root.query_selector_all(".event-button").unwrap();
+    let first: web_sys::HtmlElement = buttons.item(0).unwrap().dyn_into().unwrap();
+    let label = first.get_attribute("aria-label").unwrap();
+    assert!(
+        label.starts_with(first.text_content().unwrap().trim()),
+        "the accessible name starts with the visible text: {label}"
+    );
+    first.click();
+    let seg = picked.get().expect("clicking a line selects its segment");
+    assert!(
+        label.ends_with(&format!("(inspect segment {})", seg.0)),
+        "{label}"
     );
 }
