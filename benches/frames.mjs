@@ -4,7 +4,9 @@
 // prints each run and the median. Budget: p95 ≤ 16.7 ms.
 // It first measures the same page paused, as a floor: headless Chromium's frame clock jitters by
 // about ±0.1 ms around 16.67 ms, so even an idle page's p95 can read 16.8 ms. A frame that misses
-// a vsync shows up as 33.3 ms; "over one vsync" counts those.
+// a vsync shows up as 33.3 ms; "over one vsync" counts those. So it also prints the p95 in whole
+// vsync intervals (each frame's time rounded to a multiple of the paused page's mean interval),
+// which is what the budget means: p95 within one 60 Hz frame.
 // Usage: node benches/frames.mjs   (after `trunk build --release`; benches/frames.sh does both)
 import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
@@ -40,7 +42,8 @@ async function measure(chrome, site, play = true) {
     if (problems.length) throw new Error(problems.join("\n"));
     const d = result.deltas.sort((a, b) => a - b);
     const at = (p) => d[Math.min(d.length - 1, Math.round((d.length - 1) * p))];
-    return { frames: d.length, slow: d.filter((x) => x > 17.5).length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: d[d.length - 1], most: Math.max(...result.inFlight) };
+    const mean = d.reduce((a, x) => a + x, 0) / d.length;
+    return { deltas: d, mean, frames: d.length, slow: d.filter((x) => x > 17.5).length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: d[d.length - 1], most: Math.max(...result.inFlight) };
   } finally {
     await w.context.close();
   }
@@ -53,17 +56,24 @@ try {
   const line = (r) =>
     `${r.frames} frames, up to ${r.most} segments in flight; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}; ${((100 * r.slow) / r.frames).toFixed(1)}% of frames over one vsync`;
   const idle = await measure(chrome, site, false);
-  console.log(`paused (floor): ${line(idle)}`);
+  console.log(`paused (floor): ${line(idle)}; mean interval ${ms(idle.mean)}`);
+  // The p95 in whole vsync intervals of the paused page.
+  const vsyncs = (r) => {
+    const k = r.deltas.map((x) => Math.max(1, Math.round(x / idle.mean))).sort((a, b) => a - b);
+    return k[Math.round((k.length - 1) * 0.95)] * idle.mean;
+  };
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const r = await measure(chrome, site);
     runs.push(r);
-    console.log(`run ${i + 1}: ${line(r)}`);
+    r.p95v = vsyncs(r);
+    console.log(`run ${i + 1}: ${line(r)}; p95 in vsyncs ${ms(r.p95v)}`);
   }
   const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
   console.log(
     `stress scene, 4× CPU throttling, ${SECONDS} s × ${RUNS}: median p50 ${ms(median("p50"))}, p95 ${ms(median("p95"))}, p99 ${ms(median("p99"))}, ` +
-      `${((100 * median("slow")) / median("frames")).toFixed(1)}% of frames over one vsync (budget: p95 ≤ 16.7 ms; paused floor p95 ${ms(idle.p95)})`,
+      `${((100 * median("slow")) / median("frames")).toFixed(1)}% of frames over one vsync; p95 in vsyncs ${ms(median("p95v"))} ` +
+      `(budget: p95 ≤ 16.7 ms; paused floor p95 ${ms(idle.p95)})`,
   );
 } finally {
   await chrome.close();

@@ -330,7 +330,7 @@ pub fn app() -> Html {
                     <Inspector scene={scene.clone()} selected={model.selected}
                                on_close={on.close_inspector.clone()} />
                 </aside>
-                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
+                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} playing={model.playing} />
                 <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on.select.clone()} />
                 <aside class="ports-panel" aria-labelledby="ports-title">
                     <h2 id="ports-title">{ "Well-known ports" }</h2>

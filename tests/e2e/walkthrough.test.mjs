@@ -45,6 +45,11 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.getByRole("button", { name: "Play" }).waitFor({ timeout: 90_000 }); // Pause turns back into Play at the end
         assert.match(await clock(page), /^11\.350 s \/ 11\.350 s$/);
         assert.match(await page.locator(".stage-text h3").textContent(), /^7 of 7: Sockets closed/);
+        // The narration has caught up: its newest line is the last event, also announced.
+        const newest = (await page.locator(".event-list li.event").first().textContent()).trim();
+        assert.match(newest, /^11\.350 s /);
+        const announced = (await page.locator(".narration [aria-live]").textContent()).trim();
+        assert.equal(newest, `11.350 s ${announced}`);
 
         // Step back, one moment at a time, to 0.400 s: the browser's SYN reaches the server,
         // which makes a new socket for the connection.

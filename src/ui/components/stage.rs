@@ -255,11 +255,12 @@ struct PacketLayerProps {
     on_leave: Callback<PointerEvent>,
 }
 
-/// A packet element on the stage and what it last showed.
+/// A packet element on the stage and what it last showed: its position in whole SVG units
+/// and its state bits (selected, highlighted), so an unchanged packet costs no string.
 struct Drawn {
     element: web_sys::Element,
-    transform: String,
-    class: String,
+    at: (i32, i32),
+    bits: u8,
 }
 
 const SVG: &str = "http://www.w3.org/2000/svg";
@@ -304,46 +305,44 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
                 let (start, end) = (box_edge(a, b), box_edge(b, a));
                 // With reduced motion a segment does not glide: it shows half-way until it arrives.
                 let p = if reduced { 0.5 } else { f.progress as f64 };
-                let transform = format!(
-                    "translate({} {})",
-                    n(start.0 + (end.0 - start.0) * p),
-                    n(start.1 + (end.1 - start.1) * p)
+                let at = (
+                    (start.0 + (end.0 - start.0) * p).round() as i32,
+                    (start.1 + (end.1 - start.1) * p).round() as i32,
                 );
-                let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
-                if selected == Some(f.seg) {
-                    class.push_str(" selected");
-                }
-                if hovered == Some(f.seg) || focused.contains(&f.seg) {
-                    class.push_str(" highlight");
-                }
-                if text.rst {
-                    class.push_str(" rst");
-                }
+                let bits = u8::from(selected == Some(f.seg))
+                    | u8::from(hovered == Some(f.seg) || focused.contains(&f.seg)) << 1;
+                let transform = || format!("translate({} {})", at.0, at.1);
+                let class = || {
+                    let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
+                    for (bit, name) in [(1, " selected"), (2, " highlight")] {
+                        if bits & bit != 0 {
+                            class.push_str(name);
+                        }
+                    }
+                    if text.rst {
+                        class.push_str(" rst");
+                    }
+                    class
+                };
                 match drawn.get_mut(&f.seg) {
                     Some(d) => {
-                        if d.transform != transform {
-                            let _ = d.element.set_attribute("transform", &transform);
-                            d.transform = transform;
+                        if d.at != at {
+                            let _ = d.element.set_attribute("transform", &transform());
+                            d.at = at;
                         }
-                        if d.class != class {
-                            let _ = d.element.set_attribute("class", &class);
-                            d.class = class;
+                        if d.bits != bits {
+                            let _ = d.element.set_attribute("class", &class());
+                            d.bits = bits;
                         }
                     }
                     None => {
-                        let Ok(element) = make_packet(&document, f.seg, text, &transform, &class)
+                        let Ok(element) =
+                            make_packet(&document, f.seg, text, &transform(), &class())
                         else {
                             continue;
                         };
                         let _ = group.append_child(&element);
-                        drawn.insert(
-                            f.seg,
-                            Drawn {
-                                element,
-                                transform,
-                                class,
-                            },
-                        );
+                        drawn.insert(f.seg, Drawn { element, at, bits });
                     }
                 }
             }
