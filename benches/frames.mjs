@@ -8,13 +8,16 @@
 // vsync intervals (each frame's time rounded to a multiple of the paused page's mean interval),
 // which is what the budget means: p95 within one 60 Hz frame.
 // Usage: node benches/frames.mjs   (after `trunk build --release`; benches/frames.sh does both)
+// FRAME_VIEWPORT=phone measures at 390×844; FRAME_RUNS and FRAME_SECONDS change the run count and length.
 import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
 const SECONDS = Number(process.env.FRAME_SECONDS ?? 10);
 const RUNS = Number(process.env.FRAME_RUNS ?? 3);
+// desktop (1280×800, the default) or phone (390×844).
+const VIEWPORT = process.env.FRAME_VIEWPORT ?? "desktop";
 
 async function measure(chrome, site, play = true) {
-  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS[VIEWPORT]);
   try {
     const cdp = await w.context.newCDPSession(w.page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
@@ -71,7 +74,7 @@ try {
   }
   const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
   console.log(
-    `stress scene, 4× CPU throttling, ${SECONDS} s × ${RUNS}: median p50 ${ms(median("p50"))}, p95 ${ms(median("p95"))}, p99 ${ms(median("p99"))}, ` +
+    `stress scene at ${VIEWPORT} size, 4× CPU throttling, ${SECONDS} s × ${RUNS}: median p50 ${ms(median("p50"))}, p95 ${ms(median("p95"))}, p99 ${ms(median("p99"))}, ` +
       `${((100 * median("slow")) / median("frames")).toFixed(1)}% of frames over one vsync; p95 in vsyncs ${ms(median("p95v"))} ` +
       `(budget: p95 ≤ 16.7 ms; paused floor p95 ${ms(idle.p95)})`,
   );
