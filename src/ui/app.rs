@@ -364,21 +364,15 @@ struct Handlers {
 
 impl Handlers {
     fn new(d: UseReducerDispatcher<Model>) -> Handlers {
-        let with = |f: fn(&UseReducerDispatcher<Model>)| {
+        // A callback that turns its argument into an action for the reducer.
+        fn to<T: 'static>(d: &UseReducerDispatcher<Model>, make: fn(T) -> Action) -> Callback<T> {
             let d = d.clone();
-            Callback::from(move |_: ()| f(&d))
-        };
-        let pick = |f: fn(Option<SegmentId>) -> Action| {
-            let d = d.clone();
-            Callback::from(move |seg| d.dispatch(f(seg)))
-        };
+            Callback::from(move |x| d.dispatch(make(x)))
+        }
         Handlers {
-            select: pick(Action::Select),
-            hover: pick(Action::Hover),
-            focus: {
-                let d = d.clone();
-                Callback::from(move |f| d.dispatch(Action::Focus(Some(f))))
-            },
+            select: to(&d, Action::Select),
+            hover: to(&d, Action::Hover),
+            focus: to(&d, |f| Action::Focus(Some(f))),
             scene: {
                 let d = d.clone();
                 Callback::from(move |e: Event| {
@@ -388,22 +382,16 @@ impl Handlers {
                     }
                 })
             },
-            compact: {
-                let d = d.clone();
-                Callback::from(move |_: MouseEvent| d.dispatch(Action::ToggleCompact))
-            },
-            toggle: with(|d| d.dispatch(Action::TogglePlay)),
-            step_back: with(|d| d.dispatch(Action::StepBack)),
-            step_forward: with(|d| d.dispatch(Action::StepForward)),
-            restart: with(|d| d.dispatch(Action::Restart)),
-            help: with(|d| d.dispatch(Action::ShowHelp(true))),
-            close_help: with(|d| d.dispatch(Action::ShowHelp(false))),
-            close_inspector: with(|d| d.dispatch(Action::Select(None))),
-            speed: {
-                let d = d.clone();
-                Callback::from(move |s| d.dispatch(Action::SetSpeed(s)))
-            },
-            seek: Callback::from(move |t| d.dispatch(Action::Seek(t))),
+            compact: to(&d, |_| Action::ToggleCompact),
+            toggle: to(&d, |()| Action::TogglePlay),
+            step_back: to(&d, |()| Action::StepBack),
+            step_forward: to(&d, |()| Action::StepForward),
+            restart: to(&d, |()| Action::Restart),
+            help: to(&d, |()| Action::ShowHelp(true)),
+            close_help: to(&d, |()| Action::ShowHelp(false)),
+            close_inspector: to(&d, |()| Action::Select(None)),
+            speed: to(&d, Action::SetSpeed),
+            seek: to(&d, Action::Seek),
         }
     }
 }
