@@ -25,6 +25,20 @@ fn faulty_course(faults: LinkFaults, seed: u64) -> (Sim, HostId, HostId) {
     (sim, client, server)
 }
 
+/// Node.js listening on 8099 and curl connecting to it at 100 ms, over a fault-free link.
+fn node_and_curl_at_100ms() -> (Sim, HostId, Pid) {
+    let (mut sim, client, server) = faulty_course(LinkFaults::default(), 1);
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    let curl = sim
+        .spawn(
+            client,
+            AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
+        )
+        .unwrap();
+    (sim, server, curl)
+}
+
 fn drops(sim: &Sim, reason: DropReason) -> usize {
     sim.events()
         .iter()
@@ -129,15 +143,7 @@ fn duplicated_and_reordered_segments_still_deliver_each_byte_once() {
 
 #[test]
 fn a_link_that_goes_down_drops_the_syn_until_it_comes_back() {
-    let (mut sim, client, server) = faulty_course(LinkFaults::default(), 1);
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    let curl = sim
-        .spawn(
-            client,
-            AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
-        )
-        .unwrap();
+    let (mut sim, _, curl) = node_and_curl_at_100ms();
     sim.schedule_net(
         ms(50),
         NetChange::Link {
@@ -179,15 +185,7 @@ fn a_link_that_goes_down_drops_the_syn_until_it_comes_back() {
 
 #[test]
 fn a_host_that_stays_down_makes_connect_time_out() {
-    let (mut sim, client, server) = faulty_course(LinkFaults::default(), 1);
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    let curl = sim
-        .spawn(
-            client,
-            AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
-        )
-        .unwrap();
+    let (mut sim, server, curl) = node_and_curl_at_100ms();
     sim.schedule_net(
         ms(10),
         NetChange::Host {
