@@ -14,6 +14,7 @@
 
 pub mod builtin;
 pub mod engine;
+pub mod view;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,597 @@
+//! The stage for a given width: host boxes (with the text lines inside them), links, and where
+//! each packet and its label go.
+//!
+//! Wide screens put two hosts side by side and a hub on the right of the others. Narrow ones
+//! (phones) stack the hosts top to bottom, full width, so that packets move vertically and the
+//! text keeps its size instead of shrinking with a scaled-down drawing. One SVG unit is one
+//! CSS pixel, so the font sizes here are the sizes a learner reads.
+//!
+//! Packets get **lanes**: a link's two directions run on its two sides, and packets going the
+//! same way that would come closer than their labels allow get different lanes, for their
+//! whole flight. A packet with no free lane is drawn as a dot. [`place`] is the last guard,
+//! each frame: a label that would touch a host box or another label becomes a dot.
+
+use super::{mono_width, Rect, SANS_BOLD_EM};
+
+/// Screens narrower than this (CSS px) get the stacked phone layout.
+pub const NARROW_BELOW: f64 = 600.0;
+/// The most lanes on each side of a link.
+pub const MAX_LANES: usize = 3;
+/// Space kept between a packet's label and the link, a host box, or another label.
+const GAP: f64 = 4.0;
+
+/// Type sizes and spacing, in CSS px. Every size is at least 12 px.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sizes {
+    /// Host names (bold sans-serif).
+    pub name: f64,
+    /// Addresses, programs and callouts (monospace).
+    pub mono: f64,
+    /// The distance between two lines of text in a host box.
+    pub line: f64,
+    /// Packet labels (monospace, bold).
+    pub chip_font: f64,
+    pub chip_h: f64,
+    /// Inner padding of a host box.
+    pub pad: f64,
+}
+
+pub const WIDE: Sizes = Sizes {
+    name: 17.0,
+    mono: 14.0,
+    line: 21.0,
+    chip_font: 13.0,
+    chip_h: 24.0,
+    pad: 10.0,
+};
+
+pub const NARROW: Sizes = Sizes {
+    name: 15.0,
+    mono: 13.0,
+    line: 19.0,
+    chip_font: 12.0,
+    chip_h: 24.0,
+    pad: 7.0,
+};
+
+/// Where a line of text starts: `x`, the baseline `y`, and whether it is anchored at its end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextAt {
+    pub x: f64,
+    pub y: f64,
+    pub end: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostGeom {
+    pub rect: Rect,
+    pub name: TextAt,
+    pub ip: TextAt,
+    /// One position per program line the box has room for.
+    pub programs: Vec<TextAt>,
+    /// The line that says where the latest arrival went.
+    pub callout: TextAt,
+    /// How many monospace characters fit on one line of the box.
+    pub chars: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinkGeom {
+    pub a: usize,
+    pub b: usize,
+    /// Where the link leaves host `a`'s box and enters host `b`'s.
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageGeom {
+    pub width: f64,
+    pub height: f64,
+    pub narrow: bool,
+    pub sizes: Sizes,
+    pub hosts: Vec<HostGeom>,
+    /// In the scene's link order; None for a link to a host that does not exist.
+    pub links: Vec<Option<LinkGeom>>,
+}
+
+/// The host with the most links, when it has two or more and there are three hosts or more.
+fn hub(hosts: usize, links: &[(usize, usize)]) -> Option<usize> {
+    let mut degree = vec![0usize; hosts];
+    for &(a, b) in links {
+        if a < hosts && b < hosts {
+            degree[a] += 1;
+            degree[b] += 1;
+        }
+    }
+    (0..hosts)
+        .max_by_key(|i| (degree[*i], usize::MAX - i))
+        .filter(|i| hosts > 2 && degree[*i] >= 2)
+}
+
+/// How tall a host box is with `programs` program lines.
+fn box_height(s: &Sizes, title_lines: usize, programs: usize) -> f64 {
+    2.0 * s.pad + s.line * (title_lines + programs + 1) as f64
+}
+
+/// The text positions inside a host box.
+fn host_geom(s: &Sizes, rect: Rect, one_line_title: bool, programs: usize) -> HostGeom {
+    let base = |i: usize| rect.y + s.pad + s.line * i as f64 + s.line * 0.72;
+    let left = rect.x + s.pad;
+    let (name, ip, first) = if one_line_title {
+        (
+            TextAt {
+                x: left,
+                y: base(0),
+                end: false,
+            },
+            TextAt {
+                x: rect.x + rect.w - s.pad,
+                y: base(0),
+                end: true,
+            },
+            1,
+        )
+    } else {
+        (
+            TextAt {
+                x: left,
+                y: base(0),
+                end: false,
+            },
+            TextAt {
+                x: left,
+                y: base(1),
+                end: false,
+            },
+            2,
+        )
+    };
+    HostGeom {
+        rect,
+        name,
+        ip,
+        programs: (0..programs)
+            .map(|i| TextAt {
+                x: left,
+                y: base(first + i),
+                end: false,
+            })
+            .collect(),
+        callout: TextAt {
+            x: left,
+            y: base(first + programs),
+            end: false,
+        },
+        chars: ((rect.w - 2.0 * s.pad) / (s.mono * super::MONO_EM))
+            .floor()
+            .max(4.0) as usize,
+    }
+}
+
+/// Where the straight line from `a`'s centre towards `b`'s centre leaves the box `a`.
+fn edge(a: &Rect, b: &Rect) -> (f64, f64) {
+    let (ca, cb) = (a.center(), b.center());
+    let (dx, dy) = (cb.0 - ca.0, cb.1 - ca.1);
+    let (hw, hh) = (a.w / 2.0 + 2.0, a.h / 2.0 + 2.0);
+    let t = match (dx.abs() > 1e-9, dy.abs() > 1e-9) {
+        (true, true) => (hw / dx.abs()).min(hh / dy.abs()),
+        (true, false) => hw / dx.abs(),
+        (false, true) => hh / dy.abs(),
+        _ => 0.0,
+    };
+    (ca.0 + dx * t.min(1.0), ca.1 + dy * t.min(1.0))
+}
+
+/// The stage for a screen `width` CSS px wide, with `hosts` hosts joined by `links`, each host
+/// showing up to `programs` program lines (the most programs any host of the scene runs).
+/// `longest_name` and `longest_ip` (in characters) decide whether a narrow box can put the
+/// host's name and address on one line.
+pub fn layout(
+    width: f64,
+    hosts: usize,
+    links: &[(usize, usize)],
+    programs: usize,
+    longest_name: usize,
+    longest_ip: usize,
+) -> StageGeom {
+    let width = width.max(280.0).round();
+    let narrow = width < NARROW_BELOW;
+    let s = if narrow { NARROW } else { WIDE };
+    let programs = programs.clamp(1, if narrow { 2 } else { 3 });
+    let hub = hub(hosts, links);
+    let full_w = width - 4.0;
+    let title_fits = |w: f64| {
+        longest_name as f64 * s.name * SANS_BOLD_EM + mono_width(longest_ip, s.mono) + 3.0 * s.pad
+            <= w
+    };
+
+    let mut rects: Vec<Rect> = Vec::with_capacity(hosts);
+    let mut one_line = false;
+    let height;
+    // Stacked, full width, with room between boxes for packets to travel.
+    let stack = |order: &[usize], rects: &mut Vec<Rect>, bh: f64| {
+        let gap = 150.0;
+        *rects = vec![
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 0.0,
+                h: 0.0
+            };
+            hosts
+        ];
+        for (row, &i) in order.iter().enumerate() {
+            rects[i] = Rect {
+                x: 2.0,
+                y: 2.0 + row as f64 * (bh + gap),
+                w: full_w,
+                h: bh,
+            };
+        }
+        order.len() as f64 * (bh + gap) - gap + 4.0
+    };
+    // Others in a column on the left, the hub on the right.
+    let columns = |hub: usize, rects: &mut Vec<Rect>, bw: f64, bh: f64| {
+        let others = hosts - 1;
+        let row_gap = 24.0;
+        let h = (others as f64 * (bh + row_gap) + row_gap).max(bh + 2.0 * row_gap);
+        *rects = Vec::with_capacity(hosts);
+        let mut row = 0;
+        for i in 0..hosts {
+            if i == hub {
+                rects.push(Rect {
+                    x: width - 2.0 - bw,
+                    y: (h - bh) / 2.0,
+                    w: bw,
+                    h: bh,
+                });
+            } else {
+                rects.push(Rect {
+                    x: 2.0,
+                    y: row_gap + row as f64 * (bh + row_gap),
+                    w: bw,
+                    h: bh,
+                });
+                row += 1;
+            }
+        }
+        h
+    };
+
+    match (hosts, narrow, hub) {
+        (0, _, _) => height = 120.0,
+        (1, _, _) => {
+            let bw = if narrow {
+                full_w
+            } else {
+                260.0_f64.min(full_w)
+            };
+            one_line = narrow && title_fits(bw);
+            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
+            rects.push(Rect {
+                x: (width - bw) / 2.0,
+                y: 2.0,
+                w: bw,
+                h: bh,
+            });
+            height = bh + 4.0;
+        }
+        (2, false, _) => {
+            let bw = (width * 0.3).clamp(150.0, 240.0);
+            let bh = box_height(&s, 2, programs);
+            let lanes = 2.0 * MAX_LANES as f64 * (s.chip_h + GAP) + 4.0 * GAP;
+            height = bh.max(lanes) + 4.0;
+            let y = (height - bh) / 2.0;
+            rects.push(Rect {
+                x: 2.0,
+                y,
+                w: bw,
+                h: bh,
+            });
+            rects.push(Rect {
+                x: width - 2.0 - bw,
+                y,
+                w: bw,
+                h: bh,
+            });
+        }
+        (2, true, _) => {
+            one_line = title_fits(full_w);
+            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
+            height = stack(&[0, 1], &mut rects, bh);
+        }
+        (3, true, Some(hub)) => {
+            one_line = title_fits(full_w);
+            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
+            let others: Vec<usize> = (0..3).filter(|i| *i != hub).collect();
+            height = stack(&[others[0], hub, others[1]], &mut rects, bh);
+        }
+        (_, true, Some(hub)) => {
+            let bw = ((width - 60.0) / 2.0).floor();
+            let bh = box_height(&s, 2, programs);
+            height = columns(hub, &mut rects, bw, bh);
+        }
+        (_, true, None) => {
+            one_line = title_fits(full_w);
+            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
+            let order: Vec<usize> = (0..hosts).collect();
+            height = stack(&order, &mut rects, bh);
+        }
+        (_, false, Some(hub)) => {
+            let bw = (width * 0.3).clamp(150.0, 240.0);
+            let bh = box_height(&s, 2, programs);
+            height = columns(hub, &mut rects, bw, bh);
+        }
+        (_, false, None) => {
+            // A grid, three to a row, with room between rows and columns for packets.
+            let cols = 3usize.min(hosts);
+            let bw = ((width - 4.0 - (cols - 1) as f64 * 120.0) / cols as f64).clamp(150.0, 240.0);
+            let bh = box_height(&s, 2, programs);
+            let col_gap = if cols > 1 {
+                (width - 4.0 - cols as f64 * bw) / (cols - 1) as f64
+            } else {
+                0.0
+            };
+            for i in 0..hosts {
+                let (r, c) = (i / cols, i % cols);
+                rects.push(Rect {
+                    x: 2.0 + c as f64 * (bw + col_gap),
+                    y: 2.0 + r as f64 * (bh + 150.0),
+                    w: bw,
+                    h: bh,
+                });
+            }
+            height = hosts.div_ceil(cols) as f64 * (bh + 150.0) - 150.0 + 4.0;
+        }
+    }
+
+    let geoms: Vec<HostGeom> = rects
+        .iter()
+        .map(|r| host_geom(&s, *r, one_line, programs))
+        .collect();
+    let link_geoms = links
+        .iter()
+        .map(|&(a, b)| {
+            let (ra, rb) = (rects.get(a)?, rects.get(b)?);
+            Some(LinkGeom {
+                a,
+                b,
+                from: edge(ra, rb),
+                to: edge(rb, ra),
+            })
+        })
+        .collect();
+    StageGeom {
+        width,
+        height: height.ceil(),
+        narrow,
+        sizes: s,
+        hosts: geoms,
+        links: link_geoms,
+    }
+}
+
+/// A packet's label box: its width and height for `chars` characters.
+pub fn chip_size(s: &Sizes, chars: usize) -> (f64, f64) {
+    (mono_width(chars, s.chip_font) + 12.0, s.chip_h)
+}
+
+/// The diameter of a packet drawn as a dot.
+pub const DOT: f64 = 14.0;
+
+/// What the geometry needs to know about one packet's flight.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Flight {
+    /// Index into the scene's links.
+    pub link: usize,
+    /// From the link's first host to its second.
+    pub forward: bool,
+    /// When it is on the stage, in µs: from when it is sent until it is delivered or dropped.
+    pub shown: (i64, i64),
+    pub depart: i64,
+    pub arrive: i64,
+    /// Its label's size.
+    pub w: f64,
+    pub h: f64,
+}
+
+/// How far along its link a flight is at `t`, 0 to 1.
+pub fn progress(f: &Flight, t: i64) -> f64 {
+    let total = (f.arrive - f.depart) as f64;
+    if total <= 0.0 {
+        return 1.0;
+    }
+    ((t - f.depart) as f64 / total).clamp(0.0, 1.0)
+}
+
+/// Unit vector along a link in the flight's direction, the link's length, and the unit normal
+/// pointing to the flight's side (forward flights on one side, backward on the other).
+fn axes(l: &LinkGeom, forward: bool) -> ((f64, f64), f64, (f64, f64)) {
+    let (dx, dy) = (l.to.0 - l.from.0, l.to.1 - l.from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let uf = (dx / len, dy / len);
+    let nf = (-uf.1, uf.0);
+    if forward {
+        (uf, len, nf)
+    } else {
+        ((-uf.0, -uf.1), len, (-nf.0, -nf.1))
+    }
+}
+
+/// The extent of a w × h box along a unit direction.
+fn extent(w: f64, h: f64, d: (f64, f64)) -> f64 {
+    w * d.0.abs() + h * d.1.abs()
+}
+
+/// How far along the link (from its sending end) the centre of a label of this size is at
+/// progress `p`: it starts clear of the sender's box and stops clear of the receiver's.
+fn along(len: f64, e: f64, p: f64) -> f64 {
+    let margin = e / 2.0 + GAP;
+    if len <= 2.0 * margin {
+        len / 2.0
+    } else {
+        margin + p * (len - 2.0 * margin)
+    }
+}
+
+/// The distance between two lanes on a link: the widest label across it, plus a gap.
+pub fn lane_pitch(g: &StageGeom, link: usize, widest: f64) -> f64 {
+    match g.links.get(link).copied().flatten() {
+        Some(l) => extent(widest, g.sizes.chip_h, axes(&l, true).2) + GAP,
+        None => 0.0,
+    }
+}
+
+/// How many slots a link has: [`MAX_LANES`] lanes on each side. A flight prefers the lanes
+/// on its own side (slots `0..MAX_LANES`), then those on the other side.
+pub const SLOTS: usize = 2 * MAX_LANES;
+
+/// Where a packet's label box is at time `t`, in `slot` (None: a dot on the link itself).
+pub fn chip_rect(
+    g: &StageGeom,
+    f: &Flight,
+    slot: Option<usize>,
+    pitch: f64,
+    t: i64,
+) -> Option<Rect> {
+    let l = g.links.get(f.link).copied().flatten()?;
+    let (u, len, mut n) = axes(&l, f.forward);
+    let start = if f.forward { l.from } else { l.to };
+    let (w, h) = match slot {
+        Some(_) => (f.w, f.h),
+        None => (DOT, DOT),
+    };
+    let a = along(len, extent(w, h, u), progress(f, t));
+    let off = match slot {
+        Some(k) => {
+            if k >= MAX_LANES {
+                n = (-n.0, -n.1);
+            }
+            extent(w, h, n) / 2.0 + GAP + (k % MAX_LANES) as f64 * pitch
+        }
+        None => 0.0,
+    };
+    Some(Rect::centered(
+        start.0 + u.0 * a + n.0 * off,
+        start.1 + u.1 * a + n.1 * off,
+        w,
+        h,
+    ))
+}
+
+/// Whether a label in `slot` stays on the stage and off every host box for its whole trip.
+fn slot_fits(g: &StageGeom, f: &Flight, slot: usize, pitch: f64) -> bool {
+    let bounds = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: g.width,
+        h: g.height,
+    };
+    [f.depart, (f.depart + f.arrive) / 2, f.arrive]
+        .iter()
+        .all(|&t| {
+            chip_rect(g, f, Some(slot), pitch, t).is_some_and(|r| {
+                r.inside(&bounds)
+                    && !g
+                        .hosts
+                        .iter()
+                        .any(|h| h.rect.grow(GAP / 2.0).intersects(&r))
+            })
+        })
+}
+
+/// Whether two labels in the same slot of one link keep apart while both are shown. Their
+/// centres are measured on one axis, from the link's first host to its second, so packets
+/// going opposite ways (which cross) are compared too.
+fn keep_apart(g: &StageGeom, a: &Flight, b: &Flight) -> bool {
+    let lo = a.shown.0.max(b.shown.0);
+    let hi = a.shown.1.min(b.shown.1);
+    if lo >= hi {
+        return true;
+    }
+    let Some(l) = g.links.get(a.link).copied().flatten() else {
+        return true;
+    };
+    let (u, len, _) = axes(&l, true);
+    let (ea, eb) = (extent(a.w, a.h, u), extent(b.w, b.h, u));
+    let need = (ea + eb) / 2.0 + GAP;
+    let pos = |f: &Flight, e: f64, t: i64| {
+        let x = along(len, e, progress(f, t));
+        if f.forward {
+            x
+        } else {
+            len - x
+        }
+    };
+    // The distance is piecewise linear in time, bending only where a flight starts or stops
+    // moving: its smallest value is at one of those moments, or zero where it changes sign.
+    let mut times = vec![lo, hi - 1];
+    for t in [a.depart, a.arrive, b.depart, b.arrive] {
+        if t > lo && t < hi {
+            times.push(t);
+        }
+    }
+    times.sort_unstable();
+    let ds: Vec<f64> = times
+        .iter()
+        .map(|&t| pos(a, ea, t) - pos(b, eb, t))
+        .collect();
+    let crosses = ds.windows(2).any(|w| (w[0] < 0.0) != (w[1] < 0.0));
+    !crosses && ds.iter().all(|d| d.abs() >= need)
+}
+
+/// Gives each flight a slot for its whole trip, or None (a dot) when every slot that fits is
+/// taken by a label it would touch. Flights are taken in the order given (the order they are
+/// sent), so earlier packets keep the lanes nearest the link.
+pub fn assign_lanes(g: &StageGeom, flights: &[Flight], pitch: &[f64]) -> Vec<Option<usize>> {
+    let mut slots: Vec<Option<usize>> = Vec::with_capacity(flights.len());
+    // Per link: the flights given a slot so far that may still be on the stage.
+    let mut placed: Vec<Vec<usize>> = vec![Vec::new(); g.links.len()];
+    for (i, f) in flights.iter().enumerate() {
+        let Some(group) = placed.get_mut(f.link) else {
+            slots.push(None);
+            continue;
+        };
+        let p = pitch.get(f.link).copied().unwrap_or(0.0);
+        group.retain(|&j| flights[j].shown.1 > f.shown.0);
+        let slot = (0..SLOTS).find(|&k| {
+            slot_fits(g, f, k, p)
+                && group
+                    .iter()
+                    .filter(|&&j| slots[j] == Some(k))
+                    .all(|&j| keep_apart(g, &flights[j], f))
+        });
+        slots.push(slot);
+        if slot.is_some() {
+            group.push(i);
+        }
+    }
+    slots
+}
+
+/// The last guard, each frame: given every label's box in drawing order, which may show its
+/// text. A label that touches a host box, leaves the stage, or touches a label already shown
+/// becomes a dot.
+pub fn place(g: &StageGeom, boxes: &[Option<Rect>]) -> Vec<bool> {
+    let bounds = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: g.width,
+        h: g.height,
+    };
+    let mut shown: Vec<Rect> = Vec::new();
+    boxes
+        .iter()
+        .map(|b| {
+            let Some(r) = b else { return false };
+            let ok = r.inside(&bounds)
+                && !g.hosts.iter().any(|h| h.rect.grow(GAP / 2.0).intersects(r))
+                && !shown.iter().any(|s| s.grow(GAP / 2.0).intersects(r));
+            if ok {
+                shown.push(*r);
+            }
+            ok
+        })
+        .collect()
+}
