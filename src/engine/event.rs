@@ -227,3 +227,30 @@ pub struct Event {
     pub at: Instant,
     pub kind: EventKind,
 }
+
+impl EventKind {
+    /// The host whose socket table or wire this event is about: the sender of a segment, the
+    /// receiver of a delivery, the owner of a socket. None for events of a process or of the
+    /// network as a whole.
+    pub fn host(&self) -> Option<HostId> {
+        match self {
+            EventKind::SegmentSent(s) => Some(s.from),
+            EventKind::SegmentDelivered { host, .. }
+            | EventKind::SocketCreated { host, .. }
+            | EventKind::Accepted { host, .. }
+            | EventKind::Bound { host, .. }
+            | EventKind::Connecting { host, .. }
+            | EventKind::FdClosed { host, .. }
+            | EventKind::Queues { host, .. }
+            | EventKind::StateChanged { host, .. }
+            | EventKind::SocketClosed { host, .. }
+            | EventKind::DataSent { host, .. }
+            | EventKind::DataDelivered { host, .. } => Some(*host),
+            EventKind::SegmentDropped { .. }
+            | EventKind::ProcessStarted { .. }
+            | EventKind::ProcessExited { .. }
+            | EventKind::NetChanged(_)
+            | EventKind::ErrorReturned { .. } => None,
+        }
+    }
+}

@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::clock::Clock;
 use super::components::controls::{Controls, HelpDialog};
 use super::components::flow::Flow;
 use super::components::inspector::Inspector;
@@ -21,7 +22,7 @@ use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
 use super::scenes::{self, Scene, SCENES};
-use super::state::{Action, Model};
+use super::state::{advance, Action, Model, Panel};
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::net::HostId;
 use crate::engine::ports::{self, PortClass};
@@ -59,7 +60,7 @@ fn prefers_reduced_motion() -> bool {
 }
 
 /// Space, arrows and Home drive playback, unless a form control wants the key itself.
-fn shortcut(e: &KeyboardEvent) -> Option<Action> {
+fn shortcut(e: &KeyboardEvent, clock: &Clock) -> Option<Action> {
     if e.ctrl_key() || e.meta_key() || e.alt_key() {
         return None;
     }
@@ -77,13 +78,112 @@ fn shortcut(e: &KeyboardEvent) -> Option<Action> {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| el.get_attribute("role").as_deref() == Some("button"));
     match e.key().as_str() {
-        " " | "Spacebar" if !in_control && !on_packet => Some(Action::TogglePlay),
-        "ArrowRight" if tag != "input" && tag != "select" => Some(Action::StepForward),
-        "ArrowLeft" if tag != "input" && tag != "select" => Some(Action::StepBack),
+        " " | "Spacebar" if !in_control && !on_packet => Some(Action::Toggle(clock.now())),
+        "ArrowRight" if tag != "input" && tag != "select" => Some(Action::StepForward(clock.now())),
+        "ArrowLeft" if tag != "input" && tag != "select" => Some(Action::StepBack(clock.now())),
         "Home" if tag != "input" => Some(Action::Restart),
         "?" => Some(Action::ShowHelp(true)),
         _ => None,
     }
+}
+
+/// The model the page's address asks for: `?scene=…&t=ms&speed=…&play=1`.
+fn model_from(params: &BTreeMap<String, String>) -> Model {
+    let index = params
+        .get("scene")
+        .and_then(|s| Scene::index_of(s))
+        .unwrap_or(0);
+    let mut m = Model::new(index);
+    let speeds = ["0.25", "0.5", "1", "2", "4"];
+    if let Some(i) = params
+        .get("speed")
+        .and_then(|s| speeds.iter().position(|v| v == s))
+    {
+        m.speed = super::state::SPEEDS[i];
+    }
+    m.playing = params.get("play").is_some_and(|v| v == "1");
+    if let Some(ms) = params.get("t").and_then(|v| v.parse::<i64>().ok()) {
+        // Clamped before it becomes microseconds, so no number overflows.
+        let end_ms = m.end().total_millis();
+        m.t = Instant::from_millis(ms.clamp(0, end_ms)).min(m.end());
+    }
+    if let (Some(wanted), None) = (
+        params.get("scene"),
+        Scene::index_of(params.get("scene").map(String::as_str).unwrap_or("")),
+    ) {
+        m.error = Some(format!(
+            "There is no scene called \"{wanted}\"; showing the course's slides instead."
+        ));
+    }
+    m
+}
+
+/// While playing, each animation frame moves the clock (and with it the packets, the slider
+/// and the time), and tells the reducer only when a moment is crossed.
+#[hook]
+fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
+    let dispatcher = model.dispatcher();
+    let clock = clock.clone();
+    let scene = model.scene.clone();
+    use_effect_with(
+        (model.playing, model.scene_index, model.speed.to_bits()),
+        move |&(playing, _, speed)| {
+            let speed = f64::from_bits(speed);
+            let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            if playing {
+                let last: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
+                let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
+                    let dt = last.get().map_or(0.0, |l| now - l);
+                    last.set(Some(now));
+                    let from = clock.now();
+                    let to = advance(&scene, from, dt, speed);
+                    clock.tick(to);
+                    let crossed = scene.next_moment(from).is_some_and(|m| m <= to);
+                    if crossed || to >= scene.end() {
+                        dispatcher.dispatch(Action::Reach(to));
+                    }
+                });
+                fn next(frame: Rc<RefCell<Option<AnimationFrame>>>, step: Rc<dyn Fn(f64)>) {
+                    let again = frame.clone();
+                    let handle = request_animation_frame(move |now| {
+                        step(now);
+                        next(again, step);
+                    });
+                    *frame.borrow_mut() = Some(handle);
+                }
+                next(frame.clone(), step);
+            }
+            move || {
+                frame.borrow_mut().take();
+            }
+        },
+    );
+}
+
+/// Keyboard shortcuts, anywhere on the page.
+#[hook]
+fn use_shortcuts(model: &UseReducerHandle<Model>, clock: &Clock) {
+    let dispatcher = model.dispatcher();
+    let clock = clock.clone();
+    use_effect_with((), move |_| {
+        // Not passive: a shortcut must stop the browser scrolling the page on Space.
+        let options = EventListenerOptions::enable_prevent_default();
+        let listener = EventListener::new_with_options(
+            &gloo::utils::document(),
+            "keydown",
+            options,
+            move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if let Some(action) = shortcut(e, &clock) {
+                    e.prevent_default();
+                    dispatcher.dispatch(action);
+                }
+            },
+        );
+        move || drop(listener)
+    });
 }
 
 #[function_component(App)]
@@ -94,34 +194,19 @@ pub fn app() -> Html {
     }
     let model = {
         let params = params.clone();
-        use_reducer(move || {
-            let index = params
-                .get("scene")
-                .and_then(|s| Scene::index_of(s))
-                .unwrap_or(0);
-            let mut m = Model::new(index);
-            let speeds = ["0.25", "0.5", "1", "2", "4"];
-            if let Some(i) = params
-                .get("speed")
-                .and_then(|s| speeds.iter().position(|v| v == s))
-            {
-                m.speed = super::state::SPEEDS[i];
-            }
-            m.playing = params.get("play").is_some_and(|v| v == "1");
-            if let Some(ms) = params.get("t").and_then(|v| v.parse::<i64>().ok()) {
-                m.t = Instant::from_millis(ms).max(Instant::ZERO).min(m.end());
-            }
-            if let (Some(wanted), None) = (
-                params.get("scene"),
-                Scene::index_of(params.get("scene").map(String::as_str).unwrap_or("")),
-            ) {
-                m.error = Some(format!(
-                    "There is no scene called \"{wanted}\"; showing the walkthrough instead."
-                ));
-            }
-            m
-        })
+        use_reducer(move || model_from(&params))
     };
+    let clock = (*use_memo((), |_| Clock::default())).clone();
+    // The clock follows the model whenever the model is the truth: paused, or after a jump.
+    {
+        let seen = use_mut_ref(|| None::<u32>);
+        if !model.playing || *seen.borrow() != Some(model.jumps) {
+            clock.set(model.t);
+            *seen.borrow_mut() = Some(model.jumps);
+        }
+    }
+    use_frame_loop(&model, &clock);
+    use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The scene titles for the picker, read once.
     let titles = use_memo((), |_| {
@@ -130,57 +215,6 @@ pub fn app() -> Html {
             .map(|id| scenes::title(id))
             .collect::<Vec<String>>()
     });
-
-    // The animation clock: while playing, every frame tells the reducer how much real time passed.
-    {
-        let dispatcher = model.dispatcher();
-        use_effect_with(model.playing, move |playing| {
-            let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
-            if *playing {
-                fn next(
-                    frame: Rc<RefCell<Option<AnimationFrame>>>,
-                    last: Rc<Cell<Option<f64>>>,
-                    dispatcher: UseReducerDispatcher<Model>,
-                ) {
-                    let again = frame.clone();
-                    let handle = request_animation_frame(move |now| {
-                        let dt = last.get().map_or(0.0, |l| now - l);
-                        last.set(Some(now));
-                        dispatcher.dispatch(Action::Tick(dt));
-                        next(again, last, dispatcher);
-                    });
-                    *frame.borrow_mut() = Some(handle);
-                }
-                next(frame.clone(), Rc::new(Cell::new(None)), dispatcher);
-            }
-            move || {
-                frame.borrow_mut().take();
-            }
-        });
-    }
-    // Keyboard shortcuts, anywhere on the page.
-    {
-        let dispatcher = model.dispatcher();
-        use_effect_with((), move |_| {
-            // Not passive: a shortcut must stop the browser scrolling the page on Space.
-            let options = EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(
-                &gloo::utils::document(),
-                "keydown",
-                options,
-                move |e| {
-                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
-                        return;
-                    };
-                    if let Some(action) = shortcut(e) {
-                        e.prevent_default();
-                        dispatcher.dispatch(action);
-                    }
-                },
-            );
-            move || drop(listener)
-        });
-    }
 
     let scene = model.scene.clone();
     let snapshot: Rc<Snapshot> = {
@@ -212,60 +246,20 @@ pub fn app() -> Html {
         move |_| scene.timeline.moments()
     });
     let count = lines_until(&scene, model.t);
-    // The flow graph marks the latest moment reached, so it redraws only when an event passes.
-    let moment = {
-        let i = moments.partition_point(|m| *m <= model.t);
-        if i == 0 {
-            Instant::ZERO
-        } else {
-            moments[i - 1]
-        }
-    };
 
     // Made once: a child whose props are unchanged is not drawn again, and a new callback
     // every frame would count as a change (callbacks compare by identity).
     let on = use_memo((), {
         let d = model.dispatcher();
-        move |_| Handlers::new(d)
+        let clock = clock.clone();
+        move |_| Handlers::new(d, clock)
     });
 
     // What to highlight: the sockets at both ends of the segment under the pointer (or in the
     // inspector), and the segments of the socket picked in a table.
     let pointed = model.hovered.or(model.selected);
     let ends = pointed.and_then(|seg| segment_ends(&scene, seg));
-    let focused_segments: Rc<BTreeSet<SegmentId>> = Rc::new(match model.focus {
-        Some((host, sock)) => snapshot
-            .hosts
-            .get(host.0)
-            .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
-            .map(|row| {
-                snapshot
-                    .in_flight
-                    .iter()
-                    .filter(|f| {
-                        let Some((sp, dp)) = f.summary.ports() else {
-                            return false;
-                        };
-                        let (src, dst) = (
-                            SocketAddrV4::new(f.summary.src, sp),
-                            SocketAddrV4::new(f.summary.dst, dp),
-                        );
-                        match (row.local, row.remote) {
-                            (Some(l), Some(r)) => (src, dst) == (l, r) || (src, dst) == (r, l),
-                            (Some(l), None) => {
-                                row.state == SockState::Listen
-                                    && dst.port() == l.port()
-                                    && f.to == host
-                            }
-                            _ => false,
-                        }
-                    })
-                    .map(|f| f.seg)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        None => BTreeSet::new(),
-    });
+    let focused_segments = Rc::new(focused_segments(&snapshot, model.focus));
 
     let (stage_title, stage_text) = match scene.stage_at(model.t) {
         Some((i, s)) => (
@@ -278,13 +272,18 @@ pub fn app() -> Html {
         ),
     };
     let compact = model.compact;
+    // On a phone one table shows: the one the learner picked, else the latest event's host.
+    let shown_host = model
+        .table_pin
+        .or_else(|| scene.latest_host(model.t))
+        .unwrap_or(crate::engine::net::HostId(0));
 
     html! {
         <div class="shell">
             <header class="site-header">
                 <a class="skip-link" href="#stage">{ "Skip to the network" }</a>
                 <div class="brand">
-                    <img class="brand-icon" src="icon.svg" alt="" width="36" height="36" />
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
                     <h1>{ "Socket Lab" }</h1>
                 </div>
                 <p class="tagline">{ "TCP ports and sockets, shown" }</p>
@@ -302,15 +301,16 @@ pub fn app() -> Html {
             }
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">
-                    <h2 id="stage-title">{ "The network" }</h2>
+                    <h2 id="stage-title" class="sr-only">{ "The network" }</h2>
                     <div class="stage-text" aria-live="polite">
                         <h3>{ stage_title }</h3>
-                        <p>{ stage_text }</p>
+                        <p class="story-text">{ stage_text.clone() }</p>
                     </div>
-                    <Stage scene={scene.clone()} snapshot={snapshot.clone()} hosts={hosts.clone()} selected={model.selected} hovered={model.hovered}
+                    <Stage scene={scene.clone()} hosts={hosts.clone()} t={model.t} clock={clock.clone()}
+                           selected={model.selected} hovered={model.hovered}
                            focused={focused_segments} reduced_motion={*reduced_motion}
                            on_select={on.select.clone()} on_hover={on.hover.clone()} />
-                    <Controls t={model.t} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
+                    <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
                               on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
@@ -318,37 +318,103 @@ pub fn app() -> Html {
                 <aside class="side-panel" aria-labelledby="tables-title">
                     <div class="panel-head">
                         <h2 id="tables-title">{ "Socket tables" }</h2>
-                        <button class="button small" aria-pressed={compact.to_string()} onclick={on.compact.clone()}>
+                        <div class="table-picker" role="group" aria-label="Which host's table">
+                            { for hosts.iter().map(|h| {
+                                let pressed = (h.id == shown_host).to_string();
+                                let id = h.id;
+                                let pin = on.pin.clone();
+                                html! {
+                                    <button key={h.name.clone()} class="button small" aria-pressed={pressed}
+                                            onclick={Callback::from(move |_: MouseEvent| pin.emit(id))}>{ h.name.clone() }</button>
+                                }
+                            }) }
+                        </div>
+                        <button class="button small compact-toggle" aria-pressed={compact.to_string()} onclick={on.compact.clone()}>
                             { if compact { "Course layout" } else { "Compact (ss -tan)" } }
                         </button>
                     </div>
                     { for hosts.iter().map(|h| {
                         let highlight: BTreeSet<SockId> = ends.as_ref().map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
-                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus} scene={Some(scene.clone())} on_focus={on.focus.clone()} /> }
+                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
+                                             scene={Some(scene.clone())} on_focus={on.focus.clone()} current={h.id == shown_host} /> }
                     }) }
+                </aside>
+                <nav class="panel-tabs" aria-label="More about this moment">
+                    { for Panel::ALL.iter().map(|p| {
+                        let show = on.panel.clone();
+                        let p = *p;
+                        html! {
+                            <button class="tab" aria-pressed={(model.panel == p).to_string()} aria-controls={p.id()}
+                                    onclick={Callback::from(move |_: MouseEvent| show.emit(p))}>{ p.label() }</button>
+                        }
+                    }) }
+                </nav>
+                <div class="panels" data-open={model.panel.id()}>
+                    <section id="panel-story" class="story panel" aria-labelledby="story-title">
+                        <h2 id="story-title" class="sr-only">{ "Story" }</h2>
+                        <p>{ stage_text }</p>
+                    </section>
                     <Inspector scene={scene.clone()} selected={model.selected}
                                on_close={on.close_inspector.clone()} />
-                </aside>
-                <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} playing={model.playing} />
-                <Flow scene={scene.clone()} t={moment} selected={model.selected} on_select={on.select.clone()} />
-                <aside class="ports-panel" aria-labelledby="ports-title">
-                    <h2 id="ports-title">{ "Well-known ports" }</h2>
-                    <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
-                    <PortTable />
-                    <PortRanges />
-                </aside>
+                    <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} playing={model.playing} />
+                    <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
+                    <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
+                        <h2 id="ports-title">{ "Well-known ports" }</h2>
+                        <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
+                        <PortTable />
+                        <PortRanges />
+                    </aside>
+                </div>
             </main>
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
         </div>
     }
 }
 
-/// Every callback the app hands its children, made once from the reducer's dispatcher.
+/// The segments on the wire that belong to the socket a learner picked in a table.
+fn focused_segments(snapshot: &Snapshot, focus: Option<(HostId, SockId)>) -> BTreeSet<SegmentId> {
+    let Some((host, sock)) = focus else {
+        return BTreeSet::new();
+    };
+    let Some(row) = snapshot
+        .hosts
+        .get(host.0)
+        .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
+    else {
+        return BTreeSet::new();
+    };
+    snapshot
+        .in_flight
+        .iter()
+        .filter(|f| {
+            let Some((sp, dp)) = f.summary.ports() else {
+                return false;
+            };
+            let (src, dst) = (
+                SocketAddrV4::new(f.summary.src, sp),
+                SocketAddrV4::new(f.summary.dst, dp),
+            );
+            match (row.local, row.remote) {
+                (Some(l), Some(r)) => (src, dst) == (l, r) || (src, dst) == (r, l),
+                (Some(l), None) => {
+                    row.state == SockState::Listen && dst.port() == l.port() && f.to == host
+                }
+                _ => false,
+            }
+        })
+        .map(|f| f.seg)
+        .collect()
+}
+
+/// Every callback the app hands its children, made once from the reducer's dispatcher. Those
+/// that depend on the exact time read it from the clock.
 struct Handlers {
     select: Callback<Option<SegmentId>>,
     hover: Callback<Option<SegmentId>>,
     focus: Callback<(HostId, SockId)>,
+    pin: Callback<HostId>,
+    panel: Callback<Panel>,
     scene: Callback<Event>,
     compact: Callback<MouseEvent>,
     toggle: Callback<()>,
@@ -363,16 +429,23 @@ struct Handlers {
 }
 
 impl Handlers {
-    fn new(d: UseReducerDispatcher<Model>) -> Handlers {
+    fn new(d: UseReducerDispatcher<Model>, clock: Clock) -> Handlers {
         // A callback that turns its argument into an action for the reducer.
         fn to<T: 'static>(d: &UseReducerDispatcher<Model>, make: fn(T) -> Action) -> Callback<T> {
             let d = d.clone();
             Callback::from(move |x| d.dispatch(make(x)))
         }
+        // One that also passes the clock's exact time.
+        let timed = |make: fn(Instant) -> Action| {
+            let (d, clock) = (d.clone(), clock.clone());
+            Callback::from(move |()| d.dispatch(make(clock.now())))
+        };
         Handlers {
             select: to(&d, Action::Select),
             hover: to(&d, Action::Hover),
             focus: to(&d, |f| Action::Focus(Some(f))),
+            pin: to(&d, Action::PinTable),
+            panel: to(&d, Action::ShowPanel),
             scene: {
                 let d = d.clone();
                 Callback::from(move |e: Event| {
@@ -383,9 +456,9 @@ impl Handlers {
                 })
             },
             compact: to(&d, |_| Action::ToggleCompact),
-            toggle: to(&d, |()| Action::TogglePlay),
-            step_back: to(&d, |()| Action::StepBack),
-            step_forward: to(&d, |()| Action::StepForward),
+            toggle: timed(Action::Toggle),
+            step_back: timed(Action::StepBack),
+            step_forward: timed(Action::StepForward),
             restart: to(&d, |()| Action::Restart),
             help: to(&d, |()| Action::ShowHelp(true)),
             close_help: to(&d, |()| Action::ShowHelp(false)),

@@ -2,6 +2,7 @@
 //! Knows nothing of TCP internals: everything it shows comes from [`crate::engine`].
 
 mod app;
+pub mod clock;
 pub mod components;
 mod panic;
 pub mod scenes;

@@ -12,8 +12,9 @@ use crate::engine::scenario::{Scenario, StageDef};
 use crate::engine::time::Instant;
 use crate::engine::Timeline;
 
-/// The scenes in the picker's order: the walkthrough first.
+/// The scenes in the picker's order: the slides' own scene first (the default).
 pub const SCENES: &[&str] = &[
+    "slides",
     "walkthrough",
     "two-apps-one-pc",
     "node-server-8099",
@@ -77,6 +78,34 @@ pub struct Scene {
     pub busy: Vec<(Instant, Instant)>,
     /// Each segment's label and accessible name, made once, by segment number.
     labels: Vec<PacketText>,
+    /// Every segment that travels a link, in the order sent: what the stage animates.
+    pub flights: Vec<SceneFlight>,
+    /// The longest time a segment is on the stage, to bound the search for those in flight.
+    longest_flight: i64,
+    /// Every moment something happens or a stage begins, in order: where stepping stops and
+    /// where the view redraws while playing.
+    pub moments: Vec<Instant>,
+    /// The most programs any host runs, and the longest host name and address (characters):
+    /// what the stage's boxes must hold.
+    pub most_programs: usize,
+    pub longest_name: usize,
+    pub longest_ip: usize,
+}
+
+/// A segment's trip across a link, as the stage draws it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SceneFlight {
+    pub seg: SegmentId,
+    pub from: HostId,
+    pub to: HostId,
+    /// Index into [`Scene::links`].
+    pub link: usize,
+    /// From the link's first host to its second.
+    pub forward: bool,
+    /// From the moment it is sent until it is delivered or dropped (µs).
+    pub shown: (i64, i64),
+    pub depart: i64,
+    pub arrive: i64,
 }
 
 /// What a packet on the stage says.
@@ -84,6 +113,8 @@ pub struct Scene {
 pub struct PacketText {
     pub conn: Option<usize>,
     pub label: Rc<str>,
+    /// The label for narrow screens: "A 10378→80 PSH,ACK".
+    pub short: Rc<str>,
     pub aria: Rc<str>,
     pub rst: bool,
 }
@@ -101,7 +132,7 @@ impl Scene {
             .ok_or_else(|| format!("there is no scene number {index}"))?;
         let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
         let sim = scenario.build_trusted();
-        let links = sim.links().iter().map(|l| (l.a, l.b)).collect();
+        let links: Vec<(HostId, HostId)> = sim.links().iter().map(|l| (l.a, l.b)).collect();
         let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
         let timeline = Timeline::record(sim, scenario.run_limit());
         let mut narrator = Narrator::new(host_names);
@@ -148,13 +179,15 @@ impl Scene {
                     spans.push((s.depart, s.arrive));
                 }
                 let (conn, label) = label_for(&connections, &s.summary);
+                // The accessible name starts with the words on the packet.
                 let aria = format!(
-                    "Segment {}: {}. Press Enter to inspect.",
+                    "{label}: segment {}, {}. Press Enter to inspect.",
                     s.seg.0, s.summary
                 );
                 let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
                 labels.push(PacketText {
                     conn,
+                    short: short_label(&label).into(),
                     label: label.into(),
                     aria: aria.into(),
                     rst,
@@ -169,6 +202,35 @@ impl Scene {
                 _ => busy.push((a, b)),
             }
         }
+        let flights = flights(&timeline, &links);
+        let longest_flight = flights
+            .iter()
+            .map(|f| f.shown.1 - f.shown.0)
+            .max()
+            .unwrap_or(0);
+        let mut moments = timeline.moments();
+        moments.extend(scenario.stages.iter().map(|s| s.at()));
+        moments.sort();
+        moments.dedup();
+        let end = timeline.end();
+        moments.retain(|m| *m <= end);
+        let most_programs = (0..scenario.hosts.len())
+            .map(|h| {
+                scenario
+                    .processes
+                    .iter()
+                    .filter(|p| p.host == scenario.hosts[h].name)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0);
+        let longest_name = scenario
+            .hosts
+            .iter()
+            .map(|h| h.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let longest_ip = scenario.hosts.iter().map(|h| h.ip.len()).max().unwrap_or(0);
         Ok(Rc::new(Scene {
             id,
             scenario,
@@ -179,6 +241,12 @@ impl Scene {
             links,
             busy,
             labels,
+            flights,
+            longest_flight,
+            moments,
+            most_programs,
+            longest_name,
+            longest_ip,
         }))
     }
 
@@ -198,6 +266,43 @@ impl Scene {
 
     pub fn end(&self) -> Instant {
         self.timeline.end()
+    }
+
+    /// The first moment after `t` (an event or a stage), if any.
+    pub fn next_moment(&self, t: Instant) -> Option<Instant> {
+        let i = self.moments.partition_point(|m| *m <= t);
+        self.moments.get(i).copied()
+    }
+
+    /// The last moment before `t`, if any.
+    pub fn previous_moment(&self, t: Instant) -> Option<Instant> {
+        let i = self.moments.partition_point(|m| *m < t);
+        i.checked_sub(1).map(|i| self.moments[i])
+    }
+
+    /// The segments on the stage at `t`, in the order they were sent.
+    pub fn in_flight(&self, t: Instant) -> impl Iterator<Item = &SceneFlight> {
+        self.in_flight_indices(t).map(|i| &self.flights[i])
+    }
+
+    /// Where the segments on the stage at `t` are in [`Scene::flights`].
+    pub fn in_flight_indices(&self, t: Instant) -> impl Iterator<Item = usize> + '_ {
+        let t = t.total_micros();
+        let last = self.flights.partition_point(|f| f.shown.0 <= t);
+        let first = self.flights[..last].partition_point(|f| f.shown.0 < t - self.longest_flight);
+        (first..last).filter(move |&i| {
+            let f = &self.flights[i];
+            f.shown.0 <= t && t < f.shown.1
+        })
+    }
+
+    /// The host where the latest event at or before `t` happened, if any.
+    pub fn latest_host(&self, t: Instant) -> Option<HostId> {
+        let n = self.timeline.events_until(t);
+        self.timeline.events()[..n]
+            .iter()
+            .rev()
+            .find_map(|e| e.kind.host())
     }
 
     /// Whether any segment is on the wire at `t`.
@@ -249,6 +354,50 @@ fn label_for(
         }
         None => (None, "ICMP".to_string()),
     }
+}
+
+/// The label without the spaces a narrow screen cannot spare: "A 10378→80 PSH,ACK".
+fn short_label(label: &str) -> String {
+    label.replace(" → ", "→").replace(", ", ",")
+}
+
+/// Every segment's trip across a link: from its SegmentSent event until its delivery or drop.
+fn flights(timeline: &Timeline, links: &[(HostId, HostId)]) -> Vec<SceneFlight> {
+    let events = timeline.events();
+    let mut out: Vec<SceneFlight> = Vec::new();
+    // Where each segment's trip is in `out`, by segment number.
+    let mut index: BTreeMap<SegmentId, usize> = BTreeMap::new();
+    for e in events {
+        match &e.kind {
+            EventKind::SegmentSent(s) => {
+                let (Some(to), Some(link)) = (s.to, s.link) else {
+                    continue;
+                };
+                let Some(&(a, _)) = links.get(link.0) else {
+                    continue;
+                };
+                index.insert(s.seg, out.len());
+                out.push(SceneFlight {
+                    seg: s.seg,
+                    from: s.from,
+                    to,
+                    link: link.0,
+                    forward: s.from == a,
+                    shown: (e.at.total_micros(), s.arrive.total_micros()),
+                    depart: s.depart.total_micros(),
+                    arrive: s.arrive.total_micros(),
+                });
+            }
+            EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
+                if let Some(&i) = index.get(seg) {
+                    out[i].shown.1 = e.at.total_micros();
+                }
+            }
+            _ => {}
+        }
+    }
+    // A segment that never arrives stays until the end of the run.
+    out
 }
 
 /// A short label for connection number `n`: A, B, … Z, AA, AB …

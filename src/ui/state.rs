@@ -1,5 +1,11 @@
 //! The view's state and its one reducer: the only place that changes what is shown. Everything
 //! drawn at virtual time `t` comes from `scene.timeline.seek(t)`.
+//!
+//! While a scene plays, the animation frame does not go through the reducer: the clock
+//! (`clock.rs`) moves the packets, the scrubber and the time display itself, and reports to the
+//! reducer ([`Action::Reach`]) only when it crosses a moment where something happens. So the
+//! tables, the narration and the stage text redraw when an event happens, not sixty times a
+//! second.
 
 use std::rc::Rc;
 
@@ -19,11 +25,57 @@ const RATE_US_PER_MS: f64 = 40.0;
 /// How much faster time runs while nothing is on the wire (TIME-WAIT, retry back-off).
 const QUIET_FACTOR: f64 = 250.0;
 
+/// What the panel under the stage shows on a phone (on a wide screen every panel shows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    Story,
+    Events,
+    Packet,
+    Flow,
+    Ports,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 5] = [
+        Panel::Story,
+        Panel::Events,
+        Panel::Packet,
+        Panel::Flow,
+        Panel::Ports,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Panel::Story => "Story",
+            Panel::Events => "Events",
+            Panel::Packet => "Packet",
+            Panel::Flow => "Flow",
+            Panel::Ports => "Ports",
+        }
+    }
+
+    /// The id of the panel's element.
+    pub fn id(self) -> &'static str {
+        match self {
+            Panel::Story => "panel-story",
+            Panel::Events => "panel-events",
+            Panel::Packet => "panel-packet",
+            Panel::Flow => "panel-flow",
+            Panel::Ports => "panel-ports",
+        }
+    }
+}
+
 #[derive(Clone, PartialEq)]
 pub struct Model {
     pub scene_index: usize,
     pub scene: Rc<Scene>,
+    /// The moment the tables, narration and stage text show. While playing, the latest moment
+    /// reached; the clock's own time runs ahead of it between moments.
     pub t: Instant,
+    /// Counts the times `t` was set by the learner (seek, step, restart, a new scene), so the
+    /// clock knows to jump there.
+    pub jumps: u32,
     pub playing: bool,
     pub speed: f64,
     /// The segment open in the inspector.
@@ -34,26 +86,56 @@ pub struct Model {
     pub focus: Option<(HostId, SockId)>,
     /// Tables as `ss -tan` (one row per socket) instead of the course's columns.
     pub compact: bool,
+    /// On a phone: the host whose table shows, when the learner picked one; otherwise the
+    /// table follows the latest event.
+    pub table_pin: Option<HostId>,
+    /// On a phone: the panel shown under the stage.
+    pub panel: Panel,
     pub help_open: bool,
     /// A scene that could not be loaded, in words.
     pub error: Option<String>,
 }
 
 pub enum Action {
-    TogglePlay,
-    StepForward,
-    StepBack,
+    /// Play, or pause at this moment (the clock's exact time).
+    Toggle(Instant),
+    Play,
+    /// Pause at this moment (the clock's exact time).
+    PauseAt(Instant),
+    StepForward(Instant),
+    StepBack(Instant),
     Restart,
     Seek(Instant),
     SetSpeed(f64),
-    /// The animation frame: this much real time passed.
-    Tick(f64),
+    /// The playing clock crossed a moment: show this time.
+    Reach(Instant),
     LoadScene(usize),
     Select(Option<SegmentId>),
     Hover(Option<SegmentId>),
     Focus(Option<(HostId, SockId)>),
     ToggleCompact,
+    PinTable(HostId),
+    ShowPanel(Panel),
     ShowHelp(bool),
+}
+
+/// Where the clock is after `real_ms` of real time at `speed`, from `t`: 40 µs of virtual
+/// time per real millisecond at 1×, 250 times faster while nothing is on the wire (but never
+/// past the next moment), and never past the end.
+pub fn advance(scene: &Scene, t: Instant, real_ms: f64, speed: f64) -> Instant {
+    let real_ms = real_ms.clamp(0.0, 100.0);
+    let mut step = real_ms * RATE_US_PER_MS * speed;
+    let quiet = !scene.busy_at(t);
+    if quiet {
+        step *= QUIET_FACTOR;
+    }
+    let mut next = t + Duration::from_micros(step.max(1.0) as u64);
+    if quiet {
+        if let Some(m) = scene.next_moment(t) {
+            next = next.min(m);
+        }
+    }
+    next.min(scene.end())
 }
 
 impl Model {
@@ -71,12 +153,15 @@ impl Model {
             scene_index,
             scene,
             t: Instant::ZERO,
+            jumps: 0,
             playing: false,
             speed: 1.0,
             selected: None,
             hovered: None,
             focus: None,
             compact: false,
+            table_pin: None,
+            panel: Panel::Story,
             help_open: false,
             error,
         }
@@ -95,63 +180,56 @@ impl Model {
             Rc::new(next)
         }
     }
+
+    /// Stop and show `t`, as the learner asked.
+    fn jump(&mut self, t: Instant) {
+        self.playing = false;
+        self.t = t.max(Instant::ZERO).min(self.end());
+        self.jumps = self.jumps.wrapping_add(1);
+    }
 }
 
 impl Reducible for Model {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let timeline = &self.scene.timeline;
+        let scene = self.scene.clone();
         match action {
-            Action::TogglePlay => self.with(|m| {
-                if !m.playing && m.t >= m.end() {
+            Action::Play => self.with(|m| {
+                if m.t >= m.end() {
                     m.t = Instant::ZERO;
+                    m.jumps = m.jumps.wrapping_add(1);
                 }
-                m.playing = !m.playing;
+                m.playing = true;
             }),
-            Action::StepForward => {
-                let next = timeline.next_event(self.t).unwrap_or(self.end());
-                self.with(|m| {
-                    m.playing = false;
-                    m.t = next;
-                })
+            Action::Toggle(t) if self.playing => self.with(|m| m.jump(t)),
+            Action::Toggle(_) => self.reduce(Action::Play),
+            Action::PauseAt(t) => self.with(|m| m.jump(t)),
+            Action::StepForward(now) => {
+                let next = scene.next_moment(now).unwrap_or(self.end());
+                self.with(|m| m.jump(next))
             }
-            Action::StepBack => {
-                let previous = timeline.previous_event(self.t).unwrap_or(Instant::ZERO);
-                self.with(|m| {
-                    m.playing = false;
-                    m.t = previous;
-                })
+            Action::StepBack(now) => {
+                let previous = scene.previous_moment(now).unwrap_or(Instant::ZERO);
+                self.with(|m| m.jump(previous))
             }
             Action::Restart => self.with(|m| {
-                m.playing = false;
-                m.t = Instant::ZERO;
+                m.jump(Instant::ZERO);
                 m.selected = None;
             }),
-            Action::Seek(t) => self.with(|m| m.t = t.max(Instant::ZERO).min(m.end())),
+            Action::Seek(t) => self.with(|m| {
+                let playing = m.playing;
+                m.jump(t);
+                m.playing = playing && m.t < m.end();
+            }),
             Action::SetSpeed(s) => self.with(|m| m.speed = s.clamp(0.25, 4.0)),
-            Action::Tick(real_ms) => {
+            Action::Reach(t) => {
                 if !self.playing {
                     return self;
                 }
-                let real_ms = real_ms.clamp(0.0, 100.0);
-                let mut step = real_ms * RATE_US_PER_MS * self.speed;
-                let quiet = !self.scene.busy_at(self.t);
-                let next = timeline.next_event(self.t);
-                if quiet {
-                    // Hurry through quiet stretches, but stop at the next thing that happens.
-                    step *= QUIET_FACTOR;
-                }
-                let mut t = self.t + Duration::from_micros(step.max(1.0) as u64);
-                if quiet {
-                    if let Some(next) = next {
-                        t = t.min(next);
-                    }
-                }
-                let end = self.end();
                 self.with(|m| {
-                    m.t = t.min(end);
-                    if t >= end {
+                    m.t = t.min(m.end());
+                    if m.t >= m.end() {
                         m.playing = false;
                     }
                 })
@@ -165,10 +243,23 @@ impl Reducible for Model {
                 }),
                 Err(e) => self.with(|m| m.error = Some(e)),
             },
-            Action::Select(seg) => self.with(|m| m.selected = seg),
+            Action::Select(seg) => self.with(|m| {
+                m.selected = seg;
+                if seg.is_some() {
+                    m.panel = Panel::Packet;
+                }
+            }),
             Action::Hover(seg) => self.with(|m| m.hovered = seg),
             Action::Focus(f) => self.with(|m| m.focus = if m.focus == f { None } else { f }),
             Action::ToggleCompact => self.with(|m| m.compact = !m.compact),
+            Action::PinTable(host) => self.with(|m| {
+                m.table_pin = if m.table_pin == Some(host) {
+                    None
+                } else {
+                    Some(host)
+                }
+            }),
+            Action::ShowPanel(p) => self.with(|m| m.panel = p),
             Action::ShowHelp(open) => self.with(|m| m.help_open = open),
         }
     }
@@ -181,12 +272,15 @@ impl Model {
             scene_index: previous.scene_index,
             scene: previous.scene.clone(),
             t: Instant::ZERO,
+            jumps: previous.jumps.wrapping_add(1),
             playing: false,
             speed: previous.speed,
             selected: None,
             hovered: None,
             focus: None,
             compact: previous.compact,
+            table_pin: None,
+            panel: previous.panel,
             help_open: false,
             error: None,
         }

@@ -38,8 +38,8 @@ pub struct Sizes {
 
 pub const WIDE: Sizes = Sizes {
     name: 17.0,
-    mono: 14.0,
-    line: 21.0,
+    mono: 13.0,
+    line: 20.0,
     chip_font: 13.0,
     chip_h: 24.0,
     pad: 10.0,
@@ -183,12 +183,15 @@ fn edge(a: &Rect, b: &Rect) -> (f64, f64) {
     (ca.0 + dx * t.min(1.0), ca.1 + dy * t.min(1.0))
 }
 
-/// The stage for a screen `width` CSS px wide, with `hosts` hosts joined by `links`, each host
-/// showing up to `programs` program lines (the most programs any host of the scene runs).
-/// `longest_name` and `longest_ip` (in characters) decide whether a narrow box can put the
-/// host's name and address on one line.
+/// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts
+/// joined by `links`, each host showing up to `programs` program lines (the most programs any
+/// host of the scene runs). `longest_name` and `longest_ip` (in characters) decide whether a
+/// narrow box can put the host's name and address on one line. On a narrow screen the space
+/// between stacked hosts grows with the screen's height, so the stage, the controls and a
+/// socket table share one screen.
 pub fn layout(
     width: f64,
+    screen_h: f64,
     hosts: usize,
     links: &[(usize, usize)],
     programs: usize,
@@ -210,8 +213,8 @@ pub fn layout(
     let mut one_line = false;
     let height;
     // Stacked, full width, with room between boxes for packets to travel.
+    let gap = (screen_h * 0.14).clamp(72.0, 150.0).round();
     let stack = |order: &[usize], rects: &mut Vec<Rect>, bh: f64| {
-        let gap = 150.0;
         *rects = vec![
             Rect {
                 x: 0.0,
@@ -278,7 +281,7 @@ pub fn layout(
             height = bh + 4.0;
         }
         (2, false, _) => {
-            let bw = (width * 0.3).clamp(150.0, 240.0);
+            let bw = (width * 0.32).clamp(150.0, 250.0);
             let bh = box_height(&s, 2, programs);
             let lanes = 2.0 * MAX_LANES as f64 * (s.chip_h + GAP) + 4.0 * GAP;
             height = bh.max(lanes) + 4.0;

@@ -8,6 +8,7 @@ use web_sys::{HtmlDialogElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::engine::time::Instant;
+use crate::ui::clock::Clock;
 use crate::ui::state::SPEEDS;
 
 pub use crate::engine::time::seconds;
@@ -22,7 +23,9 @@ fn icon(path: &'static str) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
+    /// The moment the reducer shows; the scrubber and the time follow the clock between moments.
     pub t: Instant,
+    pub clock: Clock,
     pub end: Instant,
     pub playing: bool,
     pub speed: f64,
@@ -66,8 +69,28 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let slider = use_node_ref();
+    let time = use_node_ref();
+    // Every frame while playing: move the slider and the time, and nothing else.
+    {
+        let (slider, time, clock, end) =
+            (slider.clone(), time.clone(), props.clock.clone(), props.end);
+        use_effect(move || {
+            let subscription = clock.subscribe(move |t| {
+                if let Some(input) = slider.cast::<HtmlInputElement>() {
+                    input.set_value(&(t.total_micros() / 1000).to_string());
+                    let _ = input.set_attribute("aria-valuetext", &seconds(t));
+                }
+                if let Some(out) = time.cast::<web_sys::Element>() {
+                    out.set_text_content(Some(&clock_text(t, end)));
+                }
+            });
+            move || drop(subscription)
+        });
+    }
+    let now = props.clock.now().max(props.t);
     let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
-    let t_ms = props.t.total_micros() / 1000;
+    let t_ms = now.total_micros() / 1000;
     let play_label = if props.playing { "Pause" } else { "Play" };
     html! {
         <div class="controls" role="group" aria-label="Playback">
@@ -86,22 +109,26 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button class="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={click(&props.on_help)}>{ "?" }</button>
+                <button class="button help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={click(&props.on_help)}>{ "?" }</button>
             </div>
             // The slider and the clock change every frame; each sits in a fixed-size box of its
             // own (see app.css), so the browser lays out and paints only that box.
             <div class="scrubber">
                 <div class="track">
-                    <input type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
-                           value={t_ms.to_string()} aria-valuetext={seconds(props.t)} oninput={on_seek} />
+                    <input ref={slider} type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
+                           value={t_ms.to_string()} aria-valuetext={seconds(now)} oninput={on_seek} />
                     <Marks moments={props.moments.clone()} end={props.end} />
                 </div>
                 <div class="clock-box">
-                    <output class="clock" aria-live="off">{ format!("{} / {}", seconds(props.t), seconds(props.end)) }</output>
+                    <output ref={time} class="clock" aria-live="off">{ clock_text(now, props.end) }</output>
                 </div>
             </div>
         </div>
     }
+}
+
+fn clock_text(t: Instant, end: Instant) -> String {
+    format!("{} / {}", seconds(t), seconds(end))
 }
 
 #[derive(Properties, PartialEq)]

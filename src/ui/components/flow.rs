@@ -1,50 +1,44 @@
-//! The flow graph, as Wireshark draws one: a vertical line per host, an arrow per segment from
-//! its sender to its receiver with the ports at both ends, on the same clock as the stage and a
-//! line at the current moment.
+//! The flow graph, as Wireshark draws one: a lifeline per host and one row per segment, an
+//! arrow from its sender to its receiver labelled with its connection, ports and flags. Rows
+//! sent after the current moment are faded; a line marks the moment, and the graph scrolls to
+//! keep it in view. Laid out for its width (`crate::view::flow`), so no two labels overlap and
+//! every lifeline is visible; the header with the host names stays in view as it scrolls.
 
 use std::rc::Rc;
 
+use gloo::events::EventListener;
 use yew::prelude::*;
 
 use crate::engine::event::{EventKind, SegmentId};
-use crate::engine::time::Instant;
+use crate::engine::time::{seconds, Instant};
 use crate::ui::n;
 use crate::ui::scenes::Scene;
+use crate::view::flow::{self as geo, FlowGeom};
 
-const ROW: f64 = 34.0;
-const TOP: f64 = 40.0;
+/// One row: a segment, who sent it to whom, and when.
+#[derive(Clone, PartialEq)]
+struct Row {
+    seg: SegmentId,
+    at: Instant,
+    from: usize,
+    to: Option<usize>,
+}
 
-/// Every moment a segment leaves or arrives, in order: the diagram's rows.
-fn rows(scene: &Scene) -> Vec<Instant> {
-    let mut times: Vec<Instant> = scene
+fn rows(scene: &Scene) -> Vec<Row> {
+    scene
         .timeline
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::SegmentSent(s) if s.to.is_some() => Some([s.depart, s.arrive]),
+            EventKind::SegmentSent(s) => Some(Row {
+                seg: s.seg,
+                at: e.at,
+                from: s.from.0,
+                to: s.to.map(|h| h.0),
+            }),
             _ => None,
         })
-        .flatten()
-        .collect();
-    times.sort();
-    times.dedup();
-    times
-}
-
-/// The y of a moment: its row, or between rows for a moment in between.
-fn y_of(rows: &[Instant], t: Instant) -> f64 {
-    let i = rows.partition_point(|r| *r <= t);
-    if i == 0 {
-        return TOP - ROW / 2.0;
-    }
-    let below = rows[i - 1];
-    let frac = match rows.get(i) {
-        Some(next) if *next > below => {
-            (t - below).total_micros() as f64 / (*next - below).total_micros() as f64
-        }
-        _ => 0.0,
-    };
-    TOP + ROW * ((i - 1) as f64 + frac)
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]
@@ -57,6 +51,25 @@ pub struct FlowProps {
 
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
+    let scroller = use_node_ref();
+    let width = use_state(|| 600.0);
+    {
+        let scroller = scroller.clone();
+        let width = width.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(el) = scroller.cast::<web_sys::Element>() {
+                    let w = el.client_width() as f64;
+                    if w > 0.0 && (w - *width).abs() >= 1.0 {
+                        width.set(w);
+                    }
+                }
+            };
+            measure();
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
+        });
+    }
     let rows = use_memo(props.scene.clone(), |scene| rows(scene));
     let hosts: Vec<String> = props
         .scene
@@ -65,23 +78,49 @@ pub fn flow(props: &FlowProps) -> Html {
         .iter()
         .map(|h| h.name.clone())
         .collect();
-    let width = 220.0 * hosts.len().max(1) as f64 + 120.0;
-    let x_of = |h: usize| 120.0 + 220.0 * h as f64;
-    let height = TOP + ROW * rows.len() as f64 + 20.0;
-    let now_y = y_of(&rows, props.t);
+    let longest = rows
+        .iter()
+        .map(|r| props.scene.label(r.seg).1.chars().count())
+        .max()
+        .unwrap_or(8);
+    let geom = use_memo(
+        (*width as i64, hosts.len(), longest, rows.len()),
+        |(w, hosts, longest, rows)| geo::layout(*w as f64, *hosts, *longest, *rows),
+    );
+    // The rows sent by now; the line under the last of them marks the moment.
+    let done = rows.partition_point(|r| r.at <= props.t);
+    let now_y = geo::ROW * done as f64 + 2.0;
+    // Keep the moment in view: scroll only the graph, and only when the line is out of sight.
+    {
+        let scroller = scroller.clone();
+        use_effect_with((done, props.scene.id), move |_| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                let (top, height) = (el.scroll_top() as f64, el.client_height() as f64);
+                let line = now_y + geo::HEAD;
+                if height > 0.0 && (line < top + geo::HEAD || line > top + height - geo::ROW) {
+                    el.set_scroll_top((line - height / 2.0).max(0.0) as i32);
+                }
+            }
+        });
+    }
+    let g = &*geom;
     html! {
-        <section class="flow" aria-labelledby="flow-title">
+        <section id="panel-flow" class="flow panel" aria-labelledby="flow-title">
             <h2 id="flow-title">{ "Flow graph" }</h2>
-            <div class="flow-scroll" tabindex="0" role="region" aria-label="Flow graph, scrollable">
-                <svg viewBox={format!("0 0 {} {}", n(width), n(height))} width={n(width)} height={n(height)} role="group" aria-label="Every segment as an arrow between hosts, in time order">
+            <div class="flow-scroll" ref={scroller} tabindex="0" role="region" aria-label="Flow graph, scrollable">
+                <svg class="flow-head" viewBox={format!("0 0 {} {}", n(g.width), n(geo::HEAD))} width={n(g.width)} height={n(geo::HEAD)} aria-hidden="true">
+                    <text class="time-head" x="4" y="20">{ "sent" }</text>
                     { for hosts.iter().enumerate().map(|(i, name)| html! {
-                        <g class="lifeline" key={name.clone()}>
-                            <text x={n(x_of(i))} y="20" text-anchor="middle">{ name }</text>
-                            <line x1={n(x_of(i))} x2={n(x_of(i))} y1="28" y2={n(height)} />
-                        </g>
+                        <text key={i} x={n(g.xs[i])} y="20" text-anchor="middle">{ name }</text>
                     }) }
-                    <Arrows scene={props.scene.clone()} rows={rows.clone()} selected={props.selected} on_select={props.on_select.clone()} />
-                    <line class="now" x1="0" x2={n(width)} y1={n(now_y)} y2={n(now_y)} />
+                </svg>
+                <svg viewBox={format!("0 0 {} {}", n(g.width), n(g.height))} width={n(g.width)} height={n(g.height)}
+                     role="group" aria-label="Every segment as an arrow between hosts, one row each, in the order sent">
+                    { for g.xs.iter().enumerate().map(|(i, x)| html! {
+                        <line class="lifeline" key={i} x1={n(*x)} x2={n(*x)} y1="0" y2={n(g.height)} />
+                    }) }
+                    <Arrows scene={props.scene.clone()} rows={rows.clone()} geom={geom.clone()} done={done} selected={props.selected} on_select={props.on_select.clone()} />
+                    <line class="now" x1="0" x2={n(g.width)} y1={n(now_y)} y2={n(now_y)} />
                 </svg>
             </div>
         </section>
@@ -91,32 +130,66 @@ pub fn flow(props: &FlowProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ArrowsProps {
     scene: Rc<Scene>,
-    rows: Rc<Vec<Instant>>,
+    rows: Rc<Vec<Row>>,
+    geom: Rc<FlowGeom>,
+    /// How many rows have been sent by now (the rest are faded).
+    done: usize,
     selected: Option<SegmentId>,
     on_select: Callback<Option<SegmentId>>,
 }
 
-/// The arrows only change with the scene or the selection, not with every frame.
+/// The arrows change only with the scene, the width, the moment's row and the selection.
 #[function_component(Arrows)]
 fn arrows(props: &ArrowsProps) -> Html {
-    let x_of = |h: usize| 120.0 + 220.0 * h as f64;
-    let arrows = props.scene.timeline.events().iter().filter_map(|e| {
-        let EventKind::SegmentSent(s) = &e.kind else { return None };
-        let to = s.to?;
-        let (x1, x2) = (x_of(s.from.0), x_of(to.0));
-        let (y1, y2) = (y_of(&props.rows, s.depart), y_of(&props.rows, s.arrive));
-        let (conn, label) = props.scene.label(s.seg);
-        let seg = s.seg;
+    let g = &*props.geom;
+    let arrows = props.rows.iter().enumerate().map(|(i, r)| {
+        let y = g.row_y(i);
+        let x1 = g.xs.get(r.from).copied().unwrap_or(0.0);
+        let (conn, label) = props.scene.label(r.seg);
+        let to = r.to.filter(|t| *t < g.xs.len() && *t != r.from);
+        let room = g.label_chars(r.from, to);
+        let text: String = if label.chars().count() > room {
+            let mut s: String = label.chars().take(room.saturating_sub(1)).collect();
+            s.push('…');
+            s
+        } else {
+            label.to_string()
+        };
+        let seg = r.seg;
         let on_select = props.on_select.clone();
-        let class = classes!("arrow", format!("conn-{}", conn.unwrap_or(0) % 8), (props.selected == Some(seg)).then_some("selected"));
-        let dir = if x2 >= x1 { 1.0 } else { -1.0 };
-        Some(html! {
+        let class = classes!(
+            "arrow",
+            format!("conn-{}", conn.unwrap_or(0) % 8),
+            (props.selected == Some(seg)).then_some("selected"),
+            (i >= props.done).then_some("later")
+        );
+        let (line, label_x) = match to {
+            Some(t) => {
+                let x2 = g.xs[t];
+                let dir = if x2 >= x1 { 1.0 } else { -1.0 };
+                (
+                    html! {
+                        <>
+                            <line x1={n(x1)} y1={n(y)} x2={n(x2 - 2.0 * dir)} y2={n(y)} />
+                            <polygon points={format!("{},{} {},{} {},{}", n(x2), n(y), n(x2 - 9.0 * dir), n(y - 5.0), n(x2 - 9.0 * dir), n(y + 5.0))} />
+                        </>
+                    },
+                    (x1 + x2) / 2.0,
+                )
+            }
+            // A segment with nowhere to go: a short stub and a cross.
+            None => (
+                html! { <line class="stub" x1={n(x1)} y1={n(y)} x2={n(x1 + 24.0)} y2={n(y)} /> },
+                x1 + 24.0 + (g.spacing.max(120.0) - 36.0) / 2.0,
+            ),
+        };
+        html! {
             <g class={class} key={seg.0.to_string()} onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}>
-                <line x1={n(x1)} y1={n(y1)} x2={n(x2)} y2={n(y2)} />
-                <polygon points={format!("{},{} {},{} {},{}", n(x2), n(y2), n(x2 - 9.0 * dir), n(y2 - 5.0), n(x2 - 9.0 * dir), n(y2 + 5.0))} />
-                <text x={n((x1 + x2) / 2.0)} y={n((y1 + y2) / 2.0 - 4.0)} text-anchor="middle">{ AttrValue::from(label) }</text>
+                <text class="time" x="4" y={n(y)}>{ seconds(r.at).trim_end_matches(" s").to_string() }</text>
+                { line }
+                <text class="label" x={n(label_x)} y={n(y - 5.0)} text-anchor="middle">{ text }</text>
             </g>
-        })
+        }
     });
     html! { <g class="arrows">{ for arrows }</g> }
 }

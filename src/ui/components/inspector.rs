@@ -31,7 +31,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     });
     let Some(s) = sent else {
         return html! {
-            <section class="inspector" aria-labelledby="inspector-title">
+            <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
                 <h2 id="inspector-title">{ "Packet inspector" }</h2>
                 <p class="hint">{ "Choose a packet on the stage or in the event list to see it layer by layer." }</p>
             </section>
@@ -80,7 +80,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Transport::Other { .. } => "other",
     };
     html! {
-        <section class="inspector" aria-labelledby="inspector-title">
+        <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
             <h2 id="inspector-title">{ format!("Packet inspector: segment {}", s.seg.0) }</h2>
             <p class="when">{ format!("Sent at {}, arrives at {}{}", seconds(s.depart), seconds(s.arrive), if s.copy_of.is_some() { " (a duplicate)" } else { "" }) }</p>
             <h3>{ "IPv4 (network layer)" }</h3>

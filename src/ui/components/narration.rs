@@ -81,7 +81,7 @@ fn event_list(props: &EventListProps) -> Html {
         .map(|l| format!("{}: {}", l.host, l.text))
         .unwrap_or_default();
     html! {
-        <section class="narration" aria-labelledby="events-title">
+        <section id="panel-events" class="narration panel" aria-labelledby="events-title">
             <h2 id="events-title">{ "What happens" }</h2>
             <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
             <ol class="event-list" reversed=true tabindex="0" aria-label="Events so far, newest first">

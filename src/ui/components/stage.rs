@@ -1,115 +1,123 @@
-//! The stage: hosts as boxes (name, address, programs and their ports), the links between them,
-//! and every segment on the wire at the engine's progress for the current moment. When a
-//! segment arrives, the host shows where its transport layer delivered it, and why.
+//! The stage: hosts as boxes (name, address, programs and their ports, and where the latest
+//! arrival went), the links between them, and every segment on the wire. It is laid out for
+//! the width it has (`crate::view::stage`), one SVG unit per CSS pixel, so text keeps its
+//! size on a phone. The packets move with the clock, every frame, without a re-render.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::event::{Demux, EventKind, SegmentId};
-use crate::engine::net::HostId;
-use crate::engine::snapshot::{HostView, Snapshot};
+use crate::engine::snapshot::HostView;
 use crate::engine::socket::SockState;
-use crate::engine::time::{seconds, Duration, Instant};
+use crate::engine::time::{seconds, Instant};
+use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
+use crate::view::stage::{self as geo, Flight, StageGeom};
+use crate::view::Rect;
 
-const WIDTH: f64 = 720.0;
-const BOX_W: f64 = 236.0;
-const BOX_H: f64 = 150.0;
-/// How long (virtual time) the delivery callout stays up after a segment arrives.
-const CALLOUT: Duration = Duration::from_millis(15);
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Layout {
-    pub height: f64,
-    pub centers: Vec<(f64, f64)>,
+/// What the stage needs for one scene at one width, worked out once.
+#[derive(PartialEq)]
+pub struct StageDraw {
+    pub geom: StageGeom,
+    /// One per [`Scene::flights`], with its label's size for this width.
+    pub flights: Vec<Flight>,
+    /// Each flight's slot beside its link, or None for a dot.
+    pub slots: Vec<Option<usize>>,
+    /// Per link: the distance between two lanes.
+    pub pitch: Vec<f64>,
 }
 
-/// Where the hosts go: a hub (the host with the most links) on the right and the others in a
-/// column on the left; two hosts side by side; one in the middle.
-pub fn layout(hosts: usize, links: &[(HostId, HostId)]) -> Layout {
-    let mut degree = vec![0usize; hosts];
-    for (a, b) in links {
-        if a.0 < hosts && b.0 < hosts {
-            degree[a.0] += 1;
-            degree[b.0] += 1;
-        }
-    }
-    let hub = (0..hosts)
-        .max_by_key(|i| (degree[*i], usize::MAX - i))
-        .filter(|i| hosts > 2 && degree[*i] >= 2);
-    match (hosts, hub) {
-        (0, _) => Layout {
-            height: 240.0,
-            centers: vec![],
-        },
-        (1, _) => Layout {
-            height: 240.0,
-            centers: vec![(WIDTH / 2.0, 120.0)],
-        },
-        (2, _) => Layout {
-            height: 260.0,
-            centers: vec![
-                (BOX_W / 2.0 + 4.0, 130.0),
-                (WIDTH - BOX_W / 2.0 - 4.0, 130.0),
-            ],
-        },
-        (n, Some(hub)) => {
-            let others = n - 1;
-            let height = (others as f64 * (BOX_H + 30.0) + 30.0).max(260.0);
-            let gap = height / others as f64;
-            let mut centers = vec![(0.0, 0.0); n];
-            let mut row = 0;
-            for (i, c) in centers.iter_mut().enumerate() {
-                if i == hub {
-                    *c = (WIDTH - BOX_W / 2.0 - 4.0, height / 2.0);
-                } else {
-                    *c = (BOX_W / 2.0 + 4.0, gap * (row as f64 + 0.5));
-                    row += 1;
+impl StageDraw {
+    pub fn new(scene: &Scene, width: f64, screen_h: f64) -> StageDraw {
+        let links: Vec<(usize, usize)> = scene.links.iter().map(|(a, b)| (a.0, b.0)).collect();
+        let geom = geo::layout(
+            width,
+            screen_h,
+            scene.scenario.hosts.len(),
+            &links,
+            scene.most_programs,
+            scene.longest_name,
+            scene.longest_ip,
+        );
+        let flights: Vec<Flight> = scene
+            .flights
+            .iter()
+            .map(|f| {
+                let chars = scene
+                    .text(f.seg)
+                    .map(|p| p.short.chars().count())
+                    .unwrap_or(4);
+                let (w, h) = geo::chip_size(&geom.sizes, chars);
+                Flight {
+                    link: f.link,
+                    forward: f.forward,
+                    shown: f.shown,
+                    depart: f.depart,
+                    arrive: f.arrive,
+                    w,
+                    h,
                 }
-            }
-            Layout { height, centers }
-        }
-        (n, None) => {
-            let height = 520.0;
-            let centers = (0..n)
-                .map(|i| {
-                    let a =
-                        std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-                    // The browser's Math.cos/sin: Rust's own would add ~3 KB of wasm for this.
-                    (
-                        WIDTH / 2.0 + (WIDTH / 2.0 - BOX_W / 2.0 - 4.0) * js_sys::Math::cos(a),
-                        height / 2.0 + 180.0 * js_sys::Math::sin(a),
-                    )
-                })
-                .collect();
-            Layout { height, centers }
+            })
+            .collect();
+        let pitch: Vec<f64> = (0..links.len())
+            .map(|l| {
+                let widest = flights
+                    .iter()
+                    .filter(|f| f.link == l)
+                    .map(|f| f.w)
+                    .fold(0.0, f64::max);
+                geo::lane_pitch(&geom, l, widest)
+            })
+            .collect();
+        let slots = geo::assign_lanes(&geom, &flights, &pitch);
+        StageDraw {
+            geom,
+            flights,
+            slots,
+            pitch,
         }
     }
 }
 
-/// Where a line from `a` to `b` leaves the box around `a`.
-fn box_edge(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let (hw, hh) = (BOX_W / 2.0 + 6.0, BOX_H / 2.0 + 6.0);
-    let t = match (dx.abs() > f64::EPSILON, dy.abs() > f64::EPSILON) {
-        (true, true) => (hw / dx.abs()).min(hh / dy.abs()),
-        (true, false) => hw / dx.abs(),
-        (false, true) => hh / dy.abs(),
-        _ => 0.0,
+fn window_size() -> (f64, f64) {
+    let window = gloo::utils::window();
+    let get = |v: Result<wasm_bindgen::JsValue, _>, or: f64| {
+        v.ok().and_then(|v| v.as_f64()).unwrap_or(or)
     };
-    (a.0 + dx * t.min(1.0), a.1 + dy * t.min(1.0))
+    (
+        get(window.inner_width(), 1024.0),
+        get(window.inner_height(), 768.0),
+    )
+}
+
+/// The stage's size before it can be measured: the window's width less the page's margins,
+/// and the window's height.
+fn first_size() -> (f64, f64) {
+    let (w, h) = window_size();
+    (first_width(w), h)
+}
+
+fn first_width(w: f64) -> f64 {
+    if w < geo::NARROW_BELOW {
+        w - 20.0
+    } else {
+        (w * 0.55).min(900.0)
+    }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
     pub scene: Rc<Scene>,
-    pub snapshot: Rc<Snapshot>,
     /// The hosts, each an `Rc` that stays the same while the host does.
     pub hosts: Rc<Vec<Rc<HostView>>>,
+    /// The moment shown (for the arrival callouts).
+    pub t: Instant,
+    pub clock: Clock,
     pub selected: Option<SegmentId>,
     pub hovered: Option<SegmentId>,
     /// Segments of the socket a learner picked in a table.
@@ -121,23 +129,43 @@ pub struct StageProps {
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
-    let snap = &props.snapshot;
-    let scene = &props.scene;
-    let layout = layout(snap.hosts.len(), &scene.links);
-    let centers = &layout.centers;
-    let links = scene
-        .links
-        .iter()
-        .filter(|(a, b)| a.0 < centers.len() && b.0 < centers.len())
-        .map(|(a, b)| {
-            let (p, q) = (centers[a.0], centers[b.0]);
-            html! { <line class="link" x1={n(p.0)} y1={n(p.1)} x2={n(q.0)} y2={n(q.1)} /> }
+    let frame = use_node_ref();
+    let size = use_state(first_size);
+    // Measure the box once drawn, and again whenever the window changes size.
+    {
+        let frame = frame.clone();
+        let size = size.clone();
+        use_effect_with((), move |_| {
+            let measure = move || {
+                if let Some(el) = frame.cast::<web_sys::Element>() {
+                    let w = el.client_width() as f64;
+                    let h = window_size().1;
+                    if w > 0.0 && ((w - size.0).abs() >= 1.0 || (h - size.1).abs() >= 1.0) {
+                        size.set((w, h));
+                    }
+                }
+            };
+            measure();
+            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
+            move || drop(listener)
         });
-    let hosts = props.hosts.iter().map(|h| {
-        let (x, y) = centers.get(h.id.0).copied().unwrap_or((0.0, 0.0));
-        html! { <HostBox key={h.name.clone()} host={h.clone()} x={x as i32} y={y as i32} /> }
+    }
+    let scene = &props.scene;
+    let draw = use_memo(
+        (scene.clone(), size.0 as i64, size.1 as i64),
+        |(scene, w, h)| StageDraw::new(scene, *w as f64, *h as f64),
+    );
+    let g = &draw.geom;
+    let links = g.links.iter().flatten().map(|l| {
+        html! { <line class="link" x1={n(l.from.0)} y1={n(l.from.1)} x2={n(l.to.0)} y2={n(l.to.1)} /> }
     });
-    let callouts = callouts(scene, snap, centers);
+    let hosts = props.hosts.iter().map(|h| {
+        let Some(geom) = g.hosts.get(h.id.0) else {
+            return html! {};
+        };
+        let callout = callout(scene, h, props.t).unwrap_or_default();
+        html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} /> }
+    });
     // One handler per kind of event for all packets: each packet says which segment it is.
     let seg_of = |e: &web_sys::Event| -> Option<SegmentId> {
         let el: web_sys::Element = e.target()?.dyn_into().ok()?;
@@ -175,40 +203,53 @@ pub fn stage(props: &StageProps) -> Html {
         let cb = props.on_hover.clone();
         Callback::from(move |_: PointerEvent| cb.emit(None))
     };
+    let on_wire = scene.in_flight(props.t).count();
     let label = format!(
         "The network at {}: {} hosts, {} segment{} on the wire",
-        seconds(snap.at),
-        snap.hosts.len(),
-        snap.in_flight.len(),
-        if snap.in_flight.len() == 1 { "" } else { "s" }
+        seconds(props.t),
+        props.hosts.len(),
+        on_wire,
+        if on_wire == 1 { "" } else { "s" }
     );
+    let class = classes!("stage-svg", g.narrow.then_some("narrow"));
     html! {
-        <svg class="stage-svg" viewBox={format!("0 0 {} {}", n(WIDTH), n(layout.height + 50.0))} role="group" aria-label={label}>
-            <g class="links">{ for links }</g>
-            <g class="hosts">{ for hosts }</g>
-            <g class="callouts">{ for callouts }</g>
-            <PacketLayer scene={props.scene.clone()} snapshot={props.snapshot.clone()} selected={props.selected} hovered={props.hovered}
-                         focused={props.focused.clone()} reduced_motion={props.reduced_motion}
-                         on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
-        </svg>
+        <div class="stage-frame" ref={frame}>
+            <svg class={class} viewBox={format!("0 0 {} {}", n(g.width), n(g.height))}
+                 width={n(g.width)} height={n(g.height)} role="group" aria-label={label}>
+                <g class="links">{ for links }</g>
+                <g class="hosts">{ for hosts }</g>
+                <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
+                             selected={props.selected} hovered={props.hovered}
+                             focused={props.focused.clone()} reduced_motion={props.reduced_motion}
+                             on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
+            </svg>
+        </div>
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct HostBoxProps {
     host: Rc<HostView>,
-    x: i32,
-    y: i32,
+    geom: geo::HostGeom,
+    callout: String,
 }
 
-/// A host: drawn again only when the host changes, not every frame.
+/// `text` cut to `chars` characters, with an ellipsis when cut.
+fn fit(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(chars.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A host: drawn again only when the host, its place or its callout changes.
 #[function_component(HostBox)]
-fn host_box_component(props: &HostBoxProps) -> Html {
-    host_box(&props.host, (props.x as f64, props.y as f64))
-}
-
-fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
-    let (x, y) = (cx - BOX_W / 2.0, cy - BOX_H / 2.0);
+fn host_box(props: &HostBoxProps) -> Html {
+    let h = &props.host;
+    let g = &props.geom;
     // Each program with the local ports its sockets use.
     let programs: Vec<String> = h
         .processes
@@ -224,27 +265,84 @@ fn host_box(h: &HostView, (cx, cy): (f64, f64)) -> Html {
             format!("{} {}", p.name, ports.join(" ")).trim().to_string()
         })
         .collect();
-    let shown = programs.len().min(3);
-    let more = programs.len() - shown;
+    let room = g.programs.len();
+    let (shown, more) = if programs.len() > room {
+        (room - 1, programs.len() - (room - 1))
+    } else {
+        (programs.len(), 0)
+    };
+    let text = |class: &'static str, at: &geo::TextAt, s: String| {
+        let anchor = if at.end { "end" } else { "start" };
+        html! { <text class={class} x={n(at.x)} y={n(at.y)} text-anchor={anchor}>{ s }</text> }
+    };
+    let r = g.rect;
     html! {
-        <g class="host" key={h.name.clone()}>
-            <rect x={n(x)} y={n(y)} width={n(BOX_W)} height={n(BOX_H)} rx="14" />
-            <text class="host-name" x={n(cx)} y={n(y + 30.0)} text-anchor="middle">{ &h.name }</text>
-            <text class="host-ip" x={n(cx)} y={n(y + 54.0)} text-anchor="middle">{ h.ip.to_string() }</text>
-            { for programs.iter().take(shown).enumerate().map(|(i, p)| html! {
-                <text class="program" x={n(x + 16.0)} y={n(y + 84.0 + 21.0 * i as f64)}>{ p }</text>
-            }) }
+        <g class="host">
+            <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="12" />
+            { text("host-name", &g.name, h.name.clone()) }
+            { text("host-ip", &g.ip, h.ip.to_string()) }
+            { for programs.iter().take(shown).zip(&g.programs).map(|(p, at)| text("program", at, fit(p, g.chars))) }
             if more > 0 {
-                <text class="program more" x={n(x + 16.0)} y={n(y + 84.0 + 21.0 * 3.0)}>{ format!("+ {more} more") }</text>
+                { text("program more", &g.programs[room - 1], format!("+ {more} more")) }
+            }
+            if !props.callout.is_empty() {
+                { text("callout", &g.callout, fit(&props.callout, g.chars)) }
             }
         </g>
     }
 }
 
+/// Where the latest segment to arrive at this host went, and why: "→ listener :80 (new)".
+fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
+    let events = scene.timeline.events();
+    let last = scene.timeline.events_until(t);
+    // A bounded look back: in a busy scene something arrived recently anyway.
+    let first = last.saturating_sub(4000);
+    let (seg, decision) = events[first..last]
+        .iter()
+        .rev()
+        .find_map(|e| match &e.kind {
+            EventKind::SegmentDelivered {
+                seg,
+                host: h,
+                decision,
+            } if *h == host.id => Some((*seg, decision)),
+            _ => None,
+        })?;
+    let port = scene
+        .sent_index(seg)
+        .and_then(|i| match &events[i].kind {
+            EventKind::SegmentSent(s) => s.summary.ports().map(|(_, dp)| dp),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let owner = |sock| {
+        host.sockets
+            .iter()
+            .find(|r| r.sock == sock)
+            .map(|r| match (&r.command, r.fd, r.state) {
+                (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
+                (_, _, SockState::SynReceived) => "a new socket".to_string(),
+                _ => format!("closing socket ({})", r.state),
+            })
+            .unwrap_or_else(|| "a socket now gone".into())
+    };
+    Some(match decision {
+        Demux::Connection { sock } => format!("→ {} (4-tuple)", owner(*sock)),
+        Demux::Listener { .. } => format!("→ listener :{port} (new)"),
+        Demux::NoSocketAnswerRst => format!("nothing on :{port} → RST"),
+        Demux::NoSocketIgnoreRst => format!("nothing on :{port}; RST ignored"),
+        Demux::UdpSocket { sock } => format!("→ {} (UDP :{port})", owner(*sock)),
+        Demux::UdpClosedPort => format!("UDP :{port} closed → ICMP"),
+        Demux::Icmp => "ICMP → the stack".to_string(),
+    })
+}
+
 #[derive(Properties, PartialEq)]
 struct PacketLayerProps {
     scene: Rc<Scene>,
-    snapshot: Rc<Snapshot>,
+    draw: Rc<StageDraw>,
+    clock: Clock,
     selected: Option<SegmentId>,
     hovered: Option<SegmentId>,
     focused: Rc<BTreeSet<SegmentId>>,
@@ -255,110 +353,31 @@ struct PacketLayerProps {
     on_leave: Callback<PointerEvent>,
 }
 
-/// A packet element on the stage and what it last showed: its position in whole SVG units
-/// and its state bits (selected, highlighted), so an unchanged packet costs no string.
+/// A packet element on the stage and what it last showed: its position in whole pixels and its
+/// state bits, so an unchanged packet costs nothing.
 struct Drawn {
     element: web_sys::Element,
     at: (i32, i32),
     bits: u8,
 }
 
+const SELECTED: u8 = 1;
+const HIGHLIGHT: u8 = 2;
+const DOT: u8 = 4;
+
 const SVG: &str = "http://www.w3.org/2000/svg";
 
-/// The segments on the wire. They are the only part of the page that changes every frame, so
-/// this layer keeps its own elements: it creates one per segment as it leaves, moves it only
-/// when its (rounded) position changes, and removes it when it arrives, instead of having the
-/// whole list diffed each frame. Clicks, keys and hovers are handled once, on the group.
+/// The packets keep their own elements: one is made when a segment leaves, moved by the clock
+/// every frame (only when its rounded position changes) and removed when it arrives. Clicks,
+/// keys and hovers are handled once, on the group.
 #[function_component(PacketLayer)]
 fn packet_layer(props: &PacketLayerProps) -> Html {
     let group = use_node_ref();
     let drawn = use_mut_ref(BTreeMap::<SegmentId, Drawn>::new);
     {
-        let group = group.clone();
+        // A new scene or a new width starts with an empty layer.
         let drawn = drawn.clone();
-        let snap = props.snapshot.clone();
-        let scene = props.scene.clone();
-        let (selected, hovered, focused, reduced) = (
-            props.selected,
-            props.hovered,
-            props.focused.clone(),
-            props.reduced_motion,
-        );
-        use_effect(move || {
-            let Some(group) = group.cast::<web_sys::Element>() else {
-                return;
-            };
-            let document = gloo::utils::document();
-            let layout = layout(snap.hosts.len(), &scene.links);
-            let mut drawn = drawn.borrow_mut();
-            let mut present = BTreeSet::new();
-            for f in &snap.in_flight {
-                let (Some(&a), Some(&b)) =
-                    (layout.centers.get(f.from.0), layout.centers.get(f.to.0))
-                else {
-                    continue;
-                };
-                let Some(text) = scene.text(f.seg) else {
-                    continue;
-                };
-                present.insert(f.seg);
-                let (start, end) = (box_edge(a, b), box_edge(b, a));
-                // With reduced motion a segment does not glide: it shows half-way until it arrives.
-                let p = if reduced { 0.5 } else { f.progress as f64 };
-                let at = (
-                    (start.0 + (end.0 - start.0) * p).round() as i32,
-                    (start.1 + (end.1 - start.1) * p).round() as i32,
-                );
-                let bits = u8::from(selected == Some(f.seg))
-                    | u8::from(hovered == Some(f.seg) || focused.contains(&f.seg)) << 1;
-                let transform = || format!("translate({} {})", at.0, at.1);
-                let class = || {
-                    let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
-                    for (bit, name) in [(1, " selected"), (2, " highlight")] {
-                        if bits & bit != 0 {
-                            class.push_str(name);
-                        }
-                    }
-                    if text.rst {
-                        class.push_str(" rst");
-                    }
-                    class
-                };
-                match drawn.get_mut(&f.seg) {
-                    Some(d) => {
-                        if d.at != at {
-                            let _ = d.element.set_attribute("transform", &transform());
-                            d.at = at;
-                        }
-                        if d.bits != bits {
-                            let _ = d.element.set_attribute("class", &class());
-                            d.bits = bits;
-                        }
-                    }
-                    None => {
-                        let Ok(element) =
-                            make_packet(&document, f.seg, text, &transform(), &class())
-                        else {
-                            continue;
-                        };
-                        let _ = group.append_child(&element);
-                        drawn.insert(f.seg, Drawn { element, at, bits });
-                    }
-                }
-            }
-            drawn.retain(|seg, d| {
-                let keep = present.contains(seg);
-                if !keep {
-                    d.element.remove();
-                }
-                keep
-            });
-        });
-    }
-    {
-        // A new scene starts with an empty stage.
-        let drawn = drawn.clone();
-        use_effect_with(props.scene.id, move |_| {
+        use_effect_with(props.draw.clone(), move |_| {
             move || {
                 for d in drawn.borrow().values() {
                     d.element.remove();
@@ -367,118 +386,194 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
             }
         });
     }
+    {
+        let group = group.clone();
+        let drawn = drawn.clone();
+        let scene = props.scene.clone();
+        let draw = props.draw.clone();
+        let clock = props.clock.clone();
+        let (selected, hovered, focused, reduced) = (
+            props.selected,
+            props.hovered,
+            props.focused.clone(),
+            props.reduced_motion,
+        );
+        use_effect(move || {
+            let frame = move |t: Instant| {
+                let Some(group) = group.cast::<web_sys::Element>() else {
+                    return;
+                };
+                let bits = |seg: SegmentId| {
+                    u8::from(selected == Some(seg)) * SELECTED
+                        | u8::from(hovered == Some(seg) || focused.contains(&seg)) * HIGHLIGHT
+                };
+                draw_packets(
+                    &scene,
+                    &draw,
+                    &group,
+                    &mut drawn.borrow_mut(),
+                    t,
+                    reduced,
+                    bits,
+                );
+            };
+            frame(clock.now());
+            let subscription = clock.subscribe(frame);
+            move || drop(subscription)
+        });
+    }
     html! {
         <g class="packets" ref={group} onclick={props.on_click.clone()} onkeydown={props.on_key.clone()}
            onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
     }
 }
 
+/// Put every segment on the wire at `t` where it belongs, as a label or a dot.
+fn draw_packets(
+    scene: &Scene,
+    draw: &StageDraw,
+    group: &web_sys::Element,
+    drawn: &mut BTreeMap<SegmentId, Drawn>,
+    t: Instant,
+    reduced: bool,
+    bits: impl Fn(SegmentId) -> u8,
+) {
+    let g = &draw.geom;
+    let now: Vec<usize> = scene.in_flight_indices(t).collect();
+    let when = |i: usize| {
+        let f = &draw.flights[i];
+        // With reduced motion a segment does not glide: it shows half-way until it arrives.
+        if reduced {
+            (f.depart + f.arrive) / 2
+        } else {
+            t.total_micros()
+        }
+    };
+    let boxes: Vec<Option<Rect>> = now
+        .iter()
+        .map(|&i| {
+            let f = &draw.flights[i];
+            draw.slots[i].and_then(|s| geo::chip_rect(g, f, Some(s), draw.pitch[f.link], when(i)))
+        })
+        .collect();
+    let labelled = geo::place(g, &boxes);
+    let document = gloo::utils::document();
+    let mut present = BTreeSet::new();
+    for (k, &i) in now.iter().enumerate() {
+        let f = &draw.flights[i];
+        let seg = scene.flights[i].seg;
+        let Some(text) = scene.text(seg) else {
+            continue;
+        };
+        let rect = if labelled[k] {
+            boxes[k]
+        } else {
+            geo::chip_rect(g, f, None, 0.0, when(i))
+        };
+        let Some(rect) = rect else { continue };
+        present.insert(seg);
+        let (cx, cy) = rect.center();
+        let at = (cx.round() as i32, cy.round() as i32);
+        let b = bits(seg) | if labelled[k] { 0 } else { DOT };
+        let transform = || format!("translate({} {})", at.0, at.1);
+        let class = || {
+            let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
+            for (bit, name) in [
+                (SELECTED, " selected"),
+                (HIGHLIGHT, " highlight"),
+                (DOT, " dot"),
+            ] {
+                if b & bit != 0 {
+                    class.push_str(name);
+                }
+            }
+            if text.rst {
+                class.push_str(" rst");
+            }
+            class
+        };
+        match drawn.get_mut(&seg) {
+            Some(d) => {
+                if d.at != at {
+                    let _ = d.element.set_attribute("transform", &transform());
+                    d.at = at;
+                }
+                if d.bits != b {
+                    let _ = d.element.set_attribute("class", &class());
+                    d.bits = b;
+                }
+            }
+            None => {
+                let label = &text.short;
+                let Ok(element) = make_packet(
+                    &document,
+                    seg,
+                    label,
+                    &text.aria,
+                    f,
+                    g,
+                    &transform(),
+                    &class(),
+                ) else {
+                    continue;
+                };
+                let _ = group.append_child(&element);
+                drawn.insert(
+                    seg,
+                    Drawn {
+                        element,
+                        at,
+                        bits: b,
+                    },
+                );
+            }
+        }
+    }
+    drawn.retain(|seg, d| {
+        let keep = present.contains(seg);
+        if !keep {
+            d.element.remove();
+        }
+        keep
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
 fn make_packet(
     document: &web_sys::Document,
     seg: SegmentId,
-    text: &crate::ui::scenes::PacketText,
+    label: &str,
+    aria: &str,
+    f: &Flight,
+    g: &StageGeom,
     transform: &str,
     class: &str,
 ) -> Result<web_sys::Element, wasm_bindgen::JsValue> {
-    let g = document.create_element_ns(Some(SVG), "g")?;
-    g.set_attribute("class", class)?;
-    g.set_attribute("transform", transform)?;
-    g.set_attribute("data-seg", &seg.0.to_string())?;
-    g.set_attribute("role", "button")?;
-    g.set_attribute("tabindex", "0")?;
-    g.set_attribute("aria-label", &text.aria)?;
-    let width = 14.0 + 9.6 * text.label.chars().count() as f64;
+    let el = document.create_element_ns(Some(SVG), "g")?;
+    el.set_attribute("class", class)?;
+    el.set_attribute("transform", transform)?;
+    el.set_attribute("data-seg", &seg.0.to_string())?;
+    el.set_attribute("role", "button")?;
+    el.set_attribute("tabindex", "0")?;
+    el.set_attribute("aria-label", aria)?;
     let rect = document.create_element_ns(Some(SVG), "rect")?;
     for (k, v) in [
-        ("x", n(-width / 2.0)),
-        ("y", "-16".into()),
-        ("width", n(width)),
-        ("height", "32".into()),
-        ("rx", "16".into()),
+        ("x", n(-f.w / 2.0)),
+        ("y", n(-f.h / 2.0)),
+        ("width", n(f.w)),
+        ("height", n(f.h)),
+        ("rx", n(f.h / 2.0)),
     ] {
         rect.set_attribute(k, &v)?;
     }
-    let label = document.create_element_ns(Some(SVG), "text")?;
-    label.set_attribute("text-anchor", "middle")?;
-    label.set_attribute("y", "6")?;
-    label.set_text_content(Some(&text.label));
-    g.append_child(&rect)?;
-    g.append_child(&label)?;
-    Ok(g)
-}
-
-/// Under each host, where its latest arrivals went and why.
-fn callouts(scene: &Scene, snap: &Snapshot, centers: &[(f64, f64)]) -> Vec<Html> {
-    let t = snap.at;
-    let from = if t > Instant::ZERO + CALLOUT {
-        t - CALLOUT
-    } else {
-        Instant::ZERO
-    };
-    let events = scene.timeline.events();
-    let first = events.partition_point(|e| e.at <= from);
-    let last = events.partition_point(|e| e.at <= t);
-    let mut out = Vec::new();
-    let mut per_host = vec![0usize; centers.len()];
-    for e in events[first..last].iter().rev() {
-        let EventKind::SegmentDelivered {
-            seg,
-            host,
-            decision,
-        } = &e.kind
-        else {
-            continue;
-        };
-        let Some(&(cx, cy)) = centers.get(host.0) else {
-            continue;
-        };
-        let row = per_host[host.0];
-        if row >= 2 {
-            continue;
-        }
-        per_host[host.0] += 1;
-        let port = scene
-            .sent_index(*seg)
-            .and_then(|i| match &events[i].kind {
-                EventKind::SegmentSent(s) => s.summary.ports().map(|(_, dp)| dp),
-                _ => None,
-            })
-            .unwrap_or(0);
-        let host_view = snap.hosts.get(host.0);
-        let owner = |sock| {
-            host_view
-                .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
-                .map(|r| match (&r.command, r.fd, r.state) {
-                    (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
-                    (_, _, SockState::SynReceived) => "a new socket".to_string(),
-                    _ => format!("closing socket ({})", r.state),
-                })
-        };
-        let text = match decision {
-            Demux::Connection { sock } => format!(
-                "→ {} (4-tuple)",
-                owner(*sock).unwrap_or_else(|| "a socket".into())
-            ),
-            Demux::Listener { .. } => format!("→ listener :{port} (new)"),
-            Demux::NoSocketAnswerRst => format!("nothing on :{port} → answer RST"),
-            Demux::NoSocketIgnoreRst => format!("nothing on :{port}; RST ignored"),
-            Demux::UdpSocket { sock } => format!(
-                "→ {} (UDP :{port})",
-                owner(*sock).unwrap_or_else(|| "a socket".into())
-            ),
-            Demux::UdpClosedPort => format!("UDP :{port} closed → ICMP"),
-            Demux::Icmp => "ICMP → the stack".to_string(),
-        };
-        let y = cy + BOX_H / 2.0 + 22.0 + 22.0 * row as f64;
-        // Anchored to the box's outer edge, so the words stay on the stage.
-        let (x, anchor) = if cx < WIDTH / 2.0 {
-            (cx - BOX_W / 2.0, "start")
-        } else {
-            (cx + BOX_W / 2.0, "end")
-        };
-        out.push(html! {
-            <text class="callout" key={format!("c{}", seg.0)} x={n(x)} y={n(y)} text-anchor={anchor}>{ text }</text>
-        });
-    }
-    out
+    let dot = document.create_element_ns(Some(SVG), "circle")?;
+    dot.set_attribute("r", &n(geo::DOT / 2.0))?;
+    let text = document.create_element_ns(Some(SVG), "text")?;
+    text.set_attribute("text-anchor", "middle")?;
+    text.set_attribute("y", &n(g.sizes.chip_font * 0.36))?;
+    text.set_text_content(Some(label));
+    el.append_child(&rect)?;
+    el.append_child(&dot)?;
+    el.append_child(&text)?;
+    Ok(el)
 }

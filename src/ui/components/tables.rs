@@ -30,10 +30,15 @@ pub struct SocketTableProps {
     pub scene: Option<Rc<Scene>>,
     #[prop_or_default]
     pub on_focus: Callback<(HostId, SockId)>,
+    /// The table a phone shows (the latest event's host, or the one the learner picked).
+    #[prop_or(true)]
+    pub current: bool,
 }
 
 #[function_component(SocketTable)]
 pub fn socket_table(props: &SocketTableProps) -> Html {
+    let scroller = use_node_ref();
+    let overflows = use_overflow(&scroller);
     // The cells as they were at the previous render: what differs now is what just changed.
     let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);
     let now: BTreeMap<SockId, [String; 7]> = props
@@ -120,8 +125,8 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
-                        <tr key={*name}>
-                            <th scope="row">{ *name }</th>
+                        <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
+                            <th scope="row">{ row_name(name) }</th>
                             { for host.sockets.iter().map(|r| html! {
                                 <td key={r.sock.0} class={cell_class(r.sock, f)}>{ now[&r.sock][f].clone() }</td>
                             }) }
@@ -137,16 +142,65 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
             host.sockets.len()
         )
     });
+    let class = classes!(
+        "socket-table",
+        props.current.then_some("current"),
+        overflows.then_some("overflows")
+    );
     html! {
-        <section class="socket-table" aria-label={caption}>
+        <section class={class} aria-label={caption}>
             if let Some(note) = note {
                 <p class="table-note">{ note }</p>
             }
-            <div class="table-scroll" tabindex="0" role="region" aria-label={format!("{} socket table, scrollable", host.name)}>
+            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={format!("{} socket table, scrollable", host.name)}>
                 { body }
             </div>
+            if overflows {
+                <p class="scroll-cue">{ "More columns: scroll sideways, or use the compact view →" }</p>
+            }
         </section>
     }
+}
+
+/// A row's name; "Destination" also has a short form that narrow screens show instead.
+fn row_name(name: &str) -> Html {
+    match name.strip_prefix("Destination ") {
+        Some(rest) => html! {
+            <><span class="long">{ "Destination" }</span><span class="short" aria-hidden="true">{ "Dest." }</span>{ format!(" {rest}") }</>
+        },
+        None => html! { { name.to_string() } },
+    }
+}
+
+/// The row of the course table that names the process (it may wrap).
+const PROCESS: usize = 6;
+
+/// Whether the element is wider inside than its box, measured after every render and when the
+/// window changes size: a table that scrolls sideways says so.
+#[hook]
+fn use_overflow(node: &NodeRef) -> bool {
+    let overflows = use_state(|| false);
+    {
+        let node = node.clone();
+        let overflows = overflows.clone();
+        use_effect(move || {
+            let check = move || {
+                if let Some(el) = node.cast::<web_sys::Element>() {
+                    let now = el.scroll_width() > el.client_width() + 1;
+                    if now != *overflows {
+                        overflows.set(now);
+                    }
+                }
+            };
+            check();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    check()
+                });
+            move || drop(listener)
+        });
+    }
+    *overflows
 }
 
 /// Beyond this many sockets, a column per socket is too wide to read: one row each instead.

@@ -1,0 +1,15 @@
+import { serveDist, launchChromium, openWatched } from "./harness.mjs";
+const site = await serveDist();
+const chrome = await launchChromium();
+const sizes = { p360: [360, 640], p390: [390, 844], d: [1280, 800] };
+const which = process.argv[2] ?? "p360";
+const t = process.argv[3] ?? "400";
+const [w, h] = sizes[which];
+const o = { viewport: { width: w, height: h }, deviceScaleFactor: 1, isMobile: w < 900, hasTouch: w < 900 };
+const x = await openWatched(chrome.browser, site.url, o);
+await x.page.goto(site.url + (process.argv[4] ?? "") + (process.argv[4] ? "&" : "?") + "t=" + t);
+await x.page.locator(".stage-svg").waitFor();
+await x.page.waitForTimeout(300);
+await x.page.screenshot({ path: `/tmp/shots/${which}-${t}.png` });
+console.log(JSON.stringify(await x.problems()));
+await chrome.close(); await site.close();
