@@ -2,6 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use socketlab::ui::App;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -46,21 +47,68 @@ async fn shell_has_the_name_a_stage_and_a_side_panel() {
 }
 
 #[wasm_bindgen_test]
-async fn the_walkthrough_is_the_default_scene_with_its_hosts_and_first_stage() {
+async fn the_slides_scene_is_the_default_with_its_two_hosts_and_first_stage() {
     let root = mount();
     yew::scheduler::flush().await;
     assert_eq!(
         texts(&root, ".stage-svg .host-name"),
-        ["Client PC", "Server", "Phone"]
+        ["Client PC", "Server"]
     );
     assert_eq!(
         texts(&root, ".stage-svg .host-ip"),
-        ["192.168.1.101", "192.168.1.102", "192.168.1.103"]
+        ["192.168.1.101", "192.168.1.102"]
     );
-    assert_eq!(
-        texts(&root, ".stage-text h3"),
-        ["1 of 7: Two apps, one IP address"]
-    );
+    assert_eq!(texts(&root, ".stage-text h3"), ["1 of 7: Well-known ports"]);
+}
+
+/// The y of each host box on the stage, in document order.
+fn host_tops(root: &web_sys::Element) -> Vec<f64> {
+    let boxes = root.query_selector_all(".stage-svg .host rect").unwrap();
+    (0..boxes.length())
+        .map(|i| {
+            let el: web_sys::Element = boxes.item(i).unwrap().dyn_into().unwrap();
+            el.get_attribute("y").unwrap().parse().unwrap()
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_narrow_stage_stacks_the_hosts_and_a_wide_one_puts_them_side_by_side() {
+    for (width, narrow) in [(360, true), (900, false)] {
+        let root = mount();
+        root.set_attribute("style", &format!("width: {width}px"))
+            .unwrap();
+        yew::scheduler::flush().await;
+        // The stage measures its box after the first draw and lays out again.
+        yew::scheduler::flush().await;
+        let svg = root.query_selector(".stage-svg").unwrap().unwrap();
+        assert_eq!(
+            svg.get_attribute("class")
+                .unwrap_or_default()
+                .contains("narrow"),
+            narrow,
+            "at {width} px the stage is {}",
+            if narrow { "narrow" } else { "wide" }
+        );
+        let tops = host_tops(&root);
+        assert_eq!(tops.len(), 2);
+        if narrow {
+            assert!(
+                tops[1] > tops[0] + 50.0,
+                "the server is below the client: {tops:?}"
+            );
+        } else {
+            assert_eq!(tops[0], tops[1], "side by side: {tops:?}");
+        }
+        let view_box = svg.get_attribute("viewBox").unwrap();
+        let drawn_width: f64 = view_box.split(' ').nth(2).unwrap().parse().unwrap();
+        assert!(
+            (drawn_width - svg.client_width() as f64).abs() <= 1.0,
+            "one SVG unit per CSS pixel: {view_box} drawn {} px wide",
+            svg.client_width()
+        );
+        root.remove();
+    }
 }
 
 #[wasm_bindgen_test]

@@ -5,7 +5,7 @@ mod app;
 pub mod clock;
 pub mod components;
 mod panic;
-pub mod scenes;
+pub use crate::view::scenes;
 pub mod state;
 
 pub use app::App;

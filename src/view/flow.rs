@@ -29,7 +29,8 @@ pub struct FlowGeom {
 /// `longest` characters, with `rows` rows.
 pub fn layout(width: f64, hosts: usize, longest: usize, rows: usize) -> FlowGeom {
     let label = mono_width(longest, FONT) + 16.0;
-    let margin = (label / 2.0).max(60.0);
+    // Labels sit between lifelines; beside the outer ones is room for a host's name.
+    let margin = 52.0;
     let usable = width - TIME_W - 2.0 * margin;
     let spacing = if hosts > 1 {
         (usable / (hosts - 1) as f64).max(label)

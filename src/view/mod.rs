@@ -9,6 +9,7 @@
 //! shows it in full).
 
 pub mod flow;
+pub mod scenes;
 pub mod stage;
 
 /// An axis-aligned rectangle in CSS pixels (the stage's SVG is drawn at one unit per pixel).

@@ -11,6 +11,7 @@
 //! whole flight. A packet with no free lane is drawn as a dot. [`place`] is the last guard,
 //! each frame: a label that would touch a host box or another label becomes a dot.
 
+use super::scenes::Scene;
 use super::{mono_width, Rect, SANS_BOLD_EM};
 
 /// Screens narrower than this (CSS px) get the stacked phone layout.
@@ -483,6 +484,12 @@ pub fn chip_rect(
     ))
 }
 
+/// The lane a slot stands for, the same for both directions: which side of the link (as seen
+/// going forward) and how far out. A forward flight's "other side" is a backward flight's own.
+fn lane_of(f: &Flight, slot: usize) -> (bool, usize) {
+    (f.forward == (slot < MAX_LANES), slot % MAX_LANES)
+}
+
 /// Whether a label in `slot` stays on the stage and off every host box for its whole trip.
 fn slot_fits(g: &StageGeom, f: &Flight, slot: usize, pitch: f64) -> bool {
     let bounds = Rect {
@@ -562,7 +569,7 @@ pub fn assign_lanes(g: &StageGeom, flights: &[Flight], pitch: &[f64]) -> Vec<Opt
             slot_fits(g, f, k, p)
                 && group
                     .iter()
-                    .filter(|&&j| slots[j] == Some(k))
+                    .filter(|&&j| slots[j].map(|s| lane_of(&flights[j], s)) == Some(lane_of(f, k)))
                     .all(|&j| keep_apart(g, &flights[j], f))
         });
         slots.push(slot);
@@ -597,4 +604,68 @@ pub fn place(g: &StageGeom, boxes: &[Option<Rect>]) -> Vec<bool> {
             ok
         })
         .collect()
+}
+
+/// What the stage needs for one scene at one width, worked out once.
+#[derive(PartialEq)]
+pub struct StageDraw {
+    pub geom: StageGeom,
+    /// One per [`Scene::flights`], with its label's size for this width.
+    pub flights: Vec<Flight>,
+    /// Each flight's slot beside its link, or None for a dot.
+    pub slots: Vec<Option<usize>>,
+    /// Per link: the distance between two lanes.
+    pub pitch: Vec<f64>,
+}
+
+impl StageDraw {
+    pub fn new(scene: &Scene, width: f64, screen_h: f64) -> StageDraw {
+        let links: Vec<(usize, usize)> = scene.links.iter().map(|(a, b)| (a.0, b.0)).collect();
+        let geom = layout(
+            width,
+            screen_h,
+            scene.scenario.hosts.len(),
+            &links,
+            scene.most_programs,
+            scene.longest_name,
+            scene.longest_ip,
+        );
+        let flights: Vec<Flight> = scene
+            .flights
+            .iter()
+            .map(|f| {
+                let chars = scene
+                    .text(f.seg)
+                    .map(|p| p.short.chars().count())
+                    .unwrap_or(4);
+                let (w, h) = chip_size(&geom.sizes, chars);
+                Flight {
+                    link: f.link,
+                    forward: f.forward,
+                    shown: f.shown,
+                    depart: f.depart,
+                    arrive: f.arrive,
+                    w,
+                    h,
+                }
+            })
+            .collect();
+        let pitch: Vec<f64> = (0..links.len())
+            .map(|l| {
+                let widest = flights
+                    .iter()
+                    .filter(|f| f.link == l)
+                    .map(|f| f.w)
+                    .fold(0.0, f64::max);
+                lane_pitch(&geom, l, widest)
+            })
+            .collect();
+        let slots = assign_lanes(&geom, &flights, &pitch);
+        StageDraw {
+            geom,
+            flights,
+            slots,
+            pitch,
+        }
+    }
 }

@@ -17,72 +17,8 @@ use crate::engine::time::{seconds, Instant};
 use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
-use crate::view::stage::{self as geo, Flight, StageGeom};
+use crate::view::stage::{self as geo, Flight, StageDraw, StageGeom};
 use crate::view::Rect;
-
-/// What the stage needs for one scene at one width, worked out once.
-#[derive(PartialEq)]
-pub struct StageDraw {
-    pub geom: StageGeom,
-    /// One per [`Scene::flights`], with its label's size for this width.
-    pub flights: Vec<Flight>,
-    /// Each flight's slot beside its link, or None for a dot.
-    pub slots: Vec<Option<usize>>,
-    /// Per link: the distance between two lanes.
-    pub pitch: Vec<f64>,
-}
-
-impl StageDraw {
-    pub fn new(scene: &Scene, width: f64, screen_h: f64) -> StageDraw {
-        let links: Vec<(usize, usize)> = scene.links.iter().map(|(a, b)| (a.0, b.0)).collect();
-        let geom = geo::layout(
-            width,
-            screen_h,
-            scene.scenario.hosts.len(),
-            &links,
-            scene.most_programs,
-            scene.longest_name,
-            scene.longest_ip,
-        );
-        let flights: Vec<Flight> = scene
-            .flights
-            .iter()
-            .map(|f| {
-                let chars = scene
-                    .text(f.seg)
-                    .map(|p| p.short.chars().count())
-                    .unwrap_or(4);
-                let (w, h) = geo::chip_size(&geom.sizes, chars);
-                Flight {
-                    link: f.link,
-                    forward: f.forward,
-                    shown: f.shown,
-                    depart: f.depart,
-                    arrive: f.arrive,
-                    w,
-                    h,
-                }
-            })
-            .collect();
-        let pitch: Vec<f64> = (0..links.len())
-            .map(|l| {
-                let widest = flights
-                    .iter()
-                    .filter(|f| f.link == l)
-                    .map(|f| f.w)
-                    .fold(0.0, f64::max);
-                geo::lane_pitch(&geom, l, widest)
-            })
-            .collect();
-        let slots = geo::assign_lanes(&geom, &flights, &pitch);
-        StageDraw {
-            geom,
-            flights,
-            slots,
-            pitch,
-        }
-    }
-}
 
 fn window_size() -> (f64, f64) {
     let window = gloo::utils::window();

@@ -1,0 +1,196 @@
+//! The stage's and the flow graph's geometry, for every built-in scene at a phone's and a
+//! desktop's width: nothing is drawn on top of anything, and every piece of text is readable.
+//! (The browser tests check the same again on the rendered page.)
+#![cfg(not(target_arch = "wasm32"))]
+
+use socketlab::engine::time::Instant;
+use socketlab::view::scenes::{Scene, SCENES};
+use socketlab::view::stage::{self, StageDraw, NARROW, WIDE};
+use socketlab::view::{flow, Rect};
+
+/// Stage widths as the page gives them: 360 and 390 px phones, a 1280 px desktop.
+const SCREENS: [(f64, f64); 3] = [(352.0, 640.0), (382.0, 844.0), (700.0, 800.0)];
+
+/// Every moment of the scene and the middle of each gap between two: where packets are.
+fn sample_times(scene: &Scene) -> Vec<i64> {
+    let m: Vec<i64> = scene.moments.iter().map(|t| t.total_micros()).collect();
+    let mut out = m.clone();
+    out.extend(m.windows(2).map(|w| (w[0] + w[1]) / 2));
+    out.sort_unstable();
+    out
+}
+
+/// The label boxes at `t`: those given a slot, before the last guard.
+fn slotted(draw: &StageDraw, scene: &Scene, t: i64) -> Vec<(usize, Rect)> {
+    scene
+        .in_flight_indices(Instant::from_micros(t))
+        .filter_map(|i| {
+            let f = &draw.flights[i];
+            let slot = draw.slots[i]?;
+            Some((
+                f.link,
+                stage::chip_rect(&draw.geom, f, Some(slot), draw.pitch[f.link], t)?,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn packets_on_one_link_never_cover_each_other_or_a_host() {
+    for (i, id) in SCENES.iter().enumerate() {
+        let scene = Scene::load(i).unwrap();
+        for (w, h) in SCREENS {
+            let draw = StageDraw::new(&scene, w, h);
+            for t in sample_times(&scene) {
+                let boxes = slotted(&draw, &scene, t);
+                for (k, (link, a)) in boxes.iter().enumerate() {
+                    for host in &draw.geom.hosts {
+                        assert!(
+                            !host.rect.intersects(a),
+                            "{id} at {w} px, {t} µs: a label covers a host box"
+                        );
+                    }
+                    for (other, b) in &boxes[k + 1..] {
+                        assert!(
+                            link != other || !a.intersects(b),
+                            "{id} at {w} px, {t} µs: two labels on link {link} overlap: {a:?} {b:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_slides_scene_labels_every_packet_at_every_size() {
+    let scene = Scene::load(0).unwrap();
+    assert_eq!(scene.id, "slides");
+    for (w, h) in SCREENS {
+        let draw = StageDraw::new(&scene, w, h);
+        assert!(
+            draw.slots.iter().all(Option::is_some),
+            "at {w} px every packet has a lane: {:?}",
+            draw.slots
+        );
+        for t in sample_times(&scene) {
+            let boxes: Vec<Option<Rect>> = slotted(&draw, &scene, t)
+                .into_iter()
+                .map(|(_, r)| Some(r))
+                .collect();
+            assert!(
+                stage::place(&draw.geom, &boxes).iter().all(|ok| *ok),
+                "at {w} px and {t} µs no label has to become a dot"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_last_guard_turns_a_label_that_would_overlap_into_a_dot() {
+    let scene = Scene::load(0).unwrap();
+    let draw = StageDraw::new(&scene, 700.0, 800.0);
+    // In the gap between the two boxes.
+    let a = Rect::centered(300.0, 60.0, 80.0, 24.0);
+    let beside = Rect::centered(390.0, 60.0, 80.0, 24.0);
+    let on_top = Rect::centered(310.0, 64.0, 80.0, 24.0);
+    let on_host = Rect::centered(
+        draw.geom.hosts[0].rect.x + 10.0,
+        draw.geom.hosts[0].rect.y + 10.0,
+        80.0,
+        24.0,
+    );
+    assert_eq!(
+        stage::place(
+            &draw.geom,
+            &[Some(a), Some(beside), Some(on_top), Some(on_host), None]
+        ),
+        [true, true, false, false, false]
+    );
+}
+
+#[test]
+fn phones_stack_the_hosts_and_desktops_put_them_side_by_side() {
+    let scene = Scene::load(0).unwrap();
+    let phone = StageDraw::new(&scene, 352.0, 640.0).geom;
+    assert!(phone.narrow);
+    let (client, server) = (phone.hosts[0].rect, phone.hosts[1].rect);
+    assert!(
+        server.y > client.y + client.h,
+        "the server is below the client"
+    );
+    assert!(client.w > 300.0, "full width");
+    let desktop = StageDraw::new(&scene, 700.0, 800.0).geom;
+    assert!(!desktop.narrow);
+    assert_eq!(
+        desktop.hosts[0].rect.y, desktop.hosts[1].rect.y,
+        "side by side"
+    );
+    assert!(desktop.hosts[1].rect.x > desktop.hosts[0].rect.x + desktop.hosts[0].rect.w);
+}
+
+#[test]
+fn every_size_of_text_on_the_stage_and_in_the_flow_graph_is_at_least_12_px() {
+    for s in [WIDE, NARROW] {
+        for size in [s.name, s.mono, s.chip_font] {
+            assert!(size >= 12.0, "{s:?}");
+        }
+    }
+    assert!(flow::FONT >= 12.0);
+}
+
+#[test]
+fn a_host_box_has_room_for_its_name_its_address_and_its_lines() {
+    for (i, id) in SCENES.iter().enumerate() {
+        let scene = Scene::load(i).unwrap();
+        for (w, h) in SCREENS {
+            let g = StageDraw::new(&scene, w, h).geom;
+            let bounds = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: g.width,
+                h: g.height,
+            };
+            for (k, host) in g.hosts.iter().enumerate() {
+                assert!(
+                    host.rect.inside(&bounds),
+                    "{id} at {w} px: host {k} is on the stage"
+                );
+                let last = host.callout.y;
+                assert!(
+                    last < host.rect.y + host.rect.h,
+                    "{id} at {w} px: the lines fit in the box"
+                );
+                assert!(
+                    host.chars >= 14,
+                    "{id} at {w} px: {} characters a line",
+                    host.chars
+                );
+                for other in &g.hosts[k + 1..] {
+                    assert!(
+                        !host.rect.intersects(&other.rect),
+                        "{id} at {w} px: two host boxes overlap"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_flow_graph_spreads_lifelines_so_labels_fit_and_scrolls_when_they_cannot() {
+    // Two hosts fit a phone; their labels fit between the lifelines.
+    let g = flow::layout(340.0, 2, 18, 9);
+    assert_eq!(g.width, 340.0, "no sideways scroll");
+    assert!(g.label_chars(0, Some(1)) >= 18);
+    // Three hosts at a desktop's width: every lifeline inside the box.
+    let g = flow::layout(560.0, 3, 22, 30);
+    assert!(g.xs.iter().all(|x| *x < 560.0), "{:?}", g.xs);
+    assert!(g.label_chars(0, Some(1)) >= 22);
+    // Six hosts on a phone cannot fit: the graph is wider than the box and scrolls.
+    let g = flow::layout(340.0, 6, 20, 10);
+    assert!(g.width > 340.0);
+    assert!(g.label_chars(0, Some(1)) >= 20);
+    // One row per segment: rows never share a line.
+    assert!(g.row_y(1) - g.row_y(0) >= flow::FONT * 1.5);
+}
