@@ -1,29 +1,83 @@
-// Frame times while the stress scene plays (50 clients, about a hundred segments in flight),
-// in Chromium with the CPU throttled 4× (CDP Emulation.setCPUThrottlingRate), for 10 s.
-// Headless frame timing varies a lot from run to run, so it measures FRAME_RUNS times (3) and
-// prints each run and the median. Budget: p95 ≤ 16.7 ms.
-// It first measures the same page paused, as a floor: headless Chromium's frame clock jitters by
-// about ±0.1 ms around 16.67 ms, so even an idle page's p95 can read 16.8 ms. A frame that misses
-// a vsync shows up as 33.3 ms; "over one vsync" counts those. So it also prints the p95 in whole
-// vsync intervals (each frame's time rounded to a multiple of the paused page's mean interval),
-// which is what the budget means: p95 within one 60 Hz frame.
+// Frame cost while the stress scene plays (50 clients, about a hundred segments in flight), in
+// Chromium with the CPU throttled 4× (CDP Emulation.setCPUThrottlingRate), at desktop (1280×800)
+// and phone (390×844) sizes, FRAME_RUNS times each (3).
+//
+// Two figures per run:
+// - main-thread work per animation frame: from a Chromium trace, the time the page's main
+//   thread spends in tasks (script, style, layout, paint, garbage collection: everything) between
+//   one frame's start (BeginMainThreadFrame) and the next; p50 and p95. Budget: p95 ≤ 8 ms.
+// - frame intervals, from requestAnimationFrame in the page: p95 and the share of frames that
+//   took longer than one vsync (over 17.5 ms at 60 Hz). Budget: ≤ 1 % over one vsync.
+// It prints every run and then the worst run of each viewport, which is what the budgets are
+// held to (this machine's speed drifts by ±25 %).
+//
 // Usage: node benches/frames.mjs   (after `trunk build --release`; benches/frames.sh does both)
-// FRAME_VIEWPORT=phone measures at 390×844; FRAME_RUNS and FRAME_SECONDS change the run count and length.
+// FRAME_VIEWPORTS=desktop,phone (default both), FRAME_RUNS=3, FRAME_SECONDS=10.
 import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
 const SECONDS = Number(process.env.FRAME_SECONDS ?? 10);
 const RUNS = Number(process.env.FRAME_RUNS ?? 3);
-// desktop (1280×800, the default) or phone (390×844).
-const VIEWPORT = process.env.FRAME_VIEWPORT ?? "desktop";
+const VIEWS = (process.env.FRAME_VIEWPORTS ?? "desktop,phone").split(",");
+const VSYNC_MS = 17.5;
+const CATEGORIES = [
+  "toplevel",
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "disabled-by-default-devtools.timeline.frame",
+].join(",");
 
-async function measure(chrome, site, play = true) {
-  const w = await openWatched(chrome.browser, site.url, VIEWPORTS[VIEWPORT]);
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
+
+/** Per-frame main-thread busy time (ms) from a trace: tasks between two frame starts. */
+function workPerFrame(trace) {
+  const events = trace.traceEvents;
+  // The page's renderer main thread: the one that begins the most main-thread frames.
+  const frames = new Map();
+  for (const e of events) {
+    if (e.name === "BeginMainThreadFrame") {
+      const key = `${e.pid}:${e.tid}`;
+      frames.set(key, (frames.get(key) ?? 0) + 1);
+    }
+  }
+  const [main] = [...frames.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (!main) throw new Error("the trace has no BeginMainThreadFrame events");
+  const on = (e) => `${e.pid}:${e.tid}` === main;
+  const starts = events.filter((e) => on(e) && e.name === "BeginMainThreadFrame").map((e) => e.ts).sort((a, b) => a - b);
+  const tasks = events
+    .filter((e) => on(e) && e.ph === "X" && (e.name === "RunTask" || e.name === "ThreadControllerImpl::RunTask") && e.dur > 0)
+    .map((e) => [e.ts, e.ts + e.dur])
+    .sort((a, b) => a[0] - b[0]);
+  // Merge nested or overlapping tasks so no time counts twice.
+  const busy = [];
+  for (const [a, b] of tasks) {
+    const last = busy[busy.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else busy.push([a, b]);
+  }
+  const out = [];
+  let k = 0;
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const [lo, hi] = [starts[i], starts[i + 1]];
+    while (k < busy.length && busy[k][1] <= lo) k++;
+    let sum = 0;
+    for (let j = k; j < busy.length && busy[j][0] < hi; j++) {
+      sum += Math.min(hi, busy[j][1]) - Math.max(lo, busy[j][0]);
+    }
+    out.push(sum / 1000);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function measure(chrome, site, view) {
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS[view]);
   try {
     const cdp = await w.context.newCDPSession(w.page);
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
     // Start at 0.6 s of virtual time, where handshakes, requests and replies overlap.
-    await w.page.goto(`${site.url}?scene=stress-50-clients&t=600&speed=1&play=${play ? 1 : 0}`);
-    await w.page.locator(".stage-svg .packet").first().waitFor();
+    await w.page.goto(`${site.url}?scene=stress-50-clients&t=600&speed=1&play=1`);
+    await w.page.locator(".stage-frame .packet").first().waitFor();
+    await w.page.waitForTimeout(500);
+    await chrome.browser.startTracing(w.page, { categories: CATEGORIES.split(",") });
     const result = await w.page.evaluate(async (seconds) => {
       const deltas = [];
       const inFlight = [];
@@ -33,20 +87,29 @@ async function measure(chrome, site, play = true) {
         function frame(now) {
           deltas.push(now - last);
           last = now;
-          if (deltas.length % 30 === 0) inFlight.push(document.querySelectorAll(".stage-svg .packet").length);
+          if (deltas.length % 30 === 0) inFlight.push(document.querySelectorAll(".stage-frame .packet").length);
           if (now < end) requestAnimationFrame(frame);
           else resolve();
         }
         requestAnimationFrame(frame);
       });
-      return { deltas: deltas.slice(1), inFlight };
+      return { deltas: deltas.slice(1), inFlight, playing: !!document.querySelector("button[aria-label='Pause']") };
     }, SECONDS);
+    const trace = JSON.parse((await chrome.browser.stopTracing()).toString("utf8"));
     const problems = await w.problems();
     if (problems.length) throw new Error(problems.join("\n"));
+    if (!result.playing) throw new Error("the scene stopped playing before the measurement ended");
     const d = result.deltas.sort((a, b) => a - b);
-    const at = (p) => d[Math.min(d.length - 1, Math.round((d.length - 1) * p))];
-    const mean = d.reduce((a, x) => a + x, 0) / d.length;
-    return { deltas: d, mean, frames: d.length, slow: d.filter((x) => x > 17.5).length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: d[d.length - 1], most: Math.max(...result.inFlight) };
+    const work = workPerFrame(trace);
+    return {
+      frames: d.length,
+      most: Math.max(...result.inFlight),
+      intervalP95: pct(d, 0.95),
+      over: (100 * d.filter((x) => x > VSYNC_MS).length) / d.length,
+      workP50: pct(work, 0.5),
+      workP95: pct(work, 0.95),
+      workMax: work[work.length - 1],
+    };
   } finally {
     await w.context.close();
   }
@@ -54,31 +117,30 @@ async function measure(chrome, site, play = true) {
 
 const site = await serveDist();
 const chrome = await launchChromium();
+const ms = (x) => `${x.toFixed(2)} ms`;
+const line = (r) =>
+  `${r.frames} frames, up to ${r.most} segments in flight; main-thread work per frame p50 ${ms(r.workP50)}, p95 ${ms(r.workP95)}, max ${ms(r.workMax)}; ` +
+  `frame interval p95 ${ms(r.intervalP95)}, ${r.over.toFixed(1)}% of frames over one vsync`;
+const summary = [];
 try {
-  const ms = (x) => `${x.toFixed(2)} ms`;
-  const line = (r) =>
-    `${r.frames} frames, up to ${r.most} segments in flight; p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}; ${((100 * r.slow) / r.frames).toFixed(1)}% of frames over one vsync`;
-  const idle = await measure(chrome, site, false);
-  console.log(`paused (floor): ${line(idle)}; mean interval ${ms(idle.mean)}`);
-  // The p95 in whole vsync intervals of the paused page.
-  const vsyncs = (r) => {
-    const k = r.deltas.map((x) => Math.max(1, Math.round(x / idle.mean))).sort((a, b) => a - b);
-    return k[Math.round((k.length - 1) * 0.95)] * idle.mean;
-  };
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = await measure(chrome, site);
-    runs.push(r);
-    r.p95v = vsyncs(r);
-    console.log(`run ${i + 1}: ${line(r)}; p95 in vsyncs ${ms(r.p95v)}`);
+  for (const view of VIEWS) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await measure(chrome, site, view);
+      runs.push(r);
+      console.log(`${view} run ${i + 1}: ${line(r)}`);
+    }
+    const worst = (key) => Math.max(...runs.map((r) => r[key]));
+    const ok = worst("workP95") <= 8 && worst("over") <= 1;
+    summary.push(
+      `${view} (${VIEWPORTS[view].viewport.width}×${VIEWPORTS[view].viewport.height}), worst of ${RUNS}: work p50 ${ms(worst("workP50"))}, p95 ${ms(worst("workP95"))}; ` +
+        `interval p95 ${ms(worst("intervalP95"))}, ${worst("over").toFixed(1)}% over one vsync ` +
+        `(budget: work p95 ≤ 8 ms, ≤ 1 % over one vsync: ${ok ? "within" : "OVER"})`,
+    );
   }
-  const median = (key) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-  console.log(
-    `stress scene at ${VIEWPORT} size, 4× CPU throttling, ${SECONDS} s × ${RUNS}: median p50 ${ms(median("p50"))}, p95 ${ms(median("p95"))}, p99 ${ms(median("p99"))}, ` +
-      `${((100 * median("slow")) / median("frames")).toFixed(1)}% of frames over one vsync; p95 in vsyncs ${ms(median("p95v"))} ` +
-      `(budget: p95 ≤ 16.7 ms; paused floor p95 ${ms(idle.p95)})`,
-  );
 } finally {
   await chrome.close();
   await site.close();
 }
+console.log(`stress scene, 4× CPU throttling, ${SECONDS} s a run:`);
+for (const s of summary) console.log(s);

@@ -91,16 +91,22 @@ pub fn flow(props: &FlowProps) -> Html {
     let done = rows.partition_point(|r| r.at <= props.t);
     let now_y = geo::ROW * done as f64 + 2.0;
     // Keep the moment in view: scroll only the graph, and only when the line is out of sight.
+    // Measured at the next animation frame, when the page is laid out anyway (reading sizes
+    // right after a render would force a layout in the middle of it).
     {
         let scroller = scroller.clone();
+        let pending = use_mut_ref(|| None);
         use_effect_with((done, props.scene.id), move |_| {
-            if let Some(el) = scroller.cast::<web_sys::Element>() {
-                let (top, height) = (el.scroll_top() as f64, el.client_height() as f64);
-                let line = now_y + geo::HEAD;
-                if height > 0.0 && (line < top + geo::HEAD || line > top + height - geo::ROW) {
-                    el.set_scroll_top((line - height / 2.0).max(0.0) as i32);
+            let frame = gloo::render::request_animation_frame(move |_| {
+                if let Some(el) = scroller.cast::<web_sys::Element>() {
+                    let (top, height) = (el.scroll_top() as f64, el.client_height() as f64);
+                    let line = now_y + geo::HEAD;
+                    if height > 0.0 && (line < top + geo::HEAD || line > top + height - geo::ROW) {
+                        el.set_scroll_top((line - height / 2.0).max(0.0) as i32);
+                    }
                 }
-            }
+            });
+            *pending.borrow_mut() = Some(frame);
         });
     }
     let g = &*geom;
@@ -119,7 +125,9 @@ pub fn flow(props: &FlowProps) -> Html {
                     { for g.xs.iter().enumerate().map(|(i, x)| html! {
                         <line class="lifeline" key={i} x1={n(*x)} x2={n(*x)} y1="0" y2={n(g.height)} />
                     }) }
-                    <Arrows scene={props.scene.clone()} rows={rows.clone()} geom={geom.clone()} done={done} selected={props.selected} on_select={props.on_select.clone()} />
+                    <Arrows scene={props.scene.clone()} rows={rows.clone()} geom={geom.clone()} selected={props.selected} on_select={props.on_select.clone()} />
+                    // Rows not sent yet are veiled; one rectangle, so the arrows need not redraw.
+                    <rect class="later" x="0" y={n(now_y)} width={n(g.width)} height={n((g.height - now_y).max(0.0))} />
                     <line class="now" x1="0" x2={n(g.width)} y1={n(now_y)} y2={n(now_y)} />
                 </svg>
             </div>
@@ -132,13 +140,11 @@ struct ArrowsProps {
     scene: Rc<Scene>,
     rows: Rc<Vec<Row>>,
     geom: Rc<FlowGeom>,
-    /// How many rows have been sent by now (the rest are faded).
-    done: usize,
     selected: Option<SegmentId>,
     on_select: Callback<Option<SegmentId>>,
 }
 
-/// The arrows change only with the scene, the width, the moment's row and the selection.
+/// The arrows change only with the scene, the width and the selection: not with the moment.
 #[function_component(Arrows)]
 fn arrows(props: &ArrowsProps) -> Html {
     let g = &*props.geom;
@@ -160,8 +166,7 @@ fn arrows(props: &ArrowsProps) -> Html {
         let class = classes!(
             "arrow",
             format!("conn-{}", conn.unwrap_or(0) % 8),
-            (props.selected == Some(seg)).then_some("selected"),
-            (i >= props.done).then_some("later")
+            (props.selected == Some(seg)).then_some("selected")
         );
         let (line, label_x) = match to {
             Some(t) => {

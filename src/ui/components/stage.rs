@@ -17,7 +17,7 @@ use crate::engine::time::{seconds, Instant};
 use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
-use crate::view::stage::{self as geo, Flight, StageDraw, StageGeom};
+use crate::view::stage::{self as geo, StageDraw};
 use crate::view::Rect;
 
 fn window_size() -> (f64, f64) {
@@ -149,16 +149,16 @@ pub fn stage(props: &StageProps) -> Html {
     );
     let class = classes!("stage-svg", g.narrow.then_some("narrow"));
     html! {
-        <div class="stage-frame" ref={frame}>
+        <div class="stage-frame" ref={frame} role="group" aria-label={label}>
             <svg class={class} viewBox={format!("0 0 {} {}", n(g.width), n(g.height))}
-                 width={n(g.width)} height={n(g.height)} role="group" aria-label={label}>
+                 width={n(g.width)} height={n(g.height)}>
                 <g class="links">{ for links }</g>
                 <g class="hosts">{ for hosts }</g>
-                <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
-                             selected={props.selected} hovered={props.hovered}
-                             focused={props.focused.clone()} reduced_motion={props.reduced_motion}
-                             on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
             </svg>
+            <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
+                         selected={props.selected} hovered={props.hovered}
+                         focused={props.focused.clone()} reduced_motion={props.reduced_motion}
+                         on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
         </div>
     }
 }
@@ -292,7 +292,7 @@ struct PacketLayerProps {
 /// A packet element on the stage and what it last showed: its position in whole pixels and its
 /// state bits, so an unchanged packet costs nothing.
 struct Drawn {
-    element: web_sys::Element,
+    element: web_sys::HtmlElement,
     at: (i32, i32),
     bits: u8,
 }
@@ -301,11 +301,10 @@ const SELECTED: u8 = 1;
 const HIGHLIGHT: u8 = 2;
 const DOT: u8 = 4;
 
-const SVG: &str = "http://www.w3.org/2000/svg";
-
-/// The packets keep their own elements: one is made when a segment leaves, moved by the clock
-/// every frame (only when its rounded position changes) and removed when it arrives. Clicks,
-/// keys and hovers are handled once, on the group.
+/// The packets are HTML elements over the drawing, each moved by a CSS transform: the browser
+/// moves them on the compositor, with no layout and no repaint of the stage. Each is made when
+/// its segment leaves, moved by the clock every frame (only when its rounded position changes)
+/// and removed when it arrives. Clicks, keys and hovers are handled once, on the layer.
 #[function_component(PacketLayer)]
 fn packet_layer(props: &PacketLayerProps) -> Html {
     let group = use_node_ref();
@@ -359,8 +358,8 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
         });
     }
     html! {
-        <g class="packets" ref={group} onclick={props.on_click.clone()} onkeydown={props.on_key.clone()}
-           onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
+        <div class={classes!("packets", props.draw.geom.narrow.then_some("narrow"))} ref={group} onclick={props.on_click.clone()} onkeydown={props.on_key.clone()}
+             onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
     }
 }
 
@@ -408,10 +407,9 @@ fn draw_packets(
         };
         let Some(rect) = rect else { continue };
         present.insert(seg);
-        let (cx, cy) = rect.center();
-        let at = (cx.round() as i32, cy.round() as i32);
+        let at = (rect.x.round() as i32, rect.y.round() as i32);
         let b = bits(seg) | if labelled[k] { 0 } else { DOT };
-        let transform = || format!("translate({} {})", at.0, at.1);
+        let transform = || format!("translate({}px, {}px)", at.0, at.1);
         let class = || {
             let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
             for (bit, name) in [
@@ -431,26 +429,28 @@ fn draw_packets(
         match drawn.get_mut(&seg) {
             Some(d) => {
                 if d.at != at {
-                    let _ = d.element.set_attribute("transform", &transform());
+                    let _ = d.element.style().set_property("transform", &transform());
                     d.at = at;
                 }
                 if d.bits != b {
                     let _ = d.element.set_attribute("class", &class());
+                    if (d.bits ^ b) & DOT != 0 {
+                        let _ = set_size(&d.element, &rect);
+                    }
                     d.bits = b;
                 }
             }
             None => {
-                let label = &text.short;
-                let Ok(element) = make_packet(
+                let made = make_packet(
                     &document,
                     seg,
-                    label,
+                    &text.short,
                     &text.aria,
-                    f,
-                    g,
+                    &rect,
                     &transform(),
                     &class(),
-                ) else {
+                );
+                let Ok(element) = made else {
                     continue;
                 };
                 let _ = group.append_child(&element);
@@ -474,42 +474,32 @@ fn draw_packets(
     });
 }
 
-#[allow(clippy::too_many_arguments)]
+fn set_size(el: &web_sys::HtmlElement, rect: &Rect) -> Result<(), wasm_bindgen::JsValue> {
+    let style = el.style();
+    style.set_property("width", &format!("{}px", n(rect.w)))?;
+    style.set_property("height", &format!("{}px", n(rect.h)))
+}
+
 fn make_packet(
     document: &web_sys::Document,
     seg: SegmentId,
     label: &str,
     aria: &str,
-    f: &Flight,
-    g: &StageGeom,
+    rect: &Rect,
     transform: &str,
     class: &str,
-) -> Result<web_sys::Element, wasm_bindgen::JsValue> {
-    let el = document.create_element_ns(Some(SVG), "g")?;
+) -> Result<web_sys::HtmlElement, wasm_bindgen::JsValue> {
+    let el: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
     el.set_attribute("class", class)?;
-    el.set_attribute("transform", transform)?;
     el.set_attribute("data-seg", &seg.0.to_string())?;
     el.set_attribute("role", "button")?;
     el.set_attribute("tabindex", "0")?;
     el.set_attribute("aria-label", aria)?;
-    let rect = document.create_element_ns(Some(SVG), "rect")?;
-    for (k, v) in [
-        ("x", n(-f.w / 2.0)),
-        ("y", n(-f.h / 2.0)),
-        ("width", n(f.w)),
-        ("height", n(f.h)),
-        ("rx", n(f.h / 2.0)),
-    ] {
-        rect.set_attribute(k, &v)?;
-    }
-    let dot = document.create_element_ns(Some(SVG), "circle")?;
-    dot.set_attribute("r", &n(geo::DOT / 2.0))?;
-    let text = document.create_element_ns(Some(SVG), "text")?;
-    text.set_attribute("text-anchor", "middle")?;
-    text.set_attribute("y", &n(g.sizes.chip_font * 0.36))?;
+    // Styles set through the CSSOM, which the page's Content-Security-Policy allows.
+    el.style().set_property("transform", transform)?;
+    set_size(&el, rect)?;
+    let text = document.create_element("span")?;
     text.set_text_content(Some(label));
-    el.append_child(&rect)?;
-    el.append_child(&dot)?;
     el.append_child(&text)?;
     Ok(el)
 }

@@ -38,7 +38,14 @@ pub struct SocketTableProps {
 #[function_component(SocketTable)]
 pub fn socket_table(props: &SocketTableProps) -> Html {
     let scroller = use_node_ref();
-    let overflows = use_overflow(&scroller);
+    let overflows = use_overflow(
+        &scroller,
+        (
+            props.host.sockets.len(),
+            props.compact,
+            props.current,
+        ),
+    );
     // The cells as they were at the previous render: what differs now is what just changed.
     let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);
     let now: BTreeMap<SockId, [String; 7]> = props
@@ -175,21 +182,31 @@ fn row_name(name: &str) -> Html {
 /// The row of the course table that names the process (it may wrap).
 const PROCESS: usize = 6;
 
-/// Whether the element is wider inside than its box, measured after every render and when the
-/// window changes size: a table that scrolls sideways says so.
+/// Whether the element is wider inside than its box: a table that scrolls sideways says so.
+/// Measured only when the table's shape changes (`shape`) or the window does, and then at the
+/// next animation frame, when the browser has laid the page out anyway: reading a width
+/// straight after a render would force a layout in the middle of it.
 #[hook]
-fn use_overflow(node: &NodeRef) -> bool {
+fn use_overflow<T: PartialEq + 'static>(node: &NodeRef, shape: T) -> bool {
     let overflows = use_state(|| false);
     {
         let node = node.clone();
         let overflows = overflows.clone();
-        use_effect(move || {
-            let check = move || {
-                if let Some(el) = node.cast::<web_sys::Element>() {
-                    let now = el.scroll_width() > el.client_width() + 1;
-                    if now != *overflows {
-                        overflows.set(now);
-                    }
+        use_effect_with(shape, move |_| {
+            let pending = std::rc::Rc::new(std::cell::RefCell::new(None));
+            let check = {
+                let pending = pending.clone();
+                move || {
+                    let (node, overflows) = (node.clone(), overflows.clone());
+                    let frame = gloo::render::request_animation_frame(move |_| {
+                        if let Some(el) = node.cast::<web_sys::Element>() {
+                            let now = el.scroll_width() > el.client_width() + 1;
+                            if now != *overflows {
+                                overflows.set(now);
+                            }
+                        }
+                    });
+                    *pending.borrow_mut() = Some(frame);
                 }
             };
             check();
@@ -197,12 +214,14 @@ fn use_overflow(node: &NodeRef) -> bool {
                 gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
                     check()
                 });
-            move || drop(listener)
+            move || {
+                drop(listener);
+                pending.borrow_mut().take();
+            }
         });
     }
     *overflows
 }
-
 /// Beyond this many sockets, a column per socket is too wide to read: one row each instead.
 pub const COURSE_LAYOUT_MAX: usize = 8;
 
