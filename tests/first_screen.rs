@@ -12,7 +12,10 @@ fn fold(s: &str) -> String {
 
 /// The text between `open` (its end) and the next `close`.
 fn between<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
-    let start = html.find(open).unwrap_or_else(|| panic!("index.html has {open}")) + open.len();
+    let start = html
+        .find(open)
+        .unwrap_or_else(|| panic!("index.html has {open}"))
+        + open.len();
     let start = start + html[start..].find('>').unwrap() + 1;
     let end = start + html[start..].find(close).unwrap();
     &html[start..end]

@@ -67,6 +67,16 @@ async fn mount_slide_table(compact: bool) -> web_sys::Element {
     root
 }
 
+/// Wait for the browser's next animation frame (tables measure themselves then).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        gloo::utils::window()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn a_table_too_wide_for_its_box_says_it_scrolls_and_one_that_fits_does_not() {
     for (width, cue) in [(180, true), (900, false)] {
@@ -77,6 +87,7 @@ async fn a_table_too_wide_for_its_box_says_it_scrolls_and_one_that_fits_does_not
         gloo::utils::window()
             .dispatch_event(&web_sys::Event::new("resize").unwrap())
             .unwrap();
+        next_frame().await;
         yew::scheduler::flush().await;
         let cues = texts(&root, ".scroll-cue");
         assert_eq!(!cues.is_empty(), cue, "at {width} px: {cues:?}");

@@ -214,7 +214,7 @@ pub fn layout(
     let mut one_line = false;
     let height;
     // Stacked, full width, with room between boxes for packets to travel.
-    let gap = (screen_h * 0.14).clamp(72.0, 150.0).round();
+    let gap = (screen_h * 0.11).clamp(64.0, 150.0).round();
     let stack = |order: &[usize], rects: &mut Vec<Rect>, bh: f64| {
         *rects = vec![
             Rect {

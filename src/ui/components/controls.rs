@@ -75,7 +75,8 @@ pub fn controls(props: &ControlsProps) -> Html {
     // and nothing else. Each move repaints them; fewer repaints leave the frames that only
     // move packets cheap. A redraw at every moment shows the exact time anyway.
     {
-        let (slider, time, clock, end) = (slider.clone(), time.clone(), props.clock.clone(), props.end);
+        let (slider, time, clock, end) =
+            (slider.clone(), time.clone(), props.clock.clone(), props.end);
         use_effect(move || {
             let frames = std::cell::Cell::new(0u32);
             let subscription = clock.subscribe(move |t| {
@@ -83,16 +84,22 @@ pub fn controls(props: &ControlsProps) -> Html {
                 if frames.get() % 12 != 0 {
                     return;
                 }
-                if let Some(input) = slider.cast::<HtmlInputElement>() {
-                    input.set_value(&(t.total_micros() / 1000).to_string());
-                    let _ = input.set_attribute("aria-valuetext", &seconds(t));
-                }
-                if let Some(out) = time.cast::<web_sys::Element>() {
-                    out.set_text_content(Some(&clock_text(t, end)));
-                }
+                show_time(&slider, &time, t, end);
             });
             move || drop(subscription)
         });
+    }
+    // After every render too: the frames wrote to these elements behind the renderer's back,
+    // so what it believes is there may not be.
+    {
+        let (slider, time, clock, t, end) = (
+            slider.clone(),
+            time.clone(),
+            props.clock.clone(),
+            props.t,
+            props.end,
+        );
+        use_effect(move || show_time(&slider, &time, clock.now().max(t), end));
     }
     let now = props.clock.now().max(props.t);
     let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
@@ -130,6 +137,21 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Put `t` on the slider and in the time display. The display's text node is the renderer's
+/// own, changed in place, so later renders keep updating the node on the page.
+fn show_time(slider: &NodeRef, time: &NodeRef, t: Instant, end: Instant) {
+    if let Some(input) = slider.cast::<HtmlInputElement>() {
+        input.set_value(&(t.total_micros() / 1000).to_string());
+        let _ = input.set_attribute("aria-valuetext", &seconds(t));
+    }
+    if let Some(text) = time
+        .cast::<web_sys::Element>()
+        .and_then(|out| out.first_child())
+    {
+        text.set_node_value(Some(&clock_text(t, end)));
     }
 }
 

@@ -80,7 +80,12 @@ pub fn flow(props: &FlowProps) -> Html {
         .collect();
     let longest = rows
         .iter()
-        .map(|r| props.scene.label(r.seg).1.chars().count())
+        .map(|r| {
+            props
+                .scene
+                .text(r.seg)
+                .map_or(4, |p| p.short.chars().count())
+        })
         .max()
         .unwrap_or(8);
     let geom = use_memo(
@@ -151,7 +156,10 @@ fn arrows(props: &ArrowsProps) -> Html {
     let arrows = props.rows.iter().enumerate().map(|(i, r)| {
         let y = g.row_y(i);
         let x1 = g.xs.get(r.from).copied().unwrap_or(0.0);
-        let (conn, label) = props.scene.label(r.seg);
+        let (conn, label) = match props.scene.text(r.seg) {
+            Some(p) => (p.conn, p.short.clone()),
+            None => (None, "".into()),
+        };
         let to = r.to.filter(|t| *t < g.xs.len() && *t != r.from);
         let room = g.label_chars(r.from, to);
         let text: String = if label.chars().count() > room {

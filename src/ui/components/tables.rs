@@ -40,11 +40,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     let scroller = use_node_ref();
     let overflows = use_overflow(
         &scroller,
-        (
-            props.host.sockets.len(),
-            props.compact,
-            props.current,
-        ),
+        (props.host.sockets.len(), props.compact, props.current),
     );
     // The cells as they were at the previous render: what differs now is what just changed.
     let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);

@@ -1,4 +1,5 @@
-// End-to-end: the course walkthrough in real Chromium, on a desktop and on a phone.
+// End-to-end: playing the default scene (the course's slides) in real Chromium, on a desktop and
+// on a phone: playback, stepping, tables, packets, keyboard, highlighting, reduced motion.
 import { test, before, after, describe } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -27,15 +28,17 @@ async function table(page, host) {
   return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
     const out = {};
     for (const tr of t.querySelectorAll("tbody tr")) {
-      out[tr.querySelector("th").textContent.trim()] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
+      // A row name may carry a short form for phones ("Dest.") beside the long one.
+      const name = tr.querySelector("th").textContent.replace("Dest.", "").trim();
+      out[name] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
     }
     return out;
   });
 }
 
 for (const [name, options] of Object.entries(VIEWPORTS)) {
-  describe(`the walkthrough at ${name} size`, () => {
-    test("plays to the end, then steps back exactly to the first new server socket", { timeout: 120_000 }, async () => {
+  describe(`the slides' scene at ${name} size`, () => {
+    test("plays to the end, then steps back exactly to the server's new socket", { timeout: 120_000 }, async () => {
       const w = await openWatched(chrome.browser, site.url, options);
       try {
         const page = w.page;
@@ -43,36 +46,37 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.getByRole("combobox", { name: "Speed" }).selectOption({ label: "4×" });
         await page.getByRole("button", { name: "Play" }).click();
         await page.getByRole("button", { name: "Play" }).waitFor({ timeout: 90_000 }); // Pause turns back into Play at the end
-        assert.match(await clock(page), /^11\.350 s \/ 11\.350 s$/);
+        assert.match(await clock(page), /^10\.900 s \/ 10\.900 s$/);
         assert.match(await page.locator(".stage-text h3").textContent(), /^7 of 7: Sockets closed/);
         // The narration has caught up: its newest line is the last event, also announced.
         const newest = (await page.locator(".event-list li.event").first().textContent()).trim();
-        assert.match(newest, /^11\.350 s /);
+        assert.match(newest, /^10\.900 s /);
         const announced = (await page.locator(".narration [aria-live]").textContent()).trim();
-        assert.equal(newest, `11.350 s ${announced}`);
+        assert.equal(newest, `10.900 s ${announced}`);
 
         // Step back, one moment at a time, to 0.400 s: the browser's SYN reaches the server,
         // which makes a new socket for the connection.
-        for (let i = 0; i < 200 && !(await clock(page)).startsWith("0.400 s"); i++) {
+        for (let i = 0; i < 60 && !(await clock(page)).startsWith("0.400 s"); i++) {
           await page.getByRole("button", { name: "Step back" }).click();
         }
         assert.match(await clock(page), /^0\.400 s/);
+        assert.match(await page.locator(".stage-text h3").textContent(), /^5 of 7: The server creates a new socket/);
         const server = await table(page, "Server");
-        assert.deepEqual(server["State"], ["LISTEN", "LISTEN", "SYN-RECEIVED"]);
-        assert.deepEqual(server["Source Port"], ["8099", "587", "8099"]);
-        assert.deepEqual(server["Destination Port"], ["n/a", "n/a", "41504"]);
-        assert.deepEqual(server["Destination IP Addr"], ["n/a", "n/a", "192.168.1.101"]);
-        assert.deepEqual(server["Process"], ["node (fd 3)", "postfix (fd 3)", "–"], "the new socket waits for accept()");
+        assert.deepEqual(server["State"], ["LISTEN", "SYN-RECEIVED"]);
+        assert.deepEqual(server["Source Port"], ["80", "80"]);
+        assert.deepEqual(server["Source IP Addr"], ["192.168.1.102", "192.168.1.102"]);
+        assert.deepEqual(server["Destination Port"], ["n/a", "10378"]);
+        assert.deepEqual(server["Destination IP Addr"], ["n/a", "192.168.1.101"]);
+        assert.deepEqual(server["Process"], ["nginx (fd 3)", "–"], "the new socket waits for accept()");
         const client = await table(page, "Client PC");
-        assert.deepEqual(client["State"], ["SYN-SENT", "SYN-SENT", "SYN-SENT"]);
-        assert.deepEqual(client["Source Port"], ["41504", "34110", "10378"]);
-        assert.deepEqual(client["Destination Port"], ["8099", "587", "8099"]);
-        assert.deepEqual(client["Process"], ["firefox (fd 3)", "thunderbird (fd 3)", "curl (fd 3)"]);
-        // On the stage: the SYN-ACK for the browser leaves the server, and the callout says why.
-        const packets = await page.locator(".stage-svg .packet text").allTextContents();
-        assert.ok(packets.includes("A 8099 → 41504 SYN, ACK"), packets.join(" | "));
-        assert.ok(packets.includes("C 10378 → 8099 SYN"), "curl's SYN has just left");
-        assert.match(await page.locator(".stage-svg .callout").first().textContent(), /listener :8099 \(new\)/);
+        assert.deepEqual(client["State"], ["SYN-SENT"]);
+        assert.deepEqual(client["Source Port"], ["10378"]);
+        // On the stage: the SYN-ACK leaves the server, and the server says where the SYN went.
+        const packets = await page.locator(".stage-frame .packet").allTextContents();
+        assert.deepEqual(packets, ["A 80→10378 SYN,ACK"]);
+        assert.match(await page.locator(".stage-svg .callout").last().textContent(), /listener :80 \(new\)/);
+        // The phone shows the table of the host where this happened: the server.
+        assert.equal(await page.locator("section.socket-table.current").getAttribute("aria-label"), "Server sockets (192.168.1.102)");
         assert.deepEqual(await w.problems(), []);
       } finally {
         await w.context.close();
@@ -135,7 +139,7 @@ test("keyboard only: shortcuts, focus and the help dialog", async () => {
     await page.keyboard.press("ArrowLeft");
     assert.match(await clock(page), /^0\.100 s/, "← steps back");
     // Space plays and pauses when the focus is not on a control.
-    await page.locator("#stage-title").click();
+    await page.locator(".stage-text h3").click();
     await page.keyboard.press("Space");
     await page.getByRole("button", { name: "Pause" }).waitFor();
     await page.keyboard.press("Space");
@@ -147,8 +151,8 @@ test("keyboard only: shortcuts, focus and the help dialog", async () => {
     await page.getByRole("dialog").waitFor({ state: "hidden" });
     // A packet can be opened from the keyboard: Tab to it, Enter.
     await page.keyboard.press("Home");
-    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
-    await page.locator(".stage-svg .packet").first().focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight"); // 0.399 s: the SYN arrives
+    await page.locator(".stage-frame .packet").first().focus();
     await page.keyboard.press("Enter");
     assert.match(await page.locator("#inspector-title").textContent(), /^Packet inspector: segment \d+/);
     assert.deepEqual(await w.problems(), []);
@@ -162,11 +166,11 @@ test("choosing a packet highlights its sockets; choosing a socket highlights its
   try {
     const page = w.page;
     await page.goto(site.url);
-    for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.320 s: two SYNs in flight
-    await page.locator(".stage-svg .packet").last().click(); // the topmost of the two SYNs
+    for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the SYN leaves
+    await page.locator(".stage-frame .packet").last().click();
     assert.ok((await page.locator("td.highlight").count()) > 0, "the packet's sockets are highlighted in the tables");
     await page.getByRole("button", { name: /^Socket 1/ }).first().click();
-    assert.ok((await page.locator(".stage-svg .packet.highlight").count()) > 0, "the socket's packets are highlighted");
+    assert.ok((await page.locator(".stage-frame .packet.highlight").count()) > 0, "the socket's packets are highlighted");
     assert.deepEqual(await w.problems(), []);
   } finally {
     await w.context.close();
@@ -179,9 +183,9 @@ test("with reduced motion, packets jump instead of gliding", async () => {
     const page = w.page;
     await page.goto(site.url);
     for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the browser's SYN leaves
-    const first = await page.locator(".stage-svg .packet").first().getAttribute("transform");
-    await page.getByRole("button", { name: "Step forward" }).click(); // 0.320 s: the same SYN is a fifth of the way
-    const later = await page.locator(".stage-svg .packet").first().getAttribute("transform");
+    const first = await page.locator(".stage-frame .packet").first().evaluate((el) => el.style.transform);
+    await page.getByRole("button", { name: "Step forward" }).click(); // 0.399 s: the same SYN is about to arrive
+    const later = await page.locator(".stage-frame .packet").first().evaluate((el) => el.style.transform);
     assert.equal(later, first, "the SYN stays put until it arrives");
   } finally {
     await w.context.close();
@@ -206,7 +210,7 @@ test("360 px wide: no horizontal scroll, and the controls are at least 44 px", a
 });
 
 test("every scene opens, plays its moments and stays clean", { timeout: 120_000 }, async () => {
-  const ids = ["walkthrough", "two-apps-one-pc", "node-server-8099", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "stress-50-clients"];
+  const ids = ["slides", "walkthrough", "two-apps-one-pc", "node-server-8099", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "stress-50-clients"];
   const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
   try {
     const page = w.page;
