@@ -118,8 +118,15 @@ fn model_from(params: &BTreeMap<String, String>) -> Model {
     m
 }
 
+/// The least real time between two redraws of the tables, narration and stage text while a
+/// scene plays. In a busy scene moments pass every frame or two; redrawing the tables that
+/// often would make the packets stutter. A scene whose moments are further apart than this
+/// (the slides' scene: seconds apart at 1×) redraws at every moment, the frame it happens.
+const REDRAW_EVERY_MS: f64 = 400.0;
+
 /// While playing, each animation frame moves the clock (and with it the packets, the slider
-/// and the time), and tells the reducer only when a moment is crossed.
+/// and the time), and tells the reducer when a moment is crossed (at most every
+/// [`REDRAW_EVERY_MS`]).
 #[hook]
 fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     let dispatcher = model.dispatcher();
@@ -132,14 +139,18 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if playing {
                 let last: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
+                // The real time of the last redraw, and the time shown then.
+                let drawn: Rc<Cell<(f64, Instant)>> = Rc::new(Cell::new((f64::MIN, clock.now())));
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
                     let dt = last.get().map_or(0.0, |l| now - l);
                     last.set(Some(now));
-                    let from = clock.now();
-                    let to = advance(&scene, from, dt, speed);
+                    let to = advance(&scene, clock.now(), dt, speed);
                     clock.tick(to);
-                    let crossed = scene.next_moment(from).is_some_and(|m| m <= to);
-                    if crossed || to >= scene.end() {
+                    let (drawn_at, shown) = drawn.get();
+                    let crossed = scene.next_moment(shown).is_some_and(|m| m <= to);
+                    let due = now - drawn_at >= REDRAW_EVERY_MS;
+                    if (crossed && due) || to >= scene.end() {
+                        drawn.set((now, to));
                         dispatcher.dispatch(Action::Reach(to));
                     }
                 });
@@ -357,7 +368,7 @@ pub fn app() -> Html {
                     </section>
                     <Inspector scene={scene.clone()} selected={model.selected}
                                on_close={on.close_inspector.clone()} />
-                    <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} playing={model.playing} />
+                    <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
                     <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
                     <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
                         <h2 id="ports-title">{ "Well-known ports" }</h2>

@@ -4,8 +4,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::event::SegmentId;
@@ -24,9 +22,6 @@ pub struct NarrationProps {
     pub count: usize,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
-    /// The scene is playing: the list may trail the clock by a frame or a few.
-    #[prop_or_default]
-    pub playing: bool,
 }
 
 /// How many lines of `scene` have happened at or before `t`.
@@ -34,32 +29,13 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
     scene.lines.partition_point(|l| l.at <= t)
 }
 
-/// While a scene plays, the list catches up in the browser's idle time (at most 100 ms late)
-/// rather than inside the animation frame: in a busy scene several lines arrive per frame, and
-/// drawing them there would make the packets stutter. Paused or stepping, it is exact at once.
+/// The list is drawn with the rest of the view: while a scene plays, the view redraws at most a
+/// few times a second (see `REDRAW_EVERY_MS` in `app.rs`), so the list no longer needs to catch
+/// up in idle time.
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
-    let caught_up = use_state(|| (props.scene.id, props.count));
-    let count = if props.playing && caught_up.0 == props.scene.id {
-        caught_up.1
-    } else {
-        props.count
-    };
-    use_effect_with(
-        (props.scene.id, props.count, props.playing),
-        move |&(scene, count, playing)| {
-            if playing && *caught_up != (scene, count) {
-                let set = caught_up.setter();
-                let catch_up = Closure::once_into_js(move || set.set((scene, count)));
-                let options = web_sys::IdleRequestOptions::new();
-                options.set_timeout(100);
-                let _ = gloo::utils::window()
-                    .request_idle_callback_with_options(catch_up.unchecked_ref(), &options);
-            }
-        },
-    );
     html! {
-        <EventList scene={props.scene.clone()} count={count} selected={props.selected} on_select={props.on_select.clone()} />
+        <EventList scene={props.scene.clone()} count={props.count} selected={props.selected} on_select={props.on_select.clone()} />
     }
 }
 
