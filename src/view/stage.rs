@@ -8,8 +8,9 @@
 //!
 //! Packets get **lanes**: a link's two directions run on its two sides, and packets going the
 //! same way that would come closer than their labels allow get different lanes, for their
-//! whole flight. A packet with no free lane is drawn as a dot. [`place`] is the last guard,
-//! each frame: a label that would touch a host box or another label becomes a dot.
+//! whole flight. A packet with no free lane is drawn as a dot, and so is one whose label would
+//! meet another link's label or a host box at any moment of its trip ([`labels`]). So the
+//! whole motion is known when a packet leaves, and the browser can animate it by itself.
 
 use super::scenes::Scene;
 use super::{mono_width, Rect, SANS_BOLD_EM};
@@ -580,30 +581,68 @@ pub fn assign_lanes(g: &StageGeom, flights: &[Flight], pitch: &[f64]) -> Vec<Opt
     slots
 }
 
-/// The last guard, each frame: given every label's box in drawing order, which may show its
-/// text. A label that touches a host box, leaves the stage, or touches a label already shown
-/// becomes a dot.
-pub fn place(g: &StageGeom, boxes: &[Option<Rect>]) -> Vec<bool> {
-    let bounds = Rect {
-        x: 0.0,
-        y: 0.0,
-        w: g.width,
-        h: g.height,
+/// Which flights show their label for their whole trip. Lanes keep the labels on one link
+/// apart; this keeps apart labels on different links (which meet near a shared host) and
+/// keeps every label off every host box, by checking each flight against the labels already
+/// given, at moments spread over the time both are on the stage. A flight that would touch one
+/// is drawn as a dot for its whole trip, so labels never flicker.
+pub fn labels(
+    g: &StageGeom,
+    flights: &[Flight],
+    slots: &[Option<usize>],
+    pitch: &[f64],
+) -> Vec<bool> {
+    let mut labelled = vec![false; flights.len()];
+    // Labelled flights that may still be on the stage.
+    let mut active: Vec<usize> = Vec::new();
+    let rect = |i: usize, t: i64| {
+        let f = &flights[i];
+        chip_rect(g, f, slots[i], pitch.get(f.link).copied().unwrap_or(0.0), t)
     };
-    let mut shown: Vec<Rect> = Vec::new();
-    boxes
-        .iter()
-        .map(|b| {
-            let Some(r) = b else { return false };
-            let ok = r.inside(&bounds)
-                && !g.hosts.iter().any(|h| h.rect.grow(GAP / 2.0).intersects(r))
-                && !shown.iter().any(|s| s.grow(GAP / 2.0).intersects(r));
-            if ok {
-                shown.push(*r);
+    for (i, f) in flights.iter().enumerate() {
+        if slots[i].is_none() {
+            continue;
+        }
+        active.retain(|&j| flights[j].shown.1 > f.shown.0);
+        let clear = |lo: i64, hi: i64, others: &[usize]| {
+            let step = ((hi - lo) / 40).max(1000);
+            let mut t = lo;
+            while t < hi {
+                let Some(a) = rect(i, t) else { return false };
+                if g.hosts
+                    .iter()
+                    .any(|h| h.rect.grow(GAP / 2.0).intersects(&a))
+                {
+                    return false;
+                }
+                for &j in others {
+                    if flights[j].shown.0 <= t && t < flights[j].shown.1 {
+                        if let Some(b) = rect(j, t) {
+                            if b.grow(GAP / 2.0).intersects(&a) {
+                                return false;
+                            }
+                        }
+                    }
+                }
+                t = if t == hi - 1 {
+                    hi
+                } else {
+                    (t + step).min(hi - 1)
+                };
             }
-            ok
-        })
-        .collect()
+            true
+        };
+        let others: Vec<usize> = active
+            .iter()
+            .copied()
+            .filter(|&j| flights[j].link != f.link)
+            .collect();
+        if clear(f.shown.0, f.shown.1.max(f.shown.0 + 1), &others) {
+            labelled[i] = true;
+            active.push(i);
+        }
+    }
+    labelled
 }
 
 /// What the stage needs for one scene at one width, worked out once.
@@ -614,6 +653,8 @@ pub struct StageDraw {
     pub flights: Vec<Flight>,
     /// Each flight's slot beside its link, or None for a dot.
     pub slots: Vec<Option<usize>>,
+    /// Whether each flight shows its label (see [`labels`]); the others are dots.
+    pub labelled: Vec<bool>,
     /// Per link: the distance between two lanes.
     pub pitch: Vec<f64>,
 }
@@ -661,10 +702,12 @@ impl StageDraw {
             })
             .collect();
         let slots = assign_lanes(&geom, &flights, &pitch);
+        let labelled = labels(&geom, &flights, &slots, &pitch);
         StageDraw {
             geom,
             flights,
             slots,
+            labelled,
             pitch,
         }
     }

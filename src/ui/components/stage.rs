@@ -339,8 +339,8 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
                     return;
                 };
                 let bits = |seg: SegmentId| {
-                    u8::from(selected == Some(seg)) * SELECTED
-                        | u8::from(hovered == Some(seg) || focused.contains(&seg)) * HIGHLIGHT
+                    (u8::from(selected == Some(seg)) * SELECTED)
+                        | (u8::from(hovered == Some(seg) || focused.contains(&seg)) * HIGHLIGHT)
                 };
                 draw_packets(
                     &scene,
@@ -384,14 +384,16 @@ fn draw_packets(
             t.total_micros()
         }
     };
+    // Which packets show their label was worked out for each whole trip (`labels`), so a
+    // label never flickers into a dot and back.
     let boxes: Vec<Option<Rect>> = now
         .iter()
         .map(|&i| {
             let f = &draw.flights[i];
-            draw.slots[i].and_then(|s| geo::chip_rect(g, f, Some(s), draw.pitch[f.link], when(i)))
+            let slot = draw.slots[i].filter(|_| draw.labelled[i])?;
+            geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(i))
         })
         .collect();
-    let labelled = geo::place(g, &boxes);
     let document = gloo::utils::document();
     let mut present = BTreeSet::new();
     for (k, &i) in now.iter().enumerate() {
@@ -400,15 +402,22 @@ fn draw_packets(
         let Some(text) = scene.text(seg) else {
             continue;
         };
-        let rect = if labelled[k] {
+        let labelled = boxes[k].is_some();
+        let rect = if labelled {
             boxes[k]
         } else {
             geo::chip_rect(g, f, None, 0.0, when(i))
         };
         let Some(rect) = rect else { continue };
         present.insert(seg);
-        let at = (rect.x.round() as i32, rect.y.round() as i32);
-        let b = bits(seg) | if labelled[k] { 0 } else { DOT };
+        // Each packet rounds to whole pixels at its own phase: packets on links of one length
+        // would otherwise all step a pixel in the same frames, and those frames would be heavy.
+        let phase = (seg.0 as f64 * 0.618_034).fract();
+        let at = (
+            (rect.x + phase).floor() as i32,
+            (rect.y + phase).floor() as i32,
+        );
+        let b = bits(seg) | if labelled { 0 } else { DOT };
         let transform = || format!("translate({}px, {}px)", at.0, at.1);
         let class = || {
             let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
