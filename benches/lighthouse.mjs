@@ -57,6 +57,17 @@ function serveBrotli(files) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
 }
 
+/** The first element snippet anywhere in a Lighthouse details object. */
+function snippet(details) {
+  if (!details || typeof details !== "object") return undefined;
+  if (typeof details.snippet === "string") return `${details.snippet} (${details.selector ?? details.path ?? ""})`;
+  for (const v of Object.values(details)) {
+    const found = snippet(v);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 const server = await serveBrotli(compressAll(DIST));
 const url = `http://127.0.0.1:${server.address().port}/`;
 const chrome = await chromeLauncher.launch({
@@ -86,9 +97,11 @@ try {
       tbt: audit("total-blocking-time"),
       cls: audit("cumulative-layout-shift"),
       si: audit("speed-index"),
-      lcpElement: lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet ?? "?",
+      lcpElement: snippet(lhr.audits["largest-contentful-paint-element"]?.details) ?? "?",
+      shifts: (lhr.audits["layout-shifts"]?.details?.items ?? []).map((i) => `${(i.score ?? 0).toFixed(3)} ${snippet(i) ?? "?"}`),
     };
     runs.push(run);
+    if (run.shifts.length) console.log(`  layout shifts: ${run.shifts.join("; ")}`);
     console.log(
       `run ${i + 1}: performance ${run.score}, LCP ${(run.lcp / 1000).toFixed(2)} s, FCP ${(run.fcp / 1000).toFixed(2)} s, ` +
         `TBT ${run.tbt.toFixed(0)} ms, CLS ${run.cls.toFixed(3)}, Speed Index ${(run.si / 1000).toFixed(2)} s; LCP element ${run.lcpElement}`,

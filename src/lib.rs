@@ -5,8 +5,11 @@
 //! - [`engine`]: the simulation. Pure, deterministic Rust: one smoltcp TCP/IP stack per
 //!   simulated host, a BSD-style socket layer on top, events and snapshots. It knows nothing of
 //!   the browser, never reads a clock and never uses a global random generator.
+//! - [`view`]: what the view derives from a scene, and the geometry of the screen in hand
+//!   (the stage laid out for a width, packet lanes, which labels show, the flow graph's
+//!   lifelines). Pure and native-testable: it knows the engine's events, not the browser.
 //! - `ui` (wasm32 only): the Yew app. It draws snapshots of the engine and mutates the
-//!   simulation in exactly one place, its reducer.
+//!   simulation in exactly one place, its reducer; a clock moves what moves every frame.
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
 //! - `src/main.rs`: the web app's entry point, built by Trunk; `src/bin/socketlab-cli.rs`, the

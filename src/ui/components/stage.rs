@@ -40,7 +40,8 @@ fn first_size() -> (f64, f64) {
 
 fn first_width(w: f64) -> f64 {
     if w < geo::NARROW_BELOW {
-        w - 20.0
+        // The phone layout's margins: page 8 px, stage padding 4 px and border 1 px, each side.
+        w - 26.0
     } else {
         (w * 0.55).min(900.0)
     }

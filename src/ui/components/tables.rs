@@ -148,6 +148,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     let class = classes!(
         "socket-table",
         props.current.then_some("current"),
+        (host.sockets.len() > COURSE_LAYOUT_MAX).then_some("many"),
         overflows.then_some("overflows")
     );
     html! {
