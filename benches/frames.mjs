@@ -88,7 +88,11 @@ async function measure(chrome, site, view) {
         function frame(now) {
           deltas.push(now - last);
           last = now;
-          if (deltas.length % 30 === 0) inFlight.push(document.querySelectorAll(".stage-frame .packet").length);
+          // Packets with a label are elements; dots are drawn as paths, one "M" each.
+          if (deltas.length % 30 === 0) {
+            const dots = [...document.querySelectorAll(".stage-frame .dots path")].reduce((n, p) => n + ((p.getAttribute("d") ?? "").match(/M/g) ?? []).length, 0);
+            inFlight.push(document.querySelectorAll(".stage-frame .packet").length + dots);
+          }
           if (now < end) requestAnimationFrame(frame);
           else resolve();
         }

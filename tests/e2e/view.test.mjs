@@ -227,3 +227,24 @@ test("on a phone the inspector, events and flow graph are one tap away, and choo
     await w.context.close();
   }
 });
+
+test("in a busy scene, packets without a label are dots that a click still opens", { timeout: 60_000 }, async () => {
+  const w = await openWatched(chrome.browser, site.url, SIZES["1280×800"]);
+  try {
+    const page = w.page;
+    await page.goto(`${site.url}?scene=stress-50-clients&t=1000`);
+    await page.locator(".stage-svg").waitFor();
+    // Each dot is one "M x y" (its centre) in a path of its connection's colour.
+    const dot = await page.evaluate(() => {
+      const d = [...document.querySelectorAll(".stage-frame .dots path")].map((p) => p.getAttribute("d") ?? "").find((d) => d.startsWith("M"));
+      const [, x, y] = d.match(/^M(-?\d+) (-?\d+)/);
+      const frame = document.querySelector(".stage-frame").getBoundingClientRect();
+      return { x: frame.left + Number(x), y: frame.top + Number(y), dots: document.querySelectorAll(".stage-frame .dots path").length };
+    });
+    await page.mouse.click(dot.x, dot.y);
+    assert.match(await page.locator("#inspector-title").textContent(), /^Packet inspector: segment \d+/, "the dot's segment opens in the inspector");
+    assert.deepEqual(await w.problems(), []);
+  } finally {
+    await w.context.close();
+  }
+});

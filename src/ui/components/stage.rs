@@ -4,6 +4,7 @@
 //! size on a phone. The packets move with the clock, every frame, without a re-render.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -115,8 +116,19 @@ pub fn stage(props: &StageProps) -> Html {
     };
     let on_click = {
         let cb = props.on_select.clone();
+        let (scene, draw, clock) = (props.scene.clone(), draw.clone(), props.clock.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some(seg) = seg_of(&e) {
+            // A labelled packet is an element; a dot is found by where the click landed.
+            let seg = seg_of(&e).or_else(|| {
+                let frame: web_sys::Element = e.current_target()?.dyn_into().ok()?;
+                let b = frame.get_bounding_client_rect();
+                let (x, y) = (
+                    e.client_x() as f64 - b.left(),
+                    e.client_y() as f64 - b.top(),
+                );
+                dot_at(&scene, &draw, clock.now(), x, y)
+            });
+            if let Some(seg) = seg {
                 cb.emit(Some(seg));
             }
         })
@@ -150,7 +162,7 @@ pub fn stage(props: &StageProps) -> Html {
     );
     let class = classes!("stage-svg", g.narrow.then_some("narrow"));
     html! {
-        <div class="stage-frame" ref={frame} role="group" aria-label={label}>
+        <div class="stage-frame" ref={frame} role="group" aria-label={label} onclick={on_click}>
             <svg class={class} viewBox={format!("0 0 {} {}", n(g.width), n(g.height))}
                  width={n(g.width)} height={n(g.height)}>
                 <g class="links">{ for links }</g>
@@ -159,7 +171,7 @@ pub fn stage(props: &StageProps) -> Html {
             <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
                          selected={props.selected} hovered={props.hovered}
                          focused={props.focused.clone()} reduced_motion={props.reduced_motion}
-                         on_click={on_click} on_key={on_key} on_over={on_over} on_leave={on_leave} />
+                         on_key={on_key} on_over={on_over} on_leave={on_leave} />
         </div>
     }
 }
@@ -284,7 +296,6 @@ struct PacketLayerProps {
     hovered: Option<SegmentId>,
     focused: Rc<BTreeSet<SegmentId>>,
     reduced_motion: bool,
-    on_click: Callback<MouseEvent>,
     on_key: Callback<KeyboardEvent>,
     on_over: Callback<PointerEvent>,
     on_leave: Callback<PointerEvent>,
@@ -309,7 +320,10 @@ const DOT: u8 = 4;
 #[function_component(PacketLayer)]
 fn packet_layer(props: &PacketLayerProps) -> Html {
     let group = use_node_ref();
+    let dots = use_node_ref();
     let drawn = use_mut_ref(BTreeMap::<SegmentId, Drawn>::new);
+    // What each dot path last said, so an unchanged path is not set again.
+    let dot_paths = use_mut_ref(|| vec![String::new(); DOT_PATHS]);
     {
         // A new scene or a new width starts with an empty layer.
         let drawn = drawn.clone();
@@ -324,6 +338,7 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
     }
     {
         let group = group.clone();
+        let (dots, dot_paths) = (dots.clone(), dot_paths.clone());
         let drawn = drawn.clone();
         let scene = props.scene.clone();
         let draw = props.draw.clone();
@@ -343,11 +358,16 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
                     (u8::from(selected == Some(seg)) * SELECTED)
                         | (u8::from(hovered == Some(seg) || focused.contains(&seg)) * HIGHLIGHT)
                 };
+                let dots = DotLayer {
+                    svg: dots.cast::<web_sys::Element>(),
+                    last: &mut dot_paths.borrow_mut(),
+                };
                 draw_packets(
                     &scene,
                     &draw,
                     &group,
                     &mut drawn.borrow_mut(),
+                    dots,
                     t,
                     reduced,
                     bits,
@@ -359,17 +379,27 @@ fn packet_layer(props: &PacketLayerProps) -> Html {
         });
     }
     html! {
-        <div class={classes!("packets", props.draw.geom.narrow.then_some("narrow"))} ref={group} onclick={props.on_click.clone()} onkeydown={props.on_key.clone()}
-             onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
+        <>
+            // Packets without a label, all of them as a few paths in one layer: in a busy scene
+            // there are many, and an element each would cost the browser work every frame.
+            // Every segment can also be opened from the event list.
+            <svg class="dots" ref={dots} width={n(props.draw.geom.width)} height={n(props.draw.geom.height)} aria-hidden="true">
+                { for (0..DOT_PATHS).map(|k| html! { <path key={k} class={if k < 8 { format!("conn-{k}") } else { "marked".to_string() }} /> }) }
+            </svg>
+            <div class={classes!("packets", props.draw.geom.narrow.then_some("narrow"))} ref={group} onkeydown={props.on_key.clone()}
+                 onpointerover={props.on_over.clone()} onpointerleave={props.on_leave.clone()} />
+        </>
     }
 }
 
 /// Put every segment on the wire at `t` where it belongs, as a label or a dot.
+#[allow(clippy::too_many_arguments)]
 fn draw_packets(
     scene: &Scene,
     draw: &StageDraw,
     group: &web_sys::Element,
     drawn: &mut BTreeMap<SegmentId, Drawn>,
+    dots: DotLayer,
     t: Instant,
     reduced: bool,
     bits: impl Fn(SegmentId) -> u8,
@@ -397,6 +427,7 @@ fn draw_packets(
         .collect();
     let document = gloo::utils::document();
     let mut present = BTreeSet::new();
+    let mut paths = vec![String::new(); DOT_PATHS];
     for (k, &i) in now.iter().enumerate() {
         let f = &draw.flights[i];
         let seg = scene.flights[i].seg;
@@ -410,6 +441,21 @@ fn draw_packets(
             geo::chip_rect(g, f, None, 0.0, when(i))
         };
         let Some(rect) = rect else { continue };
+        if !labelled {
+            let (cx, cy) = rect.center();
+            let k = if bits(seg) != 0 {
+                8
+            } else {
+                text.conn.unwrap_or(0) % 8
+            };
+            let _ = write!(
+                paths[k],
+                "M{} {}m-7 0a7 7 0 1 0 14 0a7 7 0 1 0-14 0",
+                cx.round() as i32,
+                cy.round() as i32
+            );
+            continue;
+        }
         present.insert(seg);
         // Each packet rounds to whole pixels at its own phase: packets on links of one length
         // would otherwise all step a pixel in the same frames, and those frames would be heavy.
@@ -482,6 +528,43 @@ fn draw_packets(
         }
         keep
     });
+    if let Some(svg) = dots.svg {
+        let children = svg.children();
+        for (k, d) in paths.into_iter().enumerate() {
+            if dots.last[k] != d {
+                if let Some(path) = children.item(k as u32) {
+                    let _ = path.set_attribute("d", &d);
+                }
+                dots.last[k] = d;
+            }
+        }
+    }
+}
+
+/// The paths that draw the dots: one per connection colour, and one for marked dots (those
+/// chosen, under the pointer or belonging to the socket picked in a table).
+const DOT_PATHS: usize = 9;
+
+/// The dots' drawing and what its paths last said.
+struct DotLayer<'a> {
+    svg: Option<web_sys::Element>,
+    last: &'a mut Vec<String>,
+}
+
+/// The segment drawn as a dot nearest to (x, y) on the stage at `t`, if one is within reach of
+/// a finger.
+fn dot_at(scene: &Scene, draw: &StageDraw, t: Instant, x: f64, y: f64) -> Option<SegmentId> {
+    scene
+        .in_flight_indices(t)
+        .filter(|&i| !(draw.labelled[i] && draw.slots[i].is_some()))
+        .filter_map(|i| {
+            let r = geo::chip_rect(&draw.geom, &draw.flights[i], None, 0.0, t.total_micros())?;
+            let (cx, cy) = r.center();
+            let d = (cx - x).powi(2) + (cy - y).powi(2);
+            (d <= 16.0 * 16.0).then_some((d, scene.flights[i].seg))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, seg)| seg)
 }
 
 fn set_size(el: &web_sys::HtmlElement, rect: &Rect) -> Result<(), wasm_bindgen::JsValue> {
