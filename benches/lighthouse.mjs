@@ -9,7 +9,7 @@ import { extname, join, relative } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import lighthouse from "lighthouse";
 import * as chromeLauncher from "chrome-launcher";
-import { DIST } from "../tests/e2e/harness.mjs";
+import { DIST, CHROMIUM_FLAGS } from "../tests/e2e/harness.mjs";
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
 const TYPES = {
@@ -72,16 +72,7 @@ const server = await serveBrotli(compressAll(DIST));
 const url = `http://127.0.0.1:${server.address().port}/`;
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
-  chromeFlags: [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
+  chromeFlags: CHROMIUM_FLAGS,
 });
 const runs = [];
 try {

@@ -4,6 +4,7 @@
 mod app;
 pub mod clock;
 pub mod components;
+mod hooks;
 mod panic;
 pub use crate::view::scenes;
 pub mod state;

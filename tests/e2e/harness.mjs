@@ -53,6 +53,19 @@ export async function serveDist(dir = DIST) {
   return { url, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+/** The flags Chromium needs here: headless, no sandbox (root), and no network of its own. */
+export const CHROMIUM_FLAGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
+
 /**
  * Start Chromium with the flags this closed network needs. Playwright gives every launch a fresh
  * temporary profile of its own (and refuses --user-data-dir), so no state leaks between runs.
@@ -61,17 +74,7 @@ export async function launchChromium() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: [
-      "--headless=new",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-background-networking",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-    ],
+    args: CHROMIUM_FLAGS,
   });
   return { browser, close: () => browser.close() };
 }

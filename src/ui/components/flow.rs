@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use gloo::events::EventListener;
+use crate::ui::hooks::use_box_size;
 use yew::prelude::*;
 
 use crate::engine::event::{EventKind, SegmentId};
@@ -52,24 +52,7 @@ pub struct FlowProps {
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
     let scroller = use_node_ref();
-    let width = use_state(|| 600.0);
-    {
-        let scroller = scroller.clone();
-        let width = width.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = scroller.cast::<web_sys::Element>() {
-                    let w = el.client_width() as f64;
-                    if w > 0.0 && (w - *width).abs() >= 1.0 {
-                        width.set(w);
-                    }
-                }
-            };
-            measure();
-            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(listener)
-        });
-    }
+    let width = use_box_size(&scroller, || (600.0, 0.0)).0;
     let rows = use_memo(props.scene.clone(), |scene| rows(scene));
     let hosts: Vec<String> = props
         .scene
@@ -89,7 +72,7 @@ pub fn flow(props: &FlowProps) -> Html {
         .max()
         .unwrap_or(8);
     let geom = use_memo(
-        (*width as i64, hosts.len(), longest, rows.len()),
+        (width as i64, hosts.len(), longest, rows.len()),
         |(w, hosts, longest, rows)| geo::layout(*w as f64, *hosts, *longest, *rows),
     );
     // The rows sent by now; the line under the last of them marks the moment.

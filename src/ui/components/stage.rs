@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use gloo::events::EventListener;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -16,21 +15,11 @@ use crate::engine::snapshot::HostView;
 use crate::engine::socket::SockState;
 use crate::engine::time::{seconds, Instant};
 use crate::ui::clock::Clock;
+use crate::ui::hooks::{use_box_size, window_size};
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 use crate::view::stage::{self as geo, StageDraw};
 use crate::view::Rect;
-
-fn window_size() -> (f64, f64) {
-    let window = gloo::utils::window();
-    let get = |v: Result<wasm_bindgen::JsValue, _>, or: f64| {
-        v.ok().and_then(|v| v.as_f64()).unwrap_or(or)
-    };
-    (
-        get(window.inner_width(), 1024.0),
-        get(window.inner_height(), 768.0),
-    )
-}
 
 /// The stage's size before it can be measured: the window's width less the page's margins,
 /// and the window's height.
@@ -68,26 +57,7 @@ pub struct StageProps {
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let frame = use_node_ref();
-    let size = use_state(first_size);
-    // Measure the box once drawn, and again whenever the window changes size.
-    {
-        let frame = frame.clone();
-        let size = size.clone();
-        use_effect_with((), move |_| {
-            let measure = move || {
-                if let Some(el) = frame.cast::<web_sys::Element>() {
-                    let w = el.client_width() as f64;
-                    let h = window_size().1;
-                    if w > 0.0 && ((w - size.0).abs() >= 1.0 || (h - size.1).abs() >= 1.0) {
-                        size.set((w, h));
-                    }
-                }
-            };
-            measure();
-            let listener = EventListener::new(&gloo::utils::window(), "resize", move |_| measure());
-            move || drop(listener)
-        });
-    }
+    let size = use_box_size(&frame, first_size);
     let scene = &props.scene;
     let draw = use_memo(
         (scene.clone(), size.0 as i64, size.1 as i64),
