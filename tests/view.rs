@@ -44,6 +44,11 @@ fn no_label_ever_covers_another_label_or_a_host_in_any_scene_at_any_size() {
             let draw = StageDraw::new(&scene, w, h);
             for t in sample_times(&scene) {
                 let boxes = label_boxes(&draw, &scene, t);
+                assert!(
+                    boxes.len() <= stage::MAX_LABELS,
+                    "{id} at {w} px, {t} µs: {} labels at once",
+                    boxes.len()
+                );
                 for (k, (_, a)) in boxes.iter().enumerate() {
                     for host in &draw.geom.hosts {
                         assert!(

@@ -118,15 +118,16 @@ fn model_from(params: &BTreeMap<String, String>) -> Model {
     m
 }
 
-/// The least real time between two redraws of the tables, narration and stage text while a
-/// scene plays. In a busy scene moments pass every frame or two; redrawing the tables that
-/// often would make the packets stutter. A scene whose moments are further apart than this
-/// (the slides' scene: seconds apart at 1×) redraws at every moment, the frame it happens.
-const REDRAW_EVERY_MS: f64 = 400.0;
+/// While a scene plays, the tables, narration and stage text redraw at the frame a moment is
+/// crossed when moments are at least [`SPARSE_MS`] of real time apart (the slides' scene: 2.5 s
+/// apart at 1×, 625 ms at 4×), so the learner sees a packet arrive and its table change
+/// together. When moments come faster (a busy scene: several a frame), they redraw at most every
+/// [`BUSY_REDRAW_MS`]: redrawing every socket table that often would make the packets stutter.
+const SPARSE_MS: f64 = 400.0;
+const BUSY_REDRAW_MS: f64 = 1000.0;
 
 /// While playing, each animation frame moves the clock (and with it the packets, the slider
-/// and the time), and tells the reducer when a moment is crossed (at most every
-/// [`REDRAW_EVERY_MS`]).
+/// and the time), and tells the reducer when a moment is crossed (see [`SPARSE_MS`]).
 #[hook]
 fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     let dispatcher = model.dispatcher();
@@ -139,20 +140,32 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if playing {
                 let last: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
-                // The real time of the last redraw, and the time shown then.
-                let drawn: Rc<Cell<(f64, Instant)>> = Rc::new(Cell::new((f64::MIN, clock.now())));
+                let redraw = Rc::new(Cell::new(Redraw {
+                    drawn_at: f64::MIN,
+                    shown: clock.now(),
+                    crossed_at: f64::MIN,
+                    pending: false,
+                    sparse: true,
+                }));
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
                     let dt = last.get().map_or(0.0, |l| now - l);
                     last.set(Some(now));
                     let to = advance(&scene, clock.now(), dt, speed);
                     clock.tick(to);
-                    let (drawn_at, shown) = drawn.get();
-                    let crossed = scene.next_moment(shown).is_some_and(|m| m <= to);
-                    let due = now - drawn_at >= REDRAW_EVERY_MS;
-                    if (crossed && due) || to >= scene.end() {
-                        drawn.set((now, to));
+                    let mut r = redraw.get();
+                    if scene.next_moment(r.shown).is_some_and(|m| m <= to) {
+                        r.sparse = now - r.crossed_at >= SPARSE_MS;
+                        r.crossed_at = now;
+                        r.pending = true;
+                        r.shown = to;
+                    }
+                    let due = r.sparse || now - r.drawn_at >= BUSY_REDRAW_MS;
+                    if (r.pending && due) || to >= scene.end() {
+                        r.pending = false;
+                        r.drawn_at = now;
                         dispatcher.dispatch(Action::Reach(to));
                     }
+                    redraw.set(r);
                 });
                 fn next(frame: Rc<RefCell<Option<AnimationFrame>>>, step: Rc<dyn Fn(f64)>) {
                     let again = frame.clone();
@@ -169,6 +182,18 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             }
         },
     );
+}
+
+/// The frame loop's memory of redraws: when the last one happened (real ms), the moment the
+/// clock had passed, when the last moment was crossed, whether one waits to be drawn, and
+/// whether moments are coming slowly enough to draw each at once.
+#[derive(Clone, Copy)]
+struct Redraw {
+    drawn_at: f64,
+    shown: Instant,
+    crossed_at: f64,
+    pending: bool,
+    sparse: bool,
 }
 
 /// Keyboard shortcuts, anywhere on the page.

@@ -581,7 +581,11 @@ pub fn assign_lanes(g: &StageGeom, flights: &[Flight], pitch: &[f64]) -> Vec<Opt
     slots
 }
 
-/// Which flights show their label for their whole trip. Lanes keep the labels on one link
+/// The most packets that show their label at one moment. More cannot be read while they move,
+/// and each labelled packet costs the browser work every frame; the rest are dots.
+pub const MAX_LABELS: usize = 12;
+
+/// Which flights show their label for their whole trip (at most [`MAX_LABELS`] at a time). Lanes keep the labels on one link
 /// apart; this keeps apart labels on different links (which meet near a shared host) and
 /// keeps every label off every host box, by checking each flight against the labels already
 /// given, at moments spread over the time both are on the stage. A flight that would touch one
@@ -604,6 +608,11 @@ pub fn labels(
             continue;
         }
         active.retain(|&j| flights[j].shown.1 > f.shown.0);
+        // Every labelled flight still on the stage when this one leaves will be there with it;
+        // counting them here keeps the number on the stage under the cap at every moment.
+        if active.len() >= MAX_LABELS {
+            continue;
+        }
         let clear = |lo: i64, hi: i64, others: &[usize]| {
             let step = ((hi - lo) / 40).max(1000);
             let mut t = lo;

@@ -81,7 +81,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             let frames = std::cell::Cell::new(0u32);
             let subscription = clock.subscribe(move |t| {
                 frames.set(frames.get().wrapping_add(1));
-                if !frames.get().is_multiple_of(12) {
+                if !frames.get().is_multiple_of(30) {
                     return;
                 }
                 show_time(&slider, &time, t, end);

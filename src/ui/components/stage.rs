@@ -418,12 +418,9 @@ fn draw_packets(
             } else {
                 text.conn.unwrap_or(0) % 8
             };
-            let _ = write!(
-                paths[k],
-                "M{} {}m-7 0a7 7 0 1 0 14 0a7 7 0 1 0-14 0",
-                cx.round() as i32,
-                cy.round() as i32
-            );
+            // A dot is a line of no length with round caps: a short string for the browser to
+            // read each frame (the path's stroke width is the dot's size).
+            let _ = write!(paths[k], "M{} {}h0", cx.round() as i32, cy.round() as i32);
             continue;
         }
         present.insert(seg);
