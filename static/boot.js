@@ -1,7 +1,10 @@
 // Loads the app's wasm. This file exists so that index.html needs no inline script and the
 // Content-Security-Policy can stay at script-src 'self' 'wasm-unsafe-eval'. Trunk writes the
 // module under a stable name (Trunk.toml: filehash = false); it finds socketlab_bg.wasm beside it.
-import init from "./socketlab.js";
+//
+// The page's first screen is plain HTML (index.html). The app's code is requested only once
+// that screen has painted (two animation frames), so the first paint never waits for it and
+// the app then takes the screen over.
 
 function showFatal(detail) {
   const fatal = document.getElementById("fatal");
@@ -12,10 +15,16 @@ function showFatal(detail) {
   if (fatal) fatal.hidden = false;
 }
 
-init().catch((err) => {
-  // A panic has already shown its own message; anything else (no WebAssembly, a missing file)
-  // still gets a readable one instead of a blank page.
-  const fatal = document.getElementById("fatal");
-  if (fatal && !fatal.hidden) return;
-  showFatal("The app could not start: " + (err && err.message ? err.message : String(err)));
-});
+function start() {
+  import("./socketlab.js")
+    .then((app) => app.default())
+    .catch((err) => {
+      // A panic has already shown its own message; anything else (no WebAssembly, a missing
+      // file) still gets a readable one instead of a blank page.
+      const fatal = document.getElementById("fatal");
+      if (fatal && !fatal.hidden) return;
+      showFatal("The app could not start: " + (err && err.message ? err.message : String(err)));
+    });
+}
+
+requestAnimationFrame(() => requestAnimationFrame(start));

@@ -17,21 +17,12 @@ pub fn n(v: f64) -> String {
     (v.round() as i64).to_string()
 }
 
-/// Start the app in the page's `#app` element (or `<body>` when a page has none), once the
-/// browser has painted the static first screen that index.html holds: taking over before
-/// that first paint would leave the page blank until the app draws (the first screen must
-/// paint first, whatever the network's speed).
+/// Start the app in the page's `#app` element (or `<body>` when a page has none), in place of
+/// the static first screen that index.html holds (static/boot.js loads this code only once
+/// that screen has painted).
 pub fn start() {
     panic::install_hook();
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    // This frame is about to paint; the next one comes after it. Each closure frees itself
-    // once called.
-    let second = Closure::once_into_js(move |_: f64| take_over());
-    let first = Closure::once_into_js(move |_: f64| {
-        let _ = gloo::utils::window().request_animation_frame(second.unchecked_ref());
-    });
-    let _ = gloo::utils::window().request_animation_frame(first.unchecked_ref());
+    take_over();
 }
 
 fn take_over() {
