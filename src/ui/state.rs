@@ -99,9 +99,6 @@ pub struct Model {
 pub enum Action {
     /// Play, or pause at this moment (the clock's exact time).
     Toggle(Instant),
-    Play,
-    /// Pause at this moment (the clock's exact time).
-    PauseAt(Instant),
     StepForward(Instant),
     StepBack(Instant),
     Restart,
@@ -195,16 +192,14 @@ impl Reducible for Model {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let scene = self.scene.clone();
         match action {
-            Action::Play => self.with(|m| {
+            Action::Toggle(t) if self.playing => self.with(|m| m.jump(t)),
+            Action::Toggle(_) => self.with(|m| {
                 if m.t >= m.end() {
                     m.t = Instant::ZERO;
                     m.jumps = m.jumps.wrapping_add(1);
                 }
                 m.playing = true;
             }),
-            Action::Toggle(t) if self.playing => self.with(|m| m.jump(t)),
-            Action::Toggle(_) => self.reduce(Action::Play),
-            Action::PauseAt(t) => self.with(|m| m.jump(t)),
             Action::StepForward(now) => {
                 let next = scene.next_moment(now).unwrap_or(self.end());
                 self.with(|m| m.jump(next))

@@ -112,8 +112,7 @@ pub struct SceneFlight {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PacketText {
     pub conn: Option<usize>,
-    pub label: Rc<str>,
-    /// The label for narrow screens: "A 10378→80 PSH,ACK".
+    /// The label, without the spaces a packet chip cannot spare: "A 10378→80 PSH,ACK".
     pub short: Rc<str>,
     pub aria: Rc<str>,
     pub rst: bool,
@@ -188,7 +187,6 @@ impl Scene {
                 labels.push(PacketText {
                     conn,
                     short: short_label(&label).into(),
-                    label: label.into(),
                     aria: aria.into(),
                     rst,
                 });
@@ -280,11 +278,6 @@ impl Scene {
         i.checked_sub(1).map(|i| self.moments[i])
     }
 
-    /// The segments on the stage at `t`, in the order they were sent.
-    pub fn in_flight(&self, t: Instant) -> impl Iterator<Item = &SceneFlight> {
-        self.in_flight_indices(t).map(|i| &self.flights[i])
-    }
-
     /// Where the segments on the stage at `t` are in [`Scene::flights`].
     pub fn in_flight_indices(&self, t: Instant) -> impl Iterator<Item = usize> + '_ {
         let t = t.total_micros();
@@ -309,13 +302,6 @@ impl Scene {
     pub fn busy_at(&self, t: Instant) -> bool {
         let i = self.busy.partition_point(|(a, _)| *a <= t);
         i > 0 && t < self.busy[i - 1].1
-    }
-
-    /// A segment's label: its connection's number, "A 10378 → 8099 SYN".
-    pub fn label(&self, seg: SegmentId) -> (Option<usize>, Rc<str>) {
-        self.text(seg)
-            .map(|p| (p.conn, p.label.clone()))
-            .unwrap_or((None, Rc::from("")))
     }
 
     /// What a segment's packet says on the stage.
@@ -396,7 +382,7 @@ fn flights(timeline: &Timeline, links: &[(HostId, HostId)]) -> Vec<SceneFlight> 
             _ => {}
         }
     }
-    // A segment that never arrives stays until the end of the run.
+    // A segment never delivered nor dropped stays on the stage until its arrival time.
     out
 }
 

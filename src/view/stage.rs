@@ -662,7 +662,8 @@ pub struct StageDraw {
     pub flights: Vec<Flight>,
     /// Each flight's slot beside its link, or None for a dot.
     pub slots: Vec<Option<usize>>,
-    /// Whether each flight shows its label (see [`labels`]); the others are dots.
+    /// Whether each flight shows its label (see [`labels`]); the others are dots. Only a
+    /// flight with a slot can be labelled.
     pub labelled: Vec<bool>,
     /// Per link: the distance between two lanes.
     pub pitch: Vec<f64>,

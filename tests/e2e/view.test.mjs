@@ -38,7 +38,8 @@ function measure() {
   const svg = document.querySelector(".stage-svg");
   const scale = svg.getScreenCTM().a;
   const name = (el) => (el.getAttribute("aria-label") ?? el.textContent).slice(0, 40);
-  const labels = [...document.querySelectorAll(".stage-frame .packet:not(.dot) span")].filter(visible);
+  // Packets with a label are elements; those without are dots in a path (see the dots test).
+  const labels = [...document.querySelectorAll(".stage-frame .packet span")].filter(visible);
   const hostTexts = [...svg.querySelectorAll(".host text")].filter(visible);
   const overlaps = [];
   const all = [...labels.map((el) => ["packet", el]), ...hostTexts.map((el) => ["host text", el])];

@@ -71,7 +71,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     };
     let slider = use_node_ref();
     let time = use_node_ref();
-    // While playing: move the slider and the time every 12th frame (about five times a second),
+    // While playing: move the slider and the time every 30th frame (about twice a second),
     // and nothing else. Each move repaints them; fewer repaints leave the frames that only
     // move packets cheap. A redraw at every moment shows the exact time anyway.
     {

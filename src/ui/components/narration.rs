@@ -29,26 +29,10 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
     scene.lines.partition_point(|l| l.at <= t)
 }
 
-/// The list is drawn with the rest of the view: while a scene plays, the view redraws at most a
-/// few times a second (see `REDRAW_EVERY_MS` in `app.rs`), so the list no longer needs to catch
-/// up in idle time.
+/// The list is drawn with the rest of the view, which redraws when a moment is crossed (at most
+/// once a second in a busy scene: see `BUSY_REDRAW_MS` in `app.rs`).
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
-    html! {
-        <EventList scene={props.scene.clone()} count={props.count} selected={props.selected} on_select={props.on_select.clone()} />
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct EventListProps {
-    scene: Rc<Scene>,
-    count: usize,
-    selected: Option<SegmentId>,
-    on_select: Callback<Option<SegmentId>>,
-}
-
-#[function_component(EventList)]
-fn event_list(props: &EventListProps) -> Html {
     let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
     let start = lines.len().saturating_sub(SHOWN);
     let latest_at = lines.last().map(|l| l.at);

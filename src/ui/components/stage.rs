@@ -122,7 +122,7 @@ pub fn stage(props: &StageProps) -> Html {
         let cb = props.on_hover.clone();
         Callback::from(move |_: PointerEvent| cb.emit(None))
     };
-    let on_wire = scene.in_flight(props.t).count();
+    let on_wire = scene.in_flight_indices(props.t).count();
     let label = format!(
         "The network at {}: {} hosts, {} segment{} on the wire",
         seconds(props.t),
@@ -281,7 +281,6 @@ struct Drawn {
 
 const SELECTED: u8 = 1;
 const HIGHLIGHT: u8 = 2;
-const DOT: u8 = 4;
 
 /// The packets are HTML elements over the drawing, each moved by a CSS transform: the browser
 /// moves them on the compositor, with no layout and no repaint of the stage. Each is made when
@@ -385,44 +384,35 @@ fn draw_packets(
             t.total_micros()
         }
     };
-    // Which packets show their label was worked out for each whole trip (`labels`), so a
-    // label never flickers into a dot and back.
-    let boxes: Vec<Option<Rect>> = now
-        .iter()
-        .map(|&i| {
-            let f = &draw.flights[i];
-            let slot = draw.slots[i].filter(|_| draw.labelled[i])?;
-            geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(i))
-        })
-        .collect();
     let document = gloo::utils::document();
     let mut present = BTreeSet::new();
     let mut paths = vec![String::new(); DOT_PATHS];
-    for (k, &i) in now.iter().enumerate() {
+    for &i in &now {
         let f = &draw.flights[i];
         let seg = scene.flights[i].seg;
         let Some(text) = scene.text(seg) else {
             continue;
         };
-        let labelled = boxes[k].is_some();
-        let rect = if labelled {
-            boxes[k]
-        } else {
-            geo::chip_rect(g, f, None, 0.0, when(i))
-        };
-        let Some(rect) = rect else { continue };
-        if !labelled {
-            let (cx, cy) = rect.center();
-            let k = if bits(seg) != 0 {
-                8
-            } else {
-                text.conn.unwrap_or(0) % 8
-            };
-            // A dot is a line of no length with round caps: a short string for the browser to
-            // read each frame (the path's stroke width is the dot's size).
-            let _ = write!(paths[k], "M{} {}h0", cx.round() as i32, cy.round() as i32);
+        // Which packets show their label was worked out for each whole trip (`labels`), so a
+        // label never flickers into a dot and back.
+        let label_slot = draw.slots[i].filter(|_| draw.labelled[i]);
+        let Some(slot) = label_slot else {
+            if let Some(dot) = geo::chip_rect(g, f, None, 0.0, when(i)) {
+                let (cx, cy) = dot.center();
+                let k = if bits(seg) != 0 {
+                    8
+                } else {
+                    text.conn.unwrap_or(0) % 8
+                };
+                // A dot is a line of no length with round caps: a short string for the browser
+                // to read each frame (the path's stroke width is the dot's size).
+                let _ = write!(paths[k], "M{} {}h0", cx.round() as i32, cy.round() as i32);
+            }
             continue;
-        }
+        };
+        let Some(rect) = geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(i)) else {
+            continue;
+        };
         present.insert(seg);
         // Each packet rounds to whole pixels at its own phase: packets on links of one length
         // would otherwise all step a pixel in the same frames, and those frames would be heavy.
@@ -431,15 +421,11 @@ fn draw_packets(
             (rect.x + phase).floor() as i32,
             (rect.y + phase).floor() as i32,
         );
-        let b = bits(seg) | if labelled { 0 } else { DOT };
+        let b = bits(seg);
         let transform = || format!("translate({}px, {}px)", at.0, at.1);
         let class = || {
             let mut class = format!("packet conn-{}", text.conn.unwrap_or(0) % 8);
-            for (bit, name) in [
-                (SELECTED, " selected"),
-                (HIGHLIGHT, " highlight"),
-                (DOT, " dot"),
-            ] {
+            for (bit, name) in [(SELECTED, " selected"), (HIGHLIGHT, " highlight")] {
                 if b & bit != 0 {
                     class.push_str(name);
                 }
@@ -457,9 +443,6 @@ fn draw_packets(
                 }
                 if d.bits != b {
                     let _ = d.element.set_attribute("class", &class());
-                    if (d.bits ^ b) & DOT != 0 {
-                        let _ = set_size(&d.element, &rect);
-                    }
                     d.bits = b;
                 }
             }
@@ -523,7 +506,7 @@ struct DotLayer<'a> {
 fn dot_at(scene: &Scene, draw: &StageDraw, t: Instant, x: f64, y: f64) -> Option<SegmentId> {
     scene
         .in_flight_indices(t)
-        .filter(|&i| !(draw.labelled[i] && draw.slots[i].is_some()))
+        .filter(|&i| !draw.labelled[i])
         .filter_map(|i| {
             let r = geo::chip_rect(&draw.geom, &draw.flights[i], None, 0.0, t.total_micros())?;
             let (cx, cy) = r.center();
