@@ -88,10 +88,10 @@ async function measure(chrome, site, view) {
         function frame(now) {
           deltas.push(now - last);
           last = now;
-          // Packets with a label are elements; dots are drawn as paths, one "M" each.
+          // The stage says how many segments are on the wire (it is told at each redraw).
           if (deltas.length % 30 === 0) {
-            const dots = [...document.querySelectorAll(".stage-frame .dots path")].reduce((n, p) => n + ((p.getAttribute("d") ?? "").match(/M/g) ?? []).length, 0);
-            inFlight.push(document.querySelectorAll(".stage-frame .packet").length + dots);
+            const label = document.querySelector(".stage-frame")?.getAttribute("aria-label") ?? "";
+            inFlight.push(Number(label.match(/(\d+) segments? on the wire/)?.[1] ?? 0));
           }
           if (now < end) requestAnimationFrame(frame);
           else resolve();

@@ -138,6 +138,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
         move |&(playing, _, speed)| {
             let speed = f64::from_bits(speed);
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            let stopped = clock.clone();
             if playing {
                 let last: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
                 let redraw = Rc::new(Cell::new(Redraw {
@@ -156,6 +157,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     if scene.next_moment(r.shown).is_some_and(|m| m <= to) {
                         r.sparse = now - r.crossed_at >= SPARSE_MS;
                         r.crossed_at = now;
+                        clock.set_busy(!r.sparse);
                         r.pending = true;
                         r.shown = to;
                     }
@@ -179,6 +181,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             }
             move || {
                 frame.borrow_mut().take();
+                stopped.set_busy(false);
             }
         },
     );
@@ -345,6 +348,7 @@ pub fn app() -> Html {
                     <Stage scene={scene.clone()} hosts={hosts.clone()} t={model.t} clock={clock.clone()}
                            selected={model.selected} hovered={model.hovered}
                            focused={focused_segments} reduced_motion={*reduced_motion}
+                           playing={model.playing}
                            on_select={on.select.clone()} on_hover={on.hover.clone()} />
                     <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
                               on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}

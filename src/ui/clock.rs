@@ -13,6 +13,7 @@ type Listener = Rc<dyn Fn(Instant)>;
 #[derive(Default)]
 struct Inner {
     t: Cell<i64>,
+    busy: Cell<bool>,
     next_id: Cell<u64>,
     listeners: RefCell<Vec<(u64, Listener)>>,
 }
@@ -47,6 +48,16 @@ impl Drop for Subscription {
 impl Clock {
     pub fn now(&self) -> Instant {
         Instant::from_micros(self.0.t.get())
+    }
+
+    /// Whether the app redraws on its own every so often while the clock runs (a busy scene:
+    /// see `app::BUSY_REDRAW_MS`), so what shows the time need not update between redraws.
+    pub fn busy(&self) -> bool {
+        self.0.busy.get()
+    }
+
+    pub fn set_busy(&self, busy: bool) {
+        self.0.busy.set(busy);
     }
 
     /// Move the clock without telling anyone (the reducer's redraw will show it).

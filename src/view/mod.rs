@@ -42,6 +42,11 @@ impl Rect {
             && self.y + self.h <= o.y + o.h
     }
 
+    /// Whether the point (x, y) is in the box.
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
+    }
+
     pub fn center(&self) -> (f64, f64) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }

@@ -122,3 +122,62 @@ export async function openWatched(browser, origin, options) {
     },
   };
 }
+
+/**
+ * What the stage's canvas draws, found by difference: two screenshots of the stage, with the
+ * canvas and with it hidden for a moment, decoded in the page and compared pixel by pixel.
+ * Returns, for each packet button (in document order), the share of its box the canvas painted,
+ * and the centres (viewport CSS px) of drawn spots outside every button: the dots.
+ */
+export async function canvasDrawing(page) {
+  const frame = page.locator(".stage-frame");
+  const shown = await frame.screenshot();
+  await page.evaluate(() => (document.querySelector(".packet-canvas").style.visibility = "hidden"));
+  const hidden = await frame.screenshot();
+  await page.evaluate(() => (document.querySelector(".packet-canvas").style.visibility = ""));
+  return page.evaluate(
+    async ([a, b]) => {
+      const decode = async (base64) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const ctx = canvas.getContext("2d");
+        ctx.drawImage(bitmap, 0, 0);
+        return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      };
+      const [x, y] = [await decode(a), await decode(b)];
+      const box = document.querySelector(".stage-frame").getBoundingClientRect();
+      const scale = x.width / box.width;
+      const changed = (px, py) => {
+        const i = (py * x.width + px) * 4;
+        return Math.max(...[0, 1, 2].map((c) => Math.abs(x.data[i + c] - y.data[i + c]))) > 24;
+      };
+      const buttons = [...document.querySelectorAll(".stage-frame .packet")].map((el) => el.getBoundingClientRect());
+      const painted = buttons.map((r) => {
+        let [n, hit] = [0, 0];
+        for (let py = Math.ceil((r.top - box.top) * scale); py < Math.floor((r.bottom - box.top) * scale); py++) {
+          for (let px = Math.ceil((r.left - box.left) * scale); px < Math.floor((r.right - box.left) * scale); px++) {
+            n++;
+            if (changed(px, py)) hit++;
+          }
+        }
+        return n ? hit / n : 0;
+      });
+      // A dot's centre: a painted pixel whose neighbours 4 CSS px away are painted too, outside
+      // every button (with a margin for its ring).
+      const near = (cx, cy) => buttons.some((r) => cx > r.left - 8 && cx < r.right + 8 && cy > r.top - 8 && cy < r.bottom + 8);
+      const dots = [];
+      const step = Math.max(1, Math.round(2 * scale));
+      const d = Math.round(4 * scale);
+      for (let py = d; py < x.height - d && dots.length < 20; py += step) {
+        for (let px = d; px < x.width - d && dots.length < 20; px += step) {
+          if (![[0, 0], [d, 0], [-d, 0], [0, d], [0, -d]].every(([dx, dy]) => changed(px + dx, py + dy))) continue;
+          const [cx, cy] = [box.left + px / scale, box.top + py / scale];
+          if (!near(cx, cy) && !dots.some(([ox, oy]) => Math.hypot(ox - cx, oy - cy) < 12)) dots.push([cx, cy]);
+        }
+      }
+      return { painted, dots };
+    },
+    [shown.toString("base64"), hidden.toString("base64")],
+  );
+}

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { serveDist, launchChromium, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+import { serveDist, launchChromium, openWatched, VIEWPORTS, ROOT, canvasDrawing } from "./harness.mjs";
 
 const SHOTS = join(ROOT, "test-results");
 mkdirSync(SHOTS, { recursive: true });
@@ -187,6 +187,8 @@ test("with reduced motion, packets jump instead of gliding", async () => {
     await page.getByRole("button", { name: "Step forward" }).click(); // 0.399 s: the same SYN is about to arrive
     const later = await page.locator(".stage-frame .packet").first().evaluate((el) => el.style.transform);
     assert.equal(later, first, "the SYN stays put until it arrives");
+    const drawn = await canvasDrawing(page);
+    assert.ok(drawn.painted[0] > 0.6, `the canvas draws it there too (${drawn.painted[0].toFixed(2)} of its box painted)`);
   } finally {
     await w.context.close();
   }

@@ -72,16 +72,18 @@ pub fn controls(props: &ControlsProps) -> Html {
     let slider = use_node_ref();
     let time = use_node_ref();
     // While playing: move the slider and the time every 30th frame (about twice a second),
-    // and nothing else. Each move repaints them; fewer repaints leave the frames that only
-    // move packets cheap. A redraw at every moment shows the exact time anyway.
+    // and nothing else. Each move lays out and repaints them; fewer leave the other frames
+    // cheap. A redraw shows the exact time anyway, so in a busy scene, which redraws every
+    // second, the frames leave them alone.
     {
         let (slider, time, clock, end) =
             (slider.clone(), time.clone(), props.clock.clone(), props.end);
         use_effect(move || {
             let frames = std::cell::Cell::new(0u32);
+            let told = clock.clone();
             let subscription = clock.subscribe(move |t| {
                 frames.set(frames.get().wrapping_add(1));
-                if !frames.get().is_multiple_of(30) {
+                if !frames.get().is_multiple_of(30) || told.busy() {
                     return;
                 }
                 show_time(&slider, &time, t, end);

@@ -4,5 +4,6 @@ pub mod controls;
 pub mod flow;
 pub mod inspector;
 pub mod narration;
+pub mod packets;
 pub mod stage;
 pub mod tables;

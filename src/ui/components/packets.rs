@@ -1,0 +1,604 @@
+//! The packets on the stage. Every segment on the wire is drawn on one canvas by a painter
+//! (`static/stage.js`) that runs in a worker: the app sends it the scene's flights when the
+//! drawing changes, the marked segments when they change, and the clock's moment every
+//! animation frame. So a frame costs the page's main thread one message, however many
+//! packets move, and no style, layout or paint.
+//!
+//! Over the canvas, each labelled packet also has an element: a button of the packet's size
+//! and name, placed where the packet is at the moment the app last drew (every moment while
+//! paused, at each redraw while playing). It is what a keyboard and a screen reader reach, and
+//! what a tap lands on while paused; it draws nothing itself. While the clock runs, clicks and
+//! hovers are matched against the canvas at the clock's moment instead ([`packet_at`]).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::engine::event::SegmentId;
+use crate::engine::time::Instant;
+use crate::ui::clock::Clock;
+use crate::ui::n;
+use crate::ui::scenes::Scene;
+use crate::view::stage::{self as geo, StageDraw};
+use crate::view::Rect;
+
+/// The painter's script, beside the page (Trunk copies it from `static/`).
+const SCRIPT: &str = "stage.js";
+/// Numbers per flight in the painter's table, in this order (see `static/stage.js`).
+const FIELDS: usize = 13;
+const LABELLED: f64 = 1.0;
+const RST: f64 = 2.0;
+
+#[derive(Properties, PartialEq)]
+pub struct PacketLayerProps {
+    pub scene: Rc<Scene>,
+    pub draw: Rc<StageDraw>,
+    pub clock: Clock,
+    /// The moment the app last drew: where the packets' buttons stand.
+    pub t: Instant,
+    pub playing: bool,
+    pub selected: Option<SegmentId>,
+    pub hovered: Option<SegmentId>,
+    /// Segments of the socket a learner picked in a table.
+    pub focused: Rc<BTreeSet<SegmentId>>,
+    pub reduced_motion: bool,
+    pub on_key: Callback<KeyboardEvent>,
+}
+
+#[function_component(PacketLayer)]
+pub fn packet_layer(props: &PacketLayerProps) -> Html {
+    let canvas = use_node_ref();
+    let group = use_node_ref();
+    let painter = use_mut_ref(|| None::<Painter>);
+    let buttons = use_mut_ref(BTreeMap::<SegmentId, Button>::new);
+    // The packet button that has the keyboard's focus: the canvas marks it while playing.
+    let keyboard = use_mut_ref(|| None::<SegmentId>);
+    {
+        // The painter starts once, when the canvas is in the page.
+        let (painter, canvas) = (painter.clone(), canvas.clone());
+        use_effect_with((), move |_| {
+            *painter.borrow_mut() = canvas
+                .cast::<web_sys::HtmlCanvasElement>()
+                .and_then(Painter::start);
+            move || {
+                if let Some(p) = painter.borrow_mut().take() {
+                    p.stop();
+                }
+            }
+        });
+    }
+    {
+        // A new scene, a new size or a change of motion: a new table of flights, and no
+        // buttons left from the last one.
+        let (painter, canvas, buttons) = (painter.clone(), canvas.clone(), buttons.clone());
+        let reduced = props.reduced_motion;
+        let scene = props.scene.clone();
+        use_effect_with((props.draw.clone(), reduced), move |(draw, reduced)| {
+            if let (Some(p), Some(c)) = (
+                painter.borrow().as_ref(),
+                canvas.cast::<web_sys::HtmlElement>(),
+            ) {
+                p.resize(&c, &draw.geom);
+                p.post(&flights_message(&scene, draw, *reduced));
+            }
+            move || {
+                for b in buttons.borrow().values() {
+                    b.element.remove();
+                }
+                buttons.borrow_mut().clear();
+            }
+        });
+    }
+    {
+        // Every frame: the moment, and nothing else.
+        let painter = painter.clone();
+        use_effect_with(props.clock.clone(), move |clock| {
+            let subscription = clock.subscribe(move |t| {
+                if let Some(p) = painter.borrow().as_ref() {
+                    p.post(&JsValue::from_f64(t.total_micros() as f64));
+                }
+            });
+            move || drop(subscription)
+        });
+    }
+    {
+        // After every render: the marks, the buttons at the app's moment, and the clock's
+        // moment (a seek or a step while paused moves no frame).
+        let (painter, group, buttons, keyboard) = (
+            painter.clone(),
+            group.clone(),
+            buttons.clone(),
+            keyboard.clone(),
+        );
+        let scene = props.scene.clone();
+        let draw = props.draw.clone();
+        let clock = props.clock.clone();
+        let (t, selected, hovered, focused, reduced) = (
+            props.t,
+            props.selected,
+            props.hovered,
+            props.focused.clone(),
+            props.reduced_motion,
+        );
+        use_effect(move || {
+            let marked = |seg: SegmentId| hovered == Some(seg) || focused.contains(&seg);
+            if let Some(group) = group.cast::<web_sys::Element>() {
+                let mut buttons = buttons.borrow_mut();
+                place_buttons(&scene, &draw, &group, &mut buttons, t, reduced, |seg| {
+                    (u8::from(selected == Some(seg)) * SELECTED)
+                        | (u8::from(marked(seg)) * HIGHLIGHT)
+                });
+            }
+            if let Some(p) = painter.borrow().as_ref() {
+                let keyboard = *keyboard.borrow();
+                p.post(&marks_message(&scene, selected, |seg| {
+                    marked(seg) || keyboard == Some(seg)
+                }));
+                p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
+            }
+        });
+    }
+    let on_focus = {
+        let (keyboard, painter) = (keyboard.clone(), painter.clone());
+        let (scene, selected, hovered, focused) = (
+            props.scene.clone(),
+            props.selected,
+            props.hovered,
+            props.focused.clone(),
+        );
+        move |seg: Option<SegmentId>| {
+            *keyboard.borrow_mut() = seg;
+            if let Some(p) = painter.borrow().as_ref() {
+                p.post(&marks_message(&scene, selected, |s| {
+                    hovered == Some(s) || focused.contains(&s) || seg == Some(s)
+                }));
+            }
+        }
+    };
+    let on_focus_in = {
+        let on_focus = on_focus.clone();
+        Callback::from(move |e: FocusEvent| on_focus(seg_of(&e)))
+    };
+    let on_focus_out = Callback::from(move |_: FocusEvent| on_focus(None));
+    let narrow = props.draw.geom.narrow;
+    html! {
+        <>
+            <canvas class="packet-canvas" ref={canvas} aria-hidden="true" />
+            <div class={classes!("packets", narrow.then_some("narrow"), props.playing.then_some("playing"))}
+                 ref={group} onkeydown={props.on_key.clone()}
+                 onfocusin={on_focus_in} onfocusout={on_focus_out} />
+        </>
+    }
+}
+
+/// The segment a packet element (or something inside one) stands for.
+pub fn seg_of(e: &web_sys::Event) -> Option<SegmentId> {
+    let el: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let packet = el.closest("[data-seg]").ok()??;
+    packet
+        .get_attribute("data-seg")?
+        .parse()
+        .ok()
+        .map(SegmentId)
+}
+
+/// The painter: in a worker that owns the canvas, or, where a browser cannot hand a canvas to
+/// a worker, the same script in the page.
+enum Painter {
+    Worker(web_sys::Worker),
+    Page(Rc<PagePainter>),
+}
+
+/// The painter in the page: its object once the script has loaded, and what was sent before.
+struct PagePainter {
+    painter: RefCell<Option<JsValue>>,
+    waiting: RefCell<Vec<JsValue>>,
+    loaded: RefCell<Option<EventListener>>,
+}
+
+impl Painter {
+    fn start(canvas: web_sys::HtmlCanvasElement) -> Option<Painter> {
+        let colours = colours(&canvas)?;
+        let offscreen = js_sys::Reflect::has(&canvas, &"transferControlToOffscreen".into())
+            .unwrap_or(false)
+            && js_sys::Reflect::has(&gloo::utils::window(), &"Worker".into()).unwrap_or(false);
+        if offscreen {
+            if let (Ok(worker), Ok(off)) = (
+                web_sys::Worker::new(SCRIPT),
+                canvas.transfer_control_to_offscreen(),
+            ) {
+                let init = init_message(&off, colours).ok()?;
+                worker
+                    .post_message_with_transfer(&init, &js_sys::Array::of1(&off))
+                    .ok()?;
+                return Some(Painter::Worker(worker));
+            }
+        }
+        let page = Rc::new(PagePainter {
+            painter: RefCell::new(None),
+            waiting: RefCell::new(vec![init_message(&canvas, colours).ok()?]),
+            loaded: RefCell::new(None),
+        });
+        page.load();
+        Some(Painter::Page(page))
+    }
+
+    fn post(&self, message: &JsValue) {
+        match self {
+            Painter::Worker(w) => {
+                let _ = w.post_message(message);
+            }
+            Painter::Page(p) => p.handle(message),
+        }
+    }
+
+    /// Size the canvas element for the stage, and tell the painter.
+    fn resize(&self, canvas: &web_sys::HtmlElement, g: &geo::StageGeom) {
+        let style = canvas.style();
+        let _ = style.set_property("width", &format!("{}px", n(g.width)));
+        let _ = style.set_property("height", &format!("{}px", n(g.height)));
+        if let Ok(m) = size_message(g) {
+            self.post(&m);
+        }
+    }
+
+    fn stop(self) {
+        if let Painter::Worker(w) = self {
+            w.terminate();
+        }
+    }
+}
+
+impl PagePainter {
+    /// Load the painter's script into the page (once per page) and hand it what waits.
+    fn load(self: &Rc<PagePainter>) {
+        let ready = {
+            let me = self.clone();
+            move || {
+                let made =
+                    js_sys::Reflect::get(&gloo::utils::window(), &"SocketLabStagePainter".into())
+                        .ok()
+                        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+                        .and_then(|c| js_sys::Reflect::construct(&c, &js_sys::Array::new()).ok());
+                *me.painter.borrow_mut() = made;
+                let waiting: Vec<JsValue> = me.waiting.borrow_mut().drain(..).collect();
+                for m in waiting {
+                    me.handle(&m);
+                }
+            }
+        };
+        let window = gloo::utils::window();
+        if js_sys::Reflect::has(&window, &"SocketLabStagePainter".into()).unwrap_or(false) {
+            ready();
+            return;
+        }
+        let document = gloo::utils::document();
+        let Ok(script) = document.create_element("script") else {
+            return;
+        };
+        let _ = script.set_attribute("src", SCRIPT);
+        *self.loaded.borrow_mut() = Some(EventListener::once(&script, "load", move |_| ready()));
+        if let Some(head) = document.head() {
+            let _ = head.append_child(&script);
+        }
+    }
+
+    fn handle(&self, message: &JsValue) {
+        let painter = self.painter.borrow();
+        let Some(p) = painter.as_ref() else {
+            self.waiting.borrow_mut().push(message.clone());
+            return;
+        };
+        if let Ok(f) = js_sys::Reflect::get(p, &"handle".into()) {
+            if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+                let _ = f.call1(p, message);
+            }
+        }
+    }
+}
+
+/// The packets' colours, from the stylesheet (one per connection, the ink of their borders,
+/// and the mark of chosen dots), so they are written in one place.
+fn colours(canvas: &web_sys::HtmlCanvasElement) -> Option<(js_sys::Array, String, String)> {
+    let computed = gloo::utils::window().get_computed_style(canvas).ok()??;
+    let colour = |name: &str| {
+        computed
+            .get_property_value(name)
+            .ok()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "#33414f".into())
+    };
+    let list = js_sys::Array::new();
+    for k in 0..8 {
+        list.push(&colour(&format!("--conn-{k}")).into());
+    }
+    Some((list, colour("--ink"), colour("--accent")))
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        js_sys::Reflect::set(&o, &(*k).into(), v)?;
+    }
+    Ok(o.into())
+}
+
+/// Drawn sharp on a phone's dense screen; past 2× a dot gains nothing a learner sees and the
+/// canvas would cost more to draw.
+fn scale() -> f64 {
+    gloo::utils::window().device_pixel_ratio().clamp(1.0, 2.0)
+}
+
+/// The labels' font: the stylesheet's family for packets, at the stage's size.
+fn font(g: &geo::StageGeom) -> String {
+    format!(
+        "700 {}px ui-monospace, \"SFMono-Regular\", Menlo, Consolas, \"DejaVu Sans Mono\", monospace",
+        n(g.sizes.chip_font)
+    )
+}
+
+fn init_message(
+    canvas: &JsValue,
+    (colours, ink, mark): (js_sys::Array, String, String),
+) -> Result<JsValue, JsValue> {
+    object(&[
+        ("type", "init".into()),
+        ("canvas", canvas.clone()),
+        ("width", 1.0.into()),
+        ("height", 1.0.into()),
+        ("scale", scale().into()),
+        ("colours", colours.into()),
+        ("ink", ink.into()),
+        ("mark", mark.into()),
+        ("font", "13px monospace".into()),
+    ])
+}
+
+fn size_message(g: &geo::StageGeom) -> Result<JsValue, JsValue> {
+    object(&[
+        ("type", "size".into()),
+        ("width", g.width.into()),
+        ("height", g.height.into()),
+        ("scale", scale().into()),
+        ("font", font(g).into()),
+    ])
+}
+
+/// Every flight of the scene as the painter draws it: when it shows, how it moves (a straight
+/// line at a steady pace from one box to another), its colour and whether it has a label.
+fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
+    let g = &draw.geom;
+    let mut data = Vec::with_capacity(scene.flights.len() * FIELDS);
+    let labels = js_sys::Array::new();
+    for (i, (sf, f)) in scene.flights.iter().zip(&draw.flights).enumerate() {
+        let text = scene.text(sf.seg);
+        let slot = draw.slots[i].filter(|_| draw.labelled[i]);
+        let pitch = draw.pitch.get(f.link).copied().unwrap_or(0.0);
+        let ends = [f.depart, f.arrive].map(|t| geo::chip_rect(g, f, slot, pitch, t));
+        let (Some(text), [Some(a), Some(b)]) = (text, ends) else {
+            // Never on the stage: shown and hidden at once.
+            data.extend([sf.shown.0 as f64; 2]);
+            data.extend([0.0; FIELDS - 2]);
+            labels.push(&"".into());
+            continue;
+        };
+        let (from, to, size) = match slot {
+            Some(_) => ((a.x, a.y), (b.x, b.y), (a.w, a.h)),
+            None => (a.center(), b.center(), (0.0, 0.0)),
+        };
+        let flags = if slot.is_some() { LABELLED } else { 0.0 } + if text.rst { RST } else { 0.0 };
+        data.extend([
+            sf.shown.0 as f64,
+            sf.shown.1 as f64,
+            f.depart as f64,
+            f.arrive as f64,
+            from.0,
+            from.1,
+            to.0,
+            to.1,
+            size.0,
+            size.1,
+            (text.conn.unwrap_or(0) % 8) as f64,
+            flags,
+            sf.seg.0 as f64,
+        ]);
+        labels.push(&(if slot.is_some() { &*text.short } else { "" }).into());
+    }
+    let array = js_sys::Float64Array::from(data.as_slice());
+    object(&[
+        ("type", "flights".into()),
+        ("data", array.into()),
+        ("labels", labels.into()),
+        ("reduced", reduced.into()),
+    ])
+    .unwrap_or(JsValue::NULL)
+}
+
+/// The chosen segment and the marked ones (under the pointer, with the keyboard's focus, or of
+/// the socket picked in a table).
+fn marks_message(
+    scene: &Scene,
+    selected: Option<SegmentId>,
+    marked: impl Fn(SegmentId) -> bool,
+) -> JsValue {
+    let list = js_sys::Array::new();
+    for f in &scene.flights {
+        if marked(f.seg) {
+            list.push(&JsValue::from_f64(f.seg.0 as f64));
+        }
+    }
+    object(&[
+        ("type", "marks".into()),
+        ("selected", selected.map_or(-1.0, |s| s.0 as f64).into()),
+        ("marked", list.into()),
+    ])
+    .unwrap_or(JsValue::NULL)
+}
+
+/// A packet's button and what it last showed.
+struct Button {
+    element: web_sys::HtmlElement,
+    at: (i32, i32),
+    bits: u8,
+}
+
+const SELECTED: u8 = 1;
+const HIGHLIGHT: u8 = 2;
+
+/// Where a flight's box is at `t` (half-way with reduced motion: a packet does not glide).
+fn when(f: &geo::Flight, t: Instant, reduced: bool) -> i64 {
+    if reduced {
+        (f.depart + f.arrive) / 2
+    } else {
+        t.total_micros()
+    }
+}
+
+/// Make, move and remove the packets' buttons so there is one for each labelled packet on the
+/// wire at `t`, where the canvas draws it.
+fn place_buttons(
+    scene: &Scene,
+    draw: &StageDraw,
+    group: &web_sys::Element,
+    buttons: &mut BTreeMap<SegmentId, Button>,
+    t: Instant,
+    reduced: bool,
+    bits: impl Fn(SegmentId) -> u8,
+) {
+    let g = &draw.geom;
+    let document = gloo::utils::document();
+    let mut present = BTreeSet::new();
+    for i in scene.in_flight_indices(t) {
+        let f = &draw.flights[i];
+        let seg = scene.flights[i].seg;
+        let (Some(text), Some(slot)) =
+            (scene.text(seg), draw.slots[i].filter(|_| draw.labelled[i]))
+        else {
+            continue;
+        };
+        let Some(rect) = geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(f, t, reduced))
+        else {
+            continue;
+        };
+        present.insert(seg);
+        let at = (rect.x.round() as i32, rect.y.round() as i32);
+        let b = bits(seg);
+        let class = || {
+            let mut class = String::from("packet");
+            for (bit, name) in [(SELECTED, " selected"), (HIGHLIGHT, " highlight")] {
+                if b & bit != 0 {
+                    class.push_str(name);
+                }
+            }
+            class
+        };
+        match buttons.get_mut(&seg) {
+            Some(d) => {
+                if d.at != at {
+                    let _ = d.element.style().set_property("transform", &translate(at));
+                    d.at = at;
+                }
+                if d.bits != b {
+                    let _ = d.element.set_attribute("class", &class());
+                    d.bits = b;
+                }
+            }
+            None => {
+                let Ok(element) =
+                    make_button(&document, seg, &text.short, &text.aria, &rect, at, &class())
+                else {
+                    continue;
+                };
+                let _ = group.append_child(&element);
+                buttons.insert(
+                    seg,
+                    Button {
+                        element,
+                        at,
+                        bits: b,
+                    },
+                );
+            }
+        }
+    }
+    buttons.retain(|seg, d| {
+        let keep = present.contains(seg);
+        if !keep {
+            d.element.remove();
+        }
+        keep
+    });
+}
+
+fn translate(at: (i32, i32)) -> String {
+    format!("translate({}px, {}px)", at.0, at.1)
+}
+
+fn make_button(
+    document: &web_sys::Document,
+    seg: SegmentId,
+    label: &str,
+    aria: &str,
+    rect: &Rect,
+    at: (i32, i32),
+    class: &str,
+) -> Result<web_sys::HtmlElement, JsValue> {
+    let el: web_sys::HtmlElement = document.create_element("div")?.dyn_into()?;
+    el.set_attribute("class", class)?;
+    el.set_attribute("data-seg", &seg.0.to_string())?;
+    el.set_attribute("role", "button")?;
+    el.set_attribute("tabindex", "0")?;
+    el.set_attribute("aria-label", aria)?;
+    // Styles set through the CSSOM, which the page's Content-Security-Policy allows.
+    let style = el.style();
+    style.set_property("transform", &translate(at))?;
+    style.set_property("width", &format!("{}px", n(rect.w)))?;
+    style.set_property("height", &format!("{}px", n(rect.h)))?;
+    let text = document.create_element("span")?;
+    text.set_text_content(Some(label));
+    el.append_child(&text)?;
+    Ok(el)
+}
+
+/// The packet drawn at (x, y) on the stage at `t`: a labelled packet whose box holds the point
+/// (the one drawn last, on top), or else the dot nearest to it within reach of a finger.
+pub fn packet_at(
+    scene: &Scene,
+    draw: &StageDraw,
+    t: Instant,
+    reduced: bool,
+    x: f64,
+    y: f64,
+) -> Option<SegmentId> {
+    let g = &draw.geom;
+    let mut label = None;
+    let mut dot: Option<(f64, SegmentId)> = None;
+    for i in scene.in_flight_indices(t) {
+        let f = &draw.flights[i];
+        let seg = scene.flights[i].seg;
+        match draw.slots[i].filter(|_| draw.labelled[i]) {
+            Some(slot) => {
+                let r = geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(f, t, reduced));
+                if r.is_some_and(|r| r.grow(2.0).contains(x, y)) {
+                    label = Some(seg);
+                }
+            }
+            None => {
+                let Some(r) = geo::chip_rect(g, f, None, 0.0, when(f, t, reduced)) else {
+                    continue;
+                };
+                let (cx, cy) = r.center();
+                let d = (cx - x).powi(2) + (cy - y).powi(2);
+                if d <= 16.0 * 16.0 && dot.is_none_or(|(best, _)| d < best) {
+                    dot = Some((d, seg));
+                }
+            }
+        }
+    }
+    label.or(dot.map(|(_, seg)| seg))
+}
