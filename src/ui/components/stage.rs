@@ -1,7 +1,8 @@
 //! The stage: hosts as boxes (name, address, programs and their ports, and where the latest
 //! arrival went), the links between them, and every segment on the wire. It is laid out for
 //! the width it has (`crate::view::stage`), one SVG unit per CSS pixel, so text keeps its
-//! size on a phone. The packets move with the clock, every frame, without a re-render.
+//! size on a phone. The packets are drawn over it by `packets.rs`, on a canvas a worker paints
+//! at the clock's moment every frame, without a re-render.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
