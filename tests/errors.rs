@@ -184,15 +184,17 @@ fn eaddrnotavail_for_a_foreign_address_and_when_ephemeral_ports_run_out() {
     );
 }
 
+/// Calls in the wrong state fail as Linux fails them (the kernel function that decides is
+/// named beside each).
 #[test]
-fn enotconn_eisconn_ealready_and_einval_for_calls_in_the_wrong_state() {
+fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     let (mut sim, client, server) = course();
     let srv = sim.spawn_manual(server, "my server", "server").unwrap();
     let lfd = sim.socket(srv, Proto::Tcp).unwrap();
-    // accept() before listen()
+    // accept() before listen(): inet_accept, EINVAL.
     assert_eq!(sim.accept(srv, lfd).unwrap_err().errno, Errno::EINVAL);
     sim.bind(srv, lfd, addr(SERVER_IP, 9000)).unwrap();
-    // bind() twice
+    // bind() twice: __inet_bind, EINVAL.
     let e = sim.bind(srv, lfd, addr(SERVER_IP, 9001)).unwrap_err();
     assert_eq!(
         (e.errno, e.message.as_str()),
@@ -202,42 +204,50 @@ fn enotconn_eisconn_ealready_and_einval_for_calls_in_the_wrong_state() {
         )
     );
     sim.listen(srv, lfd, 4).unwrap();
-    // recv() and send() on a listening socket
+    // recv() on a listening socket: tcp_recvmsg, ENOTCONN.
     assert_eq!(sim.recv(srv, lfd, 10).unwrap_err().errno, Errno::ENOTCONN);
-    assert_eq!(
-        sim.send(srv, lfd, b"hi").unwrap_err().errno,
-        Errno::ENOTCONN
-    );
+    // send() on a listening socket: sk_stream_wait_connect, EPIPE (not connecting).
+    assert_eq!(sim.send(srv, lfd, b"hi").unwrap_err().errno, Errno::EPIPE);
+    // connect() on a listening socket: inet_stream_connect, EISCONN (the socket left CLOSE).
     assert_eq!(
         sim.connect(srv, lfd, addr(CLIENT_PC_IP, 1))
             .unwrap_err()
             .errno,
-        Errno::EINVAL
+        Errno::EISCONN
     );
 
     let cli = sim.spawn_manual(client, "my client", "client").unwrap();
     let cfd = sim.socket(cli, Proto::Tcp).unwrap();
+    // send() on a fresh socket: sk_stream_wait_connect, EPIPE.
+    let e = sim.send(cli, cfd, b"hi").unwrap_err();
     assert_eq!(
-        sim.send(cli, cfd, b"hi").unwrap_err().errno,
-        Errno::ENOTCONN
+        (e.errno, e.message.as_str()),
+        (
+            Errno::EPIPE,
+            "this socket is not connected, so there is nowhere to send"
+        )
     );
+    // shutdown() on a socket never connected: inet_shutdown, ENOTCONN.
     assert_eq!(
         sim.shutdown(cli, cfd, Shutdown::Write).unwrap_err().errno,
         Errno::ENOTCONN
     );
     sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap();
+    // connect() again while connecting (non-blocking): inet_stream_connect, EALREADY.
     let e = sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap_err();
     assert_eq!(e.errno, Errno::EALREADY);
+    // send() during SYN-SENT (non-blocking): sk_stream_wait_connect, EAGAIN.
     let e = sim.send(cli, cfd, b"too early").unwrap_err();
     assert_eq!(
         (e.errno, e.message.as_str()),
         (
-            Errno::ENOTCONN,
-            "the handshake has not finished: wait for ESTABLISHED"
+            Errno::EAGAIN,
+            "the handshake has not finished: send() would have to wait for ESTABLISHED"
         )
     );
     sim.step(ms(100));
     assert_eq!(sim.socket_state(cli, cfd), Some(SockState::Established));
+    // connect() on a connected socket: inet_stream_connect, EISCONN.
     let e = sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap_err();
     assert_eq!(
         (e.errno, e.message.as_str()),
@@ -246,9 +256,9 @@ fn enotconn_eisconn_ealready_and_einval_for_calls_in_the_wrong_state() {
             "this socket is already connected to 192.168.1.102:9000"
         )
     );
-    // listen() on a connected socket
+    // listen() on a connected socket: inet_listen, EINVAL.
     assert_eq!(sim.listen(cli, cfd, 1).unwrap_err().errno, Errno::EINVAL);
-    // A descriptor that does not exist
+    // A descriptor that does not exist: sockfd_lookup, EBADF.
     let e = sim.recv(cli, 42, 1).unwrap_err();
     assert_eq!(
         (e.errno, e.message.as_str()),

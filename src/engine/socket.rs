@@ -161,6 +161,8 @@ pub enum Errno {
     EOPNOTSUPP,
     /// A connect() is already under way.
     EALREADY,
+    /// A non-blocking call would have to wait (send() before the handshake has finished).
+    EAGAIN,
     /// The destination is a message too large for the socket's buffer.
     EMSGSIZE,
 }
@@ -180,6 +182,7 @@ impl Errno {
             Errno::EPIPE => "EPIPE",
             Errno::EOPNOTSUPP => "EOPNOTSUPP",
             Errno::EALREADY => "EALREADY",
+            Errno::EAGAIN => "EAGAIN",
             Errno::EMSGSIZE => "EMSGSIZE",
         }
     }

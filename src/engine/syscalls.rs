@@ -429,10 +429,12 @@ impl Sim {
         }
         match state {
             SockState::Fresh | SockState::Bound => {}
+            // Linux (inet_stream_connect): a socket that has left CLOSE, listening included,
+            // is "already connected".
             SockState::Listen => {
                 return Err(SockError::new(
                     op,
-                    Errno::EINVAL,
+                    Errno::EISCONN,
                     "a listening socket cannot connect; create another socket",
                 ))
             }
@@ -564,18 +566,21 @@ impl Sim {
         }
         match e.state {
             SockState::Established | SockState::CloseWait => {}
+            // Linux (sk_stream_wait_connect): a socket still connecting makes a non-blocking
+            // send() fail with EAGAIN; one that is not connecting at all, with EPIPE. (BSD and
+            // macOS say ENOTCONN for the second.)
             SockState::SynSent | SockState::SynReceived => {
                 return Err(SockError::new(
                     op,
-                    Errno::ENOTCONN,
-                    "the handshake has not finished: wait for ESTABLISHED",
+                    Errno::EAGAIN,
+                    "the handshake has not finished: send() would have to wait for ESTABLISHED",
                 ))
             }
             SockState::Fresh | SockState::Bound | SockState::Listen => {
                 return Err(SockError::new(
                     op,
-                    Errno::ENOTCONN,
-                    "this socket is not connected",
+                    Errno::EPIPE,
+                    "this socket is not connected, so there is nowhere to send",
                 ))
             }
             other => {
