@@ -373,3 +373,32 @@ fn bad_network_input_is_an_error_not_a_panic() {
         Errno::EBADF
     );
 }
+
+/// A host whose address ends in .1 is a host like any other: as a client it reaches a server on
+/// another subnet, and as a server it answers one (it once had no default route, and the
+/// learner was told the server "never answered the SYN").
+#[test]
+fn a_host_at_dot_one_talks_to_another_subnet() {
+    for (server_ip, client_ip) in [("10.0.0.1", "172.16.5.20"), ("172.16.5.20", "10.0.0.1")] {
+        let mut sim = Sim::new(7);
+        sim.set_verify_demux(true);
+        let server = sim
+            .add_host(HostSpec::new("Server", server_ip.parse().unwrap()))
+            .unwrap();
+        let client = sim
+            .add_host(HostSpec::new("Laptop", client_ip.parse().unwrap()))
+            .unwrap();
+        sim.add_link(LinkSpec::new(client, server)).unwrap();
+        sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+            .unwrap();
+        let to = SocketAddrV4::new(server_ip.parse().unwrap(), 8099);
+        let curl = sim
+            .spawn(client, AppSpec::client(AppKind::Curl, to))
+            .unwrap();
+        settle(&mut sim);
+        match sim.process(curl).unwrap().status() {
+            AppStatus::Done { reply } => assert!(reply.starts_with(b"HTTP/1.1 200 OK")),
+            other => panic!("curl at {client_ip} to {server_ip}: {other:?}"),
+        }
+    }
+}

@@ -68,10 +68,11 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// A stack with one address, `ip`/24, and a default route through the subnet's `.1`, so any
-    /// destination is reachable as far as the stack is concerned; the simulation's links decide
-    /// what really arrives. `seed` drives smoltcp's generator: initial sequence numbers differ
-    /// per host and per seed.
+    /// A stack with one address, `ip`/24, and a default route through another address of its
+    /// subnet (`.1`, or `.254` for the host that is `.1` itself), so any destination is
+    /// reachable as far as the stack is concerned; the simulation's links decide what really
+    /// arrives. `seed` drives smoltcp's generator: initial sequence numbers differ per host and
+    /// per seed.
     pub fn new(ip: Ipv4Addr, seed: u64, now: Instant) -> Stack {
         let mut device = VirtualDevice::default();
         let mut config = Config::new(HardwareAddress::Ip);
@@ -81,11 +82,7 @@ impl Stack {
             // A fresh interface has room for an address; this cannot fail.
             let _ = addrs.push(IpCidr::new(ip.into(), 24));
         });
-        let octets = ip.octets();
-        let gateway = Ipv4Address::new(octets[0], octets[1], octets[2], 1);
-        if gateway != ip {
-            let _ = iface.routes_mut().add_default_ipv4_route(gateway);
-        }
+        let _ = iface.routes_mut().add_default_ipv4_route(gateway_for(ip));
         Stack {
             iface,
             device,
@@ -95,5 +92,25 @@ impl Stack {
 
     pub fn poll(&mut self, now: Instant) {
         self.iface.poll(now, &mut self.device, &mut self.sockets);
+    }
+}
+
+/// The default gateway a host at `ip` uses: another address on its /24 (the network has no
+/// routers; any on-link next hop lets the stack send off its subnet).
+pub fn gateway_for(ip: Ipv4Addr) -> Ipv4Address {
+    let [a, b, c, d] = ip.octets();
+    Ipv4Address::new(a, b, c, if d == 1 { 254 } else { 1 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_host_has_a_gateway_that_is_not_itself() {
+        for ip in ["10.0.0.1", "10.0.0.2", "192.168.1.254", "192.168.1.102"] {
+            let ip: Ipv4Addr = ip.parse().unwrap();
+            assert_ne!(Ipv4Addr::from(gateway_for(ip).octets()), ip);
+        }
     }
 }

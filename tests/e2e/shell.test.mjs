@@ -80,6 +80,28 @@ describe("failures are shown, never hidden", () => {
     }
   });
 
+  test("a hostile address (huge or negative time, unknown scene and speed) changes nothing and breaks nothing", async () => {
+    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+    try {
+      const page = w.page;
+      for (const [query, clock] of [
+        ["?t=9223372036854775807", /^10\.900 s \/ 10\.900 s$/],
+        ["?t=99999999999999999999999", /^0\.000 s \//],
+        ["?t=-5000", /^0\.000 s \//],
+        ["?speed=1e308&t=NaN", /^0\.000 s \//],
+      ]) {
+        await page.goto(site.url + query);
+        await page.locator(".stage-svg").waitFor();
+        assert.match((await page.locator(".clock").textContent()).trim(), clock, query);
+      }
+      await page.goto(site.url + "?scene=no-such-scene");
+      await page.getByText('There is no scene called "no-such-scene"').waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
   test("the CSP watch catches a violation (so a clean page is really clean)", async () => {
     const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
     try {
