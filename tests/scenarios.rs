@@ -541,3 +541,39 @@ fn the_stress_scene_puts_over_a_hundred_segments_in_flight() {
         .count();
     assert_eq!(done, 50);
 }
+
+/// A file too big for the tab to run says so, plainly, and is not read: too many hosts, too
+/// many processes or actions, or simply too many bytes.
+#[test]
+fn scenarios_too_large_to_run_are_refused_with_a_sentence() {
+    let mut text = BASE.to_string();
+    for i in 0..1200 {
+        text.push_str(&format!(
+            "\n[[actions]]\nprocess = \"cli\"\nat_ms = {}\ndo = \"close\"\n",
+            20 + i
+        ));
+    }
+    let found = problems(&text);
+    assert!(
+        found.contains(
+            &"actions: 1202 entries are more than a scenario may have (at most 1000)".to_string()
+        ),
+        "{found:?}"
+    );
+    let mut hosts = String::from("version = 1\ntitle = \"t\"\nseed = 1\n");
+    for i in 0..30 {
+        hosts.push_str(&format!(
+            "\n[[hosts]]\nname = \"h{i}\"\nip = \"10.0.0.{}\"\n",
+            i + 2
+        ));
+    }
+    assert_eq!(
+        problems(&hosts),
+        ["hosts: 30 entries are more than a scenario may have (at most 24)"]
+    );
+    let huge = format!("{BASE}\n# {}\n", "x".repeat(300 * 1024));
+    assert_eq!(
+        problems(&huge),
+        ["the file is 301 KB; a scenario may be at most 256 KB"]
+    );
+}

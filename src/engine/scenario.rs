@@ -48,6 +48,38 @@ pub const FORMAT_VERSION: u32 = 1;
 /// The longest a scenario may run, in virtual time.
 pub const MAX_DURATION_MS: f64 = 3_600_000.0;
 
+/// The largest scenario file read, in bytes: the course's busiest is under 4 KB.
+pub const MAX_FILE_BYTES: usize = 256 * 1024;
+
+/// How many of each list a scenario may have: what the stage can show and a phone can run
+/// without freezing the tab. A longer list is a problem, and only its first entries are read.
+pub fn max_entries(list: &str) -> usize {
+    match list {
+        "hosts" => 24,
+        "links" => 48,
+        "processes" => 200,
+        "actions" => 1000,
+        "firewall" => 100,
+        "network" => 200,
+        "stages" => 40,
+        _ => usize::MAX,
+    }
+}
+
+/// A file too large to read, as a problem.
+fn too_large(text: &str) -> Option<Vec<Problem>> {
+    (text.len() > MAX_FILE_BYTES).then(|| {
+        vec![Problem {
+            path: String::new(),
+            message: format!(
+                "the file is {} KB; a scenario may be at most {} KB",
+                text.len().div_ceil(1024),
+                MAX_FILE_BYTES / 1024
+            ),
+        }]
+    })
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -195,6 +227,9 @@ impl fmt::Display for Problem {
 
 /// Read a scenario from TOML text.
 pub fn from_toml(text: &str) -> Result<Scenario, Vec<Problem>> {
+    if let Some(problems) = too_large(text) {
+        return Err(problems);
+    }
     let value: Value = match text.parse::<Table>() {
         Ok(table) => Value::Table(table),
         Err(e) => {
@@ -215,6 +250,9 @@ pub fn from_toml(text: &str) -> Result<Scenario, Vec<Problem>> {
 
 /// Read a scenario from JSON text (the same structure as the TOML).
 pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
+    if let Some(problems) = too_large(text) {
+        return Err(problems);
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(value) => from_value(&value),
         Err(e) => Err(vec![Problem {
@@ -630,6 +668,17 @@ impl Checker {
 
     fn array<'v>(&mut self, t: &'v Table, path: &str, key: &str, required: bool) -> &'v [Value] {
         match t.get(key) {
+            Some(Value::Array(a)) if a.len() > max_entries(key) => {
+                let most = max_entries(key);
+                self.problem(
+                    &join(path, key),
+                    format!(
+                        "{} entries are more than a scenario may have (at most {most})",
+                        a.len()
+                    ),
+                );
+                &a[..most]
+            }
             Some(Value::Array(a)) => a,
             Some(other) => {
                 self.problem(
