@@ -123,3 +123,32 @@ async fn the_port_reference_lists_mongodb_on_27017() {
         "the slide's typo is not taught"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_ports_panel_gives_each_port_its_class_and_each_os_its_ephemeral_range() {
+    let root = mount();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, "#ports-title"), ["Common ports"]);
+    let rows = root.query_selector_all("table.ports tbody tr").unwrap();
+    let row_of = |port: &str| -> Vec<String> {
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .find(|r| texts(r, "th") == [port])
+            .map(|r| texts(&r, "td"))
+            .unwrap_or_default()
+    };
+    assert_eq!(row_of("8099")[2], "registered; the course's example");
+    assert_eq!(row_of("80")[2], "well-known");
+    let ranges = texts(&root, ".port-ranges dt");
+    assert!(ranges.contains(&"32768–60999".to_string()), "{ranges:?}");
+    // The slides' two hosts are Linux: the panel says so beside Linux's range.
+    let linux = texts(&root, ".port-ranges dd")
+        .into_iter()
+        .find(|d| d.starts_with("Linux"))
+        .unwrap_or_default();
+    assert!(
+        linux.contains("In this scene: Client PC, Server"),
+        "{linux}"
+    );
+}

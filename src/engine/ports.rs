@@ -176,6 +176,19 @@ pub const SERVICES: &[Service] = &[
     ),
 ];
 
+impl Service {
+    /// The entry's class as the ports panel shows it: the IANA range it falls in, and whether
+    /// the number is a convention or the course's own example rather than an assignment.
+    pub fn class_label(&self) -> String {
+        let class = PortClass::of(self.port).name();
+        match self.assignment {
+            Iana => class.to_string(),
+            Convention => format!("{class}; a convention"),
+            CourseExample => format!("{class}; the course's example"),
+        }
+    }
+}
+
 /// The registry entry for a port number, if the lessons know one.
 pub fn lookup(port: u16) -> Option<&'static Service> {
     SERVICES
@@ -201,6 +214,8 @@ pub enum OsProfile {
 }
 
 impl OsProfile {
+    pub const ALL: [OsProfile; 3] = [OsProfile::Linux, OsProfile::Windows, OsProfile::Macos];
+
     pub fn ephemeral_range(self) -> RangeInclusive<u16> {
         match self {
             OsProfile::Linux => 32768..=60999,
@@ -213,6 +228,21 @@ impl OsProfile {
             OsProfile::Linux => "Linux",
             OsProfile::Windows => "Windows",
             OsProfile::Macos => "macOS",
+        }
+    }
+
+    /// The ephemeral range as learners read it, e.g. "32768–60999".
+    pub fn range_label(self) -> String {
+        let r = self.ephemeral_range();
+        format!("{}–{}", r.start(), r.end())
+    }
+
+    /// Where the range is set on this OS.
+    pub fn range_setting(self) -> &'static str {
+        match self {
+            OsProfile::Linux => "net.ipv4.ip_local_port_range (Android too)",
+            OsProfile::Windows => "netsh int ipv4 show dynamicport tcp",
+            OsProfile::Macos => "net.inet.ip.portrange.first / .last",
         }
     }
 
@@ -325,5 +355,24 @@ mod tests {
         for s in SERVICES {
             assert_eq!(lookup(s.port), Some(s));
         }
+    }
+
+    #[test]
+    fn each_entry_says_its_class_and_where_its_number_comes_from() {
+        let label = |port| lookup(port).map(|s| s.class_label());
+        assert_eq!(label(80).as_deref(), Some("well-known"));
+        assert_eq!(label(27017).as_deref(), Some("registered"));
+        assert_eq!(label(3000).as_deref(), Some("registered; a convention"));
+        assert_eq!(
+            label(8099).as_deref(),
+            Some("registered; the course's example")
+        );
+    }
+
+    #[test]
+    fn linux_and_the_iana_range_differ() {
+        assert_eq!(OsProfile::Linux.range_label(), "32768–60999");
+        assert_eq!(OsProfile::Windows.range_label(), "49152–65535");
+        assert_eq!(OsProfile::Macos.range_label(), PortClass::Dynamic.range());
     }
 }

@@ -481,7 +481,8 @@ fn parse_program(s: &str) -> Option<AppKind> {
     PROGRAMS.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
 }
 
-fn parse_os(s: &str) -> Option<OsProfile> {
+/// The OS profile a host's `os` names ("linux", "windows", "macos").
+pub fn parse_os(s: &str) -> Option<OsProfile> {
     match s {
         "linux" => Some(OsProfile::Linux),
         "windows" => Some(OsProfile::Windows),

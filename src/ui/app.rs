@@ -400,10 +400,10 @@ pub fn app() -> Html {
                     <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
                     <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
                     <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
-                        <h2 id="ports-title">{ "Well-known ports" }</h2>
-                        <p>{ "Servers listen on reserved numbers, so clients know where to find them." }</p>
+                        <h2 id="ports-title">{ "Common ports" }</h2>
+                        <p>{ "Servers listen on numbers everyone knows, so clients know where to find them. Clients get an ephemeral port from their OS." }</p>
                         <PortTable />
-                        <PortRanges />
+                        <PortRanges scene={scene.clone()} />
                     </aside>
                 </div>
             </main>
@@ -566,6 +566,7 @@ fn port_table() -> Html {
                         <th scope="col">{ "Port" }</th>
                         <th scope="col">{ "Transport" }</th>
                         <th scope="col">{ "Who listens" }</th>
+                        <th scope="col">{ "Class" }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -574,6 +575,7 @@ fn port_table() -> Html {
                             <th scope="row">{ s.port }</th>
                             <td>{ s.transports.label() }</td>
                             <td>{ s.description }</td>
+                            <td>{ s.class_label() }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -582,22 +584,60 @@ fn port_table() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct PortRangesProps {
+    scene: Rc<Scene>,
+}
+
+/// IANA's three ranges, then each OS's ephemeral range and which hosts of this scene use it.
 #[function_component(PortRanges)]
-fn port_ranges() -> Html {
+fn port_ranges(props: &PortRangesProps) -> Html {
     let classes = [
         PortClass::WellKnown,
         PortClass::Registered,
         PortClass::Dynamic,
     ];
+    let hosts_on = |os: ports::OsProfile| -> Vec<String> {
+        props
+            .scene
+            .scenario
+            .hosts
+            .iter()
+            .filter(|h| {
+                h.os.as_deref()
+                    .and_then(crate::engine::scenario::parse_os)
+                    .unwrap_or_default()
+                    == os
+            })
+            .map(|h| h.name.clone())
+            .collect()
+    };
     html! {
         <>
-            <h3>{ "Port ranges" }</h3>
+            <h3>{ "Port ranges (IANA)" }</h3>
             <dl class="port-ranges">
                 { for classes.iter().map(|c| html! {
                     <div key={c.range()}>
                         <dt>{ c.range() }</dt>
                         <dd>{ c.name() }</dd>
                     </div>
+                }) }
+            </dl>
+            <h3>{ "Ephemeral ports each OS hands out" }</h3>
+            <dl class="port-ranges">
+                { for ports::OsProfile::ALL.iter().map(|os| {
+                    let hosts = hosts_on(*os);
+                    html! {
+                        <div key={os.name()}>
+                            <dt>{ os.range_label() }</dt>
+                            <dd>
+                                { format!("{} ({})", os.name(), os.range_setting()) }
+                                if !hosts.is_empty() {
+                                    <br />{ format!("In this scene: {}", hosts.join(", ")) }
+                                }
+                            </dd>
+                        </div>
+                    }
                 }) }
             </dl>
         </>

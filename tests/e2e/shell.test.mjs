@@ -31,7 +31,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         assert.ok(await page.getByRole("group", { name: /^The network at 0\.000 s: 2 hosts/ }).isVisible());
         // On a phone the port reference is one tap away.
         if (options.isMobile) await page.getByRole("button", { name: "Ports", exact: true }).click();
-        assert.ok(await page.getByRole("complementary", { name: "Well-known ports" }).isVisible());
+        assert.ok(await page.getByRole("complementary", { name: "Common ports" }).isVisible());
         assert.ok(await page.getByRole("rowheader", { name: "27017" }).isVisible());
         assert.equal(await page.locator("#boot-message").count(), 0, "the loading line is gone");
         assert.ok(await page.locator("#fatal").isHidden(), "no failure message");

@@ -212,7 +212,7 @@ test("on a phone the inspector, events and flow graph are one tap away, and choo
   try {
     const page = w.page;
     await page.goto(`${site.url}?t=300`);
-    for (const [tab, heading] of [["Events", "What happens"], ["Flow", "Flow graph"], ["Ports", "Well-known ports"], ["Packet", "Packet inspector"]]) {
+    for (const [tab, heading] of [["Events", "What happens"], ["Flow", "Flow graph"], ["Ports", "Common ports"], ["Packet", "Packet inspector"]]) {
       await page.getByRole("button", { name: tab, exact: true }).click();
       assert.ok(await page.getByRole("heading", { name: heading }).isVisible(), `${tab} shows ${heading}`);
     }
