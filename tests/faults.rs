@@ -202,8 +202,8 @@ fn a_host_that_stays_down_makes_connect_time_out() {
     }
 }
 
-#[test]
-fn a_firewall_reject_answers_rst_and_connect_is_refused() {
+/// curl against a server whose firewall rejects 8099 with `verdict`.
+fn rejected(verdict: Verdict) -> (Sim, Pid) {
     let (mut sim, client, server) = faulty_course(LinkFaults::default(), 1);
     sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
         .unwrap();
@@ -212,7 +212,7 @@ fn a_firewall_reject_answers_rst_and_connect_is_refused() {
         FirewallRule {
             proto: Proto::Tcp,
             port: 8099,
-            verdict: Verdict::Reject,
+            verdict,
         },
     )
     .unwrap();
@@ -220,21 +220,45 @@ fn a_firewall_reject_answers_rst_and_connect_is_refused() {
         .spawn(client, AppSpec::client(AppKind::Curl, node_addr()))
         .unwrap();
     settle(&mut sim);
-    assert_eq!(
-        drops(
-            &sim,
-            DropReason::Firewall {
-                verdict: Verdict::Reject
-            }
-        ),
-        1
-    );
+    assert_eq!(drops(&sim, DropReason::Firewall { verdict }), 1);
+    // The listener never saw the SYN.
+    assert!(decisions(&sim, "Server").is_empty());
+    (sim, curl)
+}
+
+/// iptables' REJECT answers ICMP port unreachable unless told otherwise, and Linux ends a
+/// connect() in SYN-SENT on it with ECONNREFUSED (tcp_v4_err), without a second SYN.
+#[test]
+fn a_firewall_reject_answers_icmp_port_unreachable_and_connect_is_refused() {
+    let (sim, curl) = rejected(Verdict::Reject);
     match sim.process(curl).unwrap().status() {
-        AppStatus::Failed(e) => assert_eq!(
-            e.errno,
-            Errno::ECONNREFUSED,
-            "the firewall's RST looks like a closed port"
-        ),
+        AppStatus::Failed(e) => {
+            assert_eq!(e.errno, Errno::ECONNREFUSED);
+            assert_eq!(
+                e.message,
+                "192.168.1.102:8099 answered ICMP port unreachable: a firewall rejects port 8099"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let segs = segments(&sim);
+    assert_eq!(
+        segs.len(),
+        2,
+        "one SYN, one ICMP answer, nothing after: {segs:?}"
+    );
+    assert!(
+        segs[1].starts_with("Server → Client PC") && segs[1].contains("ICMP"),
+        "{segs:?}"
+    );
+}
+
+/// With `--reject-with tcp-reset` the firewall answers RST, which looks like a closed port.
+#[test]
+fn a_firewall_reject_with_tcp_reset_answers_rst_and_connect_is_refused() {
+    let (sim, curl) = rejected(Verdict::RejectWithTcpReset);
+    match sim.process(curl).unwrap().status() {
+        AppStatus::Failed(e) => assert_eq!(e.errno, Errno::ECONNREFUSED),
         other => panic!("{other:?}"),
     }
     let segs = segments(&sim);
@@ -242,8 +266,6 @@ fn a_firewall_reject_answers_rst_and_connect_is_refused() {
         segs[1].starts_with("Server → Client PC 8099 →") && segs[1].contains("[RST, ACK]"),
         "{segs:?}"
     );
-    // The listener never saw the SYN.
-    assert!(decisions(&sim, "Server").is_empty());
 }
 
 #[test]

@@ -97,7 +97,12 @@ impl fmt::Display for DropReason {
             } => f.write_str("a firewall rule drops traffic to this port"),
             DropReason::Firewall {
                 verdict: Verdict::Reject,
-            } => f.write_str("a firewall rule rejects traffic to this port, and answers for it"),
+            } => f.write_str(
+                "a firewall rule rejects traffic to this port, and answers ICMP port unreachable",
+            ),
+            DropReason::Firewall {
+                verdict: Verdict::RejectWithTcpReset,
+            } => f.write_str("a firewall rule rejects traffic to this port, and answers RST"),
         }
     }
 }

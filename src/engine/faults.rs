@@ -6,12 +6,12 @@
 //! a firewall's REJECT answer, as netfilter builds it outside the TCP stack: an RST for TCP, an
 //! ICMP "port unreachable" for UDP.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::phy::ChecksumCapabilities;
 use smoltcp::wire::{
-    Icmpv4DstUnreachable, Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol, Ipv4Packet, Ipv4Repr,
-    TcpControl, TcpPacket, TcpRepr, TcpSeqNumber,
+    Icmpv4DstUnreachable, Icmpv4Message, Icmpv4Packet, Icmpv4Repr, IpAddress, IpProtocol,
+    Ipv4Packet, Ipv4Repr, TcpControl, TcpPacket, TcpRepr, TcpSeqNumber,
 };
 
 use super::net::{HostId, LinkId};
@@ -45,8 +45,11 @@ impl LinkFaults {
 pub enum Verdict {
     /// Silently discard: the sender hears nothing and retries until it times out.
     Drop,
-    /// Discard and answer: RST for TCP, ICMP port unreachable for UDP ("connection refused").
+    /// Discard and answer with ICMP port unreachable, as iptables' REJECT does by default: a
+    /// TCP client in SYN-SENT takes it as "connection refused", as Linux does.
     Reject,
+    /// Discard and answer TCP with RST (iptables `--reject-with tcp-reset`), UDP with ICMP.
+    RejectWithTcpReset,
 }
 
 /// A host firewall rule for traffic arriving at a port.
@@ -84,11 +87,12 @@ pub enum NetChange {
 
 /// The answer a REJECT rule sends back for `incoming` (raw bytes and their summary), from the
 /// address the packet was sent to. None when nothing should be answered (an RST is never
-/// answered).
-pub fn reject_answer(incoming: &[u8], s: &PacketSummary) -> Option<Vec<u8>> {
+/// answered, nor an ICMP error).
+pub fn reject_answer(verdict: Verdict, incoming: &[u8], s: &PacketSummary) -> Option<Vec<u8>> {
     let caps = ChecksumCapabilities::default();
     match &s.transport {
-        Transport::Tcp(t) if !t.flags.rst => {
+        Transport::Tcp(t) if t.flags.rst => None,
+        Transport::Tcp(t) if verdict == Verdict::RejectWithTcpReset => {
             // RFC 9293 3.10.7.1: answer an ACK with seq = its ack; otherwise ack what it sent.
             let (seq, ack) = match t.ack {
                 Some(ack) => (ack, None),
@@ -124,7 +128,7 @@ pub fn reject_answer(incoming: &[u8], s: &PacketSummary) -> Option<Vec<u8>> {
             );
             Some(bytes)
         }
-        Transport::Udp(_) => {
+        Transport::Tcp(_) | Transport::Udp(_) => {
             let header = Ipv4Packet::new_checked(incoming).ok()?;
             let header_repr = Ipv4Repr::parse(&header, &caps).ok()?;
             let data = &header.payload()[..header.payload().len().min(8)];
@@ -154,4 +158,35 @@ fn ipv4(src: Ipv4Addr, dst: Ipv4Addr, next_header: IpProtocol, payload_len: usiz
         payload_len,
         hop_limit: 64,
     }
+}
+
+/// The TCP connection an ICMP destination-unreachable message is about, from the header it
+/// quotes: (this host's address and port, the peer's), as the host that sent the segment sees
+/// them. None for anything else.
+pub fn unreachable_tcp(bytes: &[u8]) -> Option<(SocketAddrV4, SocketAddrV4)> {
+    let ip = Ipv4Packet::new_checked(bytes).ok()?;
+    if ip.next_header() != IpProtocol::Icmp {
+        return None;
+    }
+    let icmp = Icmpv4Packet::new_checked(ip.payload()).ok()?;
+    if icmp.msg_type() != Icmpv4Message::DstUnreachable {
+        return None;
+    }
+    // The quoted datagram is cut after 8 bytes of its payload, so its own length field does
+    // not hold here: read its header as it is.
+    let data = icmp.data();
+    if data.len() < 20 {
+        return None;
+    }
+    let quoted = Ipv4Packet::new_unchecked(data);
+    let header_len = usize::from(quoted.header_len());
+    if quoted.next_header() != IpProtocol::Tcp || header_len < 20 {
+        return None;
+    }
+    let ports = data.get(header_len..)?;
+    let port = |i: usize| Some(u16::from_be_bytes([*ports.get(i)?, *ports.get(i + 1)?]));
+    Some((
+        SocketAddrV4::new(quoted.src_addr(), port(0)?),
+        SocketAddrV4::new(quoted.dst_addr(), port(2)?),
+    ))
 }

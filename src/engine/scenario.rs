@@ -503,6 +503,7 @@ fn parse_verdict(s: &str) -> Option<Verdict> {
     match s {
         "drop" => Some(Verdict::Drop),
         "reject" => Some(Verdict::Reject),
+        "reject-with-tcp-reset" => Some(Verdict::RejectWithTcpReset),
         _ => None,
     }
 }
@@ -1041,7 +1042,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             if parse_verdict(v).is_none() {
                 c.problem(
                     &join(&path, "verdict"),
-                    format!("\"{v}\" must be \"drop\" (silence) or \"reject\" (answer RST / ICMP)"),
+                    format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)"),
                 );
             }
         }

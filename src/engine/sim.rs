@@ -17,7 +17,7 @@ use smoltcp::wire::{IpAddress, IpEndpoint};
 
 use super::app::{Action, Process, When};
 use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
-use super::faults::{reject_answer, FirewallRule, NetChange, Verdict};
+use super::faults::{reject_answer, unreachable_tcp, FirewallRule, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet::{self, PacketSummary, Transport};
 use super::ports::EphemeralPorts;
@@ -126,6 +126,8 @@ pub(crate) struct Entry {
     pub pending_error: Option<SockError>,
     /// An RST arrived for this connection: tells "refused" or "reset" from "timed out".
     pub rst_received: bool,
+    /// An ICMP port unreachable ended this connection in SYN-SENT (a firewall's REJECT).
+    pub icmp_refused: bool,
     pub shut_read: bool,
     pub shut_write: bool,
 }
@@ -145,6 +147,7 @@ impl Entry {
             send_q: 0,
             pending_error: None,
             rst_received: false,
+            icmp_refused: false,
             shut_read: false,
             shut_write: false,
         }
@@ -764,12 +767,11 @@ impl Sim {
                 seg: flight.seg,
                 reason: reason.clone(),
             });
-            if reason
-                == (DropReason::Firewall {
-                    verdict: Verdict::Reject,
-                })
+            if let DropReason::Firewall {
+                verdict: verdict @ (Verdict::Reject | Verdict::RejectWithTcpReset),
+            } = reason
             {
-                if let Some(answer) = reject_answer(&flight.bytes, &flight.summary) {
+                if let Some(answer) = reject_answer(verdict, &flight.bytes, &flight.summary) {
                     self.put_on_link(flight.to, answer);
                 }
             }
@@ -816,8 +818,35 @@ impl Sim {
                 ));
             }
         }
+        if decision == Demux::Icmp {
+            self.icmp_unreachable(h, &flight.bytes);
+        }
         self.sync_host(h);
         self.drain_tx(h);
+    }
+
+    /// An ICMP destination-unreachable about one of this host's TCP connections. Linux
+    /// (tcp_v4_err) ends a connection still in SYN-SENT with ECONNREFUSED; for an established
+    /// one it is only a soft error. smoltcp does not act on ICMP at all, so the socket layer
+    /// does: it closes the smoltcp socket, which in SYN-SENT sends nothing.
+    fn icmp_unreachable(&mut self, h: usize, bytes: &[u8]) {
+        let Some((local, remote)) = unreachable_tcp(bytes) else {
+            return;
+        };
+        let host = &mut self.hosts[h];
+        let Some(&sock) = host.conns.get(&(Proto::Tcp, local, remote)) else {
+            return;
+        };
+        let Some(e) = host.entries.get_mut(&sock) else {
+            return;
+        };
+        if e.state != SockState::SynSent {
+            return;
+        }
+        e.icmp_refused = true;
+        if let Some(handle) = e.handle {
+            host.tcp_mut(handle).close();
+        }
     }
 
     /// Which socket the host's transport layer gives this segment to, and why; or why it is
@@ -1226,11 +1255,19 @@ impl Sim {
         let Some(e) = self.hosts[h].entries.get(&id) else {
             return;
         };
-        let (owner, rst, remote) = (e.owner, e.rst_received, e.remote);
+        let (owner, rst, icmp, remote) = (e.owner, e.rst_received, e.icmp_refused, e.remote);
         let peer = remote
             .map(|r| r.to_string())
             .unwrap_or_else(|| "the peer".to_string());
         let error = match (from, rst) {
+            (SockState::SynSent, _) if icmp => Some(SockError::new(
+                Op::Connect,
+                Errno::ECONNREFUSED,
+                format!(
+                    "{peer} answered ICMP port unreachable: a firewall rejects port {}",
+                    remote.map_or(0, |r| r.port())
+                ),
+            )),
             (SockState::SynSent, true) => Some(SockError::new(
                 Op::Connect,
                 Errno::ECONNREFUSED,
