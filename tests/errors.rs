@@ -402,3 +402,34 @@ fn a_host_at_dot_one_talks_to_another_subnet() {
         }
     }
 }
+
+/// `ss -lnt` on Linux shows a listener's accept queue as Recv-Q and its backlog as Send-Q
+/// (inet_diag: sk_ack_backlog, sk_max_ack_backlog): Node.js listens with 511, and a connection
+/// whose handshake has finished waits there until accept() takes it.
+#[test]
+fn a_listeners_row_shows_its_accept_queue_and_backlog() {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    let srv = sim.spawn_manual(server, "lazy server", "lazy").unwrap();
+    let lfd = sim.socket(srv, Proto::Tcp).unwrap();
+    sim.bind(srv, lfd, addr(SERVER_IP, 9000)).unwrap();
+    sim.listen(srv, lfd, 3).unwrap();
+    let cli = sim.spawn_manual(client, "client", "cli").unwrap();
+    let cfd = sim.socket(cli, Proto::Tcp).unwrap();
+    sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap();
+    sim.step(ms(100));
+    let listeners = |sim: &Sim| -> Vec<(u16, usize, usize)> {
+        sim.snapshot().hosts[server.0]
+            .sockets
+            .iter()
+            .filter(|r| r.state == SockState::Listen)
+            .map(|r| (r.local.unwrap().port(), r.recv_q, r.send_q))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(listeners(&sim), [(8099, 0, 511), (9000, 1, 3)]);
+    sim.accept(srv, lfd).unwrap().expect("a connection waits");
+    assert_eq!(listeners(&sim), [(8099, 0, 511), (9000, 0, 3)]);
+}

@@ -48,6 +48,17 @@ impl AppKind {
         }
     }
 
+    /// The backlog the program asks listen() for when it is not told one: Node.js and nginx
+    /// ask for 511, mongod for SOMAXCONN, Postfix for 100; clients do not listen.
+    pub fn default_backlog(self) -> usize {
+        match self {
+            AppKind::NodeServer | AppKind::WebServer => 511,
+            AppKind::MongoServer => 4096,
+            AppKind::MailServer => 100,
+            _ => 128,
+        }
+    }
+
     /// The command name `ss -p` or `ps` would show.
     pub fn command(self) -> &'static str {
         match self {
@@ -250,7 +261,10 @@ impl AppSpec {
     pub fn server(kind: AppKind, port: u16) -> AppSpec {
         AppSpec {
             kind,
-            role: AppRole::Server { port, backlog: 16 },
+            role: AppRole::Server {
+                port,
+                backlog: kind.default_backlog(),
+            },
             start: Instant::ZERO,
         }
     }

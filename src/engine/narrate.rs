@@ -9,7 +9,7 @@ use super::event::{Event, EventKind};
 use super::faults::NetChange;
 use super::net::HostId;
 use super::packet::{preview, Transport};
-use super::socket::{Fd, Pid, Proto, SockId};
+use super::socket::{Fd, Pid, Proto, SockId, SockState};
 
 #[derive(Clone, Debug, Default)]
 struct SockInfo {
@@ -17,6 +17,7 @@ struct SockInfo {
     owner: Option<(Pid, Fd)>,
     local: Option<SocketAddrV4>,
     remote: Option<SocketAddrV4>,
+    listening: bool,
 }
 
 /// Turns events into sentences. Feed it every event, in order.
@@ -169,6 +170,7 @@ impl Narrator {
                         owner: *owner,
                         local: *local,
                         remote: *remote,
+                        listening: *state == SockState::Listen,
                     },
                 );
                 let text = match (owner, local, remote) {
@@ -227,10 +229,15 @@ impl Narrator {
                 sock,
                 from,
                 to,
-            } => (
-                self.host(*host).to_string(),
-                format!("{}: {from} → {to}", self.socket(*host, *sock)),
-            ),
+            } => {
+                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
+                    info.listening = *to == SockState::Listen;
+                }
+                (
+                    self.host(*host).to_string(),
+                    format!("{}: {from} → {to}", self.socket(*host, *sock)),
+                )
+            }
             EventKind::SocketClosed { host, sock } => {
                 let text = format!("{} is gone from the table", self.socket(*host, *sock));
                 self.sockets.remove(&(*host, *sock));
@@ -286,13 +293,27 @@ impl Narrator {
                 sock,
                 recv_q,
                 send_q,
-            } => (
-                self.host(*host).to_string(),
-                format!(
-                    "{}: Recv-Q {recv_q}, Send-Q {send_q}",
-                    self.socket(*host, *sock)
-                ),
-            ),
+            } => {
+                let listening = self
+                    .sockets
+                    .get(&(*host, *sock))
+                    .is_some_and(|i| i.listening);
+                let text = if listening {
+                    // What `ss -lnt` shows for a listener: the accept queue and the backlog.
+                    format!(
+                        "{}: {recv_q} connection{} wait{} for accept() (backlog {send_q})",
+                        self.socket(*host, *sock),
+                        if *recv_q == 1 { "" } else { "s" },
+                        if *recv_q == 1 { "s" } else { "" },
+                    )
+                } else {
+                    format!(
+                        "{}: Recv-Q {recv_q}, Send-Q {send_q}",
+                        self.socket(*host, *sock)
+                    )
+                };
+                (self.host(*host).to_string(), text)
+            }
             EventKind::NetChanged(change) => match change {
                 NetChange::Link { link, up } => (
                     String::new(),

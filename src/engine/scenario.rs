@@ -333,6 +333,7 @@ impl Scenario {
             }
         }
         let mut pids: BTreeMap<String, Pid> = BTreeMap::new();
+        let mut kinds: BTreeMap<String, AppKind> = BTreeMap::new();
         for p in &self.processes {
             let (Some(&(host, _)), Some(kind)) = (hosts.get(&p.host), parse_program(&p.program))
             else {
@@ -340,6 +341,7 @@ impl Scenario {
             };
             if let Ok(pid) = sim.spawn_program(host, kind) {
                 pids.insert(p.name.clone(), pid);
+                kinds.insert(p.name.clone(), kind);
             }
         }
         for f in &self.firewall {
@@ -379,7 +381,10 @@ impl Scenario {
             let action = match a.op.as_str() {
                 "listen" => Action::Listen {
                     port: a.port.unwrap_or(0),
-                    backlog: a.backlog.unwrap_or(16) as usize,
+                    backlog: a.backlog.map_or_else(
+                        || kinds.get(&a.process).map_or(128, |k| k.default_backlog()),
+                        |b| b as usize,
+                    ),
                 },
                 "connect" => {
                     let Some(to) = a.to.as_deref().and_then(|t| resolve(t, &hosts)) else {

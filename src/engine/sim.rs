@@ -91,6 +91,9 @@ impl fmt::Display for NetError {
 
 impl std::error::Error for NetError {}
 
+/// Linux's cap on a listen() backlog (net.core.somaxconn since 5.4).
+pub const SOMAXCONN: usize = 4096;
+
 /// What a BSD socket is for, beyond its protocol state.
 #[derive(Debug)]
 pub(crate) enum Role {
@@ -1046,7 +1049,45 @@ impl Sim {
         for (id, observed) in changes {
             self.apply(h, id, observed);
         }
+        self.sync_listeners(h);
         any
+    }
+
+    /// A listening socket's queues as `ss -lnt` shows them: Recv-Q is how many connections
+    /// have finished their handshake and wait for accept(), Send-Q the backlog listen() asked
+    /// for (Linux caps it at net.core.somaxconn, 4096).
+    pub(crate) fn sync_listeners(&mut self, h: usize) {
+        let host = &self.hosts[h];
+        let mut changed = Vec::new();
+        for (id, e) in &host.entries {
+            let Role::Listener { backlog, queue, .. } = &e.role else {
+                continue;
+            };
+            let ready = queue
+                .iter()
+                .filter(|q| {
+                    host.entries.get(q).is_some_and(|c| {
+                        !matches!(c.state, SockState::SynReceived | SockState::Listen)
+                    })
+                })
+                .count();
+            let backlog = (*backlog).min(SOMAXCONN);
+            if (ready, backlog) != (e.recv_q, e.send_q) {
+                changed.push((*id, ready, backlog));
+            }
+        }
+        for (id, recv_q, send_q) in changed {
+            if let Some(e) = self.hosts[h].entries.get_mut(&id) {
+                e.recv_q = recv_q;
+                e.send_q = send_q;
+            }
+            self.emit(EventKind::Queues {
+                host: HostId(h),
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
     }
 
     fn apply(&mut self, h: usize, id: SockId, observed: Observed) {

@@ -278,6 +278,7 @@ impl Sim {
 
     pub fn listen(&mut self, pid: Pid, fd: Fd, backlog: usize) -> Result<(), SockError> {
         let result = self.listen_inner(pid, fd, backlog);
+        self.sync_listeners(pid.host.0);
         self.report(pid, Some(fd), result)
     }
 
@@ -337,6 +338,7 @@ impl Sim {
     /// descriptor of its own. `None` when none is waiting.
     pub fn accept(&mut self, pid: Pid, fd: Fd) -> Result<Option<(Fd, SocketAddrV4)>, SockError> {
         let result = self.accept_inner(pid, fd);
+        self.sync_listeners(pid.host.0);
         self.report(pid, Some(fd), result)
     }
 
