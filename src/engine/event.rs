@@ -53,8 +53,12 @@ impl Demux {
         match self {
             Demux::Connection { .. } => "its 4-tuple matches a connected socket",
             Demux::Listener { .. } => "no connection matches, but a socket listens on this port",
-            Demux::NoSocketAnswerRst => "no socket uses this port, so the host answers RST",
-            Demux::NoSocketIgnoreRst => "no socket uses this port; an RST is never answered",
+            Demux::NoSocketAnswerRst => {
+                "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
+            }
+            Demux::NoSocketIgnoreRst => {
+                "no socket matches its 4-tuple or listens on its port; an RST is never answered"
+            }
             Demux::UdpSocket { .. } => "a UDP socket is bound to this port",
             Demux::UdpClosedPort => {
                 "no UDP socket on this port: the host answers ICMP port unreachable"

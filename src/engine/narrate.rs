@@ -24,6 +24,8 @@ struct SockInfo {
 #[derive(Clone, Debug)]
 pub struct Narrator {
     hosts: Vec<String>,
+    /// Each link's two hosts, to name a link that goes down.
+    links: Vec<(HostId, HostId)>,
     processes: BTreeMap<Pid, String>,
     sockets: BTreeMap<(HostId, SockId), SockInfo>,
 }
@@ -32,9 +34,16 @@ impl Narrator {
     pub fn new(host_names: Vec<String>) -> Narrator {
         Narrator {
             hosts: host_names,
+            links: Vec::new(),
             processes: BTreeMap::new(),
             sockets: BTreeMap::new(),
         }
+    }
+
+    /// Name links by their hosts ("the link between Client PC and Server goes down").
+    pub fn with_links(mut self, links: Vec<(HostId, HostId)>) -> Narrator {
+        self.links = links;
+        self
     }
 
     fn host(&self, h: HostId) -> &str {
@@ -256,16 +265,31 @@ impl Narrator {
                 (self.host(*host).to_string(), text)
             }
             EventKind::DataSent {
-                host, pid, bytes, ..
-            } => (
-                self.host(*host).to_string(),
-                format!(
-                    "{} sends {} bytes: \"{}\"",
-                    self.process(*pid),
-                    bytes.len(),
-                    preview(bytes)
-                ),
-            ),
+                host,
+                sock,
+                pid,
+                bytes,
+                ..
+            } => {
+                // send() on TCP only copies the bytes into the socket's send buffer: the stack
+                // sends them in segments when the window allows. A UDP datagram leaves at once.
+                let text = if self.is_tcp(*host, *sock) {
+                    format!(
+                        "{} writes {} bytes into its socket's send buffer: \"{}\"",
+                        self.process(*pid),
+                        bytes.len(),
+                        preview(bytes)
+                    )
+                } else {
+                    format!(
+                        "{} sends a {}-byte datagram: \"{}\"",
+                        self.process(*pid),
+                        bytes.len(),
+                        preview(bytes)
+                    )
+                };
+                (self.host(*host).to_string(), text)
+            }
             EventKind::DataDelivered {
                 host,
                 pid,
@@ -315,10 +339,19 @@ impl Narrator {
                 (self.host(*host).to_string(), text)
             }
             EventKind::NetChanged(change) => match change {
-                NetChange::Link { link, up } => (
-                    String::new(),
-                    format!("link {} goes {}", link.0, if *up { "up" } else { "down" }),
-                ),
+                NetChange::Link { link, up } => {
+                    let ends = self
+                        .links
+                        .get(link.0)
+                        .map(|(a, b)| {
+                            format!("the link between {} and {}", self.host(*a), self.host(*b))
+                        })
+                        .unwrap_or_else(|| format!("link {}", link.0));
+                    (
+                        String::new(),
+                        format!("{ends} goes {}", if *up { "up" } else { "down" }),
+                    )
+                }
                 NetChange::Host { host, up } => (
                     self.host(*host).to_string(),
                     format!("the host goes {}", if *up { "up" } else { "down" }),

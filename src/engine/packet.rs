@@ -6,7 +6,9 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use serde::Serialize;
-use smoltcp::wire::{Icmpv4Message, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpPacket, UdpPacket};
+use smoltcp::wire::{
+    Icmpv4Message, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpOption, TcpPacket, UdpPacket,
+};
 
 /// How many payload bytes a preview shows.
 const PREVIEW_BYTES: usize = 48;
@@ -70,8 +72,79 @@ pub struct TcpSummary {
     pub ack: Option<u32>,
     pub flags: TcpFlags,
     pub window: u16,
+    pub options: TcpOptions,
     pub payload_len: usize,
     pub payload_preview: String,
+}
+
+/// The TCP options a segment carries, read from its header bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TcpOptions {
+    /// Maximum segment size (SYN only).
+    pub mss: Option<u16>,
+    /// Window scale: the shift count (SYN only).
+    pub window_scale: Option<u8>,
+    /// SACK permitted (SYN only).
+    pub sack_permitted: bool,
+    /// SACK blocks: ranges received out of order.
+    pub sack: Vec<(u32, u32)>,
+    /// Timestamps: the sender's clock (TSval) and the echo of the peer's (TSecr).
+    pub timestamp: Option<(u32, u32)>,
+    /// Options this reader does not know, by kind number.
+    pub unknown: Vec<u8>,
+}
+
+impl TcpOptions {
+    fn parse(mut bytes: &[u8]) -> TcpOptions {
+        let mut o = TcpOptions::default();
+        while !bytes.is_empty() {
+            let Ok((rest, option)) = TcpOption::parse(bytes) else {
+                break;
+            };
+            match option {
+                TcpOption::EndOfList => break,
+                TcpOption::NoOperation => {}
+                TcpOption::MaxSegmentSize(m) => o.mss = Some(m),
+                TcpOption::WindowScale(w) => o.window_scale = Some(w),
+                TcpOption::SackPermitted => o.sack_permitted = true,
+                TcpOption::SackRange(r) => o.sack.extend(r.iter().flatten()),
+                TcpOption::TimeStamp { tsval, tsecr } => o.timestamp = Some((tsval, tsecr)),
+                TcpOption::Unknown { kind, .. } => o.unknown.push(kind),
+            }
+            bytes = rest;
+        }
+        o
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == TcpOptions::default()
+    }
+}
+
+impl fmt::Display for TcpOptions {
+    /// As Wireshark's summary line lists them: "MSS=1460 SACK_PERM TSval=1 TSecr=0 WS=128".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(m) = self.mss {
+            parts.push(format!("MSS={m}"));
+        }
+        if self.sack_permitted {
+            parts.push("SACK_PERM".to_string());
+        }
+        if let Some((v, e)) = self.timestamp {
+            parts.push(format!("TSval={v} TSecr={e}"));
+        }
+        if let Some(w) = self.window_scale {
+            parts.push(format!("WS={}", 1u32 << w.min(14)));
+        }
+        for (l, r) in &self.sack {
+            parts.push(format!("SLE={l} SRE={r}"));
+        }
+        for k in &self.unknown {
+            parts.push(format!("option {k}"));
+        }
+        f.write_str(&parts.join(" "))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -147,6 +220,7 @@ pub fn decode(bytes: &[u8]) -> Result<PacketSummary, DecodeError> {
                 ack: flags.ack.then(|| tcp.ack_number().0 as u32),
                 flags,
                 window: tcp.window_len(),
+                options: TcpOptions::parse(tcp.options()),
                 payload_len: tcp.payload().len(),
                 payload_preview: preview(tcp.payload()),
             })
@@ -228,6 +302,9 @@ impl fmt::Display for PacketSummary {
                     write!(f, " ack={ack}")?;
                 }
                 write!(f, " win={} len={}", t.window, t.payload_len)?;
+                if !t.options.is_empty() {
+                    write!(f, " {}", t.options)?;
+                }
                 if t.payload_len > 0 {
                     write!(f, " \"{}\"", t.payload_preview)?;
                 }

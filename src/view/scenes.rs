@@ -134,7 +134,7 @@ impl Scene {
         let links: Vec<(HostId, HostId)> = sim.links().iter().map(|l| (l.a, l.b)).collect();
         let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
         let timeline = Timeline::record(sim, scenario.run_limit());
-        let mut narrator = Narrator::new(host_names);
+        let mut narrator = Narrator::new(host_names).with_links(links.clone());
         let mut lines = Vec::new();
         let mut segments = Vec::new();
         let mut connections = BTreeMap::new();

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::event::{EventKind, SegmentId};
-use crate::engine::packet::{escaped, hex_dump, payload, Transport};
+use crate::engine::packet::{escaped, hex_dump, payload, TcpOptions, Transport};
 use crate::ui::components::controls::seconds;
 use crate::ui::scenes::Scene;
 
@@ -51,6 +51,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     { field("Sequence number", t.seq.to_string()) }
                     { field("Acknowledgment number", t.ack.map(|a| a.to_string()).unwrap_or_else(|| "– (no ACK flag)".into())) }
                     { field("Window", format!("{} bytes", t.window)) }
+                    { field("Options", options(&t.options)) }
                     { field("Payload length", format!("{} bytes", t.payload_len)) }
                 </dl>
             </>
@@ -95,12 +96,51 @@ pub fn inspector(props: &InspectorProps) -> Html {
             { transport }
             <h3>{ "Payload (application data)" }</h3>
             if data.is_empty() {
-                <p class="hint">{ "No payload: this segment only carries TCP control information." }</p>
+                <p class="hint">{ empty_payload(&sum.transport) }</p>
             } else {
                 <p class="payload-text">{ escaped(data) }</p>
                 <pre class="hex" aria-label="Payload as hex">{ hex_dump(data) }</pre>
             }
             <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ "Close inspector" }</button>
         </section>
+    }
+}
+
+/// A segment's TCP options in words: "MSS 1460 bytes; SACK permitted; timestamps: TSval 12,
+/// TSecr 0; window scale 7 (×128)".
+fn options(o: &TcpOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(m) = o.mss {
+        parts.push(format!("MSS {m} bytes"));
+    }
+    if o.sack_permitted {
+        parts.push("SACK permitted".to_string());
+    }
+    if let Some((v, e)) = o.timestamp {
+        parts.push(format!("timestamps: TSval {v}, TSecr {e}"));
+    }
+    if let Some(w) = o.window_scale {
+        parts.push(format!("window scale {w} (×{})", 1u32 << w.min(14)));
+    }
+    for (l, r) in &o.sack {
+        parts.push(format!("SACK block {l}–{r}"));
+    }
+    for k in &o.unknown {
+        parts.push(format!("option kind {k}"));
+    }
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// What a packet without application data carries instead.
+fn empty_payload(t: &Transport) -> &'static str {
+    match t {
+        Transport::Tcp(_) => "No payload: this segment only carries TCP control information.",
+        Transport::Udp(_) => "No payload: an empty UDP datagram.",
+        Transport::Icmp(_) => "No application data: an ICMP message is for the stack, and it quotes the header of the packet it is about.",
+        Transport::Other { .. } => "No payload this inspector can read.",
     }
 }

@@ -1,0 +1,86 @@
+//! The words a learner reads about what happens: each says what really happened, and no more.
+//! (Found by reading the narration against a real kernel: "sends" for bytes only queued, a link
+//! named by number, an RST blamed on an empty port while connections still used it.)
+
+mod common;
+
+use common::*;
+use socketlab::engine::narrate::Narrator;
+use socketlab::engine::net::LinkId;
+use socketlab::engine::packet::Transport;
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+
+fn narration(sim: &Sim) -> Vec<String> {
+    let names = sim.hosts().map(|(_, h)| h.name.clone()).collect();
+    let links = sim.links().iter().map(|l| (l.a, l.b)).collect();
+    let mut narrator = Narrator::new(names).with_links(links);
+    sim.events()
+        .iter()
+        .map(|e| narrator.describe(&e.kind).1)
+        .collect()
+}
+
+#[test]
+fn a_link_that_goes_down_is_named_by_its_hosts() {
+    let (mut sim, _, _, _) = node_and_curl();
+    sim.schedule_net(
+        ms(50),
+        NetChange::Link {
+            link: LinkId(0),
+            up: false,
+        },
+    )
+    .unwrap();
+    settle(&mut sim);
+    let lines = narration(&sim);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "the link between Client PC and Server goes down"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_tcp_send_is_told_as_bytes_queued_not_sent() {
+    let (mut sim, _, _, _) = node_and_curl();
+    settle(&mut sim);
+    let lines = narration(&sim);
+    let request = lines
+        .iter()
+        .find(|l| l.starts_with("curl writes"))
+        .expect("curl's request is narrated");
+    assert!(
+        request.starts_with("curl writes 81 bytes into its socket's send buffer: \"GET / HTTP/1.1"),
+        "{request}"
+    );
+    assert!(!lines.iter().any(|l| l.contains(" sends 81 bytes")));
+}
+
+#[test]
+fn a_syn_shows_its_tcp_options() {
+    let (mut sim, _, _, _) = node_and_curl();
+    settle(&mut sim);
+    let syn = sim
+        .events()
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => match &s.summary.transport {
+                Transport::Tcp(t) if t.flags.syn && !t.flags.ack => Some(t.options.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("a SYN");
+    assert_eq!(syn.mss, Some(1460), "{syn:?}");
+    assert!(syn.sack_permitted, "{syn:?}");
+}
+
+#[test]
+fn an_rst_for_a_stray_segment_names_both_things_that_did_not_match() {
+    assert_eq!(
+        Demux::NoSocketAnswerRst.reason(),
+        "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
+    );
+}
