@@ -187,7 +187,15 @@ fn bulk_transfer(bytes: usize) {
 
 /// `n` connections open at once to one server; memory held per connection (both ends).
 fn memory_per_connection(n: usize) {
-    let mut sim = Sim::course_default(3);
+    // Small buffers, as a scenario may set them: 10,000 connections with Linux's 64 KB windows
+    // would hold 2.5 GB of buffers.
+    let mut sim = Sim::course_with_config(
+        3,
+        SimConfig {
+            tcp_buffer: Some(4096),
+            ..SimConfig::default()
+        },
+    );
     let (client, server) = (HostId(0), HostId(1));
     let srv = sim.spawn_manual(server, "Node.js server", "node").unwrap();
     let lfd = sim.socket(srv, Proto::Tcp).unwrap();
@@ -226,14 +234,15 @@ fn memory_per_connection(n: usize) {
         (accepted, established("Client PC"), established("Server")),
         (n, n, n)
     );
-    let buffers = 2 * 2 * sim.config().tcp_buffer;
+    let buffer = sim.config().tcp_buffer.unwrap_or(0);
+    let buffers = 2 * 2 * buffer;
     println!("memory: {n} concurrent connections to one server, set up in {wall:.1} s wall");
     println!(
         "  {:.1} MiB held → {:.1} KiB per connection (both ends; {} KiB of it are the four TCP buffers of {} B)",
         held as f64 / (1 << 20) as f64,
         held as f64 / n as f64 / 1024.0,
         buffers / 1024,
-        sim.config().tcp_buffer
+        buffer
     );
 }
 

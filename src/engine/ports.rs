@@ -231,6 +231,42 @@ impl OsProfile {
         }
     }
 
+    /// The receive window its SYN offers (the initial receive buffer): 64240 bytes (44 full
+    /// segments) on Linux and Windows, 65535 on macOS.
+    pub fn initial_window(self) -> usize {
+        match self {
+            OsProfile::Linux | OsProfile::Windows => 64240,
+            OsProfile::Macos => 65535,
+        }
+    }
+
+    /// Whether its segments carry TCP timestamps (RFC 7323): Linux and macOS do by default,
+    /// Windows does not.
+    pub fn timestamps(self) -> bool {
+        !matches!(self, OsProfile::Windows)
+    }
+
+    /// How long connect() waits for an answer to its SYNs before ETIMEDOUT: Linux sends 7 SYNs
+    /// (tcp_syn_retries = 6) and gives up 127 s after the first; Windows sends 3 (21 s);
+    /// macOS gives up after 75 s.
+    pub fn connect_timeout_ms(self) -> u64 {
+        match self {
+            OsProfile::Linux => 127_000,
+            OsProfile::Windows => 21_000,
+            OsProfile::Macos => 75_000,
+        }
+    }
+
+    /// How many SYNs a connect() sends at most: Linux 7 (tcp_syn_retries = 6), Windows 3
+    /// (TcpMaxConnectRetransmissions = 2). None: as many as fit before the connect timeout.
+    pub fn syn_limit(self) -> Option<u32> {
+        match self {
+            OsProfile::Linux => Some(7),
+            OsProfile::Windows => Some(3),
+            OsProfile::Macos => None,
+        }
+    }
+
     /// The ephemeral range as learners read it, e.g. "32768–60999".
     pub fn range_label(self) -> String {
         let r = self.ephemeral_range();

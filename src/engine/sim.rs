@@ -20,7 +20,7 @@ use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
 use super::faults::{reject_answer, unreachable_tcp, FirewallRule, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet::{self, PacketSummary, Transport};
-use super::ports::EphemeralPorts;
+use super::ports::{EphemeralPorts, OsProfile};
 use super::rng::Rng;
 use super::snapshot::{FlightView, HostView, ProcessView, Snapshot, SocketRow};
 use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
@@ -31,22 +31,30 @@ use super::time::{Duration, Instant};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimConfig {
     /// Each TCP socket's receive and send buffer, in bytes; the receive buffer is the window
-    /// the socket advertises.
-    pub tcp_buffer: usize,
+    /// the socket advertises. None: each host's OS's initial window (64240 on Linux). A
+    /// benchmark of thousands of connections sets a small one.
+    pub tcp_buffer: Option<usize>,
     /// How many datagrams a UDP socket's buffers hold, each up to the MTU.
     pub udp_packets: usize,
-    /// How long a connect() waits for an answer before it fails with ETIMEDOUT. Linux waits
-    /// about 127 s (six SYN retries); a shorter wait keeps lessons moving.
-    pub connect_timeout: Duration,
+    /// How long an established connection may go without its data being acknowledged before it
+    /// fails with ETIMEDOUT. Linux: about 15 minutes (tcp_retries2 = 15).
+    pub stall_timeout: Duration,
 }
 
 impl Default for SimConfig {
     fn default() -> SimConfig {
         SimConfig {
-            tcp_buffer: 4096,
+            tcp_buffer: None,
             udp_packets: 8,
-            connect_timeout: Duration::from_secs(20),
+            stall_timeout: Duration::from_secs(924),
         }
+    }
+}
+
+impl SimConfig {
+    /// The TCP buffer size for a host running `os`.
+    pub fn tcp_buffer_for(&self, os: OsProfile) -> usize {
+        self.tcp_buffer.unwrap_or_else(|| os.initial_window())
     }
 }
 
@@ -131,6 +139,10 @@ pub(crate) struct Entry {
     pub rst_received: bool,
     /// An ICMP port unreachable ended this connection in SYN-SENT (a firewall's REJECT).
     pub icmp_refused: bool,
+    /// Since when its queued data has waited for an acknowledgment (see [`Deadline::Stall`]).
+    pub stalled_since: Option<Instant>,
+    /// How many SYNs its connect() has sent.
+    pub syns_sent: u32,
     pub shut_read: bool,
     pub shut_write: bool,
 }
@@ -151,6 +163,8 @@ impl Entry {
             pending_error: None,
             rst_received: false,
             icmp_refused: false,
+            stalled_since: None,
+            syns_sent: 0,
             shut_read: false,
             shut_write: false,
         }
@@ -227,6 +241,10 @@ pub struct Sim {
     /// Things to do at a time, in order: programs' actions and network changes.
     scheduled: BTreeMap<(Instant, u64), Scheduled>,
     next_scheduled: u64,
+    /// When the socket layer gives up on a connection, if it is still stuck then: a connect()
+    /// unanswered, or data unacknowledged (see [`Deadline`]). One that no longer applies is
+    /// dropped, so it never keeps the simulation running by itself.
+    deadlines: BTreeMap<(Instant, u64), Deadline>,
     /// Actions waiting for a process to reach a milestone.
     pub(crate) waiting: Vec<Waiting>,
     link_up: Vec<bool>,
@@ -262,6 +280,7 @@ impl Sim {
             processes: BTreeMap::new(),
             scheduled: BTreeMap::new(),
             next_scheduled: 0,
+            deadlines: BTreeMap::new(),
             waiting: Vec::new(),
             link_up: Vec::new(),
             link_rng: Vec::new(),
@@ -275,7 +294,12 @@ impl Sim {
 
     /// The course's network: "Client PC" 192.168.1.101 and "Server" 192.168.1.102 on one link.
     pub fn course_default(seed: u64) -> Sim {
-        let mut sim = Sim::new(seed);
+        Sim::course_with_config(seed, SimConfig::default())
+    }
+
+    /// The course's network with a configuration of one's own (a benchmark's small buffers).
+    pub fn course_with_config(seed: u64, config: SimConfig) -> Sim {
+        let mut sim = Sim::with_config(seed, config);
         // Two distinct, usable addresses and one link between them: none of these can fail.
         let client = sim
             .add_host(HostSpec::new("Client PC", CLIENT_PC_IP))
@@ -432,6 +456,9 @@ impl Sim {
         if !self.dirty.is_empty() {
             consider(now);
         }
+        if let Some(t) = self.next_deadline() {
+            consider(t.max(now));
+        }
         for host in &mut self.hosts {
             if let Some(t) = host.stack.iface.poll_at(now, &host.stack.sockets) {
                 consider(t.max(now));
@@ -509,6 +536,12 @@ impl Sim {
             }
             self.run_processes();
         }
+        while self.next_deadline().is_some_and(|d| d <= t) {
+            if let Some((_, deadline)) = self.deadlines.pop_first() {
+                self.give_up(deadline);
+                self.run_processes();
+            }
+        }
         for _ in 0..MAX_ROUNDS_PER_INSTANT {
             let mut busy = false;
             for h in 0..self.hosts.len() {
@@ -567,6 +600,91 @@ impl Sim {
             .insert((at.max(self.now), self.next_scheduled), what);
     }
 
+    /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs
+    /// (Linux 7); smoltcp's back-off is capped at 60 s, so it would send Linux an eighth at
+    /// 123 s, before the connect deadline at 127 s. That one never leaves the host.
+    fn os_sends_syn(&mut self, h: usize, s: &PacketSummary) -> bool {
+        let Transport::Tcp(t) = &s.transport else {
+            return true;
+        };
+        if !t.flags.syn || t.flags.ack {
+            return true;
+        }
+        let host = &mut self.hosts[h];
+        let limit = host.spec.os.syn_limit();
+        let key = (
+            Proto::Tcp,
+            SocketAddrV4::new(s.src, t.src_port),
+            SocketAddrV4::new(s.dst, t.dst_port),
+        );
+        let Some(e) = host.conns.get(&key).and_then(|id| host.entries.get_mut(id)) else {
+            return true;
+        };
+        e.syns_sent += 1;
+        limit.is_none_or(|n| e.syns_sent <= n)
+    }
+
+    /// Give up on a connection at `at` if it is still stuck then.
+    pub(crate) fn set_deadline(&mut self, at: Instant, deadline: Deadline) {
+        self.next_scheduled += 1;
+        self.deadlines
+            .insert((at.max(self.now), self.next_scheduled), deadline);
+    }
+
+    /// Whether a deadline still applies: its socket is still stuck as it was.
+    fn applies(&self, d: &Deadline) -> bool {
+        match *d {
+            Deadline::Connect { host, sock } => self.hosts[host]
+                .entries
+                .get(&sock)
+                .is_some_and(|e| e.state == SockState::SynSent),
+            Deadline::Stall { host, sock, since } => self.hosts[host]
+                .entries
+                .get(&sock)
+                .is_some_and(|e| e.stalled_since == Some(since) && e.state.is_connected()),
+        }
+    }
+
+    /// When the first deadline that still applies falls; the others are dropped.
+    fn next_deadline(&mut self) -> Option<Instant> {
+        while let Some((&(t, _), d)) = self.deadlines.first_key_value() {
+            if self.applies(d) {
+                return Some(t);
+            }
+            self.deadlines.pop_first();
+        }
+        None
+    }
+
+    /// The OS gives up: the connection ends with ETIMEDOUT and sends nothing more. Its smoltcp
+    /// socket is swapped for a closed one (closing it would send a FIN, aborting it an RST).
+    fn give_up(&mut self, d: Deadline) {
+        if !self.applies(&d) {
+            return;
+        }
+        let (Deadline::Connect { host, sock } | Deadline::Stall { host, sock, .. }) = d;
+        let os = self.hosts[host].spec.os;
+        let h = &mut self.hosts[host];
+        let Some(handle) = h.entries.get(&sock).and_then(|e| e.handle) else {
+            return;
+        };
+        h.stack.sockets.remove(handle);
+        let fresh = h.stack.sockets.add(new_tcp_socket(0, os));
+        if let Some(e) = h.entries.get_mut(&sock) {
+            e.handle = Some(fresh);
+            e.stalled_since = None;
+        }
+        self.apply(
+            host,
+            sock,
+            Observed::Tcp {
+                state: SockState::Closed,
+                recv_q: 0,
+                send_q: 0,
+            },
+        );
+    }
+
     /// Take a link or host down, or bring it back, at a time.
     pub fn schedule_net(&mut self, at: Instant, change: NetChange) -> Result<(), NetError> {
         match change {
@@ -622,6 +740,9 @@ impl Sim {
         let Ok(summary) = packet::decode(&bytes) else {
             return;
         };
+        if !self.os_sends_syn(from.0, &summary) {
+            return;
+        }
         let to = self
             .hosts
             .iter()
@@ -1121,6 +1242,17 @@ impl Sim {
                 };
                 let from = e.state;
                 let queues_changed = (e.recv_q, e.send_q) != (recv_q, send_q);
+                // Data waits for an acknowledgment from the moment it is queued, and again from
+                // each time some of it is acknowledged.
+                let stall = if send_q == 0 || !state.is_connected() {
+                    e.stalled_since = None;
+                    None
+                } else if e.stalled_since.is_none() || send_q < e.send_q {
+                    e.stalled_since = Some(self.now);
+                    Some(self.now)
+                } else {
+                    None
+                };
                 e.state = state;
                 e.recv_q = recv_q;
                 e.send_q = send_q;
@@ -1157,6 +1289,17 @@ impl Sim {
                     {
                         self.mark_dirty(pid, l);
                     }
+                }
+                if let Some(since) = stall {
+                    let at = since + self.config.stall_timeout;
+                    self.set_deadline(
+                        at,
+                        Deadline::Stall {
+                            host: h,
+                            sock: id,
+                            since,
+                        },
+                    );
                 }
                 if from != state && matches!(state, SockState::Closed | SockState::Listen) {
                     self.connection_ended(h, id, from);
@@ -1258,7 +1401,8 @@ impl Sim {
 
     /// Give a listener a fresh smoltcp socket in LISTEN, if its queue has room.
     pub(crate) fn refill_slot(&mut self, h: usize, listener: SockId, addr: SocketAddrV4) {
-        let buffer = self.config.tcp_buffer;
+        let os = self.hosts[h].spec.os;
+        let buffer = self.config.tcp_buffer_for(os);
         let host = &mut self.hosts[h];
         let Some(Entry {
             role:
@@ -1275,7 +1419,7 @@ impl Sim {
         if slot.is_some() || queue.len() >= *backlog {
             return;
         }
-        let mut socket = new_tcp_socket(buffer);
+        let mut socket = new_tcp_socket(buffer, os);
         let endpoint = listen_endpoint(addr);
         if socket.listen(endpoint).is_err() {
             return;
@@ -1524,6 +1668,20 @@ enum Scheduled {
     Net(NetChange),
 }
 
+/// A time at which the socket layer gives up on a connection, as the host's OS would, if it is
+/// still stuck: smoltcp's own timeout would end it with an RST that Linux never sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Deadline {
+    /// connect(): still in SYN-SENT.
+    Connect { host: usize, sock: SockId },
+    /// Data queued since `since` and not one byte of it acknowledged.
+    Stall {
+        host: usize,
+        sock: SockId,
+        since: Instant,
+    },
+}
+
 /// An action waiting for a milestone.
 #[derive(Clone, Debug)]
 pub(crate) struct Waiting {
@@ -1607,9 +1765,17 @@ pub(crate) fn listen_endpoint(addr: SocketAddrV4) -> smoltcp::wire::IpListenEndp
     }
 }
 
-pub(crate) fn new_tcp_socket(buffer: usize) -> tcp::Socket<'static> {
-    tcp::Socket::new(
+/// A TCP socket for a host running `os`, with `buffer` bytes each way: its SYN offers a window
+/// of `buffer` and, where the OS does, timestamps from the host's clock. smoltcp's inactivity
+/// timeout stays off: the socket layer applies the OS's own deadlines (connect, stall), which
+/// end a connection without the RST smoltcp's timeout would send.
+pub(crate) fn new_tcp_socket(buffer: usize, os: OsProfile) -> tcp::Socket<'static> {
+    let mut socket = tcp::Socket::new(
         tcp::SocketBuffer::new(vec![0; buffer]),
         tcp::SocketBuffer::new(vec![0; buffer]),
-    )
+    );
+    if os.timestamps() {
+        socket.set_tsval_generator(Some(super::stack::tsval));
+    }
+    socket
 }

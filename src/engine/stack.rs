@@ -2,6 +2,7 @@
 //! The device is two queues: packets the simulation hands in, and packets the stack sends out,
 //! which the simulation puts on a link.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::net::Ipv4Addr;
 
@@ -61,10 +62,25 @@ impl Device for VirtualDevice {
     }
 }
 
+thread_local! {
+    /// The clock TCP timestamps read while a stack is being polled: the polled host's
+    /// milliseconds plus its offset. Set by [`Stack::poll`] just before smoltcp runs, so every
+    /// timestamp comes from the simulation's virtual time, never from a real clock.
+    static TS_CLOCK: Cell<u32> = const { Cell::new(0) };
+}
+
+/// smoltcp's timestamp generator (a plain function, so it reads the clock above): the TSval a
+/// segment sent now carries. Like Linux, a millisecond clock that starts at a random point.
+pub fn tsval() -> u32 {
+    TS_CLOCK.with(Cell::get)
+}
+
 pub struct Stack {
     pub iface: Interface,
     pub device: VirtualDevice,
     pub sockets: SocketSet<'static>,
+    /// Where this host's timestamp clock starts (Linux randomises it).
+    ts_offset: u32,
 }
 
 impl Stack {
@@ -87,10 +103,13 @@ impl Stack {
             iface,
             device,
             sockets: SocketSet::new(Vec::new()),
+            ts_offset: (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as u32,
         }
     }
 
     pub fn poll(&mut self, now: Instant) {
+        let ms = now.total_millis() as u32;
+        TS_CLOCK.with(|c| c.set(self.ts_offset.wrapping_add(ms)));
         self.iface.poll(now, &mut self.device, &mut self.sockets);
     }
 }

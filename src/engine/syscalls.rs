@@ -13,9 +13,10 @@ use smoltcp::wire::{IpAddress, IpEndpoint};
 use super::app::Process;
 use super::event::EventKind;
 use super::net::HostId;
-use super::sim::{listen_endpoint, new_tcp_socket, Entry, Role, Sim};
+use super::sim::{listen_endpoint, new_tcp_socket, Deadline, Entry, Role, Sim};
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
 use super::stack::MTU;
+use super::time::Duration;
 
 /// What `recv` found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -490,8 +491,8 @@ impl Sim {
                 format!("the connection {local} → {remote} already exists (in {state}); use another source port"),
             ));
         }
-        let mut socket = new_tcp_socket(self.config.tcp_buffer);
-        socket.set_timeout(Some(self.config.connect_timeout));
+        let os = self.hosts[h].spec.os;
+        let mut socket = new_tcp_socket(self.config.tcp_buffer_for(os), os);
         let host = &mut self.hosts[h];
         let remote_ep = IpEndpoint::new(IpAddress::Ipv4(*remote.ip()), remote.port());
         let local_ep = listen_endpoint(local);
@@ -533,6 +534,8 @@ impl Sim {
             from: state,
             to: SockState::SynSent,
         });
+        let at = self.now() + Duration::from_millis(os.connect_timeout_ms());
+        self.set_deadline(at, Deadline::Connect { host: h, sock });
         Ok(())
     }
 
