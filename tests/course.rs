@@ -303,14 +303,15 @@ fn sockets_close_with_fin_and_time_wait() {
         "the server's connection socket is gone"
     );
 
-    // smoltcp keeps TIME-WAIT for 10 s (Linux: 60 s); then the port is free again.
+    // Linux keeps TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN); then the port is free again. smoltcp
+    // lets go after 10 s; the socket layer holds the row and the 4-tuple until 60 s.
     // The client entered TIME-WAIT at 220 ms, when the server's FIN arrived.
-    sim.step(ms(10_219));
+    sim.step(ms(60_219));
     assert_eq!(
         sim.snapshot().host("Client PC").unwrap().sockets[0].state,
         SockState::TimeWait
     );
-    sim.step(ms(10_220));
+    sim.step(ms(60_220));
     assert!(sim.snapshot().host("Client PC").unwrap().sockets.is_empty());
     let client_states: Vec<(SockState, SockState)> = sim
         .events()

@@ -143,6 +143,8 @@ pub(crate) struct Entry {
     pub stalled_since: Option<Instant>,
     /// How many SYNs its connect() has sent.
     pub syns_sent: u32,
+    /// While in TIME-WAIT: when Linux would let the 4-tuple go (see [`Deadline::TimeWait`]).
+    pub time_wait_until: Option<Instant>,
     pub shut_read: bool,
     pub shut_write: bool,
 }
@@ -165,6 +167,7 @@ impl Entry {
             icmp_refused: false,
             stalled_since: None,
             syns_sent: 0,
+            time_wait_until: None,
             shut_read: false,
             shut_write: false,
         }
@@ -642,6 +645,10 @@ impl Sim {
                 .entries
                 .get(&sock)
                 .is_some_and(|e| e.stalled_since == Some(since) && e.state.is_connected()),
+            Deadline::TimeWait { host, sock } => self.hosts[host]
+                .entries
+                .get(&sock)
+                .is_some_and(|e| e.state == SockState::TimeWait),
         }
     }
 
@@ -662,7 +669,24 @@ impl Sim {
         if !self.applies(&d) {
             return;
         }
-        let (Deadline::Connect { host, sock } | Deadline::Stall { host, sock, .. }) = d;
+        if let Deadline::TimeWait { host, sock } = d {
+            if let Some(e) = self.hosts[host].entries.get_mut(&sock) {
+                e.time_wait_until = None;
+            }
+            self.apply(
+                host,
+                sock,
+                Observed::Tcp {
+                    state: SockState::Closed,
+                    recv_q: 0,
+                    send_q: 0,
+                },
+            );
+            return;
+        }
+        let (Deadline::Connect { host, sock }
+        | Deadline::Stall { host, sock, .. }
+        | Deadline::TimeWait { host, sock }) = d;
         let os = self.hosts[host].spec.os;
         let h = &mut self.hosts[host];
         let Some(handle) = h.entries.get(&sock).and_then(|e| e.handle) else {
@@ -1136,6 +1160,10 @@ impl Sim {
                     if let Some(handle) = e.handle {
                         let s = host.tcp(handle);
                         let state = SockState::from_tcp(s.state());
+                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60.
+                        if e.time_wait_until.is_some() && state == SockState::Closed {
+                            continue;
+                        }
                         let (rq, sq) = (s.recv_queue(), s.send_queue());
                         if state != e.state || rq != e.recv_q || sq != e.send_q {
                             changes.push((
@@ -1289,6 +1317,13 @@ impl Sim {
                     {
                         self.mark_dirty(pid, l);
                     }
+                }
+                if state == SockState::TimeWait && from != state {
+                    let until = self.now + TIME_WAIT;
+                    if let Some(e) = self.hosts[h].entries.get_mut(&id) {
+                        e.time_wait_until = Some(until);
+                    }
+                    self.set_deadline(until, Deadline::TimeWait { host: h, sock: id });
                 }
                 if let Some(since) = stall {
                     let at = since + self.config.stall_timeout;
@@ -1680,7 +1715,13 @@ pub(crate) enum Deadline {
         sock: SockId,
         since: Instant,
     },
+    /// The end of TIME-WAIT: Linux holds the 4-tuple for 60 s (TCP_TIMEWAIT_LEN); smoltcp lets
+    /// go after 10 s, so the socket layer keeps the row, and the 4-tuple, until this.
+    TimeWait { host: usize, sock: SockId },
 }
+
+/// How long a connection stays in TIME-WAIT on Linux.
+pub const TIME_WAIT: Duration = Duration::from_secs(60);
 
 /// An action waiting for a milestone.
 #[derive(Clone, Debug)]
