@@ -84,3 +84,30 @@ fn an_rst_for_a_stray_segment_names_both_things_that_did_not_match() {
         "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
     );
 }
+
+/// Where smoltcp's segments differ from Linux's, the narration says so at that segment: the
+/// window scale its SYN offers, the reply that carries the request's ACK, the FIN sent after
+/// a bare ACK. Segments that match Linux get no note.
+#[test]
+fn where_linux_differs_the_narration_says_so_at_that_segment() {
+    let (mut sim, _, _, _) = node_and_curl();
+    settle(&mut sim);
+    let lines = narration(&sim);
+    let noted = |needle: &str| {
+        lines
+            .iter()
+            .filter(|l| l.contains("(Linux differs: ") && l.contains(needle))
+            .count()
+    };
+    assert_eq!(noted("sends SYN to"), 1, "{lines:#?}");
+    assert_eq!(noted("sends SYN, ACK to"), 1);
+    assert_eq!(noted("bare ACK, then sends the reply"), 1);
+    assert_eq!(noted("sends this FIN with the ACK before it"), 1);
+    // The client's request follows its own bare ACK, as on Linux: no note.
+    let request: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("curl's socket") && l.contains("sends PSH, ACK"))
+        .collect();
+    assert_eq!(request.len(), 1, "{lines:#?}");
+    assert!(!request[0].contains("Linux differs"), "{}", request[0]);
+}

@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 
-use super::event::{Event, EventKind};
+use super::event::{Event, EventKind, SegmentSent};
 use super::faults::NetChange;
 use super::net::HostId;
 use super::packet::{preview, Transport};
 use super::socket::{Fd, Pid, Proto, SockId, SockState};
+use super::time::Instant;
 
 #[derive(Clone, Debug, Default)]
 struct SockInfo {
@@ -20,6 +21,19 @@ struct SockInfo {
     listening: bool,
 }
 
+/// The last TCP segment seen in one direction of a connection, to notice where smoltcp's
+/// timing differs from Linux's.
+#[derive(Clone, Copy, Debug)]
+struct LastSent {
+    at: Instant,
+    ack: Option<u32>,
+    bare_ack: bool,
+    /// The highest sequence number sent so far, past the end of its data.
+    seq_end: u32,
+    /// The segment carried data.
+    data: bool,
+}
+
 /// Turns events into sentences. Feed it every event, in order.
 #[derive(Clone, Debug)]
 pub struct Narrator {
@@ -28,6 +42,8 @@ pub struct Narrator {
     links: Vec<(HostId, HostId)>,
     processes: BTreeMap<Pid, String>,
     sockets: BTreeMap<(HostId, SockId), SockInfo>,
+    /// Per direction of each TCP connection (source, destination): the last segment sent.
+    wire: BTreeMap<(SocketAddrV4, SocketAddrV4), LastSent>,
 }
 
 impl Narrator {
@@ -37,6 +53,7 @@ impl Narrator {
             links: Vec::new(),
             processes: BTreeMap::new(),
             sockets: BTreeMap::new(),
+            wire: BTreeMap::new(),
         }
     }
 
@@ -123,6 +140,10 @@ impl Narrator {
                 } else {
                     ""
                 };
+                let note = self
+                    .linux_differs(s)
+                    .map(|n| format!(" (Linux differs: {n})"))
+                    .unwrap_or_default();
                 let travel = (s.arrive - s.depart).total_millis();
                 let eta = if s.link.is_some() {
                     format!("; it arrives in {travel} ms")
@@ -131,7 +152,7 @@ impl Narrator {
                 };
                 (
                     self.host(s.from).to_string(),
-                    format!("{who} {what} to {to}{copy}{eta}  [{}]", s.summary),
+                    format!("{who} {what} to {to}{copy}{eta}{note}  [{}]", s.summary),
                 )
             }
             EventKind::SegmentDelivered {
@@ -358,6 +379,60 @@ impl Narrator {
                 ),
             },
         }
+    }
+
+    /// Where this segment shows smoltcp doing what Linux does differently, in a few words: the
+    /// engine is a real TCP/IP stack, but not Linux's, and a learner holding it against
+    /// Wireshark should be told rather than left to wonder.
+    fn linux_differs(&mut self, s: &SegmentSent) -> Option<&'static str> {
+        let Transport::Tcp(t) = &s.summary.transport else {
+            return None;
+        };
+        let (src, dst) = (
+            SocketAddrV4::new(s.summary.src, t.src_port),
+            SocketAddrV4::new(s.summary.dst, t.dst_port),
+        );
+        let mine = self.wire.get(&(src, dst)).copied();
+        let theirs = self.wire.get(&(dst, src)).copied();
+        let len = t.payload_len as u32 + u32::from(t.flags.syn) + u32::from(t.flags.fin);
+        let seq_end = t.seq.wrapping_add(len);
+        let bare_ack = t.flags.names() == ["ACK"] && t.payload_len == 0;
+        self.wire.insert(
+            (src, dst),
+            LastSent {
+                at: s.depart,
+                ack: t.ack,
+                bare_ack,
+                seq_end: mine.map_or(seq_end, |m| {
+                    if seq_end.wrapping_sub(m.seq_end) as i32 > 0 {
+                        seq_end
+                    } else {
+                        m.seq_end
+                    }
+                }),
+                data: t.payload_len > 0,
+            },
+        );
+        if s.copy_of.is_some() {
+            return None;
+        }
+        if t.flags.syn && t.options.window_scale.is_some_and(|w| w < 7) {
+            return Some("its SYN offers window scale 7 (×128), as its buffers may grow to 6 MB; this stack's stay at 64 KB");
+        }
+        if let Some(m) = mine {
+            if len > 0 && !t.flags.syn && (seq_end.wrapping_sub(m.seq_end) as i32) <= 0 {
+                return Some("it would have retransmitted sooner: its shortest wait is 200 ms, smoltcp's 1 s");
+            }
+            if t.flags.fin && t.payload_len == 0 && m.bare_ack && m.at == s.depart && m.ack == t.ack
+            {
+                return Some("a server that closes at once sends this FIN with the ACK before it, as one segment");
+            }
+        }
+        let acks_new_data = theirs.is_some_and(|p| p.data) && mine.is_none_or(|m| m.ack != t.ack);
+        if t.payload_len > 0 && acks_new_data && !t.flags.syn {
+            return Some("it acknowledges new data at once with a bare ACK, then sends the reply");
+        }
+        None
     }
 
     /// Whether a socket the narrator knows is a TCP socket (the log can skip UDP queue noise).
