@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Side by side: the segments a real Linux kernel sent (a capture) and those Socket Lab's
+engine sent for the same scene (its pcap), per connection, aligned on direction and flags.
+Each row shows direction, flags, payload length, window (in bytes, scaled) and TCP options;
+a row whose two sides differ is marked with "≠", a segment only one side sent with "+".
+
+Usage: compare.py KERNEL_PCAP ENGINE_PCAP
+"""
+import difflib
+import subprocess
+import sys
+
+FIELDS = [
+    "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack",
+    "tcp.flags.fin", "tcp.flags.reset", "tcp.flags.push", "tcp.len", "tcp.window_size_value",
+    "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.option_kind",
+]
+SERVER_PORTS = {8099, 8080}
+NAMES = {10378: "curl from 10378: request, reply, close", 10379: "a client from 10379 holds the connection, then closes"}
+
+
+def segments(path):
+    out = subprocess.run(
+        ["tshark", "-r", path, "-Y", "tcp", "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a"]
+        + sum((["-e", f] for f in FIELDS), []),
+        check=True, capture_output=True, text=True,
+    ).stdout
+    rows = []
+    for line in out.splitlines():
+        v = dict(zip(FIELDS, line.split("\t")))
+        sport, dport = int(v["tcp.srcport"]), int(v["tcp.dstport"])
+        flags = [n for n, f in [("SYN", "syn"), ("FIN", "fin"), ("RST", "reset"), ("PSH", "push"), ("ACK", "ack")]
+                 if v[f"tcp.flags.{f}"] in ("1", "True")]
+        kinds = {int(k) for k in v["tcp.option_kind"].split(",") if k}
+        options = []
+        if v["tcp.options.mss_val"]:
+            options.append(f"MSS={v['tcp.options.mss_val']}")
+        if 4 in kinds:
+            options.append("SACK_PERM")
+        if 8 in kinds:
+            options.append("TS")
+        if v["tcp.options.wscale.shift"]:
+            options.append(f"WS={2 ** int(v['tcp.options.wscale.shift'])}")
+        client = dport not in SERVER_PORTS
+        rows.append({
+            "conn": dport if client else sport,
+            "dport": sport if client else dport,
+            "dir": "S→C" if client else "C→S",
+            "flags": ",".join(flags),
+            "len": int(v["tcp.len"] or 0),
+            "raw_win": int(v["tcp.window_size_value"] or 0),
+            "shift": int(v["tcp.options.wscale.shift"]) if v["tcp.options.wscale.shift"] else None,
+            "options": " ".join(options),
+        })
+    # Windows in bytes: after the handshake each side's field is scaled by the shift it offered
+    # in its SYN, if both offered one.
+    shifts = {}
+    for r in rows:
+        if "SYN" in r["flags"]:
+            shifts[(r["conn"], r["dir"])] = r["shift"]
+    by_conn = {}
+    for r in rows:
+        both = all(shifts.get((r["conn"], d)) is not None for d in ("C→S", "S→C"))
+        scale = 0 if "SYN" in r["flags"] or not both else shifts[(r["conn"], r["dir"])]
+        r["win"] = r["raw_win"] << scale
+        by_conn.setdefault(r["conn"], []).append(r)
+    return by_conn
+
+
+def key(r):
+    return (r["dir"], r["flags"], r["len"] > 0)
+
+
+def show(r):
+    if r is None:
+        return ""
+    text = f"{r['dir']} {r['flags']:<11} len={r['len']:<4} win={r['win']:<6}"
+    return text + (f" {r['options']}" if r["options"] else "")
+
+
+def label(port, rows):
+    if rows and rows[0]["dport"] == 8080:
+        return "a client asks for port 8080, where nothing listens"
+    return NAMES.get(port, f"client port {port}")
+
+
+def main():
+    kernel, engine = segments(sys.argv[1]), segments(sys.argv[2])
+    # The refused connection's client port is ephemeral: pair it by its destination.
+    def refused(conns):
+        return next((p for p, rows in conns.items() if rows[0]["dport"] == 8080), None)
+    pairs = [(10378, 10378), (10379, 10379), (refused(kernel), refused(engine))]
+    width = 66
+    differences = 0
+    for kp, ep in pairs:
+        k, e = kernel.get(kp, []), engine.get(ep, [])
+        print(f"\n== {label(kp or ep, k or e)}")
+        print(f"   {'Linux kernel':<{width}}  Socket Lab engine")
+        matcher = difflib.SequenceMatcher(a=[key(r) for r in k], b=[key(r) for r in e], autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op == "equal":
+                for x, y in zip(k[a0:a1], e[b0:b1]):
+                    mark = "  " if show(x) == show(y) else "≠ "
+                    differences += mark != "  "
+                    print(f"{mark} {show(x):<{width}}  {show(y)}")
+            else:
+                for x in k[a0:a1]:
+                    differences += 1
+                    print(f"+  {show(x):<{width}}  {'(not sent)'}")
+                for y in e[b0:b1]:
+                    differences += 1
+                    print(f"+  {'(not sent)':<{width}}  {show(y)}")
+    print(f"\n{differences} row(s) differ.")
+
+
+if __name__ == "__main__":
+    main()
