@@ -101,7 +101,8 @@ fn where_linux_differs_the_narration_says_so_at_that_segment() {
     };
     assert_eq!(noted("sends SYN to"), 1, "{lines:#?}");
     assert_eq!(noted("sends SYN, ACK to"), 1);
-    assert_eq!(noted("bare ACK, then sends the reply"), 1);
+    // The reply acknowledges the request, the client's FIN the reply: Linux acks each at once.
+    assert_eq!(noted("with a bare ACK (quick ACK), then sends this"), 2);
     assert_eq!(noted("sends this FIN with the ACK before it"), 1);
     // The client's request follows its own bare ACK, as on Linux: no note.
     let request: Vec<&String> = lines

@@ -429,8 +429,10 @@ impl Narrator {
             }
         }
         let acks_new_data = theirs.is_some_and(|p| p.data) && mine.is_none_or(|m| m.ack != t.ack);
-        if t.payload_len > 0 && acks_new_data && !t.flags.syn {
-            return Some("it acknowledges new data at once with a bare ACK, then sends the reply");
+        if acks_new_data && !bare_ack && !t.flags.syn {
+            return Some(
+                "it acknowledges new data at once with a bare ACK (quick ACK), then sends this",
+            );
         }
         None
     }
