@@ -26,6 +26,7 @@ pub mod snapshot;
 pub mod socket;
 pub mod stack;
 pub mod syscalls;
+pub mod tables;
 pub mod time;
 pub mod timeline;
 

@@ -9,17 +9,9 @@ use super::event::{Event, EventKind, SegmentSent};
 use super::faults::NetChange;
 use super::net::HostId;
 use super::packet::{preview, Transport};
-use super::socket::{Fd, Pid, Proto, SockId, SockState};
+use super::socket::{Pid, Proto, SockId, SockState};
+use super::tables::Tables;
 use super::time::Instant;
-
-#[derive(Clone, Debug, Default)]
-struct SockInfo {
-    proto: Option<Proto>,
-    owner: Option<(Pid, Fd)>,
-    local: Option<SocketAddrV4>,
-    remote: Option<SocketAddrV4>,
-    listening: bool,
-}
 
 /// The last TCP segment seen in one direction of a connection, to notice where smoltcp's
 /// timing differs from Linux's.
@@ -40,19 +32,19 @@ pub struct Narrator {
     hosts: Vec<String>,
     /// Each link's two hosts, to name a link that goes down.
     links: Vec<(HostId, HostId)>,
-    processes: BTreeMap<Pid, String>,
-    sockets: BTreeMap<(HostId, SockId), SockInfo>,
+    /// The socket and process tables the events have built so far.
+    tables: Tables,
     /// Per direction of each TCP connection (source, destination): the last segment sent.
     wire: BTreeMap<(SocketAddrV4, SocketAddrV4), LastSent>,
 }
 
 impl Narrator {
     pub fn new(host_names: Vec<String>) -> Narrator {
+        let host_names_len = host_names.len();
         Narrator {
             hosts: host_names,
             links: Vec::new(),
-            processes: BTreeMap::new(),
-            sockets: BTreeMap::new(),
+            tables: Tables::new(host_names_len),
             wire: BTreeMap::new(),
         }
     }
@@ -68,21 +60,21 @@ impl Narrator {
     }
 
     fn process(&self, pid: Pid) -> String {
-        self.processes
-            .get(&pid)
-            .cloned()
+        self.tables
+            .process(pid)
+            .map(|p| p.name.clone())
             .unwrap_or_else(|| format!("process {}", pid.pid))
     }
 
     /// "node's socket (fd 4) 192.168.1.102:8099 ↔ 192.168.1.101:10378"
     fn socket(&self, host: HostId, sock: SockId) -> String {
-        let info = self.sockets.get(&(host, sock)).cloned().unwrap_or_default();
-        let addrs = match (info.local, info.remote) {
+        let row = self.tables.row(host, sock);
+        let addrs = match (row.and_then(|r| r.local), row.and_then(|r| r.remote)) {
             (Some(l), Some(r)) => format!(" {l} ↔ {r}"),
             (Some(l), None) => format!(" {l}"),
             _ => String::new(),
         };
-        match info.owner {
+        match row.and_then(|r| r.pid.zip(r.fd)) {
             Some((pid, fd)) => format!("{}'s socket (fd {fd}){addrs}", self.process(pid)),
             None => format!("socket{addrs} (no process holds it)"),
         }
@@ -101,6 +93,26 @@ impl Narrator {
 
     /// The host the event happens on, and what happens, in words.
     pub fn describe(&mut self, kind: &EventKind) -> (String, String) {
+        // A line names a socket as the learner knew it: after what the event creates or
+        // changes, but before what it takes away (a bound address is told as news).
+        let before = matches!(
+            kind,
+            EventKind::Bound { .. }
+                | EventKind::SocketClosed { .. }
+                | EventKind::FdClosed { .. }
+                | EventKind::ProcessExited { .. }
+        );
+        if !before {
+            self.tables.apply(kind);
+        }
+        let line = self.words(kind);
+        if before {
+            self.tables.apply(kind);
+        }
+        line
+    }
+
+    fn words(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
             EventKind::SegmentSent(s) => {
                 let what = match &s.summary.transport {
@@ -118,11 +130,12 @@ impl Narrator {
                             SocketAddrV4::new(s.summary.src, sp),
                             SocketAddrV4::new(s.summary.dst, dp),
                         );
-                        let owner = self.sockets.iter().find(|((h, _), i)| {
-                            *h == s.from && i.local == Some(src) && i.remote == Some(dst)
-                        });
+                        let owner = self
+                            .tables
+                            .sockets_of(s.from)
+                            .find(|r| r.local == Some(src) && r.remote == Some(dst));
                         match owner {
-                            Some(((h, sock), _)) => format!("{} sends", self.socket(*h, *sock)),
+                            Some(r) => format!("{} sends", self.socket(s.from, r.sock)),
                             None => format!(
                                 "the stack of {} answers from {src} with",
                                 self.host(s.from)
@@ -173,36 +186,23 @@ impl Narrator {
                 String::new(),
                 format!("✗ segment {} dropped: {reason}", seg.0),
             ),
-            EventKind::ProcessStarted { pid, name, command } => {
-                self.processes.insert(*pid, name.clone());
-                (
-                    self.host(pid.host).to_string(),
-                    format!("{name} ({command}, pid {}) starts", pid.pid),
-                )
-            }
+            EventKind::ProcessStarted { pid, name, command } => (
+                self.host(pid.host).to_string(),
+                format!("{name} ({command}, pid {}) starts", pid.pid),
+            ),
             EventKind::ProcessExited { pid } => (
                 self.host(pid.host).to_string(),
                 format!("{} exits", self.process(*pid)),
             ),
             EventKind::SocketCreated {
                 host,
-                sock,
+                sock: _,
                 proto,
                 owner,
                 state,
                 local,
                 remote,
             } => {
-                self.sockets.insert(
-                    (*host, *sock),
-                    SockInfo {
-                        proto: Some(*proto),
-                        owner: *owner,
-                        local: *local,
-                        remote: *remote,
-                        listening: *state == SockState::Listen,
-                    },
-                );
                 let text = match (owner, local, remote) {
                     (Some((pid, fd)), _, _) => {
                         format!("{} creates a {proto} socket: fd {fd}", self.process(*pid))
@@ -218,24 +218,18 @@ impl Narrator {
                 host,
                 sock,
                 pid,
-                fd,
+                fd: _,
                 ..
-            } => {
-                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
-                    info.owner = Some((*pid, *fd));
-                }
-                (
-                    self.host(*host).to_string(),
-                    format!(
-                        "{} accepts the connection: {}",
-                        self.process(*pid),
-                        self.socket(*host, *sock)
-                    ),
-                )
-            }
+            } => (
+                self.host(*host).to_string(),
+                format!(
+                    "{} accepts the connection: {}",
+                    self.process(*pid),
+                    self.socket(*host, *sock)
+                ),
+            ),
             EventKind::Bound { host, sock, local } => {
                 let text = format!("{} is bound to {local}", self.socket(*host, *sock));
-                self.sockets.entry((*host, *sock)).or_default().local = Some(*local);
                 (self.host(*host).to_string(), text)
             }
             EventKind::Connecting {
@@ -244,14 +238,11 @@ impl Narrator {
                 local,
                 remote,
             } => {
-                let who = match self.sockets.get(&(*host, *sock)).and_then(|s| s.owner) {
+                let who = match self.tables.row(*host, *sock).and_then(|r| r.pid.zip(r.fd)) {
                     Some((pid, fd)) => format!("{}'s socket (fd {fd})", self.process(pid)),
                     None => "a socket".to_string(),
                 };
                 let text = format!("{who} connects from {local} to {remote}");
-                let info = self.sockets.entry((*host, *sock)).or_default();
-                info.local = Some(*local);
-                info.remote = Some(*remote);
                 (self.host(*host).to_string(), text)
             }
             EventKind::StateChanged {
@@ -259,30 +250,21 @@ impl Narrator {
                 sock,
                 from,
                 to,
-            } => {
-                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
-                    info.listening = *to == SockState::Listen;
-                }
-                (
-                    self.host(*host).to_string(),
-                    format!("{}: {from} → {to}", self.socket(*host, *sock)),
-                )
-            }
+            } => (
+                self.host(*host).to_string(),
+                format!("{}: {from} → {to}", self.socket(*host, *sock)),
+            ),
             EventKind::SocketClosed { host, sock } => {
                 let text = format!("{} is gone from the table", self.socket(*host, *sock));
-                self.sockets.remove(&(*host, *sock));
                 (self.host(*host).to_string(), text)
             }
             EventKind::FdClosed {
                 host,
-                sock,
+                sock: _,
                 pid,
                 fd,
             } => {
                 let text = format!("{} closes fd {fd}", self.process(*pid));
-                if let Some(info) = self.sockets.get_mut(&(*host, *sock)) {
-                    info.owner = None;
-                }
                 (self.host(*host).to_string(), text)
             }
             EventKind::DataSent {
@@ -340,9 +322,9 @@ impl Narrator {
                 send_q,
             } => {
                 let listening = self
-                    .sockets
-                    .get(&(*host, *sock))
-                    .is_some_and(|i| i.listening);
+                    .tables
+                    .row(*host, *sock)
+                    .is_some_and(|r| r.state == SockState::Listen);
                 let text = if listening {
                     // What `ss -lnt` shows for a listener: the accept queue and the backlog.
                     format!(
@@ -439,6 +421,6 @@ impl Narrator {
 
     /// Whether a socket the narrator knows is a TCP socket (the log can skip UDP queue noise).
     pub fn is_tcp(&self, host: HostId, sock: SockId) -> bool {
-        self.sockets.get(&(host, sock)).and_then(|s| s.proto) == Some(Proto::Tcp)
+        self.tables.row(host, sock).map(|r| r.proto) == Some(Proto::Tcp)
     }
 }

@@ -16,8 +16,8 @@ use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
 use super::ports::OsProfile;
 use super::sim::Sim;
-use super::snapshot::{progress, FlightView, HostView, ProcessView, Snapshot, SocketRow};
-use super::socket::{Pid, SockId};
+use super::snapshot::{progress, FlightView, HostView, Snapshot};
+use super::tables::Tables;
 use super::time::Instant;
 
 /// How many events lie between two checkpoints: a seek replays at most this many.
@@ -40,20 +40,17 @@ struct Flight {
     summary: PacketSummary,
 }
 
-/// What a snapshot shows, kept in maps so events apply quickly.
+/// What a snapshot shows, kept in maps so events apply quickly: the socket and process tables
+/// (shared with the narration, see [`Tables`]) and the segments on the wire.
 #[derive(Clone, Debug, Default)]
 struct State {
-    sockets: Vec<BTreeMap<SockId, SocketRow>>,
-    processes: BTreeMap<Pid, ProcessView>,
+    tables: Tables,
     flights: BTreeMap<SegmentId, Flight>,
-}
-
-fn row(state: &mut State, host: HostId, sock: SockId) -> Option<&mut SocketRow> {
-    state.sockets.get_mut(host.0).and_then(|t| t.get_mut(&sock))
 }
 
 impl State {
     fn apply(&mut self, event: &Event) {
+        self.tables.apply(&event.kind);
         match &event.kind {
             EventKind::SegmentSent(s) => {
                 if let (Some(to), Some(link)) = (s.to, s.link) {
@@ -71,112 +68,7 @@ impl State {
             EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
                 self.flights.remove(seg);
             }
-            EventKind::ProcessStarted { pid, name, command } => {
-                self.processes.insert(
-                    *pid,
-                    ProcessView {
-                        pid: *pid,
-                        name: name.clone(),
-                        command: command.clone(),
-                    },
-                );
-            }
-            EventKind::ProcessExited { pid } => {
-                self.processes.remove(pid);
-            }
-            EventKind::SocketCreated {
-                host,
-                sock,
-                proto,
-                owner,
-                state,
-                local,
-                remote,
-            } => {
-                let process = owner.and_then(|(pid, _)| self.processes.get(&pid)).cloned();
-                if let Some(table) = self.sockets.get_mut(host.0) {
-                    table.insert(
-                        *sock,
-                        SocketRow {
-                            sock: *sock,
-                            fd: owner.map(|(_, fd)| fd),
-                            pid: owner.map(|(pid, _)| pid),
-                            process: process.as_ref().map(|p| p.name.clone()),
-                            command: process.map(|p| p.command),
-                            proto: *proto,
-                            local: *local,
-                            remote: *remote,
-                            state: *state,
-                            recv_q: 0,
-                            send_q: 0,
-                        },
-                    );
-                }
-            }
-            EventKind::Accepted {
-                host,
-                sock,
-                pid,
-                fd,
-                ..
-            } => {
-                let process = self.processes.get(pid).cloned();
-                if let Some(r) = row(self, *host, *sock) {
-                    r.fd = Some(*fd);
-                    r.pid = Some(*pid);
-                    r.process = process.as_ref().map(|p| p.name.clone());
-                    r.command = process.map(|p| p.command);
-                }
-            }
-            EventKind::Bound { host, sock, local } => {
-                if let Some(r) = row(self, *host, *sock) {
-                    r.local = Some(*local);
-                }
-            }
-            EventKind::Connecting {
-                host,
-                sock,
-                local,
-                remote,
-            } => {
-                if let Some(r) = row(self, *host, *sock) {
-                    r.local = Some(*local);
-                    r.remote = Some(*remote);
-                }
-            }
-            EventKind::StateChanged { host, sock, to, .. } => {
-                if let Some(r) = row(self, *host, *sock) {
-                    r.state = *to;
-                }
-            }
-            EventKind::Queues {
-                host,
-                sock,
-                recv_q,
-                send_q,
-            } => {
-                if let Some(r) = row(self, *host, *sock) {
-                    r.recv_q = *recv_q;
-                    r.send_q = *send_q;
-                }
-            }
-            EventKind::FdClosed { host, sock, .. } => {
-                if let Some(r) = row(self, *host, *sock) {
-                    r.fd = None;
-                    r.pid = None;
-                    r.process = None;
-                    r.command = None;
-                }
-            }
-            EventKind::SocketClosed { host, sock } => {
-                if let Some(table) = self.sockets.get_mut(host.0) {
-                    table.remove(sock);
-                }
-            }
-            EventKind::DataSent { .. }
-            | EventKind::DataDelivered { .. }
-            | EventKind::ErrorReturned { .. }
-            | EventKind::NetChanged(_) => {}
+            _ => {}
         }
     }
 }
@@ -211,7 +103,7 @@ impl Timeline {
 
     fn from_events(hosts: Vec<HostInfo>, events: Vec<Event>, end: Instant) -> Timeline {
         let mut state = State {
-            sockets: vec![BTreeMap::new(); hosts.len()],
+            tables: Tables::new(hosts.len()),
             ..State::default()
         };
         let mut checkpoints = vec![(0, state.clone())];
@@ -314,13 +206,8 @@ impl Timeline {
                     name: h.name.clone(),
                     ip: h.ip,
                     os: h.os,
-                    processes: state
-                        .processes
-                        .values()
-                        .filter(|p| p.pid.host == id)
-                        .cloned()
-                        .collect(),
-                    sockets: state.sockets[i].values().cloned().collect(),
+                    processes: state.tables.processes_of(id).cloned().collect(),
+                    sockets: state.tables.sockets_of(id).cloned().collect(),
                 }
             })
             .collect();
