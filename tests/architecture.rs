@@ -47,3 +47,66 @@ fn the_engine_iterates_only_ordered_collections() {
         );
     }
 }
+
+/// The engine's files depend on each other in one direction only: no file reaches (through
+/// `super::` or `crate::engine::`) a file that reaches back to it. A cycle means two parts that
+/// cannot be read, tested or changed apart.
+#[test]
+fn the_engines_files_form_no_import_cycle() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (path, text) in engine_sources() {
+        let name = Path::new(&path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        // Unit tests beside the code may use anything.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        let mut deps = BTreeSet::new();
+        for prefix in ["super::", "crate::engine::"] {
+            for (i, _) in code.match_indices(prefix) {
+                let rest = &code[i + prefix.len()..];
+                let dep: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !dep.is_empty() && dep != name {
+                    deps.insert(dep);
+                }
+            }
+        }
+        uses.insert(name, deps);
+    }
+    // Depth-first search for a path that returns to where it started.
+    fn reaches(
+        uses: &BTreeMap<String, BTreeSet<String>>,
+        from: &str,
+        to: &str,
+        seen: &mut BTreeSet<String>,
+        path: &mut Vec<String>,
+    ) -> bool {
+        for d in uses.get(from).into_iter().flatten() {
+            if d == to {
+                path.push(d.clone());
+                return true;
+            }
+            if seen.insert(d.clone()) {
+                path.push(d.clone());
+                if reaches(uses, d, to, seen, path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    for name in uses.keys().filter(|n| *n != "mod") {
+        let mut path = vec![name.clone()];
+        assert!(
+            !reaches(&uses, name, name, &mut BTreeSet::new(), &mut path),
+            "an import cycle: {}",
+            path.join(" → ")
+        );
+    }
+}

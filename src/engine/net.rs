@@ -4,7 +4,6 @@ use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
-use super::faults::LinkFaults;
 use super::ports::OsProfile;
 use super::time::Duration;
 
@@ -35,6 +34,28 @@ impl HostSpec {
     pub fn with_os(mut self, os: OsProfile) -> HostSpec {
         self.os = os;
         self
+    }
+}
+
+/// How a link misbehaves. Probabilities are 0.0–1.0.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LinkFaults {
+    /// Chance a segment is lost on the way.
+    pub loss: f64,
+    /// Chance a segment arrives twice.
+    pub duplicate: f64,
+    /// Chance a segment is held back by one extra latency, so later ones overtake it.
+    pub reorder: f64,
+    /// Up to this much extra delay, drawn for each segment.
+    pub jitter: Duration,
+}
+
+impl LinkFaults {
+    pub fn is_none(&self) -> bool {
+        self.loss <= 0.0
+            && self.duplicate <= 0.0
+            && self.reorder <= 0.0
+            && self.jitter == Duration::ZERO
     }
 }
 

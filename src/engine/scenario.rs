@@ -34,10 +34,10 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
-use super::app::{Action, AppKind, Milestone, When};
 use super::faults::{FirewallRule, LinkFaults, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, DEFAULT_LATENCY};
 use super::ports::OsProfile;
+use super::program::{Action, AppKind, Milestone, When};
 use super::sim::{Sim, SimConfig};
 use super::socket::{Pid, Proto};
 use super::time::{Duration, Instant};

@@ -15,12 +15,12 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{tcp, udp};
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use super::app::{Action, Process, When};
 use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
 use super::faults::{reject_answer, unreachable_tcp, FirewallRule, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet::{self, PacketSummary, Transport};
 use super::ports::{EphemeralPorts, OsProfile};
+use super::program::{Action, Process, When};
 use super::rng::Rng;
 use super::snapshot::{FlightView, HostView, ProcessView, Snapshot, SocketRow};
 use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
@@ -262,7 +262,7 @@ pub struct Sim {
 
 /// How many times the loop goes round at one instant before it moves on: a guard against a
 /// stack that keeps asking to be polled "now" without doing anything.
-const MAX_ROUNDS_PER_INSTANT: usize = 64;
+pub(crate) const MAX_ROUNDS_PER_INSTANT: usize = 64;
 
 impl Sim {
     pub fn new(seed: u64) -> Sim {
@@ -470,91 +470,61 @@ impl Sim {
         next
     }
 
-    /// Process everything due up to and including `until`, in time order, then leave the clock
-    /// at `until`. Going backwards is the timeline's job (seek), not this one's.
-    pub fn step(&mut self, until: Instant) {
-        let mut rounds_here = 0;
-        let mut last = self.now;
-        while let Some(t) = self.next_wakeup() {
-            if t > until {
-                break;
+    /// Deliver the first segment due by `t`, if any. True if there was one.
+    pub(crate) fn deliver_due_flight(&mut self, t: Instant) -> bool {
+        match self.flights.first_entry() {
+            Some(entry) if entry.key().0 <= t => {
+                let flight = entry.remove();
+                self.deliver(flight);
+                true
             }
-            if t == last {
-                rounds_here += 1;
-                if rounds_here > MAX_ROUNDS_PER_INSTANT {
-                    // Something keeps asking for "now" without progress; let time move on.
-                    if until > self.now {
-                        self.advance(until.min(self.now + Duration::from_millis(1)));
-                        last = self.now;
-                        rounds_here = 0;
-                        continue;
-                    }
-                    break;
+            _ => false,
+        }
+    }
+
+    /// The first scheduled thing due by `t`, taken off the schedule. A network change is made
+    /// here; a program's action is handed back for the programs to perform.
+    pub(crate) fn take_due_action(&mut self, t: Instant) -> Option<Option<(Pid, Action)>> {
+        let entry = self.scheduled.first_entry()?;
+        if entry.key().0 > t {
+            return None;
+        }
+        Some(match entry.remove() {
+            Scheduled::Action(pid, action) => {
+                if let Some(p) = self.processes.get_mut(&pid) {
+                    p.pending = p.pending.saturating_sub(1);
                 }
-            } else {
-                rounds_here = 0;
-                last = t;
+                Some((pid, action))
             }
-            self.advance(t);
-        }
-        if until > self.now {
-            self.now = until;
-        }
+            Scheduled::Net(change) => {
+                self.apply_net_change(change);
+                None
+            }
+        })
     }
 
-    /// Step from wakeup to wakeup until nothing is left to do or `limit` is reached; returns
-    /// the time reached.
-    pub fn run_until_idle(&mut self, limit: Instant) -> Instant {
-        while let Some(t) = self.next_wakeup() {
-            if t > limit {
-                break;
-            }
-            self.step(t);
+    /// Give up on the first connection whose deadline is due by `t`, if any. True if one was.
+    pub(crate) fn fire_due_deadline(&mut self, t: Instant) -> bool {
+        if !self.next_deadline().is_some_and(|d| d <= t) {
+            return false;
         }
-        self.now
+        if let Some((_, deadline)) = self.deadlines.pop_first() {
+            self.give_up(deadline);
+        }
+        true
     }
 
-    fn advance(&mut self, t: Instant) {
+    /// Let every host's stack run its timers and send what it has. True if anything changed.
+    pub(crate) fn poll_all(&mut self) -> bool {
+        let mut busy = false;
+        for h in 0..self.hosts.len() {
+            busy |= self.poll_host(h);
+        }
+        busy
+    }
+
+    pub(crate) fn set_now(&mut self, t: Instant) {
         self.now = t;
-        while let Some(entry) = self.flights.first_entry() {
-            if entry.key().0 > t {
-                break;
-            }
-            let flight = entry.remove();
-            self.deliver(flight);
-            self.run_processes();
-        }
-        while let Some(entry) = self.scheduled.first_entry() {
-            if entry.key().0 > t {
-                break;
-            }
-            match entry.remove() {
-                Scheduled::Action(pid, action) => {
-                    if let Some(p) = self.processes.get_mut(&pid) {
-                        p.pending = p.pending.saturating_sub(1);
-                    }
-                    super::app::perform(self, pid, &action)
-                }
-                Scheduled::Net(change) => self.apply_net_change(change),
-            }
-            self.run_processes();
-        }
-        while self.next_deadline().is_some_and(|d| d <= t) {
-            if let Some((_, deadline)) = self.deadlines.pop_first() {
-                self.give_up(deadline);
-                self.run_processes();
-            }
-        }
-        for _ in 0..MAX_ROUNDS_PER_INSTANT {
-            let mut busy = false;
-            for h in 0..self.hosts.len() {
-                busy |= self.poll_host(h);
-            }
-            busy |= self.run_processes();
-            if !busy {
-                break;
-            }
-        }
     }
 
     // ---- scheduling -----------------------------------------------------------------------------
@@ -1603,19 +1573,6 @@ impl Sim {
     }
 
     // ---- processes ------------------------------------------------------------------------------
-
-    /// Let every process whose sockets changed react. True if any did something.
-    fn run_processes(&mut self) -> bool {
-        let mut any = false;
-        for _ in 0..MAX_ROUNDS_PER_INSTANT {
-            let Some((pid, socks)) = self.dirty.pop_first() else {
-                break;
-            };
-            any = true;
-            super::app::react(self, pid, &socks);
-        }
-        any
-    }
 
     // ---- snapshots ------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use smoltcp::socket::udp;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
-use super::app::Process;
 use super::event::EventKind;
 use super::net::HostId;
+use super::program::Process;
 use super::sim::{listen_endpoint, new_tcp_socket, Deadline, Entry, Role, Sim};
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
 use super::stack::MTU;

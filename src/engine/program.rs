@@ -1,0 +1,376 @@
+//! The programs of the course as data: which program (web browser, email client, curl, a
+//! mobile app, a Node.js server, a web server, a mail server, MongoDB and its shell), the
+//! protocol each speaks, the actions a scenario gives them and when, and a process's state.
+//! What the programs do with their sockets is `app.rs`.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+
+use serde::{Deserialize, Serialize};
+
+use super::socket::{Fd, Pid, SockError, SockId, FIRST_FD};
+use super::time::{Duration, Instant};
+
+/// The programs the lessons use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppKind {
+    WebBrowser,
+    EmailClient,
+    Curl,
+    MobileApp,
+    NodeServer,
+    WebServer,
+    MailServer,
+    MongoServer,
+    MongoShell,
+}
+
+impl AppKind {
+    /// What a learner calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppKind::WebBrowser => "web browser",
+            AppKind::EmailClient => "email client",
+            AppKind::Curl => "curl",
+            AppKind::MobileApp => "mobile app",
+            AppKind::NodeServer => "Node.js server",
+            AppKind::WebServer => "web server",
+            AppKind::MailServer => "mail server",
+            AppKind::MongoServer => "MongoDB server",
+            AppKind::MongoShell => "mongo shell",
+        }
+    }
+
+    /// The backlog the program asks listen() for when it is not told one: Node.js and nginx
+    /// ask for 511, mongod for SOMAXCONN, Postfix for 100; clients do not listen.
+    pub fn default_backlog(self) -> usize {
+        match self {
+            AppKind::NodeServer | AppKind::WebServer => 511,
+            AppKind::MongoServer => 4096,
+            AppKind::MailServer => 100,
+            _ => 128,
+        }
+    }
+
+    /// The command name `ss -p` or `ps` would show.
+    pub fn command(self) -> &'static str {
+        match self {
+            AppKind::WebBrowser => "firefox",
+            AppKind::EmailClient => "thunderbird",
+            AppKind::Curl => "curl",
+            AppKind::MobileApp => "mobile-app",
+            AppKind::NodeServer => "node",
+            AppKind::WebServer => "nginx",
+            AppKind::MailServer => "postfix",
+            AppKind::MongoServer => "mongod",
+            AppKind::MongoShell => "mongosh",
+        }
+    }
+
+    pub fn protocol(self) -> Protocol {
+        match self {
+            AppKind::EmailClient | AppKind::MailServer => Protocol::MailStandIn,
+            AppKind::MongoServer | AppKind::MongoShell => Protocol::MongoStandIn,
+            _ => Protocol::Http,
+        }
+    }
+
+    /// A one-shot command (curl) exits when it has its reply; browsers and apps keep running.
+    pub fn exits_when_done(self) -> bool {
+        matches!(self, AppKind::Curl)
+    }
+
+    /// The port its server listens on by default.
+    pub fn default_port(self) -> u16 {
+        match self {
+            AppKind::NodeServer => 8099,
+            AppKind::WebServer | AppKind::WebBrowser | AppKind::Curl | AppKind::MobileApp => 80,
+            AppKind::MailServer | AppKind::EmailClient => 587,
+            AppKind::MongoServer | AppKind::MongoShell => 27017,
+        }
+    }
+}
+
+/// What the bytes on a connection say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Protocol {
+    /// Real HTTP/1.1 text.
+    Http,
+    /// A stand-in for mail submission: one SMTP-style command and one reply.
+    MailStandIn,
+    /// A stand-in for MongoDB: one JSON line each way (real MongoDB speaks a binary protocol).
+    MongoStandIn,
+}
+
+impl Protocol {
+    /// What the lessons say about it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Protocol::Http => "HTTP/1.1",
+            Protocol::MailStandIn => "a stand-in for SMTP: one command, one reply",
+            Protocol::MongoStandIn => {
+                "a stand-in for MongoDB's binary protocol: one JSON line each way"
+            }
+        }
+    }
+
+    pub fn request(self, client: AppKind, server: SocketAddrV4) -> Vec<u8> {
+        match self {
+            Protocol::Http => {
+                let agent = match client {
+                    AppKind::Curl => "curl/8.5.0",
+                    AppKind::MobileApp => "MobileApp/1.0 (Android 14)",
+                    _ => "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+                };
+                format!("GET / HTTP/1.1\r\nHost: {server}\r\nUser-Agent: {agent}\r\nAccept: */*\r\n\r\n").into_bytes()
+            }
+            Protocol::MailStandIn => b"EHLO client-pc.example\r\n".to_vec(),
+            Protocol::MongoStandIn => b"{\"find\":\"students\",\"filter\":{}}\n".to_vec(),
+        }
+    }
+
+    pub fn response(self, server: AppKind, local: SocketAddrV4) -> Vec<u8> {
+        match self {
+            Protocol::Http => {
+                let body = format!(
+                    "Hello from the {} on port {}!\n",
+                    server.name(),
+                    local.port()
+                );
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes()
+            }
+            Protocol::MailStandIn => b"250 mail.example greets client-pc.example\r\n".to_vec(),
+            Protocol::MongoStandIn => {
+                b"{\"cursor\":{\"firstBatch\":[{\"name\":\"Ada\"}]},\"ok\":1}\n".to_vec()
+            }
+        }
+    }
+
+    pub fn request_complete(self, buf: &[u8]) -> bool {
+        match self {
+            Protocol::Http => find(buf, b"\r\n\r\n").is_some(),
+            Protocol::MailStandIn | Protocol::MongoStandIn => buf.ends_with(b"\n"),
+        }
+    }
+
+    pub fn response_complete(self, buf: &[u8]) -> bool {
+        match self {
+            Protocol::Http => {
+                let Some(end) = find(buf, b"\r\n\r\n") else {
+                    return false;
+                };
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                buf.len() >= end + 4 + length
+            }
+            Protocol::MailStandIn | Protocol::MongoStandIn => buf.ends_with(b"\n"),
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Something a program does with its sockets, as a scenario or a lesson scripts it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// socket(), bind() to this host's address and `port`, listen(`backlog`). From then on the
+    /// program accepts every connection and answers every request it understands.
+    Listen { port: u16, backlog: usize },
+    /// socket(), bind() to `from_port` if given, connect() to `to`. With `auto`, the program
+    /// then sends its usual request, reads the whole reply and closes.
+    Connect {
+        to: SocketAddrV4,
+        from_port: Option<u16>,
+        auto: bool,
+    },
+    /// send() on the program's connection (its client connection, else its newest accepted one).
+    Send { data: Vec<u8> },
+    /// close() the program's connection (as for `Send`), or its listener when it has none.
+    Close,
+}
+
+/// When a scheduled action runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    At(Instant),
+    /// `delay` after `process` first reaches `milestone`.
+    After {
+        process: Pid,
+        milestone: Milestone,
+        delay: Duration,
+    },
+}
+
+/// What a program has got to, for actions that wait for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Milestone {
+    /// Its listen() succeeded.
+    Listening,
+    /// Its connection's handshake finished.
+    Connected,
+    /// It read a whole reply.
+    Replied,
+    /// It closed its connection.
+    Closed,
+    /// A socket call failed.
+    Failed,
+}
+
+/// What a process does: the course's two roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "kebab-case")]
+pub enum AppRole {
+    /// Listen on `port` and answer every request.
+    Server { port: u16, backlog: usize },
+    /// Connect to `server` (from `local_port`, or an ephemeral port), send one request, read
+    /// the reply, close.
+    Client {
+        server: SocketAddrV4,
+        local_port: Option<u16>,
+    },
+}
+
+/// A program and its role, started at `start`: a shorthand for spawning it and scheduling its
+/// `Listen` or `Connect` action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppSpec {
+    pub kind: AppKind,
+    pub role: AppRole,
+    pub start: Instant,
+}
+
+impl AppSpec {
+    pub fn server(kind: AppKind, port: u16) -> AppSpec {
+        AppSpec {
+            kind,
+            role: AppRole::Server {
+                port,
+                backlog: kind.default_backlog(),
+            },
+            start: Instant::ZERO,
+        }
+    }
+
+    pub fn client(kind: AppKind, server: SocketAddrV4) -> AppSpec {
+        AppSpec {
+            kind,
+            role: AppRole::Client {
+                server,
+                local_port: None,
+            },
+            start: Instant::ZERO,
+        }
+    }
+
+    pub fn from_port(mut self, port: u16) -> AppSpec {
+        if let AppRole::Client { local_port, .. } = &mut self.role {
+            *local_port = Some(port);
+        }
+        self
+    }
+
+    pub fn at(mut self, start: Instant) -> AppSpec {
+        self.start = start;
+        self
+    }
+}
+
+/// How a program is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AppStatus {
+    /// Nothing done yet.
+    Idle,
+    Running,
+    /// A client that got its whole reply and closed.
+    Done {
+        reply: Vec<u8>,
+    },
+    /// A socket call failed and the program gave up (as `curl` prints "Connection refused").
+    Failed(SockError),
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Conn {
+    pub(crate) inbox: Vec<u8>,
+    pub(crate) outbox: Vec<u8>,
+    pub(crate) answered: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ServerPart {
+    pub(crate) listen_fd: Fd,
+    pub(crate) conns: BTreeMap<Fd, Conn>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ClientPart {
+    pub(crate) fd: Fd,
+    pub(crate) server: SocketAddrV4,
+    pub(crate) auto: bool,
+    pub(crate) conn: Conn,
+}
+
+/// A process on a host.
+#[derive(Clone, Debug)]
+pub struct Process {
+    pub pid: Pid,
+    pub name: String,
+    pub command: String,
+    pub kind: Option<AppKind>,
+    pub(crate) fds: BTreeMap<Fd, SockId>,
+    pub(crate) server: Option<ServerPart>,
+    pub(crate) client: Option<ClientPart>,
+    /// Whether its own code reacts to its sockets; a manual process leaves every call to the
+    /// caller (tests, lessons, the sandbox).
+    pub(crate) scripted: bool,
+    pub(crate) status: AppStatus,
+    pub(crate) milestones: BTreeMap<Milestone, Instant>,
+    /// Actions scheduled for it that have not run yet.
+    pub(crate) pending: usize,
+    pub(crate) exited: bool,
+}
+
+impl Process {
+    pub fn status(&self) -> &AppStatus {
+        &self.status
+    }
+
+    /// Whether it has exited (a one-shot command that finished). Its status stays readable.
+    pub fn exited(&self) -> bool {
+        self.exited
+    }
+
+    /// When it first reached each milestone.
+    pub fn milestones(&self) -> &BTreeMap<Milestone, Instant> {
+        &self.milestones
+    }
+
+    /// Descriptors and the sockets they name, in descriptor order.
+    pub fn fds(&self) -> impl Iterator<Item = (Fd, SockId)> + '_ {
+        self.fds.iter().map(|(f, s)| (*f, *s))
+    }
+
+    /// POSIX hands out the lowest free descriptor.
+    pub(crate) fn lowest_free_fd(&self) -> Fd {
+        match self.fds.last_key_value() {
+            None => FIRST_FD,
+            // No gaps below the highest: the next one up (the common case, and O(1)).
+            Some((&last, _)) if self.fds.len() as u64 == u64::from(last - FIRST_FD) + 1 => last + 1,
+            Some(_) => (FIRST_FD..)
+                .find(|fd| !self.fds.contains_key(fd))
+                .unwrap_or(FIRST_FD),
+        }
+    }
+}
