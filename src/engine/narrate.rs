@@ -114,6 +114,24 @@ impl Narrator {
 
     fn words(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
+            EventKind::SegmentSent(_)
+            | EventKind::SegmentDelivered { .. }
+            | EventKind::SegmentDropped { .. } => self.wire_words(kind),
+            EventKind::SocketCreated { .. }
+            | EventKind::Accepted { .. }
+            | EventKind::Bound { .. }
+            | EventKind::Connecting { .. } => self.socket_words(kind),
+            EventKind::StateChanged { .. }
+            | EventKind::SocketClosed { .. }
+            | EventKind::FdClosed { .. }
+            | EventKind::Queues { .. } => self.socket_state_words(kind),
+            _ => self.other_words(kind),
+        }
+    }
+
+    /// Segments: sent, arriving, dropped.
+    fn wire_words(&mut self, kind: &EventKind) -> (String, String) {
+        match kind {
             EventKind::SegmentSent(s) => {
                 let what = match &s.summary.transport {
                     Transport::Tcp(t) if t.payload_len > 0 => {
@@ -186,14 +204,13 @@ impl Narrator {
                 String::new(),
                 format!("✗ segment {} dropped: {reason}", seg.0),
             ),
-            EventKind::ProcessStarted { pid, name, command } => (
-                self.host(pid.host).to_string(),
-                format!("{name} ({command}, pid {}) starts", pid.pid),
-            ),
-            EventKind::ProcessExited { pid } => (
-                self.host(pid.host).to_string(),
-                format!("{} exits", self.process(*pid)),
-            ),
+            _ => (String::new(), String::new()),
+        }
+    }
+
+    /// Sockets: made, accepted, bound, connecting.
+    fn socket_words(&mut self, kind: &EventKind) -> (String, String) {
+        match kind {
             EventKind::SocketCreated {
                 host,
                 sock: _,
@@ -245,6 +262,13 @@ impl Narrator {
                 let text = format!("{who} connects from {local} to {remote}");
                 (self.host(*host).to_string(), text)
             }
+            _ => (String::new(), String::new()),
+        }
+    }
+
+    /// Sockets changing state, their queues, closed.
+    fn socket_state_words(&mut self, kind: &EventKind) -> (String, String) {
+        match kind {
             EventKind::StateChanged {
                 host,
                 sock,
@@ -267,6 +291,47 @@ impl Narrator {
                 let text = format!("{} closes fd {fd}", self.process(*pid));
                 (self.host(*host).to_string(), text)
             }
+            EventKind::Queues {
+                host,
+                sock,
+                recv_q,
+                send_q,
+            } => {
+                let listening = self
+                    .tables
+                    .row(*host, *sock)
+                    .is_some_and(|r| r.state == SockState::Listen);
+                let text = if listening {
+                    // What `ss -lnt` shows for a listener: the accept queue and the backlog.
+                    format!(
+                        "{}: {recv_q} connection{} wait{} for accept() (backlog {send_q})",
+                        self.socket(*host, *sock),
+                        if *recv_q == 1 { "" } else { "s" },
+                        if *recv_q == 1 { "s" } else { "" },
+                    )
+                } else {
+                    format!(
+                        "{}: Recv-Q {recv_q}, Send-Q {send_q}",
+                        self.socket(*host, *sock)
+                    )
+                };
+                (self.host(*host).to_string(), text)
+            }
+            _ => (String::new(), String::new()),
+        }
+    }
+
+    /// Processes, data handed over, errors, the network changing.
+    fn other_words(&mut self, kind: &EventKind) -> (String, String) {
+        match kind {
+            EventKind::ProcessStarted { pid, name, command } => (
+                self.host(pid.host).to_string(),
+                format!("{name} ({command}, pid {}) starts", pid.pid),
+            ),
+            EventKind::ProcessExited { pid } => (
+                self.host(pid.host).to_string(),
+                format!("{} exits", self.process(*pid)),
+            ),
             EventKind::DataSent {
                 host,
                 sock,
@@ -315,32 +380,6 @@ impl Narrator {
                 self.host(pid.host).to_string(),
                 format!("{} gets an error: {error}", self.process(*pid)),
             ),
-            EventKind::Queues {
-                host,
-                sock,
-                recv_q,
-                send_q,
-            } => {
-                let listening = self
-                    .tables
-                    .row(*host, *sock)
-                    .is_some_and(|r| r.state == SockState::Listen);
-                let text = if listening {
-                    // What `ss -lnt` shows for a listener: the accept queue and the backlog.
-                    format!(
-                        "{}: {recv_q} connection{} wait{} for accept() (backlog {send_q})",
-                        self.socket(*host, *sock),
-                        if *recv_q == 1 { "" } else { "s" },
-                        if *recv_q == 1 { "s" } else { "" },
-                    )
-                } else {
-                    format!(
-                        "{}: Recv-Q {recv_q}, Send-Q {send_q}",
-                        self.socket(*host, *sock)
-                    )
-                };
-                (self.host(*host).to_string(), text)
-            }
             EventKind::NetChanged(change) => match change {
                 NetChange::Link { link, up } => {
                     let ends = self
@@ -360,6 +399,7 @@ impl Narrator {
                     format!("the host goes {}", if *up { "up" } else { "down" }),
                 ),
             },
+            _ => (String::new(), String::new()),
         }
     }
 
