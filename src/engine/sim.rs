@@ -1234,84 +1234,89 @@ impl Sim {
                 state,
                 recv_q,
                 send_q,
-            } => {
-                let Some(e) = self.hosts[h].entries.get_mut(&id) else {
-                    return;
-                };
-                let from = e.state;
-                let queues_changed = (e.recv_q, e.send_q) != (recv_q, send_q);
-                // Data waits for an acknowledgment from the moment it is queued, and again from
-                // each time some of it is acknowledged.
-                let stall = if send_q == 0 || !state.is_connected() {
-                    e.stalled_since = None;
-                    None
-                } else if e.stalled_since.is_none() || send_q < e.send_q {
-                    e.stalled_since = Some(self.now);
-                    Some(self.now)
-                } else {
-                    None
-                };
-                e.state = state;
-                e.recv_q = recv_q;
-                e.send_q = send_q;
-                let owner = e.owner.map(|(p, _)| p);
-                let listener = match e.role {
-                    Role::Queued { listener } => Some(listener),
-                    _ => None,
-                };
-                if queues_changed {
-                    self.emit(EventKind::Queues {
-                        host: host_id,
-                        sock: id,
-                        recv_q,
-                        send_q,
-                    });
-                }
-                if from != state {
-                    self.emit(EventKind::StateChanged {
-                        host: host_id,
-                        sock: id,
-                        from,
-                        to: state,
-                    });
-                }
-                if let Some(pid) = owner {
-                    self.mark_dirty(pid, id);
-                }
-                if let Some(l) = listener {
-                    if let Some(pid) = self.hosts[h]
-                        .entries
-                        .get(&l)
-                        .and_then(|l| l.owner)
-                        .map(|(p, _)| p)
-                    {
-                        self.mark_dirty(pid, l);
-                    }
-                }
-                if state == SockState::TimeWait && from != state {
-                    let until = self.now + TIME_WAIT;
-                    if let Some(e) = self.hosts[h].entries.get_mut(&id) {
-                        e.time_wait_until = Some(until);
-                    }
-                    self.set_deadline(until, Deadline::TimeWait { host: h, sock: id });
-                }
-                if let Some(since) = stall {
-                    let at = since + self.config.stall_timeout;
-                    self.set_deadline(
-                        at,
-                        Deadline::Stall {
-                            host: h,
-                            sock: id,
-                            since,
-                        },
-                    );
-                }
-                if from != state && matches!(state, SockState::Closed | SockState::Listen) {
-                    self.connection_ended(h, id, from);
-                } else {
-                    self.abort_if_orphan_got_data(h, id);
-                }
+            } => self.apply_tcp(h, id, state, recv_q, send_q),
+        }
+    }
+
+    /// What smoltcp shows of a TCP connection, applied to its row: the state and queues, the
+    /// deadlines that follow from them, and the processes to wake.
+    fn apply_tcp(&mut self, h: usize, id: SockId, state: SockState, recv_q: usize, send_q: usize) {
+        let host_id = HostId(h);
+        let Some(e) = self.hosts[h].entries.get_mut(&id) else {
+            return;
+        };
+        let from = e.state;
+        let queues_changed = (e.recv_q, e.send_q) != (recv_q, send_q);
+        // Data waits for an acknowledgment from the moment it is queued, and again from
+        // each time some of it is acknowledged.
+        let stall = if send_q == 0 || !state.is_connected() {
+            e.stalled_since = None;
+            None
+        } else if e.stalled_since.is_none() || send_q < e.send_q {
+            e.stalled_since = Some(self.now);
+            Some(self.now)
+        } else {
+            None
+        };
+        e.state = state;
+        e.recv_q = recv_q;
+        e.send_q = send_q;
+        let owner = e.owner.map(|(p, _)| p);
+        let listener = match e.role {
+            Role::Queued { listener } => Some(listener),
+            _ => None,
+        };
+        if queues_changed {
+            self.emit(EventKind::Queues {
+                host: host_id,
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
+        if from != state {
+            self.emit(EventKind::StateChanged {
+                host: host_id,
+                sock: id,
+                from,
+                to: state,
+            });
+        }
+        if let Some(pid) = owner {
+            self.mark_dirty(pid, id);
+        }
+        if let Some(l) = listener {
+            if let Some(pid) = self.hosts[h]
+                .entries
+                .get(&l)
+                .and_then(|l| l.owner)
+                .map(|(p, _)| p)
+            {
+                self.mark_dirty(pid, l);
             }
+        }
+        if state == SockState::TimeWait && from != state {
+            let until = self.now + TIME_WAIT;
+            if let Some(e) = self.hosts[h].entries.get_mut(&id) {
+                e.time_wait_until = Some(until);
+            }
+            self.set_deadline(until, Deadline::TimeWait { host: h, sock: id });
+        }
+        if let Some(since) = stall {
+            let at = since + self.config.stall_timeout;
+            self.set_deadline(
+                at,
+                Deadline::Stall {
+                    host: h,
+                    sock: id,
+                    since,
+                },
+            );
+        }
+        if from != state && matches!(state, SockState::Closed | SockState::Listen) {
+            self.connection_ended(h, id, from);
+        } else {
+            self.abort_if_orphan_got_data(h, id);
         }
     }
 

@@ -49,6 +49,12 @@ impl Tables {
 
     /// Apply what an event changes in the tables (most events change nothing here).
     pub fn apply(&mut self, kind: &EventKind) {
+        self.made(kind);
+        self.changed(kind);
+    }
+
+    /// A process starts or exits; a socket is made or accepted.
+    fn made(&mut self, kind: &EventKind) {
         match kind {
             EventKind::ProcessStarted { pid, name, command } => {
                 self.processes.insert(
@@ -107,6 +113,13 @@ impl Tables {
                     r.command = process.map(|p| p.command);
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// A socket's addresses, state or queues change, or it goes.
+    fn changed(&mut self, kind: &EventKind) {
+        match kind {
             EventKind::Bound { host, sock, local } => {
                 if let Some(r) = row_mut(self, *host, *sock) {
                     r.local = Some(*local);
