@@ -190,17 +190,17 @@ impl Sim {
         self.report(pid, Some(fd), result)
     }
 
-    fn bind_inner(
-        &mut self,
+    /// Whether this socket may be bound to `addr`: not bound yet, fresh, and the address one
+    /// of the host's (or any).
+    fn may_bind(
+        &self,
         op: Op,
-        pid: Pid,
-        fd: Fd,
+        h: usize,
+        sock: SockId,
         addr: SocketAddrV4,
     ) -> Result<(), SockError> {
-        let (h, sock) = self.resolve(op, pid, fd)?;
         let host_ip = self.hosts[h].spec.ip;
         let e = self.entry(h, sock);
-        let proto = e.proto;
         if let Some(local) = e.local {
             return Err(SockError::new(
                 op,
@@ -226,6 +226,19 @@ impl Sim {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    fn bind_inner(
+        &mut self,
+        op: Op,
+        pid: Pid,
+        fd: Fd,
+        addr: SocketAddrV4,
+    ) -> Result<(), SockError> {
+        let (h, sock) = self.resolve(op, pid, fd)?;
+        self.may_bind(op, h, sock, addr)?;
+        let proto = self.entry(h, sock).proto;
         let port = match addr.port() {
             0 => self.ephemeral_port(h, op, proto, None)?,
             p if self.hosts[h].port_in_use(proto, p) => {
@@ -414,22 +427,52 @@ impl Sim {
             ));
         }
         if proto == Proto::Udp {
-            if bound.is_none() {
-                self.bind_inner(op, pid, fd, SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
-            }
-            let e = self.entry_mut(h, sock);
-            e.remote = Some(remote);
-            let local = e
-                .local
-                .unwrap_or(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
-            self.emit(EventKind::Connecting {
-                host: pid.host,
-                sock,
-                local,
-                remote,
-            });
-            return Ok(());
+            return self.connect_udp(pid, fd, (h, sock), bound.is_some(), remote);
         }
+        self.may_connect(h, sock, state, remote)?;
+        self.connect_tcp(pid, (h, sock), state, bound, remote)
+    }
+
+    /// connect() on a UDP socket only sets its peer (binding it first if need be).
+    fn connect_udp(
+        &mut self,
+        pid: Pid,
+        fd: Fd,
+        (h, sock): (usize, SockId),
+        bound: bool,
+        remote: SocketAddrV4,
+    ) -> Result<(), SockError> {
+        if !bound {
+            self.bind_inner(
+                Op::Connect,
+                pid,
+                fd,
+                SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0),
+            )?;
+        }
+        let e = self.entry_mut(h, sock);
+        e.remote = Some(remote);
+        let local = e
+            .local
+            .unwrap_or(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+        self.emit(EventKind::Connecting {
+            host: pid.host,
+            sock,
+            local,
+            remote,
+        });
+        Ok(())
+    }
+
+    /// Whether a TCP socket in `state` may connect, as Linux's inet_stream_connect decides.
+    fn may_connect(
+        &self,
+        h: usize,
+        sock: SockId,
+        state: SockState,
+        remote: SocketAddrV4,
+    ) -> Result<(), SockError> {
+        let op = Op::Connect;
         match state {
             SockState::Fresh | SockState::Bound => {}
             // Linux (inet_stream_connect): a socket that has left CLOSE, listening included,
@@ -468,6 +511,20 @@ impl Sim {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// connect() on a TCP socket that may: pick the local address, make the smoltcp socket
+    /// and send the SYN, and set the OS's deadline for an answer.
+    fn connect_tcp(
+        &mut self,
+        pid: Pid,
+        (h, sock): (usize, SockId),
+        state: SockState,
+        bound: Option<SocketAddrV4>,
+        remote: SocketAddrV4,
+    ) -> Result<(), SockError> {
+        let op = Op::Connect;
         let host_ip = self.hosts[h].spec.ip;
         let (local, newly_bound) = match bound {
             Some(l) => (SocketAddrV4::new(host_ip, l.port()), false),
