@@ -1044,31 +1044,7 @@ impl Sim {
         };
         match decision {
             Demux::Connection { sock } | Demux::Listener { sock } | Demux::UdpSocket { sock } => {
-                let Some(handle) = handle_of(sock) else {
-                    return Err(format!(
-                        "the chosen socket {} has no smoltcp socket",
-                        sock.0
-                    ));
-                };
-                if let Some(other) = changed.iter().find(|c| **c != handle) {
-                    return Err(format!(
-                        "smoltcp changed another socket ({other:?}) than the chosen one"
-                    ));
-                }
-                if let (Demux::Listener { .. }, Some(t)) = (decision, s.tcp()) {
-                    if t.flags.syn && !t.flags.ack {
-                        let f = after.get(&handle);
-                        let want = IpEndpoint::new(IpAddress::Ipv4(s.src), t.src_port);
-                        if f.map(|f| (f.state, f.remote))
-                            != Some((tcp::State::SynReceived, Some(want)))
-                        {
-                            return Err(
-                                "the listener's smoltcp socket did not take the SYN".to_string()
-                            );
-                        }
-                    }
-                }
-                Ok(())
+                check_chosen(handle_of(sock), sock, s, decision, &changed, after)
             }
             Demux::NoSocketAnswerRst | Demux::NoSocketIgnoreRst => {
                 if !changed.is_empty() {
@@ -1781,4 +1757,38 @@ pub(crate) fn new_tcp_socket(buffer: usize, os: OsProfile) -> tcp::Socket<'stati
         socket.set_tsval_generator(Some(super::stack::tsval));
     }
     socket
+}
+
+/// The demultiplexing check for a segment we gave to socket `sock` (smoltcp's `handle`): smoltcp
+/// changed that socket and no other, and a listener's slot took a SYN.
+#[cfg(not(target_arch = "wasm32"))]
+fn check_chosen(
+    handle: Option<SocketHandle>,
+    sock: SockId,
+    s: &PacketSummary,
+    decision: Demux,
+    changed: &[SocketHandle],
+    after: &BTreeMap<SocketHandle, Fingerprint>,
+) -> Result<(), String> {
+    let Some(handle) = handle else {
+        return Err(format!(
+            "the chosen socket {} has no smoltcp socket",
+            sock.0
+        ));
+    };
+    if let Some(other) = changed.iter().find(|c| **c != handle) {
+        return Err(format!(
+            "smoltcp changed another socket ({other:?}) than the chosen one"
+        ));
+    }
+    if let (Demux::Listener { .. }, Some(t)) = (decision, s.tcp()) {
+        if t.flags.syn && !t.flags.ack {
+            let f = after.get(&handle);
+            let want = IpEndpoint::new(IpAddress::Ipv4(s.src), t.src_port);
+            if f.map(|f| (f.state, f.remote)) != Some((tcp::State::SynReceived, Some(want))) {
+                return Err("the listener's smoltcp socket did not take the SYN".to_string());
+            }
+        }
+    }
+    Ok(())
 }
