@@ -4,12 +4,21 @@
 //! events and snapshots. Must not know the browser: nothing here imports a browser crate,
 //! reads a clock, or uses a global random generator.
 //!
-//! - [`sim`]: hosts, links, segments in flight, the step loop, demultiplexing.
+//! - [`sim`]: hosts, links, segments in flight, demultiplexing, and keeping the BSD tables in
+//!   step with smoltcp (with the OS's own deadlines: connect, stall, TIME-WAIT).
+//! - [`run`]: the clock: from wakeup to wakeup, segments, scheduled actions, deadlines and stack
+//!   timers in time order, the programs reacting after each.
 //! - [`stack`]: one smoltcp interface, socket set and virtual device per host.
-//! - [`socket`] and [`syscalls`]: the BSD socket layer (descriptors, states, typed errors).
-//! - [`ports`]: port classes, the well-known port registry, ephemeral-port allocation.
-//! - [`app`]: the course's programs and their behaviour.
-//! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read.
+//! - [`socket`] and [`syscalls`]: the BSD socket layer (descriptors, states, typed errors, the
+//!   errno Linux would give).
+//! - [`program`] (the course's programs as data) and [`app`] (what they do with their sockets).
+//! - [`ports`]: port classes, the registry, each OS's ephemeral range, window and timers.
+//! - [`faults`]: firewall rules and network changes; [`net`]: hosts, links and their faults.
+//! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read; [`tables`]: every
+//!   host's socket table as events build it, shared by [`timeline`] and [`narrate`].
+//! - [`scenario`]: scenario files, read and checked; [`pcap`]: captures.
+//!
+//! Files depend on each other in one direction only (`tests/architecture.rs` checks).
 
 pub mod app;
 pub mod event;
