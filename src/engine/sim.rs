@@ -1106,8 +1106,10 @@ impl Sim {
                     if let Some(handle) = e.handle {
                         let s = host.tcp(handle);
                         let state = SockState::from_tcp(s.state());
-                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60.
+                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60. The row
+                        // stays; the smoltcp socket is freed, so polls stop visiting it.
                         if e.time_wait_until.is_some() && state == SockState::Closed {
+                            changes.push((*id, Observed::Lingering));
                             continue;
                         }
                         let (rq, sq) = (s.recv_queue(), s.send_queue());
@@ -1189,6 +1191,12 @@ impl Sim {
         let host_id = HostId(h);
         match observed {
             Observed::SlotTaken => self.promote_slot(h, id),
+            Observed::Lingering => {
+                let host = &mut self.hosts[h];
+                if let Some(handle) = host.entries.get_mut(&id).and_then(|e| e.handle.take()) {
+                    host.stack.sockets.remove(handle);
+                }
+            }
             Observed::Udp { recv_q, send_q } => {
                 let Some(e) = self.hosts[h].entries.get_mut(&id) else {
                     return;
@@ -1676,6 +1684,8 @@ fn chance(rng: &mut Rng, p: f64) -> bool {
 
 enum Observed {
     SlotTaken,
+    /// smoltcp let go of a connection still in Linux's TIME-WAIT.
+    Lingering,
     Tcp {
         state: SockState,
         recv_q: usize,
