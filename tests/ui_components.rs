@@ -138,8 +138,9 @@ async fn the_compact_table_reads_like_ss() {
         [
             "tcp",
             "LISTEN",
+            // A listener's Recv-Q is its accept queue, its Send-Q the backlog (nginx: 511).
             "0",
-            "0",
+            "511",
             "192.168.1.102:80",
             "0.0.0.0:*",
             "nginx (fd 3)"
