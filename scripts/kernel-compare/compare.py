@@ -6,7 +6,6 @@ a row whose two sides differ is marked with "≠", a segment only one side sent 
 
 Usage: compare.py KERNEL_PCAP ENGINE_PCAP
 """
-import difflib
 import subprocess
 import sys
 
@@ -68,7 +67,30 @@ def segments(path):
 
 
 def key(r):
-    return (r["dir"], r["flags"], r["len"] > 0)
+    return (r["dir"], r["flags"], r["len"])
+
+
+def align(a, b):
+    """The longest common subsequence of the two segment lists by key, as pairs (x, y) where a
+    side is None for a segment only the other sent."""
+    n, m = len(a), len(b)
+    best = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            best[i][j] = best[i + 1][j + 1] + 1 if key(a[i]) == key(b[j]) else max(best[i + 1][j], best[i][j + 1])
+    i = j = 0
+    out = []
+    while i < n or j < m:
+        if i < n and j < m and key(a[i]) == key(b[j]):
+            out.append((a[i], b[j]))
+            i, j = i + 1, j + 1
+        elif j == m or (i < n and best[i + 1][j] >= best[i][j + 1]):
+            out.append((a[i], None))
+            i += 1
+        else:
+            out.append((None, b[j]))
+            j += 1
+    return out
 
 
 def show(r):
@@ -96,20 +118,13 @@ def main():
         k, e = kernel.get(kp, []), engine.get(ep, [])
         print(f"\n== {label(kp or ep, k or e)}")
         print(f"   {'Linux kernel':<{width}}  Socket Lab engine")
-        matcher = difflib.SequenceMatcher(a=[key(r) for r in k], b=[key(r) for r in e], autojunk=False)
-        for op, a0, a1, b0, b1 in matcher.get_opcodes():
-            if op == "equal":
-                for x, y in zip(k[a0:a1], e[b0:b1]):
-                    mark = "  " if show(x) == show(y) else "≠ "
-                    differences += mark != "  "
-                    print(f"{mark} {show(x):<{width}}  {show(y)}")
+        for x, y in align(k, e):
+            if x is None or y is None:
+                mark = "+ "
             else:
-                for x in k[a0:a1]:
-                    differences += 1
-                    print(f"+  {show(x):<{width}}  {'(not sent)'}")
-                for y in e[b0:b1]:
-                    differences += 1
-                    print(f"+  {'(not sent)':<{width}}  {show(y)}")
+                mark = "  " if show(x) == show(y) else "≠ "
+            differences += mark != "  "
+            print(f"{mark} {show(x) if x else '(not sent)':<{width}}  {show(y) if y else '(not sent)'}")
     print(f"\n{differences} row(s) differ.")
 
 

@@ -633,25 +633,11 @@ impl Sim {
         None
     }
 
-    /// The OS gives up: the connection ends with ETIMEDOUT and sends nothing more. Its smoltcp
-    /// socket is swapped for a closed one (closing it would send a FIN, aborting it an RST).
+    /// The OS gives up on a connection (connect, stall: it ends with ETIMEDOUT and sends
+    /// nothing more; its smoltcp socket is swapped for a closed one, since closing it would send
+    /// a FIN and aborting it an RST), or lets TIME-WAIT end.
     fn give_up(&mut self, d: Deadline) {
         if !self.applies(&d) {
-            return;
-        }
-        if let Deadline::TimeWait { host, sock } = d {
-            if let Some(e) = self.hosts[host].entries.get_mut(&sock) {
-                e.time_wait_until = None;
-            }
-            self.apply(
-                host,
-                sock,
-                Observed::Tcp {
-                    state: SockState::Closed,
-                    recv_q: 0,
-                    send_q: 0,
-                },
-            );
             return;
         }
         let (Deadline::Connect { host, sock }
@@ -659,14 +645,17 @@ impl Sim {
         | Deadline::TimeWait { host, sock }) = d;
         let os = self.hosts[host].spec.os;
         let h = &mut self.hosts[host];
-        let Some(handle) = h.entries.get(&sock).and_then(|e| e.handle) else {
-            return;
-        };
-        h.stack.sockets.remove(handle);
-        let fresh = h.stack.sockets.add(new_tcp_socket(0, os));
-        if let Some(e) = h.entries.get_mut(&sock) {
-            e.handle = Some(fresh);
-            e.stalled_since = None;
+        if let Deadline::TimeWait { .. } = d {
+            if let Some(e) = h.entries.get_mut(&sock) {
+                e.time_wait_until = None;
+            }
+        } else if let Some(handle) = h.entries.get(&sock).and_then(|e| e.handle) {
+            h.stack.sockets.remove(handle);
+            let fresh = h.stack.sockets.add(new_tcp_socket(0, os));
+            if let Some(e) = h.entries.get_mut(&sock) {
+                e.handle = Some(fresh);
+                e.stalled_since = None;
+            }
         }
         self.apply(
             host,
