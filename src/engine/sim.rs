@@ -505,7 +505,7 @@ impl Sim {
 
     /// Give up on the first connection whose deadline is due by `t`, if any. True if one was.
     pub(crate) fn fire_due_deadline(&mut self, t: Instant) -> bool {
-        if !self.next_deadline().is_some_and(|d| d <= t) {
+        if self.next_deadline().is_none_or(|d| d > t) {
             return false;
         }
         if let Some((_, deadline)) = self.deadlines.pop_first() {
@@ -1790,4 +1790,96 @@ fn check_chosen(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::ms;
+
+    /// The course's network, a server listening on 9000 with `backlog`, and a client.
+    fn listening(backlog: usize) -> (Sim, Pid, Fd, Pid, SockId) {
+        let mut sim = Sim::course_default(1);
+        sim.set_verify_demux(true);
+        let srv = sim.spawn_manual(HostId(1), "server", "srv").unwrap();
+        let lfd = sim.socket(srv, Proto::Tcp).unwrap();
+        sim.bind(srv, lfd, SocketAddrV4::new(SERVER_IP, 9000))
+            .unwrap();
+        sim.listen(srv, lfd, backlog).unwrap();
+        let cli = sim.spawn_manual(HostId(0), "client", "cli").unwrap();
+        let listener = sim.processes[&srv].fds[&lfd];
+        (sim, srv, lfd, cli, listener)
+    }
+
+    fn role(sim: &Sim, sock: SockId) -> (bool, usize) {
+        match &sim.hosts[1].entries[&sock].role {
+            Role::Listener { slot, queue, .. } => (slot.is_some(), queue.len()),
+            _ => panic!("not a listener"),
+        }
+    }
+
+    fn connect(sim: &mut Sim, cli: Pid) -> Fd {
+        let fd = sim.socket(cli, Proto::Tcp).unwrap();
+        sim.connect(cli, fd, SocketAddrV4::new(SERVER_IP, 9000))
+            .unwrap();
+        fd
+    }
+
+    #[test]
+    fn a_listener_keeps_one_smoltcp_slot_that_each_syn_takes_and_a_fresh_one_replaces() {
+        let (mut sim, _, _, cli, listener) = listening(4);
+        assert_eq!(
+            role(&sim, listener),
+            (true, 0),
+            "listening: one slot, nothing queued"
+        );
+        connect(&mut sim, cli);
+        sim.step(ms(30));
+        // The SYN took the slot (now a connection in the queue) and a new slot listens.
+        assert_eq!(role(&sim, listener), (true, 1));
+        connect(&mut sim, cli);
+        sim.step(ms(60));
+        assert_eq!(role(&sim, listener), (true, 2));
+        assert!(
+            sim.demux_mismatches().is_empty(),
+            "{:?}",
+            sim.demux_mismatches()
+        );
+    }
+
+    #[test]
+    fn a_full_backlog_drops_the_next_syn_until_accept_makes_room() {
+        let (mut sim, srv, lfd, cli, listener) = listening(1);
+        connect(&mut sim, cli);
+        sim.step(ms(100));
+        assert_eq!(
+            role(&sim, listener),
+            (false, 1),
+            "the queue is full: no slot"
+        );
+        let late = connect(&mut sim, cli);
+        sim.step(ms(200));
+        let dropped = sim
+            .events()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::SegmentDropped {
+                        reason: DropReason::BacklogFull { .. },
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(dropped, 1, "the second SYN finds no room");
+        sim.accept(srv, lfd).unwrap().expect("the first connection");
+        assert!(
+            role(&sim, listener).0,
+            "accept() made room: a slot listens again"
+        );
+        // The client retransmits its SYN after smoltcp's 1 s and gets in.
+        sim.step(ms(1500));
+        assert_eq!(sim.socket_state(cli, late), Some(SockState::Established));
+    }
 }

@@ -262,3 +262,46 @@ pub enum Shutdown {
     Write,
     Both,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_errno_is_named_as_linux_names_it_and_an_error_reads_call_errno_sentence() {
+        let all = [
+            Errno::EADDRINUSE,
+            Errno::EADDRNOTAVAIL,
+            Errno::ECONNREFUSED,
+            Errno::ETIMEDOUT,
+            Errno::ECONNRESET,
+            Errno::ENOTCONN,
+            Errno::EISCONN,
+            Errno::EINVAL,
+            Errno::EBADF,
+            Errno::EPIPE,
+            Errno::EOPNOTSUPP,
+            Errno::EALREADY,
+            Errno::EAGAIN,
+            Errno::EMSGSIZE,
+        ];
+        for e in all {
+            // The name is the enum's own spelling, which is <errno.h>'s.
+            assert_eq!(e.name(), format!("{e:?}"));
+        }
+        let error = SockError::new(Op::Bind, Errno::EADDRINUSE, "port 8099 is already in use");
+        assert_eq!(
+            error.to_string(),
+            "bind: EADDRINUSE: port 8099 is already in use"
+        );
+    }
+
+    #[test]
+    fn states_read_as_rfc_9293_and_as_ss_prints_them() {
+        assert_eq!(SockState::SynReceived.rfc_name(), "SYN-RECEIVED");
+        assert_eq!(SockState::SynReceived.ss_name(), "SYN-RECV");
+        assert_eq!(SockState::Established.ss_name(), "ESTAB");
+        assert_eq!(SockState::Bound.ss_name(), "UNCONN");
+        assert!(SockState::TimeWait.is_connected() && !SockState::Listen.is_connected());
+    }
+}
