@@ -235,51 +235,16 @@ pub fn app() -> Html {
         let params = params.clone();
         use_reducer(move || model_from(&params))
     };
-    let clock = (*use_memo((), |_| Clock::default())).clone();
-    // The clock follows the model whenever the model is the truth: paused, or after a jump.
-    {
-        let seen = use_mut_ref(|| None::<u32>);
-        if !model.playing || *seen.borrow() != Some(model.jumps) {
-            clock.set(model.t);
-            *seen.borrow_mut() = Some(model.jumps);
-        }
-    }
+    let clock = use_model_clock(&model);
     use_frame_loop(&model, &clock);
     use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The scene titles for the picker, read once.
-    let titles = use_memo((), |_| {
-        SCENES
-            .iter()
-            .map(|id| scenes::title(id))
-            .collect::<Vec<String>>()
-    });
+    let titles = use_memo((), |_| scene_titles());
 
     let scene = model.scene.clone();
-    let snapshot: Rc<Snapshot> = {
-        let scene = scene.clone();
-        (*use_memo((model.scene_index, model.t), move |(_, t)| {
-            Rc::new(scene.timeline.seek(*t))
-        }))
-        .clone()
-    };
-    // Each host's table as an Rc that stays the same while its rows do, so an unchanged table
-    // is neither copied nor drawn again.
-    let host_cache = use_mut_ref(Vec::<Rc<HostView>>::new);
-    let hosts: Rc<Vec<Rc<HostView>>> = {
-        let mut cache = host_cache.borrow_mut();
-        let fresh: Vec<Rc<HostView>> = snapshot
-            .hosts
-            .iter()
-            .enumerate()
-            .map(|(i, h)| match cache.get(i) {
-                Some(old) if **old == *h => old.clone(),
-                _ => Rc::new(h.clone()),
-            })
-            .collect();
-        *cache = fresh.clone();
-        Rc::new(fresh)
-    };
+    let snapshot = use_snapshot(&model);
+    let hosts = use_stable_hosts(&snapshot);
     let moments = use_memo(model.scene_index, {
         let scene = scene.clone();
         move |_| scene.timeline.moments()
@@ -300,41 +265,12 @@ pub fn app() -> Html {
     let ends = pointed.and_then(|seg| segment_ends(&scene, seg));
     let focused_segments = Rc::new(focused_segments(&snapshot, model.focus));
 
-    let (stage_title, stage_text) = match scene.stage_at(model.t) {
-        Some((i, s)) => (
-            format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title),
-            s.text.clone(),
-        ),
-        None => (
-            scene.scenario.title.clone(),
-            scene.scenario.description.clone(),
-        ),
-    };
-    let compact = model.compact;
-    // On a phone one table shows: the one the learner picked, else the latest event's host.
-    let shown_host = model
-        .table_pin
-        .or_else(|| scene.latest_host(model.t))
-        .unwrap_or(crate::engine::net::HostId(0));
+    let (stage_title, stage_text) = stage_words(&scene, model.t);
+    let shown_host = shown_host(&model, &scene);
 
     html! {
         <div class="shell">
-            <header class="site-header">
-                <a class="skip-link" href="#stage">{ "Skip to the network" }</a>
-                <div class="brand">
-                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ "Socket Lab" }</h1>
-                </div>
-                <p class="tagline">{ "TCP ports and sockets, shown" }</p>
-                <label class="scene-picker">
-                    <span>{ "Scene" }</span>
-                    <select aria-label="Scene" onchange={on.scene.clone()}>
-                        { for titles.iter().enumerate().map(|(i, title)| {
-                            html! { <option key={i} value={i.to_string()} selected={i == model.scene_index}>{ title.clone() }</option> }
-                        }) }
-                    </select>
-                </label>
-            </header>
+            { site_header(&titles, model.scene_index, &on.scene) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
             }
@@ -355,6 +291,116 @@ pub fn app() -> Html {
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
+                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on) }
+                { more_panels(&model, &scene, count, stage_text, &on) }
+            </main>
+            <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
+        </div>
+    }
+}
+
+fn scene_titles() -> Vec<String> {
+    SCENES.iter().map(|id| scenes::title(id)).collect()
+}
+
+/// The engine's snapshot at the model's moment, rebuilt only when the scene or moment changes.
+#[hook]
+fn use_snapshot(model: &UseReducerHandle<Model>) -> Rc<Snapshot> {
+    let scene = model.scene.clone();
+    (*use_memo((model.scene_index, model.t), move |(_, t)| {
+        Rc::new(scene.timeline.seek(*t))
+    }))
+    .clone()
+}
+
+/// The clock, set to the model's moment whenever the model is the truth: paused, or after a
+/// jump (while playing, the frame loop runs it ahead of the model).
+#[hook]
+fn use_model_clock(model: &UseReducerHandle<Model>) -> Clock {
+    let clock = (*use_memo((), |_| Clock::default())).clone();
+    let seen = use_mut_ref(|| None::<u32>);
+    if !model.playing || *seen.borrow() != Some(model.jumps) {
+        clock.set(model.t);
+        *seen.borrow_mut() = Some(model.jumps);
+    }
+    clock
+}
+
+/// Each host's table as an Rc that stays the same while its rows do, so an unchanged table is
+/// neither copied nor drawn again.
+#[hook]
+fn use_stable_hosts(snapshot: &Snapshot) -> Rc<Vec<Rc<HostView>>> {
+    let host_cache = use_mut_ref(Vec::<Rc<HostView>>::new);
+    let mut cache = host_cache.borrow_mut();
+    let fresh: Vec<Rc<HostView>> = snapshot
+        .hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match cache.get(i) {
+            Some(old) if **old == *h => old.clone(),
+            _ => Rc::new(h.clone()),
+        })
+        .collect();
+    *cache = fresh.clone();
+    Rc::new(fresh)
+}
+
+/// The host whose table a phone shows: the one the learner picked, else the latest event's.
+fn shown_host(model: &Model, scene: &Scene) -> HostId {
+    model
+        .table_pin
+        .or_else(|| scene.latest_host(model.t))
+        .unwrap_or(HostId(0))
+}
+
+/// The stage's heading and text at `t`: the scene's stage then, or its title and description.
+fn stage_words(scene: &Scene, t: Instant) -> (String, String) {
+    match scene.stage_at(t) {
+        Some((i, s)) => (
+            format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title),
+            s.text.clone(),
+        ),
+        None => (
+            scene.scenario.title.clone(),
+            scene.scenario.description.clone(),
+        ),
+    }
+}
+
+/// The header: the name, the tagline and the scene picker.
+fn site_header(titles: &[String], current: usize, on_scene: &Callback<Event>) -> Html {
+    html! {
+            <header class="site-header">
+                <a class="skip-link" href="#stage">{ "Skip to the network" }</a>
+                <div class="brand">
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                    <h1>{ "Socket Lab" }</h1>
+                </div>
+                <p class="tagline">{ "TCP ports and sockets, shown" }</p>
+                <label class="scene-picker">
+                    <span>{ "Scene" }</span>
+                    <select aria-label="Scene" onchange={on_scene.clone()}>
+                        { for titles.iter().enumerate().map(|(i, title)| {
+                            html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
+                        }) }
+                    </select>
+                </label>
+            </header>
+    }
+}
+
+/// The socket tables: a picker for the host a phone shows, the layout switch, and every host's
+/// table (the current one marked).
+fn tables_panel(
+    model: &Model,
+    scene: &Rc<Scene>,
+    hosts: &[Rc<HostView>],
+    shown_host: HostId,
+    ends: Option<&Ends>,
+    on: &Handlers,
+) -> Html {
+    let compact = model.compact;
+    html! {
                 <aside class="side-panel" aria-labelledby="tables-title">
                     <div class="panel-head">
                         <h2 id="tables-title">{ "Socket tables" }</h2>
@@ -374,12 +420,26 @@ pub fn app() -> Html {
                         </button>
                     </div>
                     { for hosts.iter().map(|h| {
-                        let highlight: BTreeSet<SockId> = ends.as_ref().map(|e| e.sockets_on(h)).unwrap_or_default();
+                        let highlight: BTreeSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
                         html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
                                              scene={Some(scene.clone())} on_focus={on.focus.clone()} current={h.id == shown_host} /> }
                     }) }
                 </aside>
+    }
+}
+
+/// The tabs and the panels they open: the story, the inspector, the events, the flow graph and
+/// the ports.
+fn more_panels(
+    model: &Model,
+    scene: &Rc<Scene>,
+    count: usize,
+    stage_text: String,
+    on: &Handlers,
+) -> Html {
+    html! {
+        <>
                 <nav class="panel-tabs" aria-label="More about this moment">
                     { for Panel::ALL.iter().map(|p| {
                         let show = on.panel.clone();
@@ -406,9 +466,7 @@ pub fn app() -> Html {
                         <PortRanges scene={scene.clone()} />
                     </aside>
                 </div>
-            </main>
-            <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
-        </div>
+        </>
     }
 }
 
