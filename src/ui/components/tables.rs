@@ -54,90 +54,14 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     *previous.borrow_mut() = now.clone();
 
     let host = &props.host;
-    let labels: Vec<(SockId, String)> = match &props.scene {
-        Some(scene) => host
-            .sockets
-            .iter()
-            .filter_map(|r| {
-                scene
-                    .connections
-                    .get(&conn_key(r.local?, r.remote?))
-                    .map(|n| (r.sock, conn_label(*n)))
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let label_of = |sock: SockId| {
-        labels
-            .iter()
-            .find(|(s, _)| *s == sock)
-            .map(|(_, l)| l.clone())
-    };
+    let labels = connection_labels(host, props.scene.as_deref());
     let caption = format!("{} sockets ({})", host.name, host.ip);
-    let focus_button = |i: usize, row: &SocketRow| {
-        let on_focus = props.on_focus.clone();
-        let (host_id, sock) = (host.id, row.sock);
-        let label = label_of(row.sock)
-            .map(|l| format!(" · {l}"))
-            .unwrap_or_default();
-        let pressed = (props.focus == Some(row.sock)).to_string();
-        html! {
-            <button class="socket-name" aria-pressed={pressed} title="Highlight this socket's packets"
-                    onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
-                { format!("Socket {}{label}", i + 1) }
-            </button>
-        }
-    };
-    let cell_class = |sock: SockId, field: usize| {
-        classes!(
-            changed.contains(&(sock, field)).then_some("changed"),
-            props.highlight.contains(&sock).then_some("highlight"),
-            (props.focus == Some(sock)).then_some("focused"),
-        )
-    };
     let body = if host.sockets.is_empty() {
         html! { <p class="empty"><strong>{ caption.clone() }</strong>{ ": no sockets." }</p> }
     } else if props.compact || host.sockets.len() > COURSE_LAYOUT_MAX {
-        html! {
-            <table class="sockets compact">
-                <caption>{ caption.clone() }</caption>
-                <thead><tr>
-                    <th scope="col">{ "Socket" }</th><th scope="col">{ "Netid" }</th><th scope="col">{ "State" }</th>
-                    <th scope="col">{ "Recv-Q" }</th><th scope="col">{ "Send-Q" }</th>
-                    <th scope="col">{ "Local Address:Port" }</th><th scope="col">{ "Peer Address:Port" }</th><th scope="col">{ "Process" }</th>
-                </tr></thead>
-                <tbody>
-                    { for host.sockets.iter().enumerate().map(|(i, r)| {
-                        let changed: u8 = (0..7).filter(|f| changed.contains(&(r.sock, *f))).fold(0, |m, f| m | 1 << f);
-                        html! {
-                            <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
-                                        highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
-                                        label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()} />
-                        }
-                    }) }
-                </tbody>
-            </table>
-        }
+        compact_table(props, &caption, &changed, &labels)
     } else {
-        html! {
-            <table class="sockets course">
-                <caption>{ caption.clone() }</caption>
-                <thead><tr>
-                    <td></td>
-                    { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
-                </tr></thead>
-                <tbody>
-                    { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
-                        <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
-                            <th scope="row">{ row_name(name) }</th>
-                            { for host.sockets.iter().map(|r| html! {
-                                <td key={r.sock.0} class={cell_class(r.sock, f)}>{ now[&r.sock][f].clone() }</td>
-                            }) }
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
-        }
+        course_table(props, &caption, &changed, &labels, &now)
     };
     let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX).then(|| {
         format!(
@@ -163,6 +87,115 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
                 <p class="scroll-cue">{ "More columns: scroll sideways, or use the compact view →" }</p>
             }
         </section>
+    }
+}
+
+/// Each socket's connection letter on the stage ("A"), where it has one.
+fn connection_labels(host: &HostView, scene: Option<&Scene>) -> Vec<(SockId, String)> {
+    let Some(scene) = scene else {
+        return Vec::new();
+    };
+    host.sockets
+        .iter()
+        .filter_map(|r| {
+            scene
+                .connections
+                .get(&conn_key(r.local?, r.remote?))
+                .map(|n| (r.sock, conn_label(*n)))
+        })
+        .collect()
+}
+
+/// One row per socket, with `ss -tan`'s columns.
+fn compact_table(
+    props: &SocketTableProps,
+    caption: &str,
+    changed: &BTreeSet<(SockId, usize)>,
+    labels: &[(SockId, String)],
+) -> Html {
+    let host = &props.host;
+    let label_of = |sock: SockId| {
+        labels
+            .iter()
+            .find(|(s, _)| *s == sock)
+            .map(|(_, l)| l.clone())
+    };
+    html! {
+        <table class="sockets compact">
+            <caption>{ caption.to_string() }</caption>
+            <thead><tr>
+                <th scope="col">{ "Socket" }</th><th scope="col">{ "Netid" }</th><th scope="col">{ "State" }</th>
+                <th scope="col">{ "Recv-Q" }</th><th scope="col">{ "Send-Q" }</th>
+                <th scope="col">{ "Local Address:Port" }</th><th scope="col">{ "Peer Address:Port" }</th><th scope="col">{ "Process" }</th>
+            </tr></thead>
+            <tbody>
+                { for host.sockets.iter().enumerate().map(|(i, r)| {
+                    let changed: u8 = (0..7).filter(|f| changed.contains(&(r.sock, *f))).fold(0, |m, f| m | 1 << f);
+                    html! {
+                        <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
+                                    highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
+                                    label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()} />
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The course's layout: one column per socket, one row per field, as the slides draw it.
+fn course_table(
+    props: &SocketTableProps,
+    caption: &str,
+    changed: &BTreeSet<(SockId, usize)>,
+    labels: &[(SockId, String)],
+    now: &BTreeMap<SockId, [String; 7]>,
+) -> Html {
+    let host = &props.host;
+    let label_of = |sock: SockId| {
+        labels
+            .iter()
+            .find(|(s, _)| *s == sock)
+            .map(|(_, l)| l.clone())
+    };
+    let focus_button = |i: usize, row: &SocketRow| {
+        let on_focus = props.on_focus.clone();
+        let (host_id, sock) = (host.id, row.sock);
+        let label = label_of(row.sock)
+            .map(|l| format!(" · {l}"))
+            .unwrap_or_default();
+        let pressed = (props.focus == Some(row.sock)).to_string();
+        html! {
+            <button class="socket-name" aria-pressed={pressed} title="Highlight this socket's packets"
+                    onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
+                { format!("Socket {}{label}", i + 1) }
+            </button>
+        }
+    };
+    let cell_class = |sock: SockId, field: usize| {
+        classes!(
+            changed.contains(&(sock, field)).then_some("changed"),
+            props.highlight.contains(&sock).then_some("highlight"),
+            (props.focus == Some(sock)).then_some("focused"),
+        )
+    };
+    html! {
+        <table class="sockets course">
+            <caption>{ caption.to_string() }</caption>
+            <thead><tr>
+                <td></td>
+                { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
+            </tr></thead>
+            <tbody>
+                { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
+                    <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
+                        <th scope="row">{ row_name(name) }</th>
+                        { for host.sockets.iter().map(|r| html! {
+                            <td key={r.sock.0} class={cell_class(r.sock, f)}>{ now[&r.sock][f].clone() }</td>
+                        }) }
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 
