@@ -69,40 +69,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
-    let slider = use_node_ref();
-    let time = use_node_ref();
-    // While playing: move the slider and the time every 30th frame (about twice a second),
-    // and nothing else. Each move lays out and repaints them; fewer leave the other frames
-    // cheap. A redraw shows the exact time anyway, so in a busy scene, which redraws every
-    // second, the frames leave them alone.
-    {
-        let (slider, time, clock, end) =
-            (slider.clone(), time.clone(), props.clock.clone(), props.end);
-        use_effect(move || {
-            let frames = std::cell::Cell::new(0u32);
-            let told = clock.clone();
-            let subscription = clock.subscribe(move |t| {
-                frames.set(frames.get().wrapping_add(1));
-                if !frames.get().is_multiple_of(30) || told.busy() {
-                    return;
-                }
-                show_time(&slider, &time, t, end);
-            });
-            move || drop(subscription)
-        });
-    }
-    // After every render too: the frames wrote to these elements behind the renderer's back,
-    // so what it believes is there may not be.
-    {
-        let (slider, time, clock, t, end) = (
-            slider.clone(),
-            time.clone(),
-            props.clock.clone(),
-            props.t,
-            props.end,
-        );
-        use_effect(move || show_time(&slider, &time, clock.now().max(t), end));
-    }
+    let (slider, time) = (use_node_ref(), use_node_ref());
+    use_moving_time(props, &slider, &time);
     let now = props.clock.now().max(props.t);
     let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
     let t_ms = now.total_micros() / 1000;
@@ -139,6 +107,45 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The slider and the time follow the clock while it plays, and the app's moment after every
+/// render.
+#[hook]
+fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
+    let (slider, time) = (slider.clone(), time.clone());
+    // While playing: move the slider and the time every 30th frame (about twice a second),
+    // and nothing else. Each move lays out and repaints them; fewer leave the other frames
+    // cheap. A redraw shows the exact time anyway, so in a busy scene, which redraws every
+    // second, the frames leave them alone.
+    {
+        let (slider, time, clock, end) =
+            (slider.clone(), time.clone(), props.clock.clone(), props.end);
+        use_effect(move || {
+            let frames = std::cell::Cell::new(0u32);
+            let told = clock.clone();
+            let subscription = clock.subscribe(move |t| {
+                frames.set(frames.get().wrapping_add(1));
+                if !frames.get().is_multiple_of(30) || told.busy() {
+                    return;
+                }
+                show_time(&slider, &time, t, end);
+            });
+            move || drop(subscription)
+        });
+    }
+    // After every render too: the frames wrote to these elements behind the renderer's back,
+    // so what it believes is there may not be.
+    {
+        let (slider, time, clock, t, end) = (
+            slider.clone(),
+            time.clone(),
+            props.clock.clone(),
+            props.t,
+            props.end,
+        );
+        use_effect(move || show_time(&slider, &time, clock.now().max(t), end));
     }
 }
 

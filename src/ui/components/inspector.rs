@@ -40,7 +40,42 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let sum = &s.summary;
     let data = payload(&s.bytes);
     let close = props.on_close.clone();
-    let transport = match &sum.transport {
+    let transport = transport_fields(&sum.transport);
+    let protocol = match &sum.transport {
+        Transport::Tcp(_) => "6 (TCP)",
+        Transport::Udp(_) => "17 (UDP)",
+        Transport::Icmp(_) => "1 (ICMP)",
+        Transport::Other { .. } => "other",
+    };
+    html! {
+        <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
+            <h2 id="inspector-title">{ format!("Packet inspector: segment {}", s.seg.0) }</h2>
+            <p class="when">{ format!("Sent at {}, arrives at {}{}", seconds(s.depart), seconds(s.arrive), if s.copy_of.is_some() { " (a duplicate)" } else { "" }) }</p>
+            <h3>{ "IPv4 (network layer)" }</h3>
+            <dl class="fields">
+                { field("Source address", sum.src.to_string()) }
+                { field("Destination address", sum.dst.to_string()) }
+                { field("Protocol", protocol) }
+                { field("TTL", sum.ttl.to_string()) }
+                { field("Total length", format!("{} bytes", sum.total_len)) }
+                { field("Identification", format!("0x{:04x}", sum.ident)) }
+            </dl>
+            { transport }
+            <h3>{ "Payload (application data)" }</h3>
+            if data.is_empty() {
+                <p class="hint">{ empty_payload(&sum.transport) }</p>
+            } else {
+                <p class="payload-text">{ escaped(data) }</p>
+                <pre class="hex" aria-label="Payload as hex">{ hex_dump(data) }</pre>
+            }
+            <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ "Close inspector" }</button>
+        </section>
+    }
+}
+
+/// The transport layer's fields, as the inspector lists them.
+fn transport_fields(t: &Transport) -> Html {
+    match t {
         Transport::Tcp(t) => html! {
             <>
                 <h3>{ "TCP (transport layer)" }</h3>
@@ -73,36 +108,6 @@ pub fn inspector(props: &InspectorProps) -> Html {
             </>
         },
         Transport::Other { protocol } => html! { <p>{ format!("IP protocol {protocol}") }</p> },
-    };
-    let protocol = match &sum.transport {
-        Transport::Tcp(_) => "6 (TCP)",
-        Transport::Udp(_) => "17 (UDP)",
-        Transport::Icmp(_) => "1 (ICMP)",
-        Transport::Other { .. } => "other",
-    };
-    html! {
-        <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
-            <h2 id="inspector-title">{ format!("Packet inspector: segment {}", s.seg.0) }</h2>
-            <p class="when">{ format!("Sent at {}, arrives at {}{}", seconds(s.depart), seconds(s.arrive), if s.copy_of.is_some() { " (a duplicate)" } else { "" }) }</p>
-            <h3>{ "IPv4 (network layer)" }</h3>
-            <dl class="fields">
-                { field("Source address", sum.src.to_string()) }
-                { field("Destination address", sum.dst.to_string()) }
-                { field("Protocol", protocol) }
-                { field("TTL", sum.ttl.to_string()) }
-                { field("Total length", format!("{} bytes", sum.total_len)) }
-                { field("Identification", format!("0x{:04x}", sum.ident)) }
-            </dl>
-            { transport }
-            <h3>{ "Payload (application data)" }</h3>
-            if data.is_empty() {
-                <p class="hint">{ empty_payload(&sum.transport) }</p>
-            } else {
-                <p class="payload-text">{ escaped(data) }</p>
-                <pre class="hex" aria-label="Payload as hex">{ hex_dump(data) }</pre>
-            }
-            <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ "Close inspector" }</button>
-        </section>
     }
 }
 

@@ -53,95 +53,13 @@ pub struct PacketLayerProps {
 pub fn packet_layer(props: &PacketLayerProps) -> Html {
     let canvas = use_node_ref();
     let group = use_node_ref();
-    let painter = use_mut_ref(|| None::<Painter>);
     let buttons = use_mut_ref(BTreeMap::<SegmentId, Button>::new);
     // The packet button that has the keyboard's focus: the canvas marks it while playing.
     let keyboard = use_mut_ref(|| None::<SegmentId>);
-    {
-        // The painter starts once, when the canvas is in the page.
-        let (painter, canvas) = (painter.clone(), canvas.clone());
-        use_effect_with((), move |_| {
-            *painter.borrow_mut() = canvas
-                .cast::<web_sys::HtmlCanvasElement>()
-                .and_then(Painter::start);
-            move || {
-                if let Some(p) = painter.borrow_mut().take() {
-                    p.stop();
-                }
-            }
-        });
-    }
-    {
-        // A new scene, a new size or a change of motion: a new table of flights, and no
-        // buttons left from the last one.
-        let (painter, canvas, buttons) = (painter.clone(), canvas.clone(), buttons.clone());
-        let reduced = props.reduced_motion;
-        let scene = props.scene.clone();
-        use_effect_with((props.draw.clone(), reduced), move |(draw, reduced)| {
-            if let (Some(p), Some(c)) = (
-                painter.borrow().as_ref(),
-                canvas.cast::<web_sys::HtmlElement>(),
-            ) {
-                p.resize(&c, &draw.geom);
-                p.post(&flights_message(&scene, draw, *reduced));
-            }
-            move || {
-                for b in buttons.borrow().values() {
-                    b.element.remove();
-                }
-                buttons.borrow_mut().clear();
-            }
-        });
-    }
-    {
-        // Every frame: the moment, and nothing else.
-        let painter = painter.clone();
-        use_effect_with(props.clock.clone(), move |clock| {
-            let subscription = clock.subscribe(move |t| {
-                if let Some(p) = painter.borrow().as_ref() {
-                    p.post(&JsValue::from_f64(t.total_micros() as f64));
-                }
-            });
-            move || drop(subscription)
-        });
-    }
-    {
-        // After every render: the marks, the buttons at the app's moment, and the clock's
-        // moment (a seek or a step while paused moves no frame).
-        let (painter, group, buttons, keyboard) = (
-            painter.clone(),
-            group.clone(),
-            buttons.clone(),
-            keyboard.clone(),
-        );
-        let scene = props.scene.clone();
-        let draw = props.draw.clone();
-        let clock = props.clock.clone();
-        let (t, selected, hovered, focused, reduced) = (
-            props.t,
-            props.selected,
-            props.hovered,
-            props.focused.clone(),
-            props.reduced_motion,
-        );
-        use_effect(move || {
-            let marked = |seg: SegmentId| hovered == Some(seg) || focused.contains(&seg);
-            if let Some(group) = group.cast::<web_sys::Element>() {
-                let mut buttons = buttons.borrow_mut();
-                place_buttons(&scene, &draw, &group, &mut buttons, t, reduced, |seg| {
-                    (u8::from(selected == Some(seg)) * SELECTED)
-                        | (u8::from(marked(seg)) * HIGHLIGHT)
-                });
-            }
-            if let Some(p) = painter.borrow().as_ref() {
-                let keyboard = *keyboard.borrow();
-                p.post(&marks_message(&scene, selected, |seg| {
-                    marked(seg) || keyboard == Some(seg)
-                }));
-                p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
-            }
-        });
-    }
+    let painter = use_painter(&canvas);
+    use_flights(props, &painter, &canvas, &buttons);
+    use_frames(&props.clock, &painter);
+    use_after_render(props, &painter, &group, &buttons, &keyboard);
     let on_focus = {
         let (keyboard, painter) = (keyboard.clone(), painter.clone());
         let (scene, selected, hovered, focused) = (
@@ -173,6 +91,114 @@ pub fn packet_layer(props: &PacketLayerProps) -> Html {
                  onfocusin={on_focus_in} onfocusout={on_focus_out} />
         </>
     }
+}
+
+type PainterCell = Rc<RefCell<Option<Painter>>>;
+type Buttons = Rc<RefCell<BTreeMap<SegmentId, Button>>>;
+
+/// The painter, started once when the canvas is in the page and stopped with the layer.
+#[hook]
+fn use_painter(canvas: &NodeRef) -> PainterCell {
+    let painter = use_mut_ref(|| None::<Painter>);
+    let (cell, canvas) = (painter.clone(), canvas.clone());
+    use_effect_with((), move |_| {
+        *cell.borrow_mut() = canvas
+            .cast::<web_sys::HtmlCanvasElement>()
+            .and_then(Painter::start);
+        move || {
+            if let Some(p) = cell.borrow_mut().take() {
+                p.stop();
+            }
+        }
+    });
+    painter
+}
+
+/// A new scene, a new size or a change of motion: a new table of flights for the painter, and
+/// no buttons left from the last one.
+#[hook]
+fn use_flights(
+    props: &PacketLayerProps,
+    painter: &PainterCell,
+    canvas: &NodeRef,
+    buttons: &Buttons,
+) {
+    let (painter, canvas, buttons) = (painter.clone(), canvas.clone(), buttons.clone());
+    let scene = props.scene.clone();
+    use_effect_with(
+        (props.draw.clone(), props.reduced_motion),
+        move |(draw, reduced)| {
+            if let (Some(p), Some(c)) = (
+                painter.borrow().as_ref(),
+                canvas.cast::<web_sys::HtmlElement>(),
+            ) {
+                p.resize(&c, &draw.geom);
+                p.post(&flights_message(&scene, draw, *reduced));
+            }
+            move || {
+                for b in buttons.borrow().values() {
+                    b.element.remove();
+                }
+                buttons.borrow_mut().clear();
+            }
+        },
+    );
+}
+
+/// Every frame: the clock's moment to the painter, and nothing else.
+#[hook]
+fn use_frames(clock: &Clock, painter: &PainterCell) {
+    let painter = painter.clone();
+    use_effect_with(clock.clone(), move |clock| {
+        let subscription = clock.subscribe(move |t| {
+            if let Some(p) = painter.borrow().as_ref() {
+                p.post(&JsValue::from_f64(t.total_micros() as f64));
+            }
+        });
+        move || drop(subscription)
+    });
+}
+
+/// After every render: the buttons at the app's moment, the marks, and the clock's moment (a
+/// seek or a step while paused moves no frame).
+#[hook]
+fn use_after_render(
+    props: &PacketLayerProps,
+    painter: &PainterCell,
+    group: &NodeRef,
+    buttons: &Buttons,
+    keyboard: &Rc<RefCell<Option<SegmentId>>>,
+) {
+    let (painter, group, buttons, keyboard) = (
+        painter.clone(),
+        group.clone(),
+        buttons.clone(),
+        keyboard.clone(),
+    );
+    let (scene, draw, clock) = (props.scene.clone(), props.draw.clone(), props.clock.clone());
+    let (t, selected, hovered, focused, reduced) = (
+        props.t,
+        props.selected,
+        props.hovered,
+        props.focused.clone(),
+        props.reduced_motion,
+    );
+    use_effect(move || {
+        let marked = |seg: SegmentId| hovered == Some(seg) || focused.contains(&seg);
+        if let Some(group) = group.cast::<web_sys::Element>() {
+            let mut buttons = buttons.borrow_mut();
+            place_buttons(&scene, &draw, &group, &mut buttons, t, reduced, |seg| {
+                (u8::from(selected == Some(seg)) * SELECTED) | (u8::from(marked(seg)) * HIGHLIGHT)
+            });
+        }
+        if let Some(p) = painter.borrow().as_ref() {
+            let keyboard = *keyboard.borrow();
+            p.post(&marks_message(&scene, selected, |seg| {
+                marked(seg) || keyboard == Some(seg)
+            }));
+            p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
+        }
+    });
 }
 
 /// The segment a packet element (or something inside one) stands for.

@@ -74,6 +74,46 @@ pub fn stage(props: &StageProps) -> Html {
         let callout = callout(scene, h, props.t).unwrap_or_default();
         html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} /> }
     });
+    let pointer = use_pointer(props, &frame, &draw);
+    let on_wire = scene.in_flight_indices(props.t).count();
+    let label = format!(
+        "The network at {}: {} hosts, {} segment{} on the wire",
+        seconds(props.t),
+        props.hosts.len(),
+        on_wire,
+        if on_wire == 1 { "" } else { "s" }
+    );
+    let class = classes!("stage-svg", g.narrow.then_some("narrow"));
+    html! {
+        <div class="stage-frame" ref={frame} role="group" aria-label={label} onclick={pointer.click}
+             onpointermove={pointer.moving} onpointerleave={pointer.leave}>
+            <svg class={class} viewBox={format!("0 0 {} {}", n(g.width), n(g.height))}
+                 width={n(g.width)} height={n(g.height)}>
+                <g class="links">{ for links }</g>
+                <g class="hosts">{ for hosts }</g>
+            </svg>
+            <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
+                         t={props.t} playing={props.playing}
+                         selected={props.selected} hovered={props.hovered}
+                         focused={props.focused.clone()} reduced_motion={props.reduced_motion}
+                         on_key={pointer.key} />
+        </div>
+    }
+}
+
+/// The stage's handlers for the pointer and the keyboard.
+struct Pointer {
+    click: Callback<MouseEvent>,
+    key: Callback<KeyboardEvent>,
+    moving: Callback<PointerEvent>,
+    leave: Callback<PointerEvent>,
+}
+
+/// Clicks, taps and hovers find the packet on a button (while paused) or drawn on the canvas
+/// at the clock's moment; Enter or Space on a packet's button chooses it.
+#[hook]
+fn use_pointer(props: &StageProps, frame: &NodeRef, draw: &Rc<StageDraw>) -> Pointer {
+    let draw = draw.clone();
     // A click or a tap: on a packet's button (while paused), or on a packet drawn on the
     // canvas at the clock's moment.
     let point = {
@@ -138,29 +178,11 @@ pub fn stage(props: &StageProps) -> Html {
             }
         })
     };
-    let on_wire = scene.in_flight_indices(props.t).count();
-    let label = format!(
-        "The network at {}: {} hosts, {} segment{} on the wire",
-        seconds(props.t),
-        props.hosts.len(),
-        on_wire,
-        if on_wire == 1 { "" } else { "s" }
-    );
-    let class = classes!("stage-svg", g.narrow.then_some("narrow"));
-    html! {
-        <div class="stage-frame" ref={frame} role="group" aria-label={label} onclick={on_click}
-             onpointermove={on_move} onpointerleave={on_leave}>
-            <svg class={class} viewBox={format!("0 0 {} {}", n(g.width), n(g.height))}
-                 width={n(g.width)} height={n(g.height)}>
-                <g class="links">{ for links }</g>
-                <g class="hosts">{ for hosts }</g>
-            </svg>
-            <PacketLayer scene={props.scene.clone()} draw={draw.clone()} clock={props.clock.clone()}
-                         t={props.t} playing={props.playing}
-                         selected={props.selected} hovered={props.hovered}
-                         focused={props.focused.clone()} reduced_motion={props.reduced_motion}
-                         on_key={on_key} />
-        </div>
+    Pointer {
+        click: on_click,
+        key: on_key,
+        moving: on_move,
+        leave: on_leave,
     }
 }
 
