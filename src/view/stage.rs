@@ -185,6 +185,175 @@ fn edge(a: &Rect, b: &Rect) -> (f64, f64) {
     (ca.0 + dx * t.min(1.0), ca.1 + dy * t.min(1.0))
 }
 
+/// What placing the hosts needs to know.
+struct Room {
+    width: f64,
+    full_w: f64,
+    gap: f64,
+    hosts: usize,
+    hub: Option<usize>,
+    s: Sizes,
+    programs: usize,
+    /// How wide a host's name and address are side by side, with padding.
+    title_w: f64,
+}
+
+impl Room {
+    /// A host box's height with its title on one line or two.
+    fn box_h(&self, one_line: bool) -> f64 {
+        box_height(&self.s, if one_line { 1 } else { 2 }, self.programs)
+    }
+}
+
+/// Hosts on a wide stage: one centred, two side by side, a hub with the others in a column, or
+/// a grid. Their boxes, the stage's height, and whether titles fit on one line.
+fn place_wide(room: &Room) -> (Vec<Rect>, f64, bool) {
+    let (width, full_w) = (room.width, room.full_w);
+    match (room.hosts, room.hub) {
+        (0, _) => (Vec::new(), 120.0, false),
+        (1, _) => {
+            let bw = 260.0_f64.min(full_w);
+            let bh = room.box_h(false);
+            let r = Rect {
+                x: (width - bw) / 2.0,
+                y: 2.0,
+                w: bw,
+                h: bh,
+            };
+            (vec![r], bh + 4.0, false)
+        }
+        (2, _) => {
+            let bw = (width * 0.32).clamp(150.0, 250.0);
+            let bh = room.box_h(false);
+            let lanes = 2.0 * MAX_LANES as f64 * (room.s.chip_h + GAP) + 4.0 * GAP;
+            let height = bh.max(lanes) + 4.0;
+            let y = (height - bh) / 2.0;
+            let at = |x| Rect { x, y, w: bw, h: bh };
+            (vec![at(2.0), at(width - 2.0 - bw)], height, false)
+        }
+        (hosts, Some(hub)) => {
+            let bw = (width * 0.3).clamp(150.0, 240.0);
+            let (rects, h) = hub_and_column(hub, hosts, bw, room.box_h(false), width);
+            (rects, h, false)
+        }
+        (hosts, None) => {
+            let (rects, h) = grid(hosts, room.box_h(false), width);
+            (rects, h, false)
+        }
+    }
+}
+
+/// Hosts on a narrow stage: stacked full width (the hub in the middle of three), or a hub
+/// with the others in a column when there are more.
+fn place_narrow(room: &Room) -> (Vec<Rect>, f64, bool) {
+    let one_line = room.title_w <= room.full_w;
+    let bh = room.box_h(one_line);
+    let stack = |order: &[usize]| {
+        let (rects, h) = stacked(order, room.hosts, bh, room.gap, room.full_w);
+        (rects, h, one_line)
+    };
+    match (room.hosts, room.hub) {
+        (0, _) => (Vec::new(), 120.0, false),
+        (1, _) => {
+            let r = Rect {
+                x: 2.0,
+                y: 2.0,
+                w: room.full_w,
+                h: bh,
+            };
+            (vec![r], bh + 4.0, one_line)
+        }
+        (2, _) => stack(&[0, 1]),
+        (3, Some(hub)) => {
+            let others: Vec<usize> = (0..3).filter(|i| *i != hub).collect();
+            stack(&[others[0], hub, others[1]])
+        }
+        (hosts, Some(hub)) => {
+            let bw = ((room.width - 60.0) / 2.0).floor();
+            let (rects, h) = hub_and_column(hub, hosts, bw, room.box_h(false), room.width);
+            (rects, h, false)
+        }
+        (hosts, None) => stack(&(0..hosts).collect::<Vec<_>>()),
+    }
+}
+
+/// Hosts one under another in `order`, full width, `gap` apart: their boxes and the height.
+fn stacked(order: &[usize], hosts: usize, bh: f64, gap: f64, full_w: f64) -> (Vec<Rect>, f64) {
+    let mut rects = vec![
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.0,
+            h: 0.0
+        };
+        hosts
+    ];
+    for (row, &i) in order.iter().enumerate() {
+        rects[i] = Rect {
+            x: 2.0,
+            y: 2.0 + row as f64 * (bh + gap),
+            w: full_w,
+            h: bh,
+        };
+    }
+    (rects, order.len() as f64 * (bh + gap) - gap + 4.0)
+}
+
+/// The others in a column on the left, the hub on the right: their boxes and the height.
+fn hub_and_column(hub: usize, hosts: usize, bw: f64, bh: f64, width: f64) -> (Vec<Rect>, f64) {
+    let others = hosts - 1;
+    let row_gap = 24.0;
+    let h = (others as f64 * (bh + row_gap) + row_gap).max(bh + 2.0 * row_gap);
+    let mut rects = Vec::with_capacity(hosts);
+    let mut row = 0;
+    for i in 0..hosts {
+        if i == hub {
+            rects.push(Rect {
+                x: width - 2.0 - bw,
+                y: (h - bh) / 2.0,
+                w: bw,
+                h: bh,
+            });
+        } else {
+            rects.push(Rect {
+                x: 2.0,
+                y: row_gap + row as f64 * (bh + row_gap),
+                w: bw,
+                h: bh,
+            });
+            row += 1;
+        }
+    }
+    (rects, h)
+}
+
+/// A grid, three to a row, with room between rows and columns for packets: the boxes and the
+/// height.
+fn grid(hosts: usize, bh: f64, width: f64) -> (Vec<Rect>, f64) {
+    let cols = 3usize.min(hosts);
+    let bw = ((width - 4.0 - (cols - 1) as f64 * 120.0) / cols as f64).clamp(150.0, 240.0);
+    let col_gap = if cols > 1 {
+        (width - 4.0 - cols as f64 * bw) / (cols - 1) as f64
+    } else {
+        0.0
+    };
+    let rects = (0..hosts)
+        .map(|i| {
+            let (r, c) = (i / cols, i % cols);
+            Rect {
+                x: 2.0 + c as f64 * (bw + col_gap),
+                y: 2.0 + r as f64 * (bh + 150.0),
+                w: bw,
+                h: bh,
+            }
+        })
+        .collect();
+    (
+        rects,
+        hosts.div_ceil(cols) as f64 * (bh + 150.0) - 150.0 + 4.0,
+    )
+}
+
 /// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts
 /// joined by `links`, each host showing up to `programs` program lines (the most programs any
 /// host of the scene runs). `longest_name` and `longest_ip` (in characters) decide whether a
@@ -204,152 +373,24 @@ pub fn layout(
     let narrow = width < NARROW_BELOW;
     let s = if narrow { NARROW } else { WIDE };
     let programs = programs.clamp(1, if narrow { 2 } else { 3 });
-    let hub = hub(hosts, links);
-    let full_w = width - 4.0;
-    let title_fits = |w: f64| {
-        longest_name as f64 * s.name * SANS_BOLD_EM + mono_width(longest_ip, s.mono) + 3.0 * s.pad
-            <= w
+    let room = Room {
+        width,
+        full_w: width - 4.0,
+        // Stacked hosts are this far apart, with room between boxes for packets to travel.
+        gap: (screen_h * 0.11).clamp(64.0, 150.0).round(),
+        hosts,
+        hub: hub(hosts, links),
+        s,
+        programs,
+        title_w: longest_name as f64 * s.name * SANS_BOLD_EM
+            + mono_width(longest_ip, s.mono)
+            + 3.0 * s.pad,
     };
-
-    let mut rects: Vec<Rect> = Vec::with_capacity(hosts);
-    let mut one_line = false;
-    let height;
-    // Stacked, full width, with room between boxes for packets to travel.
-    let gap = (screen_h * 0.11).clamp(64.0, 150.0).round();
-    let stack = |order: &[usize], rects: &mut Vec<Rect>, bh: f64| {
-        *rects = vec![
-            Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 0.0,
-                h: 0.0
-            };
-            hosts
-        ];
-        for (row, &i) in order.iter().enumerate() {
-            rects[i] = Rect {
-                x: 2.0,
-                y: 2.0 + row as f64 * (bh + gap),
-                w: full_w,
-                h: bh,
-            };
-        }
-        order.len() as f64 * (bh + gap) - gap + 4.0
+    let (rects, height, one_line) = if narrow {
+        place_narrow(&room)
+    } else {
+        place_wide(&room)
     };
-    // Others in a column on the left, the hub on the right.
-    let columns = |hub: usize, rects: &mut Vec<Rect>, bw: f64, bh: f64| {
-        let others = hosts - 1;
-        let row_gap = 24.0;
-        let h = (others as f64 * (bh + row_gap) + row_gap).max(bh + 2.0 * row_gap);
-        *rects = Vec::with_capacity(hosts);
-        let mut row = 0;
-        for i in 0..hosts {
-            if i == hub {
-                rects.push(Rect {
-                    x: width - 2.0 - bw,
-                    y: (h - bh) / 2.0,
-                    w: bw,
-                    h: bh,
-                });
-            } else {
-                rects.push(Rect {
-                    x: 2.0,
-                    y: row_gap + row as f64 * (bh + row_gap),
-                    w: bw,
-                    h: bh,
-                });
-                row += 1;
-            }
-        }
-        h
-    };
-
-    match (hosts, narrow, hub) {
-        (0, _, _) => height = 120.0,
-        (1, _, _) => {
-            let bw = if narrow {
-                full_w
-            } else {
-                260.0_f64.min(full_w)
-            };
-            one_line = narrow && title_fits(bw);
-            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
-            rects.push(Rect {
-                x: (width - bw) / 2.0,
-                y: 2.0,
-                w: bw,
-                h: bh,
-            });
-            height = bh + 4.0;
-        }
-        (2, false, _) => {
-            let bw = (width * 0.32).clamp(150.0, 250.0);
-            let bh = box_height(&s, 2, programs);
-            let lanes = 2.0 * MAX_LANES as f64 * (s.chip_h + GAP) + 4.0 * GAP;
-            height = bh.max(lanes) + 4.0;
-            let y = (height - bh) / 2.0;
-            rects.push(Rect {
-                x: 2.0,
-                y,
-                w: bw,
-                h: bh,
-            });
-            rects.push(Rect {
-                x: width - 2.0 - bw,
-                y,
-                w: bw,
-                h: bh,
-            });
-        }
-        (2, true, _) => {
-            one_line = title_fits(full_w);
-            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
-            height = stack(&[0, 1], &mut rects, bh);
-        }
-        (3, true, Some(hub)) => {
-            one_line = title_fits(full_w);
-            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
-            let others: Vec<usize> = (0..3).filter(|i| *i != hub).collect();
-            height = stack(&[others[0], hub, others[1]], &mut rects, bh);
-        }
-        (_, true, Some(hub)) => {
-            let bw = ((width - 60.0) / 2.0).floor();
-            let bh = box_height(&s, 2, programs);
-            height = columns(hub, &mut rects, bw, bh);
-        }
-        (_, true, None) => {
-            one_line = title_fits(full_w);
-            let bh = box_height(&s, if one_line { 1 } else { 2 }, programs);
-            let order: Vec<usize> = (0..hosts).collect();
-            height = stack(&order, &mut rects, bh);
-        }
-        (_, false, Some(hub)) => {
-            let bw = (width * 0.3).clamp(150.0, 240.0);
-            let bh = box_height(&s, 2, programs);
-            height = columns(hub, &mut rects, bw, bh);
-        }
-        (_, false, None) => {
-            // A grid, three to a row, with room between rows and columns for packets.
-            let cols = 3usize.min(hosts);
-            let bw = ((width - 4.0 - (cols - 1) as f64 * 120.0) / cols as f64).clamp(150.0, 240.0);
-            let bh = box_height(&s, 2, programs);
-            let col_gap = if cols > 1 {
-                (width - 4.0 - cols as f64 * bw) / (cols - 1) as f64
-            } else {
-                0.0
-            };
-            for i in 0..hosts {
-                let (r, c) = (i / cols, i % cols);
-                rects.push(Rect {
-                    x: 2.0 + c as f64 * (bw + col_gap),
-                    y: 2.0 + r as f64 * (bh + 150.0),
-                    w: bw,
-                    h: bh,
-                });
-            }
-            height = hosts.div_ceil(cols) as f64 * (bh + 150.0) - 150.0 + 4.0;
-        }
-    }
 
     let geoms: Vec<HostGeom> = rects
         .iter()
