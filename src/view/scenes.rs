@@ -134,101 +134,16 @@ impl Scene {
         let links: Vec<(HostId, HostId)> = sim.links().iter().map(|l| (l.a, l.b)).collect();
         let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
         let timeline = Timeline::record(sim, scenario.run_limit());
-        let mut narrator = Narrator::new(host_names).with_links(links.clone());
-        let mut lines = Vec::new();
-        let mut segments = Vec::new();
-        let mut connections = BTreeMap::new();
-        for (i, event) in timeline.events().iter().enumerate() {
-            let (host, text) = narrator.describe(&event.kind);
-            let seg = match &event.kind {
-                EventKind::SegmentSent(s) => {
-                    segments.push(i);
-                    if let Some((sp, dp)) = s.summary.ports() {
-                        let key = conn_key(
-                            SocketAddrV4::new(s.summary.src, sp),
-                            SocketAddrV4::new(s.summary.dst, dp),
-                        );
-                        let next = connections.len();
-                        connections.entry(key).or_insert(next);
-                    }
-                    Some(s.seg)
-                }
-                EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
-                    Some(*seg)
-                }
-                _ => None,
-            };
-            // Buffer sizes change with every acknowledgment: the tables show them; the
-            // narration would drown in them.
-            if matches!(event.kind, EventKind::Queues { .. }) {
-                continue;
-            }
-            lines.push(Line {
-                at: event.at,
-                host: host.into(),
-                text: text.into(),
-                seg,
-            });
-        }
-        let mut spans: Vec<(Instant, Instant)> = Vec::new();
-        let mut labels = Vec::new();
-        for event in timeline.events() {
-            if let EventKind::SegmentSent(s) = &event.kind {
-                if s.to.is_some() {
-                    spans.push((s.depart, s.arrive));
-                }
-                let (conn, label) = label_for(&connections, &s.summary);
-                // The accessible name starts with the words on the packet.
-                let aria = format!(
-                    "{label}: segment {}, {}. Press Enter to inspect.",
-                    s.seg.0, s.summary
-                );
-                let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
-                labels.push(PacketText {
-                    conn,
-                    short: short_label(&label).into(),
-                    aria: aria.into(),
-                    rst,
-                });
-            }
-        }
-        spans.sort();
-        let mut busy: Vec<(Instant, Instant)> = Vec::new();
-        for (a, b) in spans {
-            match busy.last_mut() {
-                Some(last) if a <= last.1 => last.1 = last.1.max(b),
-                _ => busy.push((a, b)),
-            }
-        }
+        let (lines, segments, connections) = narrate(&timeline, host_names, &links);
+        let (labels, busy) = packet_texts(&timeline, &connections);
         let flights = flights(&timeline, &links);
         let longest_flight = flights
             .iter()
             .map(|f| f.shown.1 - f.shown.0)
             .max()
             .unwrap_or(0);
-        let mut moments = timeline.moments();
-        moments.extend(scenario.stages.iter().map(|s| s.at()));
-        moments.sort();
-        moments.dedup();
-        let end = timeline.end();
-        moments.retain(|m| *m <= end);
-        let most_programs = (0..scenario.hosts.len())
-            .map(|h| {
-                scenario
-                    .processes
-                    .iter()
-                    .filter(|p| p.host == scenario.hosts[h].name)
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
-        let longest_name = scenario
-            .hosts
-            .iter()
-            .map(|h| h.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        let longest_ip = scenario.hosts.iter().map(|h| h.ip.len()).max().unwrap_or(0);
+        let moments = moments(&timeline, &scenario);
+        let (most_programs, longest_name, longest_ip) = host_text_sizes(&scenario);
         Ok(Rc::new(Scene {
             id,
             scenario,
@@ -398,4 +313,125 @@ pub fn conn_label(n: usize) -> String {
         n = n / 26 - 1;
     }
     out
+}
+
+/// Every event in words (buffer-size changes left out: the tables show them), which events
+/// are segments sent, and the connections in the order they first appear.
+fn narrate(
+    timeline: &Timeline,
+    host_names: Vec<String>,
+    links: &[(HostId, HostId)],
+) -> (
+    Vec<Line>,
+    Vec<usize>,
+    BTreeMap<(SocketAddrV4, SocketAddrV4), usize>,
+) {
+    let mut narrator = Narrator::new(host_names).with_links(links.to_vec());
+    let mut lines = Vec::new();
+    let mut segments = Vec::new();
+    let mut connections = BTreeMap::new();
+    for (i, event) in timeline.events().iter().enumerate() {
+        let (host, text) = narrator.describe(&event.kind);
+        let seg = match &event.kind {
+            EventKind::SegmentSent(s) => {
+                segments.push(i);
+                if let Some((sp, dp)) = s.summary.ports() {
+                    let key = conn_key(
+                        SocketAddrV4::new(s.summary.src, sp),
+                        SocketAddrV4::new(s.summary.dst, dp),
+                    );
+                    let next = connections.len();
+                    connections.entry(key).or_insert(next);
+                }
+                Some(s.seg)
+            }
+            EventKind::SegmentDelivered { seg, .. } | EventKind::SegmentDropped { seg, .. } => {
+                Some(*seg)
+            }
+            _ => None,
+        };
+        // Buffer sizes change with every acknowledgment: the tables show them; the
+        // narration would drown in them.
+        if matches!(event.kind, EventKind::Queues { .. }) {
+            continue;
+        }
+        lines.push(Line {
+            at: event.at,
+            host: host.into(),
+            text: text.into(),
+            seg,
+        });
+    }
+    (lines, segments, connections)
+}
+
+/// What each segment says on the stage, and the spans of time when anything is on the wire.
+fn packet_texts(
+    timeline: &Timeline,
+    connections: &BTreeMap<(SocketAddrV4, SocketAddrV4), usize>,
+) -> (Vec<PacketText>, Vec<(Instant, Instant)>) {
+    let mut spans: Vec<(Instant, Instant)> = Vec::new();
+    let mut labels = Vec::new();
+    for event in timeline.events() {
+        if let EventKind::SegmentSent(s) = &event.kind {
+            if s.to.is_some() {
+                spans.push((s.depart, s.arrive));
+            }
+            let (conn, label) = label_for(connections, &s.summary);
+            // The accessible name starts with the words on the packet.
+            let aria = format!(
+                "{label}: segment {}, {}. Press Enter to inspect.",
+                s.seg.0, s.summary
+            );
+            let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
+            labels.push(PacketText {
+                conn,
+                short: short_label(&label).into(),
+                aria: aria.into(),
+                rst,
+            });
+        }
+    }
+    spans.sort();
+    let mut busy: Vec<(Instant, Instant)> = Vec::new();
+    for (a, b) in spans {
+        match busy.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => busy.push((a, b)),
+        }
+    }
+    (labels, busy)
+}
+
+/// The moments a step stops at: every event's, and every stage's, up to the end.
+fn moments(timeline: &Timeline, scenario: &Scenario) -> Vec<Instant> {
+    let mut moments = timeline.moments();
+    moments.extend(scenario.stages.iter().map(|s| s.at()));
+    moments.sort();
+    moments.dedup();
+    let end = timeline.end();
+    moments.retain(|m| *m <= end);
+    moments
+}
+
+/// The most programs on one host, and the longest host name and address, in characters.
+fn host_text_sizes(scenario: &Scenario) -> (usize, usize, usize) {
+    let most_programs = (0..scenario.hosts.len())
+        .map(|h| {
+            scenario
+                .processes
+                .iter()
+                .filter(|p| p.host == scenario.hosts[h].name)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let longest_name = scenario
+        .hosts
+        .iter()
+        .map(|h| h.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let longest_ip = scenario.hosts.iter().map(|h| h.ip.len()).max().unwrap_or(0);
+    (most_programs, longest_name, longest_ip)
 }
