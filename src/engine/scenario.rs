@@ -305,6 +305,26 @@ impl Scenario {
     /// (`tests/builtin.rs` checks them). Anything it cannot use is left out; it never panics.
     pub fn build_trusted(&self) -> Sim {
         let mut sim = Sim::with_config(self.seed, SimConfig::default());
+        let hosts = self.add_hosts(&mut sim);
+        let links = self.add_links(&mut sim, &hosts);
+        let (pids, kinds) = self.add_processes(&mut sim, &hosts);
+        self.add_rules_and_changes(&mut sim, &hosts, &links);
+        for a in &self.actions {
+            let Some(&pid) = pids.get(&a.process) else {
+                continue;
+            };
+            let (Some(action), Some(when)) = (
+                a.action(&hosts, kinds.get(&a.process).copied()),
+                a.when(&pids),
+            ) else {
+                continue;
+            };
+            let _ = sim.schedule(pid, action, when);
+        }
+        sim
+    }
+
+    fn add_hosts(&self, sim: &mut Sim) -> BTreeMap<String, (HostId, Ipv4Addr)> {
         let mut hosts = BTreeMap::new();
         for h in &self.hosts {
             let ip: Ipv4Addr = h.ip.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
@@ -313,6 +333,14 @@ impl Scenario {
                 hosts.insert(h.name.clone(), (id, ip));
             }
         }
+        hosts
+    }
+
+    fn add_links(
+        &self,
+        sim: &mut Sim,
+        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
+    ) -> BTreeMap<(String, String), LinkId> {
         let mut links = BTreeMap::new();
         for l in &self.links {
             let (Some(&(a, _)), Some(&(b, _))) =
@@ -332,6 +360,14 @@ impl Scenario {
                 links.insert(link_key(&l.between[0], &l.between[1]), id);
             }
         }
+        links
+    }
+
+    fn add_processes(
+        &self,
+        sim: &mut Sim,
+        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
+    ) -> (BTreeMap<String, Pid>, BTreeMap<String, AppKind>) {
         let mut pids: BTreeMap<String, Pid> = BTreeMap::new();
         let mut kinds: BTreeMap<String, AppKind> = BTreeMap::new();
         for p in &self.processes {
@@ -344,6 +380,15 @@ impl Scenario {
                 kinds.insert(p.name.clone(), kind);
             }
         }
+        (pids, kinds)
+    }
+
+    fn add_rules_and_changes(
+        &self,
+        sim: &mut Sim,
+        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
+        links: &BTreeMap<(String, String), LinkId>,
+    ) {
         for f in &self.firewall {
             let (Some(&(host, _)), Some(proto), Some(verdict)) = (
                 hosts.get(&f.host),
@@ -374,55 +419,6 @@ impl Scenario {
                 let _ = sim.schedule_net(ms_to_instant(n.at_ms), change);
             }
         }
-        for a in &self.actions {
-            let Some(&pid) = pids.get(&a.process) else {
-                continue;
-            };
-            let action = match a.op.as_str() {
-                "listen" => Action::Listen {
-                    port: a.port.unwrap_or(0),
-                    backlog: a.backlog.map_or_else(
-                        || kinds.get(&a.process).map_or(128, |k| k.default_backlog()),
-                        |b| b as usize,
-                    ),
-                },
-                "connect" => {
-                    let Some(to) = a.to.as_deref().and_then(|t| resolve(t, &hosts)) else {
-                        continue;
-                    };
-                    Action::Connect {
-                        to,
-                        from_port: a.from_port,
-                        auto: a.auto.unwrap_or(true),
-                    }
-                }
-                "send" => Action::Send {
-                    data: a.data.clone().unwrap_or_default().into_bytes(),
-                },
-                _ => Action::Close,
-            };
-            let when = match (&a.at_ms, &a.after) {
-                (Some(at), _) => When::At(ms_to_instant(*at)),
-                (None, Some(after)) => {
-                    let Some((process, milestone)) = after.split_once(':') else {
-                        continue;
-                    };
-                    let (Some(&process), Some(milestone)) =
-                        (pids.get(process), parse_milestone(milestone))
-                    else {
-                        continue;
-                    };
-                    When::After {
-                        process,
-                        milestone,
-                        delay: a.delay_ms.map(ms_to_duration).unwrap_or(Duration::ZERO),
-                    }
-                }
-                (None, None) => When::At(Instant::ZERO),
-            };
-            let _ = sim.schedule(pid, action, when);
-        }
-        sim
     }
 
     /// The host ids by name, in the order the file lists them.
@@ -481,6 +477,50 @@ pub const PROGRAMS: &[(&str, AppKind)] = &[
     ("mongo-server", AppKind::MongoServer),
     ("mongo-shell", AppKind::MongoShell),
 ];
+
+impl ActionDef {
+    /// The action this entry asks for (a checked scenario names only hosts that exist).
+    fn action(
+        &self,
+        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
+        kind: Option<AppKind>,
+    ) -> Option<Action> {
+        let a = self;
+        Some(match a.op.as_str() {
+            "listen" => Action::Listen {
+                port: a.port.unwrap_or(0),
+                backlog: a
+                    .backlog
+                    .map_or_else(|| kind.map_or(128, |k| k.default_backlog()), |b| b as usize),
+            },
+            "connect" => Action::Connect {
+                to: a.to.as_deref().and_then(|t| resolve(t, hosts))?,
+                from_port: a.from_port,
+                auto: a.auto.unwrap_or(true),
+            },
+            "send" => Action::Send {
+                data: a.data.clone().unwrap_or_default().into_bytes(),
+            },
+            _ => Action::Close,
+        })
+    }
+
+    /// When it happens: at a time, or after a process reaches a milestone.
+    fn when(&self, pids: &BTreeMap<String, Pid>) -> Option<When> {
+        Some(match (&self.at_ms, &self.after) {
+            (Some(at), _) => When::At(ms_to_instant(*at)),
+            (None, Some(after)) => {
+                let (process, milestone) = after.split_once(':')?;
+                When::After {
+                    process: *pids.get(process)?,
+                    milestone: parse_milestone(milestone)?,
+                    delay: self.delay_ms.map(ms_to_duration).unwrap_or(Duration::ZERO),
+                }
+            }
+            (None, None) => When::At(Instant::ZERO),
+        })
+    }
+}
 
 fn parse_program(s: &str) -> Option<AppKind> {
     PROGRAMS.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
