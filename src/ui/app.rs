@@ -122,9 +122,21 @@ fn model_from(params: &BTreeMap<String, String>) -> Model {
 /// crossed when moments are at least [`SPARSE_MS`] of real time apart (the slides' scene: 2.5 s
 /// apart at 1×, 625 ms at 4×), so the learner sees a packet arrive and its table change
 /// together. When moments come faster (a busy scene: several a frame), they redraw at most every
-/// [`BUSY_REDRAW_MS`]: redrawing every socket table that often would make the packets stutter.
+/// [`busy_redraw_ms`]: redrawing every socket table that often would make the packets stutter.
 const SPARSE_MS: f64 = 400.0;
-const BUSY_REDRAW_MS: f64 = 1000.0;
+
+/// How long a busy scene waits between redraws, from what the last one cost the main thread
+/// (its script time, in ms): once a second when redrawing is cheap, up to every 2.5 s when a
+/// redraw is heavy (a hundred sockets, a slow device), so that redraws, each of which may miss
+/// a frame, stay well under 1 % of frames.
+fn busy_redraw_ms(cost_ms: f64) -> f64 {
+    (cost_ms * 150.0).clamp(1000.0, 2500.0)
+}
+
+/// The main thread's clock, in ms.
+fn now_ms() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
 
 /// While playing, each animation frame moves the clock (and with it the packets, the slider
 /// and the time), and tells the reducer when a moment is crossed (see [`SPARSE_MS`]).
@@ -147,6 +159,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     crossed_at: f64::MIN,
                     pending: false,
                     sparse: true,
+                    cost: 0.0,
                 }));
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
                     let dt = last.get().map_or(0.0, |l| now - l);
@@ -161,11 +174,14 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                         r.pending = true;
                         r.shown = to;
                     }
-                    let due = r.sparse || now - r.drawn_at >= BUSY_REDRAW_MS;
+                    let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.cost);
                     if (r.pending && due) || to >= scene.end() {
                         r.pending = false;
                         r.drawn_at = now;
+                        // Yew renders at once, inside this call: its time is the redraw's cost.
+                        let start = now_ms();
                         dispatcher.dispatch(Action::Reach(to));
+                        r.cost = now_ms() - start;
                     }
                     redraw.set(r);
                 });
@@ -189,7 +205,8 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
 
 /// The frame loop's memory of redraws: when the last one happened (real ms), the moment the
 /// clock had passed, when the last moment was crossed, whether one waits to be drawn, and
-/// whether moments are coming slowly enough to draw each at once.
+/// whether moments are coming slowly enough to draw each at once, and what the last redraw
+/// cost (ms of script).
 #[derive(Clone, Copy)]
 struct Redraw {
     drawn_at: f64,
@@ -197,6 +214,7 @@ struct Redraw {
     crossed_at: f64,
     pending: bool,
     sparse: bool,
+    cost: f64,
 }
 
 /// Keyboard shortcuts, anywhere on the page.

@@ -51,7 +51,7 @@ impl Clock {
     }
 
     /// Whether the app redraws on its own every so often while the clock runs (a busy scene:
-    /// see `app::BUSY_REDRAW_MS`), so what shows the time need not update between redraws.
+    /// see `app::busy_redraw_ms`), so what shows the time need not update between redraws.
     pub fn busy(&self) -> bool {
         self.0.busy.get()
     }
