@@ -315,17 +315,16 @@ pub fn conn_label(n: usize) -> String {
     out
 }
 
+/// Each connection (by its two ends) and its number, in the order it first appears.
+type Connections = BTreeMap<(SocketAddrV4, SocketAddrV4), usize>;
+
 /// Every event in words (buffer-size changes left out: the tables show them), which events
 /// are segments sent, and the connections in the order they first appear.
 fn narrate(
     timeline: &Timeline,
     host_names: Vec<String>,
     links: &[(HostId, HostId)],
-) -> (
-    Vec<Line>,
-    Vec<usize>,
-    BTreeMap<(SocketAddrV4, SocketAddrV4), usize>,
-) {
+) -> (Vec<Line>, Vec<usize>, Connections) {
     let mut narrator = Narrator::new(host_names).with_links(links.to_vec());
     let mut lines = Vec::new();
     let mut segments = Vec::new();
@@ -368,7 +367,7 @@ fn narrate(
 /// What each segment says on the stage, and the spans of time when anything is on the wire.
 fn packet_texts(
     timeline: &Timeline,
-    connections: &BTreeMap<(SocketAddrV4, SocketAddrV4), usize>,
+    connections: &Connections,
 ) -> (Vec<PacketText>, Vec<(Instant, Instant)>) {
     let mut spans: Vec<(Instant, Instant)> = Vec::new();
     let mut labels = Vec::new();
