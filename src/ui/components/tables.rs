@@ -106,6 +106,14 @@ fn connection_labels(host: &HostView, scene: Option<&Scene>) -> Vec<(SockId, Str
         .collect()
 }
 
+/// A socket's connection letter, if it has one.
+fn label_of(labels: &[(SockId, String)], sock: SockId) -> Option<String> {
+    labels
+        .iter()
+        .find(|(s, _)| *s == sock)
+        .map(|(_, l)| l.clone())
+}
+
 /// One row per socket, with `ss -tan`'s columns.
 fn compact_table(
     props: &SocketTableProps,
@@ -114,12 +122,7 @@ fn compact_table(
     labels: &[(SockId, String)],
 ) -> Html {
     let host = &props.host;
-    let label_of = |sock: SockId| {
-        labels
-            .iter()
-            .find(|(s, _)| *s == sock)
-            .map(|(_, l)| l.clone())
-    };
+    let label_of = |sock: SockId| label_of(labels, sock);
     html! {
         <table class="sockets compact">
             <caption>{ caption.to_string() }</caption>
@@ -151,12 +154,7 @@ fn course_table(
     now: &BTreeMap<SockId, [String; 7]>,
 ) -> Html {
     let host = &props.host;
-    let label_of = |sock: SockId| {
-        labels
-            .iter()
-            .find(|(s, _)| *s == sock)
-            .map(|(_, l)| l.clone())
-    };
+    let label_of = |sock: SockId| label_of(labels, sock);
     let focus_button = |i: usize, row: &SocketRow| {
         let on_focus = props.on_focus.clone();
         let (host_id, sock) = (host.id, row.sock);
