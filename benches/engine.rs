@@ -212,10 +212,17 @@ fn memory_per_connection(n: usize) {
         sim.connect(cli, fd, SocketAddrV4::new(SERVER_IP, 8099))
             .unwrap();
     }
-    sim.step(ms(500));
+    // The backlog holds at most somaxconn (4096) connections: accept as they come, as a
+    // server would; SYNs that found the queue full are retransmitted a second later.
     let mut accepted = 0;
-    while let Ok(Some(_)) = sim.accept(srv, lfd) {
-        accepted += 1;
+    for _ in 0..200 {
+        sim.step(sim.now() + Duration::from_millis(100));
+        while let Ok(Some(_)) = sim.accept(srv, lfd) {
+            accepted += 1;
+        }
+        if accepted == n {
+            break;
+        }
     }
     sim.step(ms(1000));
     sim.take_events();

@@ -1141,7 +1141,7 @@ impl Sim {
 
     /// A listening socket's queues as `ss -lnt` shows them: Recv-Q is how many connections
     /// have finished their handshake and wait for accept(), Send-Q the backlog listen() asked
-    /// for (Linux caps it at net.core.somaxconn, 4096).
+    /// for (capped at net.core.somaxconn, 4096, by listen()).
     pub(crate) fn sync_listeners(&mut self, h: usize) {
         let host = &self.hosts[h];
         let mut changed = Vec::new();
@@ -1157,7 +1157,7 @@ impl Sim {
                     })
                 })
                 .count();
-            let backlog = (*backlog).min(SOMAXCONN);
+            let backlog = *backlog;
             if (ready, backlog) != (e.recv_q, e.send_q) {
                 changed.push((*id, ready, backlog));
             }
@@ -1844,6 +1844,19 @@ mod tests {
             sim.demux_mismatches().is_empty(),
             "{:?}",
             sim.demux_mismatches()
+        );
+    }
+
+    #[test]
+    fn listen_caps_the_backlog_at_somaxconn() {
+        let (sim, _, _, _, listener) = listening(100_000);
+        match &sim.hosts[1].entries[&listener].role {
+            Role::Listener { backlog, .. } => assert_eq!(*backlog, SOMAXCONN),
+            _ => panic!("not a listener"),
+        }
+        assert_eq!(
+            sim.hosts[1].entries[&listener].send_q, 4096,
+            "ss shows it as Send-Q"
         );
     }
 

@@ -13,7 +13,7 @@ use smoltcp::wire::{IpAddress, IpEndpoint};
 use super::event::EventKind;
 use super::net::HostId;
 use super::program::Process;
-use super::sim::{listen_endpoint, new_tcp_socket, Deadline, Entry, Role, Sim};
+use super::sim::{listen_endpoint, new_tcp_socket, Deadline, Entry, Role, Sim, SOMAXCONN};
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
 use super::stack::MTU;
 use super::time::Duration;
@@ -297,6 +297,8 @@ impl Sim {
     }
 
     fn listen_inner(&mut self, pid: Pid, fd: Fd, backlog: usize) -> Result<(), SockError> {
+        // Linux (__sys_listen) caps the backlog at net.core.somaxconn.
+        let backlog = backlog.min(SOMAXCONN);
         let op = Op::Listen;
         let (h, sock) = self.resolve(op, pid, fd)?;
         let e = self.entry(h, sock);
