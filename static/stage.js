@@ -57,7 +57,21 @@ class StagePainter {
       this.selected = m.selected;
       this.marked = new Set(m.marked);
     }
-    this.draw();
+    this.schedule();
+  }
+
+  /** Draw now, or, in a worker, once the messages already waiting have been read: a worker
+   * that falls behind draws the latest moment once instead of every stale one. */
+  schedule() {
+    if (!this.coalesce) {
+      this.draw();
+    } else if (!this.due) {
+      this.due = true;
+      setTimeout(() => {
+        this.due = false;
+        this.draw();
+      }, 0);
+    }
   }
 
   resize(m) {
@@ -169,6 +183,7 @@ class StagePainter {
 
 if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
   const painter = new StagePainter();
+  painter.coalesce = true;
   self.onmessage = (e) => painter.handle(e.data);
 } else {
   self.SocketLabStagePainter = StagePainter;
