@@ -6,96 +6,36 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Field types, by struct and field name, for the Rust literal each value becomes.
+/// Each section of the format: its struct, its list in the file, and each field's name, TOML
+/// key and kind, from the one definition in `src/engine/format.rs`.
+type Fields = &'static [(&'static str, &'static str, &'static str)];
+
+macro_rules! scenario_format {
+    ($( $(#[$doc:meta])* $name:ident in $list:literal {
+        $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
+    } )*) => {
+        const SECTIONS: &[(&str, &str, Fields)] = &[
+            $( (stringify!($name), $list, &[$( (stringify!($field), $key, stringify!($($kind)+)) ),*]), )*
+        ];
+    };
+}
+
+include!("src/engine/format.rs");
+
+/// A field's kind: a section's from the format, or one of the scenario's own scalars.
 fn kind(table: &str, field: &str) -> &'static str {
     match (table, field) {
         ("Scenario", "version") => "u32",
         ("Scenario", "seed") => "u64",
         ("Scenario", "duration_ms") => "opt f64",
-        ("Scenario", "description") => "string",
-        ("LinkDef", "between") => "pair",
-        ("NetEventDef", "link") => "opt pair",
-        ("LinkDef", _) => "opt f64",
-        ("HostDef", "os") => "opt string",
-        ("ActionDef", "at_ms" | "delay_ms") => "opt f64",
-        ("ActionDef", "after" | "to" | "data") => "opt string",
-        ("ActionDef", "port" | "from_port") => "opt u16",
-        ("ActionDef", "backlog") => "opt u32",
-        ("ActionDef", "auto") => "opt bool",
-        ("FirewallDef", "port") => "u16",
-        ("NetEventDef" | "StageDef", "at_ms") => "f64",
-        ("NetEventDef", "host") => "opt string",
-        _ => "string",
+        ("Scenario", _) => "text",
+        _ => SECTIONS
+            .iter()
+            .find(|(name, _, _)| *name == table)
+            .and_then(|(_, _, fields)| fields.iter().find(|(f, _, _)| *f == field))
+            .map_or("text", |(_, _, k)| k),
     }
 }
-
-/// The fields of each struct, in declaration order, with the TOML key each reads.
-const STRUCTS: &[(&str, &[(&str, &str)])] = &[
-    ("HostDef", &[("name", "name"), ("ip", "ip"), ("os", "os")]),
-    (
-        "LinkDef",
-        &[
-            ("between", "between"),
-            ("latency_ms", "latency_ms"),
-            ("loss", "loss"),
-            ("duplicate", "duplicate"),
-            ("reorder", "reorder"),
-            ("jitter_ms", "jitter_ms"),
-        ],
-    ),
-    (
-        "ProcessDef",
-        &[("name", "name"), ("host", "host"), ("program", "program")],
-    ),
-    (
-        "ActionDef",
-        &[
-            ("process", "process"),
-            ("at_ms", "at_ms"),
-            ("after", "after"),
-            ("delay_ms", "delay_ms"),
-            ("op", "do"),
-            ("port", "port"),
-            ("backlog", "backlog"),
-            ("to", "to"),
-            ("from_port", "from_port"),
-            ("auto", "auto"),
-            ("data", "data"),
-        ],
-    ),
-    (
-        "FirewallDef",
-        &[
-            ("host", "host"),
-            ("proto", "proto"),
-            ("port", "port"),
-            ("verdict", "verdict"),
-        ],
-    ),
-    (
-        "NetEventDef",
-        &[
-            ("at_ms", "at_ms"),
-            ("link", "link"),
-            ("host", "host"),
-            ("state", "state"),
-        ],
-    ),
-    (
-        "StageDef",
-        &[("at_ms", "at_ms"), ("title", "title"), ("text", "text")],
-    ),
-];
-
-const SECTIONS: &[(&str, &str)] = &[
-    ("hosts", "HostDef"),
-    ("links", "LinkDef"),
-    ("processes", "ProcessDef"),
-    ("actions", "ActionDef"),
-    ("firewall", "FirewallDef"),
-    ("network", "NetEventDef"),
-    ("stages", "StageDef"),
-];
 
 fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) -> String {
     let k = kind(table, field);
@@ -121,8 +61,8 @@ fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) ->
         format!("[{}, {}]", text(&a[0]), text(&a[1]))
     };
     match (k, value) {
-        ("string", Some(v)) => text(v),
-        ("string", None) if field == "description" => "\"\"".to_string(),
+        ("text", Some(v)) => text(v),
+        ("text", None) if field == "description" => "\"\"".to_string(),
         ("u32", Some(v)) => int(v, "u32"),
         ("u64", Some(v)) => int(v, "u64"),
         ("u16", Some(v)) => int(v, "u16"),
@@ -130,7 +70,7 @@ fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) ->
         ("pair", Some(v)) => pair(v),
         (opt, None) if opt.starts_with("opt") => "None".to_string(),
         ("opt f64", Some(v)) => format!("Some({})", num(v)),
-        ("opt string", Some(v)) => format!("Some({})", text(v)),
+        ("opt text", Some(v)) => format!("Some({})", text(v)),
         ("opt u16", Some(v)) => format!("Some({})", int(v, "u16")),
         ("opt u32", Some(v)) => format!("Some({})", int(v, "u32")),
         ("opt bool", Some(v)) => format!(
@@ -146,6 +86,7 @@ fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) ->
 fn main() {
     println!("cargo:rerun-if-changed=scenarios");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/engine/format.rs");
     let dir = Path::new("scenarios");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .expect("scenarios/ exists")
@@ -180,12 +121,7 @@ fn main() {
                 literal("Scenario", field, top.get(field), &file)
             );
         }
-        for (section, table) in SECTIONS {
-            let fields = STRUCTS
-                .iter()
-                .find(|(n, _)| n == table)
-                .map(|(_, f)| *f)
-                .unwrap_or(&[]);
+        for (table, section, fields) in SECTIONS {
             let _ = writeln!(out, "        {section}: &[");
             for item in top
                 .get(*section)
@@ -196,8 +132,8 @@ fn main() {
                 let t = item
                     .as_table()
                     .unwrap_or_else(|| panic!("{file}: {section}: expected tables"));
-                let _ = write!(out, "            Raw{table} {{ ");
-                for (name, key) in fields {
+                let _ = write!(out, "            raw::{table} {{ ");
+                for (name, key, _) in fields.iter() {
                     let _ = write!(
                         out,
                         "{name}: {}, ",

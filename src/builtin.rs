@@ -2,9 +2,7 @@
 //! static data, so the web app needs no TOML parser. `tests/builtin.rs` checks each one equals
 //! what the engine's reader makes of its file.
 
-use crate::engine::scenario::{
-    ActionDef, FirewallDef, HostDef, LinkDef, NetEventDef, ProcessDef, Scenario, StageDef,
-};
+use crate::engine::scenario::Scenario;
 
 type S = &'static str;
 
@@ -14,68 +12,74 @@ struct RawScenario {
     description: S,
     seed: u64,
     duration_ms: Option<f64>,
-    hosts: &'static [RawHostDef],
-    links: &'static [RawLinkDef],
-    processes: &'static [RawProcessDef],
-    actions: &'static [RawActionDef],
-    firewall: &'static [RawFirewallDef],
-    network: &'static [RawNetEventDef],
-    stages: &'static [RawStageDef],
+    hosts: &'static [raw::HostDef],
+    links: &'static [raw::LinkDef],
+    processes: &'static [raw::ProcessDef],
+    actions: &'static [raw::ActionDef],
+    firewall: &'static [raw::FirewallDef],
+    network: &'static [raw::NetEventDef],
+    stages: &'static [raw::StageDef],
 }
 
-struct RawHostDef {
-    name: S,
-    ip: S,
-    os: Option<S>,
+/// The static form of a field of the given kind (see `engine/format.rs`).
+macro_rules! raw_type {
+    (text) => { S };
+    (f64) => { f64 };
+    (u16) => { u16 };
+    (pair) => { [S; 2] };
+    (opt text) => { Option<S> };
+    (opt f64) => { Option<f64> };
+    (opt u16) => { Option<u16> };
+    (opt u32) => { Option<u32> };
+    (opt bool) => { Option<bool> };
+    (opt pair) => { Option<[S; 2]> };
 }
 
-struct RawLinkDef {
-    between: [S; 2],
-    latency_ms: Option<f64>,
-    loss: Option<f64>,
-    duplicate: Option<f64>,
-    reorder: Option<f64>,
-    jitter_ms: Option<f64>,
+/// A static field as the engine's struct holds it.
+macro_rules! owned {
+    (text, $v:expr) => {
+        owned($v)
+    };
+    (pair, $v:expr) => {
+        pair($v)
+    };
+    (opt text, $v:expr) => {
+        opt($v)
+    };
+    (opt pair, $v:expr) => {
+        $v.map(pair)
+    };
+    ($($kind:ident)+, $v:expr) => {
+        $v
+    };
 }
 
-struct RawProcessDef {
-    name: S,
-    host: S,
-    program: S,
-}
+/// The sections as static data (what `build.rs` writes), each with its owned form.
+mod raw {
+    use super::{opt, owned, pair, S};
 
-struct RawActionDef {
-    process: S,
-    at_ms: Option<f64>,
-    after: Option<S>,
-    delay_ms: Option<f64>,
-    op: S,
-    port: Option<u16>,
-    backlog: Option<u32>,
-    to: Option<S>,
-    from_port: Option<u16>,
-    auto: Option<bool>,
-    data: Option<S>,
-}
+    macro_rules! scenario_format {
+        ($( $(#[$doc:meta])* $name:ident in $list:literal {
+            $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
+        } )*) => {
+            $(
+                $(#[$doc])*
+                pub struct $name {
+                    $( pub $field: raw_type!($($kind)+), )*
+                }
 
-struct RawFirewallDef {
-    host: S,
-    proto: S,
-    port: u16,
-    verdict: S,
-}
+                impl $name {
+                    pub fn owned(&self) -> crate::engine::scenario::$name {
+                        crate::engine::scenario::$name {
+                            $( $field: owned!($($kind)+, self.$field), )*
+                        }
+                    }
+                }
+            )*
+        };
+    }
 
-struct RawNetEventDef {
-    at_ms: f64,
-    link: Option<[S; 2]>,
-    host: Option<S>,
-    state: S,
-}
-
-struct RawStageDef {
-    at_ms: f64,
-    title: S,
-    text: S,
+    include!("engine/format.rs");
 }
 
 fn owned(s: S) -> String {
@@ -98,82 +102,13 @@ impl RawScenario {
             description: owned(self.description),
             seed: self.seed,
             duration_ms: self.duration_ms,
-            hosts: self
-                .hosts
-                .iter()
-                .map(|h| HostDef {
-                    name: owned(h.name),
-                    ip: owned(h.ip),
-                    os: opt(h.os),
-                })
-                .collect(),
-            links: self
-                .links
-                .iter()
-                .map(|l| LinkDef {
-                    between: pair(l.between),
-                    latency_ms: l.latency_ms,
-                    loss: l.loss,
-                    duplicate: l.duplicate,
-                    reorder: l.reorder,
-                    jitter_ms: l.jitter_ms,
-                })
-                .collect(),
-            processes: self
-                .processes
-                .iter()
-                .map(|p| ProcessDef {
-                    name: owned(p.name),
-                    host: owned(p.host),
-                    program: owned(p.program),
-                })
-                .collect(),
-            actions: self
-                .actions
-                .iter()
-                .map(|a| ActionDef {
-                    process: owned(a.process),
-                    at_ms: a.at_ms,
-                    after: opt(a.after),
-                    delay_ms: a.delay_ms,
-                    op: owned(a.op),
-                    port: a.port,
-                    backlog: a.backlog,
-                    to: opt(a.to),
-                    from_port: a.from_port,
-                    auto: a.auto,
-                    data: opt(a.data),
-                })
-                .collect(),
-            firewall: self
-                .firewall
-                .iter()
-                .map(|f| FirewallDef {
-                    host: owned(f.host),
-                    proto: owned(f.proto),
-                    port: f.port,
-                    verdict: owned(f.verdict),
-                })
-                .collect(),
-            network: self
-                .network
-                .iter()
-                .map(|n| NetEventDef {
-                    at_ms: n.at_ms,
-                    link: n.link.map(pair),
-                    host: opt(n.host),
-                    state: owned(n.state),
-                })
-                .collect(),
-            stages: self
-                .stages
-                .iter()
-                .map(|s| StageDef {
-                    at_ms: s.at_ms,
-                    title: owned(s.title),
-                    text: owned(s.text),
-                })
-                .collect(),
+            hosts: self.hosts.iter().map(raw::HostDef::owned).collect(),
+            links: self.links.iter().map(raw::LinkDef::owned).collect(),
+            processes: self.processes.iter().map(raw::ProcessDef::owned).collect(),
+            actions: self.actions.iter().map(raw::ActionDef::owned).collect(),
+            firewall: self.firewall.iter().map(raw::FirewallDef::owned).collect(),
+            network: self.network.iter().map(raw::NetEventDef::owned).collect(),
+            stages: self.stages.iter().map(raw::StageDef::owned).collect(),
         }
     }
 }

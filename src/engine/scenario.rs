@@ -107,104 +107,67 @@ pub struct Scenario {
     pub stages: Vec<StageDef>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StageDef {
-    pub at_ms: f64,
-    pub title: String,
-    pub text: String,
+/// The Rust type of a field of the given kind (see `format.rs`).
+macro_rules! field_type {
+    (text) => { String };
+    (f64) => { f64 };
+    (u16) => { u16 };
+    (pair) => { [String; 2] };
+    (opt text) => { Option<String> };
+    (opt f64) => { Option<f64> };
+    (opt u16) => { Option<u16> };
+    (opt u32) => { Option<u32> };
+    (opt bool) => { Option<bool> };
+    (opt pair) => { Option<[String; 2]> };
 }
+
+/// The sections' structs, as serde reads them, and the keys each allows.
+macro_rules! scenario_format {
+    ($( $(#[$doc:meta])* $name:ident in $list:literal {
+        $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
+    } )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(deny_unknown_fields)]
+            pub struct $name {
+                $(
+                    #[serde(rename = $key, default, skip_serializing_if = "Absent::absent")]
+                    pub $field: field_type!($($kind)+),
+                )*
+            }
+
+            impl $name {
+                /// The keys a file may use in this section.
+                pub const KEYS: &'static [&'static str] = &[$($key),*];
+            }
+        )*
+    };
+}
+
+/// Whether a field is left out when written: an optional one that is not there. (Every field
+/// reads as absent-allowed; the validator has already said which must be there.)
+trait Absent {
+    fn absent(&self) -> bool {
+        false
+    }
+}
+impl<T> Absent for Option<T> {
+    fn absent(&self) -> bool {
+        self.is_none()
+    }
+}
+impl Absent for String {}
+impl Absent for f64 {}
+impl Absent for u16 {}
+impl Absent for [String; 2] {}
+
+include!("format.rs");
 
 impl StageDef {
     pub fn at(&self) -> Instant {
         ms_to_instant(self.at_ms)
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HostDef {
-    pub name: String,
-    pub ip: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinkDef {
-    pub between: [String; 2],
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<f64>,
-    /// Percent of segments lost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loss: Option<f64>,
-    /// Percent of segments delivered twice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duplicate: Option<f64>,
-    /// Percent of segments held back so that later ones overtake them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reorder: Option<f64>,
-    /// Up to this much extra delay per segment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jitter_ms: Option<f64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProcessDef {
-    pub name: String,
-    pub host: String,
-    pub program: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ActionDef {
-    pub process: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_ms: Option<f64>,
-    /// "process:milestone", e.g. "curl:connected".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay_ms: Option<f64>,
-    #[serde(rename = "do")]
-    pub op: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backlog: Option<u32>,
-    /// "Host name:port" or "a.b.c.d:port".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_port: Option<u16>,
-    /// For connect: send the program's usual request, read the reply and close (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FirewallDef {
-    pub host: String,
-    pub proto: String,
-    pub port: u16,
-    pub verdict: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NetEventDef {
-    pub at_ms: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<[String; 2]>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    pub state: String,
 }
 
 /// One thing wrong with a scenario file.
@@ -846,7 +809,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, h) in hosts.iter().enumerate() {
         let path = format!("hosts[{i}]");
         let Some(t) = c.table(h, &path) else { continue };
-        c.fields(t, &path, &["name", "ip", "os"]);
+        c.fields(t, &path, HostDef::KEYS);
         if let Some(name) = c.string(t, &path, "name", true) {
             if let Some(first) = host_names.insert(name.to_string(), i) {
                 c.problem(
@@ -890,18 +853,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, l) in c.array(top, "", "links", false).iter().enumerate() {
         let path = format!("links[{i}]");
         let Some(t) = c.table(l, &path) else { continue };
-        c.fields(
-            t,
-            &path,
-            &[
-                "between",
-                "latency_ms",
-                "loss",
-                "duplicate",
-                "reorder",
-                "jitter_ms",
-            ],
-        );
+        c.fields(t, &path, LinkDef::KEYS);
         match c.pair(t, &path, "between") {
             Some((a, b)) => {
                 known_host(&mut c, &join(&path, "between"), a);
@@ -933,7 +885,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, p) in c.array(top, "", "processes", false).iter().enumerate() {
         let path = format!("processes[{i}]");
         let Some(t) = c.table(p, &path) else { continue };
-        c.fields(t, &path, &["name", "host", "program"]);
+        c.fields(t, &path, ProcessDef::KEYS);
         if let Some(name) = c.string(t, &path, "name", true) {
             if name.contains(':') {
                 c.problem(
@@ -1070,7 +1022,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, f) in c.array(top, "", "firewall", false).iter().enumerate() {
         let path = format!("firewall[{i}]");
         let Some(t) = c.table(f, &path) else { continue };
-        c.fields(t, &path, &["host", "proto", "port", "verdict"]);
+        c.fields(t, &path, FirewallDef::KEYS);
         if let Some(h) = c.string(t, &path, "host", true) {
             known_host(&mut c, &join(&path, "host"), h);
         }
@@ -1097,7 +1049,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, n) in c.array(top, "", "network", false).iter().enumerate() {
         let path = format!("network[{i}]");
         let Some(t) = c.table(n, &path) else { continue };
-        c.fields(t, &path, &["at_ms", "link", "host", "state"]);
+        c.fields(t, &path, NetEventDef::KEYS);
         c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms");
         let link = c.pair(t, &path, "link");
         let host = c.string(t, &path, "host", false);
@@ -1132,7 +1084,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     for (i, s) in c.array(top, "", "stages", false).iter().enumerate() {
         let path = format!("stages[{i}]");
         let Some(t) = c.table(s, &path) else { continue };
-        c.fields(t, &path, &["at_ms", "title", "text"]);
+        c.fields(t, &path, StageDef::KEYS);
         if let Some(at) = c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms") {
             if at < last_at {
                 c.problem(&join(&path, "at_ms"), format!("stages must be in time order: {at} comes before the previous stage's {last_at}"));
