@@ -756,6 +756,32 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     let Some(top) = c.table(value, "") else {
         return Err(c.problems);
     };
+    check_top(&mut c, top);
+    let hosts = check_hosts(&mut c, top);
+    let linked = check_links(&mut c, top, &hosts);
+    let processes = check_processes(&mut c, top, &hosts);
+    check_actions(&mut c, top, &hosts, &processes);
+    check_firewall(&mut c, top, &hosts);
+    check_network(&mut c, top, &hosts, &linked);
+    check_stages(&mut c, top);
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    // The walk above checked every field the structure has, so this only fails if the two
+    // disagree; say so rather than panic.
+    Scenario::deserialize(value.clone()).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("could not be read: {e}"),
+        }]
+    })
+}
+
+/// The names a scenario gives its hosts and processes, each with the index of its entry.
+type Names = BTreeMap<String, usize>;
+
+/// The file's own fields: version, title, description, seed, duration.
+fn check_top(c: &mut Checker, top: &Table) {
     c.fields(
         top,
         "",
@@ -798,7 +824,16 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     }
     c.integer(top, "", "seed", true, 0, i64::MAX);
     c.number(top, "", "duration_ms", false, (1.0, MAX_DURATION_MS), " ms");
+}
 
+fn known_host(c: &mut Checker, hosts: &Names, path: &str, name: &str) {
+    if !hosts.contains_key(name) {
+        c.problem(path, format!("there is no host named \"{name}\""));
+    }
+}
+
+/// Hosts: unique names and usable, unique addresses. Returns the names.
+fn check_hosts(c: &mut Checker, top: &Table) -> Names {
     // Hosts
     let mut host_names: BTreeMap<String, usize> = BTreeMap::new();
     let mut ips: BTreeMap<Ipv4Addr, usize> = BTreeMap::new();
@@ -842,12 +877,11 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             }
         }
     }
-    let known_host = |c: &mut Checker, path: &str, name: &str| {
-        if !host_names.contains_key(name) {
-            c.problem(path, format!("there is no host named \"{name}\""));
-        }
-    };
+    host_names
+}
 
+/// Links: between two different known hosts, once each. Returns the linked pairs.
+fn check_links(c: &mut Checker, top: &Table, hosts: &Names) -> BTreeSet<(String, String)> {
     // Links
     let mut linked = BTreeSet::new();
     for (i, l) in c.array(top, "", "links", false).iter().enumerate() {
@@ -856,8 +890,8 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         c.fields(t, &path, LinkDef::KEYS);
         match c.pair(t, &path, "between") {
             Some((a, b)) => {
-                known_host(&mut c, &join(&path, "between"), a);
-                known_host(&mut c, &join(&path, "between"), b);
+                known_host(c, hosts, &join(&path, "between"), a);
+                known_host(c, hosts, &join(&path, "between"), b);
                 if a == b {
                     c.problem(
                         &join(&path, "between"),
@@ -880,6 +914,11 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         c.number(t, &path, "jitter_ms", false, (0.0, 10_000.0), " ms");
     }
 
+    linked
+}
+
+/// Processes: unique names, known hosts and programs. Returns the names.
+fn check_processes(c: &mut Checker, top: &Table, hosts: &Names) -> Names {
     // Processes
     let mut process_names: BTreeMap<String, usize> = BTreeMap::new();
     for (i, p) in c.array(top, "", "processes", false).iter().enumerate() {
@@ -901,7 +940,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             }
         }
         if let Some(host) = c.string(t, &path, "host", true) {
-            known_host(&mut c, &join(&path, "host"), host);
+            known_host(c, hosts, &join(&path, "host"), host);
         }
         if let Some(program) = c.string(t, &path, "program", true) {
             if parse_program(program).is_none() {
@@ -916,115 +955,131 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         }
     }
 
-    // Actions
+    process_names
+}
+
+/// Actions: a known process, a time or a milestone, and the fields each kind of action takes.
+fn check_actions(c: &mut Checker, top: &Table, hosts: &Names, processes: &Names) {
     for (i, a) in c.array(top, "", "actions", false).iter().enumerate() {
         let path = format!("actions[{i}]");
         let Some(t) = c.table(a, &path) else { continue };
         if let Some(p) = c.string(t, &path, "process", true) {
-            if !process_names.contains_key(p) {
+            if !processes.contains_key(p) {
                 c.problem(
                     &join(&path, "process"),
                     format!("there is no process named \"{p}\""),
                 );
             }
         }
-        let at = c.number(t, &path, "at_ms", false, (0.0, MAX_DURATION_MS), " ms");
-        let after = c.string(t, &path, "after", false);
-        c.number(t, &path, "delay_ms", false, (0.0, MAX_DURATION_MS), " ms");
-        match (
-            at.is_some() || t.contains_key("at_ms"),
-            after.is_some() || t.contains_key("after"),
-        ) {
-            (true, true) => c.problem(&path, "give either \"at_ms\" or \"after\", not both"),
-            (false, false) => c.problem(
-                &path,
-                "say when: \"at_ms\" (a time) or \"after\" (like \"curl:connected\")",
+        check_when(c, t, &path, processes);
+        check_op(c, t, &path, hosts);
+    }
+}
+
+/// An action's time: "at_ms", or "after" a process's milestone, with an optional delay.
+fn check_when(c: &mut Checker, t: &Table, path: &str, processes: &Names) {
+    let at = c.number(t, path, "at_ms", false, (0.0, MAX_DURATION_MS), " ms");
+    let after = c.string(t, path, "after", false);
+    c.number(t, path, "delay_ms", false, (0.0, MAX_DURATION_MS), " ms");
+    match (
+        at.is_some() || t.contains_key("at_ms"),
+        after.is_some() || t.contains_key("after"),
+    ) {
+        (true, true) => c.problem(path, "give either \"at_ms\" or \"after\", not both"),
+        (false, false) => c.problem(
+            path,
+            "say when: \"at_ms\" (a time) or \"after\" (like \"curl:connected\")",
+        ),
+        _ => {}
+    }
+    if t.contains_key("delay_ms") && !t.contains_key("after") {
+        c.problem(&join(path, "delay_ms"), "only goes with \"after\"");
+    }
+    if let Some(after) = after {
+        match after.split_once(':') {
+            Some((p, m)) => {
+                if !processes.contains_key(p) {
+                    c.problem(
+                        &join(path, "after"),
+                        format!("there is no process named \"{p}\""),
+                    );
+                }
+                if parse_milestone(m).is_none() {
+                    c.problem(
+                        &join(path, "after"),
+                        format!(
+                            "\"{m}\" is not a milestone; use one of {}",
+                            names(MILESTONES)
+                        ),
+                    );
+                }
+            }
+            None => c.problem(
+                &join(path, "after"),
+                format!("\"{after}\" must be \"process:milestone\", like \"curl:connected\""),
             ),
-            _ => {}
-        }
-        if t.contains_key("delay_ms") && !t.contains_key("after") {
-            c.problem(&join(&path, "delay_ms"), "only goes with \"after\"");
-        }
-        if let Some(after) = after {
-            match after.split_once(':') {
-                Some((p, m)) => {
-                    if !process_names.contains_key(p) {
-                        c.problem(
-                            &join(&path, "after"),
-                            format!("there is no process named \"{p}\""),
-                        );
-                    }
-                    if parse_milestone(m).is_none() {
-                        c.problem(
-                            &join(&path, "after"),
-                            format!(
-                                "\"{m}\" is not a milestone; use one of {}",
-                                names(MILESTONES)
-                            ),
-                        );
-                    }
-                }
-                None => c.problem(
-                    &join(&path, "after"),
-                    format!("\"{after}\" must be \"process:milestone\", like \"curl:connected\""),
-                ),
-            }
-        }
-        let common = ["process", "at_ms", "after", "delay_ms", "do"];
-        let op = c.string(t, &path, "do", true);
-        let extra: &[&str] = match op {
-            Some("listen") => &["port", "backlog"],
-            Some("connect") => &["to", "from_port", "auto"],
-            Some("send") => &["data"],
-            Some("close") => &[],
-            Some(other) => {
-                c.problem(&join(&path, "do"), format!("\"{other}\" is not an action; use \"listen\", \"connect\", \"send\" or \"close\""));
-                &["port", "backlog", "to", "from_port", "auto", "data"]
-            }
-            None => &["port", "backlog", "to", "from_port", "auto", "data"],
-        };
-        let allowed: Vec<&str> = common.iter().chain(extra).copied().collect();
-        c.fields(t, &path, &allowed);
-        match op {
-            Some("listen") => {
-                c.integer(t, &path, "port", true, 1, 65535);
-                c.integer(t, &path, "backlog", false, 1, 4096);
-            }
-            Some("connect") => {
-                if let Some(to) = c.string(t, &path, "to", true) {
-                    let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
-                        p.trim().parse::<u16>().is_ok_and(|p| p > 0)
-                            && (host_names.contains_key(h.trim())
-                                || h.trim().parse::<Ipv4Addr>().is_ok())
-                    });
-                    if !ok {
-                        c.problem(&join(&path, "to"), format!("\"{to}\" must be \"host name:port\" or \"address:port\", like \"Server:8099\" (a host this file names, a port from 1 to 65535)"));
-                    }
-                }
-                c.integer(t, &path, "from_port", false, 1, 65535);
-                if let Some(v) = t.get("auto") {
-                    if !v.is_bool() {
-                        c.problem(
-                            &join(&path, "auto"),
-                            format!("must be true or false, not {}", kind(v)),
-                        );
-                    }
-                }
-            }
-            Some("send") => {
-                c.string(t, &path, "data", true);
-            }
-            _ => {}
         }
     }
+}
 
+/// What an action does, and the fields that kind of action takes.
+fn check_op(c: &mut Checker, t: &Table, path: &str, hosts: &Names) {
+    let common = ["process", "at_ms", "after", "delay_ms", "do"];
+    let op = c.string(t, path, "do", true);
+    let extra: &[&str] = match op {
+        Some("listen") => &["port", "backlog"],
+        Some("connect") => &["to", "from_port", "auto"],
+        Some("send") => &["data"],
+        Some("close") => &[],
+        Some(other) => {
+            c.problem(&join(path, "do"), format!("\"{other}\" is not an action; use \"listen\", \"connect\", \"send\" or \"close\""));
+            &["port", "backlog", "to", "from_port", "auto", "data"]
+        }
+        None => &["port", "backlog", "to", "from_port", "auto", "data"],
+    };
+    let allowed: Vec<&str> = common.iter().chain(extra).copied().collect();
+    c.fields(t, path, &allowed);
+    match op {
+        Some("listen") => {
+            c.integer(t, path, "port", true, 1, 65535);
+            c.integer(t, path, "backlog", false, 1, 4096);
+        }
+        Some("connect") => {
+            if let Some(to) = c.string(t, path, "to", true) {
+                let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
+                    p.trim().parse::<u16>().is_ok_and(|p| p > 0)
+                        && (hosts.contains_key(h.trim()) || h.trim().parse::<Ipv4Addr>().is_ok())
+                });
+                if !ok {
+                    c.problem(&join(path, "to"), format!("\"{to}\" must be \"host name:port\" or \"address:port\", like \"Server:8099\" (a host this file names, a port from 1 to 65535)"));
+                }
+            }
+            c.integer(t, path, "from_port", false, 1, 65535);
+            if let Some(v) = t.get("auto") {
+                if !v.is_bool() {
+                    c.problem(
+                        &join(path, "auto"),
+                        format!("must be true or false, not {}", kind(v)),
+                    );
+                }
+            }
+        }
+        Some("send") => {
+            c.string(t, path, "data", true);
+        }
+        _ => {}
+    }
+}
+
+/// Firewall rules: a known host, a protocol, a port, a verdict.
+fn check_firewall(c: &mut Checker, top: &Table, hosts: &Names) {
     // Firewall rules
     for (i, f) in c.array(top, "", "firewall", false).iter().enumerate() {
         let path = format!("firewall[{i}]");
         let Some(t) = c.table(f, &path) else { continue };
         c.fields(t, &path, FirewallDef::KEYS);
         if let Some(h) = c.string(t, &path, "host", true) {
-            known_host(&mut c, &join(&path, "host"), h);
+            known_host(c, hosts, &join(&path, "host"), h);
         }
         if let Some(p) = c.string(t, &path, "proto", true) {
             if parse_proto(p).is_none() {
@@ -1044,7 +1099,10 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             }
         }
     }
+}
 
+/// Network events: a link that exists or a known host, going up or down at a time.
+fn check_network(c: &mut Checker, top: &Table, hosts: &Names, linked: &BTreeSet<(String, String)>) {
     // Network events
     for (i, n) in c.array(top, "", "network", false).iter().enumerate() {
         let path = format!("network[{i}]");
@@ -1067,7 +1125,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             }
         }
         if let Some(h) = host {
-            known_host(&mut c, &join(&path, "host"), h);
+            known_host(c, hosts, &join(&path, "host"), h);
         }
         if let Some(s) = c.string(t, &path, "state", true) {
             if s != "up" && s != "down" {
@@ -1078,7 +1136,10 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
             }
         }
     }
+}
 
+/// A walkthrough's stages, in time order.
+fn check_stages(c: &mut Checker, top: &Table) {
     // Walkthrough stages, in time order
     let mut last_at = -1.0;
     for (i, s) in c.array(top, "", "stages", false).iter().enumerate() {
@@ -1094,16 +1155,4 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         c.string(t, &path, "title", true);
         c.string(t, &path, "text", true);
     }
-
-    if !c.problems.is_empty() {
-        return Err(c.problems);
-    }
-    // The walk above checked every field the structure has, so this only fails if the two
-    // disagree; say so rather than panic.
-    Scenario::deserialize(value.clone()).map_err(|e| {
-        vec![Problem {
-            path: String::new(),
-            message: format!("could not be read: {e}"),
-        }]
-    })
 }
