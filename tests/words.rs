@@ -13,7 +13,7 @@ use socketlab::engine::*;
 
 fn narration(sim: &Sim) -> Vec<String> {
     let names = sim.hosts().map(|(_, h)| h.name.clone()).collect();
-    let links = sim.links().iter().map(|l| (l.a, l.b)).collect();
+    let links = sim.links().map(|l| (l.a, l.b)).collect();
     let mut narrator = Narrator::new(names).with_links(links);
     sim.events()
         .iter()

@@ -186,7 +186,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|problems| problems_message(&options.path, &problems))?;
     let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
-    let links: Vec<_> = sim.links().iter().map(|l| (l.a, l.b)).collect();
+    let links: Vec<_> = sim.links().map(|l| (l.a, l.b)).collect();
     let limit = options
         .until
         .map_or(scenario.run_limit(), |u| u.min(scenario.run_limit()));

@@ -187,6 +187,18 @@ pub(crate) struct Host {
     pub port_users: BTreeMap<(Proto, u16), u32>,
     pub ephemeral: EphemeralPorts,
     pub next_pid: u32,
+    /// Whether it is plugged in (a network change can take it down).
+    pub up: bool,
+    /// Its firewall's rules for arriving traffic.
+    pub firewall: Vec<FirewallRule>,
+}
+
+/// A link: how it was made, whether it is up, and the generator its faults draw from (its own,
+/// so adding a link elsewhere does not change what happens on this one).
+pub(crate) struct Link {
+    pub spec: LinkSpec,
+    pub up: bool,
+    pub rng: Rng,
 }
 
 impl Host {
@@ -234,7 +246,7 @@ pub struct Sim {
     seed: u64,
     pub(crate) config: SimConfig,
     pub(crate) hosts: Vec<Host>,
-    links: Vec<LinkSpec>,
+    links: Vec<Link>,
     /// Segments on their way, by arrival time, then by the order they were sent.
     flights: BTreeMap<(Instant, SegmentId), Flight>,
     next_seg: u64,
@@ -250,10 +262,6 @@ pub struct Sim {
     deadlines: BTreeMap<(Instant, u64), Deadline>,
     /// Actions waiting for a process to reach a milestone.
     pub(crate) waiting: Vec<Waiting>,
-    link_up: Vec<bool>,
-    link_rng: Vec<Rng>,
-    host_up: Vec<bool>,
-    firewall: Vec<Vec<FirewallRule>>,
     /// Processes with sockets that changed, and which sockets.
     pub(crate) dirty: BTreeMap<Pid, BTreeSet<SockId>>,
     verify_demux: bool,
@@ -285,10 +293,6 @@ impl Sim {
             next_scheduled: 0,
             deadlines: BTreeMap::new(),
             waiting: Vec::new(),
-            link_up: Vec::new(),
-            link_rng: Vec::new(),
-            host_up: Vec::new(),
-            firewall: Vec::new(),
             dirty: BTreeMap::new(),
             verify_demux: false,
             mismatches: Vec::new(),
@@ -366,9 +370,9 @@ impl Sim {
             port_users: BTreeMap::new(),
             ephemeral,
             next_pid: 1000,
+            up: true,
+            firewall: Vec::new(),
         });
-        self.host_up.push(true);
-        self.firewall.push(Vec::new());
         Ok(id)
     }
 
@@ -381,18 +385,16 @@ impl Sim {
         if link.a == link.b {
             return Err(NetError::LinkToItself(link.a));
         }
-        if self.links.iter().any(|l| l.joins(link.a, link.b)) {
+        if self.links.iter().any(|l| l.spec.joins(link.a, link.b)) {
             return Err(NetError::DuplicateLink(link.a, link.b));
         }
         let id = LinkId(self.links.len());
-        self.links.push(link);
-        self.link_up.push(true);
-        // Each link draws its faults from its own generator, so adding a link elsewhere does
-        // not change what happens on this one.
-        self.link_rng.push(Rng::new(Rng::derive(
-            self.seed,
-            0x4C49_4E4B_0000 + id.0 as u64,
-        )));
+        let rng = Rng::new(Rng::derive(self.seed, 0x4C49_4E4B_0000 + id.0 as u64));
+        self.links.push(Link {
+            spec: link,
+            up: true,
+            rng,
+        });
         Ok(id)
     }
 
@@ -410,8 +412,8 @@ impl Sim {
             .map(HostId)
     }
 
-    pub fn links(&self) -> &[LinkSpec] {
-        &self.links
+    pub fn links(&self) -> impl Iterator<Item = &LinkSpec> {
+        self.links.iter().map(|l| &l.spec)
     }
 
     pub(crate) fn host_index(&self, host: HostId) -> Result<usize, NetError> {
@@ -685,8 +687,8 @@ impl Sim {
 
     fn apply_net_change(&mut self, change: NetChange) {
         match change {
-            NetChange::Link { link, up } => self.link_up[link.0] = up,
-            NetChange::Host { host, up } => self.host_up[host.0] = up,
+            NetChange::Link { link, up } => self.links[link.0].up = up,
+            NetChange::Host { host, up } => self.hosts[host.0].up = up,
         }
         self.emit(EventKind::NetChanged(change));
     }
@@ -694,8 +696,10 @@ impl Sim {
     /// Add a firewall rule to a host, for traffic arriving at a port.
     pub fn add_firewall_rule(&mut self, host: HostId, rule: FirewallRule) -> Result<(), NetError> {
         let h = self.host_index(host)?;
-        self.firewall[h].retain(|r| (r.proto, r.port) != (rule.proto, rule.port));
-        self.firewall[h].push(rule);
+        self.hosts[h]
+            .firewall
+            .retain(|r| (r.proto, r.port) != (rule.proto, rule.port));
+        self.hosts[h].firewall.push(rule);
         Ok(())
     }
 
@@ -734,7 +738,7 @@ impl Sim {
         let link = to.and_then(|to| {
             self.links
                 .iter()
-                .position(|l| l.joins(from, to))
+                .position(|l| l.spec.joins(from, to))
                 .map(LinkId)
         });
         let to = link.and(to);
@@ -747,11 +751,11 @@ impl Sim {
             });
             return;
         };
-        let spec = &self.links[link.0];
+        let spec = &self.links[link.0].spec;
         let (latency, faults) = (spec.latency, spec.faults);
-        let down = if !self.host_up[from.0] || !self.host_up[to.0] {
+        let down = if !self.hosts[from.0].up || !self.hosts[to.0].up {
             Some(DropReason::HostDown)
-        } else if !self.link_up[link.0] {
+        } else if !self.links[link.0].up {
             Some(DropReason::LinkDown)
         } else {
             None
@@ -762,7 +766,7 @@ impl Sim {
             return;
         }
         // Draw only for the faults the link has, so a clean link's runs never change.
-        let rng = &mut self.link_rng[link.0];
+        let rng = &mut self.links[link.0].rng;
         let mut delay = latency;
         if faults.jitter > Duration::ZERO {
             delay += Duration::from_micros(rng.below(faults.jitter.total_micros() + 1));
@@ -859,12 +863,13 @@ impl Sim {
         let h = flight.to.0;
         let gone = if flight.lost {
             Some(DropReason::Lost)
-        } else if !self.link_up[flight.link.0] {
+        } else if !self.links[flight.link.0].up {
             Some(DropReason::LinkDown)
-        } else if !self.host_up[h] {
+        } else if !self.hosts[h].up {
             Some(DropReason::HostDown)
         } else {
-            self.firewall[h]
+            self.hosts[h]
+                .firewall
                 .iter()
                 .find(|r| r.matches(&flight.summary))
                 .map(|r| DropReason::Firewall { verdict: r.verdict })

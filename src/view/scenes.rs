@@ -131,7 +131,7 @@ impl Scene {
             .ok_or_else(|| format!("there is no scene number {index}"))?;
         let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
         let sim = scenario.build_trusted();
-        let links: Vec<(HostId, HostId)> = sim.links().iter().map(|l| (l.a, l.b)).collect();
+        let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
         let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
         let timeline = Timeline::record(sim, scenario.run_limit());
         let (lines, segments, connections) = narrate(&timeline, host_names, &links);
