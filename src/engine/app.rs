@@ -392,7 +392,7 @@ impl Sim {
         }
         p.milestones.insert(milestone, now);
         let mut released = Vec::new();
-        self.waiting.retain(|w| {
+        self.agenda.waiting.retain(|w| {
             let matches = matches!(w.when, When::After { process, milestone: m, .. } if process == pid && m == milestone);
             if matches {
                 released.push(w.clone());

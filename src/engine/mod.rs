@@ -7,7 +7,7 @@
 //! - [`sim`]: hosts, links, segments in flight, demultiplexing, and keeping the BSD tables in
 //!   step with smoltcp (with the OS's own deadlines: connect, stall, TIME-WAIT).
 //! - [`run`]: the clock: from wakeup to wakeup, segments, scheduled actions, deadlines and stack
-//!   timers in time order, the programs reacting after each.
+//!   timers in time order, the programs reacting after each; [`agenda`]: what is due when.
 //! - [`stack`]: one smoltcp interface, socket set and virtual device per host.
 //! - [`socket`] and [`syscalls`]: the BSD socket layer (descriptors, states, typed errors, the
 //!   errno Linux would give).
@@ -20,6 +20,7 @@
 //!
 //! Files depend on each other in one direction only (`tests/architecture.rs` checks).
 
+pub mod agenda;
 pub mod app;
 pub mod event;
 pub mod faults;

@@ -15,6 +15,7 @@ use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{tcp, udp};
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
+use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
 use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
 use super::faults::{reject_answer, unreachable_tcp, FirewallRule, NetChange, Verdict};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
@@ -253,15 +254,9 @@ pub struct Sim {
     next_sock: u64,
     events: Vec<Event>,
     pub(crate) processes: BTreeMap<Pid, Process>,
-    /// Things to do at a time, in order: programs' actions and network changes.
-    scheduled: BTreeMap<(Instant, u64), Scheduled>,
-    next_scheduled: u64,
-    /// When the socket layer gives up on a connection, if it is still stuck then: a connect()
-    /// unanswered, or data unacknowledged (see [`Deadline`]). One that no longer applies is
-    /// dropped, so it never keeps the simulation running by itself.
-    deadlines: BTreeMap<(Instant, u64), Deadline>,
-    /// Actions waiting for a process to reach a milestone.
-    pub(crate) waiting: Vec<Waiting>,
+    /// What is due when: actions, network changes, the socket layer's deadlines, and actions
+    /// waiting for a milestone.
+    pub(crate) agenda: Agenda,
     /// Processes with sockets that changed, and which sockets.
     pub(crate) dirty: BTreeMap<Pid, BTreeSet<SockId>>,
     verify_demux: bool,
@@ -289,10 +284,7 @@ impl Sim {
             next_sock: 0,
             events: Vec::new(),
             processes: BTreeMap::new(),
-            scheduled: BTreeMap::new(),
-            next_scheduled: 0,
-            deadlines: BTreeMap::new(),
-            waiting: Vec::new(),
+            agenda: Agenda::default(),
             dirty: BTreeMap::new(),
             verify_demux: false,
             mismatches: Vec::new(),
@@ -455,8 +447,8 @@ impl Sim {
         let now = self.now;
         let mut next = self.flights.keys().next().map(|(t, _)| *t);
         let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
-        if let Some((t, _)) = self.scheduled.keys().next() {
-            consider((*t).max(now));
+        if let Some(t) = self.agenda.next_scheduled() {
+            consider(t.max(now));
         }
         if !self.dirty.is_empty() {
             consider(now);
@@ -487,11 +479,7 @@ impl Sim {
     /// The first scheduled thing due by `t`, taken off the schedule. A network change is made
     /// here; a program's action is handed back for the programs to perform.
     pub(crate) fn take_due_action(&mut self, t: Instant) -> Option<Option<(Pid, Action)>> {
-        let entry = self.scheduled.first_entry()?;
-        if entry.key().0 > t {
-            return None;
-        }
-        Some(match entry.remove() {
+        Some(match self.agenda.take_due(t)? {
             Scheduled::Action(pid, action) => {
                 if let Some(p) = self.processes.get_mut(&pid) {
                     p.pending = p.pending.saturating_sub(1);
@@ -510,7 +498,7 @@ impl Sim {
         if self.next_deadline().is_none_or(|d| d > t) {
             return false;
         }
-        if let Some((_, deadline)) = self.deadlines.pop_first() {
+        if let Some(deadline) = self.agenda.pop_deadline() {
             self.give_up(deadline);
         }
         true
@@ -553,7 +541,7 @@ impl Sim {
                         if let Some(p) = self.processes.get_mut(&pid) {
                             p.pending += 1;
                         }
-                        self.waiting.push(Waiting { pid, action, when });
+                        self.agenda.waiting.push(Waiting { pid, action, when });
                     }
                 }
             }
@@ -570,9 +558,7 @@ impl Sim {
 
     /// Due at `at` (or now, if that has passed), after everything already due then.
     fn push_scheduled(&mut self, at: Instant, what: Scheduled) {
-        self.next_scheduled += 1;
-        self.scheduled
-            .insert((at.max(self.now), self.next_scheduled), what);
+        self.agenda.schedule(at.max(self.now), what);
     }
 
     /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs
@@ -601,9 +587,7 @@ impl Sim {
 
     /// Give up on a connection at `at` if it is still stuck then.
     pub(crate) fn set_deadline(&mut self, at: Instant, deadline: Deadline) {
-        self.next_scheduled += 1;
-        self.deadlines
-            .insert((at.max(self.now), self.next_scheduled), deadline);
+        self.agenda.set_deadline(at.max(self.now), deadline);
     }
 
     /// Whether a deadline still applies: its socket is still stuck as it was.
@@ -626,11 +610,11 @@ impl Sim {
 
     /// When the first deadline that still applies falls; the others are dropped.
     fn next_deadline(&mut self) -> Option<Instant> {
-        while let Some((&(t, _), d)) = self.deadlines.first_key_value() {
+        while let Some((t, d)) = self.agenda.first_deadline() {
             if self.applies(d) {
                 return Some(t);
             }
-            self.deadlines.pop_first();
+            self.agenda.pop_deadline();
         }
         None
     }
@@ -1637,39 +1621,8 @@ impl Sim {
     }
 }
 
-/// Something due at a time.
-enum Scheduled {
-    Action(Pid, Action),
-    Net(NetChange),
-}
-
-/// A time at which the socket layer gives up on a connection, as the host's OS would, if it is
-/// still stuck: smoltcp's own timeout would end it with an RST that Linux never sends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Deadline {
-    /// connect(): still in SYN-SENT.
-    Connect { host: usize, sock: SockId },
-    /// Data queued since `since` and not one byte of it acknowledged.
-    Stall {
-        host: usize,
-        sock: SockId,
-        since: Instant,
-    },
-    /// The end of TIME-WAIT: Linux holds the 4-tuple for 60 s (TCP_TIMEWAIT_LEN); smoltcp lets
-    /// go after 10 s, so the socket layer keeps the row, and the 4-tuple, until this.
-    TimeWait { host: usize, sock: SockId },
-}
-
 /// How long a connection stays in TIME-WAIT on Linux.
 pub const TIME_WAIT: Duration = Duration::from_secs(60);
-
-/// An action waiting for a milestone.
-#[derive(Clone, Debug)]
-pub(crate) struct Waiting {
-    pub pid: Pid,
-    pub action: Action,
-    pub when: When,
-}
 
 /// True with probability `p` (0.0–1.0).
 fn chance(rng: &mut Rng, p: f64) -> bool {

@@ -10,10 +10,11 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use smoltcp::socket::udp;
 use smoltcp::wire::{IpAddress, IpEndpoint};
 
+use super::agenda::Deadline;
 use super::event::EventKind;
 use super::net::HostId;
 use super::program::Process;
-use super::sim::{listen_endpoint, new_tcp_socket, Deadline, Entry, Role, Sim, SOMAXCONN};
+use super::sim::{listen_endpoint, new_tcp_socket, Entry, Role, Sim, SOMAXCONN};
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
 use super::stack::MTU;
 use super::time::Duration;
