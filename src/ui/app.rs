@@ -125,17 +125,12 @@ fn model_from(params: &BTreeMap<String, String>) -> Model {
 /// [`busy_redraw_ms`]: redrawing every socket table that often would make the packets stutter.
 const SPARSE_MS: f64 = 400.0;
 
-/// How long a busy scene waits between redraws, from what the last one cost the main thread
-/// (its script time, in ms): once a second when redrawing is cheap, up to every 2.5 s when a
-/// redraw is heavy (a hundred sockets, a slow device), so that redraws, each of which may miss
-/// a frame, stay well under 1 % of frames.
-fn busy_redraw_ms(cost_ms: f64) -> f64 {
-    (cost_ms * 150.0).clamp(1000.0, 2500.0)
-}
-
-/// The main thread's clock, in ms.
-fn now_ms() -> f64 {
-    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+/// How long a busy scene waits between redraws, from how long the frame of the last one took
+/// (real ms, from that frame to the next): once a second when a redraw fits in its frame, up
+/// to every 3 s when it is heavy (a hundred sockets, a slow device), so that redraws, each of
+/// which then misses a frame, stay well under 1 % of frames.
+fn busy_redraw_ms(frame_ms: f64) -> f64 {
+    ((frame_ms - 16.7) * 150.0).clamp(1000.0, 3000.0)
 }
 
 /// While playing, each animation frame moves the clock (and with it the packets, the slider
@@ -160,6 +155,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     pending: false,
                     sparse: true,
                     cost: 0.0,
+                    measuring: false,
                 }));
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
                     let dt = last.get().map_or(0.0, |l| now - l);
@@ -174,14 +170,18 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                         r.pending = true;
                         r.shown = to;
                     }
+                    // The frame after a redraw tells how long the redraw's frame took (Yew renders
+                    // after this callback, within the same frame).
+                    if r.measuring {
+                        r.cost = dt;
+                        r.measuring = false;
+                    }
                     let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.cost);
                     if (r.pending && due) || to >= scene.end() {
                         r.pending = false;
                         r.drawn_at = now;
-                        // Yew renders at once, inside this call: its time is the redraw's cost.
-                        let start = now_ms();
+                        r.measuring = true;
                         dispatcher.dispatch(Action::Reach(to));
-                        r.cost = now_ms() - start;
                     }
                     redraw.set(r);
                 });
@@ -205,8 +205,8 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
 
 /// The frame loop's memory of redraws: when the last one happened (real ms), the moment the
 /// clock had passed, when the last moment was crossed, whether one waits to be drawn, and
-/// whether moments are coming slowly enough to draw each at once, and what the last redraw
-/// cost (ms of script).
+/// whether moments are coming slowly enough to draw each at once, and how long the last
+/// redraw's frame took (ms; measured at the frame after it).
 #[derive(Clone, Copy)]
 struct Redraw {
     drawn_at: f64,
@@ -215,6 +215,7 @@ struct Redraw {
     pending: bool,
     sparse: bool,
     cost: f64,
+    measuring: bool,
 }
 
 /// Keyboard shortcuts, anywhere on the page.

@@ -30,7 +30,7 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
 }
 
 /// The list is drawn with the rest of the view, which redraws when a moment is crossed (at most
-/// every second or two in a busy scene: see `busy_redraw_ms` in `app.rs`).
+/// every one to three seconds in a busy scene: see `busy_redraw_ms` in `app.rs`).
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
     let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
