@@ -7,8 +7,8 @@
 // canvas to a worker, the app loads this file into the page and calls the same painter.
 //
 // Messages (all positions in CSS pixels, times in µs of virtual time):
-// - {type: "init", canvas, width, height, scale, colours: [9 CSS colours], ink, mark, font}
-// - {type: "size", width, height, scale, font}
+// - {type: "init", canvas, colours: [8 CSS colours], ink, mark}
+// - {type: "size", width, height, scale, font}: nothing is drawn before the first
 // - {type: "flights", data: Float64Array (FIELDS numbers per flight, sorted by show time),
 //    labels: [string per flight, "" for a dot], reduced: bool}
 // - {type: "marks", selected: seg or -1, marked: [seg…]}
@@ -42,7 +42,6 @@ class StagePainter {
       this.colours = m.colours;
       this.ink = m.ink;
       this.mark = m.mark;
-      this.resize(m);
     } else if (m.type === "size") {
       this.resize(m);
     } else if (m.type === "flights") {

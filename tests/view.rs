@@ -24,15 +24,8 @@ fn sample_times(scene: &Scene) -> Vec<i64> {
 fn label_boxes(draw: &StageDraw, scene: &Scene, t: i64) -> Vec<(usize, Rect)> {
     scene
         .in_flight_indices(Instant::from_micros(t))
-        .filter(|&i| draw.labelled[i])
-        .filter_map(|i| {
-            let f = &draw.flights[i];
-            let slot = draw.slots[i]?;
-            Some((
-                f.link,
-                stage::chip_rect(&draw.geom, f, Some(slot), draw.pitch[f.link], t)?,
-            ))
-        })
+        .filter(|&i| draw.label_slot(i).is_some())
+        .filter_map(|i| Some((draw.flights[i].link, draw.box_at(i, t)?)))
         .collect()
 }
 

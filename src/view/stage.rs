@@ -762,4 +762,16 @@ impl StageDraw {
             pitch,
         }
     }
+
+    /// The slot flight `i`'s label stands in, if it shows its label (a dot otherwise).
+    pub fn label_slot(&self, i: usize) -> Option<usize> {
+        self.slots[i].filter(|_| self.labelled[i])
+    }
+
+    /// Where flight `i` is drawn at `t` (µs): its label's box, or its dot's.
+    pub fn box_at(&self, i: usize, t: i64) -> Option<Rect> {
+        let f = &self.flights[i];
+        let pitch = self.pitch.get(f.link).copied().unwrap_or(0.0);
+        chip_rect(&self.geom, f, self.label_slot(i), pitch, t)
+    }
 }

@@ -62,18 +62,11 @@ pub fn packet_layer(props: &PacketLayerProps) -> Html {
     use_after_render(props, &painter, &group, &buttons, &keyboard);
     let on_focus = {
         let (keyboard, painter) = (keyboard.clone(), painter.clone());
-        let (scene, selected, hovered, focused) = (
-            props.scene.clone(),
-            props.selected,
-            props.hovered,
-            props.focused.clone(),
-        );
+        let (selected, hovered, focused) = (props.selected, props.hovered, props.focused.clone());
         move |seg: Option<SegmentId>| {
             *keyboard.borrow_mut() = seg;
             if let Some(p) = painter.borrow().as_ref() {
-                p.post(&marks_message(&scene, selected, |s| {
-                    hovered == Some(s) || focused.contains(&s) || seg == Some(s)
-                }));
+                post_marks(p, selected, hovered, seg, &focused);
             }
         }
     };
@@ -192,10 +185,7 @@ fn use_after_render(
             });
         }
         if let Some(p) = painter.borrow().as_ref() {
-            let keyboard = *keyboard.borrow();
-            p.post(&marks_message(&scene, selected, |seg| {
-                marked(seg) || keyboard == Some(seg)
-            }));
+            post_marks(p, selected, hovered, *keyboard.borrow(), &focused);
             p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
         }
     });
@@ -375,13 +365,9 @@ fn init_message(
     object(&[
         ("type", "init".into()),
         ("canvas", canvas.clone()),
-        ("width", 1.0.into()),
-        ("height", 1.0.into()),
-        ("scale", scale().into()),
         ("colours", colours.into()),
         ("ink", ink.into()),
         ("mark", mark.into()),
-        ("font", "13px monospace".into()),
     ])
 }
 
@@ -398,14 +384,12 @@ fn size_message(g: &geo::StageGeom) -> Result<JsValue, JsValue> {
 /// Every flight of the scene as the painter draws it: when it shows, how it moves (a straight
 /// line at a steady pace from one box to another), its colour and whether it has a label.
 fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
-    let g = &draw.geom;
     let mut data = Vec::with_capacity(scene.flights.len() * FIELDS);
     let labels = js_sys::Array::new();
     for (i, (sf, f)) in scene.flights.iter().zip(&draw.flights).enumerate() {
         let text = scene.text(sf.seg);
-        let slot = draw.slots[i].filter(|_| draw.labelled[i]);
-        let pitch = draw.pitch.get(f.link).copied().unwrap_or(0.0);
-        let ends = [f.depart, f.arrive].map(|t| geo::chip_rect(g, f, slot, pitch, t));
+        let slot = draw.label_slot(i);
+        let ends = [f.depart, f.arrive].map(|t| draw.box_at(i, t));
         let (Some(text), [Some(a), Some(b)]) = (text, ends) else {
             // Never on the stage: shown and hidden at once.
             data.extend([sf.shown.0 as f64; 2]);
@@ -445,25 +429,27 @@ fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
     .unwrap_or(JsValue::NULL)
 }
 
-/// The chosen segment and the marked ones (under the pointer, with the keyboard's focus, or of
-/// the socket picked in a table).
-fn marks_message(
-    scene: &Scene,
+/// Tell the painter which segment is chosen and which are marked: under the pointer, with the
+/// keyboard's focus, or of the socket picked in a table.
+fn post_marks(
+    painter: &Painter,
     selected: Option<SegmentId>,
-    marked: impl Fn(SegmentId) -> bool,
-) -> JsValue {
+    hovered: Option<SegmentId>,
+    keyboard: Option<SegmentId>,
+    focused: &BTreeSet<SegmentId>,
+) {
     let list = js_sys::Array::new();
-    for f in &scene.flights {
-        if marked(f.seg) {
-            list.push(&JsValue::from_f64(f.seg.0 as f64));
-        }
+    for seg in hovered.iter().chain(&keyboard).chain(focused) {
+        list.push(&JsValue::from_f64(seg.0 as f64));
     }
-    object(&[
+    let message = object(&[
         ("type", "marks".into()),
         ("selected", selected.map_or(-1.0, |s| s.0 as f64).into()),
         ("marked", list.into()),
-    ])
-    .unwrap_or(JsValue::NULL)
+    ]);
+    if let Ok(m) = message {
+        painter.post(&m);
+    }
 }
 
 /// A packet's button and what it last showed.
@@ -496,19 +482,15 @@ fn place_buttons(
     reduced: bool,
     bits: impl Fn(SegmentId) -> u8,
 ) {
-    let g = &draw.geom;
     let document = gloo::utils::document();
     let mut present = BTreeSet::new();
     for i in scene.in_flight_indices(t) {
         let f = &draw.flights[i];
         let seg = scene.flights[i].seg;
-        let (Some(text), Some(slot)) =
-            (scene.text(seg), draw.slots[i].filter(|_| draw.labelled[i]))
-        else {
+        let (Some(text), Some(_)) = (scene.text(seg), draw.label_slot(i)) else {
             continue;
         };
-        let Some(rect) = geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(f, t, reduced))
-        else {
+        let Some(rect) = draw.box_at(i, when(f, t, reduced)) else {
             continue;
         };
         present.insert(seg);
@@ -601,28 +583,22 @@ pub fn packet_at(
     x: f64,
     y: f64,
 ) -> Option<SegmentId> {
-    let g = &draw.geom;
     let mut label = None;
     let mut dot: Option<(f64, SegmentId)> = None;
     for i in scene.in_flight_indices(t) {
-        let f = &draw.flights[i];
         let seg = scene.flights[i].seg;
-        match draw.slots[i].filter(|_| draw.labelled[i]) {
-            Some(slot) => {
-                let r = geo::chip_rect(g, f, Some(slot), draw.pitch[f.link], when(f, t, reduced));
-                if r.is_some_and(|r| r.grow(2.0).contains(x, y)) {
-                    label = Some(seg);
-                }
+        let Some(r) = draw.box_at(i, when(&draw.flights[i], t, reduced)) else {
+            continue;
+        };
+        if draw.label_slot(i).is_some() {
+            if r.grow(2.0).contains(x, y) {
+                label = Some(seg);
             }
-            None => {
-                let Some(r) = geo::chip_rect(g, f, None, 0.0, when(f, t, reduced)) else {
-                    continue;
-                };
-                let (cx, cy) = r.center();
-                let d = (cx - x).powi(2) + (cy - y).powi(2);
-                if d <= 16.0 * 16.0 && dot.is_none_or(|(best, _)| d < best) {
-                    dot = Some((d, seg));
-                }
+        } else {
+            let (cx, cy) = r.center();
+            let d = (cx - x).powi(2) + (cy - y).powi(2);
+            if d <= 16.0 * 16.0 && dot.is_none_or(|(best, _)| d < best) {
+                dot = Some((d, seg));
             }
         }
     }
