@@ -144,8 +144,6 @@ pub(crate) struct Entry {
     pub stalled_since: Option<Instant>,
     /// How many SYNs its connect() has sent.
     pub syns_sent: u32,
-    /// While in TIME-WAIT: when Linux would let the 4-tuple go (see [`Deadline::TimeWait`]).
-    pub time_wait_until: Option<Instant>,
     pub shut_read: bool,
     pub shut_write: bool,
 }
@@ -168,7 +166,6 @@ impl Entry {
             icmp_refused: false,
             stalled_since: None,
             syns_sent: 0,
-            time_wait_until: None,
             shut_read: false,
             shut_write: false,
         }
@@ -631,11 +628,15 @@ impl Sim {
         | Deadline::TimeWait { host, sock }) = d;
         let os = self.hosts[host].spec.os;
         let h = &mut self.hosts[host];
-        if let Deadline::TimeWait { .. } = d {
-            if let Some(e) = h.entries.get_mut(&sock) {
-                e.time_wait_until = None;
-            }
-        } else if let Some(handle) = h.entries.get(&sock).and_then(|e| e.handle) {
+        // TIME-WAIT's end needs only the row closed; a connection given up on first loses its
+        // smoltcp socket.
+        let given_up = !matches!(d, Deadline::TimeWait { .. });
+        if let Some(handle) = h
+            .entries
+            .get(&sock)
+            .and_then(|e| e.handle)
+            .filter(|_| given_up)
+        {
             h.stack.sockets.remove(handle);
             let fresh = h.stack.sockets.add(new_tcp_socket(0, os));
             if let Some(e) = h.entries.get_mut(&sock) {
@@ -1084,9 +1085,10 @@ impl Sim {
                     if let Some(handle) = e.handle {
                         let s = host.tcp(handle);
                         let state = SockState::from_tcp(s.state());
-                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60. The row
-                        // stays; the smoltcp socket is freed, so polls stop visiting it.
-                        if e.time_wait_until.is_some() && state == SockState::Closed {
+                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60 (until
+                        // Deadline::TimeWait). The row stays; the smoltcp socket is freed, so
+                        // polls stop visiting it.
+                        if e.state == SockState::TimeWait && state == SockState::Closed {
                             changes.push((*id, Observed::Lingering));
                             continue;
                         }
@@ -1259,9 +1261,6 @@ impl Sim {
         }
         if state == SockState::TimeWait && from != state {
             let until = self.now + TIME_WAIT;
-            if let Some(e) = self.hosts[h].entries.get_mut(&id) {
-                e.time_wait_until = Some(until);
-            }
             self.set_deadline(until, Deadline::TimeWait { host: h, sock: id });
         }
         if let Some(since) = stall {
