@@ -426,7 +426,7 @@ impl Narrator {
                 ack: t.ack,
                 bare_ack,
                 seq_end: mine.map_or(seq_end, |m| {
-                    if seq_end.wrapping_sub(m.seq_end) as i32 > 0 {
+                    if beyond(seq_end, m.seq_end) {
                         seq_end
                     } else {
                         m.seq_end
@@ -442,7 +442,7 @@ impl Narrator {
             return Some("its SYN offers window scale 7 (×128), as its buffers may grow to 6 MB; this stack's stay at 64 KB");
         }
         if let Some(m) = mine {
-            if len > 0 && !t.flags.syn && (seq_end.wrapping_sub(m.seq_end) as i32) <= 0 {
+            if len > 0 && !t.flags.syn && !beyond(seq_end, m.seq_end) {
                 return Some("it would have retransmitted sooner: its shortest wait is 200 ms, smoltcp's 1 s");
             }
             if t.flags.fin && t.payload_len == 0 && m.bare_ack && m.at == s.depart && m.ack == t.ack
@@ -463,4 +463,9 @@ impl Narrator {
     pub fn is_tcp(&self, host: HostId, sock: SockId) -> bool {
         self.tables.row(host, sock).map(|r| r.proto) == Some(Proto::Tcp)
     }
+}
+
+/// Whether sequence number `a` lies beyond `b` (modulo 2³², as TCP compares them).
+fn beyond(a: u32, b: u32) -> bool {
+    a.wrapping_sub(b) as i32 > 0
 }
