@@ -154,7 +154,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     crossed_at: f64::MIN,
                     pending: false,
                     sparse: true,
-                    cost: 0.0,
+                    redraw_frame_ms: 0.0,
                     measuring: false,
                 }));
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
@@ -173,10 +173,10 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     // The frame after a redraw tells how long the redraw's frame took (Yew renders
                     // after this callback, within the same frame).
                     if r.measuring {
-                        r.cost = dt;
+                        r.redraw_frame_ms = dt;
                         r.measuring = false;
                     }
-                    let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.cost);
+                    let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.redraw_frame_ms);
                     if (r.pending && due) || to >= scene.end() {
                         r.pending = false;
                         r.drawn_at = now;
@@ -214,7 +214,7 @@ struct Redraw {
     crossed_at: f64,
     pending: bool,
     sparse: bool,
-    cost: f64,
+    redraw_frame_ms: f64,
     measuring: bool,
 }
 
