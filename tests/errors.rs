@@ -173,8 +173,55 @@ fn eaddrnotavail_for_a_foreign_address_and_when_ephemeral_ports_run_out() {
     assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
     assert_eq!(
         e.message,
-        "all 28232 ephemeral ports (32768–60999) are in use"
+        "all 28232 ephemeral ports (32768–60999) are in use toward 192.168.1.102:8099"
     );
+}
+
+/// Linux (`__inet_hash_connect`) lets connect() share a local port that only other connect()s
+/// took, as long as the 4-tuple stays unique: a client has the whole ephemeral range for each
+/// destination. A port held by bind() is never shared.
+#[test]
+fn connect_reuses_an_ephemeral_port_toward_another_destination_as_linux_does() {
+    let config = SimConfig {
+        tcp_buffer: Some(64),
+        ..SimConfig::default()
+    };
+    let mut sim = Sim::course_with_config(1, config);
+    let client = sim.host_by_name("Client PC").unwrap();
+    let p = sim.spawn_manual(client, "test program", "prog").unwrap();
+    let web = addr(SERVER_IP, 80);
+    let mongo = addr(SERVER_IP, 27017);
+    // Every port of the range taken: the odd ones by bind() (which holds a port alone), the
+    // even ones, which Linux gives connect() first, by connections toward the web server.
+    let range = OsProfile::Linux.ephemeral_range();
+    for port in range.clone().filter(|p| p % 2 == 1) {
+        let fd = sim.socket(p, Proto::Tcp).unwrap();
+        sim.bind(p, fd, addr(CLIENT_PC_IP, port)).unwrap();
+    }
+    let mut used = std::collections::BTreeSet::new();
+    for _ in range.filter(|p| p % 2 == 0) {
+        let fd = sim.socket(p, Proto::Tcp).unwrap();
+        sim.connect(p, fd, web).unwrap();
+        used.insert(sim.socket_addrs(p, fd).unwrap().0.unwrap().port());
+    }
+    assert_eq!(
+        used.len(),
+        14116,
+        "each connection toward :80 has a port of its own"
+    );
+    let fd = sim.socket(p, Proto::Tcp).unwrap();
+    let e = sim.connect(p, fd, web).unwrap_err();
+    assert_eq!(e.errno, Errno::EADDRNOTAVAIL, "no port left toward :80");
+    // Toward another destination, a port already used toward :80 is taken again.
+    let fd = sim.socket(p, Proto::Tcp).unwrap();
+    sim.connect(p, fd, mongo).unwrap();
+    let (local, remote) = sim.socket_addrs(p, fd).unwrap();
+    assert!(used.contains(&local.unwrap().port()));
+    assert_eq!(remote, Some(mongo));
+    // bind() to port 0 needs a port nobody uses: there is none.
+    let fd = sim.socket(p, Proto::Tcp).unwrap();
+    let e = sim.bind(p, fd, addr(Ipv4Addr::UNSPECIFIED, 0)).unwrap_err();
+    assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
 }
 
 /// Calls in the wrong state fail as Linux fails them (the kernel function that decides is
@@ -319,10 +366,16 @@ fn udp_errors_eopnotsupp_and_emsgsize() {
             "UDP has no connections, so a UDP socket cannot listen"
         )
     );
+    // Linux (udp_sendmsg): a datagram larger than 65507 bytes cannot be sent at all; one larger
+    // than the link's MTU is sent in fragments (tests/udp_and_ports.rs).
     let e = sim
-        .send_to(p, fd, &[0; 2000], addr(SERVER_IP, 53))
+        .send_to(p, fd, &[0; 65508], addr(SERVER_IP, 53))
         .unwrap_err();
     assert_eq!(e.errno, Errno::EMSGSIZE);
+    assert_eq!(
+        e.message,
+        "65508 bytes do not fit in one UDP datagram (at most 65507: 65535 less the IP and UDP headers)"
+    );
     let t = sim.socket(p, Proto::Tcp).unwrap();
     assert_eq!(
         sim.send_to(p, t, b"x", addr(SERVER_IP, 53))

@@ -7,6 +7,7 @@ use std::net::SocketAddrV4;
 
 use common::*;
 use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::packet::{self, Transport};
 use socketlab::engine::ports::EphemeralPorts;
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
@@ -53,6 +54,72 @@ fn a_udp_query_and_its_answer_go_to_the_bound_sockets() {
     let snap = sim.snapshot();
     let row = &snap.host("Client PC").unwrap().sockets[0];
     assert_eq!((row.proto, row.state.ss_name()), (Proto::Udp, "UNCONN"));
+    settle(&mut sim);
+}
+
+/// A datagram larger than the link's MTU leaves in IP fragments, as Linux sends it: the first
+/// carries the UDP header, each is at most 1500 bytes, the receiver's IP layer holds them
+/// until the last has come, and only then does UDP deliver the whole datagram.
+#[test]
+fn a_datagram_larger_than_the_mtu_travels_in_fragments_and_arrives_whole() {
+    let (mut sim, client, server) = course();
+    let srv = sim.spawn_manual(server, "server", "srv").unwrap();
+    let sfd = sim.socket(srv, Proto::Udp).unwrap();
+    sim.bind(srv, sfd, SocketAddrV4::new(SERVER_IP, 9999))
+        .unwrap();
+    let cli = sim.spawn_manual(client, "client", "cli").unwrap();
+    let cfd = sim.socket(cli, Proto::Udp).unwrap();
+    let data: Vec<u8> = (0..4000u32).map(|i| (i % 251) as u8).collect();
+    sim.send_to(cli, cfd, &data, SocketAddrV4::new(SERVER_IP, 9999))
+        .unwrap();
+    sim.step(ms(100));
+    let sent: Vec<packet::PacketSummary> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => Some(s.summary.clone()),
+            _ => None,
+        })
+        .collect();
+    // 4000 bytes + 8 of UDP header in pieces of 1480: three fragments of one datagram.
+    let shape: Vec<(u16, bool, u16)> = sent
+        .iter()
+        .map(|s| {
+            let f = s.fragment.expect("every packet is a fragment");
+            (f.offset, f.more, s.total_len)
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [(0, true, 1500), (1480, true, 1500), (2960, false, 1068)]
+    );
+    assert!(
+        sent.iter().all(|s| s.ident == sent[0].ident),
+        "one datagram"
+    );
+    match &sent[0].transport {
+        Transport::Udp(u) => assert_eq!((u.dst_port, u.payload_len), (9999, 4000)),
+        other => panic!("the first fragment carries the UDP header, not {other:?}"),
+    }
+    assert!(matches!(
+        sent[1].transport,
+        Transport::Fragment { protocol: 17 }
+    ));
+    let sock = sim.snapshot().host("Server").unwrap().sockets[0].sock;
+    assert_eq!(
+        decisions(&sim, "Server"),
+        [
+            Demux::Reassembling,
+            Demux::Reassembling,
+            Demux::UdpSocket { sock }
+        ],
+        "held until the last fragment completes the datagram"
+    );
+    let (got, _) = sim
+        .recv_from(srv, sfd)
+        .unwrap()
+        .expect("the datagram arrived");
+    assert_eq!(got, data, "whole and in order");
     settle(&mut sim);
 }
 

@@ -2,7 +2,7 @@
 //! layer's deadlines (the OS giving up on a connection), and actions waiting for a process to
 //! reach a milestone. Things due at one instant keep the order they were added in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::faults::NetChange;
 use super::program::{Action, When};
@@ -32,6 +32,26 @@ pub(crate) enum Deadline {
     TimeWait { host: usize, sock: SockId },
 }
 
+impl Deadline {
+    /// The socket it is for.
+    pub fn sock(&self) -> SockId {
+        match *self {
+            Deadline::Connect { sock, .. }
+            | Deadline::Stall { sock, .. }
+            | Deadline::TimeWait { sock, .. } => sock,
+        }
+    }
+
+    /// The host (by index) whose socket it is.
+    pub fn host(&self) -> usize {
+        match *self {
+            Deadline::Connect { host, .. }
+            | Deadline::Stall { host, .. }
+            | Deadline::TimeWait { host, .. } => host,
+        }
+    }
+}
+
 /// An action waiting for a milestone.
 #[derive(Clone, Debug)]
 pub(crate) struct Waiting {
@@ -47,6 +67,8 @@ pub(crate) struct Agenda {
     added: u64,
     /// Actions waiting for a process to reach a milestone.
     pub waiting: Vec<Waiting>,
+    /// Processes with sockets that changed, and which sockets: due now, to react.
+    woken: BTreeMap<Pid, BTreeSet<SockId>>,
 }
 
 impl Agenda {
@@ -79,6 +101,20 @@ impl Agenda {
 
     pub fn pop_deadline(&mut self) -> Option<Deadline> {
         self.deadlines.pop_first().map(|(_, d)| d)
+    }
+
+    /// Process `pid` has to look at socket `sock`, which changed.
+    pub fn wake(&mut self, pid: Pid, sock: SockId) {
+        self.woken.entry(pid).or_default().insert(sock);
+    }
+
+    pub fn any_woken(&self) -> bool {
+        !self.woken.is_empty()
+    }
+
+    /// The first process woken, with the sockets that changed, in process order.
+    pub fn pop_woken(&mut self) -> Option<(Pid, BTreeSet<SockId>)> {
+        self.woken.pop_first()
     }
 }
 

@@ -383,7 +383,7 @@ impl Sim {
     /// A process reached a milestone: record the first time, and release the actions that
     /// were waiting for it.
     pub(crate) fn reached(&mut self, pid: Pid, milestone: Milestone) {
-        let now = self.now;
+        let now = self.now();
         let Some(p) = self.processes.get_mut(&pid) else {
             return;
         };

@@ -35,6 +35,9 @@ pub enum Demux {
     UdpClosedPort,
     /// An ICMP message, handled by the stack itself.
     Icmp,
+    /// A fragment of an IP datagram, not the last to arrive: the host's IP layer holds it
+    /// until every fragment is there, and only then gives the whole datagram to UDP.
+    Reassembling,
 }
 
 impl Demux {
@@ -64,6 +67,9 @@ impl Demux {
                 "no UDP socket on this port: the host answers ICMP port unreachable"
             }
             Demux::Icmp => "an ICMP message for the host's stack",
+            Demux::Reassembling => {
+                "an IP fragment: the host holds it until the whole datagram has arrived"
+            }
         }
     }
 }

@@ -4,19 +4,28 @@
 //! events and snapshots. Must not know the browser: nothing here imports a browser crate,
 //! reads a clock, or uses a global random generator.
 //!
-//! - [`sim`]: hosts, links, segments in flight, demultiplexing, and keeping the BSD tables in
-//!   step with smoltcp (with the OS's own deadlines: connect, stall, TIME-WAIT).
+//! - [`sim`]: the simulation, which ties its parts together: it routes what a host sends onto
+//!   a link, hands each arriving segment to its host's stack alone, and keeps every table in
+//!   step. Its parts each own one thing:
+//!   - [`host`]: one host: its smoltcp [`stack`], its socket table (the BSD sockets, the
+//!     listener's slot and queue, the ports in use, fragments being reassembled), how an
+//!     arriving segment is demultiplexed, and what follows when smoltcp changes a socket;
+//!   - [`links`]: the links, the faults each draws, and the segments in flight on them;
+//!   - [`agenda`]: what is due when (actions, network changes, the OS's deadlines: connect,
+//!     stall, TIME-WAIT) and the processes woken by a change to their sockets;
+//!   - [`recorder`]: the events, in order, and the numbers that name segments and sockets.
 //! - [`run`]: the clock: from wakeup to wakeup, segments, scheduled actions, deadlines and stack
-//!   timers in time order, the programs reacting after each; [`agenda`]: what is due when.
-//! - [`stack`]: one smoltcp interface, socket set and virtual device per host.
-//! - [`socket`] and [`syscalls`]: the BSD socket layer (descriptors, states, typed errors, the
-//!   errno Linux would give).
+//!   timers in time order, the programs reacting after each.
+//! - [`socket`] and [`syscalls`]: the BSD socket layer's calls (descriptors, states, typed
+//!   errors, the errno Linux would give); [`verify`] (native only) checks each
+//!   demultiplexing decision against what smoltcp did.
 //! - [`program`] (the course's programs as data) and [`app`] (what they do with their sockets).
 //! - [`ports`]: port classes, the registry, each OS's ephemeral range, window and timers.
 //! - [`faults`]: firewall rules and network changes; [`net`]: hosts, links and their faults.
 //! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read; [`tables`]: every
 //!   host's socket table as events build it, shared by [`timeline`] and [`narrate`].
-//! - [`scenario`]: scenario files, read and checked; [`pcap`]: captures.
+//! - [`scenario`]: scenario files, read and checked (its sections are declared once, in
+//!   `format.rs`); [`pcap`]: captures.
 //!
 //! Files depend on each other in one direction only (`tests/architecture.rs` checks).
 
@@ -24,12 +33,15 @@ pub mod agenda;
 pub mod app;
 pub mod event;
 pub mod faults;
+pub mod host;
+pub mod links;
 pub mod narrate;
 pub mod net;
 pub mod packet;
 pub mod pcap;
 pub mod ports;
 pub mod program;
+pub mod recorder;
 pub mod rng;
 pub mod run;
 pub mod scenario;
@@ -41,6 +53,8 @@ pub mod syscalls;
 pub mod tables;
 pub mod time;
 pub mod timeline;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod verify;
 
 pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
 pub use faults::{FirewallRule, LinkFaults, NetChange, Verdict};

@@ -140,6 +140,13 @@ impl Narrator {
                     Transport::Tcp(t) => t.flags.to_string(),
                     Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
                     Transport::Icmp(i) => format!("ICMP {}", i.message),
+                    Transport::Fragment { .. } => {
+                        let offset = s.summary.fragment.map_or(0, |f| f.offset);
+                        format!(
+                            "a fragment of datagram {} (from byte {offset})",
+                            s.summary.ident
+                        )
+                    }
                     Transport::Other { protocol } => format!("a protocol {protocol} packet"),
                 };
                 let who = match s.summary.ports() {

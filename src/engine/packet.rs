@@ -21,7 +21,19 @@ pub struct PacketSummary {
     /// The IPv4 total length: header plus everything it carries.
     pub total_len: u16,
     pub ident: u16,
+    /// Where this packet sits in a datagram the sender's IP layer cut into fragments (one
+    /// larger than the link's MTU); None for a whole datagram.
+    pub fragment: Option<Fragment>,
     pub transport: Transport,
+}
+
+/// One piece of a fragmented IPv4 datagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Fragment {
+    /// Where its bytes start in the datagram's payload.
+    pub offset: u16,
+    /// More fragments follow (the MF flag); false on the last one.
+    pub more: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -29,7 +41,14 @@ pub enum Transport {
     Tcp(TcpSummary),
     Udp(UdpSummary),
     Icmp(IcmpSummary),
-    Other { protocol: u8 },
+    /// A fragment after the first: the rest of a datagram's bytes, with no transport header
+    /// of its own (the first fragment carries it).
+    Fragment {
+        protocol: u8,
+    },
+    Other {
+        protocol: u8,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -200,8 +219,47 @@ pub fn escaped(payload: &[u8]) -> String {
 
 pub fn decode(bytes: &[u8]) -> Result<PacketSummary, DecodeError> {
     let ip = Ipv4Packet::new_checked(bytes).map_err(|e| DecodeError(e.to_string()))?;
-    let payload = ip.payload();
-    let transport = match ip.next_header() {
+    let fragment = (ip.more_frags() || ip.frag_offset() > 0).then(|| Fragment {
+        offset: ip.frag_offset(),
+        more: ip.more_frags(),
+    });
+    let transport = match fragment {
+        Some(f) if f.offset > 0 => Transport::Fragment {
+            protocol: u8::from(ip.next_header()),
+        },
+        Some(_) if ip.next_header() == IpProtocol::Udp => first_udp_fragment(ip.payload())?,
+        _ => decode_transport(ip.next_header(), ip.payload())?,
+    };
+    Ok(PacketSummary {
+        src: ip.src_addr(),
+        dst: ip.dst_addr(),
+        ttl: ip.hop_limit(),
+        total_len: ip.total_len(),
+        ident: ip.ident(),
+        fragment,
+        transport,
+    })
+}
+
+/// A UDP datagram's first fragment: its header gives the ports and the whole datagram's
+/// length; only the first bytes of the payload are here.
+fn first_udp_fragment(payload: &[u8]) -> Result<Transport, DecodeError> {
+    if payload.len() < 8 {
+        return Err(DecodeError(
+            "UDP: a first fragment shorter than its header".into(),
+        ));
+    }
+    let udp = UdpPacket::new_unchecked(payload);
+    Ok(Transport::Udp(UdpSummary {
+        src_port: udp.src_port(),
+        dst_port: udp.dst_port(),
+        payload_len: usize::from(udp.len()).saturating_sub(8),
+        payload_preview: preview(&payload[8..]),
+    }))
+}
+
+fn decode_transport(protocol: IpProtocol, payload: &[u8]) -> Result<Transport, DecodeError> {
+    Ok(match protocol {
         IpProtocol::Tcp => {
             let tcp =
                 TcpPacket::new_checked(payload).map_err(|e| DecodeError(format!("TCP: {e}")))?;
@@ -257,14 +315,6 @@ pub fn decode(bytes: &[u8]) -> Result<PacketSummary, DecodeError> {
         other => Transport::Other {
             protocol: u8::from(other),
         },
-    };
-    Ok(PacketSummary {
-        src: ip.src_addr(),
-        dst: ip.dst_addr(),
-        ttl: ip.hop_limit(),
-        total_len: ip.total_len(),
-        ident: ip.ident(),
-        transport,
     })
 }
 
@@ -316,12 +366,23 @@ impl fmt::Display for PacketSummary {
                     "{}:{} → {}:{} UDP len={}",
                     self.src, u.src_port, self.dst, u.dst_port, u.payload_len
                 )?;
+                if self.fragment.is_some() {
+                    write!(f, " (first fragment, id {})", self.ident)?;
+                }
                 if u.payload_len > 0 {
                     write!(f, " \"{}\"", u.payload_preview)?;
                 }
                 Ok(())
             }
             Transport::Icmp(i) => write!(f, "{} → {} ICMP {}", self.src, self.dst, i.message),
+            Transport::Fragment { protocol } => {
+                let offset = self.fragment.map_or(0, |f| f.offset);
+                write!(
+                    f,
+                    "{} → {} IP fragment (protocol {protocol}, id {}, offset {offset})",
+                    self.src, self.dst, self.ident
+                )
+            }
             Transport::Other { protocol } => {
                 write!(f, "{} → {} protocol {}", self.src, self.dst, protocol)
             }
@@ -338,6 +399,9 @@ pub fn payload(bytes: &[u8]) -> &[u8] {
     let header = ip.header_len() as usize;
     let end = (ip.total_len() as usize).min(bytes.len());
     let body = &bytes[header.min(end)..end];
+    if ip.frag_offset() > 0 {
+        return body;
+    }
     match ip.next_header() {
         IpProtocol::Tcp => match TcpPacket::new_checked(body) {
             Ok(tcp) => &body[(tcp.header_len() as usize).min(body.len())..],

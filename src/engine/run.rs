@@ -79,7 +79,7 @@ impl Sim {
     fn run_processes(&mut self) -> bool {
         let mut any = false;
         for _ in 0..MAX_ROUNDS_PER_INSTANT {
-            let Some((pid, socks)) = self.dirty.pop_first() else {
+            let Some((pid, socks)) = self.agenda.pop_woken() else {
                 break;
             };
             any = true;

@@ -4,12 +4,18 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use smoltcp::socket::tcp;
 
 use smoltcp::iface::{Config, Interface, SocketSet};
 use smoltcp::phy::{self, ChecksumCapabilities, Device, DeviceCapabilities, Medium};
 use smoltcp::time::Instant;
-use smoltcp::wire::{HardwareAddress, IpCidr, Ipv4Address};
+use smoltcp::wire::{
+    HardwareAddress, IpAddress, IpCidr, IpEndpoint, IpListenEndpoint, Ipv4Address,
+};
+
+use super::ports::OsProfile;
 
 /// The link MTU: Ethernet's, so segment sizes look like a real LAN's.
 pub const MTU: usize = 1500;
@@ -99,6 +105,8 @@ impl Stack {
             let _ = addrs.push(IpCidr::new(ip.into(), 24));
         });
         let _ = iface.routes_mut().add_default_ipv4_route(gateway_for(ip));
+        // Fragments of an incomplete datagram are dropped after Linux's ipfrag_time.
+        iface.set_reassembly_timeout(smoltcp::time::Duration::from_secs(30));
         Stack {
             iface,
             device,
@@ -119,6 +127,34 @@ impl Stack {
 pub fn gateway_for(ip: Ipv4Addr) -> Ipv4Address {
     let [a, b, c, d] = ip.octets();
     Ipv4Address::new(a, b, c, if d == 1 { 254 } else { 1 })
+}
+
+pub(crate) fn v4(endpoint: IpEndpoint) -> Option<SocketAddrV4> {
+    match endpoint.addr {
+        IpAddress::Ipv4(ip) => Some(SocketAddrV4::new(ip, endpoint.port)),
+    }
+}
+
+pub(crate) fn listen_endpoint(addr: SocketAddrV4) -> IpListenEndpoint {
+    IpListenEndpoint {
+        addr: (!addr.ip().is_unspecified()).then(|| IpAddress::Ipv4(*addr.ip())),
+        port: addr.port(),
+    }
+}
+
+/// A TCP socket for a host running `os`, with `buffer` bytes each way: its SYN offers a window
+/// of `buffer` and, where the OS does, timestamps from the host's clock. smoltcp's inactivity
+/// timeout stays off: the socket layer applies the OS's own deadlines (connect, stall), which
+/// end a connection without the RST smoltcp's timeout would send.
+pub(crate) fn new_tcp_socket(buffer: usize, os: OsProfile) -> tcp::Socket<'static> {
+    let mut socket = tcp::Socket::new(
+        tcp::SocketBuffer::new(vec![0; buffer]),
+        tcp::SocketBuffer::new(vec![0; buffer]),
+    );
+    if os.timestamps() {
+        socket.set_tsval_generator(Some(tsval));
+    }
+    socket
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@ use smoltcp::wire::{IpAddress, IpEndpoint};
 
 use super::agenda::Deadline;
 use super::event::EventKind;
+use super::host::{Entry, Role, SOMAXCONN};
 use super::net::HostId;
 use super::program::Process;
-use super::sim::{listen_endpoint, new_tcp_socket, Entry, Role, Sim, SOMAXCONN};
+use super::sim::Sim;
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
 use super::stack::MTU;
+use super::stack::{listen_endpoint, new_tcp_socket};
 use super::time::Duration;
 
 /// What `recv` found.
@@ -128,23 +130,23 @@ impl Sim {
         dst: Option<SocketAddrV4>,
     ) -> Result<u16, SockError> {
         let host = &mut self.hosts[h];
-        let users = &host.port_users;
-        let dst = dst.map(|d| (*d.ip(), d.port()));
         let range = host.ephemeral.profile().ephemeral_range();
-        host.ephemeral
-            .pick(dst, |p| users.get(&(proto, p)).is_some_and(|&n| n > 0))
-            .ok_or_else(|| {
-                SockError::new(
-                    op,
-                    Errno::EADDRNOTAVAIL,
-                    format!(
-                        "all {} ephemeral ports ({}–{}) are in use",
-                        range.len(),
-                        range.start(),
-                        range.end()
-                    ),
-                )
-            })
+        host.pick_ephemeral(proto, dst).ok_or_else(|| {
+            SockError::new(
+                op,
+                Errno::EADDRNOTAVAIL,
+                format!(
+                    "all {} ephemeral ports ({}–{}) are in use{}",
+                    range.len(),
+                    range.start(),
+                    range.end(),
+                    match dst {
+                        Some(d) if proto == Proto::Tcp => format!(" toward {d}"),
+                        _ => String::new(),
+                    }
+                ),
+            )
+        })
     }
 
     // ---- socket() -------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ impl Sim {
                 Some(host.stack.sockets.add(socket))
             }
         };
-        host.use_port(proto, port);
+        host.use_port(proto, port, false);
         let e = host.entries.get_mut(&sock).expect("resolved above");
         e.local = Some(local);
         e.handle = handle;
@@ -345,7 +347,7 @@ impl Sim {
             from: SockState::Bound,
             to: SockState::Listen,
         });
-        self.refill_slot(h, sock, local);
+        self.hosts[h].refill_slot(sock, local);
         Ok(())
     }
 
@@ -403,7 +405,7 @@ impl Sim {
             fd: new_fd,
         });
         if !had_room {
-            self.refill_slot(h, listener, listen_addr);
+            self.hosts[h].refill_slot(listener, listen_addr);
         }
         Ok(Some((new_fd, remote)))
     }
@@ -567,13 +569,14 @@ impl Sim {
             })?;
         let handle = host.stack.sockets.add(socket);
         if newly_bound {
-            host.use_port(Proto::Tcp, local.port());
+            host.use_port(Proto::Tcp, local.port(), true);
         }
         host.conns.insert((Proto::Tcp, local, remote), sock);
         let e = host.entries.get_mut(&sock).expect("resolved above");
         e.local = Some(local);
         e.remote = Some(remote);
         e.handle = Some(handle);
+        e.shared_port = newly_bound;
         e.state = SockState::SynSent;
         if newly_bound {
             self.emit(EventKind::Bound {
@@ -836,12 +839,12 @@ impl Sim {
                 format!("{dst} is not an address a datagram can go to"),
             ));
         }
-        if data.len() > MTU - 28 {
+        if data.len() > MAX_UDP_PAYLOAD {
             return Err(SockError::new(
                 op,
                 Errno::EMSGSIZE,
                 format!(
-                    "{} bytes do not fit in one datagram on this link",
+                    "{} bytes do not fit in one UDP datagram (at most {MAX_UDP_PAYLOAD}: 65535 less the IP and UDP headers)",
                     data.len()
                 ),
             ));
@@ -910,11 +913,11 @@ impl Sim {
             ));
         };
         let socket = self.hosts[h].stack.sockets.get_mut::<udp::Socket>(handle);
-        let mut buffer = vec![0; MTU];
-        let Ok((n, meta)) = socket.recv_slice(&mut buffer) else {
+        // The whole datagram, up to 65507 bytes (a reassembled one among them).
+        let Ok((data, meta)) = socket.recv() else {
             return Ok(None);
         };
-        buffer.truncate(n);
+        let buffer = data.to_vec();
         let IpAddress::Ipv4(ip) = meta.endpoint.addr;
         let from = SocketAddrV4::new(ip, meta.endpoint.port);
         self.emit(EventKind::DataDelivered {
@@ -970,9 +973,15 @@ impl Sim {
     }
 }
 
+/// The most a UDP datagram can carry: an IPv4 packet is at most 65535 bytes, less 20 of IP
+/// header and 8 of UDP header. Linux sends one larger than the link's MTU in fragments.
+pub const MAX_UDP_PAYLOAD: usize = 65507;
+
+/// A UDP socket's buffer: room for `packets` datagrams of a link's MTU, and for one of the
+/// largest size besides.
 fn udp_buffer(packets: usize) -> udp::PacketBuffer<'static> {
     udp::PacketBuffer::new(
         vec![udp::PacketMetadata::EMPTY; packets],
-        vec![0; packets * MTU],
+        vec![0; packets * MTU + MAX_UDP_PAYLOAD],
     )
 }

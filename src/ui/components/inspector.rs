@@ -45,7 +45,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Transport::Tcp(_) => "6 (TCP)",
         Transport::Udp(_) => "17 (UDP)",
         Transport::Icmp(_) => "1 (ICMP)",
-        Transport::Other { .. } => "other",
+        Transport::Fragment { protocol: 17 } => "17 (UDP)",
+        Transport::Fragment { .. } | Transport::Other { .. } => "other",
     };
     html! {
         <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
@@ -59,6 +60,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 { field("TTL", sum.ttl.to_string()) }
                 { field("Total length", format!("{} bytes", sum.total_len)) }
                 { field("Identification", format!("0x{:04x}", sum.ident)) }
+                if let Some(f) = sum.fragment {
+                    { field("Fragment", format!("bytes from {} of the datagram; {}", f.offset, if f.more { "more fragments follow" } else { "the last fragment" })) }
+                }
             </dl>
             { transport }
             <h3>{ "Payload (application data)" }</h3>
@@ -107,6 +111,9 @@ fn transport_fields(t: &Transport) -> Html {
                 <dl class="fields">{ field("Message", i.message.clone()) }</dl>
             </>
         },
+        Transport::Fragment { .. } => {
+            html! { <p>{ "No transport header: only a datagram's first fragment carries it." }</p> }
+        }
         Transport::Other { protocol } => html! { <p>{ format!("IP protocol {protocol}") }</p> },
     }
 }
@@ -146,6 +153,6 @@ fn empty_payload(t: &Transport) -> &'static str {
         Transport::Tcp(_) => "No payload: this segment only carries TCP control information.",
         Transport::Udp(_) => "No payload: an empty UDP datagram.",
         Transport::Icmp(_) => "No application data: an ICMP message is for the stack, and it quotes the header of the packet it is about.",
-        Transport::Other { .. } => "No payload this inspector can read.",
+        Transport::Fragment { .. } | Transport::Other { .. } => "No payload this inspector can read.",
     }
 }

@@ -294,5 +294,6 @@ fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
         Demux::UdpSocket { sock } => format!("→ {} (UDP :{port})", owner(*sock)),
         Demux::UdpClosedPort => format!("UDP :{port} closed → ICMP"),
         Demux::Icmp => "ICMP → the stack".to_string(),
+        Demux::Reassembling => "fragment held".to_string(),
     })
 }

@@ -1,0 +1,1049 @@
+//! One host's socket table, kept in step with its smoltcp stack: the BSD sockets (what each is
+//! for, its addresses, state and queues), the ports in use, how an arriving segment is
+//! demultiplexed, and what follows when smoltcp changes a socket (rows added for new
+//! connections, deadlines set, processes woken, rows removed). The system calls that change the
+//! table on a process's behalf are in `syscalls.rs`.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use smoltcp::iface::SocketHandle;
+use smoltcp::socket::{tcp, udp};
+
+use super::agenda::{Agenda, Deadline};
+use super::event::{Demux, DropReason, EventKind};
+use super::faults::{unreachable_tcp, FirewallRule};
+use super::net::{HostId, HostSpec};
+use super::packet::{PacketSummary, Transport};
+use super::ports::EphemeralPorts;
+use super::recorder::Recorder;
+use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
+use super::stack::{listen_endpoint, new_tcp_socket, v4, Stack};
+use super::time::{Duration, Instant};
+
+/// Linux's cap on a listen() backlog (net.core.somaxconn since 5.4).
+pub const SOMAXCONN: usize = 4096;
+
+/// How long a connection stays in TIME-WAIT on Linux.
+pub const TIME_WAIT: Duration = Duration::from_secs(60);
+
+/// What a host's table reaches outside itself when it changes: the record of events, the
+/// agenda (processes to wake, deadlines to set), and how long data may wait unacknowledged.
+pub(crate) struct Cx<'a> {
+    pub rec: &'a mut Recorder,
+    pub agenda: &'a mut Agenda,
+    pub stall_timeout: Duration,
+}
+
+impl Cx<'_> {
+    /// Give up on a connection at `at` (or now, if that has passed) if it is still stuck then.
+    pub fn deadline(&mut self, at: Instant, deadline: Deadline) {
+        self.agenda.set_deadline(at.max(self.rec.now), deadline);
+    }
+}
+
+/// How many sockets use a local port, and how many of them hold it alone (bound by bind(), a
+/// listener or its connections, UDP) rather than chosen by a TCP connect().
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PortUsers {
+    pub all: u32,
+    pub exclusive: u32,
+}
+
+/// What a BSD socket is for, beyond its protocol state.
+#[derive(Debug)]
+pub(crate) enum Role {
+    /// A socket a process created: unbound, bound, connecting or connected.
+    Plain,
+    /// A listening socket. smoltcp turns a listening socket into the connection itself, so the
+    /// listener keeps one smoltcp socket in LISTEN (the slot); when a SYN takes it, the slot
+    /// becomes a new connection in the queue, and a fresh slot takes its place.
+    Listener {
+        slot: Option<SocketHandle>,
+        backlog: usize,
+        queue: VecDeque<SockId>,
+    },
+    /// A connection waiting in a listener's queue for accept().
+    Queued { listener: SockId },
+}
+
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub id: SockId,
+    pub proto: Proto,
+    pub owner: Option<(Pid, Fd)>,
+    pub local: Option<SocketAddrV4>,
+    pub remote: Option<SocketAddrV4>,
+    pub state: SockState,
+    /// The smoltcp socket: a connection's own, a UDP socket's, or none (unbound or bound TCP
+    /// sockets have none yet; a listener's is in its `Role`).
+    pub handle: Option<SocketHandle>,
+    pub role: Role,
+    pub recv_q: usize,
+    pub send_q: usize,
+    /// The error a later call reports (SO_ERROR), e.g. after a refused connect().
+    pub pending_error: Option<SockError>,
+    /// An RST arrived for this connection: tells "refused" or "reset" from "timed out".
+    pub rst_received: bool,
+    /// An ICMP port unreachable ended this connection in SYN-SENT (a firewall's REJECT).
+    pub icmp_refused: bool,
+    /// Since when its queued data has waited for an acknowledgment (see [`Deadline::Stall`]).
+    pub stalled_since: Option<Instant>,
+    /// Its local port was chosen by connect(), which other connect()s may share.
+    pub shared_port: bool,
+    /// How many SYNs its connect() has sent.
+    pub syns_sent: u32,
+    pub shut_read: bool,
+    pub shut_write: bool,
+}
+
+impl Entry {
+    pub fn new(id: SockId, proto: Proto, owner: Option<(Pid, Fd)>) -> Entry {
+        Entry {
+            id,
+            proto,
+            owner,
+            local: None,
+            remote: None,
+            state: SockState::Fresh,
+            handle: None,
+            role: Role::Plain,
+            recv_q: 0,
+            send_q: 0,
+            pending_error: None,
+            rst_received: false,
+            icmp_refused: false,
+            stalled_since: None,
+            shared_port: false,
+            syns_sent: 0,
+            shut_read: false,
+            shut_write: false,
+        }
+    }
+}
+
+pub(crate) struct Host {
+    pub id: HostId,
+    /// Each TCP socket's buffer size, each way (the window it offers).
+    pub buffer: usize,
+    pub spec: HostSpec,
+    pub stack: Stack,
+    /// Sockets in creation order, which is the order of the course's "Socket 1, Socket 2".
+    pub entries: BTreeMap<SockId, Entry>,
+    /// Connections by (protocol, local, remote).
+    pub conns: BTreeMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
+    /// Listening TCP sockets and bound UDP sockets, by port.
+    pub bound: BTreeMap<(Proto, u16), SockId>,
+    /// Who uses each local port, connections included.
+    pub port_users: BTreeMap<(Proto, u16), PortUsers>,
+    pub ephemeral: EphemeralPorts,
+    pub next_pid: u32,
+    /// Whether it is plugged in (a network change can take it down).
+    pub up: bool,
+    /// Its firewall's rules for arriving traffic.
+    pub firewall: Vec<FirewallRule>,
+    /// Datagrams arriving in fragments, by sender and IP identification: what has come so far.
+    pub reassembly: BTreeMap<(Ipv4Addr, u16), Partial>,
+}
+
+/// A datagram whose fragments are arriving.
+#[derive(Clone, Debug)]
+pub(crate) struct Partial {
+    /// Payload bytes received so far.
+    have: usize,
+    /// The datagram's payload length, once its last fragment has come.
+    total: Option<usize>,
+    /// Its UDP destination port, once its first fragment has come.
+    port: Option<u16>,
+    since: Instant,
+}
+
+/// How long a host holds an incomplete datagram's fragments: smoltcp's reassembly timeout,
+/// set to Linux's (net.ipv4.ipfrag_time, 30 s) by the stack.
+pub const REASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Host {
+    pub fn port_in_use(&self, proto: Proto, port: u16) -> bool {
+        self.port_users.contains_key(&(proto, port))
+    }
+
+    /// Whether a socket may take `port` as its ephemeral port (as [`Host::pick_ephemeral`]
+    /// judges it). bind() (port 0) needs a port
+    /// nobody uses. connect() (`to` is its destination) may also share a TCP port that only
+    /// other connect()s took, toward other destinations: Linux's `__inet_hash_connect` reuses
+    /// such a port when the 4-tuple stays unique, so one client has a whole range of ports
+    /// for each destination.
+    #[cfg(test)]
+    pub fn ephemeral_free(&self, proto: Proto, port: u16, to: Option<SocketAddrV4>) -> bool {
+        let users = self.port_users.get(&(proto, port));
+        ephemeral_free(users, &self.conns, self.spec.ip, (proto, port), to)
+    }
+
+    /// An ephemeral port for a socket that connects to `to` (None: bind() to port 0), from
+    /// the OS's range and in its order; None when none is free.
+    pub fn pick_ephemeral(&mut self, proto: Proto, to: Option<SocketAddrV4>) -> Option<u16> {
+        let Host {
+            ephemeral,
+            port_users,
+            conns,
+            spec,
+            ..
+        } = self;
+        let dst = to.map(|d| (*d.ip(), d.port()));
+        ephemeral.pick(dst, |port| {
+            let users = port_users.get(&(proto, port));
+            !ephemeral_free(users, conns, spec.ip, (proto, port), to)
+        })
+    }
+
+    /// One more socket uses a port: `shared` when connect() chose it, so that other
+    /// connect()s may share it (see [`Host::ephemeral_free`]).
+    pub fn use_port(&mut self, proto: Proto, port: u16, shared: bool) {
+        let users = self.port_users.entry((proto, port)).or_default();
+        users.all += 1;
+        users.exclusive += u32::from(!shared);
+    }
+
+    pub fn release_port(&mut self, proto: Proto, port: u16, shared: bool) {
+        if let Some(users) = self.port_users.get_mut(&(proto, port)) {
+            users.all = users.all.saturating_sub(1);
+            if !shared {
+                users.exclusive = users.exclusive.saturating_sub(1);
+            }
+            if users.all == 0 {
+                self.port_users.remove(&(proto, port));
+            }
+        }
+    }
+
+    pub fn tcp(&self, handle: SocketHandle) -> &tcp::Socket<'static> {
+        self.stack.sockets.get::<tcp::Socket>(handle)
+    }
+
+    pub fn tcp_mut(&mut self, handle: SocketHandle) -> &mut tcp::Socket<'static> {
+        self.stack.sockets.get_mut::<tcp::Socket>(handle)
+    }
+
+    /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs
+    /// (Linux 7); smoltcp's back-off is capped at 60 s, so it would send Linux an eighth at
+    /// 123 s, before the connect deadline at 127 s. That one never leaves the host.
+    pub fn sends_syn(&mut self, s: &PacketSummary) -> bool {
+        let Transport::Tcp(t) = &s.transport else {
+            return true;
+        };
+        if !t.flags.syn || t.flags.ack {
+            return true;
+        }
+        let limit = self.spec.os.syn_limit();
+        let key = (
+            Proto::Tcp,
+            SocketAddrV4::new(s.src, t.src_port),
+            SocketAddrV4::new(s.dst, t.dst_port),
+        );
+        let Some(e) = self.conns.get(&key).and_then(|id| self.entries.get_mut(id)) else {
+            return true;
+        };
+        e.syns_sent += 1;
+        limit.is_none_or(|n| e.syns_sent <= n)
+    }
+
+    /// Whether a deadline still applies: its socket is still stuck as it was.
+    pub fn still_stuck(&self, d: &Deadline) -> bool {
+        let Some(e) = self.entries.get(&d.sock()) else {
+            return false;
+        };
+        match *d {
+            Deadline::Connect { .. } => e.state == SockState::SynSent,
+            Deadline::Stall { since, .. } => {
+                e.stalled_since == Some(since) && e.state.is_connected()
+            }
+            Deadline::TimeWait { .. } => e.state == SockState::TimeWait,
+        }
+    }
+
+    /// The OS gives up on a connection (connect, stall: it ends with ETIMEDOUT and sends
+    /// nothing more; its smoltcp socket is swapped for a closed one, since closing it would send
+    /// a FIN and aborting it an RST), or lets TIME-WAIT end.
+    pub fn give_up(&mut self, cx: &mut Cx<'_>, d: Deadline) {
+        if !self.still_stuck(&d) {
+            return;
+        }
+        let sock = d.sock();
+        let os = self.spec.os;
+        // TIME-WAIT's end needs only the row closed; a connection given up on first loses its
+        // smoltcp socket.
+        let given_up = !matches!(d, Deadline::TimeWait { .. });
+        if let Some(handle) = self
+            .entries
+            .get(&sock)
+            .and_then(|e| e.handle)
+            .filter(|_| given_up)
+        {
+            self.stack.sockets.remove(handle);
+            let fresh = self.stack.sockets.add(new_tcp_socket(0, os));
+            if let Some(e) = self.entries.get_mut(&sock) {
+                e.handle = Some(fresh);
+                e.stalled_since = None;
+            }
+        }
+        self.apply(
+            cx,
+            sock,
+            Observed::Tcp {
+                state: SockState::Closed,
+                recv_q: 0,
+                send_q: 0,
+            },
+        );
+    }
+
+    /// An ICMP destination-unreachable about one of this host's TCP connections. Linux
+    /// (tcp_v4_err) ends a connection still in SYN-SENT with ECONNREFUSED; for an established
+    /// one it is only a soft error. smoltcp does not act on ICMP at all, so the socket layer
+    /// does: it closes the smoltcp socket, which in SYN-SENT sends nothing.
+    pub fn icmp_unreachable(&mut self, bytes: &[u8]) {
+        let Some((local, remote)) = unreachable_tcp(bytes) else {
+            return;
+        };
+        let Some(&sock) = self.conns.get(&(Proto::Tcp, local, remote)) else {
+            return;
+        };
+        let Some(e) = self.entries.get_mut(&sock) else {
+            return;
+        };
+        if e.state != SockState::SynSent {
+            return;
+        }
+        e.icmp_refused = true;
+        if let Some(handle) = e.handle {
+            self.tcp_mut(handle).close();
+        }
+    }
+
+    /// Where an arriving packet goes: a fragment is held until its datagram is whole (the IP
+    /// layer reassembles it, smoltcp does the same); the fragment that completes it, like any
+    /// whole packet, goes to the transport layer's choice ([`Host::demux`]).
+    pub fn demux_arriving(&mut self, s: &PacketSummary, now: Instant) -> Result<Demux, DropReason> {
+        let Some(fragment) = s.fragment else {
+            return self.demux(s);
+        };
+        self.reassembly
+            .retain(|_, p| p.since + REASSEMBLY_TIMEOUT > now);
+        let key = (s.src, s.ident);
+        let p = self.reassembly.entry(key).or_insert(Partial {
+            have: 0,
+            total: None,
+            port: None,
+            since: now,
+        });
+        // smoltcp writes no IP options: the header is 20 bytes.
+        let len = usize::from(s.total_len).saturating_sub(20);
+        p.have += len;
+        if !fragment.more {
+            p.total = Some(usize::from(fragment.offset) + len);
+        }
+        if let Transport::Udp(u) = &s.transport {
+            p.port = Some(u.dst_port);
+        }
+        match (p.total, p.port) {
+            (Some(total), Some(port)) if p.have >= total => {
+                self.reassembly.remove(&key);
+                Ok(match self.bound.get(&(Proto::Udp, port)) {
+                    Some(&sock) => Demux::UdpSocket { sock },
+                    None => Demux::UdpClosedPort,
+                })
+            }
+            _ => Ok(Demux::Reassembling),
+        }
+    }
+
+    /// Which socket the host's transport layer gives this segment to, and why; or why it is
+    /// dropped before the stack sees it.
+    pub fn demux(&self, s: &PacketSummary) -> Result<Demux, DropReason> {
+        match &s.transport {
+            Transport::Tcp(t) => {
+                let local = SocketAddrV4::new(s.dst, t.dst_port);
+                let remote = SocketAddrV4::new(s.src, t.src_port);
+                if let Some(&sock) = self.conns.get(&(Proto::Tcp, local, remote)) {
+                    return Ok(Demux::Connection { sock });
+                }
+                if let Some(&sock) = self.bound.get(&(Proto::Tcp, t.dst_port)) {
+                    if let Some(Entry {
+                        role: Role::Listener { slot, .. },
+                        ..
+                    }) = self.entries.get(&sock)
+                    {
+                        if slot.is_none() && t.flags.syn && !t.flags.ack {
+                            return Err(DropReason::BacklogFull { listener: sock });
+                        }
+                        if slot.is_some() {
+                            return Ok(Demux::Listener { sock });
+                        }
+                    }
+                }
+                Ok(if t.flags.rst {
+                    Demux::NoSocketIgnoreRst
+                } else {
+                    Demux::NoSocketAnswerRst
+                })
+            }
+            Transport::Udp(u) => Ok(match self.bound.get(&(Proto::Udp, u.dst_port)) {
+                Some(&sock) => Demux::UdpSocket { sock },
+                None => Demux::UdpClosedPort,
+            }),
+            Transport::Icmp(_) | Transport::Other { .. } => Ok(Demux::Icmp),
+            Transport::Fragment { .. } => Ok(Demux::Reassembling),
+        }
+    }
+
+    /// Read every socket of a host from smoltcp and apply what changed. True if anything did.
+    pub fn sync(&mut self, cx: &mut Cx<'_>) -> bool {
+        let mut changes: Vec<(SockId, Observed)> = Vec::new();
+        for (id, e) in &self.entries {
+            match (&e.role, e.proto) {
+                (
+                    Role::Listener {
+                        slot: Some(slot), ..
+                    },
+                    _,
+                ) => {
+                    let s = self.tcp(*slot);
+                    if s.state() != tcp::State::Listen {
+                        changes.push((*id, Observed::SlotTaken));
+                    }
+                }
+                (Role::Listener { .. }, _) => {}
+                (_, Proto::Tcp) => {
+                    if let Some(handle) = e.handle {
+                        let s = self.tcp(handle);
+                        let state = SockState::from_tcp(s.state());
+                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60 (until
+                        // Deadline::TimeWait). The row stays; the smoltcp socket is freed, so
+                        // polls stop visiting it.
+                        if e.state == SockState::TimeWait && state == SockState::Closed {
+                            changes.push((*id, Observed::Lingering));
+                            continue;
+                        }
+                        let (rq, sq) = (s.recv_queue(), s.send_queue());
+                        if state != e.state || rq != e.recv_q || sq != e.send_q {
+                            changes.push((
+                                *id,
+                                Observed::Tcp {
+                                    state,
+                                    recv_q: rq,
+                                    send_q: sq,
+                                },
+                            ));
+                        }
+                    }
+                }
+                (_, Proto::Udp) => {
+                    if let Some(handle) = e.handle {
+                        let s = self.stack.sockets.get::<udp::Socket>(handle);
+                        let (rq, sq) = (s.recv_queue(), s.send_queue());
+                        if rq != e.recv_q || sq != e.send_q {
+                            changes.push((
+                                *id,
+                                Observed::Udp {
+                                    recv_q: rq,
+                                    send_q: sq,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let any = !changes.is_empty();
+        for (id, observed) in changes {
+            self.apply(cx, id, observed);
+        }
+        self.sync_listeners(cx.rec);
+        any
+    }
+
+    /// A listening socket's queues as `ss -lnt` shows them: Recv-Q is how many connections
+    /// have finished their handshake and wait for accept(), Send-Q the backlog listen() asked
+    /// for (capped at net.core.somaxconn, 4096, by listen()).
+    pub fn sync_listeners(&mut self, rec: &mut Recorder) {
+        let mut changed = Vec::new();
+        for (id, e) in &self.entries {
+            let Role::Listener { backlog, queue, .. } = &e.role else {
+                continue;
+            };
+            let ready = queue
+                .iter()
+                .filter(|q| {
+                    self.entries.get(q).is_some_and(|c| {
+                        !matches!(c.state, SockState::SynReceived | SockState::Listen)
+                    })
+                })
+                .count();
+            let backlog = *backlog;
+            if (ready, backlog) != (e.recv_q, e.send_q) {
+                changed.push((*id, ready, backlog));
+            }
+        }
+        for (id, recv_q, send_q) in changed {
+            if let Some(e) = self.entries.get_mut(&id) {
+                e.recv_q = recv_q;
+                e.send_q = send_q;
+            }
+            rec.emit(EventKind::Queues {
+                host: self.id,
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
+    }
+
+    fn apply(&mut self, cx: &mut Cx<'_>, id: SockId, observed: Observed) {
+        let host_id = self.id;
+        match observed {
+            Observed::SlotTaken => self.promote_slot(cx, id),
+            Observed::Lingering => {
+                if let Some(handle) = self.entries.get_mut(&id).and_then(|e| e.handle.take()) {
+                    self.stack.sockets.remove(handle);
+                }
+            }
+            Observed::Udp { recv_q, send_q } => {
+                let Some(e) = self.entries.get_mut(&id) else {
+                    return;
+                };
+                e.recv_q = recv_q;
+                e.send_q = send_q;
+                let owner = e.owner;
+                cx.rec.emit(EventKind::Queues {
+                    host: host_id,
+                    sock: id,
+                    recv_q,
+                    send_q,
+                });
+                if let Some((pid, _)) = owner {
+                    cx.agenda.wake(pid, id);
+                }
+            }
+            Observed::Tcp {
+                state,
+                recv_q,
+                send_q,
+            } => self.apply_tcp(cx, id, state, recv_q, send_q),
+        }
+    }
+
+    /// What smoltcp shows of a TCP connection, applied to its row: the state and queues, the
+    /// deadlines that follow from them, and the processes to wake.
+    fn apply_tcp(
+        &mut self,
+        cx: &mut Cx<'_>,
+        id: SockId,
+        state: SockState,
+        recv_q: usize,
+        send_q: usize,
+    ) {
+        let host_id = self.id;
+        let Some(e) = self.entries.get_mut(&id) else {
+            return;
+        };
+        let from = e.state;
+        let queues_changed = (e.recv_q, e.send_q) != (recv_q, send_q);
+        // Data waits for an acknowledgment from the moment it is queued, and again from
+        // each time some of it is acknowledged.
+        let stall = if send_q == 0 || !state.is_connected() {
+            e.stalled_since = None;
+            None
+        } else if e.stalled_since.is_none() || send_q < e.send_q {
+            e.stalled_since = Some(cx.rec.now);
+            Some(cx.rec.now)
+        } else {
+            None
+        };
+        e.state = state;
+        e.recv_q = recv_q;
+        e.send_q = send_q;
+        let owner = e.owner.map(|(p, _)| p);
+        let listener = match e.role {
+            Role::Queued { listener } => Some(listener),
+            _ => None,
+        };
+        if queues_changed {
+            cx.rec.emit(EventKind::Queues {
+                host: host_id,
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
+        if from != state {
+            cx.rec.emit(EventKind::StateChanged {
+                host: host_id,
+                sock: id,
+                from,
+                to: state,
+            });
+        }
+        if let Some(pid) = owner {
+            cx.agenda.wake(pid, id);
+        }
+        if let Some(l) = listener {
+            if let Some(pid) = self.entries.get(&l).and_then(|l| l.owner).map(|(p, _)| p) {
+                cx.agenda.wake(pid, l);
+            }
+        }
+        if state == SockState::TimeWait && from != state {
+            let until = cx.rec.now + TIME_WAIT;
+            cx.deadline(
+                until,
+                Deadline::TimeWait {
+                    host: self.id.0,
+                    sock: id,
+                },
+            );
+        }
+        if let Some(since) = stall {
+            let at = since + cx.stall_timeout;
+            cx.deadline(
+                at,
+                Deadline::Stall {
+                    host: self.id.0,
+                    sock: id,
+                    since,
+                },
+            );
+        }
+        if from != state && matches!(state, SockState::Closed | SockState::Listen) {
+            self.connection_ended(cx, id, from);
+        } else {
+            self.abort_if_orphan_got_data(id);
+        }
+    }
+
+    /// Data arrived for a connection its process has already closed: nobody can ever read it,
+    /// so, like Linux (its TCPAbortOnData counter), the host resets the connection. smoltcp's
+    /// close() only closes the sending half, so this is the BSD layer's job.
+    fn abort_if_orphan_got_data(&mut self, id: SockId) {
+        let Some(e) = self.entries.get(&id) else {
+            return;
+        };
+        if e.owner.is_some()
+            || !matches!(e.role, Role::Plain)
+            || e.recv_q == 0
+            || !e.state.is_connected()
+        {
+            return;
+        }
+        if let Some(handle) = e.handle {
+            self.tcp_mut(handle).abort();
+        }
+    }
+
+    /// A listener's slot took a SYN: it is now a connection in the listener's queue, with a
+    /// socket of its own in the table. A fresh slot listens in its place while the backlog
+    /// has room.
+    fn promote_slot(&mut self, cx: &mut Cx<'_>, listener: SockId) {
+        let Some(Entry {
+            role: Role::Listener { slot, .. },
+            local: Some(listen_addr),
+            owner,
+            ..
+        }) = self.entries.get_mut(&listener)
+        else {
+            return;
+        };
+        let (listen_addr, listener_owner) = (*listen_addr, *owner);
+        let Some(handle) = slot.take() else { return };
+        let s = self.tcp(handle);
+        let state = SockState::from_tcp(s.state());
+        let (local, remote) = (
+            s.local_endpoint().and_then(v4),
+            s.remote_endpoint().and_then(v4),
+        );
+        let (recv_q, send_q) = (s.recv_queue(), s.send_queue());
+        let (Some(local), Some(remote)) = (local, remote) else {
+            return;
+        };
+        let id = cx.rec.new_sock_id();
+        let mut entry = Entry::new(id, Proto::Tcp, None);
+        entry.local = Some(local);
+        entry.remote = Some(remote);
+        entry.state = state;
+        entry.handle = Some(handle);
+        entry.role = Role::Queued { listener };
+        entry.recv_q = recv_q;
+        entry.send_q = send_q;
+        self.entries.insert(id, entry);
+        self.conns.insert((Proto::Tcp, local, remote), id);
+        self.use_port(Proto::Tcp, local.port(), false);
+        if let Some(Entry {
+            role: Role::Listener { queue, .. },
+            ..
+        }) = self.entries.get_mut(&listener)
+        {
+            queue.push_back(id);
+        }
+        cx.rec.emit(EventKind::SocketCreated {
+            host: self.id,
+            sock: id,
+            proto: Proto::Tcp,
+            owner: None,
+            state,
+            local: Some(local),
+            remote: Some(remote),
+        });
+        if (recv_q, send_q) != (0, 0) {
+            cx.rec.emit(EventKind::Queues {
+                host: self.id,
+                sock: id,
+                recv_q,
+                send_q,
+            });
+        }
+        self.refill_slot(listener, listen_addr);
+        if let Some((pid, _)) = listener_owner {
+            cx.agenda.wake(pid, listener);
+        }
+    }
+
+    /// Give a listener a fresh smoltcp socket in LISTEN, if its queue has room.
+    pub fn refill_slot(&mut self, listener: SockId, addr: SocketAddrV4) {
+        let (os, buffer) = (self.spec.os, self.buffer);
+        let Some(Entry {
+            role:
+                Role::Listener {
+                    slot,
+                    backlog,
+                    queue,
+                },
+            ..
+        }) = self.entries.get(&listener)
+        else {
+            return;
+        };
+        if slot.is_some() || queue.len() >= *backlog {
+            return;
+        }
+        let mut socket = new_tcp_socket(buffer, os);
+        let endpoint = listen_endpoint(addr);
+        if socket.listen(endpoint).is_err() {
+            return;
+        }
+        let handle = self.stack.sockets.add(socket);
+        if let Some(Entry {
+            role: Role::Listener { slot, .. },
+            ..
+        }) = self.entries.get_mut(&listener)
+        {
+            *slot = Some(handle);
+        }
+    }
+
+    /// A connection reached CLOSED (or, still in a listener's queue, fell back to LISTEN after
+    /// an RST). Tell its process why, or remove it when no process holds it any more.
+    fn connection_ended(&mut self, cx: &mut Cx<'_>, id: SockId, from: SockState) {
+        let Some(e) = self.entries.get(&id) else {
+            return;
+        };
+        let (owner, rst, icmp, remote) = (e.owner, e.rst_received, e.icmp_refused, e.remote);
+        let peer = remote
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "the peer".to_string());
+        let error = match (from, rst) {
+            (SockState::SynSent, _) if icmp => Some(SockError::new(
+                Op::Connect,
+                Errno::ECONNREFUSED,
+                format!(
+                    "{peer} answered ICMP port unreachable: a firewall rejects port {}",
+                    remote.map_or(0, |r| r.port())
+                ),
+            )),
+            (SockState::SynSent, true) => Some(SockError::new(
+                Op::Connect,
+                Errno::ECONNREFUSED,
+                format!(
+                    "{peer} answered RST: nothing listens on port {}",
+                    remote.map_or(0, |r| r.port())
+                ),
+            )),
+            (SockState::SynSent, false) => Some(SockError::new(
+                Op::Connect,
+                Errno::ETIMEDOUT,
+                format!("{peer} never answered the SYN, so connect() gave up"),
+            )),
+            (SockState::LastAck | SockState::TimeWait | SockState::Closing, false) => None,
+            (_, true) => Some(SockError::new(
+                Op::Recv,
+                Errno::ECONNRESET,
+                format!("{peer} reset the connection (RST)"),
+            )),
+            (_, false) => Some(SockError::new(
+                Op::Recv,
+                Errno::ETIMEDOUT,
+                format!("{peer} stopped acknowledging, so the connection timed out"),
+            )),
+        };
+        match owner {
+            Some(_) => {
+                // The process learns of it from its next call on the socket (and SO_ERROR), which
+                // is when the error is "returned" and recorded as an event.
+                let mut fell_back = None;
+                if let Some(e) = self.entries.get_mut(&id) {
+                    if error.is_some() {
+                        e.pending_error = error;
+                    }
+                    // A socket that fell back to LISTEN would accept the next SYN by itself.
+                    if e.state == SockState::Listen {
+                        e.state = SockState::Closed;
+                        fell_back = e.handle;
+                    }
+                }
+                if let Some(handle) = fell_back {
+                    self.tcp_mut(handle).abort();
+                    cx.rec.emit(EventKind::StateChanged {
+                        host: self.id,
+                        sock: id,
+                        from: SockState::Listen,
+                        to: SockState::Closed,
+                    });
+                }
+            }
+            None => self.remove_entry(cx.rec, id),
+        }
+    }
+
+    /// Remove a socket from the host's table and free its smoltcp socket.
+    pub fn remove_entry(&mut self, rec: &mut Recorder, id: SockId) {
+        let Some(e) = self.entries.remove(&id) else {
+            return;
+        };
+        if let (Some(local), Some(remote)) = (e.local, e.remote) {
+            if self.conns.get(&(e.proto, local, remote)) == Some(&id) {
+                self.conns.remove(&(e.proto, local, remote));
+            }
+        }
+        if let Some(local) = e.local {
+            if self.bound.get(&(e.proto, local.port())) == Some(&id) {
+                self.bound.remove(&(e.proto, local.port()));
+            }
+            self.release_port(e.proto, local.port(), e.shared_port);
+        }
+        if let Some(handle) = e.handle {
+            self.stack.sockets.remove(handle);
+        }
+        match e.role {
+            Role::Listener { slot, queue, .. } => {
+                if let Some(slot) = slot {
+                    self.stack.sockets.remove(slot);
+                }
+                // Connections nobody accepted are reset, as Linux does when a listener closes.
+                for q in queue {
+                    if let Some(handle) = self.entries.get(&q).and_then(|c| c.handle) {
+                        self.tcp_mut(handle).abort();
+                    }
+                    if let Some(c) = self.entries.get_mut(&q) {
+                        c.role = Role::Plain;
+                    }
+                }
+            }
+            Role::Queued { listener } => {
+                if let Some(Entry {
+                    role: Role::Listener { queue, .. },
+                    local: Some(addr),
+                    ..
+                }) = self.entries.get_mut(&listener)
+                {
+                    queue.retain(|q| *q != id);
+                    let addr = *addr;
+                    rec.emit(EventKind::SocketClosed {
+                        host: self.id,
+                        sock: id,
+                    });
+                    self.refill_slot(listener, addr);
+                    return;
+                }
+            }
+            Role::Plain => {}
+        }
+        rec.emit(EventKind::SocketClosed {
+            host: self.id,
+            sock: id,
+        });
+    }
+}
+
+/// Whether a port is free for an ephemeral choice: unused, or (for a TCP connect() toward `to`)
+/// used only by other connect()s and never with the same 4-tuple.
+fn ephemeral_free(
+    users: Option<&PortUsers>,
+    conns: &BTreeMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
+    ip: Ipv4Addr,
+    (proto, port): (Proto, u16),
+    to: Option<SocketAddrV4>,
+) -> bool {
+    let Some(users) = users else {
+        return true;
+    };
+    match to {
+        Some(to) if proto == Proto::Tcp && users.exclusive == 0 => {
+            !conns.contains_key(&(proto, SocketAddrV4::new(ip, port), to))
+        }
+        _ => false,
+    }
+}
+
+pub(crate) enum Observed {
+    SlotTaken,
+    /// smoltcp let go of a connection still in Linux's TIME-WAIT.
+    Lingering,
+    Tcp {
+        state: SockState,
+        recv_q: usize,
+        send_q: usize,
+    },
+    Udp {
+        recv_q: usize,
+        send_q: usize,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::net::SERVER_IP;
+    use crate::engine::sim::Sim;
+    use crate::engine::time::ms;
+
+    /// The course's network, a server listening on 9000 with `backlog`, and a client.
+    fn listening(backlog: usize) -> (Sim, Pid, Fd, Pid, SockId) {
+        let mut sim = Sim::course_default(1);
+        sim.set_verify_demux(true);
+        let srv = sim.spawn_manual(HostId(1), "server", "srv").unwrap();
+        let lfd = sim.socket(srv, Proto::Tcp).unwrap();
+        sim.bind(srv, lfd, SocketAddrV4::new(SERVER_IP, 9000))
+            .unwrap();
+        sim.listen(srv, lfd, backlog).unwrap();
+        let cli = sim.spawn_manual(HostId(0), "client", "cli").unwrap();
+        let listener = sim.processes[&srv].fds[&lfd];
+        (sim, srv, lfd, cli, listener)
+    }
+
+    fn role(sim: &Sim, sock: SockId) -> (bool, usize) {
+        match &sim.hosts[1].entries[&sock].role {
+            Role::Listener { slot, queue, .. } => (slot.is_some(), queue.len()),
+            _ => panic!("not a listener"),
+        }
+    }
+
+    fn connect(sim: &mut Sim, cli: Pid) -> Fd {
+        let fd = sim.socket(cli, Proto::Tcp).unwrap();
+        sim.connect(cli, fd, SocketAddrV4::new(SERVER_IP, 9000))
+            .unwrap();
+        fd
+    }
+
+    #[test]
+    fn a_listener_keeps_one_smoltcp_slot_that_each_syn_takes_and_a_fresh_one_replaces() {
+        let (mut sim, _, _, cli, listener) = listening(4);
+        assert_eq!(
+            role(&sim, listener),
+            (true, 0),
+            "listening: one slot, nothing queued"
+        );
+        connect(&mut sim, cli);
+        sim.step(ms(30));
+        // The SYN took the slot (now a connection in the queue) and a new slot listens.
+        assert_eq!(role(&sim, listener), (true, 1));
+        connect(&mut sim, cli);
+        sim.step(ms(60));
+        assert_eq!(role(&sim, listener), (true, 2));
+        assert!(
+            sim.demux_mismatches().is_empty(),
+            "{:?}",
+            sim.demux_mismatches()
+        );
+    }
+
+    #[test]
+    fn listen_caps_the_backlog_at_somaxconn() {
+        let (sim, _, _, _, listener) = listening(100_000);
+        match &sim.hosts[1].entries[&listener].role {
+            Role::Listener { backlog, .. } => assert_eq!(*backlog, SOMAXCONN),
+            _ => panic!("not a listener"),
+        }
+        assert_eq!(
+            sim.hosts[1].entries[&listener].send_q, 4096,
+            "ss shows it as Send-Q"
+        );
+    }
+
+    #[test]
+    fn a_full_backlog_drops_the_next_syn_until_accept_makes_room() {
+        let (mut sim, srv, lfd, cli, listener) = listening(1);
+        connect(&mut sim, cli);
+        sim.step(ms(100));
+        assert_eq!(
+            role(&sim, listener),
+            (false, 1),
+            "the queue is full: no slot"
+        );
+        let late = connect(&mut sim, cli);
+        sim.step(ms(200));
+        let dropped = sim
+            .events()
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::SegmentDropped {
+                        reason: DropReason::BacklogFull { .. },
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(dropped, 1, "the second SYN finds no room");
+        sim.accept(srv, lfd).unwrap().expect("the first connection");
+        assert!(
+            role(&sim, listener).0,
+            "accept() made room: a slot listens again"
+        );
+        // The client retransmits its SYN after smoltcp's 1 s and gets in.
+        sim.step(ms(1500));
+        assert_eq!(sim.socket_state(cli, late), Some(SockState::Established));
+    }
+
+    #[test]
+    fn connect_shares_a_port_only_connect_took_and_only_toward_another_destination() {
+        let (mut sim, _srv, _lfd, cli, _listener) = listening(8);
+        let fd = connect(&mut sim, cli);
+        let (local, _) = sim.socket_addrs(cli, fd).unwrap();
+        let port = local.unwrap().port();
+        let host = &sim.hosts[0];
+        let (same, other) = (
+            SocketAddrV4::new(SERVER_IP, 9000),
+            SocketAddrV4::new(SERVER_IP, 80),
+        );
+        assert!(
+            !host.ephemeral_free(Proto::Tcp, port, Some(same)),
+            "the 4-tuple is taken"
+        );
+        assert!(
+            host.ephemeral_free(Proto::Tcp, port, Some(other)),
+            "another destination"
+        );
+        assert!(
+            !host.ephemeral_free(Proto::Tcp, port, None),
+            "bind() needs it unused"
+        );
+        assert!(
+            host.ephemeral_free(Proto::Udp, port, None),
+            "UDP ports are apart"
+        );
+        // A port bound by bind() is shared with nobody.
+        let b = sim.socket(cli, Proto::Tcp).unwrap();
+        let bound = SocketAddrV4::new(crate::engine::net::CLIENT_PC_IP, 40001);
+        sim.bind(cli, b, bound).unwrap();
+        let host = &sim.hosts[0];
+        assert!(!host.ephemeral_free(Proto::Tcp, 40001, Some(other)));
+    }
+}
