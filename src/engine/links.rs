@@ -132,7 +132,7 @@ impl Links {
             Route::Nowhere => None,
         };
         let Some((to, link, up)) = found else {
-            let out = Outgoing::new(from, None, None, rec.now, bytes, summary);
+            let out = Outgoing::new(from, None, rec.now, (bytes, summary));
             let seg = out.record(rec);
             rec.emit(EventKind::SegmentDropped {
                 seg,
@@ -147,7 +147,7 @@ impl Links {
             (true, true) => None,
         };
         if let Some(reason) = down {
-            let out = Outgoing::new(from, Some(to), Some(link), rec.now, bytes, summary);
+            let out = Outgoing::new(from, Some((to, link)), rec.now, (bytes, summary));
             let seg = out.record(rec);
             rec.emit(EventKind::SegmentDropped { seg, reason });
             return;
@@ -165,7 +165,7 @@ impl Links {
         let lost = faults.loss > 0.0 && chance(rng, faults.loss);
         let copy = faults.duplicate > 0.0 && chance(rng, faults.duplicate);
         let arrive = rec.now + delay;
-        let out = Outgoing::new(from, Some(to), Some(link), arrive, bytes, summary);
+        let out = Outgoing::new(from, Some((to, link)), arrive, (bytes, summary));
         let seg = self.launch(rec, out.clone(), lost);
         if copy {
             // The copy trails the original by a tenth of the latency.
@@ -178,10 +178,10 @@ impl Links {
 
     /// Record a segment leaving on its link now and keep it in flight until it arrives.
     fn launch(&mut self, rec: &mut Recorder, out: Outgoing, lost: bool) -> SegmentId {
-        let (from, to, link, arrive) = (out.from, out.to, out.link, out.arrive);
+        let (from, way, arrive) = (out.from, out.way, out.arrive);
         let (bytes, summary, depart) = (out.bytes.clone(), out.summary.clone(), rec.now);
         let seg = out.record(rec);
-        if let (Some(to), Some(link)) = (to, link) {
+        if let Some((to, link)) = way {
             let flight = Flight {
                 lost,
                 seg,
@@ -202,8 +202,8 @@ impl Links {
 #[derive(Clone)]
 struct Outgoing {
     from: HostId,
-    to: Option<HostId>,
-    link: Option<LinkId>,
+    /// The host it is for and the link it takes; None when it goes nowhere.
+    way: Option<(HostId, LinkId)>,
     arrive: Instant,
     bytes: Rc<[u8]>,
     summary: PacketSummary,
@@ -213,16 +213,13 @@ struct Outgoing {
 impl Outgoing {
     fn new(
         from: HostId,
-        to: Option<HostId>,
-        link: Option<LinkId>,
+        way: Option<(HostId, LinkId)>,
         arrive: Instant,
-        bytes: Rc<[u8]>,
-        summary: PacketSummary,
+        (bytes, summary): (Rc<[u8]>, PacketSummary),
     ) -> Outgoing {
         Outgoing {
             from,
-            to,
-            link,
+            way,
             arrive,
             bytes,
             summary,
@@ -236,8 +233,8 @@ impl Outgoing {
         rec.emit(EventKind::SegmentSent(SegmentSent {
             seg,
             from: self.from,
-            to: self.to,
-            link: self.link,
+            to: self.way.map(|(to, _)| to),
+            link: self.way.map(|(_, link)| link),
             depart: rec.now,
             arrive: self.arrive,
             bytes: self.bytes,
