@@ -592,13 +592,10 @@ impl Host {
             }
         }
         if state == SockState::TimeWait && from != state {
-            let until = cx.rec.now + TIME_WAIT;
+            let host = self.id.0;
             cx.deadline(
-                until,
-                Deadline::TimeWait {
-                    host: self.id.0,
-                    sock: id,
-                },
+                cx.rec.now + TIME_WAIT,
+                Deadline::TimeWait { host, sock: id },
             );
         }
         if let Some(since) = stall {

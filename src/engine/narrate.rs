@@ -8,7 +8,7 @@ use std::net::SocketAddrV4;
 use super::event::{Event, EventKind, SegmentSent};
 use super::faults::NetChange;
 use super::net::HostId;
-use super::packet::{preview, Transport};
+use super::packet::{preview, PacketSummary, Transport};
 use super::socket::{Pid, Proto, SockId, SockState};
 use super::tables::Tables;
 use super::time::Instant;
@@ -133,22 +133,7 @@ impl Narrator {
     fn wire_words(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
             EventKind::SegmentSent(s) => {
-                let what = match &s.summary.transport {
-                    Transport::Tcp(t) if t.payload_len > 0 => {
-                        format!("{} with {} bytes", t.flags, t.payload_len)
-                    }
-                    Transport::Tcp(t) => t.flags.to_string(),
-                    Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
-                    Transport::Icmp(i) => format!("ICMP {}", i.message),
-                    Transport::Fragment { .. } => {
-                        let offset = s.summary.fragment.map_or(0, |f| f.offset);
-                        format!(
-                            "a fragment of datagram {} (from byte {offset})",
-                            s.summary.ident
-                        )
-                    }
-                    Transport::Other { protocol } => format!("a protocol {protocol} packet"),
-                };
+                let what = segment_words(&s.summary);
                 let who = match s.summary.ports() {
                     Some((sp, dp)) => {
                         let (src, dst) = (
@@ -475,4 +460,24 @@ impl Narrator {
 /// Whether sequence number `a` lies beyond `b` (modulo 2³², as TCP compares them).
 fn beyond(a: u32, b: u32) -> bool {
     a.wrapping_sub(b) as i32 > 0
+}
+
+/// What a packet carries, in a few words: "SYN, ACK", "a UDP datagram of 12 bytes".
+fn segment_words(summary: &PacketSummary) -> String {
+    match &summary.transport {
+        Transport::Tcp(t) if t.payload_len > 0 => {
+            format!("{} with {} bytes", t.flags, t.payload_len)
+        }
+        Transport::Tcp(t) => t.flags.to_string(),
+        Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
+        Transport::Icmp(i) => format!("ICMP {}", i.message),
+        Transport::Fragment { .. } => {
+            let offset = summary.fragment.map_or(0, |f| f.offset);
+            format!(
+                "a fragment of datagram {} (from byte {offset})",
+                summary.ident
+            )
+        }
+        Transport::Other { protocol } => format!("a protocol {protocol} packet"),
+    }
 }
