@@ -216,6 +216,11 @@ impl Host {
         }
     }
 
+    /// A new TCP socket as this host's OS makes one, with its buffer size.
+    pub fn new_tcp_socket(&self) -> tcp::Socket<'static> {
+        new_tcp_socket(self.buffer, self.spec.os)
+    }
+
     pub fn tcp(&self, handle: SocketHandle) -> &tcp::Socket<'static> {
         self.stack.sockets.get::<tcp::Socket>(handle)
     }
@@ -704,7 +709,6 @@ impl Host {
 
     /// Give a listener a fresh smoltcp socket in LISTEN, if its queue has room.
     pub fn refill_slot(&mut self, listener: SockId, addr: SocketAddrV4) {
-        let (os, buffer) = (self.spec.os, self.buffer);
         let Some(Entry {
             role:
                 Role::Listener {
@@ -720,7 +724,7 @@ impl Host {
         if slot.is_some() || queue.len() >= *backlog {
             return;
         }
-        let mut socket = new_tcp_socket(buffer, os);
+        let mut socket = self.new_tcp_socket();
         let endpoint = listen_endpoint(addr);
         if socket.listen(endpoint).is_err() {
             return;

@@ -69,8 +69,12 @@ impl Links {
         link.0 < self.links.len()
     }
 
-    pub fn joins(&self, a: HostId, b: HostId) -> bool {
-        self.links.iter().any(|l| l.spec.joins(a, b))
+    /// The link that joins hosts `a` and `b`, if any.
+    pub fn between(&self, a: HostId, b: HostId) -> Option<LinkId> {
+        self.links
+            .iter()
+            .position(|l| l.spec.joins(a, b))
+            .map(LinkId)
     }
 
     pub fn is_up(&self, link: LinkId) -> bool {
@@ -124,11 +128,7 @@ impl Links {
     ) {
         let bytes: Rc<[u8]> = bytes.into();
         let found = match route {
-            Route::To { to, up } => self
-                .links
-                .iter()
-                .position(|l| l.spec.joins(from, to))
-                .map(|l| (to, LinkId(l), up)),
+            Route::To { to, up } => self.between(from, to).map(|link| (to, link, up)),
             Route::Nowhere => None,
         };
         let Some((to, link, up)) = found else {
@@ -166,13 +166,14 @@ impl Links {
         let copy = faults.duplicate > 0.0 && chance(rng, faults.duplicate);
         let arrive = rec.now + delay;
         let out = Outgoing::new(from, Some((to, link)), arrive, (bytes, summary));
-        let seg = self.launch(rec, out.clone(), lost);
-        if copy {
+        // Only a segment drawn to be duplicated is copied.
+        let twin = copy.then(|| out.clone());
+        let seg = self.launch(rec, out, lost);
+        if let Some(mut twin) = twin {
             // The copy trails the original by a tenth of the latency.
-            let mut out = out;
-            out.arrive = arrive + Duration::from_micros((latency.total_micros() / 10).max(1));
-            out.copy_of = Some(seg);
-            self.launch(rec, out, false);
+            twin.arrive = arrive + Duration::from_micros((latency.total_micros() / 10).max(1));
+            twin.copy_of = Some(seg);
+            self.launch(rec, twin, false);
         }
     }
 

@@ -229,7 +229,7 @@ impl Sim {
         if link.a == link.b {
             return Err(NetError::LinkToItself(link.a));
         }
-        if self.links.joins(link.a, link.b) {
+        if self.links.between(link.a, link.b).is_some() {
             return Err(NetError::DuplicateLink(link.a, link.b));
         }
         let n = self.links.specs().count() as u64;

@@ -17,8 +17,8 @@ use super::net::HostId;
 use super::program::Process;
 use super::sim::Sim;
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
+use super::stack::listen_endpoint;
 use super::stack::MTU;
-use super::stack::{listen_endpoint, new_tcp_socket};
 use super::time::Duration;
 
 /// What `recv` found.
@@ -554,7 +554,7 @@ impl Sim {
             ));
         }
         let os = self.hosts[h].spec.os;
-        let mut socket = new_tcp_socket(self.config.tcp_buffer_for(os), os);
+        let mut socket = self.hosts[h].new_tcp_socket();
         let host = &mut self.hosts[h];
         let remote_ep = IpEndpoint::new(IpAddress::Ipv4(*remote.ip()), remote.port());
         let local_ep = listen_endpoint(local);
