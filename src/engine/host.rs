@@ -4,7 +4,7 @@
 //! connections, deadlines set, processes woken, rows removed). The system calls that change the
 //! table on a process's behalf are in `syscalls.rs`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::iface::SocketHandle;
@@ -144,6 +144,13 @@ pub(crate) struct Host {
     pub firewall: Vec<FirewallRule>,
     /// Datagrams arriving in fragments, by sender and IP identification: what has come so far.
     pub reassembly: BTreeMap<(Ipv4Addr, u16), Partial>,
+    /// The entries [`Host::sync`] reads from smoltcp: those with a smoltcp socket, and
+    /// listeners. A client keeps a minute of TIME-WAIT rows with none, which sync then skips
+    /// without visiting. Kept by [`Host::rewatch`] from the entry itself.
+    watched: BTreeSet<SockId>,
+    /// Something may have changed its sockets since its last poll: a system call, a deadline,
+    /// or the socket layer acting on a smoltcp socket. See [`Host::quiet`].
+    stirred: bool,
 }
 
 /// A datagram whose fragments are arriving.
@@ -163,6 +170,33 @@ pub(crate) struct Partial {
 pub const REASSEMBLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Host {
+    /// A host with an empty socket table, plugged in, with no firewall rules.
+    pub fn new(
+        id: HostId,
+        spec: HostSpec,
+        stack: Stack,
+        ephemeral: EphemeralPorts,
+        buffer: usize,
+    ) -> Host {
+        Host {
+            id,
+            buffer,
+            spec,
+            stack,
+            entries: BTreeMap::new(),
+            conns: BTreeMap::new(),
+            bound: BTreeMap::new(),
+            port_users: BTreeMap::new(),
+            ephemeral,
+            next_pid: 1000,
+            up: true,
+            firewall: Vec::new(),
+            reassembly: BTreeMap::new(),
+            watched: BTreeSet::new(),
+            stirred: false,
+        }
+    }
+
     pub fn port_in_use(&self, proto: Proto, port: u16) -> bool {
         self.port_users.contains_key(&(proto, port))
     }
@@ -216,6 +250,20 @@ impl Host {
         }
     }
 
+    /// Put `id` among the entries sync reads, or take it out, as the entry now is: call after
+    /// giving an entry a smoltcp socket or a listener's role, or taking them away.
+    pub fn rewatch(&mut self, id: SockId) {
+        let live = self
+            .entries
+            .get(&id)
+            .is_some_and(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }));
+        if live {
+            self.watched.insert(id);
+        } else {
+            self.watched.remove(&id);
+        }
+    }
+
     /// A new TCP socket as this host's OS makes one, with its buffer size.
     pub fn new_tcp_socket(&self) -> tcp::Socket<'static> {
         new_tcp_socket(self.buffer, self.spec.os)
@@ -226,7 +274,33 @@ impl Host {
     }
 
     pub fn tcp_mut(&mut self, handle: SocketHandle) -> &mut tcp::Socket<'static> {
+        self.stirred = true;
         self.stack.sockets.get_mut::<tcp::Socket>(handle)
+    }
+
+    /// Something outside a poll acted on this host's sockets (a system call, say).
+    pub fn stir(&mut self) {
+        self.stirred = true;
+    }
+
+    /// Whether a poll now would change nothing: no segment waits, nothing acted on its sockets
+    /// since the last poll, and none of its sockets has anything due (smoltcp's `poll_at`
+    /// covers data to send, timers and fragments still to go). The simulation skips polling
+    /// such a host; debug builds poll it anyway and check that nothing changed.
+    pub fn quiet(&mut self, now: Instant) -> bool {
+        !self.stirred
+            && self.stack.device.rx.is_empty()
+            && self
+                .stack
+                .iface
+                .poll_at(now, &self.stack.sockets)
+                .is_none_or(|t| t > now)
+    }
+
+    /// Let smoltcp process what arrived and send what is due.
+    pub fn poll(&mut self, now: Instant) {
+        self.stirred = false;
+        self.stack.poll(now);
     }
 
     /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs
@@ -275,6 +349,7 @@ impl Host {
         }
         let sock = d.sock();
         let os = self.spec.os;
+        self.stirred = true;
         // TIME-WAIT's end needs only the row closed; a connection given up on first loses its
         // smoltcp socket.
         let given_up = !matches!(d, Deadline::TimeWait { .. });
@@ -300,6 +375,7 @@ impl Host {
                 send_q: 0,
             },
         );
+        self.sync_listeners(cx.rec);
     }
 
     /// An ICMP destination-unreachable about one of this host's TCP connections. Linux
@@ -403,8 +479,14 @@ impl Host {
 
     /// Read every socket of a host from smoltcp and apply what changed. True if anything did.
     pub fn sync(&mut self, cx: &mut Cx<'_>) -> bool {
+        #[cfg(debug_assertions)]
+        self.check_watched();
         let mut changes: Vec<(SockId, Observed)> = Vec::new();
-        for (id, e) in &self.entries {
+        for (id, e) in self
+            .watched
+            .iter()
+            .filter_map(|id| Some((id, self.entries.get(id)?)))
+        {
             match (&e.role, e.proto) {
                 (
                     Role::Listener {
@@ -463,8 +545,29 @@ impl Host {
         for (id, observed) in changes {
             self.apply(cx, id, observed);
         }
-        self.sync_listeners(cx.rec);
+        // A listener's queue changes only with its connections' rows (or a system call,
+        // which refreshes it itself).
+        if any {
+            self.sync_listeners(cx.rec);
+        }
         any
+    }
+
+    /// The watched set is exactly what [`Host::rewatch`] would make it (debug builds, so
+    /// every test checks it at every poll).
+    #[cfg(debug_assertions)]
+    fn check_watched(&self) {
+        let expected: BTreeSet<SockId> = self
+            .entries
+            .values()
+            .filter(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }))
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(
+            self.watched, expected,
+            "host {:?}: watched entries",
+            self.id
+        );
     }
 
     /// A listening socket's queues as `ss -lnt` shows them: Recv-Q is how many connections
@@ -511,6 +614,7 @@ impl Host {
                 if let Some(handle) = self.entries.get_mut(&id).and_then(|e| e.handle.take()) {
                     self.stack.sockets.remove(handle);
                 }
+                self.rewatch(id);
             }
             Observed::Udp { recv_q, send_q } => {
                 let Some(e) = self.entries.get_mut(&id) else {
@@ -675,6 +779,7 @@ impl Host {
         entry.recv_q = recv_q;
         entry.send_q = send_q;
         self.entries.insert(id, entry);
+        self.rewatch(id);
         self.conns.insert((Proto::Tcp, local, remote), id);
         self.use_port(Proto::Tcp, local.port(), false);
         if let Some(Entry {
@@ -817,6 +922,7 @@ impl Host {
         let Some(e) = self.entries.remove(&id) else {
             return;
         };
+        self.rewatch(id);
         if let (Some(local), Some(remote)) = (e.local, e.remote) {
             if self.conns.get(&(e.proto, local, remote)) == Some(&id) {
                 self.conns.remove(&(e.proto, local, remote));

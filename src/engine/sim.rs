@@ -202,21 +202,8 @@ impl Sim {
         let stack = Stack::new(ip, Rng::derive(self.seed, salt), self.now());
         let ephemeral = EphemeralPorts::new(spec.os, Rng::derive(self.seed, salt << 32));
         let buffer = self.config.tcp_buffer_for(spec.os);
-        self.hosts.push(Host {
-            id,
-            buffer,
-            spec,
-            stack,
-            entries: BTreeMap::new(),
-            conns: BTreeMap::new(),
-            bound: BTreeMap::new(),
-            port_users: BTreeMap::new(),
-            ephemeral,
-            next_pid: 1000,
-            up: true,
-            firewall: Vec::new(),
-            reassembly: BTreeMap::new(),
-        });
+        self.hosts
+            .push(Host::new(id, spec, stack, ephemeral, buffer));
         Ok(id)
     }
 
@@ -448,6 +435,9 @@ impl Sim {
     }
 
     fn apply_net_change(&mut self, change: NetChange) {
+        for host in &mut self.hosts {
+            host.stir();
+        }
         match change {
             NetChange::Link { link, up } => self.links.set_up(link, up),
             NetChange::Host { host, up } => {
@@ -475,9 +465,17 @@ impl Sim {
     /// what it sent on the links. True when anything changed or was sent.
     pub(crate) fn poll_host(&mut self, h: usize) -> bool {
         let now = self.now();
-        self.hosts[h].stack.poll(now);
+        let quiet = self.hosts[h].quiet(now);
+        if quiet && !cfg!(debug_assertions) {
+            return false;
+        }
+        self.hosts[h].poll(now);
         let changed = self.sync_host(h);
         let sent = self.drain_tx(h);
+        debug_assert!(
+            !(quiet && (changed || sent)),
+            "host {h} looked quiet at {now} but its poll changed its sockets or sent"
+        );
         changed || sent
     }
 
@@ -603,7 +601,7 @@ impl Sim {
             .then(|| super::verify::fingerprint(&self.hosts[h]));
         let host = &mut self.hosts[h];
         host.stack.device.rx.push_back(flight.bytes.to_vec());
-        host.stack.poll(now);
+        host.poll(now);
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(before) = before {
             let host = &self.hosts[h];

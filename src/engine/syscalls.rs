@@ -39,6 +39,10 @@ impl Sim {
         fd: Option<Fd>,
         result: Result<T, SockError>,
     ) -> Result<T, SockError> {
+        // A system call may have acted on the host's sockets: its next poll must look.
+        if let Some(host) = self.hosts.get_mut(pid.host.0) {
+            host.stir();
+        }
         if let Err(error) = &result {
             let sock = fd.and_then(|fd| self.sock_of(pid, fd));
             self.emit(EventKind::ErrorReturned {
@@ -277,6 +281,7 @@ impl Sim {
         e.local = Some(local);
         e.handle = handle;
         e.state = SockState::Bound;
+        host.rewatch(sock);
         self.emit(EventKind::Bound {
             host: pid.host,
             sock,
@@ -341,6 +346,7 @@ impl Sim {
         };
         e.state = SockState::Listen;
         self.hosts[h].bound.insert((Proto::Tcp, local.port()), sock);
+        self.hosts[h].rewatch(sock);
         self.emit(EventKind::StateChanged {
             host: pid.host,
             sock,
@@ -578,6 +584,7 @@ impl Sim {
         e.handle = Some(handle);
         e.shared_port = newly_bound;
         e.state = SockState::SynSent;
+        host.rewatch(sock);
         if newly_bound {
             self.emit(EventKind::Bound {
                 host: pid.host,
