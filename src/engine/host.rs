@@ -575,8 +575,15 @@ impl Host {
     /// for (capped at net.core.somaxconn, 4096, by listen()).
     pub fn sync_listeners(&mut self, rec: &mut Recorder) {
         let mut changed = Vec::new();
-        for (id, e) in &self.entries {
-            let Role::Listener { backlog, queue, .. } = &e.role else {
+        // Every listener is in `bound`, under its port.
+        for id in self.bound.values() {
+            let Some(
+                e @ Entry {
+                    role: Role::Listener { backlog, queue, .. },
+                    ..
+                },
+            ) = self.entries.get(id)
+            else {
                 continue;
             };
             let ready = queue
@@ -592,6 +599,8 @@ impl Host {
                 changed.push((*id, ready, backlog));
             }
         }
+        // Reported in the order of the table (creation order), not of ports.
+        changed.sort_unstable_by_key(|c| c.0);
         for (id, recv_q, send_q) in changed {
             if let Some(e) = self.entries.get_mut(&id) {
                 e.recv_q = recv_q;
