@@ -11,30 +11,36 @@ use std::path::Path;
 type Fields = &'static [(&'static str, &'static str, &'static str)];
 
 macro_rules! scenario_format {
-    ($( $(#[$doc:meta])* $name:ident in $list:literal {
-        $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
-    } )*) => {
+    (
+        $(#[$file_doc:meta])* file {
+            $( $top:ident : ($($top_kind:ident)+) $top_key:literal $([$($top_range:tt)*])? ),* $(,)?
+        }
+        $( $(#[$doc:meta])* $name:ident in $list:ident {
+            $( $field:ident : ($($kind:ident)+) $key:literal $([$($range:tt)*])? ),* $(,)?
+        } )*
+    ) => {
+        const FILE: Fields = &[$( (stringify!($top), $top_key, stringify!($($top_kind)+)) ),*];
         const SECTIONS: &[(&str, &str, Fields)] = &[
-            $( (stringify!($name), $list, &[$( (stringify!($field), $key, stringify!($($kind)+)) ),*]), )*
+            $( (stringify!($name), stringify!($list), &[$( (stringify!($field), $key, stringify!($($kind)+)) ),*]), )*
         ];
     };
 }
 
 include!("src/engine/format.rs");
 
-/// A field's kind: a section's from the format, or one of the scenario's own scalars.
+/// A field's kind, from the format: the file's own (`table` "Scenario") or a section's.
 fn kind(table: &str, field: &str) -> &'static str {
-    match (table, field) {
-        ("Scenario", "version") => "u32",
-        ("Scenario", "seed") => "u64",
-        ("Scenario", "duration_ms") => "opt f64",
-        ("Scenario", _) => "text",
+    let fields = match table {
+        "Scenario" => FILE,
         _ => SECTIONS
             .iter()
             .find(|(name, _, _)| *name == table)
-            .and_then(|(_, _, fields)| fields.iter().find(|(f, _, _)| *f == field))
-            .map_or("text", |(_, _, k)| k),
-    }
+            .map_or(&[][..], |(_, _, fields)| fields),
+    };
+    fields
+        .iter()
+        .find(|(f, _, _)| *f == field)
+        .map_or("text", |(_, _, k)| k)
 }
 
 fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) -> String {
@@ -62,7 +68,6 @@ fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) ->
     };
     match (k, value) {
         ("text", Some(v)) => text(v),
-        ("text", None) if field == "description" => "\"\"".to_string(),
         ("u32", Some(v)) => int(v, "u32"),
         ("u64", Some(v)) => int(v, "u64"),
         ("u16", Some(v)) => int(v, "u16"),
@@ -114,11 +119,11 @@ fn main() {
             "static {}: RawScenario = RawScenario {{",
             fn_name.to_uppercase()
         );
-        for field in ["version", "title", "description", "seed", "duration_ms"] {
+        for (field, key, _) in FILE {
             let _ = writeln!(
                 out,
                 "        {field}: {},",
-                literal("Scenario", field, top.get(field), &file)
+                literal("Scenario", field, top.get(*key), &file)
             );
         }
         for (table, section, fields) in SECTIONS {
@@ -147,7 +152,7 @@ fn main() {
         let _ = writeln!(out, "}};\n");
         let _ = writeln!(
             out,
-            "pub fn {fn_name}() -> Scenario {{\n    {}.to_scenario()\n}}\n",
+            "pub fn {fn_name}() -> Scenario {{\n    {}.owned()\n}}\n",
             fn_name.to_uppercase()
         );
         let _ = writeln!(index, "    ({stem:?}, {fn_name}),");

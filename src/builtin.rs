@@ -3,29 +3,17 @@
 //! what the engine's reader makes of its file.
 
 use crate::engine::scenario::Scenario;
+use raw::RawScenario;
 
 type S = &'static str;
-
-struct RawScenario {
-    version: u32,
-    title: S,
-    description: S,
-    seed: u64,
-    duration_ms: Option<f64>,
-    hosts: &'static [raw::HostDef],
-    links: &'static [raw::LinkDef],
-    processes: &'static [raw::ProcessDef],
-    actions: &'static [raw::ActionDef],
-    firewall: &'static [raw::FirewallDef],
-    network: &'static [raw::NetEventDef],
-    stages: &'static [raw::StageDef],
-}
 
 /// The static form of a field of the given kind (see `engine/format.rs`).
 macro_rules! raw_type {
     (text) => { S };
     (f64) => { f64 };
     (u16) => { u16 };
+    (u32) => { u32 };
+    (u64) => { u64 };
     (pair) => { [S; 2] };
     (opt text) => { Option<S> };
     (opt f64) => { Option<f64> };
@@ -59,9 +47,29 @@ mod raw {
     use super::{opt, owned, pair, S};
 
     macro_rules! scenario_format {
-        ($( $(#[$doc:meta])* $name:ident in $list:literal {
-            $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
-        } )*) => {
+        (
+            $(#[$file_doc:meta])* file {
+                $( $top:ident : ($($top_kind:ident)+) $top_key:literal $([$($top_range:tt)*])? ),* $(,)?
+            }
+            $( $(#[$doc:meta])* $name:ident in $list:ident {
+                $( $field:ident : ($($kind:ident)+) $key:literal $([$($range:tt)*])? ),* $(,)?
+            } )*
+        ) => {
+            $(#[$file_doc])*
+            pub struct RawScenario {
+                $( pub $top: raw_type!($($top_kind)+), )*
+                $( pub $list: &'static [$name], )*
+            }
+
+            impl RawScenario {
+                pub fn owned(&self) -> crate::engine::scenario::Scenario {
+                    crate::engine::scenario::Scenario {
+                        $( $top: owned!($($top_kind)+, self.$top), )*
+                        $( $list: self.$list.iter().map($name::owned).collect(), )*
+                    }
+                }
+            }
+
             $(
                 $(#[$doc])*
                 pub struct $name {
@@ -92,25 +100,6 @@ fn opt(s: Option<S>) -> Option<String> {
 
 fn pair([a, b]: [S; 2]) -> [String; 2] {
     [owned(a), owned(b)]
-}
-
-impl RawScenario {
-    fn to_scenario(&self) -> Scenario {
-        Scenario {
-            version: self.version,
-            title: owned(self.title),
-            description: owned(self.description),
-            seed: self.seed,
-            duration_ms: self.duration_ms,
-            hosts: self.hosts.iter().map(raw::HostDef::owned).collect(),
-            links: self.links.iter().map(raw::LinkDef::owned).collect(),
-            processes: self.processes.iter().map(raw::ProcessDef::owned).collect(),
-            actions: self.actions.iter().map(raw::ActionDef::owned).collect(),
-            firewall: self.firewall.iter().map(raw::FirewallDef::owned).collect(),
-            network: self.network.iter().map(raw::NetEventDef::owned).collect(),
-            stages: self.stages.iter().map(raw::StageDef::owned).collect(),
-        }
-    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_scenes.rs"));

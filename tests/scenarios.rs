@@ -70,7 +70,10 @@ fn the_course_scenarios_are_all_shipped_and_valid() {
     for (name, text) in shipped() {
         let s = scenario::from_toml(&text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
         assert!(
-            !s.title.is_empty() && !s.description.is_empty(),
+            !s.title.is_empty()
+                && s.description
+                    .as_deref()
+                    .is_some_and(|d| !d.trim().is_empty()),
             "{name} tells the learner what it shows"
         );
     }
@@ -576,4 +579,94 @@ fn scenarios_too_large_to_run_are_refused_with_a_sentence() {
         problems(&huge),
         ["the file is 301 KB; a scenario may be at most 256 KB"]
     );
+}
+
+/// BASE with one entry in every section.
+fn full_base() -> String {
+    format!(
+        "{BASE}\n[[firewall]]\nhost = \"B\"\nproto = \"tcp\"\nport = 22\nverdict = \"drop\"\n\n[[network]]\nat_ms = 5\nhost = \"A\"\nstate = \"down\"\n\n[[stages]]\nat_ms = 0\ntitle = \"Start\"\ntext = \"A server listens.\"\n"
+    )
+}
+
+/// The problems `full_base()` has with one field of one entry changed (`entry` None: the
+/// file's own fields), or taken out (`value` None).
+fn problems_with(list: Option<&str>, key: &str, value: Option<toml::Value>) -> Vec<String> {
+    let mut top: toml::Table = full_base().parse().unwrap();
+    let table = match list {
+        Some(list) => top[list].as_array_mut().unwrap()[0].as_table_mut().unwrap(),
+        None => &mut top,
+    };
+    match value {
+        Some(v) => table.insert(key.to_string(), v),
+        None => table.remove(key),
+    };
+    problems(&toml::to_string(&top).unwrap())
+}
+
+/// Each field's kind, presence and range is checked as `format.rs` declares it, for the
+/// file's own fields and every section's: a wrong kind, a required field left out, and a
+/// number below its least value each give a problem at that field.
+fn check_declared_fields(list: Option<&str>, fields: &[scenario::Field]) {
+    use scenario::Kind;
+    use toml::Value as V;
+    for f in fields {
+        let at = match list {
+            Some(list) => format!("{list}[0].{}", f.key),
+            None => f.key.to_string(),
+        };
+        let entry = at.rsplit_once('.').map_or("", |(e, _)| e).to_string();
+        let wrong = match f.kind {
+            Kind::Text | Kind::Pair => V::Integer(7),
+            Kind::Number | Kind::Bool => V::String("x".into()),
+            Kind::Whole => V::Float(1.5),
+        };
+        let found = problems_with(list, f.key, Some(wrong));
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with(&format!("{at}: must be"))),
+            "a wrong kind for {at}: {found:#?}"
+        );
+        let found = problems_with(list, f.key, None);
+        let missing = format!("\"{}\" is missing", f.key);
+        let said = if entry.is_empty() {
+            missing.clone()
+        } else {
+            format!("{entry}: {missing}")
+        };
+        // (An optional field may still be required by what an action does: a listen's port.)
+        assert!(
+            !f.required || found.contains(&said),
+            "{at} left out: {found:#?}"
+        );
+        if let Some((least, _, _)) = f.range {
+            let below = match f.kind {
+                Kind::Whole => V::Integer(least as i64 - 1),
+                _ => V::Float(least - 1.0),
+            };
+            let found = problems_with(list, f.key, Some(below));
+            assert!(
+                found
+                    .iter()
+                    .any(|p| p.starts_with(&format!("{at}: ")) && p.contains("is out of range")),
+                "{at} below its least value {least}: {found:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_field_the_format_declares_is_checked_for_its_kind_presence_and_range() {
+    use scenario::{
+        ActionDef, FirewallDef, HostDef, LinkDef, NetEventDef, ProcessDef, Section, StageDef,
+    };
+    assert_eq!(problems(&full_base()), Vec::<String>::new());
+    check_declared_fields(None, scenario::FILE_FIELDS);
+    check_declared_fields(Some(HostDef::LIST), HostDef::FIELDS);
+    check_declared_fields(Some(LinkDef::LIST), LinkDef::FIELDS);
+    check_declared_fields(Some(ProcessDef::LIST), ProcessDef::FIELDS);
+    check_declared_fields(Some(ActionDef::LIST), ActionDef::FIELDS);
+    check_declared_fields(Some(FirewallDef::LIST), FirewallDef::FIELDS);
+    check_declared_fields(Some(NetEventDef::LIST), NetEventDef::FIELDS);
+    check_declared_fields(Some(StageDef::LIST), StageDef::FIELDS);
 }

@@ -24,8 +24,10 @@
 //! - [`faults`]: firewall rules and network changes; [`net`]: hosts, links and their faults.
 //! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read; [`tables`]: every
 //!   host's socket table as events build it, shared by [`timeline`] and [`narrate`].
-//! - [`scenario`]: scenario files, read and checked (its sections are declared once, in
-//!   `format.rs`); [`pcap`]: captures.
+//! - [`scenario`]: scenario files, read and checked. The format is declared once, in
+//!   `format.rs`: the structs, the validator's first pass (each field's kind, presence and
+//!   range) and the shipped scenes' static form (`builtin.rs`, `build.rs`) all come from it;
+//!   [`pcap`]: captures.
 //!
 //! Files depend on each other in one direction only (`tests/architecture.rs` checks).
 

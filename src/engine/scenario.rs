@@ -26,6 +26,12 @@
 //! plain sentence (`hosts[1].ip: "192.168.1.300" is not an IPv4 address`); unknown fields are
 //! problems too. Only a file without problems becomes a [`Scenario`], and only a `Scenario`
 //! builds a [`Sim`].
+//!
+//! The checks come in two passes. The first is generated from `format.rs`: each field is
+//! there if required, of its kind and in its range ([`Section::FIELDS`]); the fields that
+//! pass make a typed draft of each entry ([`draft`]). The second reads the drafts: names that
+//! must be unique or must exist, the fields each kind of action takes, addresses, stages in
+//! time order.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -35,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
 use super::faults::{FirewallRule, LinkFaults, NetChange, Verdict};
+use super::host::SOMAXCONN;
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, DEFAULT_LATENCY};
 use super::ports::OsProfile;
 use super::program::{Action, AppKind, Milestone, When};
@@ -80,38 +87,13 @@ fn too_large(text: &str) -> Option<Vec<Problem>> {
     })
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    pub version: u32,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub description: String,
-    pub seed: u64,
-    /// Stop after this much virtual time, if it has not gone quiet before.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<f64>,
-    pub hosts: Vec<HostDef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<LinkDef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub processes: Vec<ProcessDef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub actions: Vec<ActionDef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub firewall: Vec<FirewallDef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub network: Vec<NetEventDef>,
-    /// A guided walkthrough's stages: from `at_ms` on, the view shows this title and text.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub stages: Vec<StageDef>,
-}
-
 /// The Rust type of a field of the given kind (see `format.rs`).
 macro_rules! field_type {
     (text) => { String };
     (f64) => { f64 };
     (u16) => { u16 };
+    (u32) => { u32 };
+    (u64) => { u64 };
     (pair) => { [String; 2] };
     (opt text) => { Option<String> };
     (opt f64) => { Option<f64> };
@@ -121,11 +103,116 @@ macro_rules! field_type {
     (opt pair) => { Option<[String; 2]> };
 }
 
-/// The sections' structs, as serde reads them, and the keys each allows.
+/// What a field's value is, as a file writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Text in quotes, not blank.
+    Text,
+    /// A number (whole or not).
+    Number,
+    /// A whole number.
+    Whole,
+    /// true or false.
+    Bool,
+    /// Two host names in a list.
+    Pair,
+}
+
+/// One field of a section, as `format.rs` declares it.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub kind: Kind,
+    /// Whether every entry must give it (some optional fields are required by the checks
+    /// that follow, such as a listen action's port).
+    pub required: bool,
+    /// A number's least and most values, with the unit messages name.
+    pub range: Option<(f64, f64, &'static str)>,
+}
+
+/// A field's kind and whether it must be there, from its kind in `format.rs`.
+macro_rules! field_kind {
+    (opt $($kind:ident)+) => { (field_kind!($($kind)+).0, false) };
+    (text) => { (Kind::Text, true) };
+    (f64) => { (Kind::Number, true) };
+    (u16) => { (Kind::Whole, true) };
+    (u32) => { (Kind::Whole, true) };
+    (u64) => { (Kind::Whole, true) };
+    (bool) => { (Kind::Bool, true) };
+    (pair) => { (Kind::Pair, true) };
+}
+
+/// A number's range: the one `format.rs` gives, else what its type holds.
+macro_rules! field_range {
+    (($($kind:ident)+) [$lo:expr, $hi:expr]) => { Some(($lo as f64, $hi as f64, "")) };
+    (($($kind:ident)+) [$lo:expr, $hi:expr, $unit:literal]) => { Some(($lo as f64, $hi as f64, $unit)) };
+    ((opt $($kind:ident)+)) => { field_range!(($($kind)+)) };
+    ((u16)) => { Some((0.0, u16::MAX as f64, "")) };
+    ((u32)) => { Some((0.0, u32::MAX as f64, "")) };
+    // A TOML integer is at most i64::MAX.
+    ((u64)) => { Some((0.0, i64::MAX as f64, "")) };
+    (($($kind:ident)+)) => { None };
+}
+
+/// A field as the checks read it before the whole file is known to be good: there, and of
+/// its kind, or not.
+macro_rules! draft_type {
+    (opt $($kind:ident)+) => { draft_type!($($kind)+) };
+    (text) => { Option<String> };
+    (f64) => { Option<f64> };
+    (u16) => { Option<u16> };
+    (u32) => { Option<u32> };
+    (u64) => { Option<u64> };
+    (bool) => { Option<bool> };
+    (pair) => { Option<[String; 2]> };
+}
+
+/// A list of entries in a scenario file: its key, its fields, and how the checks read an
+/// entry (a [`draft`] of it).
+pub trait Section {
+    const LIST: &'static str;
+    const FIELDS: &'static [Field];
+    type Draft: serde::de::DeserializeOwned;
+}
+
+/// From `format.rs`: the structs a file is read into, the fields the validator checks, and
+/// the sections' drafts.
 macro_rules! scenario_format {
-    ($( $(#[$doc:meta])* $name:ident in $list:literal {
-        $( $field:ident : ($($kind:ident)+) $key:literal ),* $(,)?
-    } )*) => {
+    (
+        $(#[$file_doc:meta])* file {
+            $( $top:ident : ($($top_kind:ident)+) $top_key:literal $([$($top_range:tt)*])? ),* $(,)?
+        }
+        $( $(#[$doc:meta])* $name:ident in $list:ident {
+            $( $field:ident : ($($kind:ident)+) $key:literal $([$($range:tt)*])? ),* $(,)?
+        } )*
+    ) => {
+        $(#[$file_doc])*
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Scenario {
+            $(
+                #[serde(rename = $top_key, default, skip_serializing_if = "Absent::absent")]
+                pub $top: field_type!($($top_kind)+),
+            )*
+            $(
+                #[serde(default, skip_serializing_if = "Vec::is_empty")]
+                pub $list: Vec<$name>,
+            )*
+        }
+
+        /// The file's own fields, as the validator checks them.
+        pub const FILE_FIELDS: &[Field] = &[$(
+            Field {
+                key: $top_key,
+                kind: field_kind!($($top_kind)+).0,
+                required: field_kind!($($top_kind)+).1,
+                range: field_range!(($($top_kind)+) $([$($top_range)*])?),
+            },
+        )*];
+
+        /// The keys of the sections, in the order a file writes them.
+        const SECTION_KEYS: &[&str] = &[$(stringify!($list)),*];
+
         $(
             $(#[$doc])*
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -137,11 +224,36 @@ macro_rules! scenario_format {
                 )*
             }
 
-            impl $name {
-                /// The keys a file may use in this section.
-                pub const KEYS: &'static [&'static str] = &[$($key),*];
+            impl Section for $name {
+                const LIST: &'static str = stringify!($list);
+                const FIELDS: &'static [Field] = &[$(
+                    Field {
+                        key: $key,
+                        kind: field_kind!($($kind)+).0,
+                        required: field_kind!($($kind)+).1,
+                        range: field_range!(($($kind)+) $([$($range)*])?),
+                    },
+                )*];
+                type Draft = draft::$name;
             }
         )*
+
+        /// Each section's entries as the checks read them: every field that is there with
+        /// the right kind, and `None` for the rest (already reported), so that a problem in
+        /// one field does not hide those in others.
+        pub mod draft {
+            use serde::Deserialize;
+            $(
+                #[derive(Debug, Default, Deserialize)]
+                #[serde(default)]
+                pub struct $name {
+                    $(
+                        #[serde(rename = $key)]
+                        pub $field: draft_type!($($kind)+),
+                    )*
+                }
+            )*
+        }
     };
 }
 
@@ -160,6 +272,8 @@ impl<T> Absent for Option<T> {
 impl Absent for String {}
 impl Absent for f64 {}
 impl Absent for u16 {}
+impl Absent for u32 {}
+impl Absent for u64 {}
 impl Absent for [String; 2] {}
 
 include!("format.rs");
@@ -563,6 +677,49 @@ impl Checker {
         }
     }
 
+    /// One field as `format.rs` declares it: there if required, of its kind, in its range.
+    /// True if it is there and good.
+    fn field(&mut self, t: &Table, path: &str, f: &Field) -> bool {
+        let (lo, hi, unit) = f.range.unwrap_or((f64::MIN, f64::MAX, ""));
+        match f.kind {
+            Kind::Text => self.string(t, path, f.key, f.required).is_some(),
+            Kind::Number => self
+                .number(t, path, f.key, f.required, (lo, hi), unit)
+                .is_some(),
+            Kind::Whole => {
+                let (lo, hi) = (
+                    lo.max(i64::MIN as f64) as i64,
+                    hi.min(i64::MAX as f64) as i64,
+                );
+                self.integer(t, path, f.key, f.required, lo, hi).is_some()
+            }
+            Kind::Bool => match t.get(f.key) {
+                Some(Value::Boolean(_)) => true,
+                Some(other) => {
+                    self.problem(
+                        &join(path, f.key),
+                        format!("must be true or false, not {}", kind(other)),
+                    );
+                    false
+                }
+                None => self.missing(path, f),
+            },
+            Kind::Pair => match self.pair(t, path, f.key) {
+                Some(_) => true,
+                None if t.contains_key(f.key) => false,
+                None => self.missing(path, f),
+            },
+        }
+    }
+
+    /// A field that is not there: a problem if it must be. Always false (not there).
+    fn missing(&mut self, path: &str, f: &Field) -> bool {
+        if f.required {
+            self.problem(path, format!("\"{}\" is missing", f.key));
+        }
+        false
+    }
+
     fn fields(&mut self, t: &Table, path: &str, allowed: &[&str]) {
         for key in t.keys() {
             if !allowed.contains(&key.as_str()) {
@@ -757,18 +914,27 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
         return Err(c.problems);
     };
     check_top(&mut c, top);
-    let hosts = check_hosts(&mut c, top);
-    let linked = check_links(&mut c, top, &hosts);
-    let processes = check_processes(&mut c, top, &hosts);
-    check_actions(&mut c, top, &hosts, &processes);
-    check_firewall(&mut c, top, &hosts);
-    check_network(&mut c, top, &hosts, &linked);
-    check_stages(&mut c, top);
+    // Each section is read (its fields' kinds and ranges), then checked against the sections
+    // before it (names that must exist or be unique).
+    let hosts = read::<HostDef>(&mut c, top, true);
+    let hosts = check_hosts(&mut c, &hosts);
+    let links = read::<LinkDef>(&mut c, top, false);
+    let linked = check_links(&mut c, &links, &hosts);
+    let processes = read::<ProcessDef>(&mut c, top, false);
+    let processes = check_processes(&mut c, &processes, &hosts);
+    let actions = read::<ActionDef>(&mut c, top, false);
+    check_actions(&mut c, &actions, &hosts, &processes);
+    let rules = read::<FirewallDef>(&mut c, top, false);
+    check_firewall(&mut c, &rules, &hosts);
+    let events = read::<NetEventDef>(&mut c, top, false);
+    check_network(&mut c, &events, &hosts, &linked);
+    let stages = read::<StageDef>(&mut c, top, false);
+    check_stages(&mut c, &stages);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
-    // The walk above checked every field the structure has, so this only fails if the two
-    // disagree; say so rather than panic.
+    // Every field has been checked against the format the structs come from, so this only
+    // fails if the two disagree; say so rather than panic.
     Scenario::deserialize(value.clone()).map_err(|e| {
         vec![Problem {
             path: String::new(),
@@ -777,53 +943,91 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     })
 }
 
+/// One entry of a section as the checks after the first pass see it.
+struct Entry<'v, D> {
+    /// Its place in the list (the file's, so messages can point at it).
+    index: usize,
+    /// `hosts[1]`
+    path: String,
+    /// The entry as the file wrote it, for which fields it gives.
+    raw: &'v Table,
+    /// Its fields that are there and of the right kind.
+    draft: D,
+}
+
+impl<D> Entry<'_, D> {
+    fn at(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    fn gives(&self, key: &str) -> bool {
+        self.raw.contains_key(key)
+    }
+}
+
+/// The first pass over a section, from its declaration in `format.rs` alone: each entry is a
+/// table, names only the section's fields, gives the required ones, and gives each with its
+/// kind and in its range. Each entry comes back as a draft holding the fields that passed.
+fn read<'v, S: Section>(
+    c: &mut Checker,
+    top: &'v Table,
+    required: bool,
+) -> Vec<Entry<'v, S::Draft>> {
+    let keys: Vec<&str> = S::FIELDS.iter().map(|f| f.key).collect();
+    let mut entries = Vec::new();
+    for (index, value) in c.array(top, "", S::LIST, required).iter().enumerate() {
+        let path = format!("{}[{index}]", S::LIST);
+        let Some(raw) = c.table(value, &path) else {
+            continue;
+        };
+        c.fields(raw, &path, &keys);
+        let mut good = Table::new();
+        for field in S::FIELDS {
+            if let (true, Some(v)) = (c.field(raw, &path, field), raw.get(field.key)) {
+                good.insert(field.key.to_string(), v.clone());
+            }
+        }
+        match S::Draft::deserialize(Value::Table(good)) {
+            Ok(draft) => entries.push(Entry {
+                index,
+                path,
+                raw,
+                draft,
+            }),
+            Err(e) => c.problem(&path, format!("could not be read: {e}")),
+        }
+    }
+    entries
+}
+
 /// The names a scenario gives its hosts and processes, each with the index of its entry.
 type Names = BTreeMap<String, usize>;
 
-/// The file's own fields: version, title, description, seed, duration.
+/// The file's own fields, and which sections it may have.
 fn check_top(c: &mut Checker, top: &Table) {
-    c.fields(
-        top,
-        "",
-        &[
-            "version",
-            "title",
-            "description",
-            "seed",
-            "duration_ms",
-            "hosts",
-            "links",
-            "processes",
-            "actions",
-            "firewall",
-            "network",
-            "stages",
-        ],
-    );
-    if let Some(v) = c.integer(top, "", "version", true, 0, i64::MAX) {
+    let keys: Vec<&str> = FILE_FIELDS
+        .iter()
+        .map(|f| f.key)
+        .chain(SECTION_KEYS.iter().copied())
+        .collect();
+    c.fields(top, "", &keys);
+    for field in FILE_FIELDS {
+        c.field(top, "", field);
+    }
+    // A version out of range was reported as such just above.
+    let version = top.get("version").and_then(Value::as_integer);
+    if let Some(v) = version.filter(|v| u32::try_from(*v).is_ok()) {
         if v != i64::from(FORMAT_VERSION) {
             c.problem("version", format!("this file is format version {v}; this Socket Lab reads version {FORMAT_VERSION}"));
         }
     }
-    c.string(top, "", "title", true);
-    if top.contains_key("description") {
-        if let Some(
-            v @ (Value::Integer(_)
-            | Value::Float(_)
-            | Value::Boolean(_)
-            | Value::Array(_)
-            | Value::Table(_)
-            | Value::Datetime(_)),
-        ) = top.get("description")
-        {
-            c.problem(
-                "description",
-                format!("must be text in quotes, not {}", kind(v)),
-            );
-        }
+    if top
+        .get(HostDef::LIST)
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.is_empty())
+    {
+        c.problem(HostDef::LIST, "a scenario needs at least one host");
     }
-    c.integer(top, "", "seed", true, 0, i64::MAX);
-    c.number(top, "", "duration_ms", false, (1.0, MAX_DURATION_MS), " ms");
 }
 
 fn known_host(c: &mut Checker, hosts: &Names, path: &str, name: &str) {
@@ -832,327 +1036,313 @@ fn known_host(c: &mut Checker, hosts: &Names, path: &str, name: &str) {
     }
 }
 
-/// Hosts: unique names and usable, unique addresses. Returns the names.
-fn check_hosts(c: &mut Checker, top: &Table) -> Names {
-    // Hosts
-    let mut host_names: BTreeMap<String, usize> = BTreeMap::new();
-    let mut ips: BTreeMap<Ipv4Addr, usize> = BTreeMap::new();
-    let hosts = c.array(top, "", "hosts", true);
-    if hosts.is_empty() && top.contains_key("hosts") {
-        c.problem("hosts", "a scenario needs at least one host");
+/// A name that must not repeat within its list.
+fn unique(c: &mut Checker, names: &mut Names, list: &str, path: &str, name: &str, index: usize) {
+    if let Some(first) = names.insert(name.to_string(), index) {
+        c.problem(
+            path,
+            format!("\"{name}\" is already the name of {list}[{first}]"),
+        );
     }
-    for (i, h) in hosts.iter().enumerate() {
-        let path = format!("hosts[{i}]");
-        let Some(t) = c.table(h, &path) else { continue };
-        c.fields(t, &path, HostDef::KEYS);
-        if let Some(name) = c.string(t, &path, "name", true) {
-            if let Some(first) = host_names.insert(name.to_string(), i) {
-                c.problem(
-                    &join(&path, "name"),
-                    format!("\"{name}\" is already the name of hosts[{first}]"),
-                );
-            }
+}
+
+/// Hosts: unique names and usable, unique addresses. Returns the names.
+fn check_hosts(c: &mut Checker, hosts: &[Entry<'_, draft::HostDef>]) -> Names {
+    let mut names = Names::new();
+    let mut ips: BTreeMap<Ipv4Addr, usize> = BTreeMap::new();
+    for h in hosts {
+        if let Some(name) = &h.draft.name {
+            unique(c, &mut names, HostDef::LIST, &h.at("name"), name, h.index);
         }
-        if let Some(ip) = c.string(t, &path, "ip", true) {
+        if let Some(ip) = &h.draft.ip {
             match ip.parse::<Ipv4Addr>() {
-                Err(_) => c.problem(&join(&path, "ip"), format!("\"{ip}\" is not an IPv4 address (four numbers from 0 to 255, like 192.168.1.102)")),
+                Err(_) => c.problem(&h.at("ip"), format!("\"{ip}\" is not an IPv4 address (four numbers from 0 to 255, like 192.168.1.102)")),
                 Ok(a) if a.is_unspecified() || a.is_broadcast() || a.is_multicast() || a.is_loopback() || a.octets()[3] == 255 || a.octets()[3] == 0 => {
-                    c.problem(&join(&path, "ip"), format!("{a} cannot be a host's address (it is unspecified, a network or broadcast address, multicast or loopback)"))
+                    c.problem(&h.at("ip"), format!("{a} cannot be a host's address (it is unspecified, a network or broadcast address, multicast or loopback)"))
                 }
                 Ok(a) => {
-                    if let Some(first) = ips.insert(a, i) {
-                        c.problem(&join(&path, "ip"), format!("{a} is already the address of hosts[{first}]"));
+                    if let Some(first) = ips.insert(a, h.index) {
+                        c.problem(&h.at("ip"), format!("{a} is already the address of hosts[{first}]"));
                     }
                 }
             }
         }
-        if let Some(os) = c.string(t, &path, "os", false) {
-            if parse_os(os).is_none() {
-                c.problem(
-                    &join(&path, "os"),
-                    format!(
-                        "\"{os}\" is not an OS profile; use \"linux\", \"windows\" or \"macos\""
-                    ),
-                );
-            }
+        if let Some(os) = h.draft.os.as_deref().filter(|os| parse_os(os).is_none()) {
+            c.problem(
+                &h.at("os"),
+                format!("\"{os}\" is not an OS profile; use \"linux\", \"windows\" or \"macos\""),
+            );
         }
     }
-    host_names
+    names
 }
 
 /// Links: between two different known hosts, once each. Returns the linked pairs.
-fn check_links(c: &mut Checker, top: &Table, hosts: &Names) -> BTreeSet<(String, String)> {
-    // Links
+fn check_links(
+    c: &mut Checker,
+    links: &[Entry<'_, draft::LinkDef>],
+    hosts: &Names,
+) -> BTreeSet<(String, String)> {
     let mut linked = BTreeSet::new();
-    for (i, l) in c.array(top, "", "links", false).iter().enumerate() {
-        let path = format!("links[{i}]");
-        let Some(t) = c.table(l, &path) else { continue };
-        c.fields(t, &path, LinkDef::KEYS);
-        match c.pair(t, &path, "between") {
-            Some((a, b)) => {
-                known_host(c, hosts, &join(&path, "between"), a);
-                known_host(c, hosts, &join(&path, "between"), b);
-                if a == b {
-                    c.problem(
-                        &join(&path, "between"),
-                        format!("a link joins two different hosts, not \"{a}\" to itself"),
-                    );
-                } else if !linked.insert(link_key(a, b)) {
-                    c.problem(
-                        &join(&path, "between"),
-                        format!("\"{a}\" and \"{b}\" are already linked"),
-                    );
-                }
-            }
-            None if !t.contains_key("between") => c.problem(&path, "\"between\" is missing"),
-            None => {}
+    for l in links {
+        let Some([a, b]) = &l.draft.between else {
+            continue;
+        };
+        let path = l.at("between");
+        known_host(c, hosts, &path, a);
+        known_host(c, hosts, &path, b);
+        if a == b {
+            c.problem(
+                &path,
+                format!("a link joins two different hosts, not \"{a}\" to itself"),
+            );
+        } else if !linked.insert(link_key(a, b)) {
+            c.problem(&path, format!("\"{a}\" and \"{b}\" are already linked"));
         }
-        c.number(t, &path, "latency_ms", false, (0.001, 10_000.0), " ms");
-        for key in ["loss", "duplicate", "reorder"] {
-            c.number(t, &path, key, false, (0.0, 100.0), " %");
-        }
-        c.number(t, &path, "jitter_ms", false, (0.0, 10_000.0), " ms");
     }
-
     linked
 }
 
 /// Processes: unique names, known hosts and programs. Returns the names.
-fn check_processes(c: &mut Checker, top: &Table, hosts: &Names) -> Names {
-    // Processes
-    let mut process_names: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, p) in c.array(top, "", "processes", false).iter().enumerate() {
-        let path = format!("processes[{i}]");
-        let Some(t) = c.table(p, &path) else { continue };
-        c.fields(t, &path, ProcessDef::KEYS);
-        if let Some(name) = c.string(t, &path, "name", true) {
+fn check_processes(
+    c: &mut Checker,
+    processes: &[Entry<'_, draft::ProcessDef>],
+    hosts: &Names,
+) -> Names {
+    let mut seen = Names::new();
+    for p in processes {
+        if let Some(name) = &p.draft.name {
             if name.contains(':') {
                 c.problem(
-                    &join(&path, "name"),
+                    &p.at("name"),
                     "must not contain \":\" (actions write \"name:milestone\")",
                 );
             }
-            if let Some(first) = process_names.insert(name.to_string(), i) {
-                c.problem(
-                    &join(&path, "name"),
-                    format!("\"{name}\" is already the name of processes[{first}]"),
-                );
-            }
+            unique(c, &mut seen, ProcessDef::LIST, &p.at("name"), name, p.index);
         }
-        if let Some(host) = c.string(t, &path, "host", true) {
-            known_host(c, hosts, &join(&path, "host"), host);
+        if let Some(host) = &p.draft.host {
+            known_host(c, hosts, &p.at("host"), host);
         }
-        if let Some(program) = c.string(t, &path, "program", true) {
-            if parse_program(program).is_none() {
-                c.problem(
-                    &join(&path, "program"),
-                    format!(
-                        "\"{program}\" is not a program Socket Lab knows; use one of {}",
-                        names(PROGRAMS)
-                    ),
-                );
-            }
+        if let Some(program) = p
+            .draft
+            .program
+            .as_deref()
+            .filter(|p| parse_program(p).is_none())
+        {
+            c.problem(
+                &p.at("program"),
+                format!(
+                    "\"{program}\" is not a program Socket Lab knows; use one of {}",
+                    names(PROGRAMS)
+                ),
+            );
         }
     }
-
-    process_names
+    seen
 }
 
 /// Actions: a known process, a time or a milestone, and the fields each kind of action takes.
-fn check_actions(c: &mut Checker, top: &Table, hosts: &Names, processes: &Names) {
-    for (i, a) in c.array(top, "", "actions", false).iter().enumerate() {
-        let path = format!("actions[{i}]");
-        let Some(t) = c.table(a, &path) else { continue };
-        if let Some(p) = c.string(t, &path, "process", true) {
-            if !processes.contains_key(p) {
-                c.problem(
-                    &join(&path, "process"),
-                    format!("there is no process named \"{p}\""),
-                );
-            }
+fn check_actions(
+    c: &mut Checker,
+    actions: &[Entry<'_, draft::ActionDef>],
+    hosts: &Names,
+    processes: &Names,
+) {
+    for a in actions {
+        if let Some(p) = a
+            .draft
+            .process
+            .as_deref()
+            .filter(|p| !processes.contains_key(*p))
+        {
+            c.problem(
+                &a.at("process"),
+                format!("there is no process named \"{p}\""),
+            );
         }
-        check_when(c, t, &path, processes);
-        check_op(c, t, &path, hosts);
+        check_when(c, a, processes);
+        check_op(c, a, hosts);
     }
 }
 
 /// An action's time: "at_ms", or "after" a process's milestone, with an optional delay.
-fn check_when(c: &mut Checker, t: &Table, path: &str, processes: &Names) {
-    let at = c.number(t, path, "at_ms", false, (0.0, MAX_DURATION_MS), " ms");
-    let after = c.string(t, path, "after", false);
-    c.number(t, path, "delay_ms", false, (0.0, MAX_DURATION_MS), " ms");
-    match (
-        at.is_some() || t.contains_key("at_ms"),
-        after.is_some() || t.contains_key("after"),
-    ) {
-        (true, true) => c.problem(path, "give either \"at_ms\" or \"after\", not both"),
+fn check_when(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, processes: &Names) {
+    match (a.gives("at_ms"), a.gives("after")) {
+        (true, true) => c.problem(&a.path, "give either \"at_ms\" or \"after\", not both"),
         (false, false) => c.problem(
-            path,
+            &a.path,
             "say when: \"at_ms\" (a time) or \"after\" (like \"curl:connected\")",
         ),
         _ => {}
     }
-    if t.contains_key("delay_ms") && !t.contains_key("after") {
-        c.problem(&join(path, "delay_ms"), "only goes with \"after\"");
+    if a.gives("delay_ms") && !a.gives("after") {
+        c.problem(&a.at("delay_ms"), "only goes with \"after\"");
     }
-    if let Some(after) = after {
-        match after.split_once(':') {
-            Some((p, m)) => {
-                if !processes.contains_key(p) {
-                    c.problem(
-                        &join(path, "after"),
-                        format!("there is no process named \"{p}\""),
-                    );
-                }
-                if parse_milestone(m).is_none() {
-                    c.problem(
-                        &join(path, "after"),
-                        format!(
-                            "\"{m}\" is not a milestone; use one of {}",
-                            names(MILESTONES)
-                        ),
-                    );
-                }
+    let Some(after) = &a.draft.after else {
+        return;
+    };
+    let path = a.at("after");
+    match after.split_once(':') {
+        Some((p, m)) => {
+            if !processes.contains_key(p) {
+                c.problem(&path, format!("there is no process named \"{p}\""));
             }
-            None => c.problem(
-                &join(path, "after"),
-                format!("\"{after}\" must be \"process:milestone\", like \"curl:connected\""),
-            ),
+            if parse_milestone(m).is_none() {
+                c.problem(
+                    &path,
+                    format!(
+                        "\"{m}\" is not a milestone; use one of {}",
+                        names(MILESTONES)
+                    ),
+                );
+            }
         }
+        None => c.problem(
+            &path,
+            format!("\"{after}\" must be \"process:milestone\", like \"curl:connected\""),
+        ),
     }
 }
 
+/// The fields only some actions take, by what they do.
+fn op_fields(op: &str) -> Option<&'static [&'static str]> {
+    Some(match op {
+        "listen" => &["port", "backlog"],
+        "connect" => &["to", "from_port", "auto"],
+        "send" => &["data"],
+        "close" => &[],
+        _ => return None,
+    })
+}
+
 /// What an action does, and the fields that kind of action takes.
-fn check_op(c: &mut Checker, t: &Table, path: &str, hosts: &Names) {
-    let common = ["process", "at_ms", "after", "delay_ms", "do"];
-    let op = c.string(t, path, "do", true);
-    let extra: &[&str] = match op {
-        Some("listen") => &["port", "backlog"],
-        Some("connect") => &["to", "from_port", "auto"],
+fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
+    const COMMON: [&str; 5] = ["process", "at_ms", "after", "delay_ms", "do"];
+    let op = a.draft.op.as_deref();
+    if let Some(other) = op.filter(|op| op_fields(op).is_none()) {
+        c.problem(
+            &a.at("do"),
+            format!(
+                "\"{other}\" is not an action; use \"listen\", \"connect\", \"send\" or \"close\""
+            ),
+        );
+    }
+    // Fields of the section that this kind of action does not take (fields of no section
+    // were reported by the first pass).
+    if let Some(extra) = op.and_then(op_fields) {
+        let allowed: Vec<&str> = COMMON.iter().chain(extra).copied().collect();
+        for key in a.raw.keys() {
+            let ours = ActionDef::FIELDS.iter().any(|f| f.key == key);
+            if ours && !allowed.contains(&key.as_str()) {
+                let known = allowed
+                    .iter()
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>();
+                c.problem(
+                    &a.at(key),
+                    format!("unknown field; the fields here are {}", known.join(", ")),
+                );
+            }
+        }
+    }
+    let needs: &[&str] = match op {
+        Some("listen") => &["port"],
+        Some("connect") => &["to"],
         Some("send") => &["data"],
-        Some("close") => &[],
-        Some(other) => {
-            c.problem(&join(path, "do"), format!("\"{other}\" is not an action; use \"listen\", \"connect\", \"send\" or \"close\""));
-            &["port", "backlog", "to", "from_port", "auto", "data"]
-        }
-        None => &["port", "backlog", "to", "from_port", "auto", "data"],
+        _ => &[],
     };
-    let allowed: Vec<&str> = common.iter().chain(extra).copied().collect();
-    c.fields(t, path, &allowed);
-    match op {
-        Some("listen") => {
-            c.integer(t, path, "port", true, 1, 65535);
-            c.integer(t, path, "backlog", false, 1, 4096);
+    for key in needs.iter().filter(|k| !a.gives(k)) {
+        c.problem(&a.path, format!("\"{key}\" is missing"));
+    }
+    if let (Some("connect"), Some(to)) = (op, &a.draft.to) {
+        let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
+            p.trim().parse::<u16>().is_ok_and(|p| p > 0)
+                && (hosts.contains_key(h.trim()) || h.trim().parse::<Ipv4Addr>().is_ok())
+        });
+        if !ok {
+            c.problem(&a.at("to"), format!("\"{to}\" must be \"host name:port\" or \"address:port\", like \"Server:8099\" (a host this file names, a port from 1 to 65535)"));
         }
-        Some("connect") => {
-            if let Some(to) = c.string(t, path, "to", true) {
-                let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
-                    p.trim().parse::<u16>().is_ok_and(|p| p > 0)
-                        && (hosts.contains_key(h.trim()) || h.trim().parse::<Ipv4Addr>().is_ok())
-                });
-                if !ok {
-                    c.problem(&join(path, "to"), format!("\"{to}\" must be \"host name:port\" or \"address:port\", like \"Server:8099\" (a host this file names, a port from 1 to 65535)"));
-                }
-            }
-            c.integer(t, path, "from_port", false, 1, 65535);
-            if let Some(v) = t.get("auto") {
-                if !v.is_bool() {
-                    c.problem(
-                        &join(path, "auto"),
-                        format!("must be true or false, not {}", kind(v)),
-                    );
-                }
-            }
-        }
-        Some("send") => {
-            c.string(t, path, "data", true);
-        }
-        _ => {}
     }
 }
 
 /// Firewall rules: a known host, a protocol, a port, a verdict.
-fn check_firewall(c: &mut Checker, top: &Table, hosts: &Names) {
-    // Firewall rules
-    for (i, f) in c.array(top, "", "firewall", false).iter().enumerate() {
-        let path = format!("firewall[{i}]");
-        let Some(t) = c.table(f, &path) else { continue };
-        c.fields(t, &path, FirewallDef::KEYS);
-        if let Some(h) = c.string(t, &path, "host", true) {
-            known_host(c, hosts, &join(&path, "host"), h);
+fn check_firewall(c: &mut Checker, rules: &[Entry<'_, draft::FirewallDef>], hosts: &Names) {
+    for f in rules {
+        if let Some(h) = &f.draft.host {
+            known_host(c, hosts, &f.at("host"), h);
         }
-        if let Some(p) = c.string(t, &path, "proto", true) {
-            if parse_proto(p).is_none() {
-                c.problem(
-                    &join(&path, "proto"),
-                    format!("\"{p}\" must be \"tcp\" or \"udp\""),
-                );
-            }
+        if let Some(p) = f
+            .draft
+            .proto
+            .as_deref()
+            .filter(|p| parse_proto(p).is_none())
+        {
+            c.problem(
+                &f.at("proto"),
+                format!("\"{p}\" must be \"tcp\" or \"udp\""),
+            );
         }
-        c.integer(t, &path, "port", true, 1, 65535);
-        if let Some(v) = c.string(t, &path, "verdict", true) {
-            if parse_verdict(v).is_none() {
-                c.problem(
-                    &join(&path, "verdict"),
-                    format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)"),
-                );
-            }
+        if let Some(v) = f
+            .draft
+            .verdict
+            .as_deref()
+            .filter(|v| parse_verdict(v).is_none())
+        {
+            c.problem(
+                &f.at("verdict"),
+                format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)"),
+            );
         }
     }
 }
 
 /// Network events: a link that exists or a known host, going up or down at a time.
-fn check_network(c: &mut Checker, top: &Table, hosts: &Names, linked: &BTreeSet<(String, String)>) {
-    // Network events
-    for (i, n) in c.array(top, "", "network", false).iter().enumerate() {
-        let path = format!("network[{i}]");
-        let Some(t) = c.table(n, &path) else { continue };
-        c.fields(t, &path, NetEventDef::KEYS);
-        c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms");
-        let link = c.pair(t, &path, "link");
-        let host = c.string(t, &path, "host", false);
-        match (t.contains_key("link"), t.contains_key("host")) {
-            (true, true) => c.problem(&path, "name either a \"link\" or a \"host\", not both"),
-            (false, false) => c.problem(&path, "name the \"link\" or the \"host\" that changes"),
+fn check_network(
+    c: &mut Checker,
+    events: &[Entry<'_, draft::NetEventDef>],
+    hosts: &Names,
+    linked: &BTreeSet<(String, String)>,
+) {
+    for n in events {
+        match (n.gives("link"), n.gives("host")) {
+            (true, true) => c.problem(&n.path, "name either a \"link\" or a \"host\", not both"),
+            (false, false) => c.problem(&n.path, "name the \"link\" or the \"host\" that changes"),
             _ => {}
         }
-        if let Some((a, b)) = link {
+        if let Some([a, b]) = &n.draft.link {
             if !linked.contains(&link_key(a, b)) {
                 c.problem(
-                    &join(&path, "link"),
+                    &n.at("link"),
                     format!("there is no link between \"{a}\" and \"{b}\""),
                 );
             }
         }
-        if let Some(h) = host {
-            known_host(c, hosts, &join(&path, "host"), h);
+        if let Some(h) = &n.draft.host {
+            known_host(c, hosts, &n.at("host"), h);
         }
-        if let Some(s) = c.string(t, &path, "state", true) {
-            if s != "up" && s != "down" {
-                c.problem(
-                    &join(&path, "state"),
-                    format!("\"{s}\" must be \"down\" or \"up\""),
-                );
-            }
+        if let Some(s) = n
+            .draft
+            .state
+            .as_deref()
+            .filter(|s| !matches!(*s, "up" | "down"))
+        {
+            c.problem(
+                &n.at("state"),
+                format!("\"{s}\" must be \"down\" or \"up\""),
+            );
         }
     }
 }
 
 /// A walkthrough's stages, in time order.
-fn check_stages(c: &mut Checker, top: &Table) {
-    // Walkthrough stages, in time order
+fn check_stages(c: &mut Checker, stages: &[Entry<'_, draft::StageDef>]) {
     let mut last_at = -1.0;
-    for (i, s) in c.array(top, "", "stages", false).iter().enumerate() {
-        let path = format!("stages[{i}]");
-        let Some(t) = c.table(s, &path) else { continue };
-        c.fields(t, &path, StageDef::KEYS);
-        if let Some(at) = c.number(t, &path, "at_ms", true, (0.0, MAX_DURATION_MS), " ms") {
+    for s in stages {
+        if let Some(at) = s.draft.at_ms {
             if at < last_at {
-                c.problem(&join(&path, "at_ms"), format!("stages must be in time order: {at} comes before the previous stage's {last_at}"));
+                c.problem(&s.at("at_ms"), format!("stages must be in time order: {at} comes before the previous stage's {last_at}"));
             }
             last_at = at;
         }
-        c.string(t, &path, "title", true);
-        c.string(t, &path, "text", true);
     }
 }

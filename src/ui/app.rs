@@ -381,7 +381,7 @@ fn stage_words(scene: &Scene, t: Instant) -> (String, String) {
         ),
         None => (
             scene.scenario.title.clone(),
-            scene.scenario.description.clone(),
+            scene.scenario.description.clone().unwrap_or_default(),
         ),
     }
 }
