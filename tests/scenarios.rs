@@ -471,7 +471,7 @@ fn a_capture_reads_back_field_by_field() {
         .events()
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::SegmentSent(s) if s.link.is_some() => Some(s),
+            EventKind::SegmentSent(s) if s.link.is_some() => Some(&**s),
             _ => None,
         })
         .collect();

@@ -135,7 +135,9 @@ pub struct SegmentSent {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
-    SegmentSent(SegmentSent),
+    /// Boxed: a segment's summary is larger than any other event, and every event in the
+    /// log would otherwise take its size.
+    SegmentSent(Box<SegmentSent>),
     SegmentDelivered {
         seg: SegmentId,
         host: HostId,

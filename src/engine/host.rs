@@ -151,6 +151,9 @@ pub(crate) struct Host {
     /// Something may have changed its sockets since its last poll: a system call, a deadline,
     /// or the socket layer acting on a smoltcp socket. See [`Host::quiet`].
     stirred: bool,
+    /// When smoltcp next needs a poll (its `poll_at`), as of the last poll; good while
+    /// nothing has stirred the host since.
+    due: Option<Instant>,
 }
 
 /// A datagram whose fragments are arriving.
@@ -194,6 +197,7 @@ impl Host {
             reassembly: BTreeMap::new(),
             watched: BTreeSet::new(),
             stirred: false,
+            due: None,
         }
     }
 
@@ -288,19 +292,28 @@ impl Host {
     /// covers data to send, timers and fragments still to go). The simulation skips polling
     /// such a host; debug builds poll it anyway and check that nothing changed.
     pub fn quiet(&mut self, now: Instant) -> bool {
-        !self.stirred
-            && self.stack.device.rx.is_empty()
-            && self
-                .stack
-                .iface
-                .poll_at(now, &self.stack.sockets)
-                .is_none_or(|t| t > now)
+        !self.stirred && self.stack.device.rx.is_empty() && self.due(now).is_none_or(|t| t > now)
+    }
+
+    /// When smoltcp next needs a poll: kept from the last poll while nothing stirred the host.
+    pub fn due(&mut self, now: Instant) -> Option<Instant> {
+        if self.stirred {
+            return self.stack.iface.poll_at(now, &self.stack.sockets);
+        }
+        debug_assert_eq!(
+            self.due,
+            self.stack.iface.poll_at(now, &self.stack.sockets),
+            "host {:?}: poll_at kept from the last poll",
+            self.id
+        );
+        self.due
     }
 
     /// Let smoltcp process what arrived and send what is due.
     pub fn poll(&mut self, now: Instant) {
         self.stirred = false;
         self.stack.poll(now);
+        self.due = self.stack.iface.poll_at(now, &self.stack.sockets);
     }
 
     /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs

@@ -231,7 +231,7 @@ impl Outgoing {
     /// Record it leaving now; its number.
     fn record(self, rec: &mut Recorder) -> SegmentId {
         let seg = rec.new_seg_id();
-        rec.emit(EventKind::SegmentSent(SegmentSent {
+        rec.emit(EventKind::SegmentSent(Box::new(SegmentSent {
             seg,
             from: self.from,
             to: self.way.map(|(to, _)| to),
@@ -241,7 +241,7 @@ impl Outgoing {
             bytes: self.bytes,
             summary: self.summary,
             copy_of: self.copy_of,
-        }));
+        })));
         seg
     }
 }

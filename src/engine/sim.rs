@@ -297,7 +297,7 @@ impl Sim {
             consider(t.max(now));
         }
         for host in &mut self.hosts {
-            if let Some(t) = host.stack.iface.poll_at(now, &host.stack.sockets) {
+            if let Some(t) = host.due(now) {
                 consider(t.max(now));
             }
         }
