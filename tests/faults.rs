@@ -9,7 +9,8 @@ use std::net::SocketAddrV4;
 
 use common::*;
 use socketlab::engine::net::SERVER_IP;
-use socketlab::engine::time::{ms, Duration};
+use socketlab::engine::packet::TcpFlags;
+use socketlab::engine::time::{ms, Duration, Instant};
 use socketlab::engine::*;
 
 fn faulty_course(faults: LinkFaults, seed: u64) -> (Sim, HostId, HostId) {
@@ -318,4 +319,60 @@ fn the_same_seed_gives_the_same_faults() {
     };
     assert_eq!(run(4), run(4));
     assert_ne!(run(4), run(5));
+}
+
+/// The segments a host sent, with when they left and their TCP flags.
+fn tcp_sent_by(sim: &Sim, host: HostId) -> Vec<(Instant, TcpFlags)> {
+    sim.events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) if s.from == host => Some((e.at, s.summary.tcp()?.flags)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_fin_repeated_late_in_time_wait_is_acknowledged_again_as_linux_does() {
+    // First run: when the server's FIN leaves (curl closes first, so the client ends in
+    // TIME-WAIT).
+    let (mut sim, server, _) = node_and_curl_at_100ms();
+    settle(&mut sim);
+    let client = HostId(0);
+    let (fin_at, _) = *tcp_sent_by(&sim, server)
+        .iter()
+        .find(|(_, f)| f.fin)
+        .expect("the server closes too");
+    // Second run, the same but for the link: it goes down while the client's last ACK is
+    // on its way (the link takes 20 ms each way), and comes back 25 s later.
+    let (mut sim, server, _) = node_and_curl_at_100ms();
+    let link = LinkId(0);
+    let down = fin_at + Duration::from_millis(30);
+    let up = fin_at + Duration::from_secs(25);
+    sim.schedule_net(down, NetChange::Link { link, up: false })
+        .unwrap();
+    sim.schedule_net(up, NetChange::Link { link, up: true })
+        .unwrap();
+    settle(&mut sim);
+    // The server, in LAST-ACK, sends its FIN again until one gets through after the link
+    // is back; the client is still in TIME-WAIT (Linux holds it 60 s, smoltcp's own timer
+    // only 10) and answers with an ACK, not an RST.
+    let (again, _) = *tcp_sent_by(&sim, server)
+        .iter()
+        .find(|(at, f)| *at >= up && f.fin)
+        .expect("the server repeats its FIN after the link is back");
+    let answers: Vec<TcpFlags> = tcp_sent_by(&sim, client)
+        .into_iter()
+        .filter(|(at, _)| *at >= again)
+        .map(|(_, f)| f)
+        .collect();
+    assert!(
+        answers.first().is_some_and(|f| f.ack && !f.rst),
+        "the client acknowledges the repeated FIN: {answers:?}"
+    );
+    assert!(answers.iter().all(|f| !f.rst), "{answers:?}");
+    let server_closed = sim.events().iter().any(|e| {
+        e.at >= again && matches!(e.kind, EventKind::SocketClosed { host, .. } if host == server)
+    });
+    assert!(server_closed, "the server's connection ends on that ACK");
 }

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
-use smoltcp::iface::SocketHandle;
-use smoltcp::socket::{tcp, udp};
+use smoltcp::iface::{SocketHandle, SocketSet};
+use smoltcp::socket::{tcp, udp, Socket};
 
 use super::agenda::{Agenda, Deadline};
 use super::event::{Demux, DropReason, EventKind};
@@ -154,6 +154,12 @@ pub(crate) struct Host {
     /// When smoltcp next needs a poll (its `poll_at`), as of the last poll; good while
     /// nothing has stirred the host since.
     due: Option<Instant>,
+    /// The smoltcp sockets of connections resting in TIME-WAIT that no process holds, set
+    /// aside so that polls stop visiting them (a busy client keeps a minute of them). One
+    /// goes back to the stack when a segment arrives for it; it leaves with its row.
+    parked: BTreeMap<SockId, Socket<'static>>,
+    /// An empty set to ask smoltcp what one socket has due (see [`Host::park_resting`]).
+    probe: SocketSet<'static>,
 }
 
 /// A datagram whose fragments are arriving.
@@ -198,6 +204,8 @@ impl Host {
             watched: BTreeSet::new(),
             stirred: false,
             due: None,
+            parked: BTreeMap::new(),
+            probe: SocketSet::new(Vec::new()),
         }
     }
 
@@ -563,7 +571,57 @@ impl Host {
         if any {
             self.sync_listeners(cx.rec);
         }
+        self.park_resting(cx.rec.now);
         any
+    }
+
+    /// Set aside the smoltcp socket of each connection that rests in TIME-WAIT with no
+    /// process holding it, once it has nothing left to send: all it may still do is answer
+    /// a segment that arrives for it (a repeated FIN), and [`Host::unpark`] brings it back
+    /// for that. The row stays in the table until TIME-WAIT ends.
+    fn park_resting(&mut self, now: Instant) {
+        let resting: Vec<(SockId, SocketHandle)> = self
+            .watched
+            .iter()
+            .filter_map(|id| self.entries.get(id))
+            .filter(|e| e.state == SockState::TimeWait && e.owner.is_none())
+            .filter_map(|e| Some((e.id, e.handle?)))
+            .collect();
+        if resting.is_empty() {
+            return;
+        }
+        for (id, handle) in resting {
+            // What this socket alone has due: only its close timer, or an ACK still to go.
+            let probe = self.probe.add(self.stack.sockets.remove(handle));
+            let due = self.stack.iface.poll_at(now, &self.probe);
+            let socket = self.probe.remove(probe);
+            let idle = due.is_none_or(|t| t > now + Duration::from_secs(1));
+            let handle = if idle {
+                self.parked.insert(id, socket);
+                None
+            } else {
+                Some(self.stack.sockets.add(socket))
+            };
+            if let Some(e) = self.entries.get_mut(&id) {
+                e.handle = handle;
+            }
+            self.rewatch(id);
+        }
+        self.due = self.stack.iface.poll_at(now, &self.stack.sockets);
+    }
+
+    /// A segment arrives for a connection whose socket is parked: it goes back to the stack,
+    /// which answers as TIME-WAIT does.
+    pub fn unpark(&mut self, id: SockId) {
+        let Some(socket) = self.parked.remove(&id) else {
+            return;
+        };
+        let handle = self.stack.sockets.add(socket);
+        if let Some(e) = self.entries.get_mut(&id) {
+            e.handle = Some(handle);
+        }
+        self.rewatch(id);
+        self.stirred = true;
     }
 
     /// The watched set is exactly what [`Host::rewatch`] would make it (debug builds, so
@@ -945,6 +1003,7 @@ impl Host {
             return;
         };
         self.rewatch(id);
+        self.parked.remove(&id);
         if let (Some(local), Some(remote)) = (e.local, e.remote) {
             if self.conns.get(&(e.proto, local, remote)) == Some(&id) {
                 self.conns.remove(&(e.proto, local, remote));

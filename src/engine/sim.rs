@@ -555,6 +555,9 @@ impl Sim {
                 return;
             }
         };
+        if let Some(sock) = decision.socket() {
+            self.hosts[h].unpark(sock);
+        }
         self.emit(EventKind::SegmentDelivered {
             seg: flight.seg,
             host: flight.to,
