@@ -350,23 +350,22 @@ impl Sim {
             pid: self.hosts[h].next_pid,
         };
         self.hosts[h].next_pid += 1;
-        self.processes.insert(
+        // The pid is the host's next, which is where the table puts it.
+        let added = self.processes.insert(Process {
             pid,
-            Process {
-                pid,
-                name: name.to_string(),
-                command: command.to_string(),
-                kind,
-                fds: BTreeMap::new(),
-                server: None,
-                client: None,
-                scripted,
-                status: AppStatus::Idle,
-                milestones: BTreeMap::new(),
-                pending: 0,
-                exited: false,
-            },
-        );
+            name: name.to_string(),
+            command: command.to_string(),
+            kind,
+            fds: BTreeMap::new(),
+            server: None,
+            client: None,
+            scripted,
+            status: AppStatus::Idle,
+            milestones: BTreeMap::new(),
+            pending: 0,
+            exited: false,
+        });
+        debug_assert!(added, "{pid:?} is its host's next pid");
         self.emit(EventKind::ProcessStarted {
             pid,
             name: name.to_string(),

@@ -16,6 +16,7 @@ use super::faults::{unreachable_tcp, FirewallRule};
 use super::net::{HostId, HostSpec};
 use super::packet::{PacketSummary, Transport};
 use super::ports::EphemeralPorts;
+use super::program::FIRST_PID;
 use super::recorder::Recorder;
 use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
 use super::stack::{listen_endpoint, new_tcp_socket, v4, Stack};
@@ -197,7 +198,7 @@ impl Host {
             bound: BTreeMap::new(),
             port_users: BTreeMap::new(),
             ephemeral,
-            next_pid: 1000,
+            next_pid: FIRST_PID,
             up: true,
             firewall: Vec::new(),
             reassembly: BTreeMap::new(),
@@ -1111,7 +1112,7 @@ mod tests {
             .unwrap();
         sim.listen(srv, lfd, backlog).unwrap();
         let cli = sim.spawn_manual(HostId(0), "client", "cli").unwrap();
-        let listener = sim.processes[&srv].fds[&lfd];
+        let listener = sim.sock_of(srv, lfd).unwrap();
         (sim, srv, lfd, cli, listener)
     }
 

@@ -8,6 +8,7 @@ use std::net::SocketAddrV4;
 
 use serde::{Deserialize, Serialize};
 
+use super::net::HostId;
 use super::socket::{Fd, Pid, SockError, SockId, FIRST_FD};
 use super::time::{Duration, Instant};
 
@@ -320,6 +321,66 @@ pub(crate) struct ClientPart {
     pub(crate) server: SocketAddrV4,
     pub(crate) auto: bool,
     pub(crate) conn: Conn,
+}
+
+/// The first pid a host hands out; each process after gets the next.
+pub const FIRST_PID: u32 = 1000;
+
+/// Every process the simulation started, by host and then pid. A host hands out pids in
+/// order from [`FIRST_PID`] and a process stays (its status readable) after it exits, so a
+/// process is found at its index rather than searched for: a system call looks up its
+/// process, and a busy scene starts thousands.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Processes {
+    by_host: Vec<Vec<Process>>,
+}
+
+impl Processes {
+    fn place(pid: &Pid) -> Option<(usize, usize)> {
+        let i = pid.pid.checked_sub(FIRST_PID)?;
+        Some((pid.host.0, usize::try_from(i).ok()?))
+    }
+
+    pub fn get(&self, pid: &Pid) -> Option<&Process> {
+        let (h, i) = Self::place(pid)?;
+        self.by_host.get(h)?.get(i)
+    }
+
+    pub fn get_mut(&mut self, pid: &Pid) -> Option<&mut Process> {
+        let (h, i) = Self::place(pid)?;
+        self.by_host.get_mut(h)?.get_mut(i)
+    }
+
+    pub fn contains_key(&self, pid: &Pid) -> bool {
+        self.get(pid).is_some()
+    }
+
+    /// Add the process its host started last (its pid is the host's next). False, and
+    /// nothing added, for any other pid.
+    pub fn insert(&mut self, process: Process) -> bool {
+        let Some((h, i)) = Self::place(&process.pid) else {
+            return false;
+        };
+        if self.by_host.len() <= h {
+            self.by_host.resize_with(h + 1, Vec::new);
+        }
+        let list = &mut self.by_host[h];
+        if i != list.len() {
+            return false;
+        }
+        list.push(process);
+        true
+    }
+
+    /// The processes on one host, in pid order.
+    pub fn on_host(&self, host: HostId) -> impl Iterator<Item = &Process> {
+        self.by_host.get(host.0).into_iter().flatten()
+    }
+
+    /// Every process, in pid order (host by host).
+    pub fn values(&self) -> impl Iterator<Item = &Process> {
+        self.by_host.iter().flatten()
+    }
 }
 
 /// A process on a host.

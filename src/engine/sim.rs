@@ -11,7 +11,6 @@
 //! is handed to its host's stack alone, the demultiplexing decision we record is the one that
 //! applied to exactly that segment, and can be checked against what smoltcp did.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -23,7 +22,7 @@ use super::links::{Flight, Links, Route};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet;
 use super::ports::{EphemeralPorts, OsProfile};
-use super::program::{Action, Process, When};
+use super::program::{Action, Processes, When};
 use super::recorder::Recorder;
 use super::rng::Rng;
 use super::snapshot::{HostView, ProcessView, Snapshot, SocketRow};
@@ -112,7 +111,7 @@ pub struct Sim {
     pub(crate) hosts: Vec<Host>,
     links: Links,
     pub(crate) rec: Recorder,
-    pub(crate) processes: BTreeMap<Pid, Process>,
+    pub(crate) processes: Processes,
     /// What is due when: actions, network changes, the socket layer's deadlines, actions
     /// waiting for a milestone, and processes woken by a change to their sockets.
     pub(crate) agenda: Agenda,
@@ -134,7 +133,7 @@ impl Sim {
             hosts: Vec::new(),
             links: Links::default(),
             rec: Recorder::default(),
-            processes: BTreeMap::new(),
+            processes: Processes::default(),
             agenda: Agenda::default(),
         }
     }
@@ -636,15 +635,10 @@ impl Sim {
         let id = h.id;
         let processes = self
             .processes
-            .range(
-                Pid { host: id, pid: 0 }..=Pid {
-                    host: id,
-                    pid: u32::MAX,
-                },
-            )
-            .filter(|(_, p)| !p.exited())
-            .map(|(pid, p)| ProcessView {
-                pid: *pid,
+            .on_host(id)
+            .filter(|p| !p.exited())
+            .map(|p| ProcessView {
+                pid: p.pid,
                 name: p.name.clone(),
                 command: p.command.clone(),
             })
