@@ -4,7 +4,7 @@
 //! connections, deadlines set, processes woken, rows removed). The system calls that change the
 //! table on a process's behalf are in `syscalls.rs`.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use smoltcp::iface::{SocketHandle, SocketSet};
@@ -96,6 +96,10 @@ pub(crate) struct Entry {
     pub syns_sent: u32,
     pub shut_read: bool,
     pub shut_write: bool,
+    /// The smoltcp socket of a connection resting in TIME-WAIT that no process holds, set
+    /// aside from the stack so that polls stop visiting it (a busy client keeps a minute of
+    /// them); `handle` is None meanwhile. It goes back when a segment arrives for it.
+    pub parked: Option<Box<Socket<'static>>>,
 }
 
 impl Entry {
@@ -119,6 +123,7 @@ impl Entry {
             syns_sent: 0,
             shut_read: false,
             shut_write: false,
+            parked: None,
         }
     }
 }
@@ -148,17 +153,13 @@ pub(crate) struct Host {
     /// The entries [`Host::sync`] reads from smoltcp: those with a smoltcp socket, and
     /// listeners. A client keeps a minute of TIME-WAIT rows with none, which sync then skips
     /// without visiting. Kept by [`Host::rewatch`] from the entry itself.
-    watched: BTreeSet<SockId>,
+    watched: Vec<SockId>,
     /// Something may have changed its sockets since its last poll: a system call, a deadline,
     /// or the socket layer acting on a smoltcp socket. See [`Host::quiet`].
     stirred: bool,
     /// When smoltcp next needs a poll (its `poll_at`), as of the last poll; good while
     /// nothing has stirred the host since.
     due: Option<Instant>,
-    /// The smoltcp sockets of connections resting in TIME-WAIT that no process holds, set
-    /// aside so that polls stop visiting them (a busy client keeps a minute of them). One
-    /// goes back to the stack when a segment arrives for it; it leaves with its row.
-    parked: BTreeMap<SockId, Socket<'static>>,
     /// An empty set to ask smoltcp what one socket has due (see [`Host::park_resting`]).
     probe: SocketSet<'static>,
 }
@@ -202,10 +203,9 @@ impl Host {
             up: true,
             firewall: Vec::new(),
             reassembly: BTreeMap::new(),
-            watched: BTreeSet::new(),
+            watched: Vec::new(),
             stirred: false,
             due: None,
-            parked: BTreeMap::new(),
             probe: SocketSet::new(Vec::new()),
         }
     }
@@ -270,10 +270,13 @@ impl Host {
             .entries
             .get(&id)
             .is_some_and(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }));
-        if live {
-            self.watched.insert(id);
-        } else {
-            self.watched.remove(&id);
+        // Kept sorted, so sync reads the table in its order.
+        match (live, self.watched.binary_search(&id)) {
+            (true, Err(at)) => self.watched.insert(at, id),
+            (false, Ok(at)) => {
+                self.watched.remove(at);
+            }
+            _ => {}
         }
     }
 
@@ -597,14 +600,14 @@ impl Host {
             let due = self.stack.iface.poll_at(now, &self.probe);
             let socket = self.probe.remove(probe);
             let idle = due.is_none_or(|t| t > now + Duration::from_secs(1));
-            let handle = if idle {
-                self.parked.insert(id, socket);
-                None
+            let (handle, parked) = if idle {
+                (None, Some(Box::new(socket)))
             } else {
-                Some(self.stack.sockets.add(socket))
+                (Some(self.stack.sockets.add(socket)), None)
             };
             if let Some(e) = self.entries.get_mut(&id) {
                 e.handle = handle;
+                e.parked = parked;
             }
             self.rewatch(id);
         }
@@ -614,13 +617,13 @@ impl Host {
     /// A segment arrives for a connection whose socket is parked: it goes back to the stack,
     /// which answers as TIME-WAIT does.
     pub fn unpark(&mut self, id: SockId) {
-        let Some(socket) = self.parked.remove(&id) else {
+        let Some(e) = self.entries.get_mut(&id) else {
             return;
         };
-        let handle = self.stack.sockets.add(socket);
-        if let Some(e) = self.entries.get_mut(&id) {
-            e.handle = Some(handle);
-        }
+        let Some(socket) = e.parked.take() else {
+            return;
+        };
+        e.handle = Some(self.stack.sockets.add(*socket));
         self.rewatch(id);
         self.stirred = true;
     }
@@ -629,7 +632,7 @@ impl Host {
     /// every test checks it at every poll).
     #[cfg(debug_assertions)]
     fn check_watched(&self) {
-        let expected: BTreeSet<SockId> = self
+        let expected: Vec<SockId> = self
             .entries
             .values()
             .filter(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }))
@@ -647,8 +650,8 @@ impl Host {
     /// for (capped at net.core.somaxconn, 4096, by listen()).
     pub fn sync_listeners(&mut self, rec: &mut Recorder) {
         let mut changed = Vec::new();
-        // Every listener is in `bound`, under its port.
-        for id in self.bound.values() {
+        // Every listener is watched, in the table's order.
+        for id in &self.watched {
             let Some(
                 e @ Entry {
                     role: Role::Listener { backlog, queue, .. },
@@ -671,8 +674,6 @@ impl Host {
                 changed.push((*id, ready, backlog));
             }
         }
-        // Reported in the order of the table (creation order), not of ports.
-        changed.sort_unstable_by_key(|c| c.0);
         for (id, recv_q, send_q) in changed {
             if let Some(e) = self.entries.get_mut(&id) {
                 e.recv_q = recv_q;
@@ -1004,7 +1005,6 @@ impl Host {
             return;
         };
         self.rewatch(id);
-        self.parked.remove(&id);
         if let (Some(local), Some(remote)) = (e.local, e.remote) {
             if self.conns.get(&(e.proto, local, remote)) == Some(&id) {
                 self.conns.remove(&(e.proto, local, remote));
