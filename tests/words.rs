@@ -8,13 +8,12 @@ use common::*;
 use socketlab::engine::narrate::Narrator;
 use socketlab::engine::net::LinkId;
 use socketlab::engine::packet::Transport;
+use socketlab::engine::ports::OsProfile;
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
 
 fn narration(sim: &Sim) -> Vec<String> {
-    let names = sim.hosts().map(|(_, h)| h.name.clone()).collect();
-    let links = sim.links().map(|l| (l.a, l.b)).collect();
-    let mut narrator = Narrator::new(names).with_links(links);
+    let mut narrator = Narrator::for_network(sim);
     sim.events()
         .iter()
         .map(|e| narrator.describe(&e.kind).1)
@@ -111,4 +110,58 @@ fn where_linux_differs_the_narration_says_so_at_that_segment() {
         .collect();
     assert_eq!(request.len(), 1, "{lines:#?}");
     assert!(!request[0].contains("Linux differs"), "{}", request[0]);
+}
+
+/// A client on `os` whose SYNs a firewall drops at the server: the narration of its SYNs.
+fn syns_unanswered(os: OsProfile) -> Vec<String> {
+    let mut sim = Sim::new(5);
+    sim.set_verify_demux(true);
+    let client = sim
+        .add_host(HostSpec::new("Client PC", net::CLIENT_PC_IP).with_os(os))
+        .unwrap();
+    let server = sim
+        .add_host(HostSpec::new("Server", net::SERVER_IP))
+        .unwrap();
+    sim.add_link(LinkSpec::new(client, server)).unwrap();
+    sim.add_firewall_rule(
+        server,
+        FirewallRule {
+            proto: Proto::Tcp,
+            port: 8099,
+            verdict: Verdict::Drop,
+        },
+    )
+    .unwrap();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    sim.spawn(
+        client,
+        AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
+    )
+    .unwrap();
+    settle(&mut sim);
+    narration(&sim)
+        .into_iter()
+        .filter(|l| l.contains("sends SYN to"))
+        .collect()
+}
+
+/// smoltcp sends a SYN again after 1 s, then 2 s, as Linux does; Windows waits 3 s, then 6:
+/// on a Windows host, each repeated SYN says so.
+#[test]
+fn a_windows_host_repeating_its_syn_says_windows_waits_longer() {
+    let windows = syns_unanswered(OsProfile::Windows);
+    assert_eq!(windows.len(), 3, "Windows sends 3 SYNs: {windows:#?}");
+    assert!(!windows[0].contains("differs"), "{}", windows[0]);
+    for line in &windows[1..] {
+        assert!(
+            line.contains("(Windows differs: it sends its SYN again after 3 s, then 6 s"),
+            "{line}"
+        );
+    }
+    let linux = syns_unanswered(OsProfile::Linux);
+    assert_eq!(linux.len(), 7, "Linux sends 7 SYNs: {linux:#?}");
+    assert!(linux[1..]
+        .iter()
+        .all(|l| !l.contains("differs: it sends its SYN again")));
 }

@@ -185,8 +185,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
     let sim = scenario
         .build()
         .map_err(|problems| problems_message(&options.path, &problems))?;
-    let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
-    let links: Vec<_> = sim.links().map(|l| (l.a, l.b)).collect();
+    let mut narrator = Narrator::for_network(&sim);
     let limit = options
         .until
         .map_or(scenario.run_limit(), |u| u.min(scenario.run_limit()));
@@ -199,7 +198,6 @@ fn run_command(args: &[String]) -> Result<(), String> {
 
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut narrator = Narrator::new(host_names).with_links(links);
     let io = |e: std::io::Error| format!("cannot write the output: {e}");
     writeln!(out, "# {}: {}", options.path, scenario.title).map_err(io)?;
     for (i, event) in timeline.events()[..shown].iter().enumerate() {

@@ -9,6 +9,8 @@ use super::event::{Event, EventKind, SegmentSent};
 use super::faults::NetChange;
 use super::net::HostId;
 use super::packet::{preview, PacketSummary, Transport};
+use super::ports::OsProfile;
+use super::sim::Sim;
 use super::socket::{Pid, Proto, SockId, SockState};
 use super::tables::Tables;
 use super::time::Instant;
@@ -32,6 +34,8 @@ pub struct Narrator {
     hosts: Vec<String>,
     /// Each link's two hosts, to name a link that goes down.
     links: Vec<(HostId, HostId)>,
+    /// Each host's OS, whose TCP a segment is held against (Linux unless told).
+    os: Vec<OsProfile>,
     /// The socket and process tables the events have built so far.
     tables: Tables,
     /// Per direction of each TCP connection (source, destination): the last segment sent.
@@ -44,9 +48,23 @@ impl Narrator {
         Narrator {
             hosts: host_names,
             links: Vec::new(),
+            os: Vec::new(),
             tables: Tables::new(host_names_len),
             wire: BTreeMap::new(),
         }
+    }
+
+    /// A narrator for the network a simulation has: its hosts' names and OSes, its links.
+    pub fn for_network(sim: &Sim) -> Narrator {
+        Narrator::new(sim.hosts().map(|(_, h)| h.name.clone()).collect())
+            .with_links(sim.links().map(|l| (l.a, l.b)).collect())
+            .with_os(sim.hosts().map(|(_, h)| h.os).collect())
+    }
+
+    /// The OS each host runs, in host order, so a segment is held against that OS's TCP.
+    pub fn with_os(mut self, os: Vec<OsProfile>) -> Narrator {
+        self.os = os;
+        self
     }
 
     /// Name links by their hosts ("the link between Client PC and Server goes down").
@@ -164,8 +182,8 @@ impl Narrator {
                     ""
                 };
                 let note = self
-                    .linux_differs(s)
-                    .map(|n| format!(" (Linux differs: {n})"))
+                    .os_differs(s)
+                    .map(|(os, n)| format!(" ({os} differs: {n})"))
                     .unwrap_or_default();
                 let travel = (s.arrive - s.depart).total_millis();
                 let eta = if s.link.is_some() {
@@ -395,9 +413,44 @@ impl Narrator {
         }
     }
 
-    /// Where this segment shows smoltcp doing what Linux does differently, in a few words: the
-    /// engine is a real TCP/IP stack, but not Linux's, and a learner holding it against
-    /// Wireshark should be told rather than left to wonder.
+    /// Where this segment shows smoltcp doing what the sending host's OS does differently, in
+    /// a few words, with the OS's name: the engine is a real TCP/IP stack, but not Linux's or
+    /// Windows', and a learner holding it against Wireshark should be told rather than left
+    /// to wonder.
+    fn os_differs(&mut self, s: &SegmentSent) -> Option<(&'static str, &'static str)> {
+        let os = self.os.get(s.from.0).copied().unwrap_or_default();
+        let repeated = self.repeated(s);
+        let note = self.linux_differs(s);
+        match os {
+            OsProfile::Linux => note.map(|n| ("Linux", n)),
+            // Windows waits 3 s for a SYN's answer, doubling (3, 6, 12: 21 s in all); smoltcp
+            // starts at 1 s. Linux's other notes are about Linux alone.
+            OsProfile::Windows if repeated.is_some_and(|syn| syn) => Some((
+                "Windows",
+                "it sends its SYN again after 3 s, then 6 s; smoltcp after 1 s, then 2 s",
+            )),
+            OsProfile::Windows | OsProfile::Macos => None,
+        }
+    }
+
+    /// Whether this segment repeats one already sent on its connection (Some(true) for a SYN),
+    /// judged before [`Narrator::linux_differs`] records it.
+    fn repeated(&self, s: &SegmentSent) -> Option<bool> {
+        let Transport::Tcp(t) = &s.summary.transport else {
+            return None;
+        };
+        let key = (
+            SocketAddrV4::new(s.summary.src, t.src_port),
+            SocketAddrV4::new(s.summary.dst, t.dst_port),
+        );
+        let m = self.wire.get(&key)?;
+        let len = t.payload_len as u32 + u32::from(t.flags.syn) + u32::from(t.flags.fin);
+        let again = len > 0 && s.copy_of.is_none() && !beyond(t.seq.wrapping_add(len), m.seq_end);
+        again.then_some(t.flags.syn)
+    }
+
+    /// Where this segment shows smoltcp doing what Linux does differently; it also records the
+    /// segment for the notes on later ones.
     fn linux_differs(&mut self, s: &SegmentSent) -> Option<&'static str> {
         let Transport::Tcp(t) = &s.summary.transport else {
             return None;

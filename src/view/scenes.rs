@@ -132,9 +132,9 @@ impl Scene {
         let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
         let sim = scenario.build_trusted();
         let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
-        let host_names: Vec<String> = sim.hosts().map(|(_, h)| h.name.clone()).collect();
+        let narrator = Narrator::for_network(&sim);
         let timeline = Timeline::record(sim, scenario.run_limit());
-        let (lines, segments, connections) = narrate(&timeline, host_names, &links);
+        let (lines, segments, connections) = narrate(&timeline, narrator);
         let (labels, busy) = packet_texts(&timeline, &connections);
         let flights = flights(&timeline, &links);
         let longest_flight = flights
@@ -320,12 +320,7 @@ type Connections = BTreeMap<(SocketAddrV4, SocketAddrV4), usize>;
 
 /// Every event in words (buffer-size changes left out: the tables show them), which events
 /// are segments sent, and the connections in the order they first appear.
-fn narrate(
-    timeline: &Timeline,
-    host_names: Vec<String>,
-    links: &[(HostId, HostId)],
-) -> (Vec<Line>, Vec<usize>, Connections) {
-    let mut narrator = Narrator::new(host_names).with_links(links.to_vec());
+fn narrate(timeline: &Timeline, mut narrator: Narrator) -> (Vec<Line>, Vec<usize>, Connections) {
     let mut lines = Vec::new();
     let mut segments = Vec::new();
     let mut connections = BTreeMap::new();
