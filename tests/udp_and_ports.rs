@@ -207,3 +207,82 @@ fn macos_picks_at_random_in_the_iana_range_and_reports_exhaustion() {
     assert_eq!(ports.pick(None, |_| true), None, "every port taken");
     assert!(OsProfile::Macos.selection().contains("random"));
 }
+
+/// A host's firewall sees a fragmented datagram whole, as a Linux firewall does (tracking
+/// connections reassembles fragments before the filter table): the fragments before the last
+/// are held, the last is dropped by the rule for the datagram's port, nothing is delivered,
+/// and a REJECT's ICMP error quotes the UDP header, from the first fragment.
+#[test]
+fn a_firewall_judges_a_fragmented_datagram_by_its_port_once_it_is_whole() {
+    for verdict in [Verdict::Drop, Verdict::Reject] {
+        let (mut sim, client, server) = course();
+        sim.add_firewall_rule(
+            server,
+            FirewallRule {
+                proto: Proto::Udp,
+                port: 9999,
+                verdict,
+            },
+        )
+        .unwrap();
+        let srv = sim.spawn_manual(server, "server", "srv").unwrap();
+        let sfd = sim.socket(srv, Proto::Udp).unwrap();
+        sim.bind(srv, sfd, SocketAddrV4::new(SERVER_IP, 9999))
+            .unwrap();
+        let cli = sim.spawn_manual(client, "client", "cli").unwrap();
+        let cfd = sim.socket(cli, Proto::Udp).unwrap();
+        sim.send_to(cli, cfd, &[7u8; 4000], SocketAddrV4::new(SERVER_IP, 9999))
+            .unwrap();
+        sim.step(ms(100));
+        assert_eq!(
+            decisions(&sim, "Server"),
+            [Demux::Reassembling, Demux::Reassembling],
+            "{verdict:?}: the first two fragments are held"
+        );
+        let fragments: Vec<SegmentId> = sim
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::SegmentSent(s) if s.from == client => Some(s.seg),
+                _ => None,
+            })
+            .collect();
+        let dropped: Vec<(SegmentId, DropReason)> = sim
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::SegmentDropped { seg, reason } => Some((*seg, reason.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fragments.len(), 3);
+        assert_eq!(
+            dropped,
+            [(fragments[2], DropReason::Firewall { verdict })],
+            "the fragment that completes the datagram is the one dropped"
+        );
+        assert_eq!(sim.recv_from(srv, sfd).unwrap(), None, "nothing delivered");
+        let icmp: Vec<u16> = sim
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::SegmentSent(s) if matches!(s.summary.transport, Transport::Icmp(_)) => {
+                    // IPv4 header, ICMP header, then the quoted IPv4 header and UDP header.
+                    let b = &s.bytes[20 + 8 + 20..];
+                    Some(u16::from_be_bytes([b[2], b[3]]))
+                }
+                _ => None,
+            })
+            .collect();
+        let expected: &[u16] = if verdict == Verdict::Reject {
+            &[9999]
+        } else {
+            &[]
+        };
+        assert_eq!(
+            icmp, expected,
+            "{verdict:?}: the ICMP error quotes the datagram's port"
+        );
+        settle(&mut sim);
+    }
+}

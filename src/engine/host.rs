@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::net::{Ipv4Addr, SocketAddrV4};
+use std::rc::Rc;
 
 use smoltcp::iface::{SocketHandle, SocketSet};
 use smoltcp::socket::{tcp, udp, Socket};
@@ -171,9 +172,26 @@ pub(crate) struct Partial {
     have: usize,
     /// The datagram's payload length, once its last fragment has come.
     total: Option<usize>,
-    /// Its UDP destination port, once its first fragment has come.
-    port: Option<u16>,
+    /// Its first fragment, once it has come: the one with the UDP header, which a firewall
+    /// rule and an ICMP error look at.
+    first: Option<Reassembled>,
     since: Instant,
+}
+
+/// A datagram whose last fragment has just come, by its first fragment.
+#[derive(Clone, Debug)]
+pub(crate) struct Reassembled {
+    pub bytes: Rc<[u8]>,
+    pub summary: PacketSummary,
+}
+
+impl Reassembled {
+    fn port(&self) -> Option<u16> {
+        match &self.summary.transport {
+            Transport::Udp(u) => Some(u.dst_port),
+            _ => None,
+        }
+    }
 }
 
 /// How long a host holds an incomplete datagram's fragments: smoltcp's reassembly timeout,
@@ -208,6 +226,14 @@ impl Host {
             due: None,
             probe: SocketSet::new(Vec::new()),
         }
+    }
+
+    /// Why the first firewall rule that matches drops this packet, if one does.
+    pub fn firewall_verdict(&self, s: &PacketSummary) -> Option<DropReason> {
+        self.firewall
+            .iter()
+            .find(|r| r.matches(s))
+            .map(|r| DropReason::Firewall { verdict: r.verdict })
     }
 
     pub fn port_in_use(&self, proto: Proto, port: u16) -> bool {
@@ -426,12 +452,18 @@ impl Host {
         }
     }
 
-    /// Where an arriving packet goes: a fragment is held until its datagram is whole (the IP
-    /// layer reassembles it, smoltcp does the same); the fragment that completes it, like any
-    /// whole packet, goes to the transport layer's choice ([`Host::demux`]).
-    pub fn demux_arriving(&mut self, s: &PacketSummary, now: Instant) -> Result<Demux, DropReason> {
+    /// How an arriving packet is demultiplexed. A fragment is held until its datagram is
+    /// whole (as the IP layer does); the fragment that completes it comes back with the
+    /// datagram's first fragment, for the firewall, which sees whole datagrams (a Linux
+    /// firewall tracks connections, and that reassembles fragments before its filter table).
+    pub fn demux_arriving(
+        &mut self,
+        s: &PacketSummary,
+        bytes: &Rc<[u8]>,
+        now: Instant,
+    ) -> Result<(Demux, Option<Reassembled>), DropReason> {
         let Some(fragment) = s.fragment else {
-            return self.demux(s);
+            return Ok((self.demux(s)?, None));
         };
         self.reassembly
             .retain(|_, p| p.since + REASSEMBLY_TIMEOUT > now);
@@ -439,7 +471,7 @@ impl Host {
         let p = self.reassembly.entry(key).or_insert(Partial {
             have: 0,
             total: None,
-            port: None,
+            first: None,
             since: now,
         });
         // smoltcp writes no IP options: the header is 20 bytes.
@@ -448,23 +480,26 @@ impl Host {
         if !fragment.more {
             p.total = Some(usize::from(fragment.offset) + len);
         }
-        if let Transport::Udp(u) = &s.transport {
-            p.port = Some(u.dst_port);
+        if let Transport::Udp(_) = &s.transport {
+            p.first = Some(Reassembled {
+                bytes: bytes.clone(),
+                summary: s.clone(),
+            });
         }
-        match (p.total, p.port) {
+        let port = p.first.as_ref().and_then(Reassembled::port);
+        match (p.total, port) {
             (Some(total), Some(port)) if p.have >= total => {
-                self.reassembly.remove(&key);
-                Ok(match self.bound.get(&(Proto::Udp, port)) {
+                let first = self.reassembly.remove(&key).and_then(|p| p.first);
+                let demux = match self.bound.get(&(Proto::Udp, port)) {
                     Some(&sock) => Demux::UdpSocket { sock },
                     None => Demux::UdpClosedPort,
-                })
+                };
+                Ok((demux, first))
             }
-            _ => Ok(Demux::Reassembling),
+            _ => Ok((Demux::Reassembling, None)),
         }
     }
 
-    /// Which socket the host's transport layer gives this segment to, and why; or why it is
-    /// dropped before the stack sees it.
     pub fn demux(&self, s: &PacketSummary) -> Result<Demux, DropReason> {
         match &s.transport {
             Transport::Tcp(t) => {

@@ -17,7 +17,7 @@ use std::net::Ipv4Addr;
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
 use super::event::{Demux, DropReason, Event, EventKind};
 use super::faults::{reject_answer, FirewallRule, NetChange, Verdict};
-use super::host::{Cx, Host};
+use super::host::{Cx, Host, Reassembled};
 use super::links::{Flight, Links, Route};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet;
@@ -532,25 +532,31 @@ impl Sim {
             Some(DropReason::LinkDown)
         } else if !self.hosts[h].up {
             Some(DropReason::HostDown)
+        } else if flight.summary.fragment.is_none() {
+            self.hosts[h].firewall_verdict(&flight.summary)
         } else {
-            self.hosts[h]
-                .firewall
-                .iter()
-                .find(|r| r.matches(&flight.summary))
-                .map(|r| DropReason::Firewall { verdict: r.verdict })
+            // A fragment meets the firewall once its datagram is whole (below).
+            None
         };
         if let Some(reason) = gone {
-            self.dropped(h, &flight, reason);
+            self.dropped(h, &flight, reason, None);
             return;
         }
         // Let the host's timers due at this instant fire first, so the decision below meets the
         // tables as they are when the segment arrives, and smoltcp's poll handles only it.
         self.poll_host(h);
         let now = self.now();
-        let decision = match self.hosts[h].demux_arriving(&flight.summary, now) {
-            Ok(d) => d,
+        let decision = match self.hosts[h].demux_arriving(&flight.summary, &flight.bytes, now) {
+            Ok((d, None)) => d,
+            Ok((d, Some(whole))) => match self.hosts[h].firewall_verdict(&whole.summary) {
+                Some(reason) => {
+                    self.dropped(h, &flight, reason, Some(&whole));
+                    return;
+                }
+                None => d,
+            },
             Err(reason) => {
-                self.dropped(h, &flight, reason);
+                self.dropped(h, &flight, reason, None);
                 return;
             }
         };
@@ -577,7 +583,15 @@ impl Sim {
     }
 
     /// A segment that never reaches host `h`'s stack; a firewall's REJECT answers it.
-    fn dropped(&mut self, h: usize, flight: &Flight, reason: DropReason) {
+    /// A REJECT answers the packet, or the datagram `whole` that this fragment completed (its
+    /// ICMP error quotes the first fragment, which has the UDP header).
+    fn dropped(
+        &mut self,
+        h: usize,
+        flight: &Flight,
+        reason: DropReason,
+        whole: Option<&Reassembled>,
+    ) {
         self.emit(EventKind::SegmentDropped {
             seg: flight.seg,
             reason: reason.clone(),
@@ -586,7 +600,11 @@ impl Sim {
             verdict: verdict @ (Verdict::Reject | Verdict::RejectWithTcpReset),
         } = reason
         {
-            if let Some(answer) = reject_answer(verdict, &flight.bytes, &flight.summary) {
+            let (bytes, summary) = match whole {
+                Some(w) => (&w.bytes, &w.summary),
+                None => (&flight.bytes, &flight.summary),
+            };
+            if let Some(answer) = reject_answer(verdict, bytes, summary) {
                 self.put_on_link(h, answer);
             }
         }
