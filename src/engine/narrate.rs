@@ -484,7 +484,7 @@ impl Narrator {
             return None;
         }
         if t.flags.syn && t.options.window_scale.is_some_and(|w| w < 7) {
-            return Some("its SYN offers window scale 7 (×128), as its buffers may grow to 6 MB; this stack's stay at 64 KB");
+            return Some("its SYN offers a window scale that lets its receive buffer grow (7, ×128, for a 6 MB limit; 10, ×1024, on recent kernels with 32 MB); this stack's buffers stay at 64 KB, so it offers 0 (×1)");
         }
         if let Some(m) = mine {
             if len > 0 && !t.flags.syn && !beyond(seq_end, m.seq_end) {
