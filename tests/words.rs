@@ -57,23 +57,33 @@ fn a_tcp_send_is_told_as_bytes_queued_not_sent() {
     assert!(!lines.iter().any(|l| l.contains(" sends 81 bytes")));
 }
 
+/// A SYN and its SYN-ACK carry what Linux's do: MSS 1460, SACK permitted, and the window
+/// Linux offers, 65535 rounded down to whole segments: 44 × 1460 = 64240 in the SYN, 45 × 1448
+/// (the MSS less the timestamp option) = 65160 in the SYN-ACK, as `kernel-compare.sh` shows.
 #[test]
 fn a_syn_shows_its_tcp_options() {
     let (mut sim, _, _, _) = node_and_curl();
     settle(&mut sim);
-    let syn = sim
-        .events()
-        .iter()
-        .find_map(|e| match &e.kind {
-            EventKind::SegmentSent(s) => match &s.summary.transport {
-                Transport::Tcp(t) if t.flags.syn && !t.flags.ack => Some(t.options.clone()),
+    let handshake = |ack: bool| {
+        sim.events()
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::SegmentSent(s) => match &s.summary.transport {
+                    Transport::Tcp(t) if t.flags.syn && t.flags.ack == ack => {
+                        Some((t.window, t.options.clone()))
+                    }
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        })
-        .expect("a SYN");
+            })
+            .expect("a SYN and a SYN-ACK")
+    };
+    let (window, syn) = handshake(false);
     assert_eq!(syn.mss, Some(1460), "{syn:?}");
     assert!(syn.sack_permitted, "{syn:?}");
+    assert_eq!(window, 64240);
+    let (window, synack) = handshake(true);
+    assert_eq!((window, synack.mss), (65160, Some(1460)));
 }
 
 #[test]

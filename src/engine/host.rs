@@ -131,8 +131,8 @@ impl Entry {
 
 pub(crate) struct Host {
     pub id: HostId,
-    /// Each TCP socket's buffer size, each way (the window it offers).
-    pub buffer: usize,
+    /// Its TCP sockets' buffer sizes, each way (the window each offers).
+    pub buffer: Buffers,
     pub spec: HostSpec,
     pub stack: Stack,
     /// Sockets in creation order, which is the order of the course's "Socket 1, Socket 2".
@@ -163,6 +163,15 @@ pub(crate) struct Host {
     due: Option<Instant>,
     /// An empty set to ask smoltcp what one socket has due (see [`Host::park_resting`]).
     probe: SocketSet<'static>,
+}
+
+/// A host's TCP buffer sizes, each way: the receive buffer is the window a socket offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Buffers {
+    /// A socket that connects.
+    pub connect: usize,
+    /// A connection a listener accepts (its SYN-ACK's window).
+    pub accept: usize,
 }
 
 /// A datagram whose fragments are arriving.
@@ -205,7 +214,7 @@ impl Host {
         spec: HostSpec,
         stack: Stack,
         ephemeral: EphemeralPorts,
-        buffer: usize,
+        buffer: Buffers,
     ) -> Host {
         Host {
             id,
@@ -306,9 +315,9 @@ impl Host {
         }
     }
 
-    /// A new TCP socket as this host's OS makes one, with its buffer size.
+    /// A new TCP socket to connect, as this host's OS makes one.
     pub fn new_tcp_socket(&self) -> tcp::Socket<'static> {
-        new_tcp_socket(self.buffer, self.spec.os)
+        new_tcp_socket(self.buffer.connect, self.spec.os)
     }
 
     pub fn tcp(&self, handle: SocketHandle) -> &tcp::Socket<'static> {
@@ -946,7 +955,9 @@ impl Host {
         if slot.is_some() || queue.len() >= *backlog {
             return;
         }
-        let mut socket = self.new_tcp_socket();
+        // The listener's slot becomes the connection a SYN makes: its buffer is an accepted
+        // socket's.
+        let mut socket = new_tcp_socket(self.buffer.accept, self.spec.os);
         let endpoint = listen_endpoint(addr);
         if socket.listen(endpoint).is_err() {
             return;

@@ -240,6 +240,17 @@ impl OsProfile {
         }
     }
 
+    /// The receive window a listening socket's SYN-ACK offers. Linux rounds the largest
+    /// unscaled window, 65535, down to whole segments: for a SYN it uses the full MSS (44 ×
+    /// 1460 = 64240), for a SYN-ACK to a client that sent timestamps the MSS less the 12-byte
+    /// option (45 × 1448 = 65160). Windows and macOS offer what their SYN does.
+    pub fn synack_window(self) -> usize {
+        match self {
+            OsProfile::Linux => 65160,
+            other => other.initial_window(),
+        }
+    }
+
     /// Whether its segments carry TCP timestamps (RFC 7323): Linux and macOS do by default,
     /// Windows does not.
     pub fn timestamps(self) -> bool {

@@ -17,7 +17,7 @@ use std::net::Ipv4Addr;
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
 use super::event::{Demux, DropReason, Event, EventKind};
 use super::faults::{reject_answer, FirewallRule, NetChange, Verdict};
-use super::host::{Cx, Host, Reassembled};
+use super::host::{Buffers, Cx, Host, Reassembled};
 use super::links::{Flight, Links, Route};
 use super::net::{HostId, HostSpec, LinkId, LinkSpec, CLIENT_PC_IP, SERVER_IP};
 use super::packet;
@@ -36,8 +36,9 @@ pub use super::host::{SOMAXCONN, TIME_WAIT};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimConfig {
     /// Each TCP socket's receive and send buffer, in bytes; the receive buffer is the window
-    /// the socket advertises. None: each host's OS's initial window (64240 on Linux). A
-    /// benchmark of thousands of connections sets a small one.
+    /// the socket advertises. None: each host's OS's initial window (on Linux 64240 for a
+    /// socket that connects, 65160 for one a listener accepts). A benchmark of thousands of
+    /// connections sets a small one.
     pub tcp_buffer: Option<usize>,
     /// How many datagrams a UDP socket's buffers hold, each up to the MTU.
     pub udp_packets: usize,
@@ -57,9 +58,12 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
-    /// The TCP buffer size for a host running `os`.
-    pub fn tcp_buffer_for(&self, os: OsProfile) -> usize {
-        self.tcp_buffer.unwrap_or_else(|| os.initial_window())
+    /// The TCP buffer sizes for a host running `os`.
+    pub fn tcp_buffers_for(&self, os: OsProfile) -> Buffers {
+        Buffers {
+            connect: self.tcp_buffer.unwrap_or_else(|| os.initial_window()),
+            accept: self.tcp_buffer.unwrap_or_else(|| os.synack_window()),
+        }
     }
 }
 
@@ -200,7 +204,7 @@ impl Sim {
         let salt = id.0 as u64 + 1;
         let stack = Stack::new(ip, Rng::derive(self.seed, salt), self.now());
         let ephemeral = EphemeralPorts::new(spec.os, Rng::derive(self.seed, salt << 32));
-        let buffer = self.config.tcp_buffer_for(spec.os);
+        let buffer = self.config.tcp_buffers_for(spec.os);
         self.hosts
             .push(Host::new(id, spec, stack, ephemeral, buffer));
         Ok(id)
