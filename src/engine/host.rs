@@ -161,6 +161,9 @@ pub(crate) struct Host {
     /// When smoltcp next needs a poll (its `poll_at`), as of the last poll; good while
     /// nothing has stirred the host since.
     due: Option<Instant>,
+    /// Connections that reached TIME-WAIT with their smoltcp socket still in the stack: each
+    /// is parked once no process holds it and it has nothing left to send.
+    resting: Vec<SockId>,
     /// An empty set to ask smoltcp what one socket has due (see [`Host::park_resting`]).
     probe: SocketSet<'static>,
 }
@@ -233,6 +236,7 @@ impl Host {
             watched: Vec::new(),
             stirred: false,
             due: None,
+            resting: Vec::new(),
             probe: SocketSet::new(Vec::new()),
         }
     }
@@ -612,6 +616,13 @@ impl Host {
         }
         let any = !changes.is_empty();
         for (id, observed) in changes {
+            if let Observed::Tcp {
+                state: SockState::TimeWait,
+                ..
+            } = observed
+            {
+                self.resting.push(id);
+            }
             self.apply(cx, id, observed);
         }
         // A listener's queue changes only with its connections' rows (or a system call,
@@ -628,17 +639,21 @@ impl Host {
     /// a segment that arrives for it (a repeated FIN), and [`Host::unpark`] brings it back
     /// for that. The row stays in the table until TIME-WAIT ends.
     fn park_resting(&mut self, now: Instant) {
-        let resting: Vec<(SockId, SocketHandle)> = self
-            .watched
-            .iter()
-            .filter_map(|id| self.entries.get(id))
-            .filter(|e| e.state == SockState::TimeWait && e.owner.is_none())
-            .filter_map(|e| Some((e.id, e.handle?)))
-            .collect();
-        if resting.is_empty() {
+        if self.resting.is_empty() {
             return;
         }
-        for (id, handle) in resting {
+        let mut waiting = Vec::new();
+        for id in std::mem::take(&mut self.resting) {
+            let Some(e) = self.entries.get(&id) else {
+                continue;
+            };
+            let Some(handle) = e.handle.filter(|_| e.state == SockState::TimeWait) else {
+                continue;
+            };
+            if e.owner.is_some() {
+                waiting.push(id);
+                continue;
+            }
             // What this socket alone has due: only its close timer, or an ACK still to go.
             let probe = self.probe.add(self.stack.sockets.remove(handle));
             let due = self.stack.iface.poll_at(now, &self.probe);
@@ -647,6 +662,7 @@ impl Host {
             let (handle, parked) = if idle {
                 (None, Some(Box::new(socket)))
             } else {
+                waiting.push(id);
                 (Some(self.stack.sockets.add(socket)), None)
             };
             if let Some(e) = self.entries.get_mut(&id) {
@@ -655,6 +671,7 @@ impl Host {
             }
             self.rewatch(id);
         }
+        self.resting = waiting;
         self.due = self.stack.iface.poll_at(now, &self.stack.sockets);
     }
 
@@ -669,6 +686,7 @@ impl Host {
         };
         e.handle = Some(self.stack.sockets.add(*socket));
         self.rewatch(id);
+        self.resting.push(id);
         self.stirred = true;
     }
 
@@ -694,8 +712,8 @@ impl Host {
     /// for (capped at net.core.somaxconn, 4096, by listen()).
     pub fn sync_listeners(&mut self, rec: &mut Recorder) {
         let mut changed = Vec::new();
-        // Every listener is watched, in the table's order.
-        for id in &self.watched {
+        // Every listener is in `bound`, under its port: reported in port order.
+        for id in self.bound.values() {
             let Some(
                 e @ Entry {
                     role: Role::Listener { backlog, queue, .. },
