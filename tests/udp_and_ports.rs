@@ -12,6 +12,18 @@ use socketlab::engine::ports::EphemeralPorts;
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
 
+/// A program with a UDP socket bound to `port` on the server, and one with an unbound UDP
+/// socket on the client: each with its descriptor.
+fn udp_ends(sim: &mut Sim, client: HostId, server: HostId, port: u16) -> ((Pid, Fd), (Pid, Fd)) {
+    let srv = sim.spawn_manual(server, "server", "srv").unwrap();
+    let sfd = sim.socket(srv, Proto::Udp).unwrap();
+    sim.bind(srv, sfd, SocketAddrV4::new(SERVER_IP, port))
+        .unwrap();
+    let cli = sim.spawn_manual(client, "client", "cli").unwrap();
+    let cfd = sim.socket(cli, Proto::Udp).unwrap();
+    ((srv, sfd), (cli, cfd))
+}
+
 #[test]
 fn a_udp_query_and_its_answer_go_to_the_bound_sockets() {
     let (mut sim, client, server) = course();
@@ -63,12 +75,7 @@ fn a_udp_query_and_its_answer_go_to_the_bound_sockets() {
 #[test]
 fn a_datagram_larger_than_the_mtu_travels_in_fragments_and_arrives_whole() {
     let (mut sim, client, server) = course();
-    let srv = sim.spawn_manual(server, "server", "srv").unwrap();
-    let sfd = sim.socket(srv, Proto::Udp).unwrap();
-    sim.bind(srv, sfd, SocketAddrV4::new(SERVER_IP, 9999))
-        .unwrap();
-    let cli = sim.spawn_manual(client, "client", "cli").unwrap();
-    let cfd = sim.socket(cli, Proto::Udp).unwrap();
+    let ((srv, sfd), (cli, cfd)) = udp_ends(&mut sim, client, server, 9999);
     let data: Vec<u8> = (0..4000u32).map(|i| (i % 251) as u8).collect();
     sim.send_to(cli, cfd, &data, SocketAddrV4::new(SERVER_IP, 9999))
         .unwrap();
@@ -225,12 +232,7 @@ fn a_firewall_judges_a_fragmented_datagram_by_its_port_once_it_is_whole() {
             },
         )
         .unwrap();
-        let srv = sim.spawn_manual(server, "server", "srv").unwrap();
-        let sfd = sim.socket(srv, Proto::Udp).unwrap();
-        sim.bind(srv, sfd, SocketAddrV4::new(SERVER_IP, 9999))
-            .unwrap();
-        let cli = sim.spawn_manual(client, "client", "cli").unwrap();
-        let cfd = sim.socket(cli, Proto::Udp).unwrap();
+        let ((srv, sfd), (cli, cfd)) = udp_ends(&mut sim, client, server, 9999);
         sim.send_to(cli, cfd, &[7u8; 4000], SocketAddrV4::new(SERVER_IP, 9999))
             .unwrap();
         sim.step(ms(100));

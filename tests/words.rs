@@ -142,13 +142,7 @@ fn syns_unanswered(os: OsProfile) -> Vec<String> {
         },
     )
     .unwrap();
-    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
-        .unwrap();
-    sim.spawn(
-        client,
-        AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
-    )
-    .unwrap();
+    start_node_and_curl(&mut sim, client, server);
     settle(&mut sim);
     narration(&sim)
         .into_iter()

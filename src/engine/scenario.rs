@@ -154,6 +154,18 @@ macro_rules! field_range {
     (($($kind:ident)+)) => { None };
 }
 
+/// A field's declaration in `format.rs` as the validator checks it.
+macro_rules! field {
+    ($key:literal, ($($kind:ident)+) $($range:tt)*) => {
+        Field {
+            key: $key,
+            kind: field_kind!($($kind)+).0,
+            required: field_kind!($($kind)+).1,
+            range: field_range!(($($kind)+) $($range)*),
+        }
+    };
+}
+
 /// A field as the checks read it before the whole file is known to be good: there, and of
 /// its kind, or not.
 macro_rules! draft_type {
@@ -202,12 +214,7 @@ macro_rules! scenario_format {
 
         /// The file's own fields, as the validator checks them.
         pub const FILE_FIELDS: &[Field] = &[$(
-            Field {
-                key: $top_key,
-                kind: field_kind!($($top_kind)+).0,
-                required: field_kind!($($top_kind)+).1,
-                range: field_range!(($($top_kind)+) $([$($top_range)*])?),
-            },
+            field!($top_key, ($($top_kind)+) $([$($top_range)*])?),
         )*];
 
         /// The keys of the sections, in the order a file writes them.
@@ -227,12 +234,7 @@ macro_rules! scenario_format {
             impl Section for $name {
                 const LIST: &'static str = stringify!($list);
                 const FIELDS: &'static [Field] = &[$(
-                    Field {
-                        key: $key,
-                        kind: field_kind!($($kind)+).0,
-                        required: field_kind!($($kind)+).1,
-                        range: field_range!(($($kind)+) $([$($range)*])?),
-                    },
+                    field!($key, ($($kind)+) $([$($range)*])?),
                 )*];
                 type Draft = draft::$name;
             }
@@ -712,6 +714,19 @@ impl Checker {
         }
     }
 
+    /// A name that must be one of those `is_known` accepts; `say` tells which they are.
+    fn known(
+        &mut self,
+        path: String,
+        value: &Option<String>,
+        is_known: impl Fn(&str) -> bool,
+        say: impl FnOnce(&str) -> String,
+    ) {
+        if let Some(v) = value.as_deref().filter(|v| !is_known(v)) {
+            self.problem(&path, say(v));
+        }
+    }
+
     /// A field that is not there: a problem if it must be. Always false (not there).
     fn missing(&mut self, path: &str, f: &Field) -> bool {
         if f.required {
@@ -1067,12 +1082,12 @@ fn check_hosts(c: &mut Checker, hosts: &[Entry<'_, draft::HostDef>]) -> Names {
                 }
             }
         }
-        if let Some(os) = h.draft.os.as_deref().filter(|os| parse_os(os).is_none()) {
-            c.problem(
-                &h.at("os"),
-                format!("\"{os}\" is not an OS profile; use \"linux\", \"windows\" or \"macos\""),
-            );
-        }
+        c.known(
+            h.at("os"),
+            &h.draft.os,
+            |os| parse_os(os).is_some(),
+            |os| format!("\"{os}\" is not an OS profile; use \"linux\", \"windows\" or \"macos\""),
+        );
     }
     names
 }
@@ -1123,20 +1138,17 @@ fn check_processes(
         if let Some(host) = &p.draft.host {
             known_host(c, hosts, &p.at("host"), host);
         }
-        if let Some(program) = p
-            .draft
-            .program
-            .as_deref()
-            .filter(|p| parse_program(p).is_none())
-        {
-            c.problem(
-                &p.at("program"),
+        c.known(
+            p.at("program"),
+            &p.draft.program,
+            |p| parse_program(p).is_some(),
+            |p| {
                 format!(
-                    "\"{program}\" is not a program Socket Lab knows; use one of {}",
+                    "\"{p}\" is not a program Socket Lab knows; use one of {}",
                     names(PROGRAMS)
-                ),
-            );
-        }
+                )
+            },
+        );
     }
     seen
 }
@@ -1271,28 +1283,15 @@ fn check_firewall(c: &mut Checker, rules: &[Entry<'_, draft::FirewallDef>], host
         if let Some(h) = &f.draft.host {
             known_host(c, hosts, &f.at("host"), h);
         }
-        if let Some(p) = f
-            .draft
-            .proto
-            .as_deref()
-            .filter(|p| parse_proto(p).is_none())
-        {
-            c.problem(
-                &f.at("proto"),
-                format!("\"{p}\" must be \"tcp\" or \"udp\""),
-            );
-        }
-        if let Some(v) = f
-            .draft
-            .verdict
-            .as_deref()
-            .filter(|v| parse_verdict(v).is_none())
-        {
-            c.problem(
-                &f.at("verdict"),
-                format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)"),
-            );
-        }
+        c.known(
+            f.at("proto"),
+            &f.draft.proto,
+            |p| parse_proto(p).is_some(),
+            |p| format!("\"{p}\" must be \"tcp\" or \"udp\""),
+        );
+        c.known(f.at("verdict"), &f.draft.verdict, |v| parse_verdict(v).is_some(), |v| {
+            format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)")
+        });
     }
 }
 
@@ -1320,17 +1319,12 @@ fn check_network(
         if let Some(h) = &n.draft.host {
             known_host(c, hosts, &n.at("host"), h);
         }
-        if let Some(s) = n
-            .draft
-            .state
-            .as_deref()
-            .filter(|s| !matches!(*s, "up" | "down"))
-        {
-            c.problem(
-                &n.at("state"),
-                format!("\"{s}\" must be \"down\" or \"up\""),
-            );
-        }
+        c.known(
+            n.at("state"),
+            &n.draft.state,
+            |s| matches!(s, "up" | "down"),
+            |s| format!("\"{s}\" must be \"down\" or \"up\""),
+        );
     }
 }
 

@@ -105,3 +105,15 @@ pub fn node_and_curl() -> (Sim, HostId, HostId, Pid) {
         .unwrap();
     (sim, client, server, curl)
 }
+
+/// The Node.js server on 8099 on `server`, and curl on `client` connecting to it at 100 ms
+/// from an ephemeral port. Returns curl.
+pub fn start_node_and_curl(sim: &mut Sim, client: HostId, server: HostId) -> Pid {
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    sim.spawn(
+        client,
+        AppSpec::client(AppKind::Curl, node_addr()).at(ms(100)),
+    )
+    .unwrap()
+}
