@@ -10,6 +10,8 @@
 //!   lifelines). Pure and native-testable: it knows the engine's events, not the browser.
 //! - `ui` (wasm32 only): the Yew app. It draws snapshots of the engine and mutates the
 //!   simulation in exactly one place, its reducer; a clock moves what moves every frame.
+//! - [`lessons`]: the course step by step, with questions judged against the simulation at
+//!   their moment. It knows the engine, not the browser.
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
 //! - `src/main.rs`: the web app's entry point, built by Trunk; `src/bin/socketlab-cli.rs`, the
@@ -17,6 +19,7 @@
 
 pub mod builtin;
 pub mod engine;
+pub mod lessons;
 pub mod view;
 pub mod workloads;
 

@@ -1,12 +1,20 @@
 //! The engine's boundary, written down as absences (see ARCHITECTURE.md): no browser crate, no
-//! clock and no global random generator inside `src/engine/`.
+//! clock and no global random generator inside `src/engine/`, and no browser crate in
+//! `src/lessons/`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
 use std::path::Path;
 
 fn engine_sources() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/engine");
+    let out = sources("src/engine");
+    assert!(out.len() >= 10, "found the engine's modules");
+    out
+}
+
+/// Every Rust file in a folder of `src/`, with its text, in name order.
+fn sources(folder: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
     let mut out: Vec<(String, String)> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -14,7 +22,6 @@ fn engine_sources() -> Vec<(String, String)> {
         .map(|p| (p.display().to_string(), fs::read_to_string(&p).unwrap()))
         .collect();
     out.sort();
-    assert!(out.len() >= 10, "found the engine's modules");
     out
 }
 
@@ -35,6 +42,29 @@ fn the_engine_knows_nothing_of_the_browser_clocks_or_global_randomness() {
         for word in forbidden {
             assert!(!text.contains(word), "{path} mentions {word}");
         }
+    }
+}
+
+/// The lessons know the engine and not the browser, so every question can be judged natively.
+#[test]
+fn the_lessons_know_nothing_of_the_browser() {
+    let lessons = sources("src/lessons");
+    assert!(lessons.len() >= 3, "found the lessons' modules");
+    for (path, text) in lessons {
+        for word in [
+            "yew",
+            "web_sys",
+            "js_sys",
+            "gloo",
+            "wasm_bindgen",
+            "crate::ui",
+        ] {
+            assert!(!text.contains(word), "{path} mentions {word}");
+        }
+        assert!(
+            !text.contains("HashMap") && !text.contains("HashSet"),
+            "{path}"
+        );
     }
 }
 

@@ -1,0 +1,17 @@
+//! Lessons: the course taught step by step, with questions checked against the simulation at
+//! the moment they are asked, never against a stored letter alone. This module knows the
+//! engine (it reads a recorded [`Timeline`](crate::engine::Timeline)) and not the browser.
+//!
+//! - [`moment`]: when a step shows, as a point in a scene's recorded events: a time, when a
+//!   host's "Socket N" appears, or just before a segment arrives.
+//! - [`question`]: the questions and how an answer is judged, each against the snapshot at
+//!   its moment: *predict the socket* a segment goes to, *fill in the table* of a socket.
+//!
+//! The lesson files (data, with every string under a language key) and the other question
+//! kinds build on these.
+
+pub mod moment;
+pub mod question;
+
+pub use moment::{Moment, MomentError};
+pub use question::{Cell, FillTable, Pick, Predict, Verdict};

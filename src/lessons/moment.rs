@@ -1,0 +1,97 @@
+//! When a lesson's step shows: a point in a scene's recorded events. A moment resolves to a
+//! number of events — everything before it has happened, nothing after — so a step can stop
+//! between two events at the same instant (a segment arrives, and only then does the socket it
+//! makes appear).
+
+use std::fmt;
+
+use crate::engine::time::Instant;
+use crate::engine::{EventKind, HostId, SegmentId, Timeline};
+
+/// A point in a scene.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Moment {
+    /// Everything that happens at or before this time on the scene's clock.
+    At(Instant),
+    /// The event at which `host`'s table first holds `socket` sockets: its "Socket N" has
+    /// just appeared.
+    SocketAppears { host: String, socket: usize },
+    /// Just before segment `n` (as the scene numbers them, from 1) arrives at its host.
+    BeforeSegment(u64),
+}
+
+/// Why a moment is not in a scene.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MomentError {
+    NoSuchHost(String),
+    /// The host never has that many sockets at once.
+    NoSuchSocket {
+        host: String,
+        socket: usize,
+    },
+    /// The scene sends fewer segments, or this one never arrives (lost, dropped).
+    NeverArrives(u64),
+}
+
+impl fmt::Display for MomentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MomentError::NoSuchHost(h) => write!(f, "the scene has no host named \"{h}\""),
+            MomentError::NoSuchSocket { host, socket } => {
+                write!(f, "{host} never has a Socket {socket} in this scene")
+            }
+            MomentError::NeverArrives(n) => {
+                write!(f, "segment {n} never arrives at a host in this scene")
+            }
+        }
+    }
+}
+
+impl Moment {
+    /// How many of the scene's events have happened at this moment.
+    pub fn resolve(&self, timeline: &Timeline) -> Result<usize, MomentError> {
+        match self {
+            Moment::At(t) => Ok(timeline.events_until(*t)),
+            Moment::SocketAppears { host, socket } => {
+                let id = host_id(timeline, host)?;
+                socket_appears(timeline, id, *socket).ok_or_else(|| MomentError::NoSuchSocket {
+                    host: host.clone(),
+                    socket: *socket,
+                })
+            }
+            Moment::BeforeSegment(n) => arrival(timeline, *n).ok_or(MomentError::NeverArrives(*n)),
+        }
+    }
+}
+
+/// The host a scene calls `name`.
+pub(crate) fn host_id(timeline: &Timeline, name: &str) -> Result<HostId, MomentError> {
+    timeline
+        .seek_events(0)
+        .host(name)
+        .map(|h| h.id)
+        .ok_or_else(|| MomentError::NoSuchHost(name.to_string()))
+}
+
+/// The number of events after which `host` first has `count` sockets in its table.
+fn socket_appears(timeline: &Timeline, host: HostId, count: usize) -> Option<usize> {
+    let mut rows = 0usize;
+    for (i, e) in timeline.events().iter().enumerate() {
+        match &e.kind {
+            EventKind::SocketCreated { host: h, .. } if *h == host => rows += 1,
+            EventKind::SocketClosed { host: h, .. } if *h == host => rows = rows.saturating_sub(1),
+            _ => continue,
+        }
+        if rows >= count {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// The index of the event at which segment `n` reaches its host (delivered to its stack).
+pub(crate) fn arrival(timeline: &Timeline, n: u64) -> Option<usize> {
+    timeline.events().iter().position(
+        |e| matches!(e.kind, EventKind::SegmentDelivered { seg, .. } if seg == SegmentId(n)),
+    )
+}

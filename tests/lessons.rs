@@ -1,0 +1,190 @@
+//! Lessons' questions, judged against the scene at their moment: the course's Node.js server
+//! on 8099 and curl from 10378 (the slides' scene), and a connection refused.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddrV4;
+
+use common::*;
+use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::time::ms;
+use socketlab::engine::*;
+use socketlab::lessons::{Cell, FillTable, Moment, MomentError, Pick, Predict};
+
+/// The slides' scene, recorded: its segments are 1 SYN, 2 SYN-ACK, 3 ACK, 4 the request,
+/// 5 the reply, then the close.
+fn slides() -> Timeline {
+    let (sim, _, _, _) = node_and_curl();
+    Timeline::record(sim, ms(10_000))
+}
+
+fn socket(host: &str, socket: usize) -> Pick {
+    Pick::Socket {
+        host: host.to_string(),
+        socket,
+    }
+}
+
+#[test]
+fn a_syn_goes_to_the_listening_socket_and_other_picks_are_told_why_not() {
+    let t = slides();
+    let q = Predict { segment: 1 };
+    let (pick, reason) = q.answer(&t).unwrap();
+    assert_eq!(pick, socket("Server", 1));
+    assert_eq!(
+        reason,
+        "no connection matches, but a socket listens on this port"
+    );
+    let right = q.check(&t, &socket("Server", 1)).unwrap();
+    assert!(right.correct, "{right:?}");
+    let wrong = q.check(&t, &Pick::NoSocket).unwrap();
+    assert!(!wrong.correct);
+    assert!(
+        wrong
+            .feedback
+            .starts_with("A socket receives it: no connection matches"),
+        "{}",
+        wrong.feedback
+    );
+    let elsewhere = q.check(&t, &socket("Client PC", 1)).unwrap();
+    assert_eq!(
+        elsewhere.feedback,
+        "This segment is going to Server, not to Client PC."
+    );
+    let missing = q.check(&t, &socket("Server", 3)).unwrap();
+    assert_eq!(missing.feedback, "Server has no Socket 3 at this moment.");
+}
+
+#[test]
+fn the_request_goes_to_the_connection_socket_not_the_listener() {
+    let t = slides();
+    let q = Predict { segment: 4 };
+    assert_eq!(q.answer(&t).unwrap().0, socket("Server", 2));
+    let wrong = q.check(&t, &socket("Server", 1)).unwrap();
+    assert!(!wrong.correct);
+    assert_eq!(
+        wrong.feedback,
+        "The listener only receives new connections: this segment's 4-tuple (192.168.1.101:10378 → 192.168.1.102:8099) matches Socket 2 exactly."
+    );
+    // The reply comes back to curl's socket, the client's only one.
+    assert_eq!(
+        Predict { segment: 5 }.answer(&t).unwrap().0,
+        socket("Client PC", 1)
+    );
+}
+
+#[test]
+fn a_syn_to_a_port_nobody_listens_on_goes_to_no_socket() {
+    let (mut sim, client, server) = course();
+    sim.spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    sim.spawn(
+        client,
+        AppSpec::client(AppKind::Curl, SocketAddrV4::new(SERVER_IP, 8080)).at(ms(100)),
+    )
+    .unwrap();
+    let t = Timeline::record(sim, ms(10_000));
+    let q = Predict { segment: 1 };
+    assert_eq!(q.answer(&t).unwrap().0, Pick::NoSocket);
+    assert!(q.check(&t, &Pick::NoSocket).unwrap().correct);
+    let wrong = q.check(&t, &socket("Server", 1)).unwrap();
+    assert!(
+        wrong
+            .feedback
+            .starts_with("No socket receives it: no socket matches"),
+        "{}",
+        wrong.feedback
+    );
+}
+
+/// The slide "Server creates socket & process": the server's Socket 2, when it appears, is
+/// 8099 at 192.168.1.102 to 10378 at 192.168.1.101; Socket 1 still has no destination.
+#[test]
+fn the_servers_new_socket_is_filled_in_from_the_table_at_that_moment() {
+    let t = slides();
+    let all = vec![
+        Cell::SourcePort,
+        Cell::SourceAddr,
+        Cell::DestPort,
+        Cell::DestAddr,
+    ];
+    let q = FillTable {
+        at: Moment::SocketAppears {
+            host: "Server".into(),
+            socket: 2,
+        },
+        host: "Server".into(),
+        socket: 2,
+        cells: all.clone(),
+    };
+    let expected: BTreeMap<Cell, String> = [
+        (Cell::SourcePort, "8099"),
+        (Cell::SourceAddr, "192.168.1.102"),
+        (Cell::DestPort, "10378"),
+        (Cell::DestAddr, "192.168.1.101"),
+    ]
+    .into_iter()
+    .map(|(c, v)| (c, v.to_string()))
+    .collect();
+    assert_eq!(q.answer(&t).unwrap(), expected);
+    let verdicts = q.check(&t, &expected).unwrap();
+    assert!(verdicts.values().all(|v| v.correct), "{verdicts:#?}");
+    let mut given = expected.clone();
+    given.insert(Cell::DestPort, "n/a".into());
+    given.remove(&Cell::DestAddr);
+    let verdicts = q.check(&t, &given).unwrap();
+    assert!(verdicts[&Cell::SourcePort].correct);
+    assert_eq!(
+        verdicts[&Cell::DestPort].feedback,
+        "Destination Port is not n/a: a connected socket's destination is the other end of its connection."
+    );
+    assert_eq!(
+        verdicts[&Cell::DestAddr].feedback,
+        "Destination IP Addr is still empty."
+    );
+    let listener = FillTable {
+        socket: 1,
+        ..q.clone()
+    };
+    let mut wrong = listener.answer(&t).unwrap();
+    assert_eq!(wrong[&Cell::DestPort], "n/a");
+    wrong.insert(Cell::DestPort, "10378".into());
+    assert_eq!(
+        listener.check(&t, &wrong).unwrap()[&Cell::DestPort].feedback,
+        "Destination Port is not 10378: a listening socket has no peer: each connection it receives gets a socket of its own."
+    );
+}
+
+#[test]
+fn a_moment_the_scene_never_reaches_is_an_error_that_says_so() {
+    let t = slides();
+    let appears = |host: &str, socket| Moment::SocketAppears {
+        host: host.into(),
+        socket,
+    };
+    assert_eq!(
+        appears("Server", 5).resolve(&t),
+        Err(MomentError::NoSuchSocket {
+            host: "Server".into(),
+            socket: 5
+        })
+    );
+    assert_eq!(
+        appears("Nope", 1).resolve(&t).unwrap_err().to_string(),
+        "the scene has no host named \"Nope\""
+    );
+    assert_eq!(
+        Moment::BeforeSegment(99)
+            .resolve(&t)
+            .unwrap_err()
+            .to_string(),
+        "segment 99 never arrives at a host in this scene"
+    );
+    // Just before segment 1 arrives, the server listens and nothing else has happened there.
+    let n = Moment::BeforeSegment(1).resolve(&t).unwrap();
+    let before = t.seek_events(n);
+    assert_eq!(before.host("Server").unwrap().sockets.len(), 1);
+    assert!(Moment::At(ms(0)).resolve(&t).unwrap() <= n);
+}
