@@ -11,7 +11,7 @@ use common::*;
 use socketlab::engine::net::SERVER_IP;
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
-use socketlab::lessons::{Cell, FillTable, Moment, MomentError, Pick, Predict};
+use socketlab::lessons::{Cell, Choose, Fact, FillTable, Moment, Pick, Predict, SceneError};
 
 /// The slides' scene, recorded: its segments are 1 SYN, 2 SYN-ACK, 3 ACK, 4 the request,
 /// 5 the reply, then the close.
@@ -166,7 +166,7 @@ fn a_moment_the_scene_never_reaches_is_an_error_that_says_so() {
     };
     assert_eq!(
         appears("Server", 5).resolve(&t),
-        Err(MomentError::NoSuchSocket {
+        Err(SceneError::NoSuchSocket {
             host: "Server".into(),
             socket: 5
         })
@@ -187,4 +187,62 @@ fn a_moment_the_scene_never_reaches_is_an_error_that_says_so() {
     let before = t.seek_events(n);
     assert_eq!(before.host("Server").unwrap().sockets.len(), 1);
     assert!(Moment::At(ms(0)).resolve(&t).unwrap() <= n);
+}
+
+/// The right option is computed: the ephemeral port curl got (10378 in the slides), the state
+/// of its socket when the server's new socket appears, the port the registry gives MongoDB (27017: the slide's 27107 is a typo).
+#[test]
+fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
+    let t = slides();
+    let client_port = Choose {
+        at: Moment::SocketAppears {
+            host: "Server".into(),
+            socket: 2,
+        },
+        fact: Fact::SourcePort {
+            host: "Client PC".into(),
+            socket: 1,
+        },
+        options: vec!["80".into(), "8099".into(), "10378".into()],
+    };
+    assert_eq!(client_port.answer(&t).unwrap(), "10378");
+    assert!(client_port.check(&t, "10378").unwrap().correct);
+    assert_eq!(
+        client_port.check(&t, "80").unwrap().feedback,
+        "80 is a well-known port, where a server such as http listens; look at the socket's own Source Port"
+    );
+    let state = Choose {
+        fact: Fact::State {
+            host: "Client PC".into(),
+            socket: 1,
+        },
+        options: vec!["SYN-SENT".into(), "ESTABLISHED".into(), "TIME-WAIT".into()],
+        ..client_port.clone()
+    };
+    // When the SYN makes the server's Socket 2, its SYN-ACK has not reached curl yet.
+    assert_eq!(state.answer(&t).unwrap(), "SYN-SENT");
+    assert!(!state.check(&t, "ESTABLISHED").unwrap().correct);
+    let mongo = Choose {
+        at: Moment::At(ms(0)),
+        fact: Fact::ServicePort("mongodb".into()),
+        options: vec!["27017".into(), "27107".into(), "28017".into()],
+    };
+    assert_eq!(mongo.answer(&t).unwrap(), "27017");
+    assert_eq!(
+        mongo.check(&t, "27107").unwrap().feedback,
+        "27107 is a typo on the slide: no service is registered there"
+    );
+    assert!(mongo
+        .check(&t, "28017")
+        .unwrap()
+        .feedback
+        .starts_with("28017 is the port of"));
+    let unknown = Choose {
+        fact: Fact::ServicePort("gopher+".into()),
+        ..mongo
+    };
+    assert_eq!(
+        unknown.answer(&t).unwrap_err().to_string(),
+        "the port registry has no service named \"gopher+\""
+    );
 }

@@ -5,7 +5,8 @@
 //! - [`moment`]: when a step shows, as a point in a scene's recorded events: a time, when a
 //!   host's "Socket N" appears, or just before a segment arrives.
 //! - [`question`]: the questions and how an answer is judged, each against the snapshot at
-//!   its moment: *predict the socket* a segment goes to, *fill in the table* of a socket.
+//!   its moment: *predict the socket* a segment goes to, *fill in the table* of a socket,
+//!   *choose* an option whose right answer the simulation or the port registry gives.
 //!
 //! The lesson files (data, with every string under a language key) and the other question
 //! kinds build on these.
@@ -13,5 +14,5 @@
 pub mod moment;
 pub mod question;
 
-pub use moment::{Moment, MomentError};
-pub use question::{Cell, FillTable, Pick, Predict, Verdict};
+pub use moment::{Moment, SceneError};
+pub use question::{Cell, Choose, Fact, FillTable, Pick, Predict, Verdict};

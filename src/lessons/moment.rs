@@ -20,9 +20,9 @@ pub enum Moment {
     BeforeSegment(u64),
 }
 
-/// Why a moment is not in a scene.
+/// What a lesson asks for that its scene does not have.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MomentError {
+pub enum SceneError {
     NoSuchHost(String),
     /// The host never has that many sockets at once.
     NoSuchSocket {
@@ -31,17 +31,22 @@ pub enum MomentError {
     },
     /// The scene sends fewer segments, or this one never arrives (lost, dropped).
     NeverArrives(u64),
+    /// The port registry has no service by this name.
+    NoSuchService(String),
 }
 
-impl fmt::Display for MomentError {
+impl fmt::Display for SceneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MomentError::NoSuchHost(h) => write!(f, "the scene has no host named \"{h}\""),
-            MomentError::NoSuchSocket { host, socket } => {
+            SceneError::NoSuchHost(h) => write!(f, "the scene has no host named \"{h}\""),
+            SceneError::NoSuchSocket { host, socket } => {
                 write!(f, "{host} never has a Socket {socket} in this scene")
             }
-            MomentError::NeverArrives(n) => {
+            SceneError::NeverArrives(n) => {
                 write!(f, "segment {n} never arrives at a host in this scene")
+            }
+            SceneError::NoSuchService(name) => {
+                write!(f, "the port registry has no service named \"{name}\"")
             }
         }
     }
@@ -49,28 +54,28 @@ impl fmt::Display for MomentError {
 
 impl Moment {
     /// How many of the scene's events have happened at this moment.
-    pub fn resolve(&self, timeline: &Timeline) -> Result<usize, MomentError> {
+    pub fn resolve(&self, timeline: &Timeline) -> Result<usize, SceneError> {
         match self {
             Moment::At(t) => Ok(timeline.events_until(*t)),
             Moment::SocketAppears { host, socket } => {
                 let id = host_id(timeline, host)?;
-                socket_appears(timeline, id, *socket).ok_or_else(|| MomentError::NoSuchSocket {
+                socket_appears(timeline, id, *socket).ok_or_else(|| SceneError::NoSuchSocket {
                     host: host.clone(),
                     socket: *socket,
                 })
             }
-            Moment::BeforeSegment(n) => arrival(timeline, *n).ok_or(MomentError::NeverArrives(*n)),
+            Moment::BeforeSegment(n) => arrival(timeline, *n).ok_or(SceneError::NeverArrives(*n)),
         }
     }
 }
 
 /// The host a scene calls `name`.
-pub(crate) fn host_id(timeline: &Timeline, name: &str) -> Result<HostId, MomentError> {
+pub(crate) fn host_id(timeline: &Timeline, name: &str) -> Result<HostId, SceneError> {
     timeline
         .seek_events(0)
         .host(name)
         .map(|h| h.id)
-        .ok_or_else(|| MomentError::NoSuchHost(name.to_string()))
+        .ok_or_else(|| SceneError::NoSuchHost(name.to_string()))
 }
 
 /// The number of events after which `host` first has `count` sockets in its table.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 
-use super::moment::{arrival, Moment, MomentError};
+use super::moment::{arrival, Moment, SceneError};
 use crate::engine::{Demux, EventKind, HostView, SegmentId, Snapshot, SockId, Timeline};
 
 /// How an answer was judged, with a sentence about that answer.
@@ -61,13 +61,13 @@ impl Predict {
     }
 
     /// The socket that receives the segment, as the engine decided, with its reason.
-    pub fn answer(&self, timeline: &Timeline) -> Result<(Pick, &'static str), MomentError> {
+    pub fn answer(&self, timeline: &Timeline) -> Result<(Pick, &'static str), SceneError> {
         let a = self.arrival(timeline)?;
         Ok((a.pick(), a.decision.reason()))
     }
 
     /// Judge a learner's pick.
-    pub fn check(&self, timeline: &Timeline, pick: &Pick) -> Result<Verdict, MomentError> {
+    pub fn check(&self, timeline: &Timeline, pick: &Pick) -> Result<Verdict, SceneError> {
         let a = self.arrival(timeline)?;
         let truth = a.pick();
         if *pick == truth {
@@ -76,8 +76,8 @@ impl Predict {
         Ok(Verdict::wrong(a.why_not(pick, &truth)))
     }
 
-    fn arrival(&self, timeline: &Timeline) -> Result<Arrival, MomentError> {
-        let never = MomentError::NeverArrives(self.segment);
+    fn arrival(&self, timeline: &Timeline) -> Result<Arrival, SceneError> {
+        let never = SceneError::NeverArrives(self.segment);
         let i = arrival(timeline, self.segment).ok_or(never.clone())?;
         let EventKind::SegmentDelivered { host, decision, .. } = &timeline.events()[i].kind else {
             return Err(never);
@@ -226,14 +226,14 @@ pub struct FillTable {
 
 impl FillTable {
     /// Each asked cell's value in the table at the moment.
-    pub fn answer(&self, timeline: &Timeline) -> Result<BTreeMap<Cell, String>, MomentError> {
+    pub fn answer(&self, timeline: &Timeline) -> Result<BTreeMap<Cell, String>, SceneError> {
         let snapshot = timeline.seek_events(self.at.resolve(timeline)?);
         let row = snapshot
             .host(&self.host)
-            .ok_or_else(|| MomentError::NoSuchHost(self.host.clone()))?
+            .ok_or_else(|| SceneError::NoSuchHost(self.host.clone()))?
             .sockets
             .get(self.socket.wrapping_sub(1))
-            .ok_or_else(|| MomentError::NoSuchSocket {
+            .ok_or_else(|| SceneError::NoSuchSocket {
                 host: self.host.clone(),
                 socket: self.socket,
             })?;
@@ -250,7 +250,7 @@ impl FillTable {
         &self,
         timeline: &Timeline,
         given: &BTreeMap<Cell, String>,
-    ) -> Result<BTreeMap<Cell, Verdict>, MomentError> {
+    ) -> Result<BTreeMap<Cell, Verdict>, SceneError> {
         let answer = self.answer(timeline)?;
         Ok(answer
             .into_iter()
@@ -268,5 +268,92 @@ impl FillTable {
                 (cell, verdict)
             })
             .collect())
+    }
+}
+
+/// What a *choose* question's right answer is computed from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// The port a host's Socket N is bound to (its Source Port): the ephemeral port a client
+    /// got, or the port a server listens on.
+    SourcePort { host: String, socket: usize },
+    /// The state of a host's Socket N, as the course's table spells it ("ESTABLISHED").
+    State { host: String, socket: usize },
+    /// The port a service has in the registry, by its short name ("http", "mongodb").
+    ServicePort(String),
+}
+
+/// "Choose": one of a few options, the right one computed from the simulation or the port
+/// registry at the question's moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choose {
+    pub at: Moment,
+    pub fact: Fact,
+    /// What the learner chooses from; the right answer must be one of them.
+    pub options: Vec<String>,
+}
+
+impl Choose {
+    /// The right option's text.
+    pub fn answer(&self, timeline: &Timeline) -> Result<String, SceneError> {
+        let row = |host: &str, socket: usize| -> Result<crate::engine::SocketRow, SceneError> {
+            let snapshot = timeline.seek_events(self.at.resolve(timeline)?);
+            snapshot
+                .host(host)
+                .ok_or_else(|| SceneError::NoSuchHost(host.to_string()))?
+                .sockets
+                .get(socket.wrapping_sub(1))
+                .cloned()
+                .ok_or_else(|| SceneError::NoSuchSocket {
+                    host: host.to_string(),
+                    socket,
+                })
+        };
+        Ok(match &self.fact {
+            Fact::SourcePort { host, socket } => row(host, *socket)?.course_cells()[1].clone(),
+            Fact::State { host, socket } => row(host, *socket)?.state.rfc_name().to_string(),
+            Fact::ServicePort(name) => crate::engine::ports::SERVICES
+                .iter()
+                .find(|s| s.name == name.as_str())
+                .map(|s| s.port.to_string())
+                .ok_or_else(|| SceneError::NoSuchService(name.clone()))?,
+        })
+    }
+
+    /// Judge a learner's choice.
+    pub fn check(&self, timeline: &Timeline, chosen: &str) -> Result<Verdict, SceneError> {
+        let answer = self.answer(timeline)?;
+        if chosen.trim().eq_ignore_ascii_case(&answer) {
+            return Ok(Verdict::right(format!("Right: {answer}.")));
+        }
+        Ok(Verdict::wrong(self.why_not(chosen.trim())))
+    }
+
+    /// Why `chosen` is not the answer, without giving the answer away.
+    fn why_not(&self, chosen: &str) -> String {
+        let port: Option<u16> = chosen.parse().ok();
+        let known = port.and_then(crate::engine::ports::lookup);
+        match (&self.fact, known) {
+            (Fact::ServicePort(_), _) if chosen == "27107" => {
+                "27107 is a typo on the slide: no service is registered there".to_string()
+            }
+            (Fact::ServicePort(name), Some(s)) => format!(
+                "{chosen} is the port of {} ({}), not of {name}",
+                s.name, s.description
+            ),
+            (Fact::ServicePort(name), None) => {
+                format!("{chosen} is not the port the registry gives {name}")
+            }
+            (Fact::SourcePort { .. }, Some(s)) if s.port < 1024 => format!(
+                "{chosen} is a well-known port, where a server such as {} listens; look at the socket's own Source Port",
+                s.name
+            ),
+            (Fact::SourcePort { .. }, _) => {
+                format!("{chosen} is not the port this socket is bound to: look at its Source Port")
+            }
+            (Fact::State { .. }, _) => format!(
+                "The socket is not in {chosen} at this moment: look at its State, as `ss` shows it"
+            ),
+        }
     }
 }
