@@ -9,9 +9,12 @@ use std::net::SocketAddrV4;
 
 use common::*;
 use socketlab::engine::net::SERVER_IP;
+use socketlab::engine::scenario::{self, Scenario};
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
-use socketlab::lessons::{Cell, Choose, Fact, FillTable, Moment, Pick, Predict, SceneError};
+use socketlab::lessons::{
+    Cell, Changes, Choose, Control, Fact, FillTable, FixIt, Goal, Moment, Pick, Predict, SceneError,
+};
 
 /// The slides' scene, recorded: its segments are 1 SYN, 2 SYN-ACK, 3 ACK, 4 the request,
 /// 5 the reply, then the close.
@@ -245,4 +248,91 @@ fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
         unknown.answer(&t).unwrap_err().to_string(),
         "the port registry has no service named \"gopher+\""
     );
+}
+
+fn shipped(stem: &str) -> Scenario {
+    let path = format!("{}/scenarios/{stem}.toml", env!("CARGO_MANIFEST_DIR"));
+    scenario::from_toml(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn changes(list: &[(usize, &str)]) -> Changes {
+    list.iter().map(|(i, v)| (*i, v.to_string())).collect()
+}
+
+/// curl asks for 8080 where nothing listens. Either end can be fixed: curl connects to 8099,
+/// or the server listens on 8080. Left as it is, curl is refused; a port that is not a number
+/// changes nothing and says why.
+#[test]
+fn connection_refused_is_fixed_by_either_port_and_the_check_runs_the_setup() {
+    let fix = FixIt {
+        scenario: shipped("connection-refused"),
+        controls: vec![
+            Control::ConnectPort {
+                process: "curl".into(),
+            },
+            Control::ListenPort {
+                process: "node".into(),
+            },
+        ],
+        goal: Goal::Replies("curl".into()),
+    };
+    let broken = fix.check(&Changes::new());
+    assert!(!broken.correct);
+    assert!(
+        broken.feedback.contains("ECONNREFUSED"),
+        "{}",
+        broken.feedback
+    );
+    assert!(fix.check(&changes(&[(0, "8099")])).correct);
+    assert!(fix.check(&changes(&[(1, "8080")])).correct);
+    let still = fix.check(&changes(&[(0, "8081")]));
+    assert!(
+        still.feedback.contains("ECONNREFUSED"),
+        "{}",
+        still.feedback
+    );
+    assert_eq!(
+        fix.check(&changes(&[(0, "http")])).feedback,
+        "That cannot be set: \"http\" is not a port (a number from 1 to 65535)."
+    );
+    assert_eq!(
+        fix.apply(&changes(&[(5, "1")])).unwrap_err(),
+        "there is no control number 6"
+    );
+}
+
+/// A firewall drops the SYNs and curl times out; switching the rule off fixes it.
+#[test]
+fn a_syn_timeout_is_fixed_by_switching_the_firewall_rule_off() {
+    let fix = FixIt {
+        scenario: shipped("syn-timeout"),
+        controls: vec![Control::FirewallRule { index: 0 }],
+        goal: Goal::Replies("curl".into()),
+    };
+    let broken = fix.check(&Changes::new());
+    assert!(broken.feedback.contains("ETIMEDOUT"), "{}", broken.feedback);
+    assert!(!fix.check(&changes(&[(0, "on")])).correct);
+    assert!(fix.check(&changes(&[(0, "off")])).correct);
+}
+
+/// A second Node.js server on 8099 fails with EADDRINUSE; it listens once it takes another
+/// port. The goal names it as the file does ("node again"), though both processes run node.
+#[test]
+fn a_port_already_in_use_is_fixed_by_another_port() {
+    let fix = FixIt {
+        scenario: shipped("port-in-use"),
+        controls: vec![Control::ListenPort {
+            process: "node again".into(),
+        }],
+        goal: Goal::Listens("node again".into()),
+    };
+    let broken = fix.check(&Changes::new());
+    assert!(
+        broken.feedback.contains("EADDRINUSE"),
+        "{}",
+        broken.feedback
+    );
+    assert!(!fix.check(&changes(&[(0, "8099")])).correct);
+    let fixed = fix.check(&changes(&[(0, "8100")]));
+    assert_eq!(fixed.feedback, "It works: node again listens.");
 }

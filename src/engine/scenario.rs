@@ -370,19 +370,29 @@ impl Scenario {
     /// fail for a `Scenario` that came from [`from_toml`] or [`from_json`]; a hand-built one
     /// gets the same checks here.
     pub fn build(&self) -> Result<Sim, Vec<Problem>> {
+        self.build_named().map(|(sim, _)| sim)
+    }
+
+    /// [`Scenario::build`], with each process's pid by the name the file gives it (a program's
+    /// process is named for the program, so two copies of one are told apart only here).
+    pub fn build_named(&self) -> Result<(Sim, BTreeMap<String, Pid>), Vec<Problem>> {
         let value = Value::try_from(self).map_err(|e| {
             vec![Problem {
                 path: String::new(),
                 message: e.to_string(),
             }]
         })?;
-        let checked = from_value(&value)?;
-        Ok(checked.build_trusted())
+        Ok(from_value(&value)?.build_trusted_named())
     }
 
     /// Build without checking again: for scenarios already checked, such as the shipped ones
     /// (`tests/builtin.rs` checks them). Anything it cannot use is left out; it never panics.
     pub fn build_trusted(&self) -> Sim {
+        self.build_trusted_named().0
+    }
+
+    /// [`Scenario::build_trusted`], with each process's pid by its name in the file.
+    pub fn build_trusted_named(&self) -> (Sim, BTreeMap<String, Pid>) {
         let mut sim = Sim::with_config(self.seed, SimConfig::default());
         let hosts = self.add_hosts(&mut sim);
         let links = self.add_links(&mut sim, &hosts);
@@ -400,7 +410,7 @@ impl Scenario {
             };
             let _ = sim.schedule(pid, action, when);
         }
-        sim
+        (sim, pids)
     }
 
     fn add_hosts(&self, sim: &mut Sim) -> BTreeMap<String, (HostId, Ipv4Addr)> {

@@ -7,12 +7,15 @@
 //! - [`question`]: the questions and how an answer is judged, each against the snapshot at
 //!   its moment: *predict the socket* a segment goes to, *fill in the table* of a socket,
 //!   *choose* an option whose right answer the simulation or the port registry gives.
+//! - [`fix`]: *fix it*: a broken setup repaired with a user's controls, judged by running it.
 //!
 //! The lesson files (data, with every string under a language key) and the other question
 //! kinds build on these.
 
+pub mod fix;
 pub mod moment;
 pub mod question;
 
+pub use fix::{Changes, Control, FixIt, Goal};
 pub use moment::{Moment, SceneError};
 pub use question::{Cell, Choose, Fact, FillTable, Pick, Predict, Verdict};

@@ -16,14 +16,14 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn right(feedback: impl Into<String>) -> Verdict {
+    pub(crate) fn right(feedback: impl Into<String>) -> Verdict {
         Verdict {
             correct: true,
             feedback: feedback.into(),
         }
     }
 
-    fn wrong(feedback: impl Into<String>) -> Verdict {
+    pub(crate) fn wrong(feedback: impl Into<String>) -> Verdict {
         Verdict {
             correct: false,
             feedback: feedback.into(),

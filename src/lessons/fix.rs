@@ -1,0 +1,174 @@
+//! "Fix it": a broken setup (connection refused, port already in use, a firewall that drops
+//! SYNs) that the learner repairs with the few controls a user has: a port, which program
+//! runs, a firewall rule. The check applies the changes to the scenario, runs it again and
+//! passes when the client's connection succeeds: the simulation says whether it works.
+
+use std::collections::BTreeMap;
+
+use super::question::Verdict;
+use crate::engine::scenario::{self, Scenario};
+use crate::engine::{AppStatus, Milestone, Pid, Sim};
+
+/// Something a user could change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// The port a process listens on (its "listen" action).
+    ListenPort { process: String },
+    /// The port a process connects to (the port in its "connect" action's "to").
+    ConnectPort { process: String },
+    /// Which program a process runs ("node-server", "web-server", ...).
+    Program { process: String },
+    /// Whether the scenario's firewall rule number `index` (from 0) is there: "on" or "off".
+    FirewallRule { index: usize },
+}
+
+/// A learner's changes: a value for some of the controls, by their place in the list.
+pub type Changes = BTreeMap<usize, String>;
+
+/// What the repaired setup must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// This client process connects and gets its reply.
+    Replies(String),
+    /// This server process listens (its listen() succeeds).
+    Listens(String),
+}
+
+/// A broken setup to repair, and what it must do once repaired.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixIt {
+    pub scenario: Scenario,
+    pub controls: Vec<Control>,
+    pub goal: Goal,
+}
+
+impl FixIt {
+    /// The scenario with the changes made, or a sentence about the first change that cannot
+    /// be made (nothing is changed then).
+    pub fn apply(&self, changes: &Changes) -> Result<Scenario, String> {
+        let mut s = self.scenario.clone();
+        // Rules switched off are taken out last, highest first, so the others keep their
+        // numbers meanwhile.
+        let mut off = Vec::new();
+        for (&i, value) in changes {
+            let control = self
+                .controls
+                .get(i)
+                .ok_or_else(|| format!("there is no control number {}", i + 1))?;
+            if control.set(&mut s, value.trim())? {
+                if let Control::FirewallRule { index } = control {
+                    off.push(*index);
+                }
+            }
+        }
+        off.sort_unstable();
+        off.dedup();
+        for index in off.into_iter().rev() {
+            s.firewall.remove(index);
+        }
+        Ok(s)
+    }
+
+    /// Run the changed setup and judge it: right when the client gets its reply.
+    pub fn check(&self, changes: &Changes) -> Verdict {
+        let scenario = match self.apply(changes) {
+            Ok(s) => s,
+            Err(why) => return Verdict::wrong(format!("That cannot be set: {why}.")),
+        };
+        let (mut sim, pids) = match scenario.build_named() {
+            Ok(built) => built,
+            Err(problems) => {
+                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
+                return Verdict::wrong(format!("That setup cannot run: {first}."));
+            }
+        };
+        sim.run_until_idle(scenario.run_limit());
+        self.judge(&sim, &pids)
+    }
+
+    fn judge(&self, sim: &Sim, pids: &BTreeMap<String, Pid>) -> Verdict {
+        let (who, wanted) = match &self.goal {
+            Goal::Replies(p) => (p, Milestone::Replied),
+            Goal::Listens(p) => (p, Milestone::Listening),
+        };
+        let Some(process) = pids.get(who).and_then(|pid| sim.process(*pid)) else {
+            return Verdict::wrong(format!("Not yet: nothing named {who} runs."));
+        };
+        match (process.milestones().contains_key(&wanted), process.status()) {
+            (true, _) => Verdict::right(match wanted {
+                Milestone::Listening => format!("It works: {who} listens."),
+                _ => format!("It works: {who} connected and got its reply."),
+            }),
+            (false, AppStatus::Failed(error)) => {
+                Verdict::wrong(format!("Not yet: {who} still fails with {error}"))
+            }
+            (false, _) => Verdict::wrong(match wanted {
+                Milestone::Listening => format!("Not yet: {who} never listens."),
+                _ => format!("Not yet: {who} never gets its reply."),
+            }),
+        }
+    }
+}
+
+impl Control {
+    /// Set this control in `s` to `value`. True for a firewall rule to take out (the caller
+    /// does, once every control is set).
+    fn set(&self, s: &mut Scenario, value: &str) -> Result<bool, String> {
+        let port = || -> Result<u16, String> {
+            value
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("\"{value}\" is not a port (a number from 1 to 65535)"))
+        };
+        match self {
+            Control::ListenPort { process } => {
+                let p = port()?;
+                action(s, process, "listen")?.port = Some(p);
+            }
+            Control::ConnectPort { process } => {
+                let p = port()?;
+                let a = action(s, process, "connect")?;
+                let host =
+                    a.to.as_deref()
+                        .and_then(|t| t.rsplit_once(':'))
+                        .map(|(h, _)| h);
+                a.to = Some(format!("{}:{p}", host.unwrap_or_default()));
+            }
+            Control::Program { process } => {
+                if !scenario::PROGRAMS.iter().any(|(name, _)| *name == value) {
+                    return Err(format!("\"{value}\" is not a program Socket Lab knows"));
+                }
+                let p = s
+                    .processes
+                    .iter_mut()
+                    .find(|p| p.name == *process)
+                    .ok_or_else(|| format!("there is no process named \"{process}\""))?;
+                p.program = value.to_string();
+            }
+            Control::FirewallRule { index } => {
+                if *index >= s.firewall.len() {
+                    return Err(format!("there is no firewall rule number {}", index + 1));
+                }
+                return match value {
+                    "on" => Ok(false),
+                    "off" => Ok(true),
+                    other => Err(format!("a rule is \"on\" or \"off\", not \"{other}\"")),
+                };
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// A process's first action of a kind (`op`: "listen", "connect").
+fn action<'s>(
+    s: &'s mut Scenario,
+    process: &str,
+    op: &str,
+) -> Result<&'s mut scenario::ActionDef, String> {
+    s.actions
+        .iter_mut()
+        .find(|a| a.process == process && a.op == op)
+        .ok_or_else(|| format!("{process} does not {op} in this setup"))
+}
