@@ -33,6 +33,7 @@
 
 pub mod agenda;
 pub mod app;
+pub mod checker;
 pub mod event;
 pub mod faults;
 pub mod host;
