@@ -13,7 +13,8 @@ use socketlab::engine::scenario::{self, Scenario};
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
 use socketlab::lessons::{
-    Cell, Changes, Choose, Control, Fact, FillTable, FixIt, Goal, Moment, Pick, Predict, SceneError,
+    self, Cell, Changes, Choose, Control, Fact, FillTable, FixIt, Goal, Moment, Pick, Predict,
+    SceneError,
 };
 
 /// The slides' scene, recorded: its segments are 1 SYN, 2 SYN-ACK, 3 ACK, 4 the request,
@@ -335,4 +336,142 @@ fn a_port_already_in_use_is_fixed_by_another_port() {
     assert!(!fix.check(&changes(&[(0, "8099")])).correct);
     let fixed = fix.check(&changes(&[(0, "8100")]));
     assert_eq!(fixed.feedback, "It works: node again listens.");
+}
+
+/// Every lesson in `lessons/`, by file name.
+fn lesson_files() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Each shipped lesson reads without a problem, and holds against its scene: its moments are
+/// there in order, each question's solution is what the engine accepts, and each wrong answer
+/// it lists is rejected with feedback of its own. Ids are unique; each question is answerable.
+#[test]
+fn every_lesson_replays_its_solutions_and_rejects_its_wrong_answers() {
+    let files = lesson_files();
+    assert!(files.len() >= 4, "{files:?}");
+    let mut ids = std::collections::BTreeSet::new();
+    for (name, text) in files {
+        let lesson = lessons::file::from_toml(&text).unwrap_or_else(|p| panic!("{name}: {p:#?}"));
+        assert!(
+            ids.insert(lesson.id.clone()),
+            "{name}: id {} repeats",
+            lesson.id
+        );
+        let questions = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+        assert!(questions >= 2, "{name} asks {questions} questions");
+        let problems = lessons::lint(&lesson, &shipped(&lesson.scenario));
+        assert_eq!(problems, vec![], "{name}");
+    }
+}
+
+/// A lesson whose claims the engine does not bear out fails the lint, at the path of each.
+#[test]
+fn the_lint_catches_a_wrong_solution_a_wrong_answer_accepted_and_a_missing_moment() {
+    let text = lesson_files()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("05-"))
+        .unwrap()
+        .1
+        .replace(
+            "question.solution = \"Server:2\"",
+            "question.solution = \"Server:1\"",
+        )
+        .replace(
+            "question.wrong = [\"Server:1\", \"none\"]",
+            "question.wrong = [\"Server:2\"]",
+        )
+        .replace(
+            "socket_appears = \"Server:2\"",
+            "socket_appears = \"Server:7\"",
+        );
+    let lesson = lessons::file::from_toml(&text).unwrap();
+    let problems: Vec<String> = lessons::lint(&lesson, &shipped("slides"))
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    for expected in [
+        "steps[0]: Server never has a Socket 7 in this scene",
+        "steps[1].question: its solution is not what the simulation does: The listener only receives new connections",
+        "steps[1].question: wrong[0] is accepted",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "{expected:?} in {problems:#?}"
+        );
+    }
+}
+
+/// Reading a lesson reports every problem at once, each with its path and a sentence.
+#[test]
+fn a_lesson_file_with_mistakes_gets_one_problem_each() {
+    let text = r#"
+version = 2
+id = "Bad Id"
+scenario = "slides"
+title.fr = "Bonjour"
+goal.en = ""
+colour = "red"
+
+[[steps]]
+at_ms = 0
+before_segment = 3
+text.en = "Two moments."
+
+[[steps]]
+before_segment = 1
+text.en = "A question of an unknown kind."
+question.kind = "guess"
+question.prompt.en = "?"
+
+[[steps]]
+socket_appears = "Server"
+text.en = "A socket without its number, and a predict question at the wrong moment."
+question.kind = "predict"
+question.prompt.en = "Which socket?"
+question.solution = "Server:two"
+
+[[steps]]
+at_ms = 0
+text.en = "A choice whose solution is not an option."
+question.kind = "choose"
+question.prompt.en = "Which port?"
+question.fact = { service = "http" }
+question.options = ["80", "443"]
+question.solution = "8080"
+"#;
+    let problems: Vec<String> = lessons::file::from_toml(text)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    for expected in [
+        "colour: unknown field",
+        "version: this lesson is format version 2",
+        "id: \"Bad Id\" must be lower-case letters, digits and dashes",
+        "title.fr: unknown field; the fields here are \"en\", \"zh-Hant\"",
+        "title: \"en\" is missing",
+        "goal.en: must not be empty",
+        "steps[0]: say when the step shows with one of",
+        "steps[1].question.kind: \"guess\" is not a kind of question",
+        "steps[2].socket_appears: \"Server\" must be a host's socket, like \"Server:2\"",
+        "steps[2].question.solution: must be a host's socket, like \"Server:2\", or \"none\", not \"Server:two\"",
+        "steps[3].question.solution: \"8080\" is not one of the options",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.starts_with(expected)),
+            "{expected:?} in {problems:#?}"
+        );
+    }
 }

@@ -9,13 +9,19 @@
 //!   *choose* an option whose right answer the simulation or the port registry gives.
 //! - [`fix`]: *fix it*: a broken setup repaired with a user's controls, judged by running it.
 //!
-//! The lesson files (data, with every string under a language key) and the other question
-//! kinds build on these.
+//! - [`file`]: lesson files (`lessons/*.toml`), read and checked with every problem at once;
+//!   every learner-facing string under a language key.
+//! - [`lint`]: a lesson held against its scene: moments that exist, solutions the engine
+//!   accepts, wrong answers it rejects with feedback of their own.
 
+pub mod file;
 pub mod fix;
+pub mod lint;
 pub mod moment;
 pub mod question;
 
+pub use file::{Ask, Lesson, Question, Step, Text};
 pub use fix::{Changes, Control, FixIt, Goal};
+pub use lint::lint;
 pub use moment::{Moment, SceneError};
 pub use question::{Cell, Choose, Fact, FillTable, Pick, Predict, Verdict};

@@ -1,0 +1,591 @@
+//! Lesson files (`lessons/*.toml`): read, and every problem reported at once with its path and
+//! a sentence, as scenario files are. Every learner-facing string sits under a language key
+//! (`title.en`); English is required, and room is left for the others.
+//!
+//! ```toml
+//! version = 1
+//! id = "new-socket-per-connection"
+//! scenario = "node-server-8099"   # a file in scenarios/
+//! title.en = "A new socket for each connection"
+//! goal.en = "See why a server has one listening socket and one more per client."
+//!
+//! [[steps]]
+//! before_segment = 4              # or at_ms = 0, or socket_appears = "Server:2"
+//! text.en = "curl's request is on its way."
+//! question.kind = "predict"       # predict, fill, choose or fix
+//! question.prompt.en = "Which socket will receive it?"
+//! question.solution = "Server:2"  # a host's Socket N, or "none"
+//! question.wrong = ["Server:1", "none"]
+//! question.hints = [{ en = "A listener only receives new connections." }]
+//! ```
+
+use std::collections::BTreeMap;
+
+use toml::{Table, Value};
+
+use super::fix::{Changes, Control, Goal};
+use super::moment::Moment;
+use super::question::{Cell, Fact, Pick};
+use crate::engine::checker::{join, kind, Checker, Problem};
+use crate::engine::time::ms;
+
+/// The lesson format version this build reads.
+pub const LESSON_VERSION: i64 = 1;
+
+/// The languages a lesson's text may be in; `en` is required.
+pub const LANGUAGES: &[&str] = &["en", "zh-Hant"];
+
+/// At most this many steps in a lesson, and hints in a question.
+const MOST_STEPS: usize = 40;
+const MOST_HINTS: usize = 2;
+
+/// A learner-facing string, by language.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Text(pub BTreeMap<String, String>);
+
+impl Text {
+    /// The text in `lang`, or in English when it has none in that language.
+    pub fn get(&self, lang: &str) -> &str {
+        self.0
+            .get(lang)
+            .or_else(|| self.0.get("en"))
+            .map_or("", String::as_str)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    /// The scene it plays: a file stem in `scenarios/`.
+    pub scenario: String,
+    pub title: Text,
+    pub goal: Text,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub at: Moment,
+    pub text: Text,
+    pub question: Option<Question>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Question {
+    pub prompt: Text,
+    /// Up to two, shown one at a time before "Show solution".
+    pub hints: Vec<Text>,
+    pub ask: Ask,
+}
+
+/// What a question asks, with its solution and the wrong answers a test replays.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ask {
+    /// Which socket receives the segment the step stops before.
+    Predict { solution: Pick, wrong: Vec<Pick> },
+    /// Some cells of a host's Socket N at the step's moment.
+    Fill {
+        host: String,
+        socket: usize,
+        solution: BTreeMap<Cell, String>,
+        wrong: Vec<BTreeMap<Cell, String>>,
+    },
+    Choose {
+        fact: Fact,
+        options: Vec<String>,
+        solution: String,
+        wrong: Vec<String>,
+    },
+    /// Repair the lesson's scene with these controls.
+    Fix {
+        controls: Vec<Control>,
+        goal: Goal,
+        solution: Changes,
+        wrong: Vec<Changes>,
+    },
+}
+
+/// Read a lesson from TOML text.
+pub fn from_toml(text: &str) -> Result<Lesson, Vec<Problem>> {
+    let table: Table = text.parse().map_err(|e: toml::de::Error| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("not valid TOML: {}", e.message()),
+        }]
+    })?;
+    let mut c = Checker::new("lesson");
+    let lesson = read_lesson(&mut c, &table);
+    match lesson {
+        Some(lesson) if c.problems.is_empty() => Ok(lesson),
+        _ => Err(c.problems),
+    }
+}
+
+fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
+    c.fields(
+        top,
+        "",
+        &["version", "id", "scenario", "title", "goal", "steps"],
+    );
+    if let Some(v) = c.integer(top, "", "version", true, 0, i64::MAX) {
+        if v != LESSON_VERSION {
+            c.problem("version", format!("this lesson is format version {v}; this Socket Lab reads version {LESSON_VERSION}"));
+        }
+    }
+    let id = c.string(top, "", "id", true);
+    if let Some(id) = id.filter(|id| !is_id(id)) {
+        c.problem(
+            "id",
+            format!("\"{id}\" must be lower-case letters, digits and dashes, like \"new-socket-per-connection\""),
+        );
+    }
+    let scenario = c.string(top, "", "scenario", true);
+    let title = text(c, top, "", "title");
+    let goal = text(c, top, "", "goal");
+    let steps: Vec<Option<Step>> = c
+        .array(top, "", "steps", true, MOST_STEPS)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read_step(c, v, &format!("steps[{i}]")))
+        .collect();
+    Some(Lesson {
+        id: id?.to_string(),
+        scenario: scenario?.to_string(),
+        title: title?,
+        goal: goal?,
+        steps: steps.into_iter().collect::<Option<Vec<Step>>>()?,
+    })
+}
+
+fn is_id(id: &str) -> bool {
+    id.chars()
+        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+}
+
+/// A string under each language key, English required.
+fn text(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<Text> {
+    let at = join(path, key);
+    let Some(value) = t.get(key) else {
+        c.problem(path, format!("\"{key}\" is missing"));
+        return None;
+    };
+    let by_lang = c.table(value, &at)?;
+    c.fields(by_lang, &at, LANGUAGES);
+    let mut out = BTreeMap::new();
+    for lang in LANGUAGES {
+        if let Some(s) = c.string(by_lang, &at, lang, *lang == "en") {
+            out.insert(lang.to_string(), s.to_string());
+        }
+    }
+    out.contains_key("en").then_some(Text(out))
+}
+
+fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
+    let t = c.table(value, path)?;
+    c.fields(
+        t,
+        path,
+        &[
+            "at_ms",
+            "socket_appears",
+            "before_segment",
+            "text",
+            "question",
+        ],
+    );
+    let at = read_moment(c, t, path);
+    let text = text(c, t, path, "text");
+    let question = match t.get("question") {
+        Some(q) => Some(read_question(c, q, &join(path, "question"), at.as_ref())?),
+        None => None,
+    };
+    Some(Step {
+        at: at?,
+        text: text?,
+        question,
+    })
+}
+
+/// A step's moment: exactly one of `at_ms`, `socket_appears`, `before_segment`.
+fn read_moment(c: &mut Checker, t: &Table, path: &str) -> Option<Moment> {
+    let given: Vec<&str> = ["at_ms", "socket_appears", "before_segment"]
+        .into_iter()
+        .filter(|k| t.contains_key(*k))
+        .collect();
+    if given.len() != 1 {
+        c.problem(
+            path,
+            "say when the step shows with one of \"at_ms\", \"socket_appears\" (like \"Server:2\") or \"before_segment\"",
+        );
+        return None;
+    }
+    match given[0] {
+        "at_ms" => c
+            .integer(t, path, "at_ms", true, 0, 3_600_000)
+            .map(|n| Moment::At(ms(n))),
+        "socket_appears" => {
+            let (host, socket) = socket_ref(c, t, path, "socket_appears")?;
+            Some(Moment::SocketAppears { host, socket })
+        }
+        _ => c
+            .integer(t, path, "before_segment", true, 1, 100_000)
+            .map(|n| Moment::BeforeSegment(n as u64)),
+    }
+}
+
+/// "Host name:N": a host's Socket N.
+fn socket_ref(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<(String, usize)> {
+    let s = c.string(t, path, key, true)?;
+    let parsed = parse_socket(s);
+    if parsed.is_none() {
+        c.problem(
+            &join(path, key),
+            format!("\"{s}\" must be a host's socket, like \"Server:2\" (its Socket 2)"),
+        );
+    }
+    parsed
+}
+
+fn parse_socket(s: &str) -> Option<(String, usize)> {
+    let (host, n) = s.rsplit_once(':')?;
+    let n: usize = n.trim().parse().ok().filter(|n| *n > 0)?;
+    (!host.trim().is_empty()).then(|| (host.trim().to_string(), n))
+}
+
+fn parse_pick(s: &str) -> Option<Pick> {
+    if s == "none" {
+        return Some(Pick::NoSocket);
+    }
+    parse_socket(s).map(|(host, socket)| Pick::Socket { host, socket })
+}
+
+fn read_question(
+    c: &mut Checker,
+    value: &Value,
+    path: &str,
+    at: Option<&Moment>,
+) -> Option<Question> {
+    let t = c.table(value, path)?;
+    let prompt = text(c, t, path, "prompt");
+    let hints: Vec<Option<Text>> = c
+        .array(t, path, "hints", false, MOST_HINTS)
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let at = format!("{}[{i}]", join(path, "hints"));
+            let lang = c.table(h, &at)?;
+            let mut wrapper = Table::new();
+            wrapper.insert("hint".into(), Value::Table(lang.clone()));
+            text(c, &wrapper, &at, "hint")
+        })
+        .collect();
+    let ask = match c.string(t, path, "kind", true) {
+        Some("predict") => read_predict(c, t, path, at),
+        Some("fill") => read_fill(c, t, path),
+        Some("choose") => read_choose(c, t, path),
+        Some("fix") => read_fix(c, t, path),
+        Some(other) => {
+            c.problem(
+                &join(path, "kind"),
+                format!("\"{other}\" is not a kind of question; use \"predict\", \"fill\", \"choose\" or \"fix\""),
+            );
+            None
+        }
+        None => None,
+    };
+    Some(Question {
+        prompt: prompt?,
+        hints: hints.into_iter().collect::<Option<Vec<Text>>>()?,
+        ask: ask?,
+    })
+}
+
+/// The keys every question has, and the ones its kind adds.
+fn question_fields(c: &mut Checker, t: &Table, path: &str, own: &[&str]) {
+    let mut allowed = vec!["kind", "prompt", "hints", "solution", "wrong"];
+    allowed.extend_from_slice(own);
+    c.fields(t, path, &allowed);
+}
+
+/// A question's "wrong" answers, each read by `one`.
+fn wrong<T>(
+    c: &mut Checker,
+    t: &Table,
+    path: &str,
+    mut one: impl FnMut(&mut Checker, &Value, &str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let list: Vec<Option<T>> = c
+        .array(t, path, "wrong", false, 20)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| one(c, v, &format!("{}[{i}]", join(path, "wrong"))))
+        .collect();
+    list.into_iter().collect()
+}
+
+fn pick(c: &mut Checker, v: &Value, path: &str) -> Option<Pick> {
+    let parsed = v.as_str().and_then(parse_pick);
+    if parsed.is_none() {
+        c.problem(
+            path,
+            format!(
+                "must be a host's socket, like \"Server:2\", or \"none\", not {}",
+                shown(v)
+            ),
+        );
+    }
+    parsed
+}
+
+fn shown(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => format!("\"{s}\""),
+        None => kind(v).to_string(),
+    }
+}
+
+fn read_predict(c: &mut Checker, t: &Table, path: &str, at: Option<&Moment>) -> Option<Ask> {
+    question_fields(c, t, path, &[]);
+    if at.is_some_and(|m| !matches!(m, Moment::BeforeSegment(_))) {
+        c.problem(
+            path,
+            "a predict question stops just before a segment arrives: its step needs \"before_segment\"",
+        );
+    }
+    let solution = match t.get("solution") {
+        Some(v) => pick(c, v, &join(path, "solution")),
+        None => {
+            c.problem(path, "\"solution\" is missing");
+            None
+        }
+    };
+    let wrong = wrong(c, t, path, pick);
+    Some(Ask::Predict {
+        solution: solution?,
+        wrong: wrong?,
+    })
+}
+
+fn parse_cell(s: &str) -> Option<Cell> {
+    Some(match s {
+        "transport" => Cell::Transport,
+        "source_port" => Cell::SourcePort,
+        "source_addr" => Cell::SourceAddr,
+        "dest_port" => Cell::DestPort,
+        "dest_addr" => Cell::DestAddr,
+        "state" => Cell::State,
+        _ => return None,
+    })
+}
+
+/// Cells and their values: `{ source_port = "8099", dest_addr = "192.168.1.101" }`.
+fn cells(c: &mut Checker, v: &Value, path: &str) -> Option<BTreeMap<Cell, String>> {
+    let t = c.table(v, path)?;
+    let mut out = BTreeMap::new();
+    for (key, value) in t {
+        let at = join(path, key);
+        match (parse_cell(key), value.as_str()) {
+            (Some(cell), Some(s)) => {
+                out.insert(cell, s.to_string());
+            }
+            (None, _) => c.problem(
+                &at,
+                "not a cell; use transport, source_port, source_addr, dest_port, dest_addr or state",
+            ),
+            (_, None) => c.problem(&at, format!("must be text in quotes, not {}", kind(value))),
+        }
+    }
+    (out.len() == t.len()).then_some(out)
+}
+
+fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
+    question_fields(c, t, path, &["socket"]);
+    let socket = socket_ref(c, t, path, "socket");
+    let solution = match t.get("solution") {
+        Some(v) => cells(c, v, &join(path, "solution")),
+        None => {
+            c.problem(path, "\"solution\" is missing");
+            None
+        }
+    };
+    if solution.as_ref().is_some_and(BTreeMap::is_empty) {
+        c.problem(&join(path, "solution"), "name at least one cell to fill in");
+    }
+    let wrong = wrong(c, t, path, cells);
+    let (host, socket) = socket?;
+    Some(Ask::Fill {
+        host,
+        socket,
+        solution: solution?,
+        wrong: wrong?,
+    })
+}
+
+fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
+    let at = join(path, "fact");
+    let Some(value) = t.get("fact") else {
+        c.problem(path, "\"fact\" is missing");
+        return None;
+    };
+    let f = c.table(value, &at)?;
+    c.fields(f, &at, &["source_port", "state", "service"]);
+    if f.len() != 1 {
+        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\") or service (like \"mongodb\")");
+        return None;
+    }
+    if f.contains_key("service") {
+        return c
+            .string(f, &at, "service", true)
+            .map(|s| Fact::ServicePort(s.to_string()));
+    }
+    let key = if f.contains_key("state") {
+        "state"
+    } else {
+        "source_port"
+    };
+    let (host, socket) = socket_ref(c, f, &at, key)?;
+    Some(match key {
+        "state" => Fact::State { host, socket },
+        _ => Fact::SourcePort { host, socket },
+    })
+}
+
+fn option_text(c: &mut Checker, v: &Value, path: &str) -> Option<String> {
+    let s = v.as_str().map(str::to_string);
+    if s.is_none() {
+        c.problem(path, format!("must be text in quotes, not {}", kind(v)));
+    }
+    s
+}
+
+fn read_choose(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
+    question_fields(c, t, path, &["fact", "options"]);
+    let fact = read_fact(c, t, path);
+    let options: Vec<Option<String>> = c
+        .array(t, path, "options", true, 6)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| option_text(c, v, &format!("{}[{i}]", join(path, "options"))))
+        .collect();
+    let options: Option<Vec<String>> = options.into_iter().collect();
+    let solution = c.string(t, path, "solution", true).map(str::to_string);
+    let wrong = wrong(c, t, path, option_text);
+    if let (Some(options), Some(solution)) = (&options, &solution) {
+        if !options.contains(solution) {
+            c.problem(
+                &join(path, "solution"),
+                format!("\"{solution}\" is not one of the options"),
+            );
+        }
+    }
+    Some(Ask::Choose {
+        fact: fact?,
+        options: options?,
+        solution: solution?,
+        wrong: wrong?,
+    })
+}
+
+fn read_control(c: &mut Checker, v: &Value, path: &str) -> Option<Control> {
+    let t = c.table(v, path)?;
+    c.fields(
+        t,
+        path,
+        &["listen_port", "connect_port", "program", "firewall_rule"],
+    );
+    if t.len() != 1 {
+        c.problem(path, "name one control: listen_port, connect_port or program (a process), or firewall_rule (a rule's number from 0)");
+        return None;
+    }
+    if t.contains_key("firewall_rule") {
+        return c
+            .integer(t, path, "firewall_rule", true, 0, 99)
+            .map(|i| Control::FirewallRule { index: i as usize });
+    }
+    let key = ["listen_port", "connect_port", "program"]
+        .into_iter()
+        .find(|k| t.contains_key(*k))?;
+    let process = c.string(t, path, key, true)?.to_string();
+    Some(match key {
+        "listen_port" => Control::ListenPort { process },
+        "connect_port" => Control::ConnectPort { process },
+        _ => Control::Program { process },
+    })
+}
+
+fn read_goal(c: &mut Checker, t: &Table, path: &str) -> Option<Goal> {
+    let at = join(path, "goal");
+    let Some(value) = t.get("goal") else {
+        c.problem(path, "\"goal\" is missing");
+        return None;
+    };
+    let g = c.table(value, &at)?;
+    c.fields(g, &at, &["replies", "listens"]);
+    if g.len() != 1 {
+        c.problem(
+            &at,
+            "name one goal: replies (a client process) or listens (a server process)",
+        );
+        return None;
+    }
+    if g.contains_key("listens") {
+        return c
+            .string(g, &at, "listens", true)
+            .map(|p| Goal::Listens(p.to_string()));
+    }
+    c.string(g, &at, "replies", true)
+        .map(|p| Goal::Replies(p.to_string()))
+}
+
+/// The values set, one per control in order ("" leaves one as it is).
+fn changes(c: &mut Checker, v: &Value, path: &str) -> Option<Changes> {
+    let Some(list) = v.as_array() else {
+        c.problem(
+            path,
+            format!("must be a list of values, one per control, not {}", kind(v)),
+        );
+        return None;
+    };
+    let mut out = Changes::new();
+    for (i, item) in list.iter().enumerate() {
+        match item.as_str() {
+            Some("") => {}
+            Some(s) => {
+                out.insert(i, s.to_string());
+            }
+            None => {
+                c.problem(
+                    &format!("{path}[{i}]"),
+                    format!("must be text in quotes, not {}", kind(item)),
+                );
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn read_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
+    question_fields(c, t, path, &["controls", "goal"]);
+    let controls: Vec<Option<Control>> = c
+        .array(t, path, "controls", true, 4)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| read_control(c, v, &format!("{}[{i}]", join(path, "controls"))))
+        .collect();
+    let goal = read_goal(c, t, path);
+    let solution = match t.get("solution") {
+        Some(v) => changes(c, v, &join(path, "solution")),
+        None => {
+            c.problem(path, "\"solution\" is missing");
+            None
+        }
+    };
+    let wrong = wrong(c, t, path, changes);
+    Some(Ask::Fix {
+        controls: controls.into_iter().collect::<Option<Vec<Control>>>()?,
+        goal: goal?,
+        solution: solution?,
+        wrong: wrong?,
+    })
+}
