@@ -475,3 +475,51 @@ question.solution = "8080"
         );
     }
 }
+
+/// Progress survives a round trip through its stored form; the score counts questions
+/// answered without the solution; a damaged, old or foreign value is reported in one line
+/// and replaced by fresh progress.
+#[test]
+fn progress_round_trips_and_anything_unreadable_is_reset_with_a_line() {
+    use socketlab::lessons::progress::{Progress, PROGRESS_KEY};
+    let mut p = Progress::new();
+    p.saw("client-connects", 2);
+    p.answered("client-connects", 1, false);
+    p.hinted("client-connects", 1);
+    p.answered("client-connects", 1, true);
+    p.shown("client-connects", 2);
+    let lesson = &p.lessons["client-connects"];
+    assert_eq!(lesson.step, 2);
+    assert_eq!(
+        (lesson.questions[&1].tries, lesson.questions[&1].hints),
+        (2, 1)
+    );
+    assert_eq!(lesson.score(2), (1, 2), "the shown solution is not earned");
+    assert!(lesson.complete(2));
+    let stored = p.to_json();
+    assert_eq!(Progress::restore(Some(&stored)), (p.clone(), None));
+    assert_eq!(Progress::restore(None), (Progress::new(), None));
+    assert!(PROGRESS_KEY.ends_with(".v1"));
+    for (stored, why) in [
+        (
+            "{ not json",
+            "it could not be read (the stored text is damaged)",
+        ),
+        (
+            r#"{"app":"other","version":1}"#,
+            "it is not Socket Lab progress",
+        ),
+        (
+            r#"{"app":"socketlab","version":0,"lessons":{}}"#,
+            "it is from another version of Socket Lab (0)",
+        ),
+        (
+            r#"{"app":"socketlab","version":1,"lessons":{"x":{"step":"two"}}}"#,
+            "part of it could not be read (the stored text is damaged)",
+        ),
+    ] {
+        let (fresh, line) = Progress::restore(Some(stored));
+        assert_eq!(fresh, Progress::new(), "{stored}");
+        assert_eq!(line, Some(format!("Your saved progress was reset: {why}.")));
+    }
+}

@@ -13,15 +13,19 @@
 //!   every learner-facing string under a language key.
 //! - [`lint`]: a lesson held against its scene: moments that exist, solutions the engine
 //!   accepts, wrong answers it rejects with feedback of their own.
+//! - [`progress`]: what a learner has done, kept by the browser under a versioned key, and
+//!   exported to a file; anything unreadable is reported in one line and reset.
 
 pub mod file;
 pub mod fix;
 pub mod lint;
 pub mod moment;
+pub mod progress;
 pub mod question;
 
 pub use file::{Ask, Lesson, Question, Step, Text};
 pub use fix::{Changes, Control, FixIt, Goal};
 pub use lint::lint;
 pub use moment::{Moment, SceneError};
+pub use progress::{Progress, PROGRESS_KEY};
 pub use question::{Cell, Choose, Fact, FillTable, Pick, Predict, Verdict};

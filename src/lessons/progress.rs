@@ -1,0 +1,140 @@
+//! A learner's progress: per lesson, the step reached and each question's state (done, tries,
+//! hints used, solution shown). The browser keeps it under a versioned key; a learner can
+//! export it to a file to hand in and import it back. Anything stored that cannot be read —
+//! corrupt, from another version, from another app — is reported in one line and replaced by
+//! fresh progress; the page carries on.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Where the browser keeps it (`localStorage`); the version is part of the key.
+pub const PROGRESS_KEY: &str = "socketlab.progress.v1";
+
+/// The version of the stored form this build reads and writes.
+pub const PROGRESS_VERSION: u32 = 1;
+
+/// What an exported file says it is, so a file from elsewhere is not taken for one.
+const APP: &str = "socketlab";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub app: String,
+    pub version: u32,
+    /// By lesson id.
+    pub lessons: BTreeMap<String, LessonProgress>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonProgress {
+    /// The step the learner last saw (from 0), to resume there.
+    pub step: usize,
+    /// By the index of the step that asks it.
+    pub questions: BTreeMap<usize, QuestionProgress>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionProgress {
+    pub done: bool,
+    /// Answers given, right or wrong.
+    pub tries: u32,
+    pub hints: u32,
+    /// The learner asked for the solution before answering right.
+    pub solution_shown: bool,
+}
+
+impl QuestionProgress {
+    /// Right on the learner's own, without the solution.
+    pub fn earned(&self) -> bool {
+        self.done && !self.solution_shown
+    }
+}
+
+impl LessonProgress {
+    /// Questions answered on the learner's own, of those the lesson asks.
+    pub fn score(&self, asked: usize) -> (usize, usize) {
+        let earned = self.questions.values().filter(|q| q.earned()).count();
+        (earned.min(asked), asked)
+    }
+
+    /// Every question the lesson asks is done.
+    pub fn complete(&self, asked: usize) -> bool {
+        self.questions.values().filter(|q| q.done).count() >= asked
+    }
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress {
+            app: APP.to_string(),
+            version: PROGRESS_VERSION,
+            lessons: BTreeMap::new(),
+        }
+    }
+
+    /// The progress stored in the browser, if any, and a line to show when it had to be reset.
+    pub fn restore(stored: Option<&str>) -> (Progress, Option<String>) {
+        match stored.map(Progress::parse) {
+            None => (Progress::new(), None),
+            Some(Ok(p)) => (p, None),
+            Some(Err(why)) => (
+                Progress::new(),
+                Some(format!("Your saved progress was reset: {why}.")),
+            ),
+        }
+    }
+
+    /// Read progress from JSON (stored or exported), or say in a few words why not.
+    pub fn parse(text: &str) -> Result<Progress, String> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|_| "it could not be read (the stored text is damaged)".to_string())?;
+        if value.get("app").and_then(|a| a.as_str()) != Some(APP) {
+            return Err("it is not Socket Lab progress".to_string());
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(PROGRESS_VERSION) => {}
+            Some(v) => return Err(format!("it is from another version of Socket Lab ({v})")),
+            None => return Err("it says no version".to_string()),
+        }
+        serde_json::from_value(value)
+            .map_err(|_| "part of it could not be read (the stored text is damaged)".to_string())
+    }
+
+    /// The JSON a learner exports, and the browser stores.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The learner reached `step` of `lesson`.
+    pub fn saw(&mut self, lesson: &str, step: usize) {
+        self.lessons.entry(lesson.to_string()).or_default().step = step;
+    }
+
+    /// The learner answered the question at `step` of `lesson`.
+    pub fn answered(&mut self, lesson: &str, step: usize, correct: bool) {
+        let q = self.question(lesson, step);
+        q.tries += 1;
+        q.done |= correct;
+    }
+
+    /// The learner opened a hint.
+    pub fn hinted(&mut self, lesson: &str, step: usize) {
+        self.question(lesson, step).hints += 1;
+    }
+
+    /// The learner asked for the solution: the question is done, but not earned.
+    pub fn shown(&mut self, lesson: &str, step: usize) {
+        let q = self.question(lesson, step);
+        q.solution_shown |= !q.done;
+        q.done = true;
+    }
+
+    fn question(&mut self, lesson: &str, step: usize) -> &mut QuestionProgress {
+        self.lessons
+            .entry(lesson.to_string())
+            .or_default()
+            .questions
+            .entry(step)
+            .or_default()
+    }
+}
