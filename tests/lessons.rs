@@ -523,3 +523,47 @@ fn progress_round_trips_and_anything_unreadable_is_reset_with_a_line() {
         assert_eq!(line, Some(format!("Your saved progress was reset: {why}.")));
     }
 }
+
+/// "Try it on your machine": at the moment the server's Socket 2 appears in the slides'
+/// scene, each OS's socket list shows the listener and the new connection, in its own words
+/// and layout, from the scene's table.
+#[test]
+fn each_os_lists_the_servers_sockets_in_its_own_words() {
+    use socketlab::lessons::try_it::{socket_list, socket_list_output, Desktop};
+    let t = Timeline::record(shipped("slides").build().unwrap(), ms(10_000));
+    let at = Moment::BeforeSegment(4).resolve(&t).unwrap();
+    let snapshot = t.seek_events(at);
+    let server = snapshot.host("Server").unwrap();
+    let linux = socket_list_output(Desktop::Linux, server);
+    assert_eq!(socket_list(Desktop::Linux), "ss -tan");
+    let lines: Vec<Vec<&str>> = linux
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[1],
+        ["LISTEN", "0", "511", "192.168.1.102:80", "0.0.0.0:*"]
+    );
+    assert_eq!(
+        lines[2],
+        ["ESTAB", "0", "0", "192.168.1.102:80", "192.168.1.101:10378"]
+    );
+    let mac = socket_list_output(Desktop::Macos, server);
+    assert!(
+        mac.contains("192.168.1.102.80       192.168.1.101.10378    ESTABLISHED"),
+        "{mac}"
+    );
+    assert!(
+        mac.contains("192.168.1.102.80       *.*                    LISTEN"),
+        "{mac}"
+    );
+    let windows = socket_list_output(Desktop::Windows, server);
+    assert!(
+        windows.contains("TCP    192.168.1.102:80       0.0.0.0:0              LISTENING"),
+        "{windows}"
+    );
+    assert!(
+        windows.contains("192.168.1.101:10378    ESTABLISHED"),
+        "{windows}"
+    );
+}

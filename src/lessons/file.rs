@@ -17,6 +17,7 @@
 //! question.solution = "Server:2"  # a host's Socket N, or "none"
 //! question.wrong = ["Server:1", "none"]
 //! question.hints = [{ en = "A listener only receives new connections." }]
+//! try_it = "Server"               # show the real commands, and this host's table in them
 //! ```
 
 use std::collections::BTreeMap;
@@ -68,6 +69,8 @@ pub struct Step {
     pub at: Moment,
     pub text: Text,
     pub question: Option<Question>,
+    /// The host whose socket table "Try it on your machine" prints at this step, if any.
+    pub try_it: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -191,8 +194,10 @@ fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
             "before_segment",
             "text",
             "question",
+            "try_it",
         ],
     );
+    let try_it = c.string(t, path, "try_it", false).map(str::to_string);
     let at = read_moment(c, t, path);
     let text = text(c, t, path, "text");
     let question = match t.get("question") {
@@ -203,6 +208,7 @@ fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
         at: at?,
         text: text?,
         question,
+        try_it,
     })
 }
 

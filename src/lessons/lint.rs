@@ -33,6 +33,14 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
             Ok(n) => last = n,
             Err(e) => say(path.clone(), e.to_string()),
         }
+        if let Some(host) = &step.try_it {
+            if timeline.seek_events(0).host(host).is_none() {
+                say(
+                    format!("{path}.try_it"),
+                    format!("the scene has no host named \"{host}\""),
+                );
+            }
+        }
         if let Some(q) = &step.question {
             for message in ask_holds(&q.ask, &step.at, &timeline, scenario) {
                 say(format!("{path}.question"), message);

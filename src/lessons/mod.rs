@@ -15,6 +15,8 @@
 //!   accepts, wrong answers it rejects with feedback of their own.
 //! - [`progress`]: what a learner has done, kept by the browser under a versioned key, and
 //!   exported to a file; anything unreadable is reported in one line and reset.
+//! - [`try_it`]: the real commands for a step on Linux, macOS and Windows, and what each
+//!   prints at that moment, rendered from the scene's own tables.
 
 pub mod file;
 pub mod fix;
@@ -22,6 +24,7 @@ pub mod lint;
 pub mod moment;
 pub mod progress;
 pub mod question;
+pub mod try_it;
 
 pub use file::{Ask, Lesson, Question, Step, Text};
 pub use fix::{Changes, Control, FixIt, Goal};
