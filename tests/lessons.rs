@@ -360,7 +360,7 @@ fn lesson_files() -> Vec<(String, String)> {
 #[test]
 fn every_lesson_replays_its_solutions_and_rejects_its_wrong_answers() {
     let files = lesson_files();
-    assert!(files.len() >= 4, "{files:?}");
+    assert!(files.len() >= 8, "{files:?}");
     let mut ids = std::collections::BTreeSet::new();
     for (name, text) in files {
         let lesson = lessons::file::from_toml(&text).unwrap_or_else(|p| panic!("{name}: {p:#?}"));
