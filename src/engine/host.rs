@@ -550,70 +550,52 @@ impl Host {
         }
     }
 
+    /// What smoltcp shows of an entry's socket that the table does not have yet, if anything.
+    fn observe(&self, e: &Entry) -> Option<Observed> {
+        match (&e.role, e.proto) {
+            (
+                Role::Listener {
+                    slot: Some(slot), ..
+                },
+                _,
+            ) => (self.tcp(*slot).state() != tcp::State::Listen).then_some(Observed::SlotTaken),
+            (Role::Listener { .. }, _) => None,
+            (_, Proto::Tcp) => {
+                let s = self.tcp(e.handle?);
+                let state = SockState::from_tcp(s.state());
+                // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60 (until
+                // Deadline::TimeWait). The row stays; the smoltcp socket is freed, so polls
+                // stop visiting it.
+                if e.state == SockState::TimeWait && state == SockState::Closed {
+                    return Some(Observed::Lingering);
+                }
+                let (recv_q, send_q) = (s.recv_queue(), s.send_queue());
+                (state != e.state || recv_q != e.recv_q || send_q != e.send_q).then_some(
+                    Observed::Tcp {
+                        state,
+                        recv_q,
+                        send_q,
+                    },
+                )
+            }
+            (_, Proto::Udp) => {
+                let s = self.stack.sockets.get::<udp::Socket>(e.handle?);
+                let (recv_q, send_q) = (s.recv_queue(), s.send_queue());
+                (recv_q != e.recv_q || send_q != e.send_q)
+                    .then_some(Observed::Udp { recv_q, send_q })
+            }
+        }
+    }
+
     /// Read every socket of a host from smoltcp and apply what changed. True if anything did.
     pub fn sync(&mut self, cx: &mut Cx<'_>) -> bool {
         #[cfg(debug_assertions)]
         self.check_watched();
-        let mut changes: Vec<(SockId, Observed)> = Vec::new();
-        for (id, e) in self
+        let changes: Vec<(SockId, Observed)> = self
             .watched
             .iter()
-            .filter_map(|id| Some((id, self.entries.get(id)?)))
-        {
-            match (&e.role, e.proto) {
-                (
-                    Role::Listener {
-                        slot: Some(slot), ..
-                    },
-                    _,
-                ) => {
-                    let s = self.tcp(*slot);
-                    if s.state() != tcp::State::Listen {
-                        changes.push((*id, Observed::SlotTaken));
-                    }
-                }
-                (Role::Listener { .. }, _) => {}
-                (_, Proto::Tcp) => {
-                    if let Some(handle) = e.handle {
-                        let s = self.tcp(handle);
-                        let state = SockState::from_tcp(s.state());
-                        // smoltcp ended TIME-WAIT after 10 s; Linux holds it for 60 (until
-                        // Deadline::TimeWait). The row stays; the smoltcp socket is freed, so
-                        // polls stop visiting it.
-                        if e.state == SockState::TimeWait && state == SockState::Closed {
-                            changes.push((*id, Observed::Lingering));
-                            continue;
-                        }
-                        let (rq, sq) = (s.recv_queue(), s.send_queue());
-                        if state != e.state || rq != e.recv_q || sq != e.send_q {
-                            changes.push((
-                                *id,
-                                Observed::Tcp {
-                                    state,
-                                    recv_q: rq,
-                                    send_q: sq,
-                                },
-                            ));
-                        }
-                    }
-                }
-                (_, Proto::Udp) => {
-                    if let Some(handle) = e.handle {
-                        let s = self.stack.sockets.get::<udp::Socket>(handle);
-                        let (rq, sq) = (s.recv_queue(), s.send_queue());
-                        if rq != e.recv_q || sq != e.send_q {
-                            changes.push((
-                                *id,
-                                Observed::Udp {
-                                    recv_q: rq,
-                                    send_q: sq,
-                                },
-                            ));
-                        }
-                    }
-                }
-            }
-        }
+            .filter_map(|id| Some((*id, self.observe(self.entries.get(id)?)?)))
+            .collect();
         let any = !changes.is_empty();
         for (id, observed) in changes {
             if let Observed::Tcp {

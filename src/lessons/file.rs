@@ -165,22 +165,36 @@ fn is_id(id: &str) -> bool {
         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
 }
 
-/// A string under each language key, English required.
-fn text(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<Text> {
-    let at = join(path, key);
-    let Some(value) = t.get(key) else {
-        c.problem(path, format!("\"{key}\" is missing"));
-        return None;
-    };
-    let by_lang = c.table(value, &at)?;
-    c.fields(by_lang, &at, LANGUAGES);
-    let mut out = BTreeMap::new();
-    for lang in LANGUAGES {
-        if let Some(s) = c.string(by_lang, &at, lang, *lang == "en") {
-            out.insert(lang.to_string(), s.to_string());
+/// A field that must be there, read by `read` at its own path.
+fn required<'t, T>(
+    c: &mut Checker,
+    t: &'t Table,
+    path: &str,
+    key: &str,
+    read: impl FnOnce(&mut Checker, &'t Value, &str) -> Option<T>,
+) -> Option<T> {
+    match t.get(key) {
+        Some(v) => read(c, v, &join(path, key)),
+        None => {
+            c.problem(path, format!("\"{key}\" is missing"));
+            None
         }
     }
-    out.contains_key("en").then_some(Text(out))
+}
+
+/// A string under each language key, English required.
+fn text(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<Text> {
+    required(c, t, path, key, |c, value, at| {
+        let by_lang = c.table(value, at)?;
+        c.fields(by_lang, at, LANGUAGES);
+        let mut out = BTreeMap::new();
+        for lang in LANGUAGES {
+            if let Some(s) = c.string(by_lang, at, lang, *lang == "en") {
+                out.insert(lang.to_string(), s.to_string());
+            }
+        }
+        out.contains_key("en").then_some(Text(out))
+    })
 }
 
 fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
@@ -358,13 +372,7 @@ fn read_predict(c: &mut Checker, t: &Table, path: &str, at: Option<&Moment>) -> 
             "a predict question stops just before a segment arrives: its step needs \"before_segment\"",
         );
     }
-    let solution = match t.get("solution") {
-        Some(v) => pick(c, v, &join(path, "solution")),
-        None => {
-            c.problem(path, "\"solution\" is missing");
-            None
-        }
-    };
+    let solution = required(c, t, path, "solution", pick);
     let wrong = wrong(c, t, path, pick);
     Some(Ask::Predict {
         solution: solution?,
@@ -407,13 +415,7 @@ fn cells(c: &mut Checker, v: &Value, path: &str) -> Option<BTreeMap<Cell, String
 fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     question_fields(c, t, path, &["socket"]);
     let socket = socket_ref(c, t, path, "socket");
-    let solution = match t.get("solution") {
-        Some(v) => cells(c, v, &join(path, "solution")),
-        None => {
-            c.problem(path, "\"solution\" is missing");
-            None
-        }
-    };
+    let solution = required(c, t, path, "solution", cells);
     if solution.as_ref().is_some_and(BTreeMap::is_empty) {
         c.problem(&join(path, "solution"), "name at least one cell to fill in");
     }
@@ -429,11 +431,7 @@ fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
 
 fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
     let at = join(path, "fact");
-    let Some(value) = t.get("fact") else {
-        c.problem(path, "\"fact\" is missing");
-        return None;
-    };
-    let f = c.table(value, &at)?;
+    let f = required(c, t, path, "fact", |c, v, at| c.table(v, at))?;
     c.fields(f, &at, &["source_port", "state", "service"]);
     if f.len() != 1 {
         c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\") or service (like \"mongodb\")");
@@ -521,11 +519,7 @@ fn read_control(c: &mut Checker, v: &Value, path: &str) -> Option<Control> {
 
 fn read_goal(c: &mut Checker, t: &Table, path: &str) -> Option<Goal> {
     let at = join(path, "goal");
-    let Some(value) = t.get("goal") else {
-        c.problem(path, "\"goal\" is missing");
-        return None;
-    };
-    let g = c.table(value, &at)?;
+    let g = required(c, t, path, "goal", |c, v, at| c.table(v, at))?;
     c.fields(g, &at, &["replies", "listens"]);
     if g.len() != 1 {
         c.problem(
@@ -580,13 +574,7 @@ fn read_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
         .map(|(i, v)| read_control(c, v, &format!("{}[{i}]", join(path, "controls"))))
         .collect();
     let goal = read_goal(c, t, path);
-    let solution = match t.get("solution") {
-        Some(v) => changes(c, v, &join(path, "solution")),
-        None => {
-            c.problem(path, "\"solution\" is missing");
-            None
-        }
-    };
+    let solution = required(c, t, path, "solution", changes);
     let wrong = wrong(c, t, path, changes);
     Some(Ask::Fix {
         controls: controls.into_iter().collect::<Option<Vec<Control>>>()?,

@@ -117,3 +117,13 @@ pub fn start_node_and_curl(sim: &mut Sim, client: HostId, server: HostId) -> Pid
     )
     .unwrap()
 }
+
+/// Each expected line begins one of the lines found (problems, feedback).
+pub fn assert_said(found: &[String], expected: &[&str]) {
+    for e in expected {
+        assert!(
+            found.iter().any(|f| f.starts_with(e)),
+            "expected {e:?} in {found:#?}"
+        );
+    }
+}
