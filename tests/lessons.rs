@@ -563,3 +563,26 @@ fn each_os_lists_the_servers_sockets_in_its_own_words() {
         "{windows}"
     );
 }
+
+/// `src/lessons/shipped.rs` (what the web app carries) is exactly the lesson files, as the one
+/// reader reads them. `UPDATE_SHIPPED=1 cargo test --test lessons` writes it anew.
+#[test]
+fn the_shipped_lessons_are_the_lesson_files() {
+    let lessons: Vec<lessons::Lesson> = lesson_files()
+        .iter()
+        .map(|(name, text)| {
+            lessons::file::from_toml(text).unwrap_or_else(|p| panic!("{name}: {p:#?}"))
+        })
+        .collect();
+    let generated = lessons::codegen::shipped_rs(&lessons);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lessons/shipped.rs");
+    if std::env::var_os("UPDATE_SHIPPED").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        on_disk == generated,
+        "src/lessons/shipped.rs is out of date: run UPDATE_SHIPPED=1 cargo test --test lessons"
+    );
+    assert_eq!(lessons::shipped::shipped(), lessons);
+}
