@@ -169,3 +169,30 @@ fn a_windows_host_repeating_its_syn_says_windows_waits_longer() {
         .iter()
         .all(|l| !l.contains("differs: it sends its SYN again")));
 }
+
+/// A segment smoltcp sends again after a loss is named: Linux would have waited less.
+#[test]
+fn a_retransmission_says_linux_would_have_sent_it_sooner() {
+    let mut sim = Sim::new(3);
+    sim.set_verify_demux(true);
+    let client = sim
+        .add_host(HostSpec::new("Client PC", net::CLIENT_PC_IP))
+        .unwrap();
+    let server = sim
+        .add_host(HostSpec::new("Server", net::SERVER_IP))
+        .unwrap();
+    let mut link = LinkSpec::new(client, server);
+    link.faults.loss = 0.3;
+    sim.add_link(link).unwrap();
+    start_node_and_curl(&mut sim, client, server);
+    settle(&mut sim);
+    let again: Vec<String> = narration(&sim)
+        .into_iter()
+        .filter(|l| l.contains("(Linux differs: it would have retransmitted sooner"))
+        .collect();
+    assert!(!again.is_empty(), "{:#?}", narration(&sim));
+    assert!(
+        again.iter().all(|l| !l.contains("sends SYN to")),
+        "{again:#?}"
+    );
+}

@@ -104,6 +104,11 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    /// Whether [`Host::sync`] reads it from smoltcp: it has a smoltcp socket, or listens.
+    fn polled(&self) -> bool {
+        self.handle.is_some() || matches!(self.role, Role::Listener { .. })
+    }
+
     pub fn new(id: SockId, proto: Proto, owner: Option<(Pid, Fd)>) -> Entry {
         Entry {
             id,
@@ -305,10 +310,7 @@ impl Host {
     /// Put `id` among the entries sync reads, or take it out, as the entry now is: call after
     /// giving an entry a smoltcp socket or a listener's role, or taking them away.
     pub fn rewatch(&mut self, id: SockId) {
-        let live = self
-            .entries
-            .get(&id)
-            .is_some_and(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }));
+        let live = self.entries.get(&id).is_some_and(Entry::polled);
         // Kept sorted, so sync reads the table in its order.
         match (live, self.watched.binary_search(&id)) {
             (true, Err(at)) => self.watched.insert(at, id),
@@ -513,6 +515,8 @@ impl Host {
         }
     }
 
+    /// Which socket the host's transport layer gives this segment to, and why; or why it is
+    /// dropped before the stack sees it.
     pub fn demux(&self, s: &PacketSummary) -> Result<Demux, DropReason> {
         match &s.transport {
             Transport::Tcp(t) => {
@@ -679,7 +683,7 @@ impl Host {
         let expected: Vec<SockId> = self
             .entries
             .values()
-            .filter(|e| e.handle.is_some() || matches!(e.role, Role::Listener { .. }))
+            .filter(|e| e.polled())
             .map(|e| e.id)
             .collect();
         assert_eq!(

@@ -420,7 +420,7 @@ impl Narrator {
     fn os_differs(&mut self, s: &SegmentSent) -> Option<(&'static str, &'static str)> {
         let os = self.os.get(s.from.0).copied().unwrap_or_default();
         let repeated = self.repeated(s);
-        let note = self.linux_differs(s);
+        let note = self.linux_differs(s, repeated);
         match os {
             OsProfile::Linux => note.map(|n| ("Linux", n)),
             // Windows waits 3 s for a SYN's answer, doubling (3, 6, 12: 21 s in all); smoltcp
@@ -449,9 +449,10 @@ impl Narrator {
         again.then_some(t.flags.syn)
     }
 
-    /// Where this segment shows smoltcp doing what Linux does differently; it also records the
-    /// segment for the notes on later ones.
-    fn linux_differs(&mut self, s: &SegmentSent) -> Option<&'static str> {
+    /// Where this segment shows smoltcp doing what Linux does differently (`repeated` is what
+    /// [`Narrator::repeated`] says of it); it also records the segment for the notes on later
+    /// ones.
+    fn linux_differs(&mut self, s: &SegmentSent, repeated: Option<bool>) -> Option<&'static str> {
         let Transport::Tcp(t) = &s.summary.transport else {
             return None;
         };
@@ -486,10 +487,12 @@ impl Narrator {
         if t.flags.syn && t.options.window_scale.is_some_and(|w| w < 7) {
             return Some("its SYN offers a window scale that lets its receive buffer grow (7, ×128, for a 6 MB limit; 10, ×1024, on recent kernels with 32 MB); this stack's buffers stay at 64 KB, so it offers 0 (×1)");
         }
+        if repeated == Some(false) {
+            return Some(
+                "it would have retransmitted sooner: its shortest wait is 200 ms, smoltcp's 1 s",
+            );
+        }
         if let Some(m) = mine {
-            if len > 0 && !t.flags.syn && !beyond(seq_end, m.seq_end) {
-                return Some("it would have retransmitted sooner: its shortest wait is 200 ms, smoltcp's 1 s");
-            }
             if t.flags.fin && t.payload_len == 0 && m.bare_ack && m.at == s.depart && m.ack == t.ack
             {
                 return Some("a server that closes at once sends this FIN with the ACK before it, as one segment");

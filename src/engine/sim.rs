@@ -586,9 +586,9 @@ impl Sim {
         self.drain_tx(h);
     }
 
-    /// A segment that never reaches host `h`'s stack; a firewall's REJECT answers it.
-    /// A REJECT answers the packet, or the datagram `whole` that this fragment completed (its
-    /// ICMP error quotes the first fragment, which has the UDP header).
+    /// A segment that never reaches host `h`'s stack. A firewall's REJECT answers it, or the
+    /// datagram `whole` that this fragment completed (its ICMP error quotes the first
+    /// fragment, which has the UDP header).
     fn dropped(
         &mut self,
         h: usize,

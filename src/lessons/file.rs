@@ -145,18 +145,13 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
     let scenario = c.string(top, "", "scenario", true);
     let title = text(c, top, "", "title");
     let goal = text(c, top, "", "goal");
-    let steps: Vec<Option<Step>> = c
-        .array(top, "", "steps", true, MOST_STEPS)
-        .iter()
-        .enumerate()
-        .map(|(i, v)| read_step(c, v, &format!("steps[{i}]")))
-        .collect();
+    let steps = list(c, top, "", ("steps", true, MOST_STEPS), read_step);
     Some(Lesson {
         id: id?.to_string(),
         scenario: scenario?.to_string(),
         title: title?,
         goal: goal?,
-        steps: steps.into_iter().collect::<Option<Vec<Step>>>()?,
+        steps: steps?,
     })
 }
 
@@ -184,17 +179,20 @@ fn required<'t, T>(
 
 /// A string under each language key, English required.
 fn text(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<Text> {
-    required(c, t, path, key, |c, value, at| {
-        let by_lang = c.table(value, at)?;
-        c.fields(by_lang, at, LANGUAGES);
-        let mut out = BTreeMap::new();
-        for lang in LANGUAGES {
-            if let Some(s) = c.string(by_lang, at, lang, *lang == "en") {
-                out.insert(lang.to_string(), s.to_string());
-            }
+    required(c, t, path, key, lang_text)
+}
+
+/// A table of strings by language, at `path`.
+fn lang_text(c: &mut Checker, value: &Value, path: &str) -> Option<Text> {
+    let by_lang = c.table(value, path)?;
+    c.fields(by_lang, path, LANGUAGES);
+    let mut out = BTreeMap::new();
+    for lang in LANGUAGES {
+        if let Some(s) = c.string(by_lang, path, lang, *lang == "en") {
+            out.insert(lang.to_string(), s.to_string());
         }
-        out.contains_key("en").then_some(Text(out))
-    })
+    }
+    out.contains_key("en").then_some(Text(out))
 }
 
 fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
@@ -287,18 +285,7 @@ fn read_question(
 ) -> Option<Question> {
     let t = c.table(value, path)?;
     let prompt = text(c, t, path, "prompt");
-    let hints: Vec<Option<Text>> = c
-        .array(t, path, "hints", false, MOST_HINTS)
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let at = format!("{}[{i}]", join(path, "hints"));
-            let lang = c.table(h, &at)?;
-            let mut wrapper = Table::new();
-            wrapper.insert("hint".into(), Value::Table(lang.clone()));
-            text(c, &wrapper, &at, "hint")
-        })
-        .collect();
+    let hints = list(c, t, path, ("hints", false, MOST_HINTS), lang_text);
     let ask = match c.string(t, path, "kind", true) {
         Some("predict") => read_predict(c, t, path, at),
         Some("fill") => read_fill(c, t, path),
@@ -315,7 +302,7 @@ fn read_question(
     };
     Some(Question {
         prompt: prompt?,
-        hints: hints.into_iter().collect::<Option<Vec<Text>>>()?,
+        hints: hints?,
         ask: ask?,
     })
 }
@@ -327,20 +314,32 @@ fn question_fields(c: &mut Checker, t: &Table, path: &str, own: &[&str]) {
     c.fields(t, path, &allowed);
 }
 
+/// The list under `key`, of at most `most` entries, each read by `one` at its own path
+/// (`steps[2]`); None if any could not be read (each said why).
+fn list<T>(
+    c: &mut Checker,
+    t: &Table,
+    path: &str,
+    (key, required, most): (&str, bool, usize),
+    mut one: impl FnMut(&mut Checker, &Value, &str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let read: Vec<Option<T>> = c
+        .array(t, path, key, required, most)
+        .iter()
+        .enumerate()
+        .map(|(i, v)| one(c, v, &format!("{}[{i}]", join(path, key))))
+        .collect();
+    read.into_iter().collect()
+}
+
 /// A question's "wrong" answers, each read by `one`.
 fn wrong<T>(
     c: &mut Checker,
     t: &Table,
     path: &str,
-    mut one: impl FnMut(&mut Checker, &Value, &str) -> Option<T>,
+    one: impl FnMut(&mut Checker, &Value, &str) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let list: Vec<Option<T>> = c
-        .array(t, path, "wrong", false, 20)
-        .iter()
-        .enumerate()
-        .map(|(i, v)| one(c, v, &format!("{}[{i}]", join(path, "wrong"))))
-        .collect();
-    list.into_iter().collect()
+    list(c, t, path, ("wrong", false, 20), one)
 }
 
 fn pick(c: &mut Checker, v: &Value, path: &str) -> Option<Pick> {
@@ -465,13 +464,7 @@ fn option_text(c: &mut Checker, v: &Value, path: &str) -> Option<String> {
 fn read_choose(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     question_fields(c, t, path, &["fact", "options"]);
     let fact = read_fact(c, t, path);
-    let options: Vec<Option<String>> = c
-        .array(t, path, "options", true, 6)
-        .iter()
-        .enumerate()
-        .map(|(i, v)| option_text(c, v, &format!("{}[{i}]", join(path, "options"))))
-        .collect();
-    let options: Option<Vec<String>> = options.into_iter().collect();
+    let options = list(c, t, path, ("options", true, 6), option_text);
     let solution = c.string(t, path, "solution", true).map(str::to_string);
     let wrong = wrong(c, t, path, option_text);
     if let (Some(options), Some(solution)) = (&options, &solution) {
@@ -567,17 +560,12 @@ fn changes(c: &mut Checker, v: &Value, path: &str) -> Option<Changes> {
 
 fn read_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     question_fields(c, t, path, &["controls", "goal"]);
-    let controls: Vec<Option<Control>> = c
-        .array(t, path, "controls", true, 4)
-        .iter()
-        .enumerate()
-        .map(|(i, v)| read_control(c, v, &format!("{}[{i}]", join(path, "controls"))))
-        .collect();
+    let controls = list(c, t, path, ("controls", true, 4), read_control);
     let goal = read_goal(c, t, path);
     let solution = required(c, t, path, "solution", changes);
     let wrong = wrong(c, t, path, changes);
     Some(Ask::Fix {
-        controls: controls.into_iter().collect::<Option<Vec<Control>>>()?,
+        controls: controls?,
         goal: goal?,
         solution: solution?,
         wrong: wrong?,

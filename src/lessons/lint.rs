@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::file::{Ask, Lesson};
 use super::fix::{Changes, FixIt};
-use super::moment::{Moment, SceneError};
+use super::moment::{host_id, Moment, SceneError};
 use super::question::{Choose, FillTable, Predict, Verdict};
 use crate::engine::checker::Problem;
 use crate::engine::scenario::Scenario;
@@ -33,13 +33,8 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
             Ok(n) => last = n,
             Err(e) => say(path.clone(), e.to_string()),
         }
-        if let Some(host) = &step.try_it {
-            if timeline.seek_events(0).host(host).is_none() {
-                say(
-                    format!("{path}.try_it"),
-                    format!("the scene has no host named \"{host}\""),
-                );
-            }
+        if let Some(Err(e)) = step.try_it.as_ref().map(|h| host_id(&timeline, h)) {
+            say(format!("{path}.try_it"), e.to_string());
         }
         if let Some(q) = &step.question {
             for message in ask_holds(&q.ask, &step.at, &timeline, scenario) {

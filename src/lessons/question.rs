@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 
 use super::moment::{arrival, Moment, SceneError};
-use crate::engine::{Demux, EventKind, HostView, SegmentId, Snapshot, SockId, Timeline};
+use crate::engine::{Demux, EventKind, HostView, SegmentId, Snapshot, SockId, SocketRow, Timeline};
 
 /// How an answer was judged, with a sentence about that answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,6 +172,26 @@ impl Arrival {
     }
 }
 
+/// `host`'s Socket N in the table at moment `at`.
+fn socket_at(
+    timeline: &Timeline,
+    at: &Moment,
+    host: &str,
+    socket: usize,
+) -> Result<SocketRow, SceneError> {
+    timeline
+        .seek_events(at.resolve(timeline)?)
+        .host(host)
+        .ok_or_else(|| SceneError::NoSuchHost(host.to_string()))?
+        .sockets
+        .get(socket.wrapping_sub(1))
+        .cloned()
+        .ok_or_else(|| SceneError::NoSuchSocket {
+            host: host.to_string(),
+            socket,
+        })
+}
+
 /// A cell of the course's socket table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Cell {
@@ -227,17 +247,7 @@ pub struct FillTable {
 impl FillTable {
     /// Each asked cell's value in the table at the moment.
     pub fn answer(&self, timeline: &Timeline) -> Result<BTreeMap<Cell, String>, SceneError> {
-        let snapshot = timeline.seek_events(self.at.resolve(timeline)?);
-        let row = snapshot
-            .host(&self.host)
-            .ok_or_else(|| SceneError::NoSuchHost(self.host.clone()))?
-            .sockets
-            .get(self.socket.wrapping_sub(1))
-            .ok_or_else(|| SceneError::NoSuchSocket {
-                host: self.host.clone(),
-                socket: self.socket,
-            })?;
-        let values = row.course_cells();
+        let values = socket_at(timeline, &self.at, &self.host, self.socket)?.course_cells();
         Ok(self
             .cells
             .iter()
@@ -296,19 +306,7 @@ pub struct Choose {
 impl Choose {
     /// The right option's text.
     pub fn answer(&self, timeline: &Timeline) -> Result<String, SceneError> {
-        let row = |host: &str, socket: usize| -> Result<crate::engine::SocketRow, SceneError> {
-            let snapshot = timeline.seek_events(self.at.resolve(timeline)?);
-            snapshot
-                .host(host)
-                .ok_or_else(|| SceneError::NoSuchHost(host.to_string()))?
-                .sockets
-                .get(socket.wrapping_sub(1))
-                .cloned()
-                .ok_or_else(|| SceneError::NoSuchSocket {
-                    host: host.to_string(),
-                    socket,
-                })
-        };
+        let row = |host: &str, socket: usize| socket_at(timeline, &self.at, host, socket);
         Ok(match &self.fact {
             Fact::SourcePort { host, socket } => row(host, *socket)?.course_cells()[1].clone(),
             Fact::State { host, socket } => row(host, *socket)?.state.rfc_name().to_string(),
