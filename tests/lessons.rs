@@ -586,3 +586,58 @@ fn the_shipped_lessons_are_the_lesson_files() {
     );
     assert_eq!(lessons::shipped::shipped(), lessons);
 }
+
+/// Progress is read by a small JSON reader of its own: it reads what any JSON writer gives
+/// (spaces, escapes, other key orders), and refuses broken, too deep or trailing text without
+/// panicking.
+#[test]
+fn stored_progress_is_read_from_any_json_and_broken_text_is_refused() {
+    use socketlab::lessons::json::Json;
+    use socketlab::lessons::progress::Progress;
+    let written_elsewhere = r#"{"lessons":{"caf\u00e9 \"1\"":{"questions":{"3":{"solution_shown":false,
+        "hints":2,"tries":1,"done":true}},"step":3}},"version":1,"app":"socketlab"}"#;
+    let p = Progress::parse(written_elsewhere).unwrap();
+    let lesson = &p.lessons["café \"1\""];
+    assert_eq!((lesson.step, lesson.questions[&3].hints), (3, 2));
+    assert_eq!(Progress::parse(&p.to_json()), Ok(p));
+    for broken in [
+        "",
+        "{",
+        "{\"a\":}",
+        "[1,]",
+        "{} {}",
+        "\"open",
+        "nul",
+        &"[".repeat(100_000),
+    ] {
+        assert_eq!(Json::parse(broken), None, "{broken:.20}");
+    }
+    assert_eq!(
+        Json::parse("[1.5, -2, 7]"),
+        Some(Json::List(vec![
+            Json::Number(None),
+            Json::Number(None),
+            Json::Number(Some(7))
+        ]))
+    );
+}
+
+/// The time a player shows for a step: just before a segment arrives, that segment is still
+/// on the wire; when a socket appears, the table has it.
+#[test]
+fn a_steps_moment_is_a_time_the_player_can_show() {
+    let t = slides();
+    let before = Moment::BeforeSegment(4).time(&t).unwrap();
+    let snap = t.seek(before);
+    assert!(
+        snap.in_flight.iter().any(|f| f.seg.0 == 4),
+        "segment 4 is on the wire"
+    );
+    let appears = Moment::SocketAppears {
+        host: "Server".into(),
+        socket: 2,
+    }
+    .time(&t)
+    .unwrap();
+    assert_eq!(t.seek(appears).host("Server").unwrap().sockets.len(), 2);
+}

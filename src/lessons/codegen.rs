@@ -17,7 +17,7 @@ trait Rust {
 
 impl Rust for String {
     fn rust(&self) -> String {
-        format!("{self:?}.to_string()")
+        format!("s({self:?})")
     }
 }
 
@@ -55,7 +55,12 @@ impl<K: Rust, V: Rust> Rust for BTreeMap<K, V> {
 
 impl Rust for Text {
     fn rust(&self) -> String {
-        format!("Text({})", self.0.rust())
+        let pairs: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("({k:?}, {v:?})"))
+            .collect();
+        format!("t(&[{}])", pairs.join(", "))
     }
 }
 
@@ -229,6 +234,13 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
          use super::moment::Moment;\n\
          use super::question::{Cell, Fact, Pick};\n\
          use crate::engine::time::Instant;\n\n\
+         /// Owned text, made by one small function rather than inline at every use, which keeps\n\
+         /// the web app's code small.\n\
+         #[inline(never)]\n\
+         fn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
+         /// A learner-facing text, by language.\n\
+         #[inline(never)]\n\
+         fn t(pairs: &[(&str, &str)]) -> Text {\n    Text(pairs.iter().map(|(k, v)| (s(k), s(v))).collect())\n}\n\n\
          /// Every shipped lesson, in the order of its file name.\n\
          pub fn shipped() -> Vec<Lesson> {\n    vec![\n",
     );

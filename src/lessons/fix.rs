@@ -75,13 +75,10 @@ impl FixIt {
             Ok(s) => s,
             Err(why) => return Verdict::wrong(format!("That cannot be set: {why}.")),
         };
-        let (mut sim, pids) = match scenario.build_named() {
-            Ok(built) => built,
-            Err(problems) => {
-                let first = problems.first().map(|p| p.to_string()).unwrap_or_default();
-                return Verdict::wrong(format!("That setup cannot run: {first}."));
-            }
-        };
+        // The scene is a shipped one, checked by its tests, and a control only sets what it
+        // has checked itself (a port, a known program, a rule that exists), so the setup is
+        // built without checking it again: the web app then needs no TOML reader.
+        let (mut sim, pids) = scenario.build_trusted_named();
         sim.run_until_idle(scenario.run_limit());
         self.judge(&sim, &pids)
     }

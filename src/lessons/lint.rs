@@ -5,10 +5,11 @@
 
 use std::collections::BTreeSet;
 
+use super::answer::Answer;
 use super::file::{Ask, Lesson};
-use super::fix::{Changes, FixIt};
-use super::moment::{host_id, Moment, SceneError};
-use super::question::{Choose, FillTable, Predict, Verdict};
+use super::fix::Changes;
+use super::moment::{host_id, Moment};
+use super::question::Verdict;
 use crate::engine::checker::Problem;
 use crate::engine::scenario::Scenario;
 use crate::engine::Timeline;
@@ -47,95 +48,26 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
 
 /// What does not hold about one question: its solution and its wrong answers, judged.
 fn ask_holds(ask: &Ask, at: &Moment, timeline: &Timeline, scenario: &Scenario) -> Vec<String> {
-    let judged: Result<(Verdict, Vec<Verdict>), String> = match ask {
-        Ask::Predict { solution, wrong } => {
-            let Moment::BeforeSegment(segment) = at else {
-                return vec!["a predict question needs a step with \"before_segment\"".into()];
-            };
-            let q = Predict { segment: *segment };
-            judge(|a| q.check(timeline, a), solution, wrong)
+    let mut problems = Vec::new();
+    let judge = |a: &Answer| ask.judge(at, timeline, scenario, a).map(|j| j.verdict);
+    if let Some(q) = ask.fix_it(scenario) {
+        if q.check(&Changes::new()).correct {
+            problems.push("the scene already works: there is nothing to fix".to_string());
         }
-        Ask::Fill {
-            host,
-            socket,
-            solution,
-            wrong,
-        } => {
-            let q = FillTable {
-                at: at.clone(),
-                host: host.clone(),
-                socket: *socket,
-                cells: solution.keys().copied().collect(),
-            };
-            judge(
-                |given| {
-                    let verdicts = q.check(timeline, given)?;
-                    let all = verdicts.values().all(|v| v.correct);
-                    let feedback: Vec<String> =
-                        verdicts.into_values().map(|v| v.feedback).collect();
-                    Ok::<_, SceneError>(Verdict {
-                        correct: all,
-                        feedback: feedback.join(" "),
-                    })
-                },
-                solution,
-                wrong,
-            )
-        }
-        Ask::Choose {
-            fact,
-            options,
-            solution,
-            wrong,
-        } => {
-            let q = Choose {
-                at: at.clone(),
-                fact: fact.clone(),
-                options: options.clone(),
-            };
-            judge(|a: &String| q.check(timeline, a), solution, wrong)
-        }
-        Ask::Fix {
-            controls,
-            goal,
-            solution,
-            wrong,
-        } => {
-            let q = FixIt {
-                scenario: scenario.clone(),
-                controls: controls.clone(),
-                goal: goal.clone(),
-            };
-            let mut problems = Vec::new();
-            if q.check(&Changes::new()).correct {
-                problems.push("the scene already works: there is nothing to fix".to_string());
-            }
-            let check = |c: &Changes| Ok::<_, SceneError>(q.check(c));
-            match judge(check, solution, wrong) {
-                Ok((right, wrongs)) => problems.extend(verdict_problems(&right, &wrongs)),
-                Err(e) => problems.push(e),
-            }
-            return problems;
-        }
-    };
-    match judged {
-        Ok((right, wrongs)) => verdict_problems(&right, &wrongs),
-        Err(e) => vec![e],
     }
-}
-
-/// The solution's verdict and each wrong answer's.
-fn judge<A, E: ToString>(
-    check: impl Fn(&A) -> Result<Verdict, E>,
-    solution: &A,
-    wrong: &[A],
-) -> Result<(Verdict, Vec<Verdict>), String> {
-    let right = check(solution).map_err(|e| e.to_string())?;
-    let wrongs = wrong
-        .iter()
-        .map(|w| check(w).map_err(|e| e.to_string()))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((right, wrongs))
+    let judged = judge(&ask.solution()).and_then(|right| {
+        let wrongs = ask
+            .wrong_answers()
+            .iter()
+            .map(judge)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((right, wrongs))
+    });
+    match judged {
+        Ok((right, wrongs)) => problems.extend(verdict_problems(&right, &wrongs)),
+        Err(e) => problems.push(e),
+    }
+    problems
 }
 
 fn verdict_problems(right: &Verdict, wrongs: &[Verdict]) -> Vec<String> {

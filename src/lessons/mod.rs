@@ -8,6 +8,7 @@
 //!   its moment: *predict the socket* a segment goes to, *fill in the table* of a socket,
 //!   *choose* an option whose right answer the simulation or the port registry gives.
 //! - [`fix`]: *fix it*: a broken setup repaired with a user's controls, judged by running it.
+//! - [`answer`]: a learner's answer to any kind of question, and the one place it is judged.
 //!
 //! - [`file`]: lesson files (`lessons/*.toml`), read and checked with every problem at once;
 //!   every learner-facing string under a language key.
@@ -20,10 +21,12 @@
 //! - [`try_it`]: the real commands for a step on Linux, macOS and Windows, and what each
 //!   prints at that moment, rendered from the scene's own tables.
 
+pub mod answer;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod codegen;
 pub mod file;
 pub mod fix;
+pub mod json;
 pub mod lint;
 pub mod moment;
 pub mod progress;
@@ -32,6 +35,7 @@ pub mod question;
 pub mod shipped;
 pub mod try_it;
 
+pub use answer::{Answer, Judged};
 pub use file::{Ask, Lesson, Question, Step, Text};
 pub use fix::{Changes, Control, FixIt, Goal};
 pub use lint::lint;

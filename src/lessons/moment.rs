@@ -69,6 +69,23 @@ impl Moment {
     }
 }
 
+impl Moment {
+    /// The time a player shows for this moment: the time itself; when a socket appears, the
+    /// instant of that event; just before a segment arrives, a microsecond before, with the
+    /// segment still on the wire.
+    pub fn time(&self, timeline: &Timeline) -> Result<Instant, SceneError> {
+        let n = self.resolve(timeline)?;
+        let event_at = |i: usize| timeline.events().get(i).map_or(Instant::ZERO, |e| e.at);
+        Ok(match self {
+            Moment::At(t) => *t,
+            Moment::SocketAppears { .. } => event_at(n.saturating_sub(1)),
+            Moment::BeforeSegment(_) => {
+                (event_at(n) - crate::engine::time::Duration::from_micros(1)).max(Instant::ZERO)
+            }
+        })
+    }
+}
+
 /// The host a scene calls `name`.
 pub(crate) fn host_id(timeline: &Timeline, name: &str) -> Result<HostId, SceneError> {
     timeline

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use super::json::{quote, Json};
 
 /// Where the browser keeps it (`localStorage`); the version is part of the key.
 pub const PROGRESS_KEY: &str = "socketlab.progress.v1";
@@ -17,7 +17,7 @@ pub const PROGRESS_VERSION: u32 = 1;
 /// What an exported file says it is, so a file from elsewhere is not taken for one.
 const APP: &str = "socketlab";
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     pub app: String,
     pub version: u32,
@@ -25,7 +25,7 @@ pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LessonProgress {
     /// The step the learner last saw (from 0), to resume there.
     pub step: usize,
@@ -33,7 +33,7 @@ pub struct LessonProgress {
     pub questions: BTreeMap<usize, QuestionProgress>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuestionProgress {
     pub done: bool,
     /// Answers given, right or wrong.
@@ -86,23 +86,80 @@ impl Progress {
 
     /// Read progress from JSON (stored or exported), or say in a few words why not.
     pub fn parse(text: &str) -> Result<Progress, String> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|_| "it could not be read (the stored text is damaged)".to_string())?;
-        if value.get("app").and_then(|a| a.as_str()) != Some(APP) {
+        let value = Json::parse(text)
+            .ok_or_else(|| "it could not be read (the stored text is damaged)".to_string())?;
+        if value.get("app").and_then(Json::as_str) != Some(APP) {
             return Err("it is not Socket Lab progress".to_string());
         }
-        match value.get("version").and_then(|v| v.as_u64()) {
+        match value.get("version").and_then(Json::as_u64) {
             Some(v) if v == u64::from(PROGRESS_VERSION) => {}
             Some(v) => return Err(format!("it is from another version of Socket Lab ({v})")),
             None => return Err("it says no version".to_string()),
         }
-        serde_json::from_value(value)
-            .map_err(|_| "part of it could not be read (the stored text is damaged)".to_string())
+        Progress::read(&value)
+            .ok_or_else(|| "part of it could not be read (the stored text is damaged)".to_string())
+    }
+
+    fn read(value: &Json) -> Option<Progress> {
+        let mut p = Progress::new();
+        let Json::Object(lessons) = value.get("lessons")? else {
+            return None;
+        };
+        for (id, l) in lessons {
+            let mut lesson = LessonProgress {
+                step: usize::try_from(l.get("step")?.as_u64()?).ok()?,
+                questions: BTreeMap::new(),
+            };
+            let Json::Object(questions) = l.get("questions")? else {
+                return None;
+            };
+            for (step, q) in questions {
+                let count = |k: &str| q.get(k)?.as_u64().and_then(|n| u32::try_from(n).ok());
+                lesson.questions.insert(
+                    step.parse().ok()?,
+                    QuestionProgress {
+                        done: q.get("done")?.as_bool()?,
+                        tries: count("tries")?,
+                        hints: count("hints")?,
+                        solution_shown: q.get("solution_shown")?.as_bool()?,
+                    },
+                );
+            }
+            p.lessons.insert(id.clone(), lesson);
+        }
+        Some(p)
     }
 
     /// The JSON a learner exports, and the browser stores.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let lessons: Vec<String> = self
+            .lessons
+            .iter()
+            .map(|(id, l)| {
+                let questions: Vec<String> = l
+                    .questions
+                    .iter()
+                    .map(|(step, q)| {
+                        format!(
+                            "        \"{step}\": {{ \"done\": {}, \"tries\": {}, \"hints\": {}, \"solution_shown\": {} }}",
+                            q.done, q.tries, q.hints, q.solution_shown
+                        )
+                    })
+                    .collect();
+                format!(
+                    "    {}: {{\n      \"step\": {},\n      \"questions\": {{\n{}\n      }}\n    }}",
+                    quote(id),
+                    l.step,
+                    questions.join(",\n")
+                )
+            })
+            .collect();
+        format!(
+            "{{\n  \"app\": {},\n  \"version\": {},\n  \"lessons\": {{\n{}\n  }}\n}}\n",
+            quote(&self.app),
+            self.version,
+            lessons.join(",\n")
+        )
     }
 
     /// The learner reached `step` of `lesson`.

@@ -1,0 +1,133 @@
+//! A learner's answer to any kind of question, and the one place it is judged: the same code
+//! judges a learner in the browser and a lesson's solution and wrong answers in the lint.
+
+use std::collections::BTreeMap;
+
+use super::file::Ask;
+use super::fix::{Changes, FixIt};
+use super::moment::Moment;
+use super::question::{Cell, Choose, FillTable, Pick, Predict, Verdict};
+use crate::engine::scenario::Scenario;
+use crate::engine::Timeline;
+
+/// What a learner gives: a socket, cells, an option or changes to a setup.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Pick(Pick),
+    Cells(BTreeMap<Cell, String>),
+    Choice(String),
+    Changes(Changes),
+}
+
+/// A judged answer: the verdict and, for a table, whether each cell is right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    pub verdict: Verdict,
+    pub cells: BTreeMap<Cell, bool>,
+}
+
+impl From<Verdict> for Judged {
+    fn from(verdict: Verdict) -> Judged {
+        Judged {
+            verdict,
+            cells: BTreeMap::new(),
+        }
+    }
+}
+
+impl Ask {
+    /// The lesson's own solution, as an answer.
+    pub fn solution(&self) -> Answer {
+        match self {
+            Ask::Predict { solution, .. } => Answer::Pick(solution.clone()),
+            Ask::Fill { solution, .. } => Answer::Cells(solution.clone()),
+            Ask::Choose { solution, .. } => Answer::Choice(solution.clone()),
+            Ask::Fix { solution, .. } => Answer::Changes(solution.clone()),
+        }
+    }
+
+    /// The wrong answers the lesson lists, each with feedback of its own.
+    pub fn wrong_answers(&self) -> Vec<Answer> {
+        match self {
+            Ask::Predict { wrong, .. } => wrong.iter().cloned().map(Answer::Pick).collect(),
+            Ask::Fill { wrong, .. } => wrong.iter().cloned().map(Answer::Cells).collect(),
+            Ask::Choose { wrong, .. } => wrong.iter().cloned().map(Answer::Choice).collect(),
+            Ask::Fix { wrong, .. } => wrong.iter().cloned().map(Answer::Changes).collect(),
+        }
+    }
+
+    /// Judge `answer`, asked at `at` in the scene `scenario` recorded as `timeline`: against
+    /// the simulation at that moment, or, for a fix, by running the changed setup. An error
+    /// says what the lesson asks for that the scene does not have.
+    pub fn judge(
+        &self,
+        at: &Moment,
+        timeline: &Timeline,
+        scenario: &Scenario,
+        answer: &Answer,
+    ) -> Result<Judged, String> {
+        let err = |e: super::moment::SceneError| e.to_string();
+        match (self, answer) {
+            (Ask::Predict { .. }, Answer::Pick(pick)) => {
+                let Moment::BeforeSegment(segment) = at else {
+                    return Err("a predict question needs a step with \"before_segment\"".into());
+                };
+                let q = Predict { segment: *segment };
+                Ok(q.check(timeline, pick).map_err(err)?.into())
+            }
+            (
+                Ask::Fill {
+                    host,
+                    socket,
+                    solution,
+                    ..
+                },
+                Answer::Cells(given),
+            ) => {
+                let q = FillTable {
+                    at: at.clone(),
+                    host: host.clone(),
+                    socket: *socket,
+                    cells: solution.keys().copied().collect(),
+                };
+                let verdicts = q.check(timeline, given).map_err(err)?;
+                let cells: BTreeMap<Cell, bool> =
+                    verdicts.iter().map(|(c, v)| (*c, v.correct)).collect();
+                let feedback: Vec<String> = verdicts.into_values().map(|v| v.feedback).collect();
+                Ok(Judged {
+                    verdict: Verdict {
+                        correct: cells.values().all(|&ok| ok),
+                        feedback: feedback.join(" "),
+                    },
+                    cells,
+                })
+            }
+            (Ask::Choose { fact, options, .. }, Answer::Choice(chosen)) => {
+                let q = Choose {
+                    at: at.clone(),
+                    fact: fact.clone(),
+                    options: options.clone(),
+                };
+                Ok(q.check(timeline, chosen).map_err(err)?.into())
+            }
+            (Ask::Fix { .. }, Answer::Changes(changes)) => Ok(self
+                .fix_it(scenario)
+                .map(|q| q.check(changes))
+                .unwrap_or_else(|| Verdict::wrong("There is nothing to fix here."))
+                .into()),
+            _ => Err("that answer does not fit this kind of question".into()),
+        }
+    }
+
+    /// A fix question's setup to repair: the scene, its controls and its goal.
+    pub fn fix_it(&self, scenario: &Scenario) -> Option<FixIt> {
+        match self {
+            Ask::Fix { controls, goal, .. } => Some(FixIt {
+                scenario: scenario.clone(),
+                controls: controls.clone(),
+                goal: goal.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
