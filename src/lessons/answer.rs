@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::file::Ask;
 use super::fix::{Changes, FixIt};
 use super::moment::Moment;
-use super::question::{Cell, Choose, FillTable, Pick, Predict, Verdict};
+use super::question::{map_of, Cell, Choose, FillTable, Pick, Predict, Verdict};
 use crate::engine::scenario::Scenario;
 use crate::engine::Timeline;
 
@@ -31,6 +31,33 @@ impl From<Verdict> for Judged {
         Judged {
             verdict,
             cells: BTreeMap::new(),
+        }
+    }
+}
+
+impl Answer {
+    /// The answer in words, as "Show solution" gives it.
+    pub fn describe(&self, ask: &Ask, scenario: &Scenario) -> String {
+        match self {
+            Answer::Pick(Pick::Socket { host, socket }) => format!("{host}: Socket {socket}"),
+            Answer::Pick(Pick::NoSocket) => "No socket: the host answers RST".to_string(),
+            Answer::Cells(cells) => cells
+                .iter()
+                .map(|(c, v)| format!("{}: {v}", c.name()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Answer::Choice(c) => c.clone(),
+            Answer::Changes(changes) => {
+                let controls = match ask {
+                    Ask::Fix { controls, .. } => controls.as_slice(),
+                    _ => &[],
+                };
+                changes
+                    .iter()
+                    .filter_map(|(i, v)| Some(format!("{}: {v}", controls.get(*i)?.label(scenario))))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
         }
     }
 }
@@ -91,8 +118,7 @@ impl Ask {
                     cells: solution.keys().copied().collect(),
                 };
                 let verdicts = q.check(timeline, given).map_err(err)?;
-                let cells: BTreeMap<Cell, bool> =
-                    verdicts.iter().map(|(c, v)| (*c, v.correct)).collect();
+                let cells = map_of(verdicts.iter().map(|(c, v)| (*c, v.correct)));
                 let feedback: Vec<String> = verdicts.into_values().map(|v| v.feedback).collect();
                 Ok(Judged {
                     verdict: Verdict {

@@ -49,7 +49,7 @@ impl<K: Rust, V: Rust> Rust for BTreeMap<K, V> {
             .iter()
             .map(|(k, v)| format!("({}, {})", k.rust(), v.rust()))
             .collect();
-        format!("BTreeMap::from([{}])", items.join(", "))
+        format!("map(vec![{}])", items.join(", "))
     }
 }
 
@@ -240,7 +240,9 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
          fn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
          /// A learner-facing text, by language.\n\
          #[inline(never)]\n\
-         fn t(pairs: &[(&str, &str)]) -> Text {\n    Text(pairs.iter().map(|(k, v)| (s(k), s(v))).collect())\n}\n\n\
+         fn t(pairs: &[(&str, &str)]) -> Text {\n    Text(map(pairs.iter().map(|(k, v)| (s(k), s(v))).collect()))\n}\n\n\
+         /// A map, built by inserting (see `question::map_of`).\n\
+         fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> BTreeMap<K, V> {\n    super::question::map_of(pairs)\n}\n\n\
          /// Every shipped lesson, in the order of its file name.\n\
          pub fn shipped() -> Vec<Lesson> {\n    vec![\n",
     );

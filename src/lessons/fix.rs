@@ -108,6 +108,45 @@ impl FixIt {
 }
 
 impl Control {
+    /// What the control sets, in words: "The port node listens on".
+    pub fn label(&self, s: &Scenario) -> String {
+        match self {
+            Control::ListenPort { process } => format!("The port {process} listens on"),
+            Control::ConnectPort { process } => format!("The port {process} connects to"),
+            Control::Program { process } => format!("The program {process} runs"),
+            Control::FirewallRule { index } => match s.firewall.get(*index) {
+                Some(r) => format!(
+                    "{}'s firewall rule: {} {} to port {}",
+                    r.host, r.verdict, r.proto, r.port
+                ),
+                None => format!("Firewall rule {}", index + 1),
+            },
+        }
+    }
+
+    /// Its value in the setup as it is: a port, a program, or "on" for a rule.
+    pub fn current(&self, s: &Scenario) -> String {
+        let op = |process: &str, op: &str| {
+            s.actions
+                .iter()
+                .find(|a| a.process == process && a.op == op)
+        };
+        match self {
+            Control::ListenPort { process } => op(process, "listen")
+                .and_then(|a| a.port)
+                .map(|p| p.to_string()),
+            Control::ConnectPort { process } => op(process, "connect")
+                .and_then(|a| a.to.as_deref()?.rsplit_once(':').map(|(_, p)| p.to_string())),
+            Control::Program { process } => s
+                .processes
+                .iter()
+                .find(|p| p.name == *process)
+                .map(|p| p.program.clone()),
+            Control::FirewallRule { .. } => Some("on".to_string()),
+        }
+        .unwrap_or_default()
+    }
+
     /// Set this control in `s` to `value`. True for a firewall rule to take out (the caller
     /// does, once every control is set).
     fn set(&self, s: &mut Scenario, value: &str) -> Result<bool, String> {

@@ -217,6 +217,11 @@ impl Cell {
         (i, crate::engine::snapshot::COURSE_FIELDS[i])
     }
 
+    /// Its name in the course's table: "Source Port".
+    pub fn name(self) -> &'static str {
+        self.row().1
+    }
+
     /// What a learner who got this cell wrong should know about it.
     fn lesson(self, value: &str) -> &'static str {
         match self {
@@ -248,11 +253,9 @@ impl FillTable {
     /// Each asked cell's value in the table at the moment.
     pub fn answer(&self, timeline: &Timeline) -> Result<BTreeMap<Cell, String>, SceneError> {
         let values = socket_at(timeline, &self.at, &self.host, self.socket)?.course_cells();
-        Ok(self
-            .cells
-            .iter()
-            .map(|&c| (c, values[c.row().0].clone()))
-            .collect())
+        Ok(map_of(
+            self.cells.iter().map(|&c| (c, values[c.row().0].clone())),
+        ))
     }
 
     /// Judge each asked cell; a cell left out is wrong.
@@ -262,9 +265,7 @@ impl FillTable {
         given: &BTreeMap<Cell, String>,
     ) -> Result<BTreeMap<Cell, Verdict>, SceneError> {
         let answer = self.answer(timeline)?;
-        Ok(answer
-            .into_iter()
-            .map(|(cell, value)| {
+        Ok(map_of(answer.into_iter().map(|(cell, value)| {
                 let name = cell.row().1;
                 let verdict = match given.get(&cell).map(|g| g.trim()) {
                     Some(g) if g.eq_ignore_ascii_case(&value) => {
@@ -276,9 +277,18 @@ impl FillTable {
                     _ => Verdict::wrong(format!("{name} is still empty.")),
                 };
                 (cell, verdict)
-            })
-            .collect())
+        })))
     }
+}
+
+/// A map made by inserting one pair at a time. `collect()` into a map would sort first, and
+/// each kind of map sorted costs the web app kilobytes of sorting code.
+pub(crate) fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
 }
 
 /// What a *choose* question's right answer is computed from.

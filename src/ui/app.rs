@@ -21,7 +21,11 @@ use super::components::inspector::Inspector;
 use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
+use super::home::{link, Home};
+use super::lesson::{LessonAt, LessonPanel};
+use super::route::{use_place, Params, Route};
 use super::scenes::{self, Scene, SCENES};
+use super::store::{Store, Update};
 use super::state::{advance, Action, Model, Panel};
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::net::HostId;
@@ -33,23 +37,6 @@ use crate::engine::time::Instant;
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
 const DEBUG_PANIC_PARAM: &str = "debug-panic";
-
-/// The page's query parameters (`?scene=walkthrough&speed=2&play=1`).
-fn query() -> BTreeMap<String, String> {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.to_string())
-        })
-        .collect()
-}
 
 fn prefers_reduced_motion() -> bool {
     gloo::utils::window()
@@ -141,9 +128,10 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     let clock = clock.clone();
     let scene = model.scene.clone();
     use_effect_with(
-        (model.playing, model.scene_index, model.speed.to_bits()),
-        move |&(playing, _, speed)| {
+        (model.playing, model.scene_index, model.speed.to_bits(), model.stop_at),
+        move |&(playing, _, speed, stop_at)| {
             let speed = f64::from_bits(speed);
+            let stop = stop_at.unwrap_or(scene.end()).min(scene.end());
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let stopped = clock.clone();
             if playing {
@@ -160,7 +148,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                 let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
                     let dt = last.get().map_or(0.0, |l| now - l);
                     last.set(Some(now));
-                    let to = advance(&scene, clock.now(), dt, speed);
+                    let to = advance(&scene, clock.now(), dt, speed).min(stop);
                     clock.tick(to);
                     let mut r = redraw.get();
                     if scene.next_moment(r.shown).is_some_and(|m| m <= to) {
@@ -177,7 +165,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                         r.measuring = false;
                     }
                     let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.redraw_frame_ms);
-                    if (r.pending && due) || to >= scene.end() {
+                    if (r.pending && due) || to >= stop {
                         r.pending = false;
                         r.drawn_at = now;
                         r.measuring = true;
@@ -218,6 +206,22 @@ struct Redraw {
     measuring: bool,
 }
 
+/// When the lesson's step changes: show its scene at its moment, and remember the learner
+/// got there.
+#[hook]
+fn use_lesson_step(model: &UseReducerHandle<Model>, at: Option<&LessonAt>, on_update: &Callback<Update>) {
+    let d = model.dispatcher();
+    let on_update = on_update.clone();
+    let key = at.map(|a| (a.index, a.step));
+    let at = at.cloned();
+    use_effect_with(key, move |_| {
+        if let Some(at) = at {
+            d.dispatch(Action::Show(at.scene_index(), at.step().at.clone()));
+            on_update.emit(Update::Saw(at.lesson().id.clone(), at.step));
+        }
+    });
+}
+
 /// Keyboard shortcuts, anywhere on the page.
 #[hook]
 fn use_shortcuts(model: &UseReducerHandle<Model>, clock: &Clock) {
@@ -244,16 +248,77 @@ fn use_shortcuts(model: &UseReducerHandle<Model>, clock: &Clock) {
     });
 }
 
+/// The app: the home screen, the free player or a lesson, as the page's address says.
 #[function_component(App)]
 pub fn app() -> Html {
-    let params = use_memo((), |_| query());
-    if params.contains_key(DEBUG_PANIC_PARAM) {
+    let (place, go) = use_place();
+    if place.params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
     }
-    let model = {
-        let params = params.clone();
-        use_reducer(move || model_from(&params))
+    let lessons = use_memo((), |_| crate::lessons::shipped::shipped());
+    let store = use_reducer(Store::load);
+    let on_update = {
+        let d = store.dispatcher();
+        use_callback((), move |u: Update, _| d.dispatch(u))
     };
+    let progress = store.progress.clone();
+    let home = |error: Option<String>| {
+        html! {
+            <Home lessons={lessons.clone()} progress={progress.clone()} notice={error.or(store.notice.clone())}
+                  on_update={on_update.clone()} go={go.clone()} />
+        }
+    };
+    match &place.route {
+        Route::Home => home(None),
+        Route::Explore => html! {
+            <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
+        },
+        Route::Lesson { id, step } => match lessons.iter().position(|l| l.id == *id) {
+            Some(index) => {
+                let steps = lessons[index].steps.len();
+                let at = LessonAt {
+                    lessons: lessons.clone(),
+                    index,
+                    step: (*step).min(steps.saturating_sub(1)),
+                    progress: progress.clone(),
+                };
+                html! {
+                    <Player params={place.params.clone()} lesson={Some(at)} on_update={on_update.clone()} go={go.clone()} />
+                }
+            }
+            None => home(Some(format!(
+                "There is no lesson called \"{id}\"; here are the lessons there are."
+            ))),
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlayerProps {
+    /// The address's parameters, which the free player starts from.
+    pub params: Rc<Params>,
+    /// The lesson step shown beside the stage, if any.
+    pub lesson: Option<LessonAt>,
+    pub on_update: Callback<Update>,
+    pub go: Callback<Route>,
+}
+
+/// The scene player: the stage, the tables and the panels, and a lesson's step beside them.
+#[function_component(Player)]
+pub fn player(props: &PlayerProps) -> Html {
+    let model = {
+        let params = props.params.clone();
+        let lesson = props.lesson.clone();
+        use_reducer(move || match lesson {
+            Some(at) => {
+                let mut m = Model::new(at.scene_index());
+                m.show(at.scene_index(), &at.step().at);
+                m
+            }
+            None => model_from(&params),
+        })
+    };
+    use_lesson_step(&model, props.lesson.as_ref(), &props.on_update);
     let clock = use_model_clock(&model);
     use_frame_loop(&model, &clock);
     use_shortcuts(&model, &clock);
@@ -288,8 +353,8 @@ pub fn app() -> Html {
     let shown_host = shown_host(&model, &scene);
 
     html! {
-        <div class="shell">
-            { site_header(&titles, model.scene_index, &on.scene) }
+        <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}>
+            { site_header(&titles, model.scene_index, &on.scene, props.lesson.as_ref(), &props.go) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
             }
@@ -310,6 +375,10 @@ pub fn app() -> Html {
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
+                if let Some(at) = &props.lesson {
+                    <LessonPanel at={at.clone()} scene={scene.clone()} t={model.t} on_update={props.on_update.clone()}
+                                 go={props.go.clone()} on_reveal={on.reveal.clone()} />
+                }
                 { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on) }
                 { more_panels(&model, &scene, count, stage_text, &on) }
             </main>
@@ -386,24 +455,36 @@ fn stage_words(scene: &Scene, t: Instant) -> (String, String) {
     }
 }
 
-/// The header: the name, the tagline and the scene picker.
-fn site_header(titles: &[String], current: usize, on_scene: &Callback<Event>) -> Html {
+/// The header: the name (a link home), the tagline, and the scene picker or the lesson's
+/// way back to the list.
+fn site_header(
+    titles: &[String],
+    current: usize,
+    on_scene: &Callback<Event>,
+    lesson: Option<&LessonAt>,
+    go: &Callback<Route>,
+) -> Html {
     html! {
             <header class="site-header">
                 <a class="skip-link" href="#stage">{ "Skip to the network" }</a>
-                <div class="brand">
+                <a class="brand" href="./" onclick={link(go, Route::Home)}>
                     <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
                     <h1>{ "Socket Lab" }</h1>
-                </div>
+                </a>
                 <p class="tagline">{ "TCP ports and sockets, shown" }</p>
-                <label class="scene-picker">
-                    <span>{ "Scene" }</span>
-                    <select aria-label="Scene" onchange={on_scene.clone()}>
-                        { for titles.iter().enumerate().map(|(i, title)| {
-                            html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
-                        }) }
-                    </select>
-                </label>
+                if lesson.is_some() {
+                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ "All lessons" }</a>
+                } else {
+                    <label class="scene-picker">
+                        <span>{ "Scene" }</span>
+                        <select aria-label="Scene" onchange={on_scene.clone()}>
+                            { for titles.iter().enumerate().map(|(i, title)| {
+                                html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
+                            }) }
+                        </select>
+                    </label>
+                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ "Lessons" }</a>
+                }
             </header>
     }
 }
@@ -543,6 +624,7 @@ struct Handlers {
     close_inspector: Callback<()>,
     speed: Callback<f64>,
     seek: Callback<Instant>,
+    reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
 }
 
 impl Handlers {
@@ -582,6 +664,7 @@ impl Handlers {
             close_inspector: to(&d, |()| Action::Select(None)),
             speed: to(&d, Action::SetSpeed),
             seek: to(&d, Action::Seek),
+            reveal: to(&d, |(t, f)| Action::Reveal(t, f)),
         }
     }
 }

@@ -4,8 +4,12 @@
 mod app;
 pub mod clock;
 pub mod components;
+mod home;
 mod hooks;
+pub mod lesson;
 mod panic;
+pub mod route;
+pub mod store;
 pub use crate::view::scenes;
 pub mod state;
 

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::scenes::Scene;
+use crate::lessons::Moment;
 use crate::engine::event::SegmentId;
 use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
@@ -94,6 +95,8 @@ pub struct Model {
     pub help_open: bool,
     /// A scene that could not be loaded, in words.
     pub error: Option<String>,
+    /// Where playing stops by itself (a lesson plays on to a segment's arrival, then waits).
+    pub stop_at: Option<Instant>,
 }
 
 pub enum Action {
@@ -114,6 +117,10 @@ pub enum Action {
     PinTable(HostId),
     ShowPanel(Panel),
     ShowHelp(bool),
+    /// A lesson's step: this scene, paused at this moment.
+    Show(usize, Moment),
+    /// Play on until this time, then pause with this socket highlighted.
+    Reveal(Instant, Option<(HostId, SockId)>),
 }
 
 /// Where the clock is after `real_ms` of real time at `speed`, from `t`: 40 µs of virtual
@@ -161,7 +168,39 @@ impl Model {
             panel: Panel::Story,
             help_open: false,
             error,
+            stop_at: None,
         }
+    }
+
+    /// This scene (loaded if it is not the one shown), paused at `at`. A moment the scene
+    /// does not have shows its start, and says why.
+    pub fn show(&mut self, scene_index: usize, at: &Moment) {
+        if scene_index != self.scene_index {
+            match Scene::load(scene_index) {
+                Ok(scene) => {
+                    *self = Model {
+                        scene_index,
+                        scene,
+                        ..Model::new_blank(self)
+                    }
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    return;
+                }
+            }
+        }
+        let t = match at.time(&self.scene.timeline) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error = Some(format!("This step cannot be shown: {e}."));
+                Instant::ZERO
+            }
+        };
+        self.jump(t);
+        self.selected = None;
+        self.focus = None;
+        self.stop_at = None;
     }
 
     pub fn end(&self) -> Instant {
@@ -181,6 +220,7 @@ impl Model {
     /// Stop and show `t`, as the learner asked.
     fn jump(&mut self, t: Instant) {
         self.playing = false;
+        self.stop_at = None;
         self.t = t.max(Instant::ZERO).min(self.end());
         self.jumps = self.jumps.wrapping_add(1);
     }
@@ -223,9 +263,11 @@ impl Reducible for Model {
                     return self;
                 }
                 self.with(|m| {
-                    m.t = t.min(m.end());
-                    if m.t >= m.end() {
+                    let stop = m.stop_at.unwrap_or(m.end()).min(m.end());
+                    m.t = t.min(stop);
+                    if m.t >= stop {
                         m.playing = false;
+                        m.stop_at = None;
                     }
                 })
             }
@@ -256,6 +298,14 @@ impl Reducible for Model {
             }),
             Action::ShowPanel(p) => self.with(|m| m.panel = p),
             Action::ShowHelp(open) => self.with(|m| m.help_open = open),
+            Action::Show(index, at) => self.with(|m| m.show(index, &at)),
+            Action::Reveal(until, focus) => self.with(|m| {
+                m.focus = focus;
+                if until > m.t {
+                    m.playing = true;
+                    m.stop_at = Some(until.min(m.end()));
+                }
+            }),
         }
     }
 }
@@ -278,6 +328,7 @@ impl Model {
             panel: previous.panel,
             help_open: false,
             error: None,
+            stop_at: None,
         }
     }
 }

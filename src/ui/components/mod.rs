@@ -5,5 +5,6 @@ pub mod flow;
 pub mod inspector;
 pub mod narration;
 pub mod packets;
+pub mod question;
 pub mod stage;
 pub mod tables;

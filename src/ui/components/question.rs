@@ -1,0 +1,345 @@
+//! A lesson's question, of any of the four kinds, with its feedback, its hints and "Show
+//! solution". Every answer is judged by [`crate::lessons`] against the scene at the step's
+//! moment; this component only gathers the answer and shows the verdict.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::engine::net::HostId;
+use crate::engine::scenario::PROGRAMS;
+use crate::engine::socket::SockId;
+use crate::engine::time::Instant;
+use crate::engine::Timeline;
+use crate::lessons::{Answer, Ask, Cell, Control, Judged, Moment, Pick, Question};
+use crate::ui::lesson::LessonAt;
+use crate::ui::scenes::Scene;
+use crate::ui::store::Update;
+
+#[derive(Properties, PartialEq)]
+pub struct QuestionProps {
+    pub at: LessonAt,
+    pub scene: Rc<Scene>,
+    pub on_update: Callback<Update>,
+    pub on_reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+}
+
+/// What the learner has seen of a question: the verdict on the last answer, how many hints,
+/// and whether the solution is shown.
+#[derive(Clone, Default, PartialEq)]
+struct Seen {
+    judged: Option<Judged>,
+    hints: usize,
+    solution: bool,
+}
+
+#[function_component(QuestionView)]
+pub fn question_view(props: &QuestionProps) -> Html {
+    let seen = use_state(Seen::default);
+    let at = &props.at;
+    let step = at.step();
+    let Some(q) = step.question.as_ref() else {
+        return Html::default();
+    };
+    let (lesson_id, index) = (at.lesson().id.clone(), at.step);
+    let before = at
+        .progress
+        .lessons
+        .get(&lesson_id)
+        .and_then(|l| l.questions.get(&index))
+        .is_some_and(|p| p.done);
+
+    let submit = {
+        let (seen, scene, q) = (seen.clone(), props.scene.clone(), q.clone());
+        let (on_update, on_reveal, moment) = (
+            props.on_update.clone(),
+            props.on_reveal.clone(),
+            step.at.clone(),
+        );
+        let lesson_id = lesson_id.clone();
+        Callback::from(move |answer: Answer| {
+            let judged = q
+                .ask
+                .judge(&moment, &scene.timeline, &scene.scenario, &answer)
+                .unwrap_or_else(|e| Judged::from(crate::lessons::Verdict {
+                    correct: false,
+                    feedback: format!("This question cannot be checked: {e}."),
+                }));
+            let correct = judged.verdict.correct;
+            on_update.emit(Update::Answered(lesson_id.clone(), index, correct));
+            if correct {
+                reveal(&q, &moment, &scene.timeline, &on_reveal);
+            }
+            seen.set(Seen {
+                judged: Some(judged),
+                ..(*seen).clone()
+            });
+        })
+    };
+    let asked = match &q.ask {
+        Ask::Predict { .. } => predict_inputs(props, &submit),
+        Ask::Fill { host, socket, solution, .. } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
+        Ask::Choose { options, .. } => choose_inputs(options, &submit),
+        Ask::Fix { controls, .. } => fix_inputs(controls, &props.scene, &submit),
+    };
+    let prompt_id = format!("q-{}-{index}", lesson_id);
+    html! {
+        <section class="question" aria-labelledby={prompt_id.clone()}>
+            <h3 id={prompt_id}>
+                <span class="question-kind">{ kind_name(&q.ask) }</span>
+                { q.prompt.get("en").to_string() }
+            </h3>
+            if before && seen.judged.is_none() {
+                <p class="answered-before">{ "✓ You answered this one before. Answer again if you like." }</p>
+            }
+            { asked }
+            <div class="feedback-live" role="status" aria-live="polite">
+                if let Some(j) = &seen.judged {
+                    <p class={classes!("feedback", if j.verdict.correct { "right" } else { "wrong" })}>
+                        <strong>{ if j.verdict.correct { "✓ Right. " } else { "✗ Not quite. " } }</strong>
+                        { j.verdict.feedback.clone() }
+                        if !j.verdict.correct { { " Change your answer and try again." } }
+                    </p>
+                }
+            </div>
+            { help(q, &seen, props, &lesson_id, index) }
+        </section>
+    }
+}
+
+/// The hints, one at a time, then "Show solution".
+fn help(q: &Question, seen: &UseStateHandle<Seen>, props: &QuestionProps, lesson: &str, index: usize) -> Html {
+    let more_hints = seen.hints < q.hints.len();
+    let on_hint = {
+        let (seen, u, l) = (seen.clone(), props.on_update.clone(), lesson.to_string());
+        Callback::from(move |_: MouseEvent| {
+            u.emit(Update::Hinted(l.clone(), index));
+            seen.set(Seen { hints: seen.hints + 1, ..(*seen).clone() });
+        })
+    };
+    let on_solution = {
+        let (seen, u, l) = (seen.clone(), props.on_update.clone(), lesson.to_string());
+        let (q, moment, scene, on_reveal) = (q.clone(), props.at.step().at.clone(), props.scene.clone(), props.on_reveal.clone());
+        Callback::from(move |_: MouseEvent| {
+            u.emit(Update::Shown(l.clone(), index));
+            reveal(&q, &moment, &scene.timeline, &on_reveal);
+            seen.set(Seen { solution: true, ..(*seen).clone() });
+        })
+    };
+    let solution = q.ask.solution().describe(&q.ask, &props.scene.scenario);
+    html! {
+        <div class="help">
+            if seen.hints > 0 {
+                <ol class="hints" aria-label="Hints">
+                    { for q.hints.iter().take(seen.hints).map(|h| html! { <li>{ crate::ui::lesson::rich(h.get("en")) }</li> }) }
+                </ol>
+            }
+            if seen.solution {
+                <p class="solution" role="status"><strong>{ "Solution: " }</strong>{ solution }</p>
+            } else if more_hints {
+                <button class="button small" onclick={on_hint}>{ format!("Show a hint ({} of {})", seen.hints + 1, q.hints.len()) }</button>
+            } else {
+                <button class="button small" onclick={on_solution}>{ "Show solution" }</button>
+            }
+        </div>
+    }
+}
+
+/// After a predict question: play on until the segment arrives, and light up the socket
+/// that got it.
+fn reveal(
+    q: &Question,
+    moment: &Moment,
+    timeline: &Timeline,
+    on_reveal: &Callback<(Instant, Option<(HostId, SockId)>)>,
+) {
+    let (Ask::Predict { .. }, Moment::BeforeSegment(n)) = (&q.ask, moment) else {
+        return;
+    };
+    let predict = crate::lessons::Predict { segment: *n };
+    let Ok(i) = moment.resolve(timeline) else {
+        return;
+    };
+    let arrives = timeline.events()[i].at;
+    let after = timeline.seek_events(i + 1);
+    let socket = match predict.answer(timeline) {
+        Ok((Pick::Socket { host, socket }, _)) => after
+            .host(&host)
+            .and_then(|h| Some((h.id, h.sockets.get(socket - 1)?.sock))),
+        _ => None,
+    };
+    on_reveal.emit((arrives, socket));
+}
+
+fn kind_name(ask: &Ask) -> &'static str {
+    match ask {
+        Ask::Predict { .. } => "Predict",
+        Ask::Fill { .. } => "Fill in the table",
+        Ask::Choose { .. } => "Choose",
+        Ask::Fix { .. } => "Fix it",
+    }
+}
+
+/// Every socket at the moment, as a button named for its host and number, and "no socket".
+fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
+    let step = props.at.step();
+    let t = step.at.time(&props.scene.timeline).unwrap_or(Instant::ZERO);
+    let snapshot = props.scene.timeline.seek(t);
+    let pick = |p: Pick| {
+        let submit = submit.clone();
+        Callback::from(move |_: MouseEvent| submit.emit(Answer::Pick(p.clone())))
+    };
+    html! {
+        <div class="choices" role="group" aria-label="The sockets">
+            { for snapshot.hosts.iter().flat_map(|h| h.sockets.iter().enumerate().map(move |(i, r)| (h, i, r))).map(|(h, i, r)| {
+                let cells = r.course_cells();
+                let peer = if r.remote.is_some() { format!("to {}:{}", cells[4], cells[3]) } else { "no peer".to_string() };
+                html! {
+                    <button class="choice socket-choice" key={format!("{}-{i}", h.name)}
+                            onclick={pick(Pick::Socket { host: h.name.clone(), socket: i + 1 })}>
+                        <strong>{ format!("{}: Socket {}", h.name, i + 1) }</strong>
+                        <span class="choice-detail">{ format!("{} {}:{}, {}, {}", cells[0], cells[2], cells[1], peer, r.state.rfc_name()) }</span>
+                    </button>
+                }
+            }) }
+            <button class="choice" onclick={pick(Pick::NoSocket)}>
+                <strong>{ "No socket" }</strong>
+                <span class="choice-detail">{ "the host answers RST" }</span>
+            </button>
+        </div>
+    }
+}
+
+/// A labelled field for each cell asked, marked right or wrong once checked.
+fn fill_inputs(
+    host: &str,
+    socket: usize,
+    asked: &BTreeMap<Cell, String>,
+    judged: Option<&Judged>,
+    submit: &Callback<Answer>,
+) -> Html {
+    let onsubmit = {
+        let submit = submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            let mut given = BTreeMap::new();
+            let elements = form.elements();
+            for i in 0..elements.length() {
+                let Some(input) = elements.item(i).and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok()) else {
+                    continue;
+                };
+                if let Some(cell) = CELLS.iter().find(|(_, name)| *name == input.name()).map(|(c, _)| *c) {
+                    given.insert(cell, input.value());
+                }
+            }
+            submit.emit(Answer::Cells(given));
+        })
+    };
+    html! {
+        <form class="fill" {onsubmit}>
+            <p class="fill-what">{ format!("{host}, Socket {socket}") }</p>
+            { for asked.keys().map(|cell| {
+                let name = CELLS.iter().find(|(c, _)| c == cell).map_or("", |(_, n)| n);
+                let mark = judged.and_then(|j| j.cells.get(cell).copied());
+                html! {
+                    <label class={classes!("cell-field", mark.map(|ok| if ok { "right" } else { "wrong" }))} key={name}>
+                        <span>{ cell.name() }</span>
+                        <input name={name} autocomplete="off" spellcheck="false" aria-invalid={mark.map(|ok| (!ok).to_string())} />
+                        if let Some(ok) = mark {
+                            <span class="mark">{ if ok { "✓ right" } else { "✗ wrong" } }</span>
+                        }
+                    </label>
+                }
+            }) }
+            <button class="button primary" type="submit">{ "Check" }</button>
+        </form>
+    }
+}
+
+/// Each cell a form field can ask for, by the field's name.
+const CELLS: &[(Cell, &str)] = &[
+    (Cell::Transport, "transport"),
+    (Cell::SourcePort, "source_port"),
+    (Cell::SourceAddr, "source_addr"),
+    (Cell::DestPort, "dest_port"),
+    (Cell::DestAddr, "dest_addr"),
+    (Cell::State, "state"),
+];
+
+fn choose_inputs(options: &[String], submit: &Callback<Answer>) -> Html {
+    html! {
+        <div class="choices" role="group" aria-label="Options">
+            { for options.iter().map(|o| {
+                let (submit, o2) = (submit.clone(), o.clone());
+                html! {
+                    <button class="choice" key={o.clone()} onclick={Callback::from(move |_: MouseEvent| submit.emit(Answer::Choice(o2.clone())))}>
+                        <strong>{ o.clone() }</strong>
+                    </button>
+                }
+            }) }
+        </div>
+    }
+}
+
+/// The controls a user has, set as the setup has them now, and "Run it".
+fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) -> Html {
+    let onsubmit = {
+        let submit = submit.clone();
+        let count = controls.len();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            let elements = form.elements();
+            let mut changes = BTreeMap::new();
+            for i in 0..count {
+                let Some(el) = elements.named_item(&format!("control-{i}")) else {
+                    continue;
+                };
+                let value = if let Some(cb) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el).filter(|c| c.type_() == "checkbox") {
+                    if cb.checked() { "on" } else { "off" }.to_string()
+                } else if let Some(input) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el) {
+                    input.value()
+                } else if let Some(select) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(&el) {
+                    select.value()
+                } else {
+                    continue;
+                };
+                changes.insert(i, value);
+            }
+            submit.emit(Answer::Changes(changes));
+        })
+    };
+    let s = &scene.scenario;
+    html! {
+        <form class="fix" {onsubmit}>
+            { for controls.iter().enumerate().map(|(i, c)| {
+                let (name, label, now) = (format!("control-{i}"), c.label(s), c.current(s));
+                match c {
+                    Control::ListenPort { .. } | Control::ConnectPort { .. } => html! {
+                        <label class="control" key={i}>
+                            <span>{ label }</span>
+                            <input {name} type="number" inputmode="numeric" min="1" max="65535" value={now} />
+                        </label>
+                    },
+                    Control::Program { .. } => html! {
+                        <label class="control" key={i}>
+                            <span>{ label }</span>
+                            <select {name}>
+                                { for PROGRAMS.iter().map(|(p, _)| html! { <option value={*p} selected={*p == now}>{ *p }</option> }) }
+                            </select>
+                        </label>
+                    },
+                    Control::FirewallRule { .. } => html! {
+                        <label class="control check" key={i}>
+                            <input {name} type="checkbox" checked={now == "on"} />
+                            <span>{ format!("{label} (checked: the rule is on)") }</span>
+                        </label>
+                    },
+                }
+            }) }
+            <button class="button primary" type="submit">{ "Run it" }</button>
+        </form>
+    }
+}

@@ -1,0 +1,195 @@
+//! The home screen: the lessons in order, each with how far the learner got, the free player
+//! ("Explore"), and the learner's progress to export, import or reset.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::route::Route;
+use super::store::{export, Update};
+use crate::lessons::{Lesson, Progress};
+
+/// A click on a link that opens `route` inside the app (a new history entry, no reload). A
+/// click with a modifier key is left to the browser (a new tab opens the same address).
+pub fn link(go: &Callback<Route>, route: Route) -> Callback<MouseEvent> {
+    let go = go.clone();
+    Callback::from(move |e: MouseEvent| {
+        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+            return;
+        }
+        e.prevent_default();
+        go.emit(route.clone());
+    })
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HomeProps {
+    pub lessons: Rc<Vec<Lesson>>,
+    pub progress: Rc<Progress>,
+    /// A line about the stored progress, or about the address that brought the learner here.
+    pub notice: Option<String>,
+    pub on_update: Callback<Update>,
+    pub go: Callback<Route>,
+}
+
+/// How far the learner got in a lesson, in words, and whether it is done.
+fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usize) {
+    let asked = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+    match progress.lessons.get(&lesson.id) {
+        None => ("Not started".to_string(), "new", 0),
+        Some(p) if p.complete(asked) => {
+            let (earned, of) = p.score(asked);
+            (
+                format!("Done: {earned} of {of} questions on your own"),
+                "done",
+                0,
+            )
+        }
+        Some(p) => (
+            format!(
+                "In progress: step {} of {}",
+                p.step + 1,
+                lesson.steps.len()
+            ),
+            "started",
+            p.step.min(lesson.steps.len().saturating_sub(1)),
+        ),
+    }
+}
+
+#[function_component(Home)]
+pub fn home(props: &HomeProps) -> Html {
+    let import_error = use_state(|| None::<String>);
+    let confirming = use_state(|| false);
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let go = &props.go;
+    let on_import = import_handler(&props.on_update, &import_error, &reader);
+    let on_export = {
+        let p = props.progress.clone();
+        Callback::from(move |_: MouseEvent| export(&p))
+    };
+    let notice = (*import_error).clone().or(props.notice.clone());
+    html! {
+        <div class="shell home">
+            <header class="site-header">
+                <a class="skip-link" href="#lessons">{ "Skip to the lessons" }</a>
+                <div class="brand">
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                    <h1>{ "Socket Lab" }</h1>
+                </div>
+                <p class="tagline">{ "TCP ports and sockets, shown" }</p>
+            </header>
+            <main class="home-main">
+                <p class="intro">{ "Two apps on one computer share one IP address. How does each get its own packets? Watch real TCP segments travel, see every socket table change, and answer as you go." }</p>
+                <p class="notice" role="status" hidden={notice.is_none()}>{ notice.clone().unwrap_or_default() }</p>
+                <section id="lessons" aria-labelledby="lessons-title" tabindex="-1">
+                    <h2 id="lessons-title">{ "Lessons" }</h2>
+                    <ol class="lesson-list">
+                        { for props.lessons.iter().enumerate().map(|(i, l)| {
+                            let (state, class, resume) = state_of(l, &props.progress);
+                            let route = Route::Lesson { id: l.id.clone(), step: resume };
+                            html! {
+                                <li key={l.id.clone()} class={classes!("lesson-card", class)}>
+                                    <a href={route.query()} onclick={link(go, route.clone())}>
+                                        <span class="lesson-number" aria-hidden="true">{ i + 1 }</span>
+                                        <span class="lesson-title">{ l.title.get("en").to_string() }</span>
+                                    </a>
+                                    <p class="lesson-goal">{ l.goal.get("en").to_string() }</p>
+                                    <p class="lesson-state"><span class="state-mark" aria-hidden="true">{ mark(class) }</span>{ state }</p>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                </section>
+                <section class="explore-card" aria-labelledby="explore-title">
+                    <h2 id="explore-title">{ "Explore" }</h2>
+                    <p>{ "Play any scene freely: the course's slides, a Node.js server with three clients, fifty clients at once, and what happens when things go wrong." }</p>
+                    <a class="button primary" href="?explore" onclick={link(go, Route::Explore)}>{ "Open the scene player" }</a>
+                </section>
+                <section class="progress-card" aria-labelledby="progress-title">
+                    <h2 id="progress-title">{ "Your progress" }</h2>
+                    <p>{ "Kept in this browser. Export it to a file to hand in or to move to another browser, and import it back." }</p>
+                    <div class="progress-actions">
+                        <button class="button" onclick={on_export}>{ "Export progress" }</button>
+                        <label class="button file-button">
+                            { "Import progress" }
+                            <input type="file" accept="application/json,.json" class="sr-only" onchange={on_import} />
+                        </label>
+                        { reset_controls(&confirming, &props.on_update) }
+                    </div>
+                </section>
+            </main>
+        </div>
+    }
+}
+
+/// A mark beside a lesson's state, so the state is not told by colour alone.
+fn mark(class: &str) -> &'static str {
+    match class {
+        "done" => "✓",
+        "started" => "…",
+        _ => "○",
+    }
+}
+
+/// "Reset progress…", then a confirmation in place: nothing is lost by one stray tap.
+fn reset_controls(confirming: &UseStateHandle<bool>, on_update: &Callback<Update>) -> Html {
+    let ask = {
+        let c = confirming.clone();
+        Callback::from(move |_: MouseEvent| c.set(true))
+    };
+    let cancel = {
+        let c = confirming.clone();
+        Callback::from(move |_: MouseEvent| c.set(false))
+    };
+    let reset = {
+        let (c, u) = (confirming.clone(), on_update.clone());
+        Callback::from(move |_: MouseEvent| {
+            u.emit(Update::Reset);
+            c.set(false);
+        })
+    };
+    if **confirming {
+        html! {
+            <div class="confirm" role="group" aria-label="Reset progress?">
+                <p>{ "Reset all your progress? This cannot be undone." }</p>
+                <button class="button danger" onclick={reset}>{ "Yes, reset" }</button>
+                <button class="button" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        }
+    } else {
+        html! { <button class="button" onclick={ask}>{ "Reset progress…" }</button> }
+    }
+}
+
+/// Read a chosen file as progress: replace the learner's progress with it, or say in one line
+/// why it cannot be read (and change nothing).
+fn import_handler(
+    on_update: &Callback<Update>,
+    error: &UseStateHandle<Option<String>>,
+    reader: &Rc<RefCell<Option<gloo::file::callbacks::FileReader>>>,
+) -> Callback<Event> {
+    let (on_update, error, reader) = (on_update.clone(), error.clone(), reader.clone());
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let (on_update, error) = (on_update.clone(), error.clone());
+        let name = file.name();
+        let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
+            match text.map_err(|_| "it could not be read".to_string()).and_then(|t| Progress::parse(&t)) {
+                Ok(p) => {
+                    error.set(None);
+                    on_update.emit(Update::Replace(p));
+                }
+                Err(why) => error.set(Some(format!(
+                    "\"{name}\" was not imported: {why}. Your progress is unchanged."
+                ))),
+            }
+        });
+        *reader.borrow_mut() = Some(task);
+    })
+}

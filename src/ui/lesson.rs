@@ -1,0 +1,192 @@
+//! A lesson's step beside the stage: its text, "try it on your machine", its question, and
+//! Back and Next. The step's scene and moment are on the stage (the player shows them); the
+//! question is judged against that moment by [`crate::lessons`], never here.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::components::question::QuestionView;
+use super::home::link;
+use super::route::Route;
+use super::scenes::Scene;
+use super::store::Update;
+use crate::engine::net::HostId;
+use crate::engine::socket::SockId;
+use crate::engine::time::Instant;
+use crate::lessons::try_it::{self, Desktop};
+use crate::lessons::{Lesson, Progress, Step};
+
+/// A step of a lesson, and the learner's progress.
+#[derive(Clone)]
+pub struct LessonAt {
+    pub lessons: Rc<Vec<Lesson>>,
+    pub index: usize,
+    /// From 0; always a step the lesson has.
+    pub step: usize,
+    pub progress: Rc<Progress>,
+}
+
+impl PartialEq for LessonAt {
+    fn eq(&self, other: &LessonAt) -> bool {
+        Rc::ptr_eq(&self.lessons, &other.lessons)
+            && (self.index, self.step) == (other.index, other.step)
+            && Rc::ptr_eq(&self.progress, &other.progress)
+    }
+}
+
+impl LessonAt {
+    pub fn lesson(&self) -> &Lesson {
+        &self.lessons[self.index]
+    }
+
+    pub fn step(&self) -> &Step {
+        &self.lesson().steps[self.step]
+    }
+
+    /// The player's number for the lesson's scene (every shipped lesson's scene is one:
+    /// `tests/ui_shell.rs` checks).
+    pub fn scene_index(&self) -> usize {
+        Scene::index_of(&self.lesson().scenario).unwrap_or(0)
+    }
+
+    fn route(&self, step: usize) -> Route {
+        Route::Lesson {
+            id: self.lesson().id.clone(),
+            step,
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub at: LessonAt,
+    /// The scene on the stage: the lesson's, once the player has loaded it.
+    pub scene: Rc<Scene>,
+    /// The moment on the stage (the learner may play on from the step's).
+    pub t: Instant,
+    pub on_update: Callback<Update>,
+    pub go: Callback<Route>,
+    /// Play on to a time, then highlight a socket: how a predict question shows its answer.
+    pub on_reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+}
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    let at = &props.at;
+    let lesson = at.lesson();
+    let step = at.step();
+    let heading = use_node_ref();
+    {
+        // A new step: its heading takes the focus, so a screen reader reads the step from the
+        // top and Tab goes on into it. Without scrolling: on a phone the stage stays in view.
+        let heading = heading.clone();
+        use_effect_with((at.index, at.step), move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = h.focus_with_options(&options);
+            }
+        });
+    }
+    let last = lesson.steps.len() - 1;
+    let ready = props.scene.id == lesson.scenario;
+    html! {
+        <section class="step-panel" aria-labelledby="step-title">
+            <p class="step-count">{ format!("Lesson {} · Step {} of {}", at.index + 1, at.step + 1, last + 1) }</p>
+            <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get("en").to_string() }</h2>
+            if at.step == 0 {
+                <p class="step-goal">{ lesson.goal.get("en").to_string() }</p>
+            }
+            <div class="step-text">{ rich(step.text.get("en")) }</div>
+            if let (Some(host), true) = (&step.try_it, ready) {
+                { try_it_view(&props.scene, props.t, host) }
+            }
+            if let (Some(_), true) = (&step.question, ready) {
+                <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()}
+                              on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} />
+            }
+            <nav class="step-nav" aria-label="Lesson steps">
+                if at.step > 0 {
+                    <a class="button" href={at.route(at.step - 1).query()} onclick={link(&props.go, at.route(at.step - 1))}>{ "← Back" }</a>
+                } else {
+                    <a class="button" href="./" onclick={link(&props.go, Route::Home)}>{ "← All lessons" }</a>
+                }
+                if at.step < last {
+                    <a class="button primary" href={at.route(at.step + 1).query()} onclick={link(&props.go, at.route(at.step + 1))}>{ "Next →" }</a>
+                } else {
+                    <a class="button primary" href="./" onclick={link(&props.go, Route::Home)}>{ "Finish: all lessons" }</a>
+                }
+            </nav>
+        </section>
+    }
+}
+
+/// A step's text: paragraphs (split at blank lines), with `code` and *emphasis*.
+pub fn rich(text: &str) -> Html {
+    let paragraph = |p: &str| -> Html {
+        let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut parts = Vec::new();
+        for (i, part) in p.split('`').enumerate() {
+            if i % 2 == 1 {
+                parts.push(html! { <code>{ part.to_string() }</code> });
+                continue;
+            }
+            for (j, s) in part.split('*').enumerate() {
+                parts.push(if j % 2 == 1 {
+                    html! { <em>{ s.to_string() }</em> }
+                } else {
+                    html! { { s.to_string() } }
+                });
+            }
+        }
+        html! { <p>{ for parts }</p> }
+    };
+    html! { { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(paragraph) } }
+}
+
+/// The real commands, and what each OS's socket list prints at this moment of the scene.
+fn try_it_view(scene: &Scene, t: Instant, host_name: &str) -> Html {
+    let snapshot = scene.timeline.seek(t);
+    let Some(host) = snapshot.host(host_name) else {
+        return Html::default();
+    };
+    let oses = [
+        (Desktop::Linux, "Linux"),
+        (Desktop::Macos, "macOS"),
+        (Desktop::Windows, "Windows"),
+    ];
+    html! {
+        <details class="try-it">
+            <summary>{ "Try it on your machine" }</summary>
+            <p>{ "Save this as server.js and run it with node server.js:" }</p>
+            { code(try_it::NODE_SERVER) }
+            <p>{ "In another terminal, connect to it:" }</p>
+            { code(try_it::CURL) }
+            { for oses.iter().map(|(os, name)| html! {
+                <div class="try-os" key={*name}>
+                    <h3>{ format!("List the sockets on {name}") }</h3>
+                    { code(try_it::socket_list(*os)) }
+                    <p class="output-label">{ format!("What it prints for the scene's {host_name} now:") }</p>
+                    <pre class="output" tabindex="0">{ try_it::socket_list_output(*os, host) }</pre>
+                </div>
+            }) }
+        </details>
+    }
+}
+
+/// A command or a file, with a button that copies it (and then says so).
+fn code(text: &'static str) -> Html {
+    let onclick = Callback::from(move |e: MouseEvent| {
+        let clipboard = gloo::utils::window().navigator().clipboard();
+        let _ = clipboard.write_text(text);
+        let button: web_sys::HtmlElement = e.target_unchecked_into();
+        button.set_text_content(Some("Copied ✓"));
+    });
+    html! {
+        <div class="code">
+            <pre><code>{ text }</code></pre>
+            <button class="button small copy" {onclick} aria-label={format!("Copy: {}", text.lines().next().unwrap_or_default())}>{ "Copy" }</button>
+        </div>
+    }
+}

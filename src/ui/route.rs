@@ -1,0 +1,119 @@
+//! Where the learner is: the home screen, the free scene player ("Explore"), or a step of a
+//! lesson. The page's address says it (`?lesson=ID&step=N`, `?scene=ID&t=ms`), so a link or a
+//! reload opens the same place, and the browser's back and forward buttons move between them.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use yew::prelude::*;
+
+/// The page's query parameters, by name.
+pub type Params = BTreeMap<String, String>;
+
+/// The parameters that open the player rather than the home screen.
+const PLAYER_PARAMS: &[&str] = &["scene", "t", "speed", "play", "explore"];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// The free scene player, with the parameters it starts from.
+    Explore,
+    /// A lesson by id, at a step (from 0).
+    Lesson { id: String, step: usize },
+}
+
+impl Route {
+    /// The place an address asks for. A lesson's step counts from 1 in the address.
+    pub fn from_params(params: &Params) -> Route {
+        if let Some(id) = params.get("lesson") {
+            let step = params
+                .get("step")
+                .and_then(|s| s.parse::<usize>().ok())
+                .map_or(0, |n| n.saturating_sub(1));
+            return Route::Lesson {
+                id: id.clone(),
+                step,
+            };
+        }
+        if PLAYER_PARAMS.iter().any(|p| params.contains_key(*p)) {
+            return Route::Explore;
+        }
+        Route::Home
+    }
+
+    /// The query string that opens this place ("?lesson=server-listens&step=2").
+    pub fn query(&self) -> String {
+        match self {
+            Route::Home => String::new(),
+            Route::Explore => "?explore".to_string(),
+            Route::Lesson { id, step } => format!("?lesson={id}&step={}", step + 1),
+        }
+    }
+}
+
+/// The page's query parameters (`?scene=walkthrough&speed=2&play=1`).
+pub fn query() -> Params {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+/// Where the learner is, and a callback that takes them elsewhere (a new entry in the
+/// browser's history). Back and forward come here too.
+#[derive(Clone, PartialEq)]
+pub struct Place {
+    pub route: Route,
+    pub params: Rc<Params>,
+}
+
+#[hook]
+pub fn use_place() -> (Place, Callback<Route>) {
+    let place = use_state(|| {
+        let params = query();
+        Place {
+            route: Route::from_params(&params),
+            params: Rc::new(params),
+        }
+    });
+    {
+        let place = place.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "popstate", move |_| {
+                let params = query();
+                place.set(Place {
+                    route: Route::from_params(&params),
+                    params: Rc::new(params),
+                });
+            });
+            move || drop(listener)
+        });
+    }
+    let go = {
+        let place = place.clone();
+        use_callback((), move |route: Route, _| {
+            let window = gloo::utils::window();
+            let path = window.location().pathname().unwrap_or_default();
+            let url = format!("{path}{}", route.query());
+            if let Ok(history) = window.history() {
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+            place.set(Place {
+                route,
+                params: Rc::new(Params::new()),
+            });
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        })
+    };
+    ((*place).clone(), go)
+}
