@@ -351,6 +351,7 @@ pub fn player(props: &PlayerProps) -> Html {
 
     let (stage_title, stage_text) = stage_words(&scene, model.t);
     let shown_host = shown_host(&model, &scene);
+    let masked = props.lesson.as_ref().and_then(|at| masked_socket(at, &snapshot));
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}>
@@ -379,7 +380,7 @@ pub fn player(props: &PlayerProps) -> Html {
                     <LessonPanel at={at.clone()} scene={scene.clone()} t={model.t} on_update={props.on_update.clone()}
                                  go={props.go.clone()} on_reveal={on.reveal.clone()} />
                 }
-                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on) }
+                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, masked) }
                 { more_panels(&model, &scene, count, stage_text, &on) }
             </main>
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
@@ -498,6 +499,7 @@ fn tables_panel(
     shown_host: HostId,
     ends: Option<&Ends>,
     on: &Handlers,
+    masked: Option<(HostId, SockId)>,
 ) -> Html {
     let compact = model.compact;
     html! {
@@ -523,7 +525,8 @@ fn tables_panel(
                         let highlight: BTreeSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
                         html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
-                                             scene={Some(scene.clone())} on_focus={on.focus.clone()} current={h.id == shown_host} /> }
+                                             scene={Some(scene.clone())} on_focus={on.focus.clone()} current={h.id == shown_host}
+                                             masked={masked.filter(|(host, _)| *host == h.id).map(|(_, s)| s)} /> }
                     }) }
                 </aside>
     }
@@ -568,6 +571,25 @@ fn more_panels(
                 </div>
         </>
     }
+}
+
+/// The socket a lesson's unanswered "fill in the table" question asks about: its table hides
+/// the answer until the learner has given it.
+fn masked_socket(at: &LessonAt, snapshot: &Snapshot) -> Option<(HostId, SockId)> {
+    let crate::lessons::Ask::Fill { host, socket, .. } = &at.step().question.as_ref()?.ask else {
+        return None;
+    };
+    let done = at
+        .progress
+        .lessons
+        .get(&at.lesson().id)
+        .and_then(|l| l.questions.get(&at.step))
+        .is_some_and(|q| q.done);
+    if done {
+        return None;
+    }
+    let h = snapshot.host(host)?;
+    Some((h.id, h.sockets.get(socket.checked_sub(1)?)?.sock))
 }
 
 /// The segments on the wire that belong to the socket a learner picked in a table.

@@ -42,7 +42,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
       const w = await openWatched(chrome.browser, site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url);
+        await page.goto(site.url + "?scene=slides");
         await page.getByRole("combobox", { name: "Speed" }).selectOption({ label: "4×" });
         await page.getByRole("button", { name: "Play" }).click();
         await page.getByRole("button", { name: "Play" }).waitFor({ timeout: 90_000 }); // Pause turns back into Play at the end
@@ -87,7 +87,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
       const w = await openWatched(chrome.browser, site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url);
+        await page.goto(site.url + "?scene=slides");
         let shot = 0;
         let last = "";
         for (let i = 0; i < 80; i++) {
@@ -116,7 +116,7 @@ test("keyboard only: shortcuts, focus and the help dialog", async () => {
   const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
   try {
     const page = w.page;
-    await page.goto(site.url);
+    await page.goto(site.url + "?scene=slides");
     await page.locator("h1").waitFor();
     // Tab to the Play button.
     let label = "";
@@ -165,7 +165,7 @@ test("choosing a packet highlights its sockets; choosing a socket highlights its
   const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
   try {
     const page = w.page;
-    await page.goto(site.url);
+    await page.goto(site.url + "?scene=slides");
     for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the SYN leaves
     await page.locator(".stage-frame .packet").last().click();
     assert.ok((await page.locator("td.highlight").count()) > 0, "the packet's sockets are highlighted in the tables");
@@ -181,7 +181,7 @@ test("with reduced motion, packets jump instead of gliding", async () => {
   const w = await openWatched(chrome.browser, site.url, { ...VIEWPORTS.desktop, reducedMotion: "reduce" });
   try {
     const page = w.page;
-    await page.goto(site.url);
+    await page.goto(site.url + "?scene=slides");
     for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the browser's SYN leaves
     const first = await page.locator(".stage-frame .packet").first().evaluate((el) => el.style.transform);
     await page.getByRole("button", { name: "Step forward" }).click(); // 0.399 s: the same SYN is about to arrive
@@ -198,7 +198,7 @@ test("360 px wide: no horizontal scroll, and the controls are at least 44 px", a
   const w = await openWatched(chrome.browser, site.url, { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   try {
     const page = w.page;
-    await page.goto(site.url);
+    await page.goto(site.url + "?scene=slides");
     await page.locator("h1").waitFor();
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     assert.ok(scrollWidth <= innerWidth, `${scrollWidth} > ${innerWidth}`);

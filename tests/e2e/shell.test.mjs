@@ -22,7 +22,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
     test("renders the name, the stage and the side panel, cleanly", async () => {
       const w = await openWatched(chrome.browser, site.url, options);
       try {
-        await w.page.goto(site.url);
+        await w.page.goto(site.url + "?scene=slides");
         const page = w.page;
         await page.getByRole("heading", { level: 1, name: "Socket Lab" }).waitFor();
         // The app has taken over the static first screen.

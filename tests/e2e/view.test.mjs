@@ -108,7 +108,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       const w = await openWatched(chrome.browser, site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url);
+        await page.goto(site.url + "?scene=slides");
         await page.locator(".stage-svg").waitFor();
         let seen = 0;
         for (let i = 0; i < 40 && seen < 7; i++) {
@@ -138,7 +138,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       try {
         const page = w.page;
         // From 0.450 s: the ACK and the request travel together, then the reply comes back.
-        await page.goto(`${site.url}?t=450&speed=1&play=1`);
+        await page.goto(`${site.url}?scene=slides&t=450&speed=1&play=1`);
         await page.locator(".stage-frame .packet").first().waitFor();
         let packetsSeen = 0;
         for (let i = 0; i < 16; i++) {
@@ -211,7 +211,7 @@ test("on a phone the inspector, events and flow graph are one tap away, and choo
   const w = await openWatched(chrome.browser, site.url, SIZES["360×640"]);
   try {
     const page = w.page;
-    await page.goto(`${site.url}?t=300`);
+    await page.goto(`${site.url}?scene=slides&t=300`);
     for (const [tab, heading] of [["Events", "What happens"], ["Flow", "Flow graph"], ["Ports", "Common ports"], ["Packet", "Packet inspector"]]) {
       await page.getByRole("button", { name: tab, exact: true }).click();
       assert.ok(await page.getByRole("heading", { name: heading }).isVisible(), `${tab} shows ${heading}`);
@@ -260,7 +260,7 @@ for (const [how, init] of [
     try {
       const page = w.page;
       if (init) await page.addInitScript(init);
-      await page.goto(`${site.url}?t=300`);
+      await page.goto(`${site.url}?scene=slides&t=300`);
       await page.locator(".stage-frame .packet").first().waitFor();
       await settle(page);
       const drawn = await canvasDrawing(page);

@@ -33,6 +33,10 @@ pub struct SocketTableProps {
     /// The table a phone shows (the latest event's host, or the one the learner picked).
     #[prop_or(true)]
     pub current: bool,
+    /// A socket whose addresses and ports are hidden ("?"): the one a lesson asks the learner
+    /// to fill in, until it is answered.
+    #[prop_or_default]
+    pub masked: Option<SockId>,
 }
 
 #[function_component(SocketTable)]
@@ -137,7 +141,8 @@ fn compact_table(
                     html! {
                         <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
                                     highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
-                                    label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()} />
+                                    label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()}
+                                    masked={props.masked == Some(r.sock)} />
                     }
                 }) }
             </tbody>
@@ -188,7 +193,9 @@ fn course_table(
                     <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
                         <th scope="row">{ row_name(name) }</th>
                         { for host.sockets.iter().map(|r| html! {
-                            <td key={r.sock.0} class={cell_class(r.sock, f)}>{ now[&r.sock][f].clone() }</td>
+                            <td key={r.sock.0} class={cell_class(r.sock, f)}>{
+                                if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { now[&r.sock][f].clone() }
+                            }</td>
                         }) }
                     </tr>
                 }) }
@@ -264,6 +271,7 @@ struct CompactRowProps {
     label: Option<String>,
     host: HostId,
     on_focus: Callback<(HostId, SockId)>,
+    masked: bool,
 }
 
 /// One socket as one row, like a line of `ss -tan`. A row whose socket did not change is not
@@ -297,8 +305,12 @@ fn compact_row(props: &CompactRowProps) -> Html {
             <td class={class(5)}>{ r.state.ss_name() }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
-            <td class={class(1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
-            <td class={class(3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
+            if props.masked {
+                <td>{ "?" }</td><td>{ "?" }</td>
+            } else {
+                <td class={class(1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
+                <td class={class(3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
+            }
             <td class={class(6)}>{ c[6].clone() }</td>
         </tr>
     }

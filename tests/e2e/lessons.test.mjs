@@ -1,0 +1,260 @@
+// End-to-end: the lessons in the built site, at desktop and phone sizes. A learner opens a
+// lesson from the home screen, answers by keyboard alone or by touch, and their progress
+// survives a reload, an export and an import; damaged stored progress is reported and reset.
+import { test, before, after, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
+import { serveDist, launchChromium, openWatched, VIEWPORTS } from "./harness.mjs";
+
+let site;
+let chrome;
+
+before(async () => {
+  site = await serveDist();
+  chrome = await launchChromium();
+});
+
+after(async () => {
+  await chrome?.close();
+  await site?.close();
+});
+
+const KEY = "socketlab.progress.v1";
+
+/** The app has taken over the static first screen. */
+async function appReady(page) {
+  await page.locator("#boot-message").waitFor({ state: "detached" });
+}
+
+/** Press Tab until the focused element's accessible text matches, at most `max` times. */
+async function tabTo(page, pattern, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const text = await page.evaluate(() => {
+      const el = document.activeElement;
+      return `${el?.getAttribute("aria-label") ?? ""} ${el?.textContent ?? ""} ${el?.name ?? ""}`.trim();
+    });
+    if (pattern.test(text)) return;
+  }
+  throw new Error(`Tab never reached ${pattern}`);
+}
+
+async function feedback(page) {
+  const box = page.locator(".feedback");
+  await box.waitFor();
+  return (await box.textContent()).trim();
+}
+
+async function axeClean(page, where) {
+  const axe = await new AxeBuilder({ page }).analyze();
+  const found = axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
+  assert.deepEqual(found, [], where);
+}
+
+for (const [name, options] of Object.entries(VIEWPORTS)) {
+  describe(`lessons at ${name} size (${options.viewport.width}×${options.viewport.height})`, () => {
+    test("lesson 5, by keyboard alone: fill in the table, predict the socket, finish", async () => {
+      const w = await openWatched(chrome.browser, site.url, options);
+      try {
+        const page = w.page;
+        await page.goto(site.url);
+        await appReady(page);
+        await tabTo(page, /A new socket for each connection/);
+        await page.keyboard.press("Enter");
+        await page.getByRole("heading", { level: 2, name: "A new socket for each connection" }).waitFor();
+        assert.match(page.url(), /\?lesson=new-socket-per-connection&step=1$/);
+        // The table hides the cells the question asks for.
+        assert.equal(await page.locator(".socket-table.current td", { hasText: "10378" }).count(), 0, "the answer is hidden");
+        // A wrong cell first: feedback about that cell, and the cell marked.
+        await tabTo(page, /source_port/);
+        await page.keyboard.type("10378");
+        await page.keyboard.press("Tab");
+        await page.keyboard.type("10378");
+        await page.keyboard.press("Tab");
+        await page.keyboard.type("192.168.1.101");
+        await page.keyboard.press("Enter");
+        assert.match(await feedback(page), /Not quite\. Source Port is not 10378: a socket's source is its own end/);
+        assert.equal(await page.locator("input[name=source_port]").getAttribute("aria-invalid"), "true");
+        // Put it right.
+        await page.locator("input[name=source_port]").focus();
+        await page.keyboard.press("Control+A");
+        await page.keyboard.type("80");
+        await page.keyboard.press("Enter");
+        assert.match(await feedback(page), /^✓ Right\. Source Port: 80\. Destination Port: 10378\. Destination IP Addr: 192\.168\.1\.101\./);
+        await tabTo(page, /^Next →$/);
+        await page.keyboard.press("Enter");
+        await page.getByText("Lesson 5 · Step 2 of 2").waitFor();
+        // Predict: the listener is wrong, with a reason; the connection's socket is right.
+        await tabTo(page, /^Server: Socket 1/);
+        await page.keyboard.press("Enter");
+        assert.match(await feedback(page), /Not quite\./);
+        await tabTo(page, /^Server: Socket 2/);
+        await page.keyboard.press("Enter");
+        assert.match(await feedback(page), /^✓ Right\. Right: .+/);
+        // It plays on to the arrival, and the socket that got it lights up in its table.
+        await page.locator(".socket-name[aria-pressed=true]").first().waitFor();
+        assert.match(await page.locator(".clock").textContent(), /^0\.(6|7)\d\d s/);
+        await tabTo(page, /^Finish: all lessons$/);
+        await page.keyboard.press("Enter");
+        const card = page.locator(".lesson-card", { hasText: "A new socket for each connection" });
+        assert.match(await card.locator(".lesson-state").textContent(), /Done: 2 of 2 questions on your own/);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+
+    test("lesson 8's fix it, by touch: a wrong port first, then the right one", async () => {
+      const w = await openWatched(chrome.browser, site.url, { ...options, hasTouch: true });
+      try {
+        const page = w.page;
+        await page.goto(site.url);
+        await appReady(page);
+        await page.getByRole("link", { name: /When it goes wrong: connection refused/ }).tap();
+        await page.getByText("Lesson 8 · Step 1 of 2").waitFor();
+        await page.getByRole("link", { name: "Next →" }).tap();
+        await page.getByText("Lesson 8 · Step 2 of 2").waitFor();
+        const port = page.getByLabel("The port curl connects to");
+        assert.equal(await port.inputValue(), "8080", "the setup as it is");
+        await port.tap();
+        await port.fill("8081");
+        await page.getByRole("button", { name: "Run it" }).tap();
+        assert.match(await feedback(page), /Not quite\. Not yet: curl still fails with/);
+        await page.getByRole("button", { name: /Show a hint/ }).tap();
+        await page.getByText("Both ends must agree on one port.").waitFor();
+        await port.tap();
+        await port.fill("8099");
+        await page.getByRole("button", { name: "Run it" }).tap();
+        assert.match(await feedback(page), /^✓ Right\. It works: curl connected and got its reply\./);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  });
+}
+
+describe("progress", () => {
+  test("survives a reload; export, reset and import give the same progress back", async () => {
+    const w = await openWatched(chrome.browser, site.url, { ...VIEWPORTS.desktop, acceptDownloads: true });
+    try {
+      const page = w.page;
+      await page.goto(`${site.url}?lesson=well-known-ports&step=2`);
+      await page.getByRole("button", { name: "443" }).click();
+      assert.match(await feedback(page), /443 is the port of https/);
+      await page.getByRole("button", { name: "80", exact: true }).click();
+      assert.match(await feedback(page), /^✓ Right/);
+      await page.reload();
+      await page.getByRole("link", { name: "All lessons" }).click();
+      const card = page.locator(".lesson-card", { hasText: "Well-known ports" });
+      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 3/);
+      const stored = await page.evaluate((k) => localStorage.getItem(k), KEY);
+      const saved = JSON.parse(stored);
+      assert.equal(saved.lessons["well-known-ports"].questions["1"].tries, 2);
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Export progress" }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), "socket-lab-progress.json");
+      const file = await download.path();
+      assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), saved);
+
+      await page.getByRole("button", { name: "Reset progress…" }).click();
+      await page.getByRole("button", { name: "Yes, reset" }).click();
+      await page.getByText("Progress reset.").waitFor();
+      assert.match(await card.locator(".lesson-state").textContent(), /Not started/);
+
+      await page.locator("input[type=file]").setInputFiles(file);
+      await page.getByText("Progress imported.").waitFor();
+      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 3/);
+      assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY)), saved);
+
+      // A file that is not progress changes nothing, and says why.
+      await page.locator("input[type=file]").setInputFiles({ name: "notes.json", mimeType: "application/json", buffer: Buffer.from('{"app":"other"}') });
+      await page.getByText('"notes.json" was not imported: it is not Socket Lab progress. Your progress is unchanged.').waitFor();
+      assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY)), saved);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("a damaged stored value is reported in one line and reset; the page works", async () => {
+    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await page.addInitScript((k) => {
+        if (!sessionStorage.getItem("seeded")) {
+          localStorage.setItem(k, "{ not json");
+          sessionStorage.setItem("seeded", "1");
+        }
+      }, KEY);
+      await page.goto(site.url);
+      await page.getByText("Your saved progress was reset: it could not be read (the stored text is damaged).").waitFor();
+      const now = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));
+      assert.deepEqual(now, { app: "socketlab", version: 1, lessons: {} });
+      await page.getByRole("link", { name: /Two apps on one PC/ }).tap();
+      await page.getByText("Lesson 1 · Step 1 of 3").waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+describe("navigation", () => {
+  test("deep links open a step; back and forward move between steps and home", async () => {
+    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await page.goto(`${site.url}?lesson=both-ways-and-closing&step=2`);
+      await page.getByText("Lesson 6 · Step 2 of 2").waitFor();
+      await page.getByRole("link", { name: "← Back" }).tap();
+      await page.getByText("Lesson 6 · Step 1 of 2").waitFor();
+      assert.match(page.url(), /step=1$/);
+      await page.goBack();
+      await page.getByText("Lesson 6 · Step 2 of 2").waitFor();
+      await page.goForward();
+      await page.getByText("Lesson 6 · Step 1 of 2").waitFor();
+      // An address with no such lesson shows the lessons, and says so.
+      await page.goto(`${site.url}?lesson=no-such-lesson`);
+      await page.getByText('There is no lesson called "no-such-lesson"; here are the lessons there are.').waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+for (const [name, options] of Object.entries(VIEWPORTS)) {
+  test(`every question and the home screen have zero axe-core violations at ${name} size`, async () => {
+    const w = await openWatched(chrome.browser, site.url, options);
+    try {
+      const page = w.page;
+      await page.goto(site.url);
+      await appReady(page);
+      await axeClean(page, "home");
+      const steps = await page.evaluate(() => [...document.querySelectorAll(".lesson-card a")].map((a) => a.getAttribute("href")));
+      assert.ok(steps.length >= 8, "at least eight lessons");
+      let questions = 0;
+      for (const first of steps) {
+        for (let step = 1; step <= 8; step++) {
+          await page.goto(site.url + first.replace(/step=1$/, `step=${step}`));
+          await page.locator(".step-panel").waitFor();
+          const count = (await page.locator(".step-count").textContent()).match(/Step (\d+) of (\d+)/);
+          if (Number(count[1]) !== step) break;
+          if (await page.locator(".question").count()) {
+            questions++;
+            await axeClean(page, `${first} step ${step}`);
+          }
+        }
+      }
+      assert.ok(questions >= 16, `${questions} questions checked`);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+}
