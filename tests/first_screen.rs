@@ -46,11 +46,17 @@ fn the_static_first_screen_is_the_home_screen_the_app_draws() {
         .collect();
     assert_eq!(
         titles,
-        lessons.iter().map(|l| l.title.get("en").to_string()).collect::<Vec<_>>()
+        lessons
+            .iter()
+            .map(|l| l.title.get("en").to_string())
+            .collect::<Vec<_>>()
     );
     assert_eq!(
         goals,
-        lessons.iter().map(|l| l.goal.get("en").to_string()).collect::<Vec<_>>()
+        lessons
+            .iter()
+            .map(|l| l.goal.get("en").to_string())
+            .collect::<Vec<_>>()
     );
     assert_eq!(
         links,

@@ -641,3 +641,16 @@ fn a_steps_moment_is_a_time_the_player_can_show() {
     .unwrap();
     assert_eq!(t.seek(appears).host("Server").unwrap().sockets.len(), 2);
 }
+
+/// The web app plays each lesson on one of its built-in scenes.
+#[test]
+fn every_lessons_scene_is_one_the_player_has() {
+    for lesson in socketlab::lessons::shipped::shipped() {
+        assert!(
+            socketlab::view::scenes::Scene::index_of(&lesson.scenario).is_some(),
+            "{}: {}",
+            lesson.id,
+            lesson.scenario
+        );
+    }
+}

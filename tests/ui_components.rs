@@ -61,6 +61,7 @@ async fn mount_slide_table(compact: bool) -> web_sys::Element {
         scene: None,
         on_focus: Callback::noop(),
         current: true,
+        masked: None,
     };
     yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -172,6 +173,12 @@ fn button(root: &web_sys::Element, label: &str) -> web_sys::HtmlElement {
 #[wasm_bindgen_test]
 async fn the_controls_step_play_and_restart() {
     let root = root();
+    // The player, as `?scene=slides` opens it (the page with no address opens the lessons).
+    gloo::utils::window()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?scene=slides"))
+        .unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     let clock = || texts(&root, ".clock")[0].clone();

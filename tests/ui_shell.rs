@@ -7,12 +7,36 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount() -> web_sys::Element {
+/// The app at an address: the player's tests open the slides' scene, as `?scene=slides` does.
+fn mount_at(query: &str) -> web_sys::Element {
+    let history = gloo::utils::window().history().unwrap();
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query))
+        .unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
     root
+}
+
+fn mount() -> web_sys::Element {
+    mount_at("?scene=slides")
+}
+
+#[wasm_bindgen_test]
+async fn the_page_with_no_address_opens_the_lessons_and_explore() {
+    let root = mount_at("?");
+    yew::scheduler::flush().await;
+    let titles = texts(&root, ".lesson-card .lesson-title");
+    assert!(titles.len() >= 8, "{titles:?}");
+    assert_eq!(titles[0], "Two apps on one PC");
+    assert_eq!(
+        texts(&root, ".lesson-card .lesson-state")[0],
+        "○Not started"
+    );
+    assert_eq!(texts(&root, "#explore-title"), ["Explore"]);
+    root.remove();
 }
 
 fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {

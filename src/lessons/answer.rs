@@ -54,7 +54,9 @@ impl Answer {
                 };
                 changes
                     .iter()
-                    .filter_map(|(i, v)| Some(format!("{}: {v}", controls.get(*i)?.label(scenario))))
+                    .filter_map(|(i, v)| {
+                        Some(format!("{}: {v}", controls.get(*i)?.label(scenario)))
+                    })
                     .collect::<Vec<_>>()
                     .join("; ")
             }

@@ -135,8 +135,11 @@ impl Control {
             Control::ListenPort { process } => op(process, "listen")
                 .and_then(|a| a.port)
                 .map(|p| p.to_string()),
-            Control::ConnectPort { process } => op(process, "connect")
-                .and_then(|a| a.to.as_deref()?.rsplit_once(':').map(|(_, p)| p.to_string())),
+            Control::ConnectPort { process } => op(process, "connect").and_then(|a| {
+                a.to.as_deref()?
+                    .rsplit_once(':')
+                    .map(|(_, p)| p.to_string())
+            }),
             Control::Program { process } => s
                 .processes
                 .iter()

@@ -266,17 +266,17 @@ impl FillTable {
     ) -> Result<BTreeMap<Cell, Verdict>, SceneError> {
         let answer = self.answer(timeline)?;
         Ok(map_of(answer.into_iter().map(|(cell, value)| {
-                let name = cell.row().1;
-                let verdict = match given.get(&cell).map(|g| g.trim()) {
-                    Some(g) if g.eq_ignore_ascii_case(&value) => {
-                        Verdict::right(format!("{name}: {value}."))
-                    }
-                    Some(g) if !g.is_empty() => {
-                        Verdict::wrong(format!("{name} is not {g}: {}.", cell.lesson(&value)))
-                    }
-                    _ => Verdict::wrong(format!("{name} is still empty.")),
-                };
-                (cell, verdict)
+            let name = cell.row().1;
+            let verdict = match given.get(&cell).map(|g| g.trim()) {
+                Some(g) if g.eq_ignore_ascii_case(&value) => {
+                    Verdict::right(format!("{name}: {value}."))
+                }
+                Some(g) if !g.is_empty() => {
+                    Verdict::wrong(format!("{name} is not {g}: {}.", cell.lesson(&value)))
+                }
+                _ => Verdict::wrong(format!("{name} is still empty.")),
+            };
+            (cell, verdict)
         })))
     }
 }

@@ -25,8 +25,8 @@ use super::home::{link, Home};
 use super::lesson::{LessonAt, LessonPanel};
 use super::route::{use_place, Params, Route};
 use super::scenes::{self, Scene, SCENES};
-use super::store::{Store, Update};
 use super::state::{advance, Action, Model, Panel};
+use super::store::{Store, Update};
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::net::HostId;
 use crate::engine::ports::{self, PortClass};
@@ -128,7 +128,12 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     let clock = clock.clone();
     let scene = model.scene.clone();
     use_effect_with(
-        (model.playing, model.scene_index, model.speed.to_bits(), model.stop_at),
+        (
+            model.playing,
+            model.scene_index,
+            model.speed.to_bits(),
+            model.stop_at,
+        ),
         move |&(playing, _, speed, stop_at)| {
             let speed = f64::from_bits(speed);
             let stop = stop_at.unwrap_or(scene.end()).min(scene.end());
@@ -209,7 +214,11 @@ struct Redraw {
 /// When the lesson's step changes: show its scene at its moment, and remember the learner
 /// got there.
 #[hook]
-fn use_lesson_step(model: &UseReducerHandle<Model>, at: Option<&LessonAt>, on_update: &Callback<Update>) {
+fn use_lesson_step(
+    model: &UseReducerHandle<Model>,
+    at: Option<&LessonAt>,
+    on_update: &Callback<Update>,
+) {
     let d = model.dispatcher();
     let on_update = on_update.clone();
     let key = at.map(|a| (a.index, a.step));
@@ -351,7 +360,10 @@ pub fn player(props: &PlayerProps) -> Html {
 
     let (stage_title, stage_text) = stage_words(&scene, model.t);
     let shown_host = shown_host(&model, &scene);
-    let masked = props.lesson.as_ref().and_then(|at| masked_socket(at, &snapshot));
+    let masked = props
+        .lesson
+        .as_ref()
+        .and_then(|at| masked_socket(at, &snapshot));
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}>

@@ -47,11 +47,7 @@ fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usiz
             )
         }
         Some(p) => (
-            format!(
-                "In progress: step {} of {}",
-                p.step + 1,
-                lesson.steps.len()
-            ),
+            format!("In progress: step {} of {}", p.step + 1, lesson.steps.len()),
             "started",
             p.step.min(lesson.steps.len().saturating_sub(1)),
         ),
@@ -180,7 +176,10 @@ fn import_handler(
         let (on_update, error) = (on_update.clone(), error.clone());
         let name = file.name();
         let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
-            match text.map_err(|_| "it could not be read".to_string()).and_then(|t| Progress::parse(&t)) {
+            match text
+                .map_err(|_| "it could not be read".to_string())
+                .and_then(|t| Progress::parse(&t))
+            {
                 Ok(p) => {
                     error.set(None);
                     on_update.emit(Update::Replace(p));

@@ -45,7 +45,7 @@ impl LessonAt {
     }
 
     /// The player's number for the lesson's scene (every shipped lesson's scene is one:
-    /// `tests/ui_shell.rs` checks).
+    /// `tests/lessons.rs` checks).
     pub fn scene_index(&self) -> usize {
         Scene::index_of(&self.lesson().scenario).unwrap_or(0)
     }

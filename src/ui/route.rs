@@ -20,7 +20,10 @@ pub enum Route {
     /// The free scene player, with the parameters it starts from.
     Explore,
     /// A lesson by id, at a step (from 0).
-    Lesson { id: String, step: usize },
+    Lesson {
+        id: String,
+        step: usize,
+    },
 }
 
 impl Route {

@@ -12,11 +12,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::scenes::Scene;
-use crate::lessons::Moment;
 use crate::engine::event::SegmentId;
 use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
 use crate::engine::time::{Duration, Instant};
+use crate::lessons::Moment;
 
 /// Playback speeds a learner can pick.
 pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];

@@ -62,10 +62,12 @@ pub fn question_view(props: &QuestionProps) -> Html {
             let judged = q
                 .ask
                 .judge(&moment, &scene.timeline, &scene.scenario, &answer)
-                .unwrap_or_else(|e| Judged::from(crate::lessons::Verdict {
-                    correct: false,
-                    feedback: format!("This question cannot be checked: {e}."),
-                }));
+                .unwrap_or_else(|e| {
+                    Judged::from(crate::lessons::Verdict {
+                        correct: false,
+                        feedback: format!("This question cannot be checked: {e}."),
+                    })
+                });
             let correct = judged.verdict.correct;
             on_update.emit(Update::Answered(lesson_id.clone(), index, correct));
             if correct {
@@ -79,7 +81,12 @@ pub fn question_view(props: &QuestionProps) -> Html {
     };
     let asked = match &q.ask {
         Ask::Predict { .. } => predict_inputs(props, &submit),
-        Ask::Fill { host, socket, solution, .. } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
+        Ask::Fill {
+            host,
+            socket,
+            solution,
+            ..
+        } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
         Ask::Fix { controls, .. } => fix_inputs(controls, &props.scene, &submit),
     };
@@ -109,22 +116,39 @@ pub fn question_view(props: &QuestionProps) -> Html {
 }
 
 /// The hints, one at a time, then "Show solution".
-fn help(q: &Question, seen: &UseStateHandle<Seen>, props: &QuestionProps, lesson: &str, index: usize) -> Html {
+fn help(
+    q: &Question,
+    seen: &UseStateHandle<Seen>,
+    props: &QuestionProps,
+    lesson: &str,
+    index: usize,
+) -> Html {
     let more_hints = seen.hints < q.hints.len();
     let on_hint = {
         let (seen, u, l) = (seen.clone(), props.on_update.clone(), lesson.to_string());
         Callback::from(move |_: MouseEvent| {
             u.emit(Update::Hinted(l.clone(), index));
-            seen.set(Seen { hints: seen.hints + 1, ..(*seen).clone() });
+            seen.set(Seen {
+                hints: seen.hints + 1,
+                ..(*seen).clone()
+            });
         })
     };
     let on_solution = {
         let (seen, u, l) = (seen.clone(), props.on_update.clone(), lesson.to_string());
-        let (q, moment, scene, on_reveal) = (q.clone(), props.at.step().at.clone(), props.scene.clone(), props.on_reveal.clone());
+        let (q, moment, scene, on_reveal) = (
+            q.clone(),
+            props.at.step().at.clone(),
+            props.scene.clone(),
+            props.on_reveal.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             u.emit(Update::Shown(l.clone(), index));
             reveal(&q, &moment, &scene.timeline, &on_reveal);
-            seen.set(Seen { solution: true, ..(*seen).clone() });
+            seen.set(Seen {
+                solution: true,
+                ..(*seen).clone()
+            });
         })
     };
     let solution = q.ask.solution().describe(&q.ask, &props.scene.scenario);
@@ -227,10 +251,16 @@ fn fill_inputs(
             let mut given = BTreeMap::new();
             let elements = form.elements();
             for i in 0..elements.length() {
-                let Some(input) = elements.item(i).and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok()) else {
+                let Some(input) = elements.item(i).and_then(|el| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok()
+                }) else {
                     continue;
                 };
-                if let Some(cell) = CELLS.iter().find(|(_, name)| *name == input.name()).map(|(c, _)| *c) {
+                if let Some(cell) = CELLS
+                    .iter()
+                    .find(|(_, name)| *name == input.name())
+                    .map(|(c, _)| *c)
+                {
                     given.insert(cell, input.value());
                 }
             }
@@ -297,11 +327,18 @@ fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) ->
                 let Some(el) = elements.named_item(&format!("control-{i}")) else {
                     continue;
                 };
-                let value = if let Some(cb) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el).filter(|c| c.type_() == "checkbox") {
+                let value = if let Some(cb) =
+                    wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el)
+                        .filter(|c| c.type_() == "checkbox")
+                {
                     if cb.checked() { "on" } else { "off" }.to_string()
-                } else if let Some(input) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el) {
+                } else if let Some(input) =
+                    wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlInputElement>(&el)
+                {
                     input.value()
-                } else if let Some(select) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(&el) {
+                } else if let Some(select) =
+                    wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlSelectElement>(&el)
+                {
                     select.value()
                 } else {
                     continue;

@@ -1,0 +1,220 @@
+//! Component tests in headless Chromium: each kind of question renders, rejects a wrong answer
+//! with feedback about it, accepts the right one, and tells the lesson (progress, and for a
+//! prediction, the moment and socket to play on to). Hints come one at a time, then the
+//! solution.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use socketlab::engine::time::Instant;
+use socketlab::lessons::shipped::shipped;
+use socketlab::ui::components::question::{QuestionProps, QuestionView};
+use socketlab::ui::lesson::LessonAt;
+use socketlab::ui::scenes::Scene;
+use socketlab::ui::store::Update;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// What the question told the lesson.
+#[derive(Default)]
+struct Told {
+    updates: Vec<Update>,
+    reveals: Vec<Instant>,
+}
+
+/// The question of lesson `id`'s step `step` (from 0), mounted alone.
+fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
+    let lessons = Rc::new(shipped());
+    let index = lessons.iter().position(|l| l.id == id).unwrap();
+    let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();
+    let told = Rc::new(RefCell::new(Told::default()));
+    let props = QuestionProps {
+        at: LessonAt {
+            lessons,
+            index,
+            step,
+            progress: Rc::new(socketlab::lessons::Progress::new()),
+        },
+        scene,
+        on_update: {
+            let told = told.clone();
+            Callback::from(move |u| told.borrow_mut().updates.push(u))
+        },
+        on_reveal: {
+            let told = told.clone();
+            Callback::from(move |(t, _)| told.borrow_mut().reveals.push(t))
+        },
+    };
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<QuestionView>::with_root_and_props(root.clone(), props).render();
+    (root, told)
+}
+
+/// Click the button whose text starts with `text`.
+fn click(root: &web_sys::Element, text: &str) {
+    let buttons = root.query_selector_all("button").unwrap();
+    let button = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().is_some_and(|t| t.trim().starts_with(text)))
+        .unwrap_or_else(|| panic!("no button \"{text}\""));
+    button.unchecked_into::<web_sys::HtmlElement>().click();
+}
+
+fn set(root: &web_sys::Element, name: &str, value: &str) {
+    let input = root
+        .query_selector(&format!("[name={name}]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no field {name}"));
+    input
+        .unchecked_into::<web_sys::HtmlInputElement>()
+        .set_value(value);
+}
+
+fn submit(root: &web_sys::Element) {
+    let form = root.query_selector("form").unwrap().unwrap();
+    form.unchecked_into::<web_sys::HtmlFormElement>()
+        .request_submit()
+        .unwrap();
+}
+
+/// The feedback shown: whether it says right, and its words.
+fn feedback(root: &web_sys::Element) -> (bool, String) {
+    let p = root.query_selector(".feedback").unwrap().expect("feedback");
+    (
+        p.get_attribute("class")
+            .is_some_and(|c| c.split(' ').any(|c| c == "right")),
+        p.text_content().unwrap_or_default(),
+    )
+}
+
+fn answered(told: &Rc<RefCell<Told>>) -> Vec<bool> {
+    told.borrow()
+        .updates
+        .iter()
+        .filter_map(|u| match u {
+            Update::Answered(_, _, ok) => Some(*ok),
+            _ => None,
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn predict_names_every_socket_and_plays_on_to_the_arrival_when_right() {
+    let (root, told) = mount("new-socket-per-connection", 1);
+    yew::scheduler::flush().await;
+    click(&root, "Server: Socket 1");
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(!right, "{words}");
+    assert!(words.contains("Not quite."), "{words}");
+    click(&root, "Server: Socket 2");
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(right, "{words}");
+    assert_eq!(answered(&told), [false, true]);
+    assert_eq!(told.borrow().reveals.len(), 1, "it plays on to the arrival");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn fill_marks_each_cell_and_accepts_the_snapshots_values() {
+    let (root, told) = mount("new-socket-per-connection", 0);
+    yew::scheduler::flush().await;
+    set(&root, "source_port", "10378");
+    set(&root, "dest_port", "80");
+    set(&root, "dest_addr", "192.168.1.101");
+    submit(&root);
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(!right);
+    assert!(words.contains("Source Port is not 10378"), "{words}");
+    assert_eq!(
+        root.query_selector_all(".cell-field.wrong")
+            .unwrap()
+            .length(),
+        2
+    );
+    assert_eq!(
+        root.query_selector_all(".cell-field.right")
+            .unwrap()
+            .length(),
+        1
+    );
+    set(&root, "source_port", "80");
+    set(&root, "dest_port", "10378");
+    submit(&root);
+    yew::scheduler::flush().await;
+    assert!(feedback(&root).0);
+    assert_eq!(answered(&told), [false, true]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn choose_rejects_the_slides_typo_and_accepts_27017() {
+    let (root, told) = mount("well-known-ports", 2);
+    yew::scheduler::flush().await;
+    click(&root, "27107");
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(!right);
+    assert!(words.contains("27107 is a typo on the slide"), "{words}");
+    click(&root, "27017");
+    yew::scheduler::flush().await;
+    assert!(feedback(&root).0);
+    assert_eq!(answered(&told), [false, true]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn fix_it_runs_the_changed_setup() {
+    let (root, told) = mount("connection-refused", 1);
+    yew::scheduler::flush().await;
+    let port = root.query_selector("[name=control-0]").unwrap().unwrap();
+    assert_eq!(
+        port.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+        "8080",
+        "the setup as it is"
+    );
+    set(&root, "control-0", "8081");
+    submit(&root);
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(!right);
+    assert!(words.contains("curl still fails with"), "{words}");
+    set(&root, "control-0", "8099");
+    submit(&root);
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(right, "{words}");
+    assert!(words.contains("It works: curl connected and got its reply."));
+    assert_eq!(answered(&told), [false, true]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn hints_come_one_at_a_time_then_the_solution() {
+    let (root, told) = mount("new-socket-per-connection", 0);
+    yew::scheduler::flush().await;
+    click(&root, "Show a hint (1 of 2)");
+    yew::scheduler::flush().await;
+    click(&root, "Show a hint (2 of 2)");
+    yew::scheduler::flush().await;
+    assert_eq!(root.query_selector_all(".hints li").unwrap().length(), 2);
+    click(&root, "Show solution");
+    yew::scheduler::flush().await;
+    let solution = root.query_selector(".solution").unwrap().unwrap();
+    assert_eq!(
+        solution.text_content().unwrap(),
+        "Solution: Source Port: 80; Destination Port: 10378; Destination IP Addr: 192.168.1.101"
+    );
+    let updates = &told.borrow().updates;
+    assert_eq!(updates.len(), 3);
+    assert!(matches!(updates[2], Update::Shown(_, 0)));
+    root.remove();
+}
