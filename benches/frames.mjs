@@ -12,6 +12,8 @@
 // held to (this machine's speed drifts by ±25 %).
 //
 // Usage: node benches/frames.mjs   (after `trunk build --release`; benches/frames.sh does both)
+// FRAME_PAGE=lesson measures the lesson view instead: lesson 7 (a Node.js server and three
+// clients) played from its first step, with the step panel beside the stage.
 // FRAME_VIEWPORTS=desktop,phone (default both), FRAME_RUNS=3, FRAME_SECONDS=10.
 import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
@@ -19,6 +21,9 @@ const SECONDS = Number(process.env.FRAME_SECONDS ?? 10);
 const RUNS = Number(process.env.FRAME_RUNS ?? 3);
 const VIEWS = (process.env.FRAME_VIEWPORTS ?? "desktop,phone").split(",");
 const VSYNC_MS = 17.5;
+const LESSON = process.env.FRAME_PAGE === "lesson";
+// FRAME_PAGE=node: the same scene as the lesson, in the free player, to compare.
+const NODE = process.env.FRAME_PAGE === "node";
 const CATEGORIES = [
   "toplevel",
   "devtools.timeline",
@@ -75,7 +80,15 @@ async function measure(chrome, site, view) {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
     // Start at 0.8 s of virtual time: in the 10 s that follow (0.4 s of virtual time at 1×) handshakes,
     // requests and replies overlap, and about a hundred segments are in flight at the peak (1.0 s).
-    await w.page.goto(`${site.url}?scene=stress-50-clients&t=800&speed=1&play=1`);
+    if (LESSON) {
+      await w.page.goto(`${site.url}?lesson=three-clients&step=1`);
+      await w.page.locator(".step-panel").waitFor();
+      await w.page.getByRole("button", { name: "Play", exact: true }).click();
+    } else if (NODE) {
+      await w.page.goto(`${site.url}?scene=node-server-8099&play=1`);
+    } else {
+      await w.page.goto(`${site.url}?scene=stress-50-clients&t=800&speed=1&play=1`);
+    }
     await w.page.locator(".stage-frame .packet").first().waitFor();
     await w.page.waitForTimeout(500);
     await chrome.browser.startTracing(w.page, { categories: CATEGORIES.split(",") });

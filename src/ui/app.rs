@@ -389,7 +389,7 @@ pub fn player(props: &PlayerProps) -> Html {
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
                 if let Some(at) = &props.lesson {
-                    <LessonPanel at={at.clone()} scene={scene.clone()} t={model.t} on_update={props.on_update.clone()}
+                    <LessonPanel at={at.clone()} scene={scene.clone()} on_update={props.on_update.clone()}
                                  go={props.go.clone()} on_reveal={on.reveal.clone()} />
                 }
                 { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, masked) }

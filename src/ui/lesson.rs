@@ -15,7 +15,7 @@ use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
 use crate::lessons::try_it::{self, Desktop};
-use crate::lessons::{Lesson, Progress, Step};
+use crate::lessons::{Lesson, Moment, Progress, Step};
 
 /// A step of a lesson, and the learner's progress.
 #[derive(Clone)]
@@ -63,8 +63,6 @@ pub struct LessonPanelProps {
     pub at: LessonAt,
     /// The scene on the stage: the lesson's, once the player has loaded it.
     pub scene: Rc<Scene>,
-    /// The moment on the stage (the learner may play on from the step's).
-    pub t: Instant,
     pub on_update: Callback<Update>,
     pub go: Callback<Route>,
     /// Play on to a time, then highlight a socket: how a predict question shows its answer.
@@ -100,7 +98,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             }
             <div class="step-text">{ rich(step.text.get("en")) }</div>
             if let (Some(host), true) = (&step.try_it, ready) {
-                { try_it_view(&props.scene, props.t, host) }
+                { try_it_view(&props.scene, &step.at, host) }
             }
             if let (Some(_), true) = (&step.question, ready) {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()}
@@ -145,8 +143,10 @@ pub fn rich(text: &str) -> Html {
     html! { { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(paragraph) } }
 }
 
-/// The real commands, and what each OS's socket list prints at this moment of the scene.
-fn try_it_view(scene: &Scene, t: Instant, host_name: &str) -> Html {
+/// The real commands, and what each OS's socket list prints at the step's moment. (At the
+/// step's, not the stage's: the panel is not drawn again while the scene plays.)
+fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
+    let t = at.time(&scene.timeline).unwrap_or(Instant::ZERO);
     let snapshot = scene.timeline.seek(t);
     let Some(host) = snapshot.host(host_name) else {
         return Html::default();
