@@ -33,6 +33,7 @@ use crate::engine::ports::{self, PortClass};
 use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
 use crate::engine::time::Instant;
+use crate::lessons::Pick;
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
@@ -364,6 +365,8 @@ pub fn player(props: &PlayerProps) -> Html {
         .lesson
         .as_ref()
         .and_then(|at| masked_socket(at, &snapshot));
+    let picked = use_state(|| None::<(u32, Pick)>);
+    let on_table_socket = table_socket_handler(&props.lesson, &hosts, &picked, &on.focus);
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}>
@@ -389,10 +392,10 @@ pub fn player(props: &PlayerProps) -> Html {
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
                 if let Some(at) = &props.lesson {
-                    <LessonPanel at={at.clone()} scene={scene.clone()} on_update={props.on_update.clone()}
+                    <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
                                  go={props.go.clone()} on_reveal={on.reveal.clone()} />
                 }
-                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, masked) }
+                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, masked, on_table_socket) }
                 { more_panels(&model, &scene, count, stage_text, &on) }
             </main>
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
@@ -512,6 +515,7 @@ fn tables_panel(
     ends: Option<&Ends>,
     on: &Handlers,
     masked: Option<(HostId, SockId)>,
+    on_socket: Callback<(HostId, SockId)>,
 ) -> Html {
     let compact = model.compact;
     html! {
@@ -537,7 +541,7 @@ fn tables_panel(
                         let highlight: BTreeSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
                         html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
-                                             scene={Some(scene.clone())} on_focus={on.focus.clone()} current={h.id == shown_host}
+                                             scene={Some(scene.clone())} on_focus={on_socket.clone()} current={h.id == shown_host}
                                              masked={masked.filter(|(host, _)| *host == h.id).map(|(_, s)| s)} /> }
                     }) }
                 </aside>
@@ -583,6 +587,42 @@ fn more_panels(
                 </div>
         </>
     }
+}
+
+/// A socket tapped in a table: highlighted, and while a lesson asks "which socket will receive
+/// it?", also the learner's answer (counted, so the same socket can be picked again).
+fn table_socket_handler(
+    lesson: &Option<LessonAt>,
+    hosts: &Rc<Vec<Rc<HostView>>>,
+    picked: &UseStateHandle<Option<(u32, Pick)>>,
+    focus: &Callback<(HostId, SockId)>,
+) -> Callback<(HostId, SockId)> {
+    let predicting = lesson.as_ref().is_some_and(|at| {
+        matches!(
+            at.step().question.as_ref().map(|q| &q.ask),
+            Some(crate::lessons::Ask::Predict { .. })
+        )
+    });
+    if !predicting {
+        return focus.clone();
+    }
+    let (hosts, picked, focus) = (hosts.clone(), picked.clone(), focus.clone());
+    Callback::from(move |(host, sock): (HostId, SockId)| {
+        focus.emit((host, sock));
+        let Some(h) = hosts.iter().find(|h| h.id == host) else {
+            return;
+        };
+        if let Some(i) = h.sockets.iter().position(|r| r.sock == sock) {
+            let n = picked.as_ref().map_or(0, |(n, _)| n + 1);
+            picked.set(Some((
+                n,
+                Pick::Socket {
+                    host: h.name.clone(),
+                    socket: i + 1,
+                },
+            )));
+        }
+    })
 }
 
 /// The socket a lesson's unanswered "fill in the table" question asks about: its table hides

@@ -15,7 +15,7 @@ use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
 use crate::lessons::try_it::{self, Desktop};
-use crate::lessons::{Lesson, Moment, Progress, Step};
+use crate::lessons::{Lesson, Moment, Pick, Progress, Step};
 
 /// A step of a lesson, and the learner's progress.
 #[derive(Clone)]
@@ -63,6 +63,8 @@ pub struct LessonPanelProps {
     pub at: LessonAt,
     /// The scene on the stage: the lesson's, once the player has loaded it.
     pub scene: Rc<Scene>,
+    /// A socket the learner tapped in a table, counted: an answer to a predict question.
+    pub picked: Option<(u32, Pick)>,
     pub on_update: Callback<Update>,
     pub go: Callback<Route>,
     /// Play on to a time, then highlight a socket: how a predict question shows its answer.
@@ -101,7 +103,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 { try_it_view(&props.scene, &step.at, host) }
             }
             if let (Some(_), true) = (&step.question, ready) {
-                <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()}
+                <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} />
             }
             <nav class="step-nav" aria-label="Lesson steps">

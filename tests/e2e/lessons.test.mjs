@@ -113,6 +113,13 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await appReady(page);
         await page.getByRole("link", { name: /When it goes wrong: connection refused/ }).tap();
         await page.getByText("Lesson 8 · Step 1 of 2").waitFor();
+        // Predict by tapping a socket in its table: the server's listener is not it.
+        if (options.isMobile) await page.locator(".table-picker").getByRole("button", { name: "Server", exact: true }).tap();
+        const table = page.locator(".socket-table", { hasText: "Server sockets" });
+        await table.getByRole("button", { name: /^Socket 1/ }).tap();
+        assert.match(await feedback(page), /Not quite\./);
+        await page.getByRole("button", { name: /^No socket/ }).tap();
+        assert.match(await feedback(page), /^✓ Right\./);
         await page.getByRole("link", { name: "Next →" }).tap();
         await page.getByText("Lesson 8 · Step 2 of 2").waitFor();
         const port = page.getByLabel("The port curl connects to");

@@ -21,6 +21,9 @@ use crate::ui::store::Update;
 pub struct QuestionProps {
     pub at: LessonAt,
     pub scene: Rc<Scene>,
+    /// A socket tapped in a table (counted): a predict question takes it as an answer.
+    #[prop_or_default]
+    pub picked: Option<(u32, Pick)>,
     pub on_update: Callback<Update>,
     pub on_reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
 }
@@ -79,6 +82,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
             });
         })
     };
+    use_table_pick(props.picked.clone(), &q.ask, &submit);
     let asked = match &q.ask {
         Ask::Predict { .. } => predict_inputs(props, &submit),
         Ask::Fill {
@@ -113,6 +117,23 @@ pub fn question_view(props: &QuestionProps) -> Html {
             { help(q, &seen, props, &lesson_id, index) }
         </section>
     }
+}
+
+/// A socket tapped in a table answers a predict question; a tap made before the question
+/// was shown does not.
+#[hook]
+fn use_table_pick(picked: Option<(u32, Pick)>, ask: &Ask, submit: &Callback<Answer>) {
+    let at_mount = use_mut_ref(|| picked.as_ref().map(|(n, _)| *n));
+    let predict = matches!(ask, Ask::Predict { .. });
+    let submit = submit.clone();
+    let count = picked.as_ref().map(|(n, _)| *n);
+    use_effect_with(count, move |_| {
+        if let (true, Some((n, pick))) = (predict, picked) {
+            if *at_mount.borrow() != Some(n) {
+                submit.emit(Answer::Pick(pick));
+            }
+        }
+    });
 }
 
 /// The hints, one at a time, then "Show solution".
