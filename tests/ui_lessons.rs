@@ -40,6 +40,7 @@ fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
             progress: Rc::new(socketlab::lessons::Progress::new()),
         },
         scene,
+        picked: None,
         on_update: {
             let told = told.clone();
             Callback::from(move |u| told.borrow_mut().updates.push(u))

@@ -313,20 +313,24 @@ pub struct PlayerProps {
     pub go: Callback<Route>,
 }
 
+/// The model a player starts with: a lesson's scene at its step, or what the address asks.
+fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
+    match lesson {
+        Some(at) => {
+            let mut m = Model::new(at.scene_index());
+            m.show(at.scene_index(), &at.step().at);
+            m
+        }
+        None => model_from(params),
+    }
+}
+
 /// The scene player: the stage, the tables and the panels, and a lesson's step beside them.
 #[function_component(Player)]
 pub fn player(props: &PlayerProps) -> Html {
     let model = {
-        let params = props.params.clone();
-        let lesson = props.lesson.clone();
-        use_reducer(move || match lesson {
-            Some(at) => {
-                let mut m = Model::new(at.scene_index());
-                m.show(at.scene_index(), &at.step().at);
-                m
-            }
-            None => model_from(&params),
-        })
+        let (params, lesson) = (props.params.clone(), props.lesson.clone());
+        use_reducer(move || first_model(&params, lesson.as_ref()))
     };
     use_lesson_step(&model, props.lesson.as_ref(), &props.on_update);
     let clock = use_model_clock(&model);
@@ -395,7 +399,7 @@ pub fn player(props: &PlayerProps) -> Html {
                     <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
                                  go={props.go.clone()} on_reveal={on.reveal.clone()} />
                 }
-                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, masked, on_table_socket) }
+                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, LessonTables { masked, on_socket: on_table_socket }) }
                 { more_panels(&model, &scene, count, stage_text, &on) }
             </main>
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
@@ -514,9 +518,9 @@ fn tables_panel(
     shown_host: HostId,
     ends: Option<&Ends>,
     on: &Handlers,
-    masked: Option<(HostId, SockId)>,
-    on_socket: Callback<(HostId, SockId)>,
+    lesson: LessonTables,
 ) -> Html {
+    let LessonTables { masked, on_socket } = lesson;
     let compact = model.compact;
     html! {
                 <aside class="side-panel" aria-labelledby="tables-title">
@@ -587,6 +591,13 @@ fn more_panels(
                 </div>
         </>
     }
+}
+
+/// What a lesson changes in the tables: a socket hidden until its question is answered, and
+/// what tapping a socket does.
+struct LessonTables {
+    masked: Option<(HostId, SockId)>,
+    on_socket: Callback<(HostId, SockId)>,
 }
 
 /// A socket tapped in a table: highlighted, and while a lesson asks "which socket will receive
