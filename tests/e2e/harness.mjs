@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -27,6 +28,23 @@ const TYPES = {
   ".png": "image/png",
   ".woff2": "font/woff2",
 };
+
+/**
+ * The built site served, and Chromium started, once for a test file: `env.site` and
+ * `env.chrome` are there from node:test's `before` until its `after`.
+ */
+export function sharedSite() {
+  const env = {};
+  before(async () => {
+    env.site = await serveDist();
+    env.chrome = await launchChromium();
+  });
+  after(async () => {
+    await env.chrome?.close();
+    await env.site?.close();
+  });
+  return env;
+}
 
 /** Serve a folder (dist/ by default) on 127.0.0.1 at a free port. */
 export async function serveDist(dir = DIST) {

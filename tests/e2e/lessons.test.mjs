@@ -1,24 +1,13 @@
 // End-to-end: the lessons in the built site, at desktop and phone sizes. A learner opens a
 // lesson from the home screen, answers by keyboard alone or by touch, and their progress
 // survives a reload, an export and an import; damaged stored progress is reported and reset.
-import { test, before, after, describe } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { serveDist, launchChromium, openWatched, VIEWPORTS } from "./harness.mjs";
+import { sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
 
-let site;
-let chrome;
-
-before(async () => {
-  site = await serveDist();
-  chrome = await launchChromium();
-});
-
-after(async () => {
-  await chrome?.close();
-  await site?.close();
-});
+const env = sharedSite();
 
 const KEY = "socketlab.progress.v1";
 
@@ -55,10 +44,10 @@ async function axeClean(page, where) {
 for (const [name, options] of Object.entries(VIEWPORTS)) {
   describe(`lessons at ${name} size (${options.viewport.width}×${options.viewport.height})`, () => {
     test("lesson 5, by keyboard alone: fill in the table, predict the socket, finish", async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url);
+        await page.goto(env.site.url);
         await appReady(page);
         await tabTo(page, /A new socket for each connection/);
         await page.keyboard.press("Enter");
@@ -106,10 +95,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
     });
 
     test("lesson 8's fix it, by touch: a wrong port first, then the right one", async () => {
-      const w = await openWatched(chrome.browser, site.url, { ...options, hasTouch: true });
+      const w = await openWatched(env.chrome.browser, env.site.url, { ...options, hasTouch: true });
       try {
         const page = w.page;
-        await page.goto(site.url);
+        await page.goto(env.site.url);
         await appReady(page);
         await page.getByRole("link", { name: /When it goes wrong: connection refused/ }).tap();
         await page.getByText("Lesson 8 · Step 1 of 2").waitFor();
@@ -144,10 +133,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
 
 describe("progress", () => {
   test("survives a reload; export, reset and import give the same progress back", async () => {
-    const w = await openWatched(chrome.browser, site.url, { ...VIEWPORTS.desktop, acceptDownloads: true });
+    const w = await openWatched(env.chrome.browser, env.site.url, { ...VIEWPORTS.desktop, acceptDownloads: true });
     try {
       const page = w.page;
-      await page.goto(`${site.url}?lesson=well-known-ports&step=2`);
+      await page.goto(`${env.site.url}?lesson=well-known-ports&step=2`);
       await page.getByRole("button", { name: "443" }).click();
       assert.match(await feedback(page), /443 is the port of https/);
       await page.getByRole("button", { name: "80", exact: true }).click();
@@ -189,7 +178,7 @@ describe("progress", () => {
   });
 
   test("a damaged stored value is reported in one line and reset; the page works", async () => {
-    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
     try {
       const page = w.page;
       await page.addInitScript((k) => {
@@ -198,7 +187,7 @@ describe("progress", () => {
           sessionStorage.setItem("seeded", "1");
         }
       }, KEY);
-      await page.goto(site.url);
+      await page.goto(env.site.url);
       await page.getByText("Your saved progress was reset: it could not be read (the stored text is damaged).").waitFor();
       const now = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));
       assert.deepEqual(now, { app: "socketlab", version: 1, lessons: {} });
@@ -213,10 +202,10 @@ describe("progress", () => {
 
 describe("navigation", () => {
   test("deep links open a step; back and forward move between steps and home", async () => {
-    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
     try {
       const page = w.page;
-      await page.goto(`${site.url}?lesson=both-ways-and-closing&step=2`);
+      await page.goto(`${env.site.url}?lesson=both-ways-and-closing&step=2`);
       await page.getByText("Lesson 6 · Step 2 of 2").waitFor();
       await page.getByRole("link", { name: "← Back" }).tap();
       await page.getByText("Lesson 6 · Step 1 of 2").waitFor();
@@ -226,7 +215,7 @@ describe("navigation", () => {
       await page.goForward();
       await page.getByText("Lesson 6 · Step 1 of 2").waitFor();
       // An address with no such lesson shows the lessons, and says so.
-      await page.goto(`${site.url}?lesson=no-such-lesson`);
+      await page.goto(`${env.site.url}?lesson=no-such-lesson`);
       await page.getByText('There is no lesson called "no-such-lesson"; here are the lessons there are.').waitFor();
       assert.deepEqual(await w.problems(), []);
     } finally {
@@ -237,10 +226,10 @@ describe("navigation", () => {
 
 for (const [name, options] of Object.entries(VIEWPORTS)) {
   test(`every question and the home screen have zero axe-core violations at ${name} size`, async () => {
-    const w = await openWatched(chrome.browser, site.url, options);
+    const w = await openWatched(env.chrome.browser, env.site.url, options);
     try {
       const page = w.page;
-      await page.goto(site.url);
+      await page.goto(env.site.url);
       await appReady(page);
       await axeClean(page, "home");
       const steps = await page.evaluate(() => [...document.querySelectorAll(".lesson-card a")].map((a) => a.getAttribute("href")));
@@ -248,7 +237,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
       let questions = 0;
       for (const first of steps) {
         for (let step = 1; step <= 8; step++) {
-          await page.goto(site.url + first.replace(/step=1$/, `step=${step}`));
+          await page.goto(env.site.url + first.replace(/step=1$/, `step=${step}`));
           await page.locator(".step-panel").waitFor();
           const count = (await page.locator(".step-count").textContent()).match(/Step (\d+) of (\d+)/);
           if (Number(count[1]) !== step) break;

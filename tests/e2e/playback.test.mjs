@@ -1,25 +1,16 @@
 // End-to-end: playing the default scene (the course's slides) in real Chromium, on a desktop and
 // on a phone: playback, stepping, tables, packets, keyboard, highlighting, reduced motion.
-import { test, before, after, describe } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { serveDist, launchChromium, openWatched, VIEWPORTS, ROOT, canvasDrawing } from "./harness.mjs";
+import { sharedSite, openWatched, VIEWPORTS, ROOT, canvasDrawing } from "./harness.mjs";
 
 const SHOTS = join(ROOT, "test-results");
 mkdirSync(SHOTS, { recursive: true });
 
-let site;
-let chrome;
-before(async () => {
-  site = await serveDist();
-  chrome = await launchChromium();
-});
-after(async () => {
-  await chrome?.close();
-  await site?.close();
-});
+const env = sharedSite();
 
 const clock = (page) => page.locator(".clock").textContent();
 
@@ -39,10 +30,10 @@ async function table(page, host) {
 for (const [name, options] of Object.entries(VIEWPORTS)) {
   describe(`the slides' scene at ${name} size`, () => {
     test("plays to the end, then steps back exactly to the server's new socket", { timeout: 120_000 }, async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url + "?scene=slides");
+        await page.goto(env.site.url + "?scene=slides");
         await page.getByRole("combobox", { name: "Speed" }).selectOption({ label: "4×" });
         await page.getByRole("button", { name: "Play" }).click();
         await page.getByRole("button", { name: "Play" }).waitFor({ timeout: 90_000 }); // Pause turns back into Play at the end
@@ -84,10 +75,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
     });
 
     test("a screenshot of each stage (test-results/)", { timeout: 60_000 }, async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url + "?scene=slides");
+        await page.goto(env.site.url + "?scene=slides");
         let shot = 0;
         let last = "";
         for (let i = 0; i < 80; i++) {
@@ -113,10 +104,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
 }
 
 test("keyboard only: shortcuts, focus and the help dialog", async () => {
-  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+  const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
   try {
     const page = w.page;
-    await page.goto(site.url + "?scene=slides");
+    await page.goto(env.site.url + "?scene=slides");
     await page.locator("h1").waitFor();
     // Tab to the Play button.
     let label = "";
@@ -162,10 +153,10 @@ test("keyboard only: shortcuts, focus and the help dialog", async () => {
 });
 
 test("choosing a packet highlights its sockets; choosing a socket highlights its packets", async () => {
-  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+  const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
   try {
     const page = w.page;
-    await page.goto(site.url + "?scene=slides");
+    await page.goto(env.site.url + "?scene=slides");
     for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the SYN leaves
     await page.locator(".stage-frame .packet").last().click();
     assert.ok((await page.locator("td.highlight").count()) > 0, "the packet's sockets are highlighted in the tables");
@@ -178,10 +169,10 @@ test("choosing a packet highlights its sockets; choosing a socket highlights its
 });
 
 test("with reduced motion, packets jump instead of gliding", async () => {
-  const w = await openWatched(chrome.browser, site.url, { ...VIEWPORTS.desktop, reducedMotion: "reduce" });
+  const w = await openWatched(env.chrome.browser, env.site.url, { ...VIEWPORTS.desktop, reducedMotion: "reduce" });
   try {
     const page = w.page;
-    await page.goto(site.url + "?scene=slides");
+    await page.goto(env.site.url + "?scene=slides");
     for (let i = 0; i < 2; i++) await page.getByRole("button", { name: "Step forward" }).click(); // 0.300 s: the browser's SYN leaves
     const first = await page.locator(".stage-frame .packet").first().evaluate((el) => el.style.transform);
     await page.getByRole("button", { name: "Step forward" }).click(); // 0.399 s: the same SYN is about to arrive
@@ -195,10 +186,10 @@ test("with reduced motion, packets jump instead of gliding", async () => {
 });
 
 test("360 px wide: no horizontal scroll, and the controls are at least 44 px", async () => {
-  const w = await openWatched(chrome.browser, site.url, { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  const w = await openWatched(env.chrome.browser, env.site.url, { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   try {
     const page = w.page;
-    await page.goto(site.url + "?scene=slides");
+    await page.goto(env.site.url + "?scene=slides");
     await page.locator("h1").waitFor();
     const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
     assert.ok(scrollWidth <= innerWidth, `${scrollWidth} > ${innerWidth}`);
@@ -213,11 +204,11 @@ test("360 px wide: no horizontal scroll, and the controls are at least 44 px", a
 
 test("every scene opens, plays its moments and stays clean", { timeout: 120_000 }, async () => {
   const ids = ["slides", "walkthrough", "two-apps-one-pc", "node-server-8099", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "stress-50-clients"];
-  const w = await openWatched(chrome.browser, site.url, VIEWPORTS.phone);
+  const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
   try {
     const page = w.page;
     for (const id of ids) {
-      await page.goto(`${site.url}?scene=${id}`);
+      await page.goto(`${env.site.url}?scene=${id}`);
       await page.locator(".stage-svg").waitFor();
       assert.equal(await page.locator(".notice").count(), 0, `${id}: no error notice`);
       for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
@@ -227,7 +218,7 @@ test("every scene opens, plays its moments and stays clean", { timeout: 120_000 
     // The picker switches scenes too, and an unknown scene says so instead of failing.
     await page.getByRole("combobox", { name: "Scene" }).selectOption({ label: "Connection refused" });
     await page.locator(".stage-text h3", { hasText: "Connection refused" }).waitFor();
-    await page.goto(`${site.url}?scene=no-such-scene`);
+    await page.goto(`${env.site.url}?scene=no-such-scene`);
     assert.match(await page.locator(".notice").textContent(), /There is no scene called "no-such-scene"/);
     assert.deepEqual(await w.problems(), []);
   } finally {

@@ -1,28 +1,17 @@
 // End-to-end: the built release site in real Chromium, at desktop and phone sizes.
-import { test, before, after, describe } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { serveDist, launchChromium, openWatched, VIEWPORTS } from "./harness.mjs";
+import { sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
 
-let site;
-let chrome;
-
-before(async () => {
-  site = await serveDist();
-  chrome = await launchChromium();
-});
-
-after(async () => {
-  await chrome?.close();
-  await site?.close();
-});
+const env = sharedSite();
 
 for (const [name, options] of Object.entries(VIEWPORTS)) {
   describe(`the shell at ${name} size (${options.viewport.width}×${options.viewport.height})`, () => {
     test("renders the name, the stage and the side panel, cleanly", async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
-        await w.page.goto(site.url + "?scene=slides");
+        await w.page.goto(env.site.url + "?scene=slides");
         const page = w.page;
         await page.getByRole("heading", { level: 1, name: "Socket Lab" }).waitFor();
         // The app has taken over the static first screen.
@@ -42,9 +31,9 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
     });
 
     test("has no horizontal scroll and no axe-core violations", async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
-        await w.page.goto(site.url);
+        await w.page.goto(env.site.url);
         await w.page.getByRole("heading", { level: 1, name: "Socket Lab" }).waitFor();
         const { scrollWidth, innerWidth } = await w.page.evaluate(() => ({
           scrollWidth: document.documentElement.scrollWidth,
@@ -63,10 +52,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
 
 describe("failures are shown, never hidden", () => {
   test("a Rust panic shows a readable message whose button reloads a working app", async () => {
-    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
     try {
       const page = w.page;
-      await page.goto(site.url + "?debug-panic");
+      await page.goto(env.site.url + "?debug-panic");
       const alert = page.getByRole("alert");
       await alert.getByRole("heading", { name: "Socket Lab stopped working" }).waitFor();
       assert.match(await page.locator("#fatal-detail").textContent(), /debug-panic/);
@@ -81,7 +70,7 @@ describe("failures are shown, never hidden", () => {
   });
 
   test("a hostile address (huge or negative time, unknown scene and speed) changes nothing and breaks nothing", async () => {
-    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
     try {
       const page = w.page;
       for (const [query, clock] of [
@@ -90,11 +79,11 @@ describe("failures are shown, never hidden", () => {
         ["?t=-5000", /^0\.000 s \//],
         ["?speed=1e308&t=NaN", /^0\.000 s \//],
       ]) {
-        await page.goto(site.url + query);
+        await page.goto(env.site.url + query);
         await page.locator(".stage-svg").waitFor();
         assert.match((await page.locator(".clock").textContent()).trim(), clock, query);
       }
-      await page.goto(site.url + "?scene=no-such-scene");
+      await page.goto(env.site.url + "?scene=no-such-scene");
       await page.getByText('There is no scene called "no-such-scene"').waitFor();
       assert.deepEqual(await w.problems(), []);
     } finally {
@@ -103,9 +92,9 @@ describe("failures are shown, never hidden", () => {
   });
 
   test("the CSP watch catches a violation (so a clean page is really clean)", async () => {
-    const w = await openWatched(chrome.browser, site.url, VIEWPORTS.desktop);
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
     try {
-      await w.page.goto(site.url);
+      await w.page.goto(env.site.url);
       await w.page.getByRole("heading", { level: 1, name: "Socket Lab" }).waitFor();
       // An inline script is exactly what the policy forbids; the page must refuse to run it.
       const ran = await w.page.evaluate(async () => {

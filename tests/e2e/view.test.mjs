@@ -3,21 +3,12 @@
 // host's table are both in the first screen; no label sits on another label or on a host's
 // text; no text on the stage renders under 12 px; no table is cut off without a cue; axe-core
 // finds nothing. And the flow graph: no two labels overlap, every lifeline can be seen.
-import { test, before, after, describe } from "node:test";
+import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import AxeBuilder from "@axe-core/playwright";
-import { serveDist, launchChromium, openWatched, canvasDrawing, VIEWPORTS } from "./harness.mjs";
+import { sharedSite, openWatched, canvasDrawing, VIEWPORTS } from "./harness.mjs";
 
-let site;
-let chrome;
-before(async () => {
-  site = await serveDist();
-  chrome = await launchChromium();
-});
-after(async () => {
-  await chrome?.close();
-  await site?.close();
-});
+const env = sharedSite();
 
 const SIZES = {
   "360×640": { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
@@ -105,10 +96,10 @@ async function axe(page, where) {
 for (const [size, options] of Object.entries(SIZES)) {
   describe(`at ${size}`, () => {
     test("every stage of the default scene: stage, controls and the current table in the first screen, readable, clean", { timeout: 180_000 }, async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
         const page = w.page;
-        await page.goto(site.url + "?scene=slides");
+        await page.goto(env.site.url + "?scene=slides");
         await page.locator(".stage-svg").waitFor();
         let seen = 0;
         for (let i = 0; i < 40 && seen < 7; i++) {
@@ -134,11 +125,11 @@ for (const [size, options] of Object.entries(SIZES)) {
     });
 
     test("while playing: labels stay apart and readable, and axe-core finds nothing", { timeout: 120_000 }, async () => {
-      const w = await openWatched(chrome.browser, site.url, options);
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
       try {
         const page = w.page;
         // From 0.450 s: the ACK and the request travel together, then the reply comes back.
-        await page.goto(`${site.url}?scene=slides&t=450&speed=1&play=1`);
+        await page.goto(`${env.site.url}?scene=slides&t=450&speed=1&play=1`);
         await page.locator(".stage-frame .packet").first().waitFor();
         let packetsSeen = 0;
         for (let i = 0; i < 16; i++) {
@@ -185,11 +176,11 @@ function flowFacts() {
 
 for (const [size, options] of Object.entries(SIZES)) {
   test(`the flow graph at ${size}: a row per segment, no label on another, every lifeline there`, { timeout: 60_000 }, async () => {
-    const w = await openWatched(chrome.browser, site.url, options);
+    const w = await openWatched(env.chrome.browser, env.site.url, options);
     try {
       const page = w.page;
       for (const scene of ["slides", "walkthrough"]) {
-        await page.goto(`${site.url}?scene=${scene}&t=100000`);
+        await page.goto(`${env.site.url}?scene=${scene}&t=100000`);
         if (options.isMobile) await page.getByRole("button", { name: "Flow", exact: true }).click();
         await page.locator(".flow .arrow").first().scrollIntoViewIfNeeded();
         const f = await page.evaluate(flowFacts);
@@ -208,10 +199,10 @@ for (const [size, options] of Object.entries(SIZES)) {
 }
 
 test("on a phone the inspector, events and flow graph are one tap away, and choosing a packet opens it", { timeout: 60_000 }, async () => {
-  const w = await openWatched(chrome.browser, site.url, SIZES["360×640"]);
+  const w = await openWatched(env.chrome.browser, env.site.url, SIZES["360×640"]);
   try {
     const page = w.page;
-    await page.goto(`${site.url}?scene=slides&t=300`);
+    await page.goto(`${env.site.url}?scene=slides&t=300`);
     for (const [tab, heading] of [["Events", "What happens"], ["Flow", "Flow graph"], ["Ports", "Common ports"], ["Packet", "Packet inspector"]]) {
       await page.getByRole("button", { name: tab, exact: true }).click();
       assert.ok(await page.getByRole("heading", { name: heading }).isVisible(), `${tab} shows ${heading}`);
@@ -231,10 +222,10 @@ test("on a phone the inspector, events and flow graph are one tap away, and choo
 });
 
 test("in a busy scene, the canvas draws each labelled packet on its button, and a click on a dot opens it", { timeout: 60_000 }, async () => {
-  const w = await openWatched(chrome.browser, site.url, SIZES["1280×800"]);
+  const w = await openWatched(env.chrome.browser, env.site.url, SIZES["1280×800"]);
   try {
     const page = w.page;
-    await page.goto(`${site.url}?scene=stress-50-clients&t=1000`);
+    await page.goto(`${env.site.url}?scene=stress-50-clients&t=1000`);
     await page.locator(".stage-frame .packet").first().waitFor();
     await settle(page);
     const drawn = await canvasDrawing(page);
@@ -256,11 +247,11 @@ for (const [how, init] of [
   ["in the page, where a canvas cannot go to a worker", () => delete HTMLCanvasElement.prototype.transferControlToOffscreen],
 ]) {
   test(`on a phone the SYN is drawn where its button is, painted ${how}`, { timeout: 60_000 }, async () => {
-    const w = await openWatched(chrome.browser, site.url, SIZES["360×640"]);
+    const w = await openWatched(env.chrome.browser, env.site.url, SIZES["360×640"]);
     try {
       const page = w.page;
       if (init) await page.addInitScript(init);
-      await page.goto(`${site.url}?scene=slides&t=300`);
+      await page.goto(`${env.site.url}?scene=slides&t=300`);
       await page.locator(".stage-frame .packet").first().waitFor();
       await settle(page);
       const drawn = await canvasDrawing(page);
