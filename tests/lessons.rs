@@ -369,7 +369,7 @@ fn every_lesson_replays_its_solutions_and_rejects_its_wrong_answers() {
             "{name}: id {} repeats",
             lesson.id
         );
-        let questions = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+        let questions = lesson.asked();
         assert!(questions >= 2, "{name} asks {questions} questions");
         let problems = lessons::lint(&lesson, &shipped(&lesson.scenario));
         assert_eq!(problems, vec![], "{name}");

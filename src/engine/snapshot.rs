@@ -124,6 +124,19 @@ impl Snapshot {
 }
 
 impl HostView {
+    /// Its "Socket n", as the course numbers a host's sockets (from 1, in creation order).
+    pub fn numbered(&self, n: usize) -> Option<&SocketRow> {
+        self.sockets.get(n.checked_sub(1)?)
+    }
+
+    /// The course's number of one of its sockets ("Socket 2" is 2).
+    pub fn number_of(&self, sock: SockId) -> Option<usize> {
+        self.sockets
+            .iter()
+            .position(|r| r.sock == sock)
+            .map(|i| i + 1)
+    }
+
     /// The host's table in the style of `ss -tuanp`.
     pub fn ss_table(&self) -> String {
         let mut out = String::new();

@@ -64,6 +64,13 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
+impl Lesson {
+    /// How many of its steps ask a question.
+    pub fn asked(&self) -> usize {
+        self.steps.iter().filter(|s| s.question.is_some()).count()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub at: Moment,

@@ -162,6 +162,14 @@ impl Progress {
         )
     }
 
+    /// The question at `step` of `lesson` is done (answered right, or its solution shown).
+    pub fn done(&self, lesson: &str, step: usize) -> bool {
+        self.lessons
+            .get(lesson)
+            .and_then(|l| l.questions.get(&step))
+            .is_some_and(|q| q.done)
+    }
+
     /// The learner reached `step` of `lesson`.
     pub fn saw(&mut self, lesson: &str, step: usize) {
         self.lessons.entry(lesson.to_string()).or_default().step = step;

@@ -108,11 +108,7 @@ impl Arrival {
 
     /// The course's number of a socket on the receiving host.
     fn number(&self, sock: SockId) -> Option<usize> {
-        self.host()?
-            .sockets
-            .iter()
-            .position(|r| r.sock == sock)
-            .map(|i| i + 1)
+        self.host()?.number_of(sock)
     }
 
     fn pick(&self) -> Pick {
@@ -150,7 +146,7 @@ impl Arrival {
         if host != here {
             return format!("This segment is going to {here}, not to {host}.");
         }
-        let Some(row) = self.host().and_then(|h| h.sockets.get(socket - 1)) else {
+        let Some(row) = self.host().and_then(|h| h.numbered(socket)) else {
             return format!("{here} has no Socket {socket} at this moment.");
         };
         let picked_listens = row.remote.is_none();
@@ -183,8 +179,7 @@ fn socket_at(
         .seek_events(at.resolve(timeline)?)
         .host(host)
         .ok_or_else(|| SceneError::NoSuchHost(host.to_string()))?
-        .sockets
-        .get(socket.wrapping_sub(1))
+        .numbered(socket)
         .cloned()
         .ok_or_else(|| SceneError::NoSuchSocket {
             host: host.to_string(),

@@ -623,15 +623,10 @@ fn table_socket_handler(
         let Some(h) = hosts.iter().find(|h| h.id == host) else {
             return;
         };
-        if let Some(i) = h.sockets.iter().position(|r| r.sock == sock) {
+        if let Some(socket) = h.number_of(sock) {
             let n = picked.as_ref().map_or(0, |(n, _)| n + 1);
-            picked.set(Some((
-                n,
-                Pick::Socket {
-                    host: h.name.clone(),
-                    socket: i + 1,
-                },
-            )));
+            let host = h.name.clone();
+            picked.set(Some((n, Pick::Socket { host, socket })));
         }
     })
 }
@@ -642,17 +637,11 @@ fn masked_socket(at: &LessonAt, snapshot: &Snapshot) -> Option<(HostId, SockId)>
     let crate::lessons::Ask::Fill { host, socket, .. } = &at.step().question.as_ref()?.ask else {
         return None;
     };
-    let done = at
-        .progress
-        .lessons
-        .get(&at.lesson().id)
-        .and_then(|l| l.questions.get(&at.step))
-        .is_some_and(|q| q.done);
-    if done {
+    if at.progress.done(&at.lesson().id, at.step) {
         return None;
     }
     let h = snapshot.host(host)?;
-    Some((h.id, h.sockets.get(socket.checked_sub(1)?)?.sock))
+    Some((h.id, h.numbered(*socket)?.sock))
 }
 
 /// The segments on the wire that belong to the socket a learner picked in a table.

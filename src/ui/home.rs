@@ -35,7 +35,7 @@ pub struct HomeProps {
 
 /// How far the learner got in a lesson, in words, and whether it is done.
 fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usize) {
-    let asked = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+    let asked = lesson.asked();
     match progress.lessons.get(&lesson.id) {
         None => ("Not started".to_string(), "new", 0),
         Some(p) if p.complete(asked) => {

@@ -175,20 +175,8 @@ impl Model {
     /// This scene (loaded if it is not the one shown), paused at `at`. A moment the scene
     /// does not have shows its start, and says why.
     pub fn show(&mut self, scene_index: usize, at: &Moment) {
-        if scene_index != self.scene_index {
-            match Scene::load(scene_index) {
-                Ok(scene) => {
-                    *self = Model {
-                        scene_index,
-                        scene,
-                        ..Model::new_blank(self)
-                    }
-                }
-                Err(e) => {
-                    self.error = Some(e);
-                    return;
-                }
-            }
+        if scene_index != self.scene_index && !self.load(scene_index) {
+            return;
         }
         let t = match at.time(&self.scene.timeline) {
             Ok(t) => t,
@@ -200,7 +188,25 @@ impl Model {
         self.jump(t);
         self.selected = None;
         self.focus = None;
-        self.stop_at = None;
+    }
+
+    /// Load scene `index` and start it over, keeping the learner's settings; or keep what is
+    /// shown and say why it could not be loaded. True when it loaded.
+    fn load(&mut self, index: usize) -> bool {
+        match Scene::load(index) {
+            Ok(scene) => {
+                *self = Model {
+                    scene_index: index,
+                    scene,
+                    ..Model::new_blank(self)
+                };
+                true
+            }
+            Err(e) => {
+                self.error = Some(e);
+                false
+            }
+        }
     }
 
     pub fn end(&self) -> Instant {
@@ -271,15 +277,9 @@ impl Reducible for Model {
                     }
                 })
             }
-            Action::LoadScene(index) => match Scene::load(index) {
-                Ok(scene) => Rc::new(Model {
-                    scene_index: index,
-                    scene,
-                    error: None,
-                    ..Model::new_blank(&self)
-                }),
-                Err(e) => self.with(|m| m.error = Some(e)),
-            },
+            Action::LoadScene(index) => self.with(|m| {
+                m.load(index);
+            }),
             Action::Select(seg) => self.with(|m| {
                 m.selected = seg;
                 if seg.is_some() {

@@ -46,12 +46,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
         return Html::default();
     };
     let (lesson_id, index) = (at.lesson().id.clone(), at.step);
-    let before = at
-        .progress
-        .lessons
-        .get(&lesson_id)
-        .and_then(|l| l.questions.get(&index))
-        .is_some_and(|p| p.done);
+    let before = at.progress.done(&lesson_id, index);
 
     let submit = {
         let (seen, scene, q) = (seen.clone(), props.scene.clone(), q.clone());
@@ -211,7 +206,7 @@ fn reveal(
     let socket = match predict.answer(timeline) {
         Ok((Pick::Socket { host, socket }, _)) => after
             .host(&host)
-            .and_then(|h| Some((h.id, h.sockets.get(socket - 1)?.sock))),
+            .and_then(|h| Some((h.id, h.numbered(socket)?.sock))),
         _ => None,
     };
     on_reveal.emit((arrives, socket));
