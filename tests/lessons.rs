@@ -564,6 +564,81 @@ fn each_os_lists_the_servers_sockets_in_its_own_words() {
     );
 }
 
+/// "Try it on your machine", second half: which program has the port. At curl's request in
+/// lesson 7's scene, lsof names node for the listener and for curl's connection (either end of
+/// the port), and PowerShell lists the server's sockets on 8099 with node's process id.
+#[test]
+fn each_os_names_the_program_behind_the_port() {
+    use socketlab::lessons::try_it::{listening_port, port_owner, port_owner_output, Desktop};
+    let t = Timeline::record(shipped("node-server-8099").build().unwrap(), ms(10_000));
+    let at = Moment::BeforeSegment(13).resolve(&t).unwrap();
+    let snapshot = t.seek_events(at);
+    let server = snapshot.host("Server").unwrap();
+    let port = listening_port(server).unwrap();
+    assert_eq!(port, 8099);
+    assert_eq!(port_owner(Desktop::Linux, port), "lsof -nP -i :8099");
+    let words = |out: &str| -> Vec<Vec<String>> {
+        out.lines()
+            .map(|l| l.split_whitespace().map(String::from).collect())
+            .collect()
+    };
+    let linux = words(&port_owner_output(Desktop::Linux, server, port));
+    assert_eq!(
+        linux[0],
+        ["COMMAND", "PID", "USER", "FD", "TYPE", "DEVICE", "SIZE/OFF", "NODE", "NAME"]
+    );
+    let listener = linux
+        .iter()
+        .find(|l| l.last().map(String::as_str) == Some("(LISTEN)"));
+    let listener = listener.expect("lsof lists the listener");
+    assert_eq!(listener[0], "node");
+    assert_eq!(listener[8], "192.168.1.102:8099");
+    assert!(
+        linux
+            .iter()
+            .any(|l| l[0] == "node" && l[8] == "192.168.1.102:8099->192.168.1.101:10378"),
+        "{linux:?}"
+    );
+    let pid = &listener[1];
+    let windows = port_owner_output(Desktop::Windows, server, port);
+    assert!(port_owner(Desktop::Windows, port).starts_with("Get-NetTCPConnection -LocalPort 8099"));
+    let rows = words(&windows);
+    assert_eq!(
+        rows[1],
+        [
+            "LocalAddress",
+            "LocalPort",
+            "RemoteAddress",
+            "RemotePort",
+            "State",
+            "OwningProcess"
+        ]
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r[..] == ["192.168.1.102", "8099", "0.0.0.0", "0", "Listen", pid]),
+        "{windows}"
+    );
+    assert!(
+        rows.iter().any(|r| r[..]
+            == [
+                "192.168.1.102",
+                "8099",
+                "192.168.1.101",
+                "10378",
+                "Established",
+                pid
+            ]),
+        "{windows}"
+    );
+    // The client's side of a connection to 8099 has another local port: not PowerShell's.
+    let client = snapshot.host("Client PC").unwrap();
+    let from_client = port_owner_output(Desktop::Windows, client, port);
+    assert_eq!(from_client.lines().count(), 3, "{from_client}");
+    assert!(port_owner_output(Desktop::Macos, client, port)
+        .contains("->192.168.1.102:8099 (ESTABLISHED)"));
+}
+
 /// `src/lessons/shipped.rs` (what the web app carries) is exactly the lesson files, as the one
 /// reader reads them. `UPDATE_SHIPPED=1 cargo test --test lessons` writes it anew.
 #[test]

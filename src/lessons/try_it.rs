@@ -124,6 +124,161 @@ fn windows_netstat(rows: &[&SocketRow]) -> String {
     out
 }
 
+/// The port a learner would look up on `host`: its first listening TCP socket's.
+pub fn listening_port(host: &HostView) -> Option<u16> {
+    host.sockets
+        .iter()
+        .find(|r| r.proto == Proto::Tcp && r.state == SockState::Listen)
+        .and_then(|r| r.local)
+        .map(|a| a.port())
+}
+
+/// The command that names the program behind `port` on `os`: `lsof` on Linux and macOS
+/// (`-n -P`: numbers, not host and service names), `Get-NetTCPConnection` in PowerShell.
+pub fn port_owner(os: Desktop, port: u16) -> String {
+    match os {
+        Desktop::Linux | Desktop::Macos => format!("lsof -nP -i :{port}"),
+        Desktop::Windows => format!(
+            "Get-NetTCPConnection -LocalPort {port} | Format-Table -AutoSize LocalAddress,LocalPort,RemoteAddress,RemotePort,State,OwningProcess"
+        ),
+    }
+}
+
+/// What [`port_owner`] prints for `host` at this moment. lsof lists only sockets a process
+/// still holds (a socket in TIME-WAIT, or one waiting in a listener's queue, has none), at
+/// either end of a connection; PowerShell lists every socket whose local port is `port`, with
+/// process 0 for one no process holds. lsof's USER and DEVICE are not in the simulation, so
+/// they read `you` and `…`.
+pub fn port_owner_output(os: Desktop, host: &HostView, port: u16) -> String {
+    let on_port = |r: &&SocketRow| {
+        r.proto == Proto::Tcp
+            && (r.local.map(|a| a.port()) == Some(port)
+                || (os != Desktop::Windows && r.remote.map(|a| a.port()) == Some(port)))
+    };
+    let rows: Vec<&SocketRow> = host.sockets.iter().filter(on_port).collect();
+    match os {
+        Desktop::Windows => get_net_tcp_connection(&rows),
+        _ => lsof(os, &rows),
+    }
+}
+
+fn lsof(os: Desktop, rows: &[&SocketRow]) -> String {
+    let mut out = format!(
+        "{:<9} {:>5} {:<4} {:>4} {:<4} {:>6} {:>8} {:<4} NAME\n",
+        "COMMAND", "PID", "USER", "FD", "TYPE", "DEVICE", "SIZE/OFF", "NODE"
+    );
+    for r in rows {
+        let (Some(pid), Some(fd), Some(command), Some(local)) =
+            (r.pid, r.fd, r.command.as_deref(), r.local)
+        else {
+            continue;
+        };
+        let name = match r.remote {
+            Some(peer) => format!("{local}->{peer}"),
+            None => local.to_string(),
+        };
+        let state = match os {
+            Desktop::Linux => linux_state(r.state),
+            _ => bsd_state(r.state),
+        };
+        let _ = writeln!(
+            out,
+            "{:<9} {:>5} {:<4} {:>4} {:<4} {:>6} {:>8} {:<4} {name} ({state})",
+            command,
+            pid.pid,
+            "you",
+            format!("{fd}u"),
+            "IPv4",
+            "…",
+            "0t0",
+            "TCP"
+        );
+    }
+    out
+}
+
+/// PowerShell's `Format-Table -AutoSize`: each column as wide as its widest cell, number
+/// columns (heading included) on the right.
+fn get_net_tcp_connection(rows: &[&SocketRow]) -> String {
+    const HEADS: [&str; 6] = [
+        "LocalAddress",
+        "LocalPort",
+        "RemoteAddress",
+        "RemotePort",
+        "State",
+        "OwningProcess",
+    ];
+    const NUMERIC: [bool; 6] = [false, true, false, true, false, true];
+    let mut table: Vec<[String; 6]> =
+        vec![HEADS.map(String::from), HEADS.map(|h| "-".repeat(h.len()))];
+    for r in rows {
+        let Some(local) = r.local else { continue };
+        let (ip, port) = r.remote.map_or(("0.0.0.0".to_string(), 0), |a| {
+            (a.ip().to_string(), a.port())
+        });
+        table.push([
+            local.ip().to_string(),
+            local.port().to_string(),
+            ip,
+            port.to_string(),
+            windows_ps_state(r.state).to_string(),
+            r.pid.map_or(0, |p| p.pid).to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            table
+                .iter()
+                .map(|row| row[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::from("\n");
+    for row in &table {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let w = widths[i];
+            let _ = match NUMERIC[i] {
+                true => write!(line, "{cell:>w$} "),
+                false => write!(line, "{cell:<w$} "),
+            };
+        }
+        out += line.trim_end();
+        out.push('\n');
+    }
+    out
+}
+
+/// A state as Linux's lsof spells it.
+fn linux_state(s: SockState) -> &'static str {
+    match s {
+        SockState::SynReceived => "SYN_RECV",
+        SockState::FinWait1 => "FIN_WAIT1",
+        SockState::FinWait2 => "FIN_WAIT2",
+        SockState::Closed | SockState::Fresh | SockState::Bound => "CLOSE",
+        other => bsd_state(other),
+    }
+}
+
+/// A state as PowerShell's `Get-NetTCPConnection` spells it.
+fn windows_ps_state(s: SockState) -> &'static str {
+    match s {
+        SockState::Fresh | SockState::Closed => "Closed",
+        SockState::Bound => "Bound",
+        SockState::Listen => "Listen",
+        SockState::SynSent => "SynSent",
+        SockState::SynReceived => "SynReceived",
+        SockState::Established => "Established",
+        SockState::FinWait1 => "FinWait1",
+        SockState::FinWait2 => "FinWait2",
+        SockState::CloseWait => "CloseWait",
+        SockState::Closing => "Closing",
+        SockState::LastAck => "LastAck",
+        SockState::TimeWait => "TimeWait",
+    }
+}
+
 /// A state as BSD's (and macOS's) netstat spells it.
 fn bsd_state(s: SockState) -> &'static str {
     match s {

@@ -153,6 +153,7 @@ fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
     let Some(host) = snapshot.host(host_name) else {
         return Html::default();
     };
+    let port = try_it::listening_port(host);
     let oses = [
         (Desktop::Linux, "Linux"),
         (Desktop::Macos, "macOS"),
@@ -171,6 +172,12 @@ fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
                     { code(try_it::socket_list(*os)) }
                     <p class="output-label">{ format!("What it prints for the scene's {host_name} now:") }</p>
                     <pre class="output" tabindex="0">{ try_it::socket_list_output(*os, host) }</pre>
+                    if let Some(port) = port {
+                        <h3>{ format!("Which program has port {port} on {name}") }</h3>
+                        { code(try_it::port_owner(*os, port)) }
+                        <p class="output-label">{ format!("What it prints for the scene's {host_name} now{}:", if *os == Desktop::Windows { "" } else { " (USER and DEVICE will be your machine's)" }) }</p>
+                        <pre class="output" tabindex="0">{ try_it::port_owner_output(*os, host, port) }</pre>
+                    }
                 </div>
             }) }
         </details>
@@ -178,16 +185,18 @@ fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
 }
 
 /// A command or a file, with a button that copies it (and then says so).
-fn code(text: &'static str) -> Html {
+fn code(text: impl Into<AttrValue>) -> Html {
+    let text: AttrValue = text.into();
+    let copied = text.clone();
     let onclick = Callback::from(move |e: MouseEvent| {
         let clipboard = gloo::utils::window().navigator().clipboard();
-        let _ = clipboard.write_text(text);
+        let _ = clipboard.write_text(&copied);
         let button: web_sys::HtmlElement = e.target_unchecked_into();
         button.set_text_content(Some("Copied ✓"));
     });
     html! {
         <div class="code">
-            <pre><code>{ text }</code></pre>
+            <pre><code>{ text.clone() }</code></pre>
             <button class="button small copy" {onclick} aria-label={format!("Copy: {}", text.lines().next().unwrap_or_default())}>{ "Copy" }</button>
         </div>
     }

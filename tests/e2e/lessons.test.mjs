@@ -3,7 +3,7 @@
 // survives a reload, an export and an import; damaged stored progress is reported and reset.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import { sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
 
@@ -129,6 +129,115 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
       }
     });
   });
+}
+
+/**
+ * Each lesson's title and, per step, its question's kind, solution and (for "fix it") the kinds
+ * of its controls, read from the lesson files: the learner's answers come from the same files
+ * the app ships, so a lesson that changes is played as it now is.
+ */
+function lessonsOnDisk() {
+  const dir = new URL("../../lessons/", import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".toml"))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(new URL(file, dir), "utf8");
+      const title = text.match(/^title\.en = "(.+)"$/m)[1];
+      const steps = text.split(/^\[\[steps\]\]$/m).slice(1).map((step) => {
+        const kind = step.match(/^question\.kind = "(\w+)"$/m)?.[1];
+        const solution = step.match(/^question\.solution = (.+)$/m)?.[1];
+        const controls = [...(step.match(/^question\.controls = (.+)$/m)?.[1] ?? "").matchAll(/\{ (\w+) = /g)].map((m) => m[1]);
+        return { kind, solution, controls };
+      });
+      return { file, title, steps };
+    });
+}
+
+/** Answers a step's question with its solution, by touch, and waits for "Right". */
+async function answerByTouch(page, { kind, solution, controls }) {
+  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  if (kind === "predict") {
+    const pick = JSON.parse(solution);
+    const name = pick === "none" ? /^No socket/ : new RegExp(`^${escape(pick.replace(/:(\d+)$/, ": Socket $1"))} `);
+    await page.locator(".question").getByRole("button", { name }).tap();
+  } else if (kind === "choose") {
+    await page.locator(".question").getByRole("button", { name: JSON.parse(solution), exact: true }).tap();
+  } else if (kind === "fill") {
+    for (const [, cell, value] of solution.matchAll(/(\w+) = "([^"]*)"/g)) {
+      const field = page.locator(`.question input[name=${cell}]`);
+      await field.tap();
+      await field.fill(value);
+    }
+    await page.getByRole("button", { name: "Check" }).tap();
+  } else if (kind === "fix") {
+    const values = JSON.parse(solution);
+    for (const [i, value] of values.entries()) {
+      if (value === "") continue;
+      const control = page.locator(`.question [name=control-${i}]`);
+      if (controls[i] === "firewall_rule") await control.setChecked(value === "on");
+      else if (controls[i] === "program") await control.selectOption(value);
+      else {
+        await control.tap();
+        await control.fill(value);
+      }
+    }
+    await page.getByRole("button", { name: "Run it" }).tap();
+  } else {
+    throw new Error(`unknown question kind ${kind}`);
+  }
+  assert.match(await feedback(page), /^✓ Right\./, `${kind} ${solution}`);
+}
+
+describe("a newcomer on a phone", () => {
+  test("picks lesson 1 and finishes every lesson by touch; home shows each one done", async () => {
+    const lessons = lessonsOnDisk();
+    assert.ok(lessons.length >= 8, "at least eight lessons");
+    const w = await openWatched(env.chrome.browser, env.site.url, {
+      ...VIEWPORTS.phone,
+      hasTouch: true,
+      permissions: ["clipboard-read", "clipboard-write"],
+    });
+    try {
+      const page = w.page;
+      await page.goto(env.site.url);
+      await appReady(page);
+      for (const [n, lesson] of lessons.entries()) {
+        await page.getByRole("link", { name: new RegExp(lesson.title) }).tap();
+        for (const [i, step] of lesson.steps.entries()) {
+          const where = `Lesson ${n + 1} · Step ${i + 1} of ${lesson.steps.length}`;
+          await page.getByText(where).waitFor();
+          if (await page.locator(".try-it").count()) await tryItOnThePhone(page, where);
+          if (step.kind) await answerByTouch(page, step);
+          const last = i + 1 === lesson.steps.length;
+          await page.getByRole("link", { name: last ? "Finish: all lessons" : "Next →" }).tap();
+        }
+        const card = page.locator(".lesson-card", { hasText: lesson.title });
+        const asked = lesson.steps.filter((s) => s.kind).length;
+        assert.match(await card.locator(".lesson-state").textContent(), new RegExp(`Done: ${asked} of ${asked} questions on your own`), lesson.file);
+      }
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+/** "Try it on your machine" opens, shows each OS's commands with what they print for the
+ * scene, and a Copy button puts the command on the clipboard. */
+async function tryItOnThePhone(page, where) {
+  const box = page.locator(".try-it");
+  await box.locator("summary").tap();
+  for (const command of ["ss -tan", "netstat -an -p tcp", "lsof -nP -i :8099", "Get-NetTCPConnection -LocalPort 8099"]) {
+    assert.ok(await box.locator("code", { hasText: command }).count(), `${where}: ${command}`);
+  }
+  const outputs = await box.locator("pre.output").allTextContents();
+  assert.ok(outputs.some((o) => /node +\d+ you +\d+u IPv4 .* 192\.168\.1\.102:8099 \(LISTEN\)/.test(o)), `${where}: lsof's listener\n${outputs.join("\n")}`);
+  assert.ok(outputs.some((o) => /192\.168\.1\.102 +8099 0\.0\.0\.0 +0 Listen +\d+/.test(o)), `${where}: PowerShell's listener`);
+  await box.getByRole("button", { name: "Copy: lsof -nP -i :8099" }).first().tap();
+  await box.getByRole("button", { name: "Copy: lsof -nP -i :8099" }).first().getByText("Copied ✓").waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "lsof -nP -i :8099");
+  await box.locator("summary").tap();
 }
 
 describe("progress", () => {
