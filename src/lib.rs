@@ -20,6 +20,7 @@
 pub mod builtin;
 pub mod engine;
 pub mod lessons;
+pub mod vecmap;
 pub mod view;
 pub mod workloads;
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use socketlab::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
 use common::*;
@@ -123,7 +123,7 @@ fn the_servers_new_socket_is_filled_in_from_the_table_at_that_moment() {
         socket: 2,
         cells: all.clone(),
     };
-    let expected: BTreeMap<Cell, String> = [
+    let expected: VecMap<Cell, String> = [
         (Cell::SourcePort, "8099"),
         (Cell::SourceAddr, "192.168.1.102"),
         (Cell::DestPort, "10378"),

@@ -2,7 +2,7 @@
 //! layer's deadlines (the OS giving up on a connection), and actions waiting for a process to
 //! reach a milestone. Things due at one instant keep the order they were added in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 use super::faults::NetChange;
 use super::program::{Action, When};
@@ -62,13 +62,13 @@ pub(crate) struct Waiting {
 
 #[derive(Default)]
 pub(crate) struct Agenda {
-    scheduled: BTreeMap<(Instant, u64), Scheduled>,
-    deadlines: BTreeMap<(Instant, u64), Deadline>,
+    scheduled: VecMap<(Instant, u64), Scheduled>,
+    deadlines: VecMap<(Instant, u64), Deadline>,
     added: u64,
     /// Actions waiting for a process to reach a milestone.
     pub waiting: Vec<Waiting>,
     /// Processes with sockets that changed, and which sockets: due now, to react.
-    woken: BTreeMap<Pid, BTreeSet<SockId>>,
+    woken: VecMap<Pid, VecSet<SockId>>,
 }
 
 impl Agenda {
@@ -90,8 +90,11 @@ impl Agenda {
 
     /// The first scheduled thing, if it is due by `t`, taken off the agenda.
     pub fn take_due(&mut self, t: Instant) -> Option<Scheduled> {
-        let entry = self.scheduled.first_entry()?;
-        (entry.key().0 <= t).then(|| entry.remove())
+        let ((due, _), _) = self.scheduled.first_key_value()?;
+        if *due > t {
+            return None;
+        }
+        self.scheduled.pop_first().map(|(_, v)| v)
     }
 
     /// The first deadline and when it falls.
@@ -113,7 +116,7 @@ impl Agenda {
     }
 
     /// The first process woken, with the sockets that changed, in process order.
-    pub fn pop_woken(&mut self) -> Option<(Pid, BTreeSet<SockId>)> {
+    pub fn pop_woken(&mut self) -> Option<(Pid, VecSet<SockId>)> {
         self.woken.pop_first()
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Processes only use the socket calls in `syscalls.rs`, as a real program would.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::net::SocketAddrV4;
 
 use super::event::EventKind;
@@ -60,7 +60,7 @@ fn maybe_exit(sim: &mut Sim, pid: Pid) {
 }
 
 /// Some of a process's sockets changed: let its code act on them.
-pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &BTreeSet<SockId>) {
+pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &VecSet<SockId>) {
     let Some(process) = sim.processes.get_mut(&pid) else {
         return;
     };
@@ -116,7 +116,7 @@ fn start_server(sim: &mut Sim, pid: Pid, port: u16, backlog: usize) -> Result<()
     if let Some(p) = sim.processes.get_mut(&pid) {
         p.server = Some(ServerPart {
             listen_fd: fd,
-            conns: BTreeMap::new(),
+            conns: VecMap::new(),
         });
     }
     sim.reached(pid, Milestone::Listening);
@@ -189,7 +189,7 @@ fn close_current(sim: &mut Sim, pid: Pid) -> Result<(), SockError> {
     Ok(())
 }
 
-fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &BTreeSet<SockId>) {
+fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &VecSet<SockId>) {
     let listener = sim.sock_of(pid, part.listen_fd);
     if listener.is_some_and(|l| socks.contains(&l)) {
         while let Ok(Some((fd, _peer))) = sim.accept(pid, part.listen_fd) {
@@ -356,12 +356,12 @@ impl Sim {
             name: name.to_string(),
             command: command.to_string(),
             kind,
-            fds: BTreeMap::new(),
+            fds: VecMap::new(),
             server: None,
             client: None,
             scripted,
             status: AppStatus::Idle,
-            milestones: BTreeMap::new(),
+            milestones: VecMap::new(),
             pending: 0,
             exited: false,
         });

@@ -4,7 +4,9 @@
 //! connections, deadlines set, processes woken, rows removed). The system calls that change the
 //! table on a process's behalf are in `syscalls.rs`.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::vecmap::VecMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::rc::Rc;
 
@@ -141,13 +143,13 @@ pub(crate) struct Host {
     pub spec: HostSpec,
     pub stack: Stack,
     /// Sockets in creation order, which is the order of the course's "Socket 1, Socket 2".
-    pub entries: BTreeMap<SockId, Entry>,
+    pub entries: VecMap<SockId, Entry>,
     /// Connections by (protocol, local, remote).
-    pub conns: BTreeMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
+    pub conns: VecMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
     /// Listening TCP sockets and bound UDP sockets, by port.
-    pub bound: BTreeMap<(Proto, u16), SockId>,
+    pub bound: VecMap<(Proto, u16), SockId>,
     /// Who uses each local port, connections included.
-    pub port_users: BTreeMap<(Proto, u16), PortUsers>,
+    pub port_users: VecMap<(Proto, u16), PortUsers>,
     pub ephemeral: EphemeralPorts,
     pub next_pid: u32,
     /// Whether it is plugged in (a network change can take it down).
@@ -155,7 +157,7 @@ pub(crate) struct Host {
     /// Its firewall's rules for arriving traffic.
     pub firewall: Vec<FirewallRule>,
     /// Datagrams arriving in fragments, by sender and IP identification: what has come so far.
-    pub reassembly: BTreeMap<(Ipv4Addr, u16), Partial>,
+    pub reassembly: VecMap<(Ipv4Addr, u16), Partial>,
     /// The entries [`Host::sync`] reads from smoltcp: those with a smoltcp socket, and
     /// listeners. A client keeps a minute of TIME-WAIT rows with none, which sync then skips
     /// without visiting. Kept by [`Host::rewatch`] from the entry itself.
@@ -229,15 +231,15 @@ impl Host {
             buffer,
             spec,
             stack,
-            entries: BTreeMap::new(),
-            conns: BTreeMap::new(),
-            bound: BTreeMap::new(),
-            port_users: BTreeMap::new(),
+            entries: VecMap::new(),
+            conns: VecMap::new(),
+            bound: VecMap::new(),
+            port_users: VecMap::new(),
             ephemeral,
             next_pid: FIRST_PID,
             up: true,
             firewall: Vec::new(),
-            reassembly: BTreeMap::new(),
+            reassembly: VecMap::new(),
             watched: Vec::new(),
             stirred: false,
             due: None,
@@ -1114,7 +1116,7 @@ impl Host {
 /// used only by other connect()s and never with the same 4-tuple.
 fn ephemeral_free(
     users: Option<&PortUsers>,
-    conns: &BTreeMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
+    conns: &VecMap<(Proto, SocketAddrV4, SocketAddrV4), SockId>,
     ip: Ipv4Addr,
     (proto, port): (Proto, u16),
     to: Option<SocketAddrV4>,

@@ -3,7 +3,7 @@
 //! flight until it arrives. Hosts are not its business: the simulation says which host a
 //! packet is for and whether both ends are up.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use super::event::{DropReason, EventKind, SegmentId, SegmentSent};
@@ -47,7 +47,7 @@ pub(crate) enum Route {
 pub(crate) struct Links {
     links: Vec<Link>,
     /// Segments on their way, by arrival time, then by the order they were sent.
-    flights: BTreeMap<(Instant, SegmentId), Flight>,
+    flights: VecMap<(Instant, SegmentId), Flight>,
 }
 
 impl Links {
@@ -94,8 +94,11 @@ impl Links {
 
     /// The first segment due by `t`, taken off its link.
     pub fn take_due(&mut self, t: Instant) -> Option<Flight> {
-        let entry = self.flights.first_entry()?;
-        (entry.key().0 <= t).then(|| entry.remove())
+        let ((due, _), _) = self.flights.first_key_value()?;
+        if *due > t {
+            return None;
+        }
+        self.flights.pop_first().map(|(_, v)| v)
     }
 
     /// Every segment in flight as the view draws it at `now`.

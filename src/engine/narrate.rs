@@ -2,7 +2,7 @@
 //! A [`Narrator`] follows the event stream, so it knows which process owns a socket and what
 //! its addresses are when a later event mentions it only by number.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
 use super::event::{Event, EventKind, SegmentSent};
@@ -39,7 +39,7 @@ pub struct Narrator {
     /// The socket and process tables the events have built so far.
     tables: Tables,
     /// Per direction of each TCP connection (source, destination): the last segment sent.
-    wire: BTreeMap<(SocketAddrV4, SocketAddrV4), LastSent>,
+    wire: VecMap<(SocketAddrV4, SocketAddrV4), LastSent>,
 }
 
 impl Narrator {
@@ -50,7 +50,7 @@ impl Narrator {
             links: Vec::new(),
             os: Vec::new(),
             tables: Tables::new(host_names_len),
-            wire: BTreeMap::new(),
+            wire: VecMap::new(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! protocol each speaks, the actions a scenario gives them and when, and a process's state.
 //! What the programs do with their sockets is `app.rs`.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
 use serde::{Deserialize, Serialize};
@@ -312,7 +312,7 @@ pub(crate) struct Conn {
 #[derive(Clone, Debug)]
 pub(crate) struct ServerPart {
     pub(crate) listen_fd: Fd,
-    pub(crate) conns: BTreeMap<Fd, Conn>,
+    pub(crate) conns: VecMap<Fd, Conn>,
 }
 
 #[derive(Clone, Debug)]
@@ -390,14 +390,14 @@ pub struct Process {
     pub name: String,
     pub command: String,
     pub kind: Option<AppKind>,
-    pub(crate) fds: BTreeMap<Fd, SockId>,
+    pub(crate) fds: VecMap<Fd, SockId>,
     pub(crate) server: Option<ServerPart>,
     pub(crate) client: Option<ClientPart>,
     /// Whether its own code reacts to its sockets; a manual process leaves every call to the
     /// caller (tests, lessons, the sandbox).
     pub(crate) scripted: bool,
     pub(crate) status: AppStatus,
-    pub(crate) milestones: BTreeMap<Milestone, Instant>,
+    pub(crate) milestones: VecMap<Milestone, Instant>,
     /// Actions scheduled for it that have not run yet.
     pub(crate) pending: usize,
     pub(crate) exited: bool,
@@ -414,7 +414,7 @@ impl Process {
     }
 
     /// When it first reached each milestone.
-    pub fn milestones(&self) -> &BTreeMap<Milestone, Instant> {
+    pub fn milestones(&self) -> &VecMap<Milestone, Instant> {
         &self.milestones
     }
 

@@ -33,7 +33,7 @@
 //! must be unique or must exist, the fields each kind of action takes, addresses, stages in
 //! time order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use serde::{Deserialize, Serialize};
@@ -331,7 +331,7 @@ impl Scenario {
 
     /// [`Scenario::build`], with each process's pid by the name the file gives it (a program's
     /// process is named for the program, so two copies of one are told apart only here).
-    pub fn build_named(&self) -> Result<(Sim, BTreeMap<String, Pid>), Vec<Problem>> {
+    pub fn build_named(&self) -> Result<(Sim, VecMap<String, Pid>), Vec<Problem>> {
         let value = Value::try_from(self).map_err(|e| {
             vec![Problem {
                 path: String::new(),
@@ -348,7 +348,7 @@ impl Scenario {
     }
 
     /// [`Scenario::build_trusted`], with each process's pid by its name in the file.
-    pub fn build_trusted_named(&self) -> (Sim, BTreeMap<String, Pid>) {
+    pub fn build_trusted_named(&self) -> (Sim, VecMap<String, Pid>) {
         let mut sim = Sim::with_config(self.seed, SimConfig::default());
         let hosts = self.add_hosts(&mut sim);
         let links = self.add_links(&mut sim, &hosts);
@@ -369,8 +369,8 @@ impl Scenario {
         (sim, pids)
     }
 
-    fn add_hosts(&self, sim: &mut Sim) -> BTreeMap<String, (HostId, Ipv4Addr)> {
-        let mut hosts = BTreeMap::new();
+    fn add_hosts(&self, sim: &mut Sim) -> VecMap<String, (HostId, Ipv4Addr)> {
+        let mut hosts = VecMap::new();
         for h in &self.hosts {
             let ip: Ipv4Addr = h.ip.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
             let os = h.os.as_deref().and_then(parse_os).unwrap_or_default();
@@ -384,9 +384,9 @@ impl Scenario {
     fn add_links(
         &self,
         sim: &mut Sim,
-        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
-    ) -> BTreeMap<(String, String), LinkId> {
-        let mut links = BTreeMap::new();
+        hosts: &VecMap<String, (HostId, Ipv4Addr)>,
+    ) -> VecMap<(String, String), LinkId> {
+        let mut links = VecMap::new();
         for l in &self.links {
             let (Some(&(a, _)), Some(&(b, _))) =
                 (hosts.get(&l.between[0]), hosts.get(&l.between[1]))
@@ -411,10 +411,10 @@ impl Scenario {
     fn add_processes(
         &self,
         sim: &mut Sim,
-        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
-    ) -> (BTreeMap<String, Pid>, BTreeMap<String, AppKind>) {
-        let mut pids: BTreeMap<String, Pid> = BTreeMap::new();
-        let mut kinds: BTreeMap<String, AppKind> = BTreeMap::new();
+        hosts: &VecMap<String, (HostId, Ipv4Addr)>,
+    ) -> (VecMap<String, Pid>, VecMap<String, AppKind>) {
+        let mut pids: VecMap<String, Pid> = VecMap::new();
+        let mut kinds: VecMap<String, AppKind> = VecMap::new();
         for p in &self.processes {
             let (Some(&(host, _)), Some(kind)) = (hosts.get(&p.host), parse_program(&p.program))
             else {
@@ -431,8 +431,8 @@ impl Scenario {
     fn add_rules_and_changes(
         &self,
         sim: &mut Sim,
-        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
-        links: &BTreeMap<(String, String), LinkId>,
+        hosts: &VecMap<String, (HostId, Ipv4Addr)>,
+        links: &VecMap<(String, String), LinkId>,
     ) {
         for f in &self.firewall {
             let (Some(&(host, _)), Some(proto), Some(verdict)) = (
@@ -467,7 +467,7 @@ impl Scenario {
     }
 
     /// The host ids by name, in the order the file lists them.
-    pub fn host_ids(&self) -> BTreeMap<String, HostId> {
+    pub fn host_ids(&self) -> VecMap<String, HostId> {
         self.hosts
             .iter()
             .enumerate()
@@ -476,7 +476,7 @@ impl Scenario {
     }
 
     /// Link ids by the names of their ends, in file order.
-    pub fn link_ids(&self) -> BTreeMap<(String, String), LinkId> {
+    pub fn link_ids(&self) -> VecMap<(String, String), LinkId> {
         self.links
             .iter()
             .enumerate()
@@ -501,7 +501,7 @@ fn ms_to_instant(ms: f64) -> Instant {
     Instant::from_micros((ms * 1000.0).round().max(0.0) as i64)
 }
 
-fn resolve(to: &str, hosts: &BTreeMap<String, (HostId, Ipv4Addr)>) -> Option<SocketAddrV4> {
+fn resolve(to: &str, hosts: &VecMap<String, (HostId, Ipv4Addr)>) -> Option<SocketAddrV4> {
     let (host, port) = to.rsplit_once(':')?;
     let port: u16 = port.trim().parse().ok()?;
     let ip = match hosts.get(host.trim()) {
@@ -527,7 +527,7 @@ impl ActionDef {
     /// The action this entry asks for (a checked scenario names only hosts that exist).
     fn action(
         &self,
-        hosts: &BTreeMap<String, (HostId, Ipv4Addr)>,
+        hosts: &VecMap<String, (HostId, Ipv4Addr)>,
         kind: Option<AppKind>,
     ) -> Option<Action> {
         let a = self;
@@ -551,7 +551,7 @@ impl ActionDef {
     }
 
     /// When it happens: at a time, or after a process reaches a milestone.
-    fn when(&self, pids: &BTreeMap<String, Pid>) -> Option<When> {
+    fn when(&self, pids: &VecMap<String, Pid>) -> Option<When> {
         Some(match (&self.at_ms, &self.after) {
             (Some(at), _) => When::At(ms_to_instant(*at)),
             (None, Some(after)) => {
@@ -714,7 +714,7 @@ fn read<'v, S: Section>(
 }
 
 /// The names a scenario gives its hosts and processes, each with the index of its entry.
-type Names = BTreeMap<String, usize>;
+type Names = VecMap<String, usize>;
 
 /// The file's own fields, and which sections it may have.
 fn check_top(c: &mut Checker, top: &Table) {
@@ -762,7 +762,7 @@ fn unique(c: &mut Checker, names: &mut Names, list: &str, path: &str, name: &str
 /// Hosts: unique names and usable, unique addresses. Returns the names.
 fn check_hosts(c: &mut Checker, hosts: &[Entry<'_, draft::HostDef>]) -> Names {
     let mut names = Names::new();
-    let mut ips: BTreeMap<Ipv4Addr, usize> = BTreeMap::new();
+    let mut ips: VecMap<Ipv4Addr, usize> = VecMap::new();
     for h in hosts {
         if let Some(name) = &h.draft.name {
             unique(c, &mut names, HostDef::LIST, &h.at("name"), name, h.index);
@@ -795,8 +795,8 @@ fn check_links(
     c: &mut Checker,
     links: &[Entry<'_, draft::LinkDef>],
     hosts: &Names,
-) -> BTreeSet<(String, String)> {
-    let mut linked = BTreeSet::new();
+) -> VecSet<(String, String)> {
+    let mut linked = VecSet::new();
     for l in links {
         let Some([a, b]) = &l.draft.between else {
             continue;
@@ -998,7 +998,7 @@ fn check_network(
     c: &mut Checker,
     events: &[Entry<'_, draft::NetEventDef>],
     hosts: &Names,
-    linked: &BTreeSet<(String, String)>,
+    linked: &VecSet<(String, String)>,
 ) {
     for n in events {
         match (n.gives("link"), n.gives("host")) {

@@ -2,7 +2,7 @@
 //! state is derived from the event log. The timeline keeps a copy at each checkpoint to rebuild
 //! snapshots; the narration reads it to name the sockets an event mentions by number.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::event::EventKind;
 use super::net::HostId;
@@ -11,8 +11,8 @@ use super::socket::{Pid, SockId};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tables {
-    sockets: Vec<BTreeMap<SockId, SocketRow>>,
-    processes: BTreeMap<Pid, ProcessView>,
+    sockets: Vec<VecMap<SockId, SocketRow>>,
+    processes: VecMap<Pid, ProcessView>,
 }
 
 fn row_mut(t: &mut Tables, host: HostId, sock: SockId) -> Option<&mut SocketRow> {
@@ -22,8 +22,8 @@ fn row_mut(t: &mut Tables, host: HostId, sock: SockId) -> Option<&mut SocketRow>
 impl Tables {
     pub fn new(hosts: usize) -> Tables {
         Tables {
-            sockets: vec![BTreeMap::new(); hosts],
-            processes: BTreeMap::new(),
+            sockets: vec![VecMap::new(); hosts],
+            processes: VecMap::new(),
         }
     }
 

@@ -7,8 +7,8 @@
 //! after the nearest one. Tests check the result against the engine's own snapshot at the
 //! same moment, so "rebuilt" and "real" cannot drift apart.
 
+use crate::vecmap::VecMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use super::event::{Event, EventKind, SegmentId};
@@ -45,7 +45,7 @@ struct Flight {
 #[derive(Clone, Debug, Default)]
 struct State {
     tables: Tables,
-    flights: BTreeMap<SegmentId, Flight>,
+    flights: VecMap<SegmentId, Flight>,
 }
 
 impl State {

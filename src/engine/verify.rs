@@ -3,7 +3,7 @@
 //! what the host sent in answer. Native builds only: the web build leaves it out (it costs
 //! kilobytes of the page's budget and the view never turns it on).
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use smoltcp::iface::SocketHandle;
 use smoltcp::socket::{tcp, udp};
@@ -22,8 +22,8 @@ pub(crate) struct Fingerprint {
     send_q: usize,
 }
 
-pub(crate) fn fingerprint(host: &Host) -> BTreeMap<SocketHandle, Fingerprint> {
-    let mut out = BTreeMap::new();
+pub(crate) fn fingerprint(host: &Host) -> VecMap<SocketHandle, Fingerprint> {
+    let mut out = VecMap::new();
     for e in host.entries.values() {
         let handles = match &e.role {
             Role::Listener { slot, .. } => [*slot, None],
@@ -62,8 +62,8 @@ pub(crate) fn check_demux(
     host: &Host,
     s: &PacketSummary,
     decision: Demux,
-    before: &BTreeMap<SocketHandle, Fingerprint>,
-    after: &BTreeMap<SocketHandle, Fingerprint>,
+    before: &VecMap<SocketHandle, Fingerprint>,
+    after: &VecMap<SocketHandle, Fingerprint>,
 ) -> Result<(), String> {
     let changed: Vec<SocketHandle> = after
         .iter()
@@ -139,7 +139,7 @@ fn check_chosen(
     s: &PacketSummary,
     decision: Demux,
     changed: &[SocketHandle],
-    after: &BTreeMap<SocketHandle, Fingerprint>,
+    after: &VecMap<SocketHandle, Fingerprint>,
 ) -> Result<(), String> {
     let Some(handle) = handle else {
         return Err(format!(

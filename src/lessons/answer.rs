@@ -1,7 +1,7 @@
 //! A learner's answer to any kind of question, and the one place it is judged: the same code
 //! judges a learner in the browser and a lesson's solution and wrong answers in the lint.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::file::Ask;
 use super::fix::{Changes, FixIt};
@@ -14,7 +14,7 @@ use crate::engine::Timeline;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     Pick(Pick),
-    Cells(BTreeMap<Cell, String>),
+    Cells(VecMap<Cell, String>),
     Choice(String),
     Changes(Changes),
 }
@@ -23,14 +23,14 @@ pub enum Answer {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Judged {
     pub verdict: Verdict,
-    pub cells: BTreeMap<Cell, bool>,
+    pub cells: VecMap<Cell, bool>,
 }
 
 impl From<Verdict> for Judged {
     fn from(verdict: Verdict) -> Judged {
         Judged {
             verdict,
-            cells: BTreeMap::new(),
+            cells: VecMap::new(),
         }
     }
 }
@@ -122,9 +122,10 @@ impl Ask {
                 let verdicts = q.check(timeline, given).map_err(err)?;
                 let cells = map_of(verdicts.iter().map(|(c, v)| (*c, v.correct)));
                 let feedback: Vec<String> = verdicts.into_values().map(|v| v.feedback).collect();
+                let correct = cells.values().all(|&ok| ok);
                 Ok(Judged {
                     verdict: Verdict {
-                        correct: cells.values().all(|&ok| ok),
+                        correct,
                         feedback: feedback.join(" "),
                     },
                     cells,

@@ -3,7 +3,7 @@
 //! in [`super::file`], writes them out with [`shipped_rs`], and fails if `src/lessons/shipped.rs`
 //! differs (`UPDATE_SHIPPED=1` rewrites it), so the file and the data cannot drift apart.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::file::{Ask, Lesson, Question, Step, Text};
 use super::fix::{Control, Goal};
@@ -43,7 +43,7 @@ impl<T: Rust> Rust for Option<T> {
     }
 }
 
-impl<K: Rust, V: Rust> Rust for BTreeMap<K, V> {
+impl<K: Rust, V: Rust> Rust for VecMap<K, V> {
     fn rust(&self) -> String {
         let items: Vec<String> = self
             .iter()
@@ -228,7 +228,7 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
         "// Generated from lessons/*.toml by tests/lessons.rs (UPDATE_SHIPPED=1 cargo test --test lessons). Do not edit.\n\
          //! The shipped lessons, built without a TOML parser: see `codegen.rs`.\n\n\
          #![allow(clippy::all, unused_imports)]\n\n\
-         use std::collections::BTreeMap;\n\n\
+         use crate::vecmap::VecMap;\n\n\
          use super::file::{Ask, Lesson, Question, Step, Text};\n\
          use super::fix::{Control, Goal};\n\
          use super::moment::Moment;\n\
@@ -242,7 +242,7 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
          #[inline(never)]\n\
          fn t(pairs: &[(&str, &str)]) -> Text {\n    Text(map(pairs.iter().map(|(k, v)| (s(k), s(v))).collect()))\n}\n\n\
          /// A map, built by inserting (see `question::map_of`).\n\
-         fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> BTreeMap<K, V> {\n    super::question::map_of(pairs)\n}\n\n\
+         fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> VecMap<K, V> {\n    super::question::map_of(pairs)\n}\n\n\
          /// Every shipped lesson, in the order of its file name.\n\
          pub fn shipped() -> Vec<Lesson> {\n    vec![\n",
     );

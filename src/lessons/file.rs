@@ -20,7 +20,7 @@
 //! try_it = "Server"               # show the real commands, and this host's table in them
 //! ```
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use toml::{Table, Value};
 
@@ -42,7 +42,7 @@ const MOST_HINTS: usize = 2;
 
 /// A learner-facing string, by language.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Text(pub BTreeMap<String, String>);
+pub struct Text(pub VecMap<String, String>);
 
 impl Text {
     /// The text in `lang`, or in English when it has none in that language.
@@ -97,8 +97,8 @@ pub enum Ask {
     Fill {
         host: String,
         socket: usize,
-        solution: BTreeMap<Cell, String>,
-        wrong: Vec<BTreeMap<Cell, String>>,
+        solution: VecMap<Cell, String>,
+        wrong: Vec<VecMap<Cell, String>>,
     },
     Choose {
         fact: Fact,
@@ -193,7 +193,7 @@ fn text(c: &mut Checker, t: &Table, path: &str, key: &str) -> Option<Text> {
 fn lang_text(c: &mut Checker, value: &Value, path: &str) -> Option<Text> {
     let by_lang = c.table(value, path)?;
     c.fields(by_lang, path, LANGUAGES);
-    let mut out = BTreeMap::new();
+    let mut out = VecMap::new();
     for lang in LANGUAGES {
         if let Some(s) = c.string(by_lang, path, lang, *lang == "en") {
             out.insert(lang.to_string(), s.to_string());
@@ -399,9 +399,9 @@ fn parse_cell(s: &str) -> Option<Cell> {
 }
 
 /// Cells and their values: `{ source_port = "8099", dest_addr = "192.168.1.101" }`.
-fn cells(c: &mut Checker, v: &Value, path: &str) -> Option<BTreeMap<Cell, String>> {
+fn cells(c: &mut Checker, v: &Value, path: &str) -> Option<VecMap<Cell, String>> {
     let t = c.table(v, path)?;
-    let mut out = BTreeMap::new();
+    let mut out = VecMap::new();
     for (key, value) in t {
         let at = join(path, key);
         match (parse_cell(key), value.as_str()) {
@@ -422,7 +422,7 @@ fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     question_fields(c, t, path, &["socket"]);
     let socket = socket_ref(c, t, path, "socket");
     let solution = required(c, t, path, "solution", cells);
-    if solution.as_ref().is_some_and(BTreeMap::is_empty) {
+    if solution.as_ref().is_some_and(VecMap::is_empty) {
         c.problem(&join(path, "solution"), "name at least one cell to fill in");
     }
     let wrong = wrong(c, t, path, cells);

@@ -3,7 +3,7 @@
 //! runs, a firewall rule. The check applies the changes to the scenario, runs it again and
 //! passes when the client's connection succeeds: the simulation says whether it works.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::question::Verdict;
 use crate::engine::scenario::{self, Scenario};
@@ -23,7 +23,7 @@ pub enum Control {
 }
 
 /// A learner's changes: a value for some of the controls, by their place in the list.
-pub type Changes = BTreeMap<usize, String>;
+pub type Changes = VecMap<usize, String>;
 
 /// What the repaired setup must do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl FixIt {
         self.judge(&sim, &pids)
     }
 
-    fn judge(&self, sim: &Sim, pids: &BTreeMap<String, Pid>) -> Verdict {
+    fn judge(&self, sim: &Sim, pids: &VecMap<String, Pid>) -> Verdict {
         let (who, wanted) = match &self.goal {
             Goal::Replies(p) => (p, Milestone::Replied),
             Goal::Listens(p) => (p, Milestone::Listening),

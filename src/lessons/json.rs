@@ -3,7 +3,7 @@
 //! web app carries this instead of a general JSON library, which would cost the page more
 //! than the whole lesson player.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// A JSON value. Numbers are kept when they are whole and not negative (all progress holds);
 /// any other number reads as `Number(None)`.
@@ -14,7 +14,7 @@ pub enum Json {
     Number(Option<u64>),
     Text(String),
     List(Vec<Json>),
-    Object(BTreeMap<String, Json>),
+    Object(VecMap<String, Json>),
 }
 
 /// Deeper than this is refused (progress is three levels deep).
@@ -130,7 +130,7 @@ impl Reader<'_> {
             }
             b'{' => {
                 self.i += 1;
-                let mut map = BTreeMap::new();
+                let mut map = VecMap::new();
                 if !self.eat(b'}') {
                     loop {
                         self.space();

@@ -3,7 +3,7 @@
 //! wrong answer it lists is rejected, with feedback of its own. A lesson whose scene changes
 //! under it fails here, with the path of what no longer holds.
 
-use std::collections::BTreeSet;
+use crate::vecmap::VecSet;
 
 use super::answer::Answer;
 use super::file::{Ask, Lesson};
@@ -78,7 +78,7 @@ fn verdict_problems(right: &Verdict, wrongs: &[Verdict]) -> Vec<String> {
             right.feedback
         ));
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     for (i, w) in wrongs.iter().enumerate() {
         if w.correct {
             problems.push(format!("wrong[{i}] is accepted: {}", w.feedback));

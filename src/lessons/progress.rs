@@ -4,7 +4,7 @@
 //! corrupt, from another version, from another app — is reported in one line and replaced by
 //! fresh progress; the page carries on.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::json::{quote, Json};
 
@@ -22,7 +22,7 @@ pub struct Progress {
     pub app: String,
     pub version: u32,
     /// By lesson id.
-    pub lessons: BTreeMap<String, LessonProgress>,
+    pub lessons: VecMap<String, LessonProgress>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct LessonProgress {
     /// The step the learner last saw (from 0), to resume there.
     pub step: usize,
     /// By the index of the step that asks it.
-    pub questions: BTreeMap<usize, QuestionProgress>,
+    pub questions: VecMap<usize, QuestionProgress>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl Progress {
         Progress {
             app: APP.to_string(),
             version: PROGRESS_VERSION,
-            lessons: BTreeMap::new(),
+            lessons: VecMap::new(),
         }
     }
 
@@ -108,7 +108,7 @@ impl Progress {
         for (id, l) in lessons {
             let mut lesson = LessonProgress {
                 step: usize::try_from(l.get("step")?.as_u64()?).ok()?,
-                questions: BTreeMap::new(),
+                questions: VecMap::new(),
             };
             let Json::Object(questions) = l.get("questions")? else {
                 return None;

@@ -2,7 +2,7 @@
 //! moment and the engine's own decisions, so the right answer is whatever the simulation does.
 //! A wrong answer gets feedback about that answer.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
 use super::moment::{arrival, Moment, SceneError};
@@ -246,7 +246,7 @@ pub struct FillTable {
 
 impl FillTable {
     /// Each asked cell's value in the table at the moment.
-    pub fn answer(&self, timeline: &Timeline) -> Result<BTreeMap<Cell, String>, SceneError> {
+    pub fn answer(&self, timeline: &Timeline) -> Result<VecMap<Cell, String>, SceneError> {
         let values = socket_at(timeline, &self.at, &self.host, self.socket)?.course_cells();
         Ok(map_of(
             self.cells.iter().map(|&c| (c, values[c.row().0].clone())),
@@ -257,8 +257,8 @@ impl FillTable {
     pub fn check(
         &self,
         timeline: &Timeline,
-        given: &BTreeMap<Cell, String>,
-    ) -> Result<BTreeMap<Cell, Verdict>, SceneError> {
+        given: &VecMap<Cell, String>,
+    ) -> Result<VecMap<Cell, Verdict>, SceneError> {
         let answer = self.answer(timeline)?;
         Ok(map_of(answer.into_iter().map(|(cell, value)| {
             let name = cell.row().1;
@@ -278,8 +278,8 @@ impl FillTable {
 
 /// A map made by inserting one pair at a time. `collect()` into a map would sort first, and
 /// each kind of map sorted costs the web app kilobytes of sorting code.
-pub(crate) fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut map = BTreeMap::new();
+pub(crate) fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> VecMap<K, V> {
+    let mut map = VecMap::new();
     for (k, v) in pairs {
         map.insert(k, v);
     }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::all, unused_imports)]
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 use super::file::{Ask, Lesson, Question, Step, Text};
 use super::fix::{Control, Goal};
@@ -25,7 +25,7 @@ fn t(pairs: &[(&str, &str)]) -> Text {
 }
 
 /// A map, built by inserting (see `question::map_of`).
-fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> BTreeMap<K, V> {
+fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> VecMap<K, V> {
     super::question::map_of(pairs)
 }
 

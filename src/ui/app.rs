@@ -3,8 +3,8 @@
 //! reference. State lives in one reducer (`state.rs`); everything drawn comes from the
 //! timeline's snapshot at the current moment.
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
@@ -76,7 +76,7 @@ fn shortcut(e: &KeyboardEvent, clock: &Clock) -> Option<Action> {
 }
 
 /// The model the page's address asks for: `?scene=…&t=ms&speed=…&play=1`.
-fn model_from(params: &BTreeMap<String, String>) -> Model {
+fn model_from(params: &VecMap<String, String>) -> Model {
     let index = params
         .get("scene")
         .and_then(|s| Scene::index_of(s))
@@ -542,7 +542,7 @@ fn tables_panel(
                         </button>
                     </div>
                     { for hosts.iter().map(|h| {
-                        let highlight: BTreeSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
+                        let highlight: VecSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
                         let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
                         html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
                                              scene={Some(scene.clone())} on_focus={on_socket.clone()} current={h.id == shown_host}
@@ -645,16 +645,16 @@ fn masked_socket(at: &LessonAt, snapshot: &Snapshot) -> Option<(HostId, SockId)>
 }
 
 /// The segments on the wire that belong to the socket a learner picked in a table.
-fn focused_segments(snapshot: &Snapshot, focus: Option<(HostId, SockId)>) -> BTreeSet<SegmentId> {
+fn focused_segments(snapshot: &Snapshot, focus: Option<(HostId, SockId)>) -> VecSet<SegmentId> {
     let Some((host, sock)) = focus else {
-        return BTreeSet::new();
+        return VecSet::new();
     };
     let Some(row) = snapshot
         .hosts
         .get(host.0)
         .and_then(|h| h.sockets.iter().find(|r| r.sock == sock))
     else {
-        return BTreeSet::new();
+        return VecSet::new();
     };
     snapshot
         .in_flight
@@ -752,8 +752,8 @@ struct Ends {
 impl Ends {
     /// The sockets on `host` that this segment leaves or reaches (a listener when no connected
     /// socket matches yet).
-    fn sockets_on(&self, host: &crate::engine::snapshot::HostView) -> BTreeSet<SockId> {
-        let mut out: BTreeSet<SockId> = host
+    fn sockets_on(&self, host: &crate::engine::snapshot::HostView) -> VecSet<SockId> {
+        let mut out: VecSet<SockId> = host
             .sockets
             .iter()
             .filter(|r| {

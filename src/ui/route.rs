@@ -2,14 +2,14 @@
 //! lesson. The page's address says it (`?lesson=ID&step=N`, `?scene=ID&t=ms`), so a link or a
 //! reload opens the same place, and the browser's back and forward buttons move between them.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
 use yew::prelude::*;
 
 /// The page's query parameters, by name.
-pub type Params = BTreeMap<String, String>;
+pub type Params = VecMap<String, String>;
 
 /// The parameters that open the player rather than the home screen.
 const PLAYER_PARAMS: &[&str] = &["scene", "t", "speed", "play", "explore"];

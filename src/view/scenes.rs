@@ -1,7 +1,7 @@
 //! The scenes the view can show: the course's scenarios, built into the app so nothing is
 //! fetched. The first is the default.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
@@ -72,7 +72,7 @@ pub struct Scene {
     /// in the order they are sent, so a vector serves).
     segments: Vec<usize>,
     /// Each connection's number, in the order connections first appear (for colour and label).
-    pub connections: BTreeMap<ConnKey, usize>,
+    pub connections: VecMap<ConnKey, usize>,
     pub links: Vec<(HostId, HostId)>,
     /// When segments are on the wire: merged [depart, arrive) intervals, in order.
     pub busy: Vec<(Instant, Instant)>,
@@ -232,7 +232,7 @@ impl Scene {
 
 /// The label on a packet: "A 10378 → 8099 SYN".
 fn label_for(
-    connections: &BTreeMap<ConnKey, usize>,
+    connections: &VecMap<ConnKey, usize>,
     s: &crate::engine::packet::PacketSummary,
 ) -> (Option<usize>, String) {
     match s.ports() {
@@ -267,7 +267,7 @@ fn flights(timeline: &Timeline, links: &[(HostId, HostId)]) -> Vec<SceneFlight> 
     let events = timeline.events();
     let mut out: Vec<SceneFlight> = Vec::new();
     // Where each segment's trip is in `out`, by segment number.
-    let mut index: BTreeMap<SegmentId, usize> = BTreeMap::new();
+    let mut index: VecMap<SegmentId, usize> = VecMap::new();
     for e in events {
         match &e.kind {
             EventKind::SegmentSent(s) => {
@@ -316,14 +316,14 @@ pub fn conn_label(n: usize) -> String {
 }
 
 /// Each connection (by its two ends) and its number, in the order it first appears.
-type Connections = BTreeMap<(SocketAddrV4, SocketAddrV4), usize>;
+type Connections = VecMap<(SocketAddrV4, SocketAddrV4), usize>;
 
 /// Every event in words (buffer-size changes left out: the tables show them), which events
 /// are segments sent, and the connections in the order they first appear.
 fn narrate(timeline: &Timeline, mut narrator: Narrator) -> (Vec<Line>, Vec<usize>, Connections) {
     let mut lines = Vec::new();
     let mut segments = Vec::new();
-    let mut connections = BTreeMap::new();
+    let mut connections = VecMap::new();
     for (i, event) in timeline.events().iter().enumerate() {
         let (host, text) = narrator.describe(&event.kind);
         let seg = match &event.kind {

@@ -10,8 +10,8 @@
 //! what a tap lands on while paused; it draws nothing itself. While the clock runs, clicks and
 //! hovers are matched against the canvas at the clock's moment instead ([`packet_at`]).
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -44,7 +44,7 @@ pub struct PacketLayerProps {
     pub selected: Option<SegmentId>,
     pub hovered: Option<SegmentId>,
     /// Segments of the socket a learner picked in a table.
-    pub focused: Rc<BTreeSet<SegmentId>>,
+    pub focused: Rc<VecSet<SegmentId>>,
     pub reduced_motion: bool,
     pub on_key: Callback<KeyboardEvent>,
 }
@@ -53,7 +53,7 @@ pub struct PacketLayerProps {
 pub fn packet_layer(props: &PacketLayerProps) -> Html {
     let canvas = use_node_ref();
     let group = use_node_ref();
-    let buttons = use_mut_ref(BTreeMap::<SegmentId, Button>::new);
+    let buttons = use_mut_ref(VecMap::<SegmentId, Button>::new);
     // The packet button that has the keyboard's focus: the canvas marks it while playing.
     let keyboard = use_mut_ref(|| None::<SegmentId>);
     let painter = use_painter(&canvas);
@@ -87,7 +87,7 @@ pub fn packet_layer(props: &PacketLayerProps) -> Html {
 }
 
 type PainterCell = Rc<RefCell<Option<Painter>>>;
-type Buttons = Rc<RefCell<BTreeMap<SegmentId, Button>>>;
+type Buttons = Rc<RefCell<VecMap<SegmentId, Button>>>;
 
 /// The painter, started once when the canvas is in the page and stopped with the layer.
 #[hook]
@@ -436,7 +436,7 @@ fn post_marks(
     selected: Option<SegmentId>,
     hovered: Option<SegmentId>,
     keyboard: Option<SegmentId>,
-    focused: &BTreeSet<SegmentId>,
+    focused: &VecSet<SegmentId>,
 ) {
     let list = js_sys::Array::new();
     for seg in hovered.iter().chain(&keyboard).chain(focused) {
@@ -477,13 +477,13 @@ fn place_buttons(
     scene: &Scene,
     draw: &StageDraw,
     group: &web_sys::Element,
-    buttons: &mut BTreeMap<SegmentId, Button>,
+    buttons: &mut VecMap<SegmentId, Button>,
     t: Instant,
     reduced: bool,
     bits: impl Fn(SegmentId) -> u8,
 ) {
     let document = gloo::utils::document();
-    let mut present = BTreeSet::new();
+    let mut present = VecSet::new();
     for i in scene.in_flight_indices(t) {
         let f = &draw.flights[i];
         let seg = scene.flights[i].seg;

@@ -2,7 +2,7 @@
 //! solution". Every answer is judged by [`crate::lessons`] against the scene at the step's
 //! moment; this component only gathers the answer and shows the verdict.
 
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -255,7 +255,7 @@ fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
 fn fill_inputs(
     host: &str,
     socket: usize,
-    asked: &BTreeMap<Cell, String>,
+    asked: &VecMap<Cell, String>,
     judged: Option<&Judged>,
     submit: &Callback<Answer>,
 ) -> Html {
@@ -264,7 +264,7 @@ fn fill_inputs(
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let form: web_sys::HtmlFormElement = e.target_unchecked_into();
-            let mut given = BTreeMap::new();
+            let mut given = VecMap::new();
             let elements = form.elements();
             for i in 0..elements.length() {
                 let Some(input) = elements.item(i).and_then(|el| {
@@ -338,7 +338,7 @@ fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) ->
             e.prevent_default();
             let form: web_sys::HtmlFormElement = e.target_unchecked_into();
             let elements = form.elements();
-            let mut changes = BTreeMap::new();
+            let mut changes = VecMap::new();
             for i in 0..count {
                 let Some(el) = elements.named_item(&format!("control-{i}")) else {
                     continue;

@@ -4,7 +4,7 @@
 //! size on a phone. The packets are drawn over it by `packets.rs`, on a canvas a worker paints
 //! at the clock's moment every frame, without a re-render.
 
-use std::collections::BTreeSet;
+use crate::vecmap::VecSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -47,7 +47,7 @@ pub struct StageProps {
     pub selected: Option<SegmentId>,
     pub hovered: Option<SegmentId>,
     /// Segments of the socket a learner picked in a table.
-    pub focused: Rc<BTreeSet<SegmentId>>,
+    pub focused: Rc<VecSet<SegmentId>>,
     pub reduced_motion: bool,
     pub playing: bool,
     pub on_select: Callback<Option<SegmentId>>,
@@ -214,7 +214,7 @@ fn host_box(props: &HostBoxProps) -> Html {
         .processes
         .iter()
         .map(|p| {
-            let ports: BTreeSet<u16> = h
+            let ports: VecSet<u16> = h
                 .sockets
                 .iter()
                 .filter(|r| r.pid == Some(p.pid))

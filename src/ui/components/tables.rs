@@ -2,8 +2,8 @@
 //! "Socket 2", …), a row per field, "n/a" where a listening socket has no peer. Or, compact,
 //! one row per socket like `ss -tan`. A cell that the engine just changed is highlighted.
 
+use crate::vecmap::{VecMap, VecSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
 
 use std::rc::Rc;
 
@@ -21,7 +21,7 @@ pub struct SocketTableProps {
     pub compact: bool,
     /// Sockets to highlight: the ends of the segment under the pointer or in the inspector.
     #[prop_or_default]
-    pub highlight: BTreeSet<SockId>,
+    pub highlight: VecSet<SockId>,
     /// The socket whose packets the stage highlights.
     #[prop_or_default]
     pub focus: Option<SockId>,
@@ -47,8 +47,8 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         (props.host.sockets.len(), props.compact, props.current),
     );
     // The cells as they were at the previous render: what differs now is what just changed.
-    let previous = use_mut_ref(BTreeMap::<SockId, [String; 7]>::new);
-    let now: BTreeMap<SockId, [String; 7]> = props
+    let previous = use_mut_ref(VecMap::<SockId, [String; 7]>::new);
+    let now: VecMap<SockId, [String; 7]> = props
         .host
         .sockets
         .iter()
@@ -122,7 +122,7 @@ fn label_of(labels: &[(SockId, String)], sock: SockId) -> Option<String> {
 fn compact_table(
     props: &SocketTableProps,
     caption: &str,
-    changed: &BTreeSet<(SockId, usize)>,
+    changed: &VecSet<(SockId, usize)>,
     labels: &[(SockId, String)],
 ) -> Html {
     let host = &props.host;
@@ -154,9 +154,9 @@ fn compact_table(
 fn course_table(
     props: &SocketTableProps,
     caption: &str,
-    changed: &BTreeSet<(SockId, usize)>,
+    changed: &VecSet<(SockId, usize)>,
     labels: &[(SockId, String)],
-    now: &BTreeMap<SockId, [String; 7]>,
+    now: &VecMap<SockId, [String; 7]>,
 ) -> Html {
     let host = &props.host;
     let label_of = |sock: SockId| label_of(labels, sock);
@@ -318,11 +318,11 @@ fn compact_row(props: &CompactRowProps) -> Html {
 
 /// The (socket, field) cells that differ from the previous render.
 fn changed_cells(
-    previous: &RefCell<BTreeMap<SockId, [String; 7]>>,
-    now: &BTreeMap<SockId, [String; 7]>,
-) -> BTreeSet<(SockId, usize)> {
+    previous: &RefCell<VecMap<SockId, [String; 7]>>,
+    now: &VecMap<SockId, [String; 7]>,
+) -> VecSet<(SockId, usize)> {
     let previous = previous.borrow();
-    let mut out = BTreeSet::new();
+    let mut out = VecSet::new();
     if previous.is_empty() {
         return out;
     }
