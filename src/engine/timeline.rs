@@ -212,7 +212,7 @@ impl Timeline {
             })
             .collect();
         let mut flights: Vec<(&SegmentId, &Flight)> = state.flights.iter().collect();
-        flights.sort_by_key(|(seg, f)| (f.arrive, **seg));
+        crate::vecmap::sort_by_key(&mut flights, |(seg, f)| (f.arrive, **seg));
         let in_flight = flights
             .into_iter()
             .map(|(seg, f)| FlightView {

@@ -61,7 +61,7 @@ impl FixIt {
                 }
             }
         }
-        off.sort_unstable();
+        crate::vecmap::sort(&mut off);
         off.dedup();
         for index in off.into_iter().rev() {
             s.firewall.remove(index);

@@ -386,7 +386,7 @@ fn packet_texts(
             });
         }
     }
-    spans.sort();
+    crate::vecmap::sort(&mut spans);
     let mut busy: Vec<(Instant, Instant)> = Vec::new();
     for (a, b) in spans {
         match busy.last_mut() {
@@ -401,7 +401,7 @@ fn packet_texts(
 fn moments(timeline: &Timeline, scenario: &Scenario) -> Vec<Instant> {
     let mut moments = timeline.moments();
     moments.extend(scenario.stages.iter().map(|s| s.at()));
-    moments.sort();
+    crate::vecmap::sort(&mut moments);
     moments.dedup();
     let end = timeline.end();
     moments.retain(|m| *m <= end);

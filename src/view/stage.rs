@@ -584,7 +584,7 @@ fn keep_apart(g: &StageGeom, a: &Flight, b: &Flight) -> bool {
             times.push(t);
         }
     }
-    times.sort_unstable();
+    crate::vecmap::sort(&mut times);
     let ds: Vec<f64> = times
         .iter()
         .map(|&t| pos(a, ea, t) - pos(b, eb, t))
