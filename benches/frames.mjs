@@ -160,5 +160,6 @@ try {
   await chrome.close();
   await site.close();
 }
-console.log(`stress scene, 4× CPU throttling, ${SECONDS} s a run:`);
+const what = LESSON ? "lesson 7's view (Node.js server, three clients)" : NODE ? "the Node.js scene in the free player" : "stress scene";
+console.log(`${what}, 4× CPU throttling, ${SECONDS} s a run:`);
 for (const s of summary) console.log(s);

@@ -14,6 +14,9 @@
 //!   their moment. It knows the engine, not the browser.
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
+//! - [`vecmap`]: sorted maps and sets kept in one `Vec`, and a small sort: used instead of
+//!   `BTreeMap` and the standard sorts because each of those compiles kilobytes of WebAssembly
+//!   per type.
 //! - `src/main.rs`: the web app's entry point, built by Trunk; `src/bin/socketlab-cli.rs`, the
 //!   headless CLI.
 
