@@ -11,8 +11,13 @@ use crate::engine::time::Instant;
 use crate::ui::components::controls::seconds;
 use crate::ui::scenes::Scene;
 
-/// How many of the latest lines the list shows.
+/// How many of the latest lines the list shows at least.
 const SHOWN: usize = 30;
+/// The oldest lines leave the list this many at a time, so the list shows from SHOWN to
+/// SHOWN + DROP - 1 lines. Between drops the list only grows at the top, which Yew's keyed
+/// diff does by adding the new lines' nodes; dropping at every redraw made it move or redraw
+/// most of the list each time.
+const DROP: usize = 10;
 
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
@@ -34,7 +39,7 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
     let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
-    let start = lines.len().saturating_sub(SHOWN);
+    let start = lines.len().saturating_sub(SHOWN) / DROP * DROP;
     let latest_at = lines.last().map(|l| l.at);
     let announce = lines
         .last()
