@@ -2,12 +2,11 @@
 //! layer's deadlines (the OS giving up on a connection), and actions waiting for a process to
 //! reach a milestone. Things due at one instant keep the order they were added in.
 
-use crate::vecmap::{VecMap, VecSet};
-
 use super::faults::NetChange;
 use super::program::{Action, When};
 use super::socket::{Pid, SockId};
 use super::time::Instant;
+use crate::vecmap::{VecMap, VecSet};
 
 /// Something due at a time.
 pub(crate) enum Scheduled {

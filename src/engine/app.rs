@@ -5,7 +5,6 @@
 //!
 //! Processes only use the socket calls in `syscalls.rs`, as a real program would.
 
-use crate::vecmap::{VecMap, VecSet};
 use std::net::SocketAddrV4;
 
 use super::event::EventKind;
@@ -17,6 +16,7 @@ use super::program::{
 use super::sim::{NetError, Sim};
 use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
 use super::syscalls::Recv;
+use crate::vecmap::{VecMap, VecSet};
 
 /// Run one action for a process now.
 pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {

@@ -5,8 +5,6 @@
 //! table on a process's behalf are in `syscalls.rs`.
 
 use std::collections::VecDeque;
-
-use crate::vecmap::VecMap;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::rc::Rc;
 
@@ -24,6 +22,7 @@ use super::recorder::Recorder;
 use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
 use super::stack::{listen_endpoint, new_tcp_socket, v4, Stack};
 use super::time::{Duration, Instant};
+use crate::vecmap::VecMap;
 
 /// Linux's cap on a listen() backlog (net.core.somaxconn since 5.4).
 pub const SOMAXCONN: usize = 4096;

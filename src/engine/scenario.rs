@@ -33,7 +33,6 @@
 //! must be unique or must exist, the fields each kind of action takes, addresses, stages in
 //! time order.
 
-use crate::vecmap::{VecMap, VecSet};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use serde::{Deserialize, Serialize};
@@ -49,6 +48,7 @@ use super::program::{Action, AppKind, Milestone, When};
 use super::sim::{Sim, SimConfig};
 use super::socket::{Pid, Proto};
 use super::time::{Duration, Instant};
+use crate::vecmap::{VecMap, VecSet};
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;

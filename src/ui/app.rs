@@ -3,7 +3,6 @@
 //! reference. State lives in one reducer (`state.rs`); everything drawn comes from the
 //! timeline's snapshot at the current moment.
 
-use crate::vecmap::{VecMap, VecSet};
 use std::cell::{Cell, RefCell};
 use std::net::SocketAddrV4;
 use std::rc::Rc;
@@ -34,6 +33,7 @@ use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
 use crate::engine::time::Instant;
 use crate::lessons::Pick;
+use crate::vecmap::{VecMap, VecSet};
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.

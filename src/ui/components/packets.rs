@@ -10,7 +10,6 @@
 //! what a tap lands on while paused; it draws nothing itself. While the clock runs, clicks and
 //! hovers are matched against the canvas at the clock's moment instead ([`packet_at`]).
 
-use crate::vecmap::{VecMap, VecSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -23,6 +22,7 @@ use crate::engine::time::Instant;
 use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
+use crate::vecmap::{VecMap, VecSet};
 use crate::view::stage::{self as geo, StageDraw};
 use crate::view::Rect;
 

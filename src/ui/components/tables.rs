@@ -2,14 +2,13 @@
 //! "Socket 2", …), a row per field, "n/a" where a listening socket has no peer. Or, compact,
 //! one row per socket like `ss -tan`. A cell that the engine just changed is highlighted.
 
-use crate::vecmap::{VecMap, VecSet};
 use std::cell::RefCell;
-
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use crate::ui::scenes::{conn_key, conn_label, Scene};
+use crate::vecmap::{VecMap, VecSet};
 
 use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow, COURSE_FIELDS};
