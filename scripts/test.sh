@@ -18,6 +18,6 @@ cargo test --locked
 step "tier 2/3, components: wasm-bindgen-test in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown --test 'ui_*'
 
-step "tier 3/3, end-to-end: the release site in Chromium (playwright-core)"
-trunk build --release
+step "tier 3/3, end-to-end: the release site and its SCORM package in Chromium (playwright-core)"
+bash scripts/package.sh
 node --test --test-concurrency=1 tests/e2e/

@@ -729,3 +729,27 @@ fn every_lessons_scene_is_one_the_player_has() {
         );
     }
 }
+
+/// The SCORM manifest names one SCO per shipped lesson, each launching the site at its lesson
+/// (with `&` escaped, as XML needs), and lists the site's files, and nothing else, as the
+/// asset the SCOs share.
+#[test]
+fn the_scorm_manifest_has_a_sco_per_lesson_and_lists_the_sites_files() {
+    use socketlab::lessons::scorm;
+    let lessons = lessons::shipped::shipped();
+    let files = vec!["index.html".to_string(), "app.css".to_string()];
+    let xml = scorm::manifest(&lessons, &files);
+    assert_eq!(
+        xml.matches("adlcp:scormtype=\"sco\"").count(),
+        lessons.len()
+    );
+    assert_eq!(xml.matches("<item ").count(), lessons.len());
+    for lesson in &lessons {
+        let href = format!("href=\"index.html?lesson={}&amp;lms=scorm12\"", lesson.id);
+        assert!(xml.contains(&href), "{href}");
+    }
+    let site = &xml[xml.find("identifier=\"site\"").unwrap()..];
+    assert_eq!(site.matches("<file ").count(), files.len());
+    assert!(!xml.contains("&lms"), "every & is escaped");
+    assert!(xml.contains("<schemaversion>1.2</schemaversion>"));
+}

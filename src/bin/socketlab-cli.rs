@@ -16,6 +16,7 @@ socketlab-cli: run Socket Lab scenarios without a browser
 Usage:
   socketlab-cli run SCENARIO [--pcap FILE] [--until MS] [--tables-every-event]
   socketlab-cli check SCENARIO
+  socketlab-cli scorm-manifest DIR
   socketlab-cli COMMAND --help
 
 SCENARIO is a .toml file (or .json with the same structure); see scenarios/.
@@ -40,6 +41,14 @@ socketlab-cli check SCENARIO
 Reads the scenario and prints every problem with where it is (like
 `hosts[1].ip: \"192.168.1.300\" is not an IPv4 address`). Exit status 2 when there is any
 problem, 0 when the file is valid.
+";
+
+const MANIFEST_HELP: &str = "\
+socketlab-cli scorm-manifest DIR
+
+Prints the SCORM 1.2 manifest (imsmanifest.xml) for a package made of DIR, the built site: one
+SCO per lesson, each launching index.html at its lesson, and every file under DIR listed as the
+site's files. scripts/package.sh writes it into the package.
 ";
 
 fn main() -> ExitCode {
@@ -72,12 +81,62 @@ fn run(args: &[String]) -> Result<(), String> {
             print!("{CHECK_HELP}");
             Ok(())
         }
+        "scorm-manifest" if wants_help(rest) => {
+            print!("{MANIFEST_HELP}");
+            Ok(())
+        }
+        "scorm-manifest" => manifest_command(rest),
         "run" => run_command(rest),
         "check" => check_command(rest),
         other => Err(format!(
-            "unknown command `{other}`: use `run` or `check` (see --help)"
+            "unknown command `{other}`: use `run`, `check` or `scorm-manifest` (see --help)"
         )),
     }
+}
+
+/// Prints the SCORM manifest for the site in the one directory given.
+fn manifest_command(args: &[String]) -> Result<(), String> {
+    let [dir] = args else {
+        return Err(
+            "scorm-manifest takes one DIR, the built site (see scorm-manifest --help)".to_string(),
+        );
+    };
+    let root = std::path::Path::new(dir);
+    if !root.join("index.html").is_file() {
+        return Err(format!(
+            "{dir} has no index.html: build the site first (trunk build --release)"
+        ));
+    }
+    let mut files = Vec::new();
+    list_files(root, root, &mut files).map_err(|e| format!("cannot read {dir}: {e}"))?;
+    files.retain(|f| f != "imsmanifest.xml");
+    files.sort();
+    print!(
+        "{}",
+        socketlab::lessons::scorm::manifest(&socketlab::lessons::shipped::shipped(), &files)
+    );
+    Ok(())
+}
+
+/// Every file under `dir`, as a path from `root` with `/` between its parts.
+fn list_files(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    out: &mut Vec<String>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(root, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let parts: Vec<String> = rel
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
 
 fn wants_help(args: &[String]) -> bool {

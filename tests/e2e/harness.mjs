@@ -25,6 +25,7 @@ const TYPES = {
   ".svg": "image/svg+xml",
   ".webmanifest": "application/manifest+json",
   ".json": "application/json",
+  ".xml": "application/xml",
   ".png": "image/png",
   ".woff2": "font/woff2",
 };
