@@ -15,8 +15,13 @@ function showFatal(detail) {
   if (fatal) fatal.hidden = false;
 }
 
+// Launched from the SCORM package: the LMS bridge runs first, so the app starts at the step
+// and with the progress the LMS saved.
+const lms = new URLSearchParams(location.search).get("lms") === "scorm12";
+
 function start() {
-  import("./socketlab.js")
+  (lms ? import("./lms.js") : Promise.resolve())
+    .then(() => import("./socketlab.js"))
     .then((app) => app.default())
     .catch((err) => {
       // A panic has already shown its own message; anything else (no WebAssembly, a missing

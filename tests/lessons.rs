@@ -745,11 +745,20 @@ fn the_scorm_manifest_has_a_sco_per_lesson_and_lists_the_sites_files() {
     );
     assert_eq!(xml.matches("<item ").count(), lessons.len());
     for lesson in &lessons {
-        let href = format!("href=\"index.html?lesson={}&amp;lms=scorm12\"", lesson.id);
+        let href = format!(
+            "href=\"index.html?lesson={}&amp;lms=scorm12&amp;questions={}\"",
+            lesson.id,
+            lesson.asked()
+        );
         assert!(xml.contains(&href), "{href}");
     }
     let site = &xml[xml.find("identifier=\"site\"").unwrap()..];
     assert_eq!(site.matches("<file ").count(), files.len());
     assert!(!xml.contains("&lms"), "every & is escaped");
     assert!(xml.contains("<schemaversion>1.2</schemaversion>"));
+    assert_eq!(
+        xml.matches("<adlcp:masteryscore>50</adlcp:masteryscore>")
+            .count(),
+        lessons.len()
+    );
 }

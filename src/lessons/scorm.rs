@@ -13,9 +13,18 @@ use super::Lesson;
 /// The course's name, as the package's metadata and its organization give it.
 pub const COURSE_TITLE: &str = "Socket Lab: TCP ports and sockets (COMPS381F)";
 
-/// The query a SCO adds to `index.html` to open its lesson and look for an LMS.
+/// The share of a lesson's questions a learner must answer on their own (without the solution)
+/// for the LMS to record it as passed rather than failed: half, so one of a lesson's two.
+pub const MASTERY_PERCENT: u32 = 50;
+
+/// The address a SCO opens: the lesson, the LMS bridge (`lms=scorm12`, static/lms.js), and how
+/// many questions the lesson asks, from which the bridge reports the score.
 pub fn launch(lesson: &Lesson) -> String {
-    format!("index.html?lesson={}&lms=scorm12", lesson.id)
+    format!(
+        "index.html?lesson={}&lms=scorm12&questions={}",
+        lesson.id,
+        lesson.asked()
+    )
 }
 
 /// The manifest for `lessons`, listing `files` (the site's files, paths relative to the
@@ -56,7 +65,7 @@ pub fn manifest(lessons: &[Lesson], files: &[String]) -> String {
     for (n, lesson) in lessons.iter().enumerate() {
         let _ = writeln!(
             out,
-            "      <item identifier=\"item-{id}\" identifierref=\"sco-{id}\" isvisible=\"true\">\n        <title>{n}. {title}</title>\n      </item>",
+            "      <item identifier=\"item-{id}\" identifierref=\"sco-{id}\" isvisible=\"true\">\n        <title>{n}. {title}</title>\n        <adlcp:masteryscore>{MASTERY_PERCENT}</adlcp:masteryscore>\n      </item>",
             id = lesson.id,
             n = n + 1,
             title = xml(lesson.title.get("en")),

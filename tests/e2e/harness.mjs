@@ -3,13 +3,18 @@
 // (a request to another origin, a console error, a Content-Security-Policy violation).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, extname, join, normalize, resolve } from "node:path";
+import { inflateRawSync } from "node:zlib";
+import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 export const DIST = join(ROOT, "dist");
+/** The SCORM package scripts/package.sh builds. */
+export const PACKAGE = join(ROOT, "target/package/socketlab-scorm12.zip");
 
 export const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 800 } },
@@ -199,4 +204,45 @@ export async function canvasDrawing(page) {
     },
     [shown.toString("base64"), hidden.toString("base64")],
   );
+}
+
+/** The entries of a zip file, name → bytes: stored or deflated, as zip readers in LMSs read it. */
+export function unzip(bytes) {
+  // The end-of-central-directory record: its signature, searched from the end.
+  let end = bytes.length - 22;
+  while (end >= 0 && bytes.readUInt32LE(end) !== 0x06054b50) end--;
+  assert.ok(end >= 0, "the zip has an end-of-central-directory record");
+  const count = bytes.readUInt16LE(end + 10);
+  let at = bytes.readUInt32LE(end + 16);
+  const files = new Map();
+  for (let i = 0; i < count; i++) {
+    assert.equal(bytes.readUInt32LE(at), 0x02014b50, "a central directory entry");
+    const method = bytes.readUInt16LE(at + 10);
+    const size = bytes.readUInt32LE(at + 20);
+    const nameLength = bytes.readUInt16LE(at + 28);
+    const extraLength = bytes.readUInt16LE(at + 30);
+    const commentLength = bytes.readUInt16LE(at + 32);
+    const local = bytes.readUInt32LE(at + 42);
+    const name = bytes.toString("utf8", at + 46, at + 46 + nameLength);
+    at += 46 + nameLength + extraLength + commentLength;
+    assert.equal(bytes.readUInt32LE(local), 0x04034b50, `${name}: a local header`);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const data = bytes.subarray(start, start + size);
+    assert.ok(method === 0 || method === 8, `${name}: stored or deflated`);
+    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+  }
+  return files;
+}
+
+/** Unpacks the SCORM package into `dir`, as an LMS does, and returns its entries (name → bytes).
+ * Every entry must be a relative path. */
+export function unpackPackage(dir) {
+  assert.ok(existsSync(PACKAGE), `${PACKAGE} is missing: build it with bash scripts/package.sh`);
+  const files = unzip(readFileSync(PACKAGE));
+  for (const [name, data] of files) {
+    assert.ok(!name.startsWith("/") && !name.split("/").includes(".."), `${name} is a relative path`);
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), data);
+  }
+  return files;
 }
