@@ -66,7 +66,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
     || fail "cargo install wasm-bindgen-cli $bindgen_version failed"
 fi
 
-# --- Node packages (binaryen's wasm-opt, playwright-core, axe-core) --------------------------------
+# --- Node packages (binaryen's wasm-opt, playwright-core, axe-core, scorm-again) --------------------------------
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt_install nodejs npm
 fi
