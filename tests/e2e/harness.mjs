@@ -52,13 +52,21 @@ export function sharedSite() {
   return env;
 }
 
-/** Serve a folder (dist/ by default) on 127.0.0.1 at a free port. */
-export async function serveDist(dir = DIST) {
+/**
+ * Serve a folder (dist/ by default) on 127.0.0.1 at a free port, under `prefix` (a path such as
+ * "/courses/comps381f/socketlab/"; anything outside it is not found). `url` is the folder's.
+ */
+export async function serveDist(dir = DIST, { prefix = "/" } = {}) {
   await stat(join(dir, "index.html")).catch(() => {
     throw new Error(`${dir}/index.html is missing: build the site first (trunk build --release)`);
   });
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    const full = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      return;
+    }
+    const path = "/" + full.slice(prefix.length);
     const file = normalize(join(dir, path.endsWith("/") ? path + "index.html" : path));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
@@ -73,7 +81,7 @@ export async function serveDist(dir = DIST) {
     }
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
   return { url, close: () => new Promise((ok) => server.close(ok)) };
 }
 
