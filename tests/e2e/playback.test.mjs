@@ -210,7 +210,7 @@ test("every scene opens, plays its moments and stays clean", { timeout: 120_000 
     for (const id of ids) {
       await page.goto(`${env.site.url}?scene=${id}`);
       await page.locator(".stage-svg").waitFor();
-      assert.equal(await page.locator(".notice").count(), 0, `${id}: no error notice`);
+      assert.equal(await page.locator(".notice:visible").count(), 0, `${id}: no error notice`);
       for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
       assert.notEqual(await clock(page), null);
       assert.ok((await page.locator("section.socket-table").count()) >= 2, `${id}: a table per host`);
@@ -219,7 +219,7 @@ test("every scene opens, plays its moments and stays clean", { timeout: 120_000 
     await page.getByRole("combobox", { name: "Scene" }).selectOption({ label: "Connection refused" });
     await page.locator(".stage-text h3", { hasText: "Connection refused" }).waitFor();
     await page.goto(`${env.site.url}?scene=no-such-scene`);
-    assert.match(await page.locator(".notice").textContent(), /There is no scene called "no-such-scene"/);
+    assert.match(await page.locator(".notice:visible").textContent(), /There is no scene called "no-such-scene"/);
     assert.deepEqual(await w.problems(), []);
   } finally {
     await w.context.close();
