@@ -16,11 +16,15 @@ function showFatal(detail) {
 }
 
 // Launched from the SCORM package: the LMS bridge runs first, so the app starts at the step
-// and with the progress the LMS saved.
-const lms = new URLSearchParams(location.search).get("lms") === "scorm12";
+// and with the progress the LMS saved. Embedded: the page drops the site's header and sizes its
+// frame.
+const query = new URLSearchParams(location.search);
+const first = [];
+if (query.get("lms") === "scorm12") first.push(import("./lms.js"));
+if (query.get("embed") === "1") first.push(import("./embed.js"));
 
 function start() {
-  (lms ? import("./lms.js") : Promise.resolve())
+  Promise.all(first)
     .then(() => import("./socketlab.js"))
     .then((app) => app.default())
     .catch((err) => {

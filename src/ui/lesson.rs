@@ -110,14 +110,15 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 if at.step > 0 {
                     <a class="button" href={at.route(at.step - 1).query()} onclick={link(&props.go, at.route(at.step - 1))}>{ "← Back" }</a>
                 } else {
-                    <a class="button" href="./" onclick={link(&props.go, Route::Home)}>{ "← All lessons" }</a>
+                    <a class="button to-home" href="./" onclick={link(&props.go, Route::Home)}>{ "← All lessons" }</a>
                 }
                 if at.step < last {
                     <a class="button primary" href={at.route(at.step + 1).query()} onclick={link(&props.go, at.route(at.step + 1))}>{ "Next →" }</a>
                 } else {
-                    <a class="button primary" href="./" onclick={link(&props.go, Route::Home)}>{ "Finish: all lessons" }</a>
+                    <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ "Finish: all lessons" }</a>
                 }
             </nav>
+            { embed_view(&lesson.id, lesson.title.get("en")) }
         </section>
     }
 }
@@ -180,6 +181,32 @@ fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
                     }
                 </div>
             }) }
+        </details>
+    }
+}
+
+/// "Embed this lesson": the address of the lesson alone (`?embed=1`) and an `<iframe>` for a
+/// course page, each with a Copy button. The embedded page sizes its frame itself
+/// (static/embed.js).
+fn embed_view(id: &str, title: &str) -> Html {
+    let location = gloo::utils::window().location();
+    let here = format!(
+        "{}{}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default()
+    );
+    let link = format!("{here}?embed=1&lesson={id}");
+    let frame = format!(
+        "<iframe src=\"{here}?embed=1&amp;lesson={id}\" title=\"Socket Lab: {}\" width=\"100%\" height=\"800\" style=\"border: 0\" loading=\"lazy\"></iframe>",
+        title.replace('"', "&quot;")
+    );
+    html! {
+        <details class="embed-this">
+            <summary>{ "Embed this lesson" }</summary>
+            <p>{ "The lesson alone, without the site around it:" }</p>
+            { code(link) }
+            <p>{ "For a course page (Moodle, Canvas, Blackboard, any web page): the frame grows to fit the lesson." }</p>
+            { code(frame) }
         </details>
     }
 }
