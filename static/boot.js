@@ -37,3 +37,33 @@ function start() {
 }
 
 requestAnimationFrame(() => requestAnimationFrame(start));
+
+// Offline after the first visit: the service worker (sw.js) keeps this release of the site. Not
+// inside an LMS's package, where a service worker may not be allowed: there, and wherever
+// registering fails, the page works online as before and says nothing. When the release that
+// answers differs from the one seen last, one line says so.
+const SEEN = "socketlab.release";
+function offline() {
+  const sw = navigator.serviceWorker;
+  if (!sw || query.get("lms") === "scorm12") return;
+  // Each visit asks for sw.js again, so a new release is found on the visit after it is
+  // published (and used from the one after that).
+  sw.register("sw.js")
+    .then((r) => r.update())
+    .catch(() => {});
+  sw.addEventListener("message", (e) => {
+    const now = e.data && e.data.version;
+    if (!now || now === "dev") return;
+    try {
+      const before = localStorage.getItem(SEEN);
+      localStorage.setItem(SEEN, now);
+      const line = document.getElementById("update-notice");
+      if (before && before !== now && line) line.hidden = false;
+    } catch {
+      /* no storage: nothing to compare */
+    }
+  });
+  sw.startMessages();
+  if (sw.controller) sw.controller.postMessage("version");
+}
+offline();
