@@ -11,15 +11,19 @@ import { minify } from "terser";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("scripts/postbuild.mjs runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
+/** `code` minified; a module's top-level names may go too, a classic script's stay. */
+async function squeeze(code, module) {
+  const out = await minify(code, { module, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
+  return out.code;
+}
+
 if (process.env.TRUNK_PROFILE === "release") {
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
-    const path = join(dir, name);
-    // stage.js is a classic script (a worker, or a page script where a worker cannot draw): its
-    // top-level names stay as they are. The others are modules (sw.js is stamped below first).
+    // sw.js is minified below, once it is stamped. stage.js is a classic script (a worker, or a
+    // page script where a worker cannot draw); the others are modules.
     if (name === "sw.js") continue;
-    const module = name !== "stage.js";
-    const out = await minify(readFileSync(path, "utf8"), { module, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
-    writeFileSync(path, out.code);
+    const path = join(dir, name);
+    writeFileSync(path, await squeeze(readFileSync(path, "utf8"), name !== "stage.js"));
   }
 
   const files = [];
@@ -40,6 +44,5 @@ if (process.env.TRUNK_PROFILE === "release") {
     .replace(/^const VERSION = "dev";$/m, `const VERSION = ${JSON.stringify(version)};`)
     .replace(/^const FILES = \[\];$/m, `const FILES = ${JSON.stringify(site)};`);
   if (!stamped.includes(version)) throw new Error("sw.js has no `const VERSION = \"dev\";` line to stamp");
-  const out = await minify(stamped, { module: false, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
-  writeFileSync(sw, out.code);
+  writeFileSync(sw, await squeeze(stamped, false));
 }

@@ -15,7 +15,7 @@ use std::fmt;
 use std::ops::{Bound, Index, RangeBounds};
 
 /// A map from `K` to `V`, in key order.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -65,12 +65,6 @@ impl<K, V> VecMap<K, V> {
         self.entries.iter().map(pair as fn(&(K, V)) -> (&K, &V))
     }
 
-    pub fn iter_mut(
-        &mut self,
-    ) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator + Clone {
         self.entries.iter().map(|(k, _)| k)
     }
@@ -79,16 +73,8 @@ impl<K, V> VecMap<K, V> {
         self.entries.iter().map(|(_, v)| v)
     }
 
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
-    }
-
     pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
         self.entries.into_iter().map(|(_, v)| v)
-    }
-
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.entries.into_iter().map(|(k, _)| k)
     }
 
     pub fn first_key_value(&self) -> Option<(&K, &V)> {
@@ -102,10 +88,6 @@ impl<K, V> VecMap<K, V> {
     /// Removes and returns the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
         (!self.entries.is_empty()).then(|| self.entries.remove(0))
-    }
-
-    pub fn pop_last(&mut self) -> Option<(K, V)> {
-        self.entries.pop()
     }
 
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
@@ -128,13 +110,6 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
-    pub fn get_key_value<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-    {
-        self.find(key).ok().map(|i| pair(&self.entries[i]))
-    }
-
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
     where
         K: Borrow<Q>,
@@ -152,22 +127,16 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Puts `value` under `key`; returns the value that was there.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         // Keys mostly arrive in order (ids, times): check the end before searching.
-        match self.entries.last() {
-            Some((last, _)) if *last < key => {
-                self.entries.push((key, value));
+        let at = match self.entries.last() {
+            Some((last, _)) if *last >= key => self.find(&key),
+            _ => Err(self.entries.len()),
+        };
+        match at {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
                 None
             }
-            None => {
-                self.entries.push((key, value));
-                None
-            }
-            _ => match self.find(&key) {
-                Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
-                Err(i) => {
-                    self.entries.insert(i, (key, value));
-                    None
-                }
-            },
         }
     }
 
@@ -247,16 +216,6 @@ impl<'a, K, V> Entry<'a, K, V> {
     {
         self.or_insert_with(V::default)
     }
-
-    pub fn and_modify(self, change: impl FnOnce(&mut V)) -> Self {
-        match self {
-            Entry::Occupied { map, at } => {
-                change(&mut map.entries[at].1);
-                Entry::Occupied { map, at }
-            }
-            vacant => vacant,
-        }
-    }
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
@@ -272,12 +231,6 @@ impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
         for (k, v) in iter {
             self.insert(k, v);
         }
-    }
-}
-
-impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
-    fn from(entries: [(K, V); N]) -> Self {
-        entries.into_iter().collect()
     }
 }
 
@@ -342,7 +295,7 @@ where
 }
 
 /// A set of `T`, in order.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct VecSet<T> {
     items: Vec<T>,
 }
@@ -375,18 +328,6 @@ impl<T> VecSet<T> {
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
-
-    pub fn first(&self) -> Option<&T> {
-        self.items.first()
-    }
-
-    pub fn last(&self) -> Option<&T> {
-        self.items.last()
-    }
-
-    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
-        self.items.retain(keep);
-    }
 }
 
 impl<T: Ord> VecSet<T> {
@@ -406,18 +347,17 @@ impl<T: Ord> VecSet<T> {
 
     /// Adds `item`; false if it was there already.
     pub fn insert(&mut self, item: T) -> bool {
-        match self.items.last() {
-            Some(last) if *last < item => {
-                self.items.push(item);
+        // Items mostly arrive in order: check the end before searching.
+        let at = match self.items.last() {
+            Some(last) if *last >= item => self.find(&item),
+            _ => Err(self.items.len()),
+        };
+        match at {
+            Ok(_) => false,
+            Err(i) => {
+                self.items.insert(i, item);
                 true
             }
-            _ => match self.find(&item) {
-                Ok(_) => false,
-                Err(i) => {
-                    self.items.insert(i, item);
-                    true
-                }
-            },
         }
     }
 
@@ -443,12 +383,6 @@ impl<T: Ord> Extend<T> for VecSet<T> {
         for item in iter {
             self.insert(item);
         }
-    }
-}
-
-impl<T: Ord, const N: usize> From<[T; N]> for VecSet<T> {
-    fn from(items: [T; N]) -> Self {
-        items.into_iter().collect()
     }
 }
 

@@ -19,8 +19,9 @@ function showFatal(detail) {
 // and with the progress the LMS saved. Embedded: the page drops the site's header and sizes its
 // frame.
 const query = new URLSearchParams(location.search);
+const inLms = query.get("lms") === "scorm12";
 const first = [];
-if (query.get("lms") === "scorm12") first.push(import("./lms.js"));
+if (inLms) first.push(import("./lms.js"));
 if (query.get("embed") === "1") first.push(import("./embed.js"));
 
 function start() {
@@ -45,7 +46,7 @@ requestAnimationFrame(() => requestAnimationFrame(start));
 const SEEN = "socketlab.release";
 function offline() {
   const sw = navigator.serviceWorker;
-  if (!sw || query.get("lms") === "scorm12") return;
+  if (!sw || inLms) return;
   // Each visit asks for sw.js again, so a new release is found on the visit after it is
   // published (and used from the one after that).
   sw.register("sw.js")

@@ -95,7 +95,6 @@ function lessonProgress(value) {
   return ok ? value : null;
 }
 
-let started = 0;
 let mastery = null;
 let complete = false;
 
@@ -141,7 +140,7 @@ function resume(suspend) {
     } catch {
       /* damaged: replaced below, as the app would */
     }
-    if (!all || all.app !== "socketlab" || all.version !== 1 || typeof all.lessons !== "object") {
+    if (!all || all.app !== "socketlab" || all.version !== 1 || !all.lessons || typeof all.lessons !== "object") {
       all = { app: "socketlab", version: 1, lessons: {} };
     }
     all.lessons[lesson] = progress;
@@ -154,7 +153,7 @@ function resume(suspend) {
 const setItem = Storage.prototype.setItem;
 
 if (api) {
-  started = Date.now();
+  const started = Date.now();
   call("LMSInitialize", "");
   const step = get("cmi.core.lesson_location");
   if (/^[1-9][0-9]*$/.test(step) && !params.has("step")) {

@@ -90,8 +90,9 @@ pub fn manifest(lessons: &[Lesson], files: &[String]) -> String {
     out
 }
 
-/// `text` with XML's five special characters escaped, for an attribute or element.
-fn xml(text: &str) -> String {
+/// `text` with XML's five special characters escaped, for an attribute or element (of XML or
+/// HTML: the app's embed snippet uses it too).
+pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

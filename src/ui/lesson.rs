@@ -14,6 +14,7 @@ use super::store::Update;
 use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
+use crate::lessons::scorm::xml;
 use crate::lessons::try_it::{self, Desktop};
 use crate::lessons::{Lesson, Moment, Pick, Progress, Step};
 
@@ -197,8 +198,9 @@ fn embed_view(id: &str, title: &str) -> Html {
     );
     let link = format!("{here}?embed=1&lesson={id}");
     let frame = format!(
-        "<iframe src=\"{here}?embed=1&amp;lesson={id}\" title=\"Socket Lab: {}\" width=\"100%\" height=\"800\" style=\"border: 0\" loading=\"lazy\"></iframe>",
-        title.replace('"', "&quot;")
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"800\" style=\"border: 0\" loading=\"lazy\"></iframe>",
+        xml(&link),
+        xml(&format!("Socket Lab: {title}"))
     );
     html! {
         <details class="embed-this">

@@ -3,7 +3,7 @@
 // (a request to another origin, a console error, a Content-Security-Policy violation).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import assert from "node:assert/strict";
@@ -253,4 +253,28 @@ export function unpackPackage(dir) {
     writeFileSync(join(dir, name), data);
   }
   return files;
+}
+
+/**
+ * The lesson files (lessons/*.toml) in the course's order: each one's id, title and, per step,
+ * its question's kind, solution and (for "fix it") the kinds of its controls. Tests take the
+ * learner's answers and the course's order from the same files the app ships.
+ */
+export function lessonFiles() {
+  const dir = join(ROOT, "lessons");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".toml"))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), "utf8");
+      const id = text.match(/^id = "(.+)"$/m)[1];
+      const title = text.match(/^title\.en = "(.+)"$/m)[1];
+      const steps = text.split(/^\[\[steps\]\]$/m).slice(1).map((step) => {
+        const kind = step.match(/^question\.kind = "(\w+)"$/m)?.[1];
+        const solution = step.match(/^question\.solution = (.+)$/m)?.[1];
+        const controls = [...(step.match(/^question\.controls = (.+)$/m)?.[1] ?? "").matchAll(/\{ (\w+) = /g)].map((m) => m[1]);
+        return { kind, solution, controls };
+      });
+      return { file, id, title, steps };
+    });
 }

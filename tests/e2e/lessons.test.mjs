@@ -3,9 +3,9 @@
 // survives a reload, an export and an import; damaged stored progress is reported and reset.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
+import { lessonFiles, sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
 
 const env = sharedSite();
 
@@ -131,29 +131,6 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
   });
 }
 
-/**
- * Each lesson's title and, per step, its question's kind, solution and (for "fix it") the kinds
- * of its controls, read from the lesson files: the learner's answers come from the same files
- * the app ships, so a lesson that changes is played as it now is.
- */
-function lessonsOnDisk() {
-  const dir = new URL("../../lessons/", import.meta.url);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".toml"))
-    .sort()
-    .map((file) => {
-      const text = readFileSync(new URL(file, dir), "utf8");
-      const title = text.match(/^title\.en = "(.+)"$/m)[1];
-      const steps = text.split(/^\[\[steps\]\]$/m).slice(1).map((step) => {
-        const kind = step.match(/^question\.kind = "(\w+)"$/m)?.[1];
-        const solution = step.match(/^question\.solution = (.+)$/m)?.[1];
-        const controls = [...(step.match(/^question\.controls = (.+)$/m)?.[1] ?? "").matchAll(/\{ (\w+) = /g)].map((m) => m[1]);
-        return { kind, solution, controls };
-      });
-      return { file, title, steps };
-    });
-}
-
 /** Answers a step's question with its solution, by touch, and waits for "Right". */
 async function answerByTouch(page, { kind, solution, controls }) {
   const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -191,7 +168,7 @@ async function answerByTouch(page, { kind, solution, controls }) {
 
 describe("a newcomer on a phone", () => {
   test("picks lesson 1 and finishes every lesson by touch; home shows each one done", async () => {
-    const lessons = lessonsOnDisk();
+    const lessons = lessonFiles();
     assert.ok(lessons.length >= 8, "at least eight lessons");
     const w = await openWatched(env.chrome.browser, env.site.url, {
       ...VIEWPORTS.phone,

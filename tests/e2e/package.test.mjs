@@ -4,18 +4,10 @@
 // plain static server, opens a lesson at a SCO's launch address.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium, openWatched, unpackPackage, VIEWPORTS } from "./harness.mjs";
-
-/** Every lesson id in the lesson files, in their order. */
-function lessonIds() {
-  return readdirSync(join(ROOT, "lessons"))
-    .filter((f) => f.endsWith(".toml"))
-    .sort()
-    .map((f) => readFileSync(join(ROOT, "lessons", f), "utf8").match(/^id = "(.+)"$/m)[1]);
-}
+import { lessonFiles, serveDist, launchChromium, openWatched, unpackPackage, VIEWPORTS } from "./harness.mjs";
 
 test("the SCORM 1.2 package: a well-formed manifest, a SCO per lesson, every file listed, and a lesson opens from it", async () => {
   const dir = mkdtempSync(join(tmpdir(), "socketlab-scorm-"));
@@ -57,7 +49,7 @@ test("the SCORM 1.2 package: a well-formed manifest, a SCO per lesson, every fil
     assert.equal(manifest.metadataTitle, manifest.course, "the metadata names the course");
 
     // One SCO per lesson, in the course's order, each launching the site at its lesson.
-    const ids = lessonIds();
+    const ids = lessonFiles().map((l) => l.id);
     assert.equal(manifest.items.length, ids.length, "one item per lesson");
     for (const [i, item] of manifest.items.entries()) {
       assert.equal(item.type, "sco", `${item.title}: a SCO`);
