@@ -8,7 +8,7 @@
 
 use std::time::Instant as Wall;
 
-use socketlab::engine::pcap::write_pcap;
+use socketlab::engine::pcap::capture;
 use socketlab::engine::rng::Rng;
 use socketlab::engine::time::Instant;
 use socketlab::engine::Timeline;
@@ -53,8 +53,7 @@ fn main() {
     );
 
     let start = Wall::now();
-    let mut bytes = Vec::new();
-    let packets = write_pcap(timeline.events(), &mut bytes).unwrap_or(0);
+    let (bytes, packets) = capture(timeline.events());
     let secs = start.elapsed().as_secs_f64();
     println!(
         "pcap export: {packets} packets, {:.1} MB in {:.1} ms → {:.0} packets/s, {:.0} MB/s",

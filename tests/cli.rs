@@ -66,8 +66,8 @@ fn run_writes_a_capture() {
     let bytes = std::fs::read(&pcap).unwrap();
     assert_eq!(
         &bytes[..4],
-        &[0xa1, 0xb2, 0xc3, 0xd4],
-        "classic pcap, microseconds"
+        &[0xd4, 0xc3, 0xb2, 0xa1],
+        "classic pcap, little-endian, microseconds"
     );
 }
 

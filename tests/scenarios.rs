@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::assert_said;
 use proptest::prelude::*;
-use socketlab::engine::pcap::write_pcap;
+use socketlab::engine::pcap::capture;
 use socketlab::engine::scenario::{self, Scenario};
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
@@ -466,8 +466,7 @@ fn an_action_after_a_milestone_waits_for_it() {
 fn a_capture_reads_back_field_by_field() {
     let s = load("node-server-8099.toml");
     let timeline = Timeline::record(s.build().unwrap(), s.run_limit());
-    let mut bytes = Vec::new();
-    let n = write_pcap(timeline.events(), &mut bytes).unwrap();
+    let (bytes, n) = capture(timeline.events());
     let sent: Vec<&event::SegmentSent> = timeline
         .events()
         .iter()
@@ -523,6 +522,68 @@ proptest! {
         if let Ok(s) = scenario::from_toml(&damaged) {
             let mut sim = s.build().unwrap();
             sim.run_until_idle(ms(120_000));
+        }
+    }
+
+    /// The app's "Scenario file" download writes any text a scenario holds (quotes,
+    /// backslashes, lines, tabs, control characters, any script) so that it reads back the
+    /// same, and any number a field may hold.
+    #[test]
+    fn a_written_scenario_reads_back_the_same(
+        title in "\\PC{1,40}",
+        description in "(\\PC|\n|\t|\r|\"|\\\\|\u{0}|\u{7f}|\u{85}){0,80}",
+        data in ".{0,30}",
+        name in "[a-zA-Z][^\"\\\\:]{0,12}\"?\\\\?",
+        // As a person types them: up to 15 significant digits.
+        latency in (1u64..=10_000_000_000_000).prop_map(|n| n as f64 / 1e9),
+        at in (0u64..=360_000_000_000_000).prop_map(|n| n as f64 / 1e8),
+        seed in 0u64..=(i64::MAX as u64),
+    ) {
+        let mut s = load("node-server-8099.toml");
+        // Each begins with a letter: a title or description of spaces alone is a problem.
+        s.title = format!("T{title}");
+        s.description = Some(format!("D{description}"));
+        s.seed = seed;
+        s.links[0].latency_ms = Some(latency);
+        let old = s.hosts[0].name.clone();
+        s.hosts[0].name = name.clone();
+        for link in &mut s.links {
+            for end in &mut link.between {
+                if *end == old {
+                    *end = name.clone();
+                }
+            }
+        }
+        for p in &mut s.processes {
+            if p.host == old {
+                p.host = name.clone();
+            }
+        }
+        s.actions[0].at_ms = Some(at);
+        s.actions.iter_mut().filter(|a| a.op == "send").for_each(|a| a.data = Some(data.clone()));
+        // Only what is a scenario gets written: a name the checks refuse is not one.
+        prop_assume!(s.build().is_ok());
+        let read = scenario::from_toml(&s.to_toml());
+        prop_assert_eq!(read.as_ref(), Ok(&s), "{}", s.to_toml());
+    }
+
+    /// A computed number (any f64 a field may hold, with all 17 digits) reads back within
+    /// 10^-15 of itself, and a whole or short one exactly.
+    #[test]
+    fn a_written_number_reads_back_within_a_part_in_10_to_the_15(
+        at in 0.0f64..3_600_000.0,
+        whole in 0u32..3_600_000,
+    ) {
+        for at in [at, f64::from(whole), f64::from(whole) / 4.0] {
+            let mut s = load("slides.toml");
+            s.actions[0].at_ms = Some(at);
+            let text = s.to_toml();
+            let read = scenario::from_toml(&text).unwrap().actions[0].at_ms.unwrap();
+            if at.fract() == 0.0 || (at * 4.0).fract() == 0.0 {
+                prop_assert_eq!(read, at, "{}", text);
+            } else {
+                prop_assert!((read - at).abs() <= at * 1e-15, "{} read as {}", at, read);
+            }
         }
     }
 }
@@ -670,4 +731,28 @@ fn every_field_the_format_declares_is_checked_for_its_kind_presence_and_range() 
     check_declared_fields(Some(FirewallDef::LIST), FirewallDef::FIELDS);
     check_declared_fields(Some(NetEventDef::LIST), NetEventDef::FIELDS);
     check_declared_fields(Some(StageDef::LIST), StageDef::FIELDS);
+}
+
+#[test]
+fn a_written_scenario_spells_numbers_as_a_person_types_them() {
+    let mut s = load("slides.toml");
+    for (at, written) in [
+        (0.0, "0"),
+        (20.0, "20"),
+        (0.5, "0.5"),
+        (12.25, "12.25"),
+        (0.001, "0.001"),
+        (0.1, "0.1"),
+        (0.0000001, "0.0000001"),
+        (3_600_000.0, "3600000"),
+        (1234.5678, "1234.5678"),
+    ] {
+        s.actions[0].at_ms = Some(at);
+        let text = s.to_toml();
+        assert!(
+            text.contains(&format!("\nat_ms = {written}\n")),
+            "{at} is written as {written}:\n{text}"
+        );
+        assert_eq!(scenario::from_toml(&text).as_ref(), Ok(&s), "{at}");
+    }
 }

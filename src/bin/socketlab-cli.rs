@@ -1,11 +1,10 @@
 //! socketlab-cli: run a Socket Lab scenario without a browser.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use socketlab::engine::narrate::Narrator;
-use socketlab::engine::pcap::write_pcap;
+use socketlab::engine::pcap::capture;
 use socketlab::engine::scenario::{self, Problem, Scenario};
 use socketlab::engine::time::Instant;
 use socketlab::engine::Timeline;
@@ -280,8 +279,8 @@ fn run_command(args: &[String]) -> Result<(), String> {
         writeln!(out, "\n{} ({})\n{}", host.name, host.ip, host.ss_table()).map_err(io)?;
     }
     if let Some(path) = &options.pcap {
-        let file = File::create(path).map_err(|e| format!("cannot create {path}: {e}"))?;
-        let n = write_pcap(&timeline.events()[..shown], BufWriter::new(file))?;
+        let (bytes, n) = capture(&timeline.events()[..shown]);
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {path}: {e}"))?;
         writeln!(out, "# wrote {n} packets to {path}").map_err(io)?;
     }
     out.flush().map_err(io)

@@ -194,6 +194,24 @@ macro_rules! scenario_format {
         /// The keys of the sections, in the order a file writes them.
         const SECTION_KEYS: &[&str] = &[$(stringify!($list)),*];
 
+        impl Scenario {
+            /// The scenario as a TOML file that [`from_toml`] reads back as it is: the file's
+            /// own fields, then each section's entries as `[[list]]` tables, every field in
+            /// the order `format.rs` gives and only the ones that are there. Written here
+            /// rather than by a TOML library, so the web app can offer it without one.
+            pub fn to_toml(&self) -> String {
+                let mut out = String::new();
+                $( put(&mut out, $top_key, &self.$top); )*
+                $(
+                    for entry in &self.$list {
+                        out.push_str(concat!("\n[[", stringify!($list), "]]\n"));
+                        $( put(&mut out, $key, &entry.$field); )*
+                    }
+                )*
+                out
+            }
+        }
+
         $(
             $(#[$doc])*
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -252,6 +270,121 @@ impl Absent for u32 {}
 impl Absent for u64 {}
 impl Absent for [String; 2] {}
 
+/// A field's value as TOML writes it.
+trait TomlValue {
+    fn write(&self, out: &mut String);
+}
+
+/// `key = value` on a line of its own, unless the field is absent.
+fn put<T: TomlValue + Absent>(out: &mut String, key: &str, value: &T) {
+    if !value.absent() {
+        out.push_str(key);
+        out.push_str(" = ");
+        value.write(out);
+        out.push('\n');
+    }
+}
+
+impl<T: TomlValue> TomlValue for Option<T> {
+    fn write(&self, out: &mut String) {
+        if let Some(v) = self {
+            v.write(out);
+        }
+    }
+}
+
+/// A string: a basic one, or a multi-line one when the text has lines (a description, a
+/// stage's text), so the file reads as it was written. Quotes, backslashes and control
+/// characters are escaped.
+impl TomlValue for String {
+    fn write(&self, out: &mut String) {
+        let lines = self.contains('\n');
+        out.push_str(if lines { "\"\"\"\n" } else { "\"" });
+        for c in self.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' if lines => out.push('\n'),
+                '\t' => out.push('\t'),
+                c if c.is_control() => {
+                    out.push_str(&format!("\\u{:04X}", c as u32));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push_str(if lines { "\"\"\"" } else { "\"" });
+    }
+}
+
+impl TomlValue for [String; 2] {
+    fn write(&self, out: &mut String) {
+        out.push('[');
+        self[0].write(out);
+        out.push_str(", ");
+        self[1].write(out);
+        out.push(']');
+    }
+}
+
+/// A number as the shortest decimal, with at most 17 places, that reads back as this very
+/// number: "20", "0.5", "12.25", "0.001". So whatever a person typed (up to 15 significant
+/// digits) is written as typed and reads back the same. A number that needs more digits than
+/// a 53-bit integer holds (a computed one, say 94.13899441502451) is written to as many
+/// places as fit, which reads back within 10^-15 of itself; TOML spells infinities and NaN
+/// its own way.
+///
+/// Written by hand because the float formatting in Rust's standard library would add over
+/// 5 KB (brotli) to the web app, which offers this file for download.
+impl TomlValue for f64 {
+    fn write(&self, out: &mut String) {
+        let v = *self;
+        if v.is_nan() {
+            return out.push_str("nan");
+        }
+        if v.is_sign_negative() {
+            out.push('-');
+        }
+        let v = v.abs();
+        if v.is_infinite() {
+            return out.push_str("inf");
+        }
+        // n / 10^places, with n and 10^places exact in an f64: the division rounds the
+        // decimal to the nearest f64, exactly as a TOML reader does, so equality means the
+        // decimal reads back as `v`.
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+        let (mut n, mut scale, mut places) = (v.round(), 1.0, 0);
+        while n / scale != v && places < 17 {
+            let finer = (v * scale * 10.0).round();
+            if finer >= EXACT {
+                break;
+            }
+            (n, scale, places) = (finer, scale * 10.0, places + 1);
+        }
+        let digits = (n as u64).to_string();
+        let whole = digits.len().saturating_sub(places);
+        out.push_str(if whole == 0 { "0" } else { &digits[..whole] });
+        if places > 0 {
+            out.push('.');
+            out.extend(std::iter::repeat_n(
+                '0',
+                places.saturating_sub(digits.len()),
+            ));
+            out.push_str(&digits[whole..]);
+        }
+    }
+}
+
+macro_rules! toml_display {
+    ($($t:ty),*) => {$(
+        impl TomlValue for $t {
+            fn write(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )*};
+}
+toml_display!(u16, u32, u64, bool);
+
 include!("format.rs");
 
 impl StageDef {
@@ -309,10 +442,6 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl Scenario {
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
-    }
-
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -62,8 +62,8 @@ pub fn home(props: &HomeProps) -> Html {
     let go = &props.go;
     let on_import = import_handler(&props.on_update, &import_error, &reader);
     let on_export = {
-        let p = props.progress.clone();
-        Callback::from(move |_: MouseEvent| export(&p))
+        let (p, error) = (props.progress.clone(), import_error.clone());
+        Callback::from(move |_: MouseEvent| error.set(export(&p).err()))
     };
     let notice = (*import_error).clone().or(props.notice.clone());
     html! {

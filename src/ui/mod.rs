@@ -4,6 +4,7 @@
 mod app;
 pub mod clock;
 pub mod components;
+pub mod download;
 mod home;
 mod hooks;
 pub mod lesson;

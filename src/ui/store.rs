@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::lessons::{Progress, PROGRESS_KEY};
@@ -88,24 +87,10 @@ impl Reducible for Store {
 }
 
 /// Offer the progress as a file to download.
-pub fn export(progress: &Progress) {
-    let json = progress.to_json();
-    let parts = js_sys::Array::of1(&json.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let document = gloo::utils::document();
-    if let Ok(a) = document.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download("socket-lab-progress.json");
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+pub fn export(progress: &Progress) -> Result<(), String> {
+    super::download::save(&super::download::File {
+        name: "socket-lab-progress.json",
+        mime: "application/json",
+        bytes: progress.to_json().as_bytes(),
+    })
 }

@@ -9,6 +9,8 @@ use std::rc::Rc;
 use crate::ui::hooks::use_box_size;
 use yew::prelude::*;
 
+use super::downloads::Downloads;
+
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::time::{seconds, Instant};
 use crate::ui::n;
@@ -119,6 +121,7 @@ pub fn flow(props: &FlowProps) -> Html {
                     <line class="now" x1="0" x2={n(g.width)} y1={n(now_y)} y2={n(now_y)} />
                 </svg>
             </div>
+            <Downloads scene={props.scene.clone()} />
         </section>
     }
 }

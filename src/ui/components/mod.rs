@@ -1,6 +1,7 @@
 //! Leaf components: they take plain data and callbacks, and never change the simulation.
 
 pub mod controls;
+pub mod downloads;
 pub mod flow;
 pub mod inspector;
 pub mod narration;
