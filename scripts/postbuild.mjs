@@ -1,12 +1,14 @@
-// Trunk's post-build hook (Trunk.toml). In a release build:
+// Trunk's post-build hook (Trunk.toml). In every build, the message catalogs (below). In a
+// release build:
 // 1. terser (pinned in package.json) minifies every JavaScript file of the site: wasm-bindgen's
 //    glue (Trunk's own minifier cannot parse it), boot.js, stage.js, lms.js, embed.js. Comments
 //    and long names go; what the code does does not change.
 // 2. sw.js, the service worker, gets the site's version (a hash of every other file) and the list
 //    of files to keep offline. A development build leaves it with no files: it then keeps nothing.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { minify } from "terser";
 
 const dir = process.env.TRUNK_STAGING_DIR;
@@ -15,6 +17,29 @@ if (!dir) throw new Error("scripts/postbuild.mjs runs as Trunk's post_build hook
 async function squeeze(code, module) {
   const out = await minify(code, { module, ecma: 2020, compress: { passes: 2 }, mangle: true, format: { comments: false } });
   return out.code;
+}
+
+// Every build: each catalog of locales/ becomes dist/locales/<lang>.json, the array the app
+// reads by position: one entry per key of locales/en.json in sorted order (the order of the
+// `Msg` enum build.rs makes), a text or [one, other]. A key missing from a catalog stops the
+// build here rather than show a learner a key.
+{
+  const src = join(dirname(fileURLToPath(import.meta.url)), "..", "locales");
+  const read = (name) => JSON.parse(readFileSync(join(src, name), "utf8"));
+  const keys = Object.keys(read("en.json")).sort();
+  const bad = keys.find((k) => !/^[a-z0-9._-]+$/.test(k));
+  if (bad) throw new Error(`locales/en.json: the key ${JSON.stringify(bad)} is not lowercase ASCII`);
+  mkdirSync(join(dir, "locales"), { recursive: true });
+  for (const name of readdirSync(src).filter((f) => f.endsWith(".json"))) {
+    const catalog = read(name);
+    const messages = keys.map((k) => {
+      const m = catalog[k];
+      if (typeof m === "string") return m;
+      if (m && typeof m.one === "string" && typeof m.other === "string") return [m.one, m.other];
+      throw new Error(`locales/${name}: ${k} is missing or not a text`);
+    });
+    writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
+  }
 }
 
 if (process.env.TRUNK_PROFILE === "release") {

@@ -3,7 +3,7 @@
 # Idempotent: each tool is skipped when the right version is already there.
 #
 #   bash scripts/setup.sh build   # what `trunk serve` and `trunk build` need
-#   bash scripts/setup.sh test    # that, plus Chromium, ChromeDriver, tshark and the e2e packages
+#   bash scripts/setup.sh test    # that, plus Chromium, ChromeDriver, tshark, a CJK font and the e2e packages
 #
 # Sourced by scripts/serve.sh and scripts/test.sh, which then find the tools on PATH.
 # Versions are pinned here, in package-lock.json and in Cargo.lock; see TOOLCHAIN notes in README.
@@ -87,6 +87,8 @@ if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   command -v tshark >/dev/null 2>&1 || missing+=(tshark)
+  # Chinese text in the tests is drawn with a system CJK font, as on a learner's machine.
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
   [ -x /usr/bin/chromium ] || fail "/usr/bin/chromium is missing after installing chromium"
   [ -x /usr/bin/chromedriver ] || fail "/usr/bin/chromedriver is missing after installing chromium-driver"

@@ -24,10 +24,49 @@ const first = [];
 if (inLms) first.push(import("./lms.js"));
 if (query.get("embed") === "1") first.push(import("./embed.js"));
 
+// The page's language: asked for in the link (?lang=zh-Hant), else the learner's last choice,
+// else the LMS's (lms.js reads it), else the browser's languages, else English. Only that
+// language's catalog is loaded (locales/<lang>.json), beside the app's code.
+const LANG_KEY = "socketlab.lang";
+
+/** Our language for a tag: any Chinese reads the Hong Kong course's Traditional Chinese. */
+function ours(tag) {
+  const t = String(tag || "").toLowerCase();
+  if (t === "zh" || /^zh[-_]/.test(t) || t.includes("chinese") || t.includes("中文")) return "zh-Hant";
+  if (t === "en" || /^en[-_]/.test(t) || t.includes("english")) return "en";
+  return null;
+}
+
+function chooseLanguage() {
+  const asked = ours(query.get("lang"));
+  let kept = null;
+  try {
+    if (asked) localStorage.setItem(LANG_KEY, asked);
+    kept = localStorage.getItem(LANG_KEY);
+  } catch {
+    /* no storage: nothing kept */
+  }
+  const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+  for (const tag of [asked, ours(kept), ours(globalThis.socketlabLmsLanguage), ...browser.map(ours)]) if (tag) return tag;
+  return "en";
+}
+
+function loadCatalog(lang) {
+  return fetch(`locales/${lang}.json`)
+    .then((r) => {
+      if (!r.ok) throw new Error(`its language file (locales/${lang}.json) did not load (HTTP ${r.status})`);
+      return r.json();
+    })
+    .then((messages) => {
+      globalThis.socketlabCatalog = { lang, messages };
+      document.documentElement.lang = lang;
+    });
+}
+
 function start() {
   Promise.all(first)
-    .then(() => import("./socketlab.js"))
-    .then((app) => app.default())
+    .then(() => Promise.all([import("./socketlab.js"), loadCatalog(chooseLanguage())]))
+    .then(([app]) => app.default())
     .catch((err) => {
       // A panic has already shown its own message; anything else (no WebAssembly, a missing
       // file) still gets a readable one instead of a blank page.

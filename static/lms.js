@@ -162,6 +162,14 @@ if (api) {
   }
   const suspend = get("cmi.suspend_data");
   if (suspend) resume(suspend);
+  // The learner's language in the LMS, if it keeps one (SCORM 1.2 makes it optional, so an
+  // error here is not the learner's business): boot.js prefers it to the browser's languages.
+  try {
+    const language = String(api.LMSGetValue("cmi.student_preference.language"));
+    if (language && String(api.LMSGetLastError()) === "0") globalThis.socketlabLmsLanguage = language;
+  } catch {
+    /* not kept */
+  }
   const score = get("cmi.student_data.mastery_score");
   mastery = score === "" || Number.isNaN(Number(score)) ? null : Number(score);
   const status = get("cmi.core.lesson_status");
@@ -174,6 +182,14 @@ if (api) {
   Storage.prototype.setItem = function (key, value) {
     setItem.call(this, key, value);
     if (key === KEY) report(value);
+    // A language the learner picks goes back to the LMS, where it keeps one (quietly: optional).
+    if (key === "socketlab.lang") {
+      try {
+        api.LMSSetValue("cmi.student_preference.language", String(value));
+      } catch {
+        /* not kept */
+      }
+    }
   };
 
   // Hidden (another tab, the phone locked, the LMS moving on): the session time and exit are

@@ -28,6 +28,8 @@ struct Told {
 
 /// The question of lesson `id`'s step `step` (from 0), mounted alone.
 fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
+    // The English catalog, as the page loads it before the app starts.
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     let lessons = Rc::new(shipped());
     let index = lessons.iter().position(|l| l.id == id).unwrap();
     let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();

@@ -9,6 +9,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The app at an address: the player's tests open the slides' scene, as `?scene=slides` does.
 fn mount_at(query: &str) -> web_sys::Element {
+    // The English catalog, as the page loads it before the app starts.
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     let history = gloo::utils::window().history().unwrap();
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query))

@@ -17,6 +17,7 @@ use super::clock::Clock;
 use super::components::controls::{Controls, HelpDialog};
 use super::components::flow::Flow;
 use super::components::inspector::Inspector;
+use super::components::language::language_picker;
 use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
@@ -32,6 +33,7 @@ use crate::engine::ports::{self, PortClass};
 use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
 use crate::engine::time::Instant;
+use crate::i18n::{t, Msg};
 use crate::lessons::Pick;
 use crate::vecmap::{VecMap, VecSet};
 
@@ -486,25 +488,26 @@ fn site_header(
 ) -> Html {
     html! {
             <header class="site-header">
-                <a class="skip-link" href="#stage">{ "Skip to the network" }</a>
+                <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>
                 <a class="brand" href="./" onclick={link(go, Route::Home)}>
                     <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ "Socket Lab" }</h1>
+                    <h1>{ t(Msg::SiteName) }</h1>
                 </a>
-                <p class="tagline">{ "TCP ports and sockets, shown" }</p>
+                <p class="tagline">{ t(Msg::SiteTagline) }</p>
                 if lesson.is_some() {
-                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ "All lessons" }</a>
+                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::PlayerAllLessons) }</a>
                 } else {
                     <label class="scene-picker">
-                        <span>{ "Scene" }</span>
-                        <select aria-label="Scene" onchange={on_scene.clone()}>
+                        <span>{ t(Msg::PlayerScene) }</span>
+                        <select aria-label={t(Msg::PlayerScene)} onchange={on_scene.clone()}>
                             { for titles.iter().enumerate().map(|(i, title)| {
                                 html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
                             }) }
                         </select>
                     </label>
-                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ "Lessons" }</a>
+                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
                 }
+                { language_picker() }
             </header>
     }
 }

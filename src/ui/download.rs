@@ -4,6 +4,8 @@
 
 use wasm_bindgen::JsCast;
 
+use crate::i18n::{tp, Msg};
+
 /// A file to save: its name, its media type and its bytes.
 pub struct File<'a> {
     pub name: &'a str,
@@ -13,7 +15,7 @@ pub struct File<'a> {
 
 /// Offer `file` to the learner as a download, or say in a few words why the browser would not.
 pub fn save(file: &File) -> Result<(), String> {
-    let refused = || format!("This browser would not save {}.", file.name);
+    let refused = || tp(Msg::DownloadsRefused, &[("name", file.name)]);
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(file.bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(file.mime);

@@ -6,8 +6,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::components::language::language_picker;
 use super::route::Route;
 use super::store::{export, Update};
+use crate::i18n::{t, tp, Msg};
 use crate::lessons::{Lesson, Progress};
 
 /// A click on a link that opens `route` inside the app (a new history entry, no reload). A
@@ -37,17 +39,26 @@ pub struct HomeProps {
 fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usize) {
     let asked = lesson.asked();
     match progress.lessons.get(&lesson.id) {
-        None => ("Not started".to_string(), "new", 0),
+        None => (t(Msg::HomeNotStarted), "new", 0),
         Some(p) if p.complete(asked) => {
             let (earned, of) = p.score(asked);
             (
-                format!("Done: {earned} of {of} questions on your own"),
+                tp(
+                    Msg::HomeDone,
+                    &[("earned", &earned.to_string()), ("of", &of.to_string())],
+                ),
                 "done",
                 0,
             )
         }
         Some(p) => (
-            format!("In progress: step {} of {}", p.step + 1, lesson.steps.len()),
+            tp(
+                Msg::HomeInProgress,
+                &[
+                    ("step", &(p.step + 1).to_string()),
+                    ("steps", &lesson.steps.len().to_string()),
+                ],
+            ),
             "started",
             p.step.min(lesson.steps.len().saturating_sub(1)),
         ),
@@ -69,18 +80,19 @@ pub fn home(props: &HomeProps) -> Html {
     html! {
         <div class="shell home">
             <header class="site-header">
-                <a class="skip-link" href="#lessons">{ "Skip to the lessons" }</a>
+                <a class="skip-link" href="#lessons">{ t(Msg::HomeSkip) }</a>
                 <div class="brand">
                     <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ "Socket Lab" }</h1>
+                    <h1>{ t(Msg::SiteName) }</h1>
                 </div>
-                <p class="tagline">{ "TCP ports and sockets, shown" }</p>
+                <p class="tagline">{ t(Msg::SiteTagline) }</p>
+                { language_picker() }
             </header>
             <main class="home-main">
-                <p class="intro">{ "Two apps on one computer share one IP address. How does each get its own packets? Watch real TCP segments travel, see every socket table change, and answer as you go." }</p>
+                <p class="intro">{ t(Msg::HomeIntro) }</p>
                 <p class="notice" role="status" hidden={notice.is_none()}>{ notice.clone().unwrap_or_default() }</p>
                 <section id="lessons" aria-labelledby="lessons-title" tabindex="-1">
-                    <h2 id="lessons-title">{ "Lessons" }</h2>
+                    <h2 id="lessons-title">{ t(Msg::HomeLessons) }</h2>
                     <ol class="lesson-list">
                         { for props.lessons.iter().enumerate().map(|(i, l)| {
                             let (state, class, resume) = state_of(l, &props.progress);
@@ -89,9 +101,9 @@ pub fn home(props: &HomeProps) -> Html {
                                 <li key={l.id.clone()} class={classes!("lesson-card", class)}>
                                     <a href={route.query()} onclick={link(go, route.clone())}>
                                         <span class="lesson-number" aria-hidden="true">{ i + 1 }</span>
-                                        <span class="lesson-title">{ l.title.get("en").to_string() }</span>
+                                        <span class="lesson-title">{ l.title.get(crate::i18n::lang()).to_string() }</span>
                                     </a>
-                                    <p class="lesson-goal">{ l.goal.get("en").to_string() }</p>
+                                    <p class="lesson-goal">{ l.goal.get(crate::i18n::lang()).to_string() }</p>
                                     <p class="lesson-state"><span class="state-mark" aria-hidden="true">{ mark(class) }</span>{ state }</p>
                                 </li>
                             }
@@ -99,17 +111,17 @@ pub fn home(props: &HomeProps) -> Html {
                     </ol>
                 </section>
                 <section class="explore-card" aria-labelledby="explore-title">
-                    <h2 id="explore-title">{ "Explore" }</h2>
-                    <p>{ "Play any scene freely: the course's slides, a Node.js server with three clients, fifty clients at once, and what happens when things go wrong." }</p>
-                    <a class="button primary" href="?explore" onclick={link(go, Route::Explore)}>{ "Open the scene player" }</a>
+                    <h2 id="explore-title">{ t(Msg::HomeExplore) }</h2>
+                    <p>{ t(Msg::HomeExploreText) }</p>
+                    <a class="button primary" href="?explore" onclick={link(go, Route::Explore)}>{ t(Msg::HomeExploreOpen) }</a>
                 </section>
                 <section class="progress-card" aria-labelledby="progress-title">
-                    <h2 id="progress-title">{ "Your progress" }</h2>
-                    <p>{ "Kept in this browser. Export it to a file to hand in or to move to another browser, and import it back." }</p>
+                    <h2 id="progress-title">{ t(Msg::HomeProgress) }</h2>
+                    <p>{ t(Msg::HomeProgressText) }</p>
                     <div class="progress-actions">
-                        <button class="button" onclick={on_export}>{ "Export progress" }</button>
+                        <button class="button" onclick={on_export}>{ t(Msg::HomeExport) }</button>
                         <label class="button file-button">
-                            { "Import progress" }
+                            { t(Msg::HomeImport) }
                             <input type="file" accept="application/json,.json" class="sr-only" onchange={on_import} />
                         </label>
                         { reset_controls(&confirming, &props.on_update) }
@@ -148,14 +160,14 @@ fn reset_controls(confirming: &UseStateHandle<bool>, on_update: &Callback<Update
     };
     if **confirming {
         html! {
-            <div class="confirm" role="group" aria-label="Reset progress?">
-                <p>{ "Reset all your progress? This cannot be undone." }</p>
-                <button class="button danger" onclick={reset}>{ "Yes, reset" }</button>
-                <button class="button" onclick={cancel}>{ "Cancel" }</button>
+            <div class="confirm" role="group" aria-label={t(Msg::HomeResetQuestion)}>
+                <p>{ t(Msg::HomeResetConfirm) }</p>
+                <button class="button danger" onclick={reset}>{ t(Msg::HomeResetYes) }</button>
+                <button class="button" onclick={cancel}>{ t(Msg::HomeCancel) }</button>
             </div>
         }
     } else {
-        html! { <button class="button" onclick={ask}>{ "Reset progress…" }</button> }
+        html! { <button class="button" onclick={ask}>{ t(Msg::HomeReset) }</button> }
     }
 }
 
@@ -177,15 +189,16 @@ fn import_handler(
         let name = file.name();
         let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
             match text
-                .map_err(|_| "it could not be read".to_string())
+                .map_err(|_| t(Msg::HomeUnreadable))
                 .and_then(|t| Progress::parse(&t))
             {
                 Ok(p) => {
                     error.set(None);
                     on_update.emit(Update::Replace(p));
                 }
-                Err(why) => error.set(Some(format!(
-                    "\"{name}\" was not imported: {why}. Your progress is unchanged."
+                Err(why) => error.set(Some(tp(
+                    Msg::HomeNotImported,
+                    &[("name", &name), ("why", &why)],
                 ))),
             }
         });

@@ -95,11 +95,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     html! {
         <section class="step-panel" aria-labelledby="step-title">
             <p class="step-count">{ format!("Lesson {} · Step {} of {}", at.index + 1, at.step + 1, last + 1) }</p>
-            <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get("en").to_string() }</h2>
+            <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get(crate::i18n::lang()).to_string() }</h2>
             if at.step == 0 {
-                <p class="step-goal">{ lesson.goal.get("en").to_string() }</p>
+                <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
-            <div class="step-text">{ rich(step.text.get("en")) }</div>
+            <div class="step-text">{ rich(step.text.get(crate::i18n::lang())) }</div>
             if let (Some(host), true) = (&step.try_it, ready) {
                 { try_it_view(&props.scene, &step.at, host) }
             }
@@ -119,7 +119,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ "Finish: all lessons" }</a>
                 }
             </nav>
-            { embed_view(&lesson.id, lesson.title.get("en")) }
+            { embed_view(&lesson.id, lesson.title.get(crate::i18n::lang())) }
         </section>
     }
 }

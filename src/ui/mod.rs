@@ -27,6 +27,11 @@ pub fn n(v: f64) -> String {
 /// that screen has painted).
 pub fn start() {
     panic::install_hook();
+    // The words come first: without its catalog the app would show keys, so it says why instead.
+    if let Err(why) = crate::i18n::install() {
+        panic::show_fatal(&format!("The app could not start: {why}."));
+        return;
+    }
     take_over();
 }
 

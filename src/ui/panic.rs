@@ -14,7 +14,7 @@ pub(super) fn install_hook() {
     }));
 }
 
-fn show_fatal(detail: &str) {
+pub(super) fn show_fatal(detail: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -8,19 +8,16 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::pcap::capture;
+use crate::i18n::{t, Msg};
 use crate::ui::download::{save, File};
 use crate::ui::scenes::Scene;
 
-#[derive(Properties, PartialEq)]
-pub struct DownloadsProps {
-    pub scene: Rc<Scene>,
-}
-
-#[function_component(Downloads)]
-pub fn downloads(props: &DownloadsProps) -> Html {
-    let error = use_state(|| None::<String>);
+/// The section, for the flow graph to draw below itself; `error` holds the line that says why a
+/// file was not saved. (A function of the flow graph's, not a component of its own: the section
+/// is small, and a component costs the page more code than it draws.)
+pub fn downloads(scene: &Rc<Scene>, error: &UseStateHandle<Option<String>>) -> Html {
     let offer = |make: fn(&Scene) -> (&'static str, &'static str, Vec<u8>)| {
-        let (scene, error) = (props.scene.clone(), error.clone());
+        let (scene, error) = (scene.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
             let (ext, mime, bytes) = make(&scene);
             let name = format!("{}.{ext}", scene.id);
@@ -50,13 +47,13 @@ pub fn downloads(props: &DownloadsProps) -> Html {
     });
     html! {
         <section class="downloads" aria-labelledby="downloads-title">
-            <h3 id="downloads-title">{ "Take this scene with you" }</h3>
-            <p>{ "Open every packet of this scene in Wireshark, or run its scenario file with socketlab-cli and change it to make your own." }</p>
+            <h3 id="downloads-title">{ t(Msg::DownloadsTitle) }</h3>
+            <p>{ t(Msg::DownloadsText) }</p>
             <div class="download-actions">
-                <button class="button small" onclick={on_pcap}>{ "Capture for Wireshark (.pcap)" }</button>
-                <button class="button small" onclick={on_toml}>{ "Scenario file (.toml)" }</button>
+                <button class="button small" onclick={on_pcap}>{ t(Msg::DownloadsPcap) }</button>
+                <button class="button small" onclick={on_toml}>{ t(Msg::DownloadsToml) }</button>
             </div>
-            if let Some(e) = &*error {
+            if let Some(e) = &**error {
                 <p class="notice" role="alert">{ e.clone() }</p>
             }
         </section>

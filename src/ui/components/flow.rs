@@ -9,7 +9,7 @@ use std::rc::Rc;
 use crate::ui::hooks::use_box_size;
 use yew::prelude::*;
 
-use super::downloads::Downloads;
+use super::downloads::downloads;
 
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::time::{seconds, Instant};
@@ -54,6 +54,7 @@ pub struct FlowProps {
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
     let scroller = use_node_ref();
+    let download_error = use_state(|| None::<String>);
     let width = use_box_size(&scroller, || (600.0, 0.0)).0;
     let rows = use_memo(props.scene.clone(), |scene| rows(scene));
     let hosts: Vec<String> = props
@@ -121,7 +122,7 @@ pub fn flow(props: &FlowProps) -> Html {
                     <line class="now" x1="0" x2={n(g.width)} y1={n(now_y)} y2={n(now_y)} />
                 </svg>
             </div>
-            <Downloads scene={props.scene.clone()} />
+            { downloads(&props.scene, &download_error) }
         </section>
     }
 }

@@ -4,6 +4,7 @@ pub mod controls;
 pub mod downloads;
 pub mod flow;
 pub mod inspector;
+pub mod language;
 pub mod narration;
 pub mod packets;
 pub mod question;

@@ -94,7 +94,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
         <section class="question" aria-labelledby={prompt_id.clone()}>
             <h3 id={prompt_id}>
                 <span class="question-kind">{ kind_name(&q.ask) }</span>
-                { q.prompt.get("en").to_string() }
+                { q.prompt.get(crate::i18n::lang()).to_string() }
             </h3>
             if before && seen.judged.is_none() {
                 <p class="answered-before">{ "✓ You answered this one before. Answer again if you like." }</p>
@@ -172,7 +172,7 @@ fn help(
         <div class="help">
             if seen.hints > 0 {
                 <ol class="hints" aria-label="Hints">
-                    { for q.hints.iter().take(seen.hints).map(|h| html! { <li>{ crate::ui::lesson::rich(h.get("en")) }</li> }) }
+                    { for q.hints.iter().take(seen.hints).map(|h| html! { <li>{ crate::ui::lesson::rich(h.get(crate::i18n::lang())) }</li> }) }
                 </ol>
             }
             if seen.solution {

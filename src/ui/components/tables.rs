@@ -300,7 +300,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
                     { format!("Socket {}{label}", props.index + 1) }
                 </button>
             </th>
-            <td>{ r.proto.to_string().to_lowercase() }</td>
+            <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
             <td class={class(5)}>{ r.state.ss_name() }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
