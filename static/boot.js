@@ -63,6 +63,10 @@ function loadCatalog(lang) {
     });
 }
 
+// The language picker asks for another catalog through this, and draws the app again once it
+// is in place.
+globalThis.socketlabLanguage = loadCatalog;
+
 function start() {
   Promise.all(first)
     .then(() => Promise.all([import("./socketlab.js"), loadCatalog(chooseLanguage())]))

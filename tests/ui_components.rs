@@ -112,13 +112,11 @@ async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
             .filter_map(|i| rows.item(i))
             .filter_map(|r| r.dyn_into::<web_sys::Element>().ok())
             .find(|r| {
-                // A row name may also carry a short form for phones ("Dest.").
-                r.query_selector("th")
-                    .unwrap()
-                    .and_then(|h| h.text_content())
-                    .map(|t| t.replace("Dest.", ""))
-                    .as_deref()
-                    == Some(name)
+                // A row name may also carry a short form for phones ("Dest. Port"): the long
+                // one is what a screen reader hears.
+                let th = r.query_selector("th").unwrap();
+                let long = th.as_ref().and_then(|h| h.query_selector(".long").unwrap());
+                long.or(th).and_then(|h| h.text_content()).as_deref() == Some(name)
             })
             .map(|r| texts(&r, "td"))
             .unwrap_or_default()

@@ -33,7 +33,7 @@ use crate::engine::ports::{self, PortClass};
 use crate::engine::snapshot::{HostView, Snapshot};
 use crate::engine::socket::{SockId, SockState};
 use crate::engine::time::Instant;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tp, Msg};
 use crate::lessons::Pick;
 use crate::vecmap::{VecMap, VecSet};
 
@@ -101,9 +101,7 @@ fn model_from(params: &VecMap<String, String>) -> Model {
         params.get("scene"),
         Scene::index_of(params.get("scene").map(String::as_str).unwrap_or("")),
     ) {
-        m.error = Some(format!(
-            "There is no scene called \"{wanted}\"; showing the course's slides instead."
-        ));
+        m.error = Some(tp(Msg::PlayerNoScene, &[("name", wanted)]));
     }
     m
 }
@@ -298,9 +296,7 @@ pub fn app() -> Html {
                     <Player params={place.params.clone()} lesson={Some(at)} on_update={on_update.clone()} go={go.clone()} />
                 }
             }
-            None => home(Some(format!(
-                "There is no lesson called \"{id}\"; here are the lessons there are."
-            ))),
+            None => home(Some(tp(Msg::HomeNoLesson, &[("name", id)]))),
         },
     }
 }
@@ -382,7 +378,7 @@ pub fn player(props: &PlayerProps) -> Html {
             }
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">
-                    <h2 id="stage-title" class="sr-only">{ "The network" }</h2>
+                    <h2 id="stage-title" class="sr-only">{ t(Msg::PlayerNetwork) }</h2>
                     <div class="stage-text" aria-live="polite">
                         <h3>{ stage_title }</h3>
                         <p class="story-text">{ stage_text.clone() }</p>
@@ -528,8 +524,8 @@ fn tables_panel(
     html! {
                 <aside class="side-panel" aria-labelledby="tables-title">
                     <div class="panel-head">
-                        <h2 id="tables-title">{ "Socket tables" }</h2>
-                        <div class="table-picker" role="group" aria-label="Which host's table">
+                        <h2 id="tables-title">{ t(Msg::TablesTitle) }</h2>
+                        <div class="table-picker" role="group" aria-label={t(Msg::TablesWhichHost)}>
                             { for hosts.iter().map(|h| {
                                 let pressed = (h.id == shown_host).to_string();
                                 let id = h.id;
@@ -541,7 +537,7 @@ fn tables_panel(
                             }) }
                         </div>
                         <button class="button small compact-toggle" aria-pressed={compact.to_string()} onclick={on.compact.clone()}>
-                            { if compact { "Course layout" } else { "Compact (ss -tan)" } }
+                            { t(if compact { Msg::TablesCourseLayout } else { Msg::TablesCompact }) }
                         </button>
                     </div>
                     { for hosts.iter().map(|h| {
@@ -566,7 +562,7 @@ fn more_panels(
 ) -> Html {
     html! {
         <>
-                <nav class="panel-tabs" aria-label="More about this moment">
+                <nav class="panel-tabs" aria-label={t(Msg::PanelsNav)}>
                     { for Panel::ALL.iter().map(|p| {
                         let show = on.panel.clone();
                         let p = *p;
@@ -578,7 +574,7 @@ fn more_panels(
                 </nav>
                 <div class="panels" data-open={model.panel.id()}>
                     <section id="panel-story" class="story panel" aria-labelledby="story-title">
-                        <h2 id="story-title" class="sr-only">{ "Story" }</h2>
+                        <h2 id="story-title" class="sr-only">{ t(Msg::PanelsStory) }</h2>
                         <p>{ stage_text }</p>
                     </section>
                     <Inspector scene={scene.clone()} selected={model.selected}
@@ -586,8 +582,8 @@ fn more_panels(
                     <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
                     <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
                     <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
-                        <h2 id="ports-title">{ "Common ports" }</h2>
-                        <p>{ "Servers listen on numbers everyone knows, so clients know where to find them. Clients get an ephemeral port from their OS." }</p>
+                        <h2 id="ports-title">{ t(Msg::PortsTitle) }</h2>
+                        <p>{ t(Msg::PortsText) }</p>
                         <PortTable />
                         <PortRanges scene={scene.clone()} />
                     </aside>
@@ -797,13 +793,13 @@ fn port_table() -> Html {
     html! {
         <div class="table-scroll" role="region" aria-labelledby="ports-caption" tabindex="0">
             <table class="ports">
-                <caption id="ports-caption">{ "Port numbers the lessons use" }</caption>
+                <caption id="ports-caption">{ t(Msg::PortsCaption) }</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ "Port" }</th>
-                        <th scope="col">{ "Transport" }</th>
-                        <th scope="col">{ "Who listens" }</th>
-                        <th scope="col">{ "Class" }</th>
+                        <th scope="col">{ t(Msg::PortsPort) }</th>
+                        <th scope="col">{ t(Msg::PortsTransport) }</th>
+                        <th scope="col">{ t(Msg::PortsWho) }</th>
+                        <th scope="col">{ t(Msg::PortsClass) }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -851,7 +847,7 @@ fn port_ranges(props: &PortRangesProps) -> Html {
     };
     html! {
         <>
-            <h3>{ "Port ranges (IANA)" }</h3>
+            <h3>{ t(Msg::PortsRanges) }</h3>
             <dl class="port-ranges">
                 { for classes.iter().map(|c| html! {
                     <div key={c.range()}>
@@ -860,7 +856,7 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                     </div>
                 }) }
             </dl>
-            <h3>{ "Ephemeral ports each OS hands out" }</h3>
+            <h3>{ t(Msg::PortsEphemeral) }</h3>
             <dl class="port-ranges">
                 { for ports::OsProfile::ALL.iter().map(|os| {
                     let hosts = hosts_on(*os);
@@ -870,7 +866,7 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                             <dd>
                                 { format!("{} ({})", os.name(), os.range_setting()) }
                                 if !hosts.is_empty() {
-                                    <br />{ format!("In this scene: {}", hosts.join(", ")) }
+                                    <br />{ tp(Msg::PortsInScene, &[("hosts", &hosts.join(", "))]) }
                                 }
                             </dd>
                         </div>

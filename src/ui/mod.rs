@@ -35,16 +35,29 @@ pub fn start() {
     take_over();
 }
 
+thread_local! {
+    /// The app drawn in the page, so that a new language can draw it again.
+    static DRAWN: std::cell::RefCell<Option<yew::AppHandle<App>>> = const { std::cell::RefCell::new(None) };
+}
+
 fn take_over() {
     let document = gloo::utils::document();
-    match document.get_element_by_id("app") {
+    let app = match document.get_element_by_id("app") {
         Some(root) => {
             // The root holds a "Loading…" line until the app draws.
             root.set_inner_html("");
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<App>::with_root(root).render()
         }
-        None => {
-            yew::Renderer::<App>::new().render();
-        }
+        None => yew::Renderer::<App>::new().render(),
+    };
+    DRAWN.with(|d| *d.borrow_mut() = Some(app));
+}
+
+/// Draw the app again from its address and the learner's stored progress, in the catalog
+/// installed now: a new language, in place (no reload, so an LMS session carries on).
+pub fn redraw() {
+    if let Some(app) = DRAWN.with(|d| d.borrow_mut().take()) {
+        app.destroy();
     }
+    take_over();
 }

@@ -7,6 +7,7 @@
 //! tables, the narration and the stage text redraw when an event happens, not sixty times a
 //! second.
 
+use crate::i18n::{t, tp, Msg};
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -45,13 +46,13 @@ impl Panel {
         Panel::Ports,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Panel::Story => "Story",
-            Panel::Events => "Events",
-            Panel::Packet => "Packet",
-            Panel::Flow => "Flow",
-            Panel::Ports => "Ports",
+            Panel::Story => t(Msg::PanelsStory),
+            Panel::Events => t(Msg::PanelsEvents),
+            Panel::Packet => t(Msg::PanelsPacket),
+            Panel::Flow => t(Msg::PanelsFlow),
+            Panel::Ports => t(Msg::PanelsPorts),
         }
     }
 
@@ -181,7 +182,7 @@ impl Model {
         let t = match at.time(&self.scene.timeline) {
             Ok(t) => t,
             Err(e) => {
-                self.error = Some(format!("This step cannot be shown: {e}."));
+                self.error = Some(tp(Msg::PlayerStepUnshown, &[("why", &e.to_string())]));
                 Instant::ZERO
             }
         };

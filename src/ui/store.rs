@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, Msg};
 use yew::prelude::*;
 
 use crate::lessons::{Progress, PROGRESS_KEY};
@@ -67,11 +68,11 @@ impl Reducible for Store {
             Update::Shown(l, s) => p.shown(&l, s),
             Update::Replace(new) => {
                 p = new;
-                notice = Some("Progress imported.".to_string());
+                notice = Some(t(Msg::HomeImported));
             }
             Update::Reset => {
                 p = Progress::new();
-                notice = Some("Progress reset.".to_string());
+                notice = Some(t(Msg::HomeResetDone));
             }
         }
         if p == *self.progress && notice == self.notice {

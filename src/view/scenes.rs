@@ -1,6 +1,7 @@
 //! The scenes the view can show: the course's scenarios, built into the app so nothing is
 //! fetched. The first is the default.
 
+use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 use std::rc::Rc;
@@ -373,9 +374,13 @@ fn packet_texts(
             }
             let (conn, label) = label_for(connections, &s.summary);
             // The accessible name starts with the words on the packet.
-            let aria = format!(
-                "{label}: segment {}, {}. Press Enter to inspect.",
-                s.seg.0, s.summary
+            let aria = tp(
+                Msg::PacketAria,
+                &[
+                    ("label", &label),
+                    ("n", &s.seg.0.to_string()),
+                    ("summary", &s.summary.to_string()),
+                ],
             );
             let rst = s.summary.tcp().is_some_and(|t| t.flags.rst);
             labels.push(PacketText {

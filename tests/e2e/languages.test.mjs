@@ -51,12 +51,18 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         assert.equal(seen.lang, "zh-Hant");
         assert.equal(seen.title, "課堂");
 
-        // The picker goes back to English: the page loads again in English, at the same place.
-        await page.goto(`${env.site.url}?explore`);
+        // The picker goes back to English: the app is drawn again in English, in place (no
+        // reload, so an LMS session carries on) and at the same place; the address drops its lang.
+        await page.goto(`${env.site.url}?scene=node-server-8099&lang=zh-Hant`);
+        await page.getByRole("link", { name: "課堂" }).waitFor();
+        await page.evaluate(() => (window.__samePage = true));
         await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
         await page.waitForFunction(() => document.documentElement.lang === "en");
-        await page.getByRole("combobox", { name: "Scene" }).waitFor();
-        assert.equal(new URL(page.url()).search, "?explore");
+        await page.getByRole("link", { name: "Lessons" }).waitFor();
+        assert.equal(await page.evaluate(() => window.__samePage), true, "not reloaded");
+        assert.equal(new URL(page.url()).search, "?scene=node-server-8099");
+        assert.match(await page.getByRole("combobox", { name: "Scene" }).inputValue(), /^\d+$/);
+        assert.equal(await page.locator(".shell").count(), 1, "one app drawn");
         await page.goto(env.site.url);
         seen = await look(page);
         assert.equal(seen.lang, "en");

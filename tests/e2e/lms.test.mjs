@@ -145,6 +145,33 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
     }
   });
 
+  test("the LMS's language is the lesson's, and a language picked goes back to the LMS", async () => {
+    const { w, frame } = await openInLms({
+      core: { lesson_status: "not attempted", entry: "ab-initio" },
+      student_preference: { language: "zh-HK" },
+      student_data: { mastery_score: "50" },
+    });
+    try {
+      await frame.getByRole("link", { name: "所有課堂" }).waitFor();
+      assert.equal(await frame.locator("html").getAttribute("lang"), "zh-Hant");
+      await frame.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
+      await frame.getByRole("link", { name: "All lessons", exact: true }).waitFor();
+      assert.equal(await frame.locator("html").getAttribute("lang"), "en");
+      const language = await w.page.evaluate(() => window.API.cmi.student_preference.language);
+      assert.equal(language, "en", "the LMS keeps the learner's choice");
+      assert.equal(await frame.locator("#lms-notice:visible").count(), 0, "no LMS error");
+      // The lesson carries on in the same LMS session.
+      await frame.getByRole("link", { name: "Next →" }).click();
+      await frame.getByRole("button", { name: "80", exact: true }).click();
+      await frame.getByText("✓ Right.").waitFor();
+      const calls = (await runtime(w.page)).calls.filter(([name]) => name === "LMSInitialize");
+      assert.equal(calls.length, 1, "one session");
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
   test("an LMS that refuses to save: one plain line, and the lesson still works", async () => {
     const { w, frame } = await openInLms({ core: { lesson_status: "not attempted" } }, { failing: true });
     try {

@@ -19,8 +19,9 @@ async function table(page, host) {
   return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
     const out = {};
     for (const tr of t.querySelectorAll("tbody tr")) {
-      // A row name may carry a short form for phones ("Dest.") beside the long one.
-      const name = tr.querySelector("th").textContent.replace("Dest.", "").trim();
+      // A row name may carry a short form for phones ("Dest. Port") beside the long one.
+      const th = tr.querySelector("th");
+      const name = (th.querySelector(".long") ?? th).textContent.trim();
       out[name] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
     }
     return out;

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, tp, Msg};
 use web_sys::{HtmlDialogElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -74,31 +75,35 @@ pub fn controls(props: &ControlsProps) -> Html {
     let now = props.clock.now().max(props.t);
     let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
     let t_ms = now.total_micros() / 1000;
-    let play_label = if props.playing { "Pause" } else { "Play" };
+    let play_label = t(if props.playing {
+        Msg::ControlsPause
+    } else {
+        Msg::ControlsPlay
+    });
     html! {
-        <div class="controls" role="group" aria-label="Playback">
+        <div class="controls" role="group" aria-label={t(Msg::ControlsPlayback)}>
             <div class="buttons">
-                <button class="button" aria-label="Restart" title="Restart (Home)" onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
-                <button class="button" aria-label="Step back" title="Step back (←)" onclick={click(&props.on_step_back)}>{ icon("M17 4v16L6 12zM4 4h2v16H4z") }</button>
-                <button class="button primary play" aria-label={play_label} title={format!("{play_label} (Space)")} onclick={click(&props.on_toggle)}>
+                <button class="button" aria-label={t(Msg::ControlsRestart)} title={t(Msg::ControlsRestartKey)} onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
+                <button class="button" aria-label={t(Msg::ControlsStepBack)} title={t(Msg::ControlsStepBackKey)} onclick={click(&props.on_step_back)}>{ icon("M17 4v16L6 12zM4 4h2v16H4z") }</button>
+                <button class="button primary play" aria-label={play_label.clone()} title={tp(Msg::ControlsPlayKey, &[("action", &play_label)])} onclick={click(&props.on_toggle)}>
                     { if props.playing { icon("M6 4h4v16H6zM14 4h4v16h-4z") } else { icon("M7 4v16l13-8z") } }
                 </button>
-                <button class="button" aria-label="Step forward" title="Step forward (→)" onclick={click(&props.on_step_forward)}>{ icon("M7 4v16l11-8zM18 4h2v16h-2z") }</button>
+                <button class="button" aria-label={t(Msg::ControlsStepForward)} title={t(Msg::ControlsStepForwardKey)} onclick={click(&props.on_step_forward)}>{ icon("M7 4v16l11-8zM18 4h2v16h-2z") }</button>
                 <label class="speed">
-                    <span>{ "Speed" }</span>
-                    <select aria-label="Speed" onchange={on_speed}>
+                    <span>{ t(Msg::ControlsSpeed) }</span>
+                    <select aria-label={t(Msg::ControlsSpeed)} onchange={on_speed}>
                         { for SPEEDS.iter().zip(SPEED_LABELS).enumerate().map(|(i, (s, label))| html! {
                             <option value={i.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ label }</option>
                         }) }
                     </select>
                 </label>
-                <button class="button help-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onclick={click(&props.on_help)}>{ "?" }</button>
+                <button class="button help-button" aria-label={t(Msg::HelpTitle)} title={t(Msg::HelpTitleKey)} onclick={click(&props.on_help)}>{ "?" }</button>
             </div>
             // The slider and the clock change every frame; each sits in a fixed-size box of its
             // own (see app.css), so the browser lays out and paints only that box.
             <div class="scrubber">
                 <div class="track">
-                    <input ref={slider} type="range" aria-label="Timeline" min="0" max={end_ms.to_string()} step="1"
+                    <input ref={slider} type="range" aria-label={t(Msg::ControlsTimeline)} min="0" max={end_ms.to_string()} step="1"
                            value={t_ms.to_string()} aria-valuetext={seconds(now)} oninput={on_seek} />
                     <Marks moments={props.moments.clone()} end={props.end} />
                 </div>
@@ -220,16 +225,16 @@ pub fn help_dialog(props: &HelpProps) -> Html {
     let close_button = props.on_close.clone();
     html! {
         <dialog ref={dialog} class="help" aria-labelledby="help-title" onclose={on_close}>
-            <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+            <h2 id="help-title">{ t(Msg::HelpTitle) }</h2>
             <dl class="shortcuts">
-                <div><dt><kbd>{ "Space" }</kbd></dt><dd>{ "Play or pause" }</dd></div>
-                <div><dt><kbd>{ "←" }</kbd></dt><dd>{ "Step back to the previous moment" }</dd></div>
-                <div><dt><kbd>{ "→" }</kbd></dt><dd>{ "Step forward to the next moment" }</dd></div>
-                <div><dt><kbd>{ "Home" }</kbd></dt><dd>{ "Restart" }</dd></div>
-                <div><dt><kbd>{ "?" }</kbd></dt><dd>{ "Show this list" }</dd></div>
-                <div><dt><kbd>{ "Tab" }</kbd></dt><dd>{ "Move between controls, packets and sockets; Enter opens a packet" }</dd></div>
+                <div><dt><kbd>{ t(Msg::HelpSpaceKey) }</kbd></dt><dd>{ t(Msg::HelpSpace) }</dd></div>
+                <div><dt><kbd>{ "←" }</kbd></dt><dd>{ t(Msg::HelpBack) }</dd></div>
+                <div><dt><kbd>{ "→" }</kbd></dt><dd>{ t(Msg::HelpForward) }</dd></div>
+                <div><dt><kbd>{ t(Msg::HelpHomeKey) }</kbd></dt><dd>{ t(Msg::ControlsRestart) }</dd></div>
+                <div><dt><kbd>{ "?" }</kbd></dt><dd>{ t(Msg::HelpList) }</dd></div>
+                <div><dt><kbd>{ t(Msg::HelpTabKey) }</kbd></dt><dd>{ t(Msg::HelpTab) }</dd></div>
             </dl>
-            <button class="button primary" onclick={Callback::from(move |_: MouseEvent| close_button.emit(()))}>{ "Close" }</button>
+            <button class="button primary" onclick={Callback::from(move |_: MouseEvent| close_button.emit(()))}>{ t(Msg::HelpClose) }</button>
         </dialog>
     }
 }

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, Msg};
 use crate::ui::hooks::use_box_size;
 use yew::prelude::*;
 
@@ -103,16 +104,16 @@ pub fn flow(props: &FlowProps) -> Html {
     let g = &*geom;
     html! {
         <section id="panel-flow" class="flow panel" aria-labelledby="flow-title">
-            <h2 id="flow-title">{ "Flow graph" }</h2>
-            <div class="flow-scroll" ref={scroller} tabindex="0" role="region" aria-label="Flow graph, scrollable">
+            <h2 id="flow-title">{ t(Msg::FlowTitle) }</h2>
+            <div class="flow-scroll" ref={scroller} tabindex="0" role="region" aria-label={t(Msg::FlowScrollable)}>
                 <svg class="flow-head" viewBox={format!("0 0 {} {}", n(g.width), n(geo::HEAD))} width={n(g.width)} height={n(geo::HEAD)} aria-hidden="true">
-                    <text class="time-head" x="4" y="20">{ "sent" }</text>
+                    <text class="time-head" x="4" y="20">{ t(Msg::FlowSent) }</text>
                     { for hosts.iter().enumerate().map(|(i, name)| html! {
                         <text key={i} x={n(g.xs[i])} y="20" text-anchor="middle">{ name }</text>
                     }) }
                 </svg>
                 <svg viewBox={format!("0 0 {} {}", n(g.width), n(g.height))} width={n(g.width)} height={n(g.height)}
-                     role="group" aria-label="Every segment as an arrow between hosts, one row each, in the order sent">
+                     role="group" aria-label={t(Msg::FlowArrows)}>
                     { for g.xs.iter().enumerate().map(|(i, x)| html! {
                         <line class="lifeline" key={i} x1={n(*x)} x2={n(*x)} y1="0" y2={n(g.height)} />
                     }) }

@@ -1,7 +1,9 @@
 //! The language picker: each language by its own name. A choice is kept in the browser
-//! (`socketlab.lang`, which `static/boot.js` reads) and the page loads again in that language,
-//! at the same address (less any `lang` it named), so the learner stays where they were.
+//! (`socketlab.lang`, which `static/boot.js` reads on the next visit), and the app is drawn
+//! again in that language where the learner was.
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::{lang, t, Msg, LANGUAGES};
@@ -25,23 +27,61 @@ pub fn language_picker() -> Html {
     }
 }
 
-/// Keep `tag` as the learner's language and load the page again in it.
+/// Keep `tag` as the learner's language, load its catalog (static/boot.js does the fetching,
+/// as at start) and draw the app again in it, where the learner was. The address loses any
+/// `lang` it named, so that a reload keeps the choice; if the catalog does not load, the page
+/// stays as it was and says so.
 fn choose(tag: &str) {
     let window = gloo::utils::window();
     if let Ok(Some(store)) = window.local_storage() {
         let _ = store.set_item("socketlab.lang", tag);
     }
+    drop_lang_from_address(&window);
+    let load = js_sys::Reflect::get(&js_sys::global(), &"socketlabLanguage".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(promise) = load
+        .and_then(|f| f.call1(&wasm_bindgen::JsValue::NULL, &tag.into()).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    else {
+        return;
+    };
+    let done = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
+        if crate::i18n::install().is_ok() {
+            crate::ui::redraw();
+        }
+    });
+    let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
+        if let Some(line) = gloo::utils::document().get_element_by_id("lang-notice") {
+            line.set_text_content(Some(&t(Msg::LangNotLoaded)));
+            let _ = line.remove_attribute("hidden");
+        }
+    });
+    // `then` called as JavaScript does, with the two one-shot callbacks.
+    if let Some(then) = js_sys::Reflect::get(&promise, &"then".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = then.call2(&promise, &done, &failed);
+    }
+}
+
+fn drop_lang_from_address(window: &web_sys::Window) {
     let location = window.location();
     let search = location.search().unwrap_or_default();
+    if !search.contains("lang=") {
+        return;
+    }
     let kept: Vec<&str> = search
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("lang="))
         .collect();
-    let path = location.pathname().unwrap_or_default();
     let address = match kept.is_empty() {
-        true => path,
+        true => location.pathname().unwrap_or_default(),
         false => format!("?{}", kept.join("&")),
     };
-    let _ = location.replace(&address);
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+    }
 }

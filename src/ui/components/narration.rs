@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, Msg};
 use yew::prelude::*;
 
 use crate::engine::event::SegmentId;
@@ -47,9 +48,9 @@ pub fn narration(props: &NarrationProps) -> Html {
         .unwrap_or_default();
     html! {
         <section id="panel-events" class="narration panel" aria-labelledby="events-title">
-            <h2 id="events-title">{ "What happens" }</h2>
+            <h2 id="events-title">{ t(Msg::EventsTitle) }</h2>
             <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
-            <ol class="event-list" reversed=true tabindex="0" aria-label="Events so far, newest first">
+            <ol class="event-list" reversed=true tabindex="0" aria-label={t(Msg::EventsList)}>
                 { for lines[start..].iter().enumerate().rev().map(|(i, l)| {
                     let current = Some(l.at) == latest_at;
                     let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));

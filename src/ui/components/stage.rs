@@ -7,6 +7,7 @@
 use crate::vecmap::VecSet;
 use std::rc::Rc;
 
+use crate::i18n::{tn, Msg};
 use yew::prelude::*;
 
 use crate::engine::event::{Demux, EventKind, SegmentId};
@@ -76,12 +77,14 @@ pub fn stage(props: &StageProps) -> Html {
     });
     let pointer = use_pointer(props, &frame, &draw);
     let on_wire = scene.in_flight_indices(props.t).count();
-    let label = format!(
-        "The network at {}: {} hosts, {} segment{} on the wire",
-        seconds(props.t),
-        props.hosts.len(),
-        on_wire,
-        if on_wire == 1 { "" } else { "s" }
+    let label = tn(
+        Msg::StageLabel,
+        on_wire as u64,
+        &[
+            ("time", &seconds(props.t)),
+            ("hosts", &props.hosts.len().to_string()),
+            ("segments", &on_wire.to_string()),
+        ],
     );
     let class = classes!("stage-svg", g.narrow.then_some("narrow"));
     html! {

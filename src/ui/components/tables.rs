@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::i18n::{t, tp, Msg};
 use yew::prelude::*;
 
 use crate::ui::scenes::{conn_key, conn_label, Scene};
@@ -58,20 +59,19 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
 
     let host = &props.host;
     let labels = connection_labels(host, props.scene.as_deref());
-    let caption = format!("{} sockets ({})", host.name, host.ip);
+    let caption = tp(
+        Msg::TablesCaption,
+        &[("host", &host.name), ("ip", &host.ip.to_string())],
+    );
     let body = if host.sockets.is_empty() {
-        html! { <p class="empty"><strong>{ caption.clone() }</strong>{ ": no sockets." }</p> }
+        html! { <p class="empty"><strong>{ caption.clone() }</strong>{ t(Msg::TablesNoSockets) }</p> }
     } else if props.compact || host.sockets.len() > COURSE_LAYOUT_MAX {
         compact_table(props, &caption, &changed, &labels)
     } else {
         course_table(props, &caption, &changed, &labels, &now)
     };
-    let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX).then(|| {
-        format!(
-            "{} sockets: shown one row per socket, like ss -tan.",
-            host.sockets.len()
-        )
-    });
+    let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX)
+        .then(|| tp(Msg::TablesMany, &[("n", &host.sockets.len().to_string())]));
     let class = classes!(
         "socket-table",
         props.current.then_some("current"),
@@ -83,11 +83,11 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
             if let Some(note) = note {
                 <p class="table-note">{ note }</p>
             }
-            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={format!("{} socket table, scrollable", host.name)}>
+            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &host.name)])}>
                 { body }
             </div>
             if overflows {
-                <p class="scroll-cue">{ "More columns: scroll sideways, or use the compact view →" }</p>
+                <p class="scroll-cue">{ t(Msg::TablesScrollCue) }</p>
             }
         </section>
     }
@@ -130,9 +130,7 @@ fn compact_table(
         <table class="sockets compact">
             <caption>{ caption.to_string() }</caption>
             <thead><tr>
-                <th scope="col">{ "Socket" }</th><th scope="col">{ "Netid" }</th><th scope="col">{ "State" }</th>
-                <th scope="col">{ "Recv-Q" }</th><th scope="col">{ "Send-Q" }</th>
-                <th scope="col">{ "Local Address:Port" }</th><th scope="col">{ "Peer Address:Port" }</th><th scope="col">{ "Process" }</th>
+                { for SS_COLUMNS.iter().map(|c| html! { <th scope="col">{ t(*c) }</th> }) }
             </tr></thead>
             <tbody>
                 { for host.sockets.iter().enumerate().map(|(i, r)| {
@@ -167,9 +165,9 @@ fn course_table(
             .unwrap_or_default();
         let pressed = (props.focus == Some(row.sock)).to_string();
         html! {
-            <button class="socket-name" aria-pressed={pressed} title="Highlight this socket's packets"
+            <button class="socket-name" aria-pressed={pressed} title={t(Msg::TablesHighlight)}
                     onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
-                { format!("Socket {}{label}", i + 1) }
+                { socket_name(i, &label) }
             </button>
         }
     };
@@ -190,7 +188,7 @@ fn course_table(
             <tbody>
                 { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
                     <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
-                        <th scope="row">{ row_name(name) }</th>
+                        <th scope="row">{ row_name(f) }</th>
                         { for host.sockets.iter().map(|r| html! {
                             <td key={r.sock.0} class={cell_class(r.sock, f)}>{
                                 if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { now[&r.sock][f].clone() }
@@ -203,14 +201,42 @@ fn course_table(
     }
 }
 
-/// A row's name; "Destination" also has a short form that narrow screens show instead.
-fn row_name(name: &str) -> Html {
-    match name.strip_prefix("Destination ") {
-        Some(rest) => html! {
-            <><span class="long">{ "Destination" }</span><span class="short" aria-hidden="true">{ "Dest." }</span>{ format!(" {rest}") }</>
+/// The course table's row names, in the order of [`COURSE_FIELDS`]; a name with a shorter
+/// form for narrow screens ("Dest. Port") has both, and a screen reader hears the long one.
+const ROWS: [(Msg, Option<Msg>); 7] = [
+    (Msg::TablesRowTransport, None),
+    (Msg::TablesRowSourcePort, None),
+    (Msg::TablesRowSourceIp, None),
+    (Msg::TablesRowDestPort, Some(Msg::TablesRowDestPortShort)),
+    (Msg::TablesRowDestIp, Some(Msg::TablesRowDestIpShort)),
+    (Msg::TablesRowState, None),
+    (Msg::TablesRowProcess, None),
+];
+
+/// `ss -tan`'s columns, as the compact view heads them.
+const SS_COLUMNS: [Msg; 8] = [
+    Msg::TablesSsSocket,
+    Msg::TablesSsNetid,
+    Msg::TablesSsState,
+    Msg::TablesSsRecvQ,
+    Msg::TablesSsSendQ,
+    Msg::TablesSsLocal,
+    Msg::TablesSsPeer,
+    Msg::TablesSsProcess,
+];
+
+fn row_name(field: usize) -> Html {
+    match ROWS[field] {
+        (long, Some(short)) => html! {
+            <><span class="long">{ t(long) }</span><span class="short" aria-hidden="true">{ t(short) }</span></>
         },
-        None => html! { { name.to_string() } },
+        (long, None) => html! { { t(long) } },
     }
+}
+
+/// A socket's name in its table: "Socket 2", and its connection's letter where it has one.
+fn socket_name(index: usize, label: &str) -> String {
+    tp(Msg::TablesSocketN, &[("n", &(index + 1).to_string())]) + label
 }
 
 /// The row of the course table that names the process (it may wrap).
@@ -295,9 +321,9 @@ fn compact_row(props: &CompactRowProps) -> Html {
     html! {
         <tr>
             <th scope="row">
-                <button class="socket-name" aria-pressed={props.focused.to_string()} title="Highlight this socket's packets"
+                <button class="socket-name" aria-pressed={props.focused.to_string()} title={t(Msg::TablesHighlight)}
                         onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host, sock)))}>
-                    { format!("Socket {}{label}", props.index + 1) }
+                    { socket_name(props.index, &label) }
                 </button>
             </th>
             <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
