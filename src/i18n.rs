@@ -41,9 +41,12 @@ pub fn lang() -> &'static str {
     with(|c| c.lang)
 }
 
-/// A message with no parameters.
-pub fn t(msg: Msg) -> String {
-    with(|c| text(&c.entries[msg as usize], 0).to_string())
+/// A message with no parameters: the catalog's own text, shared (an `Rc<str>` goes into the
+/// page's markup without a copy).
+pub fn t(msg: Msg) -> Rc<str> {
+    with(|c| match &c.entries[msg as usize] {
+        Entry::Text(t) | Entry::Plural { other: t, .. } => t.clone(),
+    })
 }
 
 /// A message with its parameters filled in: `{name}` becomes the value given for `name`.

@@ -68,7 +68,7 @@ fn the_static_first_screen_is_the_home_screen_the_app_draws() {
     let intro = fold(all_between(&html, "<p class=\"intro\"", "</p>")[0]);
     assert_eq!(
         intro,
-        socketlab::i18n::t(socketlab::i18n::Msg::HomeIntro),
+        &*socketlab::i18n::t(socketlab::i18n::Msg::HomeIntro),
         "the home screen draws the same intro (locales/en.json)"
     );
 }

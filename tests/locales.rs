@@ -87,7 +87,7 @@ fn every_language_has_every_message_with_the_same_parameters() {
 
 #[test]
 fn a_message_is_filled_in_and_a_catalog_can_be_switched() {
-    assert_eq!(i18n::t(Msg::HomeExport), "Export progress");
+    assert_eq!(&*i18n::t(Msg::HomeExport), "Export progress");
     assert_eq!(
         i18n::tp(Msg::HomeInProgress, &[("step", "2"), ("steps", "3")]),
         "In progress: step 2 of 3"
@@ -157,14 +157,41 @@ fn has_word(text: &str, word: &str) -> bool {
 
 // --- No words in the code --------------------------------------------------------------------
 
-/// The files whose words have not moved to the catalogs yet (issue 13 is moving them). The
-/// list only shrinks: a file named here that has no words left fails the test below, and a file
+/// The files whose words have not moved to the catalogs yet (issue 13 is moving them): the
+/// app's own code (`src/ui`, `src/view`) has none left. The list only shrinks: a file named here that has no words left fails the test below, and a file
 /// not named here fails as soon as it has one.
 const NOT_YET_MOVED: &[&str] = &[
-    "src/ui/components/inspector.rs",
-    "src/ui/components/packets.rs",
-    "src/ui/components/question.rs",
-    "src/ui/lesson.rs",
+    // The engine's words: narration, the port registry's descriptions, programs' names,
+    // explanations of the demultiplexing decision, the course table's row names. The engine is
+    // to return structured events only, and the view to choose the words.
+    "src/engine/event.rs",
+    "src/engine/host.rs",
+    "src/engine/narrate.rs",
+    "src/engine/ports.rs",
+    "src/engine/program.rs",
+    "src/engine/sim.rs",
+    "src/engine/snapshot.rs",
+    "src/engine/tables.rs",
+    // The lessons' words: feedback, solutions, the lessons themselves, progress notices.
+    "src/lessons/answer.rs",
+    "src/lessons/fix.rs",
+    "src/lessons/moment.rs",
+    "src/lessons/progress.rs",
+    "src/lessons/question.rs",
+    "src/lessons/shipped.rs",
+    "src/lessons/try_it.rs",
+];
+
+/// Files whose words are for authors, not learners: the checks of scenario and lesson files
+/// (read by `socketlab-cli` and the tests, which stay English), the code generator, and the
+/// SCORM manifest's course title (for the LMS's administrators).
+const NOT_SCANNED: &[&str] = &[
+    "src/engine/checker.rs",
+    "src/engine/scenario.rs",
+    "src/lessons/codegen.rs",
+    "src/lessons/file.rs",
+    "src/lessons/lint.rs",
+    "src/lessons/scorm.rs",
 ];
 
 /// Words that are in code on purpose, each with why.
@@ -174,6 +201,20 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/ui/mod.rs", "The app could not start: {why}."),
     // A key's name as the browser reports it (KeyboardEvent.key), compared, not shown.
     ("src/ui/components/stage.rs", "Enter"),
+    // Operating systems by their own names, in every language.
+    ("src/ui/lesson.rs", "Linux"),
+    ("src/ui/lesson.rs", "Windows"),
+    // Class names and a checkbox's values, chosen in code.
+    ("src/ui/components/question.rs", "right"),
+    ("src/ui/components/question.rs", "wrong"),
+    ("src/ui/components/question.rs", "on"),
+    ("src/ui/components/question.rs", "off"),
+    // Names the page's JavaScript knows (a Worker, the stage painter) and the canvas's font.
+    ("src/ui/components/packets.rs", "Worker"),
+    ("src/ui/components/packets.rs", "SocketLabStagePainter"),
+    ("src/ui/components/packets.rs", "700 {}px ui-monospace, \\\"SFMono-Regular\\\", Menlo, Consolas, \\\"DejaVu Sans Mono\\\", monospace"),
+    // A protocol's name, never translated.
+    ("src/ui/components/inspector.rs", "ICMP"),
     // SVG's text-anchor values.
     ("src/ui/components/stage.rs", "end"),
     ("src/ui/components/stage.rs", "start"),
@@ -328,7 +369,7 @@ fn the_detector_finds_words_written_into_code_and_passes_catalog_messages() {
 #[test]
 fn no_learner_facing_words_are_written_into_the_app_code() {
     let mut files = Vec::new();
-    for dir in ["src/ui", "src/view"] {
+    for dir in ["src/ui", "src/view", "src/lessons", "src/engine"] {
         rust_files(&root().join(dir), &mut files);
     }
     files.sort();
@@ -339,6 +380,9 @@ fn no_learner_facing_words_are_written_into_the_app_code() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
+        if NOT_SCANNED.contains(&name.as_str()) {
+            continue;
+        }
         let words: Vec<String> = words_in_code(&std::fs::read_to_string(path).unwrap())
             .into_iter()
             .filter(|w| !NOT_WORDS.contains(&(name.as_str(), w.as_str())))

@@ -39,7 +39,7 @@ pub struct HomeProps {
 fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usize) {
     let asked = lesson.asked();
     match progress.lessons.get(&lesson.id) {
-        None => (t(Msg::HomeNotStarted), "new", 0),
+        None => (t(Msg::HomeNotStarted).to_string(), "new", 0),
         Some(p) if p.complete(asked) => {
             let (earned, of) = p.score(asked);
             (
@@ -189,7 +189,7 @@ fn import_handler(
         let name = file.name();
         let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
             match text
-                .map_err(|_| t(Msg::HomeUnreadable))
+                .map_err(|_| t(Msg::HomeUnreadable).to_string())
                 .and_then(|t| Progress::parse(&t))
             {
                 Ok(p) => {

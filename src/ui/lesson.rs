@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, tp, Msg};
 use yew::prelude::*;
 
 use super::components::question::QuestionView;
@@ -94,7 +95,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let ready = props.scene.id == lesson.scenario;
     html! {
         <section class="step-panel" aria-labelledby="step-title">
-            <p class="step-count">{ format!("Lesson {} · Step {} of {}", at.index + 1, at.step + 1, last + 1) }</p>
+            <p class="step-count">{ tp(Msg::LessonStepCount, &[("lesson", &(at.index + 1).to_string()), ("step", &(at.step + 1).to_string()), ("steps", &(last + 1).to_string())]) }</p>
             <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get(crate::i18n::lang()).to_string() }</h2>
             if at.step == 0 {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
@@ -107,16 +108,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} />
             }
-            <nav class="step-nav" aria-label="Lesson steps">
+            <nav class="step-nav" aria-label={t(Msg::LessonStepsNav)}>
                 if at.step > 0 {
-                    <a class="button" href={at.route(at.step - 1).query()} onclick={link(&props.go, at.route(at.step - 1))}>{ "← Back" }</a>
+                    <a class="button" href={at.route(at.step - 1).query()} onclick={link(&props.go, at.route(at.step - 1))}>{ t(Msg::LessonBack) }</a>
                 } else {
-                    <a class="button to-home" href="./" onclick={link(&props.go, Route::Home)}>{ "← All lessons" }</a>
+                    <a class="button to-home" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonAll) }</a>
                 }
                 if at.step < last {
-                    <a class="button primary" href={at.route(at.step + 1).query()} onclick={link(&props.go, at.route(at.step + 1))}>{ "Next →" }</a>
+                    <a class="button primary" href={at.route(at.step + 1).query()} onclick={link(&props.go, at.route(at.step + 1))}>{ t(Msg::LessonNext) }</a>
                 } else {
-                    <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ "Finish: all lessons" }</a>
+                    <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonFinish) }</a>
                 }
             </nav>
             { embed_view(&lesson.id, lesson.title.get(crate::i18n::lang())) }
@@ -150,8 +151,8 @@ pub fn rich(text: &str) -> Html {
 /// The real commands, and what each OS's socket list prints at the step's moment. (At the
 /// step's, not the stage's: the panel is not drawn again while the scene plays.)
 fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
-    let t = at.time(&scene.timeline).unwrap_or(Instant::ZERO);
-    let snapshot = scene.timeline.seek(t);
+    let moment = at.time(&scene.timeline).unwrap_or(Instant::ZERO);
+    let snapshot = scene.timeline.seek(moment);
     let Some(host) = snapshot.host(host_name) else {
         return Html::default();
     };
@@ -163,21 +164,21 @@ fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
     ];
     html! {
         <details class="try-it">
-            <summary>{ "Try it on your machine" }</summary>
-            <p>{ "Save this as server.js and run it with node server.js:" }</p>
+            <summary>{ t(Msg::TryitTitle) }</summary>
+            <p>{ t(Msg::TryitSave) }</p>
             { code(try_it::NODE_SERVER) }
-            <p>{ "In another terminal, connect to it:" }</p>
+            <p>{ t(Msg::TryitConnect) }</p>
             { code(try_it::CURL) }
             { for oses.iter().map(|(os, name)| html! {
                 <div class="try-os" key={*name}>
-                    <h3>{ format!("List the sockets on {name}") }</h3>
+                    <h3>{ tp(Msg::TryitList, &[("os", name)]) }</h3>
                     { code(try_it::socket_list(*os)) }
-                    <p class="output-label">{ format!("What it prints for the scene's {host_name} now:") }</p>
+                    <p class="output-label">{ tp(Msg::TryitPrints, &[("host", host_name)]) }</p>
                     <pre class="output" tabindex="0">{ try_it::socket_list_output(*os, host) }</pre>
                     if let Some(port) = port {
-                        <h3>{ format!("Which program has port {port} on {name}") }</h3>
+                        <h3>{ tp(Msg::TryitOwner, &[("port", &port.to_string()), ("os", name)]) }</h3>
                         { code(try_it::port_owner(*os, port)) }
-                        <p class="output-label">{ format!("What it prints for the scene's {host_name} now{}:", if *os == Desktop::Windows { "" } else { " (USER and DEVICE will be your machine's)" }) }</p>
+                        <p class="output-label">{ tp(if *os == Desktop::Windows { Msg::TryitPrints } else { Msg::TryitPrintsYours }, &[("host", host_name)]) }</p>
                         <pre class="output" tabindex="0">{ try_it::port_owner_output(*os, host, port) }</pre>
                     }
                 </div>
@@ -200,14 +201,14 @@ fn embed_view(id: &str, title: &str) -> Html {
     let frame = format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"800\" style=\"border: 0\" loading=\"lazy\"></iframe>",
         xml(&link),
-        xml(&format!("Socket Lab: {title}"))
+        xml(&tp(Msg::EmbedFrameTitle, &[("title", title)]))
     );
     html! {
         <details class="embed-this">
-            <summary>{ "Embed this lesson" }</summary>
-            <p>{ "The lesson alone, without the site around it:" }</p>
+            <summary>{ t(Msg::EmbedTitle) }</summary>
+            <p>{ t(Msg::EmbedLink) }</p>
             { code(link) }
-            <p>{ "For a course page (Moodle, Canvas, Blackboard, any web page): the frame grows to fit the lesson." }</p>
+            <p>{ t(Msg::EmbedFrame) }</p>
             { code(frame) }
         </details>
     }
@@ -221,12 +222,12 @@ fn code(text: impl Into<AttrValue>) -> Html {
         let clipboard = gloo::utils::window().navigator().clipboard();
         let _ = clipboard.write_text(&copied);
         let button: web_sys::HtmlElement = e.target_unchecked_into();
-        button.set_text_content(Some("Copied ✓"));
+        button.set_text_content(Some(&t(Msg::CodeCopied)));
     });
     html! {
         <div class="code">
             <pre><code>{ text.clone() }</code></pre>
-            <button class="button small copy" {onclick} aria-label={format!("Copy: {}", text.lines().next().unwrap_or_default())}>{ "Copy" }</button>
+            <button class="button small copy" {onclick} aria-label={tp(Msg::CodeCopyLabel, &[("first", text.lines().next().unwrap_or_default())])}>{ t(Msg::CodeCopy) }</button>
         </div>
     }
 }

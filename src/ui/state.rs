@@ -46,7 +46,7 @@ impl Panel {
         Panel::Ports,
     ];
 
-    pub fn label(self) -> String {
+    pub fn label(self) -> std::rc::Rc<str> {
         match self {
             Panel::Story => t(Msg::PanelsStory),
             Panel::Events => t(Msg::PanelsEvents),

@@ -68,11 +68,11 @@ impl Reducible for Store {
             Update::Shown(l, s) => p.shown(&l, s),
             Update::Replace(new) => {
                 p = new;
-                notice = Some(t(Msg::HomeImported));
+                notice = Some(t(Msg::HomeImported).to_string());
             }
             Update::Reset => {
                 p = Progress::new();
-                notice = Some(t(Msg::HomeResetDone));
+                notice = Some(t(Msg::HomeResetDone).to_string());
             }
         }
         if p == *self.progress && notice == self.notice {

@@ -104,3 +104,32 @@ describe("a first visit", () => {
     }
   });
 });
+
+describe("Traditional Chinese fits the screen", () => {
+  for (const width of [360, 390, 1280]) {
+    test(`at ${width} px: a lesson and the player, with no horizontal scroll, no key shown and no axe violation`, async () => {
+      const height = width > 1000 ? 800 : 844;
+      const w = await openWatched(env.chrome.browser, env.site.url, { viewport: { width, height }, deviceScaleFactor: width > 1000 ? 1 : 3, isMobile: width < 1000, hasTouch: width < 1000 });
+      try {
+        const page = w.page;
+        for (const query of ["?lesson=new-socket-per-connection&step=1&lang=zh-Hant", "?scene=node-server-8099&lang=zh-Hant"]) {
+          await page.goto(env.site.url + query);
+          await page.locator(".stage-svg").waitFor();
+          const seen = await page.evaluate(() => ({
+            lang: document.documentElement.lang,
+            text: document.body.innerText,
+            overflow: document.documentElement.scrollWidth - window.innerWidth,
+          }));
+          assert.equal(seen.lang, "zh-Hant", query);
+          assert.deepEqual(noKeys(seen.text), [], `${query}: no message key shown`);
+          assert.ok(seen.overflow <= 0, `${query}: no horizontal scroll (${seen.overflow} px over)`);
+          const axe = await new AxeBuilder({ page }).analyze();
+          assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], query);
+        }
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  }
+});

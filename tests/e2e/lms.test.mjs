@@ -152,7 +152,7 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
       student_data: { mastery_score: "50" },
     });
     try {
-      await frame.getByRole("link", { name: "所有課堂" }).waitFor();
+      await frame.getByRole("link", { name: "所有課堂", exact: true }).waitFor();
       assert.equal(await frame.locator("html").getAttribute("lang"), "zh-Hant");
       await frame.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
       await frame.getByRole("link", { name: "All lessons", exact: true }).waitFor();

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::i18n::{t, tp, Msg};
 use yew::prelude::*;
 
 use crate::engine::event::{EventKind, SegmentId};
@@ -16,8 +17,13 @@ pub struct InspectorProps {
     pub on_close: Callback<()>,
 }
 
-fn field(name: &str, value: impl Into<String>) -> Html {
-    html! { <div><dt>{ name.to_string() }</dt><dd>{ value.into() }</dd></div> }
+fn field(name: Msg, value: impl Into<String>) -> Html {
+    html! { <div><dt>{ t(name) }</dt><dd>{ value.into() }</dd></div> }
+}
+
+/// "{n} bytes", in the catalog's words.
+fn bytes(n: impl ToString) -> String {
+    tp(Msg::InspectorBytes, &[("n", &n.to_string())])
 }
 
 #[function_component(Inspector)]
@@ -32,8 +38,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let Some(s) = sent else {
         return html! {
             <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
-                <h2 id="inspector-title">{ "Packet inspector" }</h2>
-                <p class="hint">{ "Choose a packet on the stage or in the event list to see it layer by layer." }</p>
+                <h2 id="inspector-title">{ t(Msg::InspectorTitle) }</h2>
+                <p class="hint">{ t(Msg::InspectorHint) }</p>
             </section>
         };
     };
@@ -46,75 +52,77 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Transport::Udp(_) => "17 (UDP)",
         Transport::Icmp(_) => "1 (ICMP)",
         Transport::Fragment { protocol: 17 } => "17 (UDP)",
-        Transport::Fragment { .. } | Transport::Other { .. } => "other",
+        Transport::Fragment { .. } | Transport::Other { .. } => "–",
     };
     html! {
         <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
-            <h2 id="inspector-title">{ format!("Packet inspector: segment {}", s.seg.0) }</h2>
-            <p class="when">{ format!("Sent at {}, arrives at {}{}", seconds(s.depart), seconds(s.arrive), if s.copy_of.is_some() { " (a duplicate)" } else { "" }) }</p>
-            <h3>{ "IPv4 (network layer)" }</h3>
+            <h2 id="inspector-title">{ tp(Msg::InspectorSegment, &[("n", &s.seg.0.to_string())]) }</h2>
+            <p class="when">{ tp(if s.copy_of.is_some() { Msg::InspectorWhenDuplicate } else { Msg::InspectorWhen }, &[("sent", &seconds(s.depart)), ("arrives", &seconds(s.arrive))]) }</p>
+            <h3>{ t(Msg::InspectorIpv4) }</h3>
             <dl class="fields">
-                { field("Source address", sum.src.to_string()) }
-                { field("Destination address", sum.dst.to_string()) }
-                { field("Protocol", protocol) }
-                { field("TTL", sum.ttl.to_string()) }
-                { field("Total length", format!("{} bytes", sum.total_len)) }
-                { field("Identification", format!("0x{:04x}", sum.ident)) }
+                { field(Msg::InspectorSourceAddress, sum.src.to_string()) }
+                { field(Msg::InspectorDestAddress, sum.dst.to_string()) }
+                { field(Msg::InspectorProtocol, protocol) }
+                { field(Msg::InspectorTtl, sum.ttl.to_string()) }
+                { field(Msg::InspectorTotalLength, bytes(sum.total_len)) }
+                { field(Msg::InspectorIdentification, format!("0x{:04x}", sum.ident)) }
                 if let Some(f) = sum.fragment {
-                    { field("Fragment", format!("bytes from {} of the datagram; {}", f.offset, if f.more { "more fragments follow" } else { "the last fragment" })) }
+                    { field(Msg::InspectorFragment, tp(if f.more { Msg::InspectorFragmentMore } else { Msg::InspectorFragmentLast }, &[("offset", &f.offset.to_string())])) }
                 }
             </dl>
             { transport }
-            <h3>{ "Payload (application data)" }</h3>
+            <h3>{ t(Msg::InspectorPayload) }</h3>
             if data.is_empty() {
                 <p class="hint">{ empty_payload(&sum.transport) }</p>
             } else {
                 <p class="payload-text">{ escaped(data) }</p>
-                <pre class="hex" aria-label="Payload as hex">{ hex_dump(data) }</pre>
+                <pre class="hex" aria-label={t(Msg::InspectorHex)}>{ hex_dump(data) }</pre>
             }
-            <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ "Close inspector" }</button>
+            <button class="button" onclick={Callback::from(move |_: MouseEvent| close.emit(()))}>{ t(Msg::InspectorClose) }</button>
         </section>
     }
 }
 
 /// The transport layer's fields, as the inspector lists them.
-fn transport_fields(t: &Transport) -> Html {
-    match t {
-        Transport::Tcp(t) => html! {
+fn transport_fields(transport: &Transport) -> Html {
+    match transport {
+        Transport::Tcp(tcp) => html! {
             <>
-                <h3>{ "TCP (transport layer)" }</h3>
+                <h3>{ t(Msg::InspectorTcp) }</h3>
                 <dl class="fields">
-                    { field("Source port", t.src_port.to_string()) }
-                    { field("Destination port", t.dst_port.to_string()) }
-                    { field("Flags", t.flags.to_string()) }
-                    { field("Sequence number", t.seq.to_string()) }
-                    { field("Acknowledgment number", t.ack.map(|a| a.to_string()).unwrap_or_else(|| "– (no ACK flag)".into())) }
-                    { field("Window", format!("{} bytes", t.window)) }
-                    { field("Options", options(&t.options)) }
-                    { field("Payload length", format!("{} bytes", t.payload_len)) }
+                    { field(Msg::InspectorSourcePort, tcp.src_port.to_string()) }
+                    { field(Msg::InspectorDestPort, tcp.dst_port.to_string()) }
+                    { field(Msg::InspectorFlags, tcp.flags.to_string()) }
+                    { field(Msg::InspectorSeq, tcp.seq.to_string()) }
+                    { field(Msg::InspectorAck, tcp.ack.map(|a| a.to_string()).unwrap_or_else(|| t(Msg::InspectorNoAck).to_string())) }
+                    { field(Msg::InspectorWindow, bytes(tcp.window)) }
+                    { field(Msg::InspectorOptions, options(&tcp.options)) }
+                    { field(Msg::InspectorPayloadLength, bytes(tcp.payload_len)) }
                 </dl>
             </>
         },
         Transport::Udp(u) => html! {
             <>
-                <h3>{ "UDP (transport layer)" }</h3>
+                <h3>{ t(Msg::InspectorUdp) }</h3>
                 <dl class="fields">
-                    { field("Source port", u.src_port.to_string()) }
-                    { field("Destination port", u.dst_port.to_string()) }
-                    { field("Payload length", format!("{} bytes", u.payload_len)) }
+                    { field(Msg::InspectorSourcePort, u.src_port.to_string()) }
+                    { field(Msg::InspectorDestPort, u.dst_port.to_string()) }
+                    { field(Msg::InspectorPayloadLength, bytes(u.payload_len)) }
                 </dl>
             </>
         },
         Transport::Icmp(i) => html! {
             <>
                 <h3>{ "ICMP" }</h3>
-                <dl class="fields">{ field("Message", i.message.clone()) }</dl>
+                <dl class="fields">{ field(Msg::InspectorMessage, i.message.clone()) }</dl>
             </>
         },
         Transport::Fragment { .. } => {
-            html! { <p>{ "No transport header: only a datagram's first fragment carries it." }</p> }
+            html! { <p>{ t(Msg::InspectorNoTransport) }</p> }
         }
-        Transport::Other { protocol } => html! { <p>{ format!("IP protocol {protocol}") }</p> },
+        Transport::Other { protocol } => {
+            html! { <p>{ tp(Msg::InspectorOtherProtocol, &[("n", &protocol.to_string())]) }</p> }
+        }
     }
 }
 
@@ -123,36 +131,48 @@ fn transport_fields(t: &Transport) -> Html {
 fn options(o: &TcpOptions) -> String {
     let mut parts = Vec::new();
     if let Some(m) = o.mss {
-        parts.push(format!("MSS {m} bytes"));
+        parts.push(tp(Msg::InspectorMss, &[("n", &m.to_string())]));
     }
     if o.sack_permitted {
-        parts.push("SACK permitted".to_string());
+        parts.push(t(Msg::InspectorSackPermitted).to_string());
     }
     if let Some((v, e)) = o.timestamp {
-        parts.push(format!("timestamps: TSval {v}, TSecr {e}"));
+        parts.push(tp(
+            Msg::InspectorTimestamps,
+            &[("tsval", &v.to_string()), ("tsecr", &e.to_string())],
+        ));
     }
     if let Some(w) = o.window_scale {
-        parts.push(format!("window scale {w} (×{})", 1u32 << w.min(14)));
+        parts.push(tp(
+            Msg::InspectorWindowScale,
+            &[
+                ("shift", &w.to_string()),
+                ("factor", &(1u32 << w.min(14)).to_string()),
+            ],
+        ));
     }
     for (l, r) in &o.sack {
-        parts.push(format!("SACK block {l}–{r}"));
+        parts.push(tp(
+            Msg::InspectorSackBlock,
+            &[("from", &l.to_string()), ("to", &r.to_string())],
+        ));
     }
     for k in &o.unknown {
-        parts.push(format!("option kind {k}"));
+        parts.push(tp(Msg::InspectorOptionKind, &[("n", &k.to_string())]));
     }
     if parts.is_empty() {
-        "none".to_string()
+        t(Msg::InspectorNone).to_string()
     } else {
         parts.join("; ")
     }
 }
 
 /// What a packet without application data carries instead.
-fn empty_payload(t: &Transport) -> &'static str {
-    match t {
-        Transport::Tcp(_) => "No payload: this segment only carries TCP control information.",
-        Transport::Udp(_) => "No payload: an empty UDP datagram.",
-        Transport::Icmp(_) => "No application data: an ICMP message is for the stack, and it quotes the header of the packet it is about.",
-        Transport::Fragment { .. } | Transport::Other { .. } => "No payload this inspector can read.",
-    }
+fn empty_payload(transport: &Transport) -> Rc<str> {
+    t(match transport {
+        Transport::Tcp(_) => Msg::InspectorEmptyTcp,
+        Transport::Udp(_) => Msg::InspectorEmptyUdp,
+        Transport::Icmp(_) => Msg::InspectorEmptyIcmp,
+        Transport::Fragment { .. } | Transport::Other { .. } => Msg::InspectorEmptyOther,
+    })
 }

@@ -5,6 +5,7 @@
 use crate::vecmap::VecMap;
 use std::rc::Rc;
 
+use crate::i18n::{t, tp, Msg};
 use yew::prelude::*;
 
 use crate::engine::net::HostId;
@@ -63,7 +64,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
                 .unwrap_or_else(|e| {
                     Judged::from(crate::lessons::Verdict {
                         correct: false,
-                        feedback: format!("This question cannot be checked: {e}."),
+                        feedback: tp(Msg::QuestionUncheckable, &[("why", &e.to_string())]),
                     })
                 });
             let correct = judged.verdict.correct;
@@ -97,15 +98,15 @@ pub fn question_view(props: &QuestionProps) -> Html {
                 { q.prompt.get(crate::i18n::lang()).to_string() }
             </h3>
             if before && seen.judged.is_none() {
-                <p class="answered-before">{ "✓ You answered this one before. Answer again if you like." }</p>
+                <p class="answered-before">{ t(Msg::QuestionBefore) }</p>
             }
             { asked }
             <div class="feedback-live" role="status" aria-live="polite">
                 if let Some(j) = &seen.judged {
                     <p class={classes!("feedback", if j.verdict.correct { "right" } else { "wrong" })}>
-                        <strong>{ if j.verdict.correct { "✓ Right. " } else { "✗ Not quite. " } }</strong>
+                        <strong>{ t(if j.verdict.correct { Msg::QuestionRight } else { Msg::QuestionWrong }) }</strong>
                         { j.verdict.feedback.clone() }
-                        if !j.verdict.correct { { " Change your answer and try again." } }
+                        if !j.verdict.correct { { t(Msg::QuestionTryAgain) } }
                     </p>
                 }
             </div>
@@ -171,16 +172,16 @@ fn help(
     html! {
         <div class="help">
             if seen.hints > 0 {
-                <ol class="hints" aria-label="Hints">
+                <ol class="hints" aria-label={t(Msg::QuestionHints)}>
                     { for q.hints.iter().take(seen.hints).map(|h| html! { <li>{ crate::ui::lesson::rich(h.get(crate::i18n::lang())) }</li> }) }
                 </ol>
             }
             if seen.solution {
-                <p class="solution" role="status"><strong>{ "Solution: " }</strong>{ solution }</p>
+                <p class="solution" role="status"><strong>{ t(Msg::QuestionSolution) }</strong>{ solution }</p>
             } else if more_hints {
-                <button class="button small" onclick={on_hint}>{ format!("Show a hint ({} of {})", seen.hints + 1, q.hints.len()) }</button>
+                <button class="button small" onclick={on_hint}>{ tp(Msg::QuestionHintN, &[("n", &(seen.hints + 1).to_string()), ("of", &q.hints.len().to_string())]) }</button>
             } else {
-                <button class="button small" onclick={on_solution}>{ "Show solution" }</button>
+                <button class="button small" onclick={on_solution}>{ t(Msg::QuestionShowSolution) }</button>
             }
         </div>
     }
@@ -212,40 +213,40 @@ fn reveal(
     on_reveal.emit((arrives, socket));
 }
 
-fn kind_name(ask: &Ask) -> &'static str {
-    match ask {
-        Ask::Predict { .. } => "Predict",
-        Ask::Fill { .. } => "Fill in the table",
-        Ask::Choose { .. } => "Choose",
-        Ask::Fix { .. } => "Fix it",
-    }
+fn kind_name(ask: &Ask) -> Rc<str> {
+    t(match ask {
+        Ask::Predict { .. } => Msg::QuestionPredict,
+        Ask::Fill { .. } => Msg::QuestionFill,
+        Ask::Choose { .. } => Msg::QuestionChoose,
+        Ask::Fix { .. } => Msg::QuestionFix,
+    })
 }
 
 /// Every socket at the moment, as a button named for its host and number, and "no socket".
 fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
     let step = props.at.step();
-    let t = step.at.time(&props.scene.timeline).unwrap_or(Instant::ZERO);
-    let snapshot = props.scene.timeline.seek(t);
+    let moment = step.at.time(&props.scene.timeline).unwrap_or(Instant::ZERO);
+    let snapshot = props.scene.timeline.seek(moment);
     let pick = |p: Pick| {
         let submit = submit.clone();
         Callback::from(move |_: MouseEvent| submit.emit(Answer::Pick(p.clone())))
     };
     html! {
-        <div class="choices" role="group" aria-label="The sockets">
+        <div class="choices" role="group" aria-label={t(Msg::QuestionSockets)}>
             { for snapshot.hosts.iter().flat_map(|h| h.sockets.iter().enumerate().map(move |(i, r)| (h, i, r))).map(|(h, i, r)| {
                 let cells = r.course_cells();
-                let peer = if r.remote.is_some() { format!("to {}:{}", cells[4], cells[3]) } else { "no peer".to_string() };
+                let peer = if r.remote.is_some() { tp(Msg::QuestionPeer, &[("peer", &format!("{}:{}", cells[4], cells[3]))]) } else { t(Msg::QuestionNoPeer).to_string() };
                 html! {
                     <button class="choice socket-choice" key={format!("{}-{i}", h.name)}
                             onclick={pick(Pick::Socket { host: h.name.clone(), socket: i + 1 })}>
-                        <strong>{ format!("{}: Socket {}", h.name, i + 1) }</strong>
+                        <strong>{ tp(Msg::QuestionHostSocket, &[("host", &h.name), ("n", &(i + 1).to_string())]) }</strong>
                         <span class="choice-detail">{ format!("{} {}:{}, {}, {}", cells[0], cells[2], cells[1], peer, r.state.rfc_name()) }</span>
                     </button>
                 }
             }) }
             <button class="choice" onclick={pick(Pick::NoSocket)}>
-                <strong>{ "No socket" }</strong>
-                <span class="choice-detail">{ "the host answers RST" }</span>
+                <strong>{ t(Msg::QuestionNoSocket) }</strong>
+                <span class="choice-detail">{ t(Msg::QuestionRst) }</span>
             </button>
         </div>
     }
@@ -285,7 +286,7 @@ fn fill_inputs(
     };
     html! {
         <form class="fill" {onsubmit}>
-            <p class="fill-what">{ format!("{host}, Socket {socket}") }</p>
+            <p class="fill-what">{ tp(Msg::QuestionFillWhat, &[("host", host), ("n", &socket.to_string())]) }</p>
             { for asked.keys().map(|cell| {
                 let name = CELLS.iter().find(|(c, _)| c == cell).map_or("", |(_, n)| n);
                 let mark = judged.and_then(|j| j.cells.get(cell).copied());
@@ -294,12 +295,12 @@ fn fill_inputs(
                         <span>{ cell.name() }</span>
                         <input name={name} autocomplete="off" spellcheck="false" aria-invalid={mark.map(|ok| (!ok).to_string())} />
                         if let Some(ok) = mark {
-                            <span class="mark">{ if ok { "✓ right" } else { "✗ wrong" } }</span>
+                            <span class="mark">{ t(if ok { Msg::QuestionCellRight } else { Msg::QuestionCellWrong }) }</span>
                         }
                     </label>
                 }
             }) }
-            <button class="button primary" type="submit">{ "Check" }</button>
+            <button class="button primary" type="submit">{ t(Msg::QuestionCheck) }</button>
         </form>
     }
 }
@@ -316,7 +317,7 @@ const CELLS: &[(Cell, &str)] = &[
 
 fn choose_inputs(options: &[String], submit: &Callback<Answer>) -> Html {
     html! {
-        <div class="choices" role="group" aria-label="Options">
+        <div class="choices" role="group" aria-label={t(Msg::QuestionOptions)}>
             { for options.iter().map(|o| {
                 let (submit, o2) = (submit.clone(), o.clone());
                 html! {
@@ -387,12 +388,12 @@ fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) ->
                     Control::FirewallRule { .. } => html! {
                         <label class="control check" key={i}>
                             <input {name} type="checkbox" checked={now == "on"} />
-                            <span>{ format!("{label} (checked: the rule is on)") }</span>
+                            <span>{ tp(Msg::QuestionRuleOn, &[("label", &label)]) }</span>
                         </label>
                     },
                 }
             }) }
-            <button class="button primary" type="submit">{ "Run it" }</button>
+            <button class="button primary" type="submit">{ t(Msg::QuestionRun) }</button>
         </form>
     }
 }
