@@ -69,7 +69,8 @@ function snippet(details) {
 }
 
 const server = await serveBrotli(compressAll(DIST));
-const url = `http://127.0.0.1:${server.address().port}/`;
+// LIGHTHOUSE_QUERY audits another address of the site, e.g. "?lang=zh-Hant".
+const url = `http://127.0.0.1:${server.address().port}/${process.env.LIGHTHOUSE_QUERY ?? ""}`;
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
   chromeFlags: CHROMIUM_FLAGS,

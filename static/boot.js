@@ -24,32 +24,10 @@ const first = [];
 if (inLms) first.push(import("./lms.js"));
 if (query.get("embed") === "1") first.push(import("./embed.js"));
 
-// The page's language: asked for in the link (?lang=zh-Hant), else the learner's last choice,
-// else the LMS's (lms.js reads it), else the browser's languages, else English. Only that
-// language's catalog is loaded (locales/<lang>.json), beside the app's code.
-const LANG_KEY = "socketlab.lang";
-
-/** Our language for a tag: any Chinese reads the Hong Kong course's Traditional Chinese. */
-function ours(tag) {
-  const t = String(tag || "").toLowerCase();
-  if (t === "zh" || /^zh[-_]/.test(t) || t.includes("chinese") || t.includes("中文")) return "zh-Hant";
-  if (t === "en" || /^en[-_]/.test(t) || t.includes("english")) return "en";
-  return null;
-}
-
-function chooseLanguage() {
-  const asked = ours(query.get("lang"));
-  let kept = null;
-  try {
-    if (asked) localStorage.setItem(LANG_KEY, asked);
-    kept = localStorage.getItem(LANG_KEY);
-  } catch {
-    /* no storage: nothing kept */
-  }
-  const browser = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
-  for (const tag of [asked, ours(kept), ours(globalThis.socketlabLmsLanguage), ...browser.map(ours)]) if (tag) return tag;
-  return "en";
-}
+// The page's language: lang.js chose it before the first paint (the first screen shows its
+// words); once the LMS bridge has run, the LMS's language counts too. Only that language's
+// catalog is loaded (locales/<lang>.json), beside the app's code.
+const chooseLanguage = () => globalThis.socketlabChooseLanguage();
 
 function loadCatalog(lang) {
   return fetch(`locales/${lang}.json`)

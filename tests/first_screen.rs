@@ -65,10 +65,45 @@ fn the_static_first_screen_is_the_home_screen_the_app_draws() {
             .map(|l| format!("?lesson={}&step=1", l.id))
             .collect::<Vec<_>>()
     );
-    let intro = fold(all_between(&html, "<p class=\"intro\"", "</p>")[0]);
-    assert_eq!(
-        intro,
-        &*socketlab::i18n::t(socketlab::i18n::Msg::HomeIntro),
+    let intro = all_between(&html, "<p class=\"intro\"", "</p>")[0];
+    assert!(
+        intro.contains(&*socketlab::i18n::t(socketlab::i18n::Msg::HomeIntro)),
         "the home screen draws the same intro (locales/en.json)"
+    );
+}
+
+/// The first screen's words are there in each language, side by side (the page's language
+/// shows), and each pair is one message of the catalogs.
+#[test]
+fn the_first_screens_words_are_the_catalogs_in_each_language() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let html = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
+    let catalog = |lang: &str| -> serde_json::Map<String, serde_json::Value> {
+        let text = std::fs::read_to_string(format!("{root}/locales/{lang}.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let (en, zh) = (catalog("en"), catalog("zh-Hant"));
+    let english = all_between(&html, "<span class=\"in-en\"", "</span>");
+    let chinese = all_between(&html, "<span class=\"in-zh\"", "</span>");
+    assert_eq!(
+        english.len(),
+        chinese.len(),
+        "every English word has its Chinese"
+    );
+    assert!(
+        english.len() >= 14,
+        "tagline, intro, heading, ten lesson states, loading"
+    );
+    for (e, z) in english.iter().zip(&chinese) {
+        let key = en
+            .iter()
+            .find(|(_, v)| v.as_str() == Some(&fold(e)))
+            .map(|(k, _)| k)
+            .unwrap_or_else(|| panic!("\"{e}\" is not in locales/en.json"));
+        assert_eq!(zh[key].as_str(), Some(fold(z).as_str()), "{key} in zh-Hant");
+    }
+    assert!(
+        html.contains("<span class=\"in-zh\" lang=\"zh-Hant\">"),
+        "the Chinese words say their language"
     );
 }
