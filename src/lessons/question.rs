@@ -200,7 +200,7 @@ pub enum Cell {
 
 impl Cell {
     /// Its row in [`crate::engine::snapshot::COURSE_FIELDS`], and its name there.
-    fn row(self) -> (usize, &'static str) {
+    pub fn row(self) -> (usize, &'static str) {
         let i = match self {
             Cell::Transport => 0,
             Cell::SourcePort => 1,

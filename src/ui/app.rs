@@ -463,7 +463,14 @@ fn shown_host(model: &Model, scene: &Scene) -> HostId {
 fn stage_words(scene: &Scene, t: Instant) -> (String, String) {
     match scene.stage_at(t) {
         Some((i, s)) => (
-            format!("{} of {}: {}", i + 1, scene.scenario.stages.len(), s.title),
+            tp(
+                Msg::StageOf,
+                &[
+                    ("n", &(i + 1).to_string()),
+                    ("of", &scene.scenario.stages.len().to_string()),
+                    ("title", &s.title),
+                ],
+            ),
             s.text.clone(),
         ),
         None => (

@@ -2,6 +2,7 @@
 //! solution". Every answer is judged by [`crate::lessons`] against the scene at the step's
 //! moment; this component only gathers the answer and shows the verdict.
 
+use super::tables::row_label;
 use crate::vecmap::VecMap;
 use std::rc::Rc;
 
@@ -292,7 +293,7 @@ fn fill_inputs(
                 let mark = judged.and_then(|j| j.cells.get(cell).copied());
                 html! {
                     <label class={classes!("cell-field", mark.map(|ok| if ok { "right" } else { "wrong" }))} key={name}>
-                        <span>{ cell.name() }</span>
+                        <span>{ row_label(cell.row().0) }</span>
                         <input name={name} autocomplete="off" spellcheck="false" aria-invalid={mark.map(|ok| (!ok).to_string())} />
                         if let Some(ok) = mark {
                             <span class="mark">{ t(if ok { Msg::QuestionCellRight } else { Msg::QuestionCellWrong }) }</span>

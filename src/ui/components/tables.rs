@@ -225,6 +225,11 @@ const SS_COLUMNS: [Msg; 8] = [
     Msg::TablesSsProcess,
 ];
 
+/// A row's name in the learner's language (the long form).
+pub fn row_label(field: usize) -> std::rc::Rc<str> {
+    t(ROWS[field].0)
+}
+
 fn row_name(field: usize) -> Html {
     match ROWS[field] {
         (long, Some(short)) => html! {
