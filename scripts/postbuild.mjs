@@ -1,8 +1,8 @@
 // Trunk's post-build hook (Trunk.toml). In every build, the message catalogs (below). In a
 // release build:
 // 1. terser (pinned in package.json) minifies every JavaScript file of the site: wasm-bindgen's
-//    glue (Trunk's own minifier cannot parse it), lang.js, boot.js, stage.js, lms.js, embed.js. Comments
-//    and long names go; what the code does does not change.
+//    glue (Trunk's own minifier cannot parse it), lang.js, boot.js, stage.js, lms.js, embed.js.
+//    Comments and long names go; what the code does does not change.
 // 2. sw.js, the service worker, gets the site's version (a hash of every other file) and the list
 //    of files to keep offline. A development build leaves it with no files: it then keeps nothing.
 import { createHash } from "node:crypto";
@@ -47,8 +47,9 @@ const CLASSIC = ["stage.js", "lang.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
-    // sw.js is minified below, once it is stamped. stage.js is a classic script (a worker, or a
-    // page script where a worker cannot draw); the others are modules.
+    // sw.js is minified below, once it is stamped. The CLASSIC scripts keep their top-level
+    // names (stage.js runs as a worker or a page script, lang.js in the page's head); the others
+    // are modules.
     if (name === "sw.js") continue;
     const path = join(dir, name);
     writeFileSync(path, await squeeze(readFileSync(path, "utf8"), !CLASSIC.includes(name)));

@@ -327,7 +327,7 @@ fn literals(source: &str) -> Vec<Literal> {
 
 /// The literal whose text is `source[start..end]`, opened at `start` and closed before `next`.
 fn literal(source: &str, start: usize, end: usize, next: usize) -> Literal {
-    let open = source[..start].rfind(['"', 'r']).unwrap_or(0);
+    let open = start - 1; // its opening quote
     let near = |from: usize, to: usize| {
         source
             .get(from..to.min(source.len()))
