@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$here/scripts/setup.sh" build
-export PATH="$here/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source "$here/scripts/env.sh"
 cd "$here"
 
 trunk build --release

@@ -22,15 +22,21 @@ async function squeeze(code, module) {
 // Every build: each catalog of locales/ becomes dist/locales/<lang>.json, the array the app
 // reads by position: one entry per key of locales/en.json in sorted order (the order of the
 // `Msg` enum build.rs makes), a text or [one, other]. A key missing from a catalog stops the
-// build here rather than show a learner a key.
+// build here rather than show a learner a key. The lessons' words in each language
+// (locales/lessons/<lang>.json, written from the lesson files by tests/lessons.rs) become
+// dist/lessons/<lang>/<id>.json, a lesson's every text, fetched when it opens, and
+// dist/lessons/<lang>.json, every lesson's title and goal in order, for the home screen; English
+// stands in for a text a lesson does not have in that language.
 {
   const src = join(dirname(fileURLToPath(import.meta.url)), "..", "locales");
   const read = (name) => JSON.parse(readFileSync(join(src, name), "utf8"));
   const keys = Object.keys(read("en.json")).sort();
   const bad = keys.find((k) => !/^[a-z0-9._-]+$/.test(k));
   if (bad) throw new Error(`locales/en.json: the key ${JSON.stringify(bad)} is not lowercase ASCII`);
+  const english = read("lessons/en.json");
   mkdirSync(join(dir, "locales"), { recursive: true });
   for (const name of readdirSync(src).filter((f) => f.endsWith(".json"))) {
+    const lang = name.slice(0, -".json".length);
     const catalog = read(name);
     const messages = keys.map((k) => {
       const m = catalog[k];
@@ -39,6 +45,15 @@ async function squeeze(code, module) {
       throw new Error(`locales/${name}: ${k} is missing or not a text`);
     });
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
+    const words = read(`lessons/${name}`);
+    const heads = [];
+    mkdirSync(join(dir, "lessons", lang), { recursive: true });
+    for (const [id, en] of Object.entries(english)) {
+      const texts = en.map((text, i) => (words[id] && typeof words[id][i] === "string" ? words[id][i] : text));
+      heads.push(texts[0], texts[1]);
+      writeFileSync(join(dir, "lessons", lang, `${id}.json`), JSON.stringify(texts));
+    }
+    writeFileSync(join(dir, "lessons", name), JSON.stringify(heads));
   }
 }
 

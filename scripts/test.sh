@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$here/scripts/setup.sh" test
-export PATH="$here/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source "$here/scripts/env.sh"
 cd "$here"
 
 step() { printf '\n==== %s\n' "$*"; }

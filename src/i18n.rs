@@ -188,6 +188,44 @@ pub fn install_source(lang: &str, source: &str) -> Result<(), String> {
     install()
 }
 
+/// Use the shipped lessons' words in `lang` from their source (`locales/lessons/<lang>.json`),
+/// as the page has them once each lesson and the home screen have been opened (component tests).
+#[cfg(target_arch = "wasm32")]
+pub fn install_lessons_source(lang: &str, source: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let by_id = js_sys::JSON::parse(source).map_err(|_| format!("{lang}: not JSON"))?;
+    let (heads, words) = (js_sys::Array::new(), js_sys::Object::new());
+    for id in js_sys::Object::keys(by_id.unchecked_ref::<js_sys::Object>()).iter() {
+        let texts: js_sys::Array = js_sys::Reflect::get(&by_id, &id)
+            .unwrap_or_default()
+            .unchecked_into();
+        heads.push(&texts.get(0));
+        heads.push(&texts.get(1));
+        let key = format!("{lang}/{}", id.as_string().unwrap_or_default());
+        let _ = js_sys::Reflect::set(&words, &key.into(), &texts);
+    }
+    let _ = js_sys::Reflect::set(&words, &format!("{lang}/").into(), &heads);
+    let _ = js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &words);
+    Ok(())
+}
+
+/// Lesson words in the installed catalog's language, once the page has loaded them
+/// (`static/boot.js` keeps them in `globalThis.socketlabLessonTexts`, under "lang/id"): lesson
+/// `id`'s every text (see [`crate::lessons::words`]), or for `""` every lesson's title and goal,
+/// in the order of the shipped lessons.
+#[cfg(target_arch = "wasm32")]
+pub fn lesson_words(id: &str) -> Option<Vec<Rc<str>>> {
+    use wasm_bindgen::JsCast;
+    let all = js_sys::Reflect::get(&js_sys::global(), &"socketlabLessonTexts".into()).ok()?;
+    let key = format!("{}/{id}", lang());
+    let texts = js_sys::Reflect::get(&all, &key.into()).ok()?;
+    let texts = texts.dyn_into::<js_sys::Array>().ok()?;
+    texts
+        .iter()
+        .map(|v| v.as_string().map(|s| Rc::from(s.as_str())))
+        .collect()
+}
+
 /// Install the catalog the page loaded (`globalThis.socketlabCatalog`: `{lang, messages}`,
 /// `messages` an array in [`Msg`]'s order), or say why it cannot be used.
 #[cfg(target_arch = "wasm32")]

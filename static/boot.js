@@ -26,11 +26,25 @@ if (query.get("embed") === "1") first.push(import("./embed.js"));
 
 // The page's language: lang.js chose it before the first paint (the first screen shows its
 // words); once the LMS bridge has run, the LMS's language counts too. Only that language's
-// catalog is loaded (locales/<lang>.json), beside the app's code.
+// catalog is loaded (locales/<lang>.json), beside the app's code, and with it the lesson words
+// the page shows: the words of the lesson the address opens, or the home screen's titles.
 const chooseLanguage = () => globalThis.socketlabChooseLanguage();
 
+// The lesson the page shows: the app's lesson panel names it; before the app has drawn one,
+// the address names it, if it is a lesson the page lists (an address may name one there is
+// not: the app then shows the home screen, which needs the titles).
+function shownLesson() {
+  const panel = document.querySelector("#app [data-lesson]");
+  if (panel) return panel.dataset.lesson;
+  const asked = new URLSearchParams(location.search).get("lesson");
+  return asked && document.querySelector(`#app a[href^="?lesson=${CSS.escape(asked)}&"]`) ? asked : "";
+}
+
 function loadCatalog(lang) {
-  return fetch(`locales/${lang}.json`)
+  // Words that do not load here are asked for again by the app, which says so if they still
+  // do not come.
+  const words = loadLesson(lang, shownLesson()).catch(() => {});
+  const catalog = fetch(`locales/${lang}.json`)
     .then((r) => {
       if (!r.ok) throw new Error(`its language file (locales/${lang}.json) did not load (HTTP ${r.status})`);
       return r.json();
@@ -39,11 +53,30 @@ function loadCatalog(lang) {
       globalThis.socketlabCatalog = { lang, messages };
       document.documentElement.lang = lang;
     });
+  return Promise.all([catalog, words]);
 }
 
-// The language picker asks for another catalog through this, and draws the app again once it
-// is in place.
+// Lesson words, fetched when they are shown and kept here under "lang/id" for the app: a
+// lesson's every text (lessons/<lang>/<id>.json), or for no id, every lesson's title and goal
+// (lessons/<lang>.json).
+const lessonWords = (globalThis.socketlabLessonTexts = {});
+function loadLesson(lang, id) {
+  if (!/^[a-z0-9-]*$/.test(id)) return Promise.reject(new Error(`there is no lesson "${id}"`));
+  const file = id ? `lessons/${lang}/${id}.json` : `lessons/${lang}.json`;
+  return fetch(file)
+    .then((r) => {
+      if (!r.ok) throw new Error(`${file} did not load (HTTP ${r.status})`);
+      return r.json();
+    })
+    .then((texts) => {
+      lessonWords[`${lang}/${id}`] = texts;
+    });
+}
+
+// The language picker asks for another catalog through this, and the app for lesson words;
+// the app is drawn again once they are in place.
 globalThis.socketlabLanguage = loadCatalog;
+globalThis.socketlabLesson = loadLesson;
 
 function start() {
   Promise.all(first)

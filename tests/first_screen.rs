@@ -3,7 +3,7 @@
 //! then another: each lesson's title, goal and link in order, and the intro.
 #![cfg(not(target_arch = "wasm32"))]
 
-use socketlab::lessons::shipped::shipped;
+use socketlab::lessons::words::shipped;
 
 /// Whitespace folded to single spaces, and the few entities index.html uses decoded.
 fn fold(s: &str) -> String {
@@ -32,32 +32,38 @@ fn the_static_first_screen_is_the_home_screen_the_app_draws() {
     let root = env!("CARGO_MANIFEST_DIR");
     let html = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
     let lessons = shipped();
-    let titles: Vec<String> = all_between(&html, "<span class=\"lesson-title\"", "</span>")
+    // Each title and goal in every language, as (English, Chinese).
+    let both = |chunk: &str| -> (String, String) {
+        let en = all_between(chunk, "<span class=\"in-en\"", "</span>");
+        let zh = all_between(chunk, "<span class=\"in-zh\"", "</span>");
+        (fold(en[0]), fold(zh[0]))
+    };
+    let titles: Vec<(String, String)> =
+        all_between(&html, "<span class=\"lesson-title\"", "</span></span>")
+            .into_iter()
+            .map(|c| both(&format!("{c}</span>")))
+            .collect();
+    let goals: Vec<(String, String)> = all_between(&html, "<p class=\"lesson-goal\"", "</p>")
         .into_iter()
-        .map(fold)
+        .map(both)
         .collect();
-    let goals: Vec<String> = all_between(&html, "<p class=\"lesson-goal\"", "</p>")
-        .into_iter()
-        .map(fold)
-        .collect();
+    let said = |text: &dyn Fn(&socketlab::lessons::Lesson) -> &socketlab::lessons::Text| {
+        lessons
+            .iter()
+            .map(|l| {
+                (
+                    text(l).get("en").to_string(),
+                    text(l).get("zh-Hant").to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     let links: Vec<String> = all_between(&html, "<li class=\"lesson-card new\"", "\">")
         .into_iter()
         .map(|a| fold(a.trim().trim_start_matches("<a href=\"")))
         .collect();
-    assert_eq!(
-        titles,
-        lessons
-            .iter()
-            .map(|l| l.title.get("en").to_string())
-            .collect::<Vec<_>>()
-    );
-    assert_eq!(
-        goals,
-        lessons
-            .iter()
-            .map(|l| l.goal.get("en").to_string())
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(titles, said(&|l| &l.title));
+    assert_eq!(goals, said(&|l| &l.goal));
     assert_eq!(
         links,
         lessons
@@ -91,16 +97,27 @@ fn the_first_screens_words_are_the_catalogs_in_each_language() {
         "every English word has its Chinese"
     );
     assert!(
-        english.len() >= 14,
-        "tagline, intro, heading, ten lesson states, loading"
+        english.len() >= 34,
+        "tagline, intro, heading, ten lessons' titles, goals and states, loading"
     );
+    // The words are a message of the catalogs, or a lesson's title or goal (from its file).
+    let mut pairs: Vec<(String, String)> = en
+        .iter()
+        .filter_map(|(k, v)| Some((v.as_str()?.to_string(), zh[k].as_str()?.to_string())))
+        .collect();
+    for l in shipped() {
+        for text in [&l.title, &l.goal] {
+            pairs.push((text.get("en").to_string(), text.get("zh-Hant").to_string()));
+        }
+    }
     for (e, z) in english.iter().zip(&chinese) {
-        let key = en
+        let (_, said) = pairs
             .iter()
-            .find(|(_, v)| v.as_str() == Some(&fold(e)))
-            .map(|(k, _)| k)
-            .unwrap_or_else(|| panic!("\"{e}\" is not in locales/en.json"));
-        assert_eq!(zh[key].as_str(), Some(fold(z).as_str()), "{key} in zh-Hant");
+            .find(|(english, _)| *english == fold(e))
+            .unwrap_or_else(|| {
+                panic!("\"{e}\" is not in locales/en.json nor a lesson's title or goal")
+            });
+        assert_eq!(*said, fold(z), "\"{e}\" in zh-Hant");
     }
     assert!(
         html.contains("<span class=\"in-zh\" lang=\"zh-Hant\">"),

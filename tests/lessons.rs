@@ -639,8 +639,9 @@ fn each_os_names_the_program_behind_the_port() {
         .contains("->192.168.1.102:8099 (ESTABLISHED)"));
 }
 
-/// `src/lessons/shipped.rs` (what the web app carries) is exactly the lesson files, as the one
-/// reader reads them. `UPDATE_SHIPPED=1 cargo test --test lessons` writes it anew.
+/// `src/lessons/shipped.rs` (the structure the web app carries) and `locales/lessons/*.json`
+/// (their words by language) are exactly the lesson files, as the one reader reads them.
+/// `UPDATE_SHIPPED=1 cargo test --test lessons` writes them anew.
 #[test]
 fn the_shipped_lessons_are_the_lesson_files() {
     let lessons: Vec<lessons::Lesson> = lesson_files()
@@ -649,17 +650,24 @@ fn the_shipped_lessons_are_the_lesson_files() {
             lessons::file::from_toml(text).unwrap_or_else(|p| panic!("{name}: {p:#?}"))
         })
         .collect();
-    let generated = lessons::codegen::shipped_rs(&lessons);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lessons/shipped.rs");
-    if std::env::var_os("UPDATE_SHIPPED").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let structure = lessons::codegen::shipped_rs(&lessons);
+    let mut generated = vec![("src/lessons/shipped.rs".to_string(), structure)];
+    for lang in lessons::file::LANGUAGES {
+        let json = lessons::words::words_json(&lessons, lang);
+        generated.push((format!("locales/lessons/{lang}.json"), json));
     }
-    let on_disk = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        on_disk == generated,
-        "src/lessons/shipped.rs is out of date: run UPDATE_SHIPPED=1 cargo test --test lessons"
-    );
-    assert_eq!(lessons::shipped::shipped(), lessons);
+    for (path, text) in &generated {
+        if std::env::var_os("UPDATE_SHIPPED").is_some() {
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        assert!(
+            on_disk == *text,
+            "{path} is out of date: run UPDATE_SHIPPED=1 cargo test --test lessons"
+        );
+    }
+    assert_eq!(lessons::words::shipped(), lessons);
 }
 
 /// Progress is read by a small JSON reader of its own: it reads what any JSON writer gives
@@ -720,7 +728,7 @@ fn a_steps_moment_is_a_time_the_player_can_show() {
 /// The web app plays each lesson on one of its built-in scenes.
 #[test]
 fn every_lessons_scene_is_one_the_player_has() {
-    for lesson in socketlab::lessons::shipped::shipped() {
+    for lesson in socketlab::lessons::words::shipped() {
         assert!(
             socketlab::view::scenes::Scene::index_of(&lesson.scenario).is_some(),
             "{}: {}",
@@ -736,7 +744,7 @@ fn every_lessons_scene_is_one_the_player_has() {
 #[test]
 fn the_scorm_manifest_has_a_sco_per_lesson_and_lists_the_sites_files() {
     use socketlab::lessons::scorm;
-    let lessons = lessons::shipped::shipped();
+    let lessons = lessons::words::shipped();
     let files = vec!["index.html".to_string(), "app.css".to_string()];
     let xml = scorm::manifest(&lessons, &files);
     assert_eq!(

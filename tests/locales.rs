@@ -107,38 +107,100 @@ fn a_message_is_filled_in_and_a_catalog_can_be_switched() {
     i18n::install_source("en", &en).unwrap();
 }
 
+/// Every text in `lang` with the English it says, by a name for messages: the catalog's
+/// messages, and the lessons' words (`locales/lessons/<lang>.json`, from the lesson files).
+fn said_in(lang: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let strings = |v: &Value| texts(v).into_iter().map(str::to_string).collect::<Vec<_>>();
+    let (english, other) = (catalog("en"), catalog(lang));
+    let mut out: Vec<_> = english
+        .iter()
+        .map(|(key, en)| (key.clone(), strings(en), strings(&other[key])))
+        .collect();
+    let words = |lang: &str| -> Map<String, Value> {
+        let path = root().join(format!("locales/lessons/{lang}.json"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let (english, other) = (words("en"), words(lang));
+    for (id, en) in &english {
+        let theirs = other[id].as_array().unwrap();
+        for (i, en) in en.as_array().unwrap().iter().enumerate() {
+            out.push((
+                format!("lesson {id} text {i}"),
+                strings(en),
+                strings(&theirs[i]),
+            ));
+        }
+    }
+    out
+}
+
 /// The glossary (`locales/glossary.toml`) fixes how a term is said in each language; a message
-/// whose English uses a term says it the glossary's way in every other language.
+/// or a lesson's text whose English uses a term says it the glossary's way in every other
+/// language.
 #[test]
 fn the_glossary_terms_are_used_as_it_fixes_them() {
     let text = std::fs::read_to_string(root().join("locales/glossary.toml")).unwrap();
     let glossary: toml::Table = text.parse().expect("the glossary is TOML");
     let terms = glossary["terms"].as_array().expect("[[terms]]");
     assert!(terms.len() >= 10, "the glossary fixes the course's terms");
-    let english = catalog("en");
     for (lang, _) in LANGUAGES.iter().filter(|(l, _)| *l != "en") {
-        let other = catalog(lang);
+        let all = said_in(lang);
         for term in terms {
             let en_term = term["en"].as_str().unwrap().to_lowercase();
             let said = term[*lang]
                 .as_str()
                 .unwrap_or_else(|| panic!("{en_term}: no {lang}"));
-            for (key, en) in &english {
-                let uses = texts(en)
-                    .iter()
-                    .any(|t| has_word(&t.to_lowercase(), &en_term));
+            for (key, en, theirs) in &all {
+                let uses = en.iter().any(|t| {
+                    let folded = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                    has_word(&folded.to_lowercase(), &en_term)
+                });
                 // A text kept as it is in English (a tool's column, "Local Address:Port")
                 // is the tool's own words.
-                let kept = texts(&other[key]) == texts(en);
+                let kept = theirs == en;
                 if uses && !kept {
                     assert!(
-                        texts(&other[key])
+                        theirs
                             .iter()
                             .all(|t| t.to_lowercase().contains(&said.to_lowercase())),
-                        "{lang} {key}: says \"{en_term}\" as \"{said}\""
+                        "{lang} {key}: says \"{en_term}\" as \"{said}\": {theirs:?}"
                     );
                 }
             }
+        }
+    }
+}
+
+/// Every lesson says all it says in every language, and keeps its `code` (commands, addresses,
+/// ports, errno names: never translated) exactly as the English has it.
+#[test]
+fn every_lessons_words_are_in_every_language_with_the_same_code() {
+    // In any order: a language puts its words where its grammar wants them.
+    let code = |t: &str| -> Vec<String> {
+        let mut spans: Vec<String> = t
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect();
+        spans.sort();
+        spans
+    };
+    for (lang, _) in LANGUAGES.iter().filter(|(l, _)| *l != "en") {
+        for (key, en, theirs) in said_in(lang)
+            .iter()
+            .filter(|(k, ..)| k.starts_with("lesson "))
+        {
+            assert_eq!(
+                theirs.len(),
+                1,
+                "{lang} {key}: no text (the lesson file has no {lang} for it)"
+            );
+            assert_eq!(
+                code(&theirs[0]),
+                code(&en[0]),
+                "{lang} {key}: the `code` differs"
+            );
         }
     }
 }
@@ -218,6 +280,9 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // SVG's text-anchor values.
     ("src/ui/components/stage.rs", "end"),
     ("src/ui/components/stage.rs", "start"),
+    // A language's tag, and the file of a language's lesson words.
+    ("src/lessons/words.rs", "zh-Hant"),
+    ("src/lessons/words.rs", "../../locales/lessons/zh-Hant.json"),
 ];
 
 /// Learner-facing words written as a string literal in code: what this test looks for.

@@ -20,6 +20,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn root() -> web_sys::Element {
     // The English catalog, as the page loads it before the app starts.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
+        .unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();

@@ -8,7 +8,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use socketlab::engine::time::Instant;
-use socketlab::lessons::shipped::shipped;
 use socketlab::ui::components::question::{QuestionProps, QuestionView};
 use socketlab::ui::lesson::LessonAt;
 use socketlab::ui::scenes::Scene;
@@ -28,9 +27,12 @@ struct Told {
 
 /// The question of lesson `id`'s step `step` (from 0), mounted alone.
 fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
-    // The English catalog, as the page loads it before the app starts.
+    // The English catalog and the lessons' words, as the page loads them before the app starts
+    // and when a lesson opens.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
-    let lessons = Rc::new(shipped());
+    socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
+        .unwrap();
+    let lessons = Rc::new(socketlab::ui::lesson::in_page());
     let index = lessons.iter().position(|l| l.id == id).unwrap();
     let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();
     let told = Rc::new(RefCell::new(Told::default()));

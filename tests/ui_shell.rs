@@ -9,8 +9,15 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The app at an address: the player's tests open the slides' scene, as `?scene=slides` does.
 fn mount_at(query: &str) -> web_sys::Element {
-    // The English catalog, as the page loads it before the app starts.
+    // The English catalog, as the page loads it before the app starts, and the lessons' words,
+    // as it loads them for the screen it shows.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
+        .unwrap();
+    draw_at(query)
+}
+
+fn draw_at(query: &str) -> web_sys::Element {
     let history = gloo::utils::window().history().unwrap();
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query))
@@ -38,6 +45,32 @@ async fn the_page_with_no_address_opens_the_lessons_and_explore() {
         "○Not started"
     );
     assert_eq!(texts(&root, "#explore-title"), ["Explore"]);
+    root.remove();
+}
+
+/// When the lessons' words have not loaded (here the page has no way to fetch them), the home
+/// screen says so in one line, with a link to try again, and shows no lesson without its title.
+#[wasm_bindgen_test]
+async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    let none = js_sys::Object::new();
+    js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &none).unwrap();
+    let root = draw_at("?");
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, "#lesson-loading"),
+        ["Part of this page did not load. Check the connection, then try again."]
+    );
+    let failed = root.query_selector("#lesson-failed").unwrap().unwrap();
+    assert!(!failed.has_attribute("hidden"), "the links show");
+    assert_eq!(
+        texts(&root, "#lesson-failed a"),
+        ["Try again", "← All lessons"]
+    );
+    assert!(
+        texts(&root, ".lesson-card").is_empty(),
+        "no lesson without its title"
+    );
     root.remove();
 }
 

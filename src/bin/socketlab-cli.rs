@@ -112,7 +112,7 @@ fn manifest_command(args: &[String]) -> Result<(), String> {
     files.sort();
     print!(
         "{}",
-        socketlab::lessons::scorm::manifest(&socketlab::lessons::shipped::shipped(), &files)
+        socketlab::lessons::scorm::manifest(&socketlab::lessons::words::shipped(), &files)
     );
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The shipped lessons as Rust, so the web app can carry them without a TOML parser (as
-//! `build.rs` does for scenes). `tests/lessons.rs` reads `lessons/*.toml` with the one reader
+//! The shipped lessons' structure as Rust, so the web app can carry them without a TOML parser
+//! (as `build.rs` does for scenes); their words go by language into `locales/lessons/` (see
+//! [`super::words`]). `tests/lessons.rs` reads `lessons/*.toml` with the one reader
 //! in [`super::file`], writes them out with [`shipped_rs`], and fails if `src/lessons/shipped.rs`
 //! differs (`UPDATE_SHIPPED=1` rewrites it), so the file and the data cannot drift apart.
 
@@ -53,14 +54,10 @@ impl<K: Rust, V: Rust> Rust for VecMap<K, V> {
     }
 }
 
+/// The words are not in the structure: the page loads them by language (see [`super::words`]).
 impl Rust for Text {
     fn rust(&self) -> String {
-        let pairs: Vec<String> = self
-            .0
-            .iter()
-            .map(|(k, v)| format!("({k:?}, {v:?})"))
-            .collect();
-        format!("t(&[{}])", pairs.join(", "))
+        "Text::default()".to_string()
     }
 }
 
@@ -226,7 +223,8 @@ impl Rust for Lesson {
 pub fn shipped_rs(lessons: &[Lesson]) -> String {
     let mut out = String::from(
         "// Generated from lessons/*.toml by tests/lessons.rs (UPDATE_SHIPPED=1 cargo test --test lessons). Do not edit.\n\
-         //! The shipped lessons, built without a TOML parser: see `codegen.rs`.\n\n\
+         //! The shipped lessons' structure, built without a TOML parser (see `codegen.rs`); their\n\
+         //! words are loaded by language (see `words.rs`).\n\n\
          #![allow(clippy::all, unused_imports)]\n\n\
          use crate::vecmap::VecMap;\n\n\
          use super::file::{Ask, Lesson, Question, Step, Text};\n\
@@ -238,12 +236,9 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
          /// the web app's code small.\n\
          #[inline(never)]\n\
          fn s(text: &str) -> String {\n    text.to_string()\n}\n\n\
-         /// A learner-facing text, by language.\n\
-         #[inline(never)]\n\
-         fn t(pairs: &[(&str, &str)]) -> Text {\n    Text(map(pairs.iter().map(|(k, v)| (s(k), s(v))).collect()))\n}\n\n\
          /// A map, built by inserting (see `question::map_of`).\n\
          fn map<K: Ord, V>(pairs: Vec<(K, V)>) -> VecMap<K, V> {\n    super::question::map_of(pairs)\n}\n\n\
-         /// Every shipped lesson, in the order of its file name.\n\
+         /// Every shipped lesson, in the order of its file name, without its words.\n\
          pub fn shipped() -> Vec<Lesson> {\n    vec![\n",
     );
     for lesson in lessons {

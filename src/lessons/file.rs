@@ -69,6 +69,21 @@ impl Lesson {
     pub fn asked(&self) -> usize {
         self.steps.iter().filter(|s| s.question.is_some()).count()
     }
+
+    /// Every text of the lesson in one fixed order: its title and goal, then each step's text,
+    /// its question's prompt and its hints. A language's words travel as a list in this order
+    /// (see [`super::words`]).
+    pub fn texts_mut(&mut self) -> Vec<&mut Text> {
+        let mut out = vec![&mut self.title, &mut self.goal];
+        for step in &mut self.steps {
+            out.push(&mut step.text);
+            if let Some(q) = &mut step.question {
+                out.push(&mut q.prompt);
+                out.extend(q.hints.iter_mut());
+            }
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -265,7 +265,7 @@ pub fn app() -> Html {
     if place.params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
     }
-    let lessons = use_memo((), |_| crate::lessons::shipped::shipped());
+    let lessons = use_memo((), |_| super::lesson::in_page());
     let store = use_reducer(Store::load);
     let on_update = {
         let d = store.dispatcher();
@@ -273,6 +273,10 @@ pub fn app() -> Html {
     };
     let progress = store.progress.clone();
     let home = |error: Option<String>| {
+        // The home screen shows every lesson's title and goal: loaded with it.
+        if !super::lesson::has_words("") {
+            return super::lesson::loading_view("", "./");
+        }
         html! {
             <Home lessons={lessons.clone()} progress={progress.clone()} notice={error.or(store.notice.clone())}
                   on_update={on_update.clone()} go={go.clone()} />
@@ -284,6 +288,9 @@ pub fn app() -> Html {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
         Route::Lesson { id, step } => match lessons.iter().position(|l| l.id == *id) {
+            Some(_) if !super::lesson::has_words(id) => {
+                super::lesson::loading_view(id, &place.route.query())
+            }
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {

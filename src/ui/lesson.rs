@@ -94,7 +94,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let last = lesson.steps.len() - 1;
     let ready = props.scene.id == lesson.scenario;
     html! {
-        <section class="step-panel" aria-labelledby="step-title">
+        <section class="step-panel" aria-labelledby="step-title" data-lesson={lesson.id.clone()}>
             <p class="step-count">{ tp(Msg::LessonStepCount, &[("lesson", &(at.index + 1).to_string()), ("step", &(at.step + 1).to_string()), ("steps", &(last + 1).to_string())]) }</p>
             <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get(crate::i18n::lang()).to_string() }</h2>
             if at.step == 0 {
@@ -122,6 +122,72 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </nav>
             { embed_view(&lesson.id, lesson.title.get(crate::i18n::lang())) }
         </section>
+    }
+}
+
+/// The shipped lessons with the words the page has loaded in its language: each lesson's
+/// every text once it has been opened, and every title and goal once the home screen has.
+pub fn in_page() -> Vec<Lesson> {
+    let mut lessons = crate::lessons::shipped::shipped();
+    let lang = crate::i18n::lang();
+    let heads = crate::i18n::lesson_words("").unwrap_or_default();
+    for (i, lesson) in lessons.iter_mut().enumerate() {
+        let words = crate::i18n::lesson_words(&lesson.id);
+        let words = words.unwrap_or_else(|| heads.iter().skip(2 * i).take(2).cloned().collect());
+        crate::lessons::words::fill(lesson, lang, words.into_iter().map(Some));
+    }
+    lessons
+}
+
+/// Whether the page has lesson `id`'s words in its language (for `""`: every lesson's title
+/// and goal, which the home screen shows).
+pub fn has_words(id: &str) -> bool {
+    crate::i18n::lesson_words(id).is_some()
+}
+
+thread_local! {
+    /// The lesson words asked for ("lang/id"), so that drawing the app again while they load
+    /// does not ask again, and whether they failed to load.
+    static ASKED: std::cell::RefCell<(String, bool)> = const { std::cell::RefCell::new((String::new(), false)) };
+}
+
+/// A screen whose lesson words are not in the page yet (lesson `id`'s, or for `""` the home
+/// screen's titles and goals): one line while `static/boot.js` fetches them, then the app drawn
+/// again with them. If they do not load, the line says so, with a link that opens the page anew
+/// (`again`) and, from a lesson, the way home. (A function, not a component: what changes comes once, from
+/// outside.)
+pub fn loading_view(id: &str, again: &str) -> Html {
+    let asked = format!("{}/{id}", crate::i18n::lang());
+    if ASKED.with(|a| a.borrow().0 != asked) {
+        ASKED.with(|a| *a.borrow_mut() = (asked.clone(), false));
+        let lesson = id.to_string();
+        let then = move |loaded: bool| match loaded && has_words(&lesson) {
+            true => crate::ui::redraw(),
+            false => {
+                ASKED.with(|a| a.borrow_mut().1 = true);
+                // Drawn already: say so in place (before then, the drawing below does).
+                let document = gloo::utils::document();
+                if let Some(line) = document.get_element_by_id("lesson-loading") {
+                    line.set_text_content(Some(&t(Msg::LessonNotLoaded)));
+                }
+                if let Some(links) = document.get_element_by_id("lesson-failed") {
+                    let _ = links.remove_attribute("hidden");
+                }
+            }
+        };
+        crate::ui::boot_call("socketlabLesson", &[crate::i18n::lang(), id], Rc::new(then));
+    }
+    let failed = ASKED.with(|a| a.borrow().1);
+    html! {
+        <main class="shell lesson-loading">
+            <p id="lesson-loading" class="notice" role="status">{ t(if failed { Msg::LessonNotLoaded } else { Msg::HomeLoading }) }</p>
+            <p id="lesson-failed" class="progress-actions" hidden={!failed}>
+                <a class="button primary" href={again.to_string()}>{ t(Msg::LessonTryAgain) }</a>
+                if !id.is_empty() {
+                    <a class="button" href="./">{ t(Msg::LessonAll) }</a>
+                }
+            </p>
+        </main>
     }
 }
 

@@ -61,3 +61,31 @@ pub fn redraw() {
     }
     take_over();
 }
+
+/// Call `globalThis[name](args…)`, a function of `static/boot.js` that loads a file and returns
+/// a promise, and once it settles call `then` with whether it loaded (at once with `false` if
+/// the page has no such function). One callback type for every call keeps the page's code small.
+pub fn boot_call(name: &str, args: &[&str], then: std::rc::Rc<dyn Fn(bool)>) {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let function = js_sys::Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let args: js_sys::Array = args.iter().map(|a| JsValue::from_str(a)).collect();
+    let promise = function
+        .and_then(|f| f.apply(&JsValue::NULL, &args).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let Some(promise) = promise else {
+        return then(false);
+    };
+    let settled = |loaded: bool| {
+        let then = then.clone();
+        Closure::once_into_js(move |_: JsValue| then(loaded))
+    };
+    // `then` called as JavaScript does, with the two one-shot callbacks.
+    let js_then = js_sys::Reflect::get(&promise, &"then".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(js_then) = js_then {
+        let _ = js_then.call2(&promise, &settled(true), &settled(false));
+    }
+}

@@ -133,3 +133,108 @@ describe("Traditional Chinese fits the screen", () => {
     });
   }
 });
+
+/** The lesson words this page has fetched (lessons/<lang>/<id>.json). */
+const lessonWords = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((r) => new URL(r.name).pathname)
+      .filter((p) => p.includes("/lessons/"))
+      .map((p) => p.slice(p.indexOf("/lessons/") + 1)),
+  );
+
+describe("a lesson in Traditional Chinese", () => {
+  for (const [name, options] of Object.entries(VIEWPORTS)) {
+    test(`at ${name} size: picked from home, its words load as it opens, and it plays through`, async () => {
+      const w = await openWatched(env.chrome.browser, env.site.url, options);
+      try {
+        const page = w.page;
+        await page.goto(`${env.site.url}?lang=zh-Hant`);
+        await look(page);
+        assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant.json"], "the home screen loads the lessons' titles, and no lesson's words");
+        const card = page.locator(".lesson-card", { hasText: "伺服器建立 socket 並監聽" });
+        assert.match(await card.textContent(), /讀懂一個監聽中 socket 的一行/, "the goal, in Chinese");
+        await card.getByRole("link").click();
+        await page.getByText("課堂 3 · 第 1 步，共 2 步").waitFor();
+        assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant.json", "lessons/zh-Hant/server-listens.json"], "this lesson's words, in this language only");
+        assert.equal(await page.locator("#step-title").textContent(), "伺服器建立 socket 並監聽");
+        const step = page.locator(".step-text");
+        assert.match(await step.textContent(), /網頁伺服器建立一個 socket，把它綁定到自己位址 192\.168\.1\.102 的 80 埠/);
+        assert.match(await page.locator(".question").textContent(), /填寫伺服器的 Socket 1。/);
+        const text = await page.evaluate(() => document.body.innerText);
+        assert.doesNotMatch(text, /The web server creates a socket|Fill in the server/, "no English lesson text");
+        assert.deepEqual(noKeys(text), [], "no message key shown");
+        const axe = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
+
+        // Step 1: fill in the listening socket's row.
+        for (const [cell, value] of [["source_port", "80"], ["source_addr", "192.168.1.102"], ["dest_port", "n/a"], ["dest_addr", "n/a"]]) {
+          await page.locator(`.question input[name=${cell}]`).fill(value);
+        }
+        await page.getByRole("button", { name: "檢查" }).click();
+        assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。/);
+        await page.getByRole("link", { name: "下一步 →" }).click();
+        // Step 2: the listening socket's state, from the options.
+        await page.getByText("課堂 3 · 第 2 步，共 2 步").waitFor();
+        assert.match(await step.textContent(), /一個客戶端的 SYN 正在路上，但還未到達。/);
+        await page.locator(".question").getByRole("button", { name: "LISTEN", exact: true }).click();
+        assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。/);
+        await page.getByRole("link", { name: "完成：所有課堂" }).click();
+        await page.locator("#lessons-title").waitFor();
+        assert.match(await card.locator(".lesson-state").textContent(), /完成：2 題中有 2 題靠自己答對/);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  }
+
+  test("switching language on a lesson loads its words in the other language, in place", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await page.goto(`${env.site.url}?lesson=client-connects&step=2&lang=zh-Hant`);
+      await page.getByText("課堂 4 · 第 2 步，共 3 步").waitFor();
+      assert.match(await page.locator(".step-text").textContent(), /瀏覽器的第一個區段/);
+      await page.evaluate(() => (window.__samePage = true));
+      await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
+      await page.getByText("Lesson 4 · Step 2 of 3").waitFor();
+      assert.match(await page.locator(".step-text").textContent(), /The browser's first segment, a SYN, is on its way to the server\./);
+      assert.equal(await page.locator("#step-title").textContent(), "The client creates a socket and connects");
+      assert.equal(await page.evaluate(() => window.__samePage), true, "not reloaded");
+      assert.equal(new URL(page.url()).search, "?lesson=client-connects&step=2");
+      assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/client-connects.json", "lessons/en/client-connects.json"]);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("when a lesson's words do not load, the page says so and can try again; nothing is blank", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
+    try {
+      const page = w.page;
+      await page.route("**/lessons/zh-Hant/port-in-use.json", (route) => route.abort());
+      await page.goto(`${env.site.url}?lesson=port-in-use&step=1&lang=zh-Hant`);
+      await page.getByText("這個頁面有部分內容未能載入。請檢查網絡連線，然後再試。").waitFor();
+      const again = page.getByRole("link", { name: "再試一次" });
+      assert.match(await again.getAttribute("href"), /\?lesson=port-in-use&step=1$/);
+      assert.equal(await page.getByRole("link", { name: "← 所有課堂" }).count(), 1);
+      await page.unroute("**/lessons/zh-Hant/port-in-use.json");
+      await again.click();
+      await page.getByText("課堂 9 · 第 1 步，共 2 步").waitFor();
+      assert.match(await page.locator(".step-text").textContent(), /第一個 Node\.js 伺服器在 8099 監聽/);
+      // Home, from a lesson opened by its link: the lessons' titles load then.
+      assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json"]);
+      await page.getByRole("link", { name: "← 所有課堂" }).click();
+      await page.locator(".lesson-card", { hasText: "出錯時：埠已被佔用" }).waitFor();
+      assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json", "lessons/zh-Hant.json"]);
+      // The aborted request is the only thing the console reported.
+      const problems = (await w.problems()).filter((p) => !/Failed to load resource|ERR_FAILED/.test(p));
+      assert.deepEqual(problems, []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});

@@ -2,8 +2,6 @@
 //! (`socketlab.lang`, which `static/boot.js` reads on the next visit), and the app is drawn
 //! again in that language where the learner was.
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::i18n::{lang, t, Msg, LANGUAGES};
@@ -37,33 +35,16 @@ fn choose(tag: &str) {
         let _ = store.set_item("socketlab.lang", tag);
     }
     drop_lang_from_address(&window);
-    let load = js_sys::Reflect::get(&js_sys::global(), &"socketlabLanguage".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let Some(promise) = load
-        .and_then(|f| f.call1(&wasm_bindgen::JsValue::NULL, &tag.into()).ok())
-        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
-    else {
-        return;
+    let then = |loaded: bool| match loaded && crate::i18n::install().is_ok() {
+        true => crate::ui::redraw(),
+        false => {
+            if let Some(line) = gloo::utils::document().get_element_by_id("lang-notice") {
+                line.set_text_content(Some(&t(Msg::LangNotLoaded)));
+                let _ = line.remove_attribute("hidden");
+            }
+        }
     };
-    let done = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
-        if crate::i18n::install().is_ok() {
-            crate::ui::redraw();
-        }
-    });
-    let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
-        if let Some(line) = gloo::utils::document().get_element_by_id("lang-notice") {
-            line.set_text_content(Some(&t(Msg::LangNotLoaded)));
-            let _ = line.remove_attribute("hidden");
-        }
-    });
-    // `then` called as JavaScript does, with the two one-shot callbacks.
-    if let Some(then) = js_sys::Reflect::get(&promise, &"then".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        let _ = then.call2(&promise, &done, &failed);
-    }
+    crate::ui::boot_call("socketlabLanguage", &[tag], std::rc::Rc::new(then));
 }
 
 fn drop_lang_from_address(window: &web_sys::Window) {
