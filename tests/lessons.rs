@@ -770,3 +770,19 @@ fn the_scorm_manifest_has_a_sco_per_lesson_and_lists_the_sites_files() {
         lessons.len()
     );
 }
+
+/// A lesson's paragraph written over several lines reads as one: English words keep a space
+/// where the line broke, Chinese characters none (a space there would show in the sentence).
+#[test]
+fn a_paragraph_over_several_lines_reads_as_one_in_either_language() {
+    use socketlab::lessons::words::one_line;
+    assert_eq!(
+        one_line("The SYN has reached\n  the server.  Its socket"),
+        "The SYN has reached the server. Its socket"
+    );
+    assert_eq!(
+        one_line("伺服器的協定堆疊為這一個\n連線建立一個新的 socket，\n即 Socket 2。"),
+        "伺服器的協定堆疊為這一個連線建立一個新的 socket，即 Socket 2。"
+    );
+    assert_eq!(one_line("監聽\n`80` 埠"), "監聽 `80` 埠");
+}

@@ -63,10 +63,7 @@ async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
     );
     let failed = root.query_selector("#lesson-failed").unwrap().unwrap();
     assert!(!failed.has_attribute("hidden"), "the links show");
-    assert_eq!(
-        texts(&root, "#lesson-failed a"),
-        ["Try again", "← All lessons"]
-    );
+    assert_eq!(texts(&root, "#lesson-failed a"), ["Try again"]);
     assert!(
         texts(&root, ".lesson-card").is_empty(),
         "no lesson without its title"

@@ -13,6 +13,20 @@
 
 use super::file::Lesson;
 
+/// A paragraph of a lesson's text as one line: its lines joined with a space between words, but
+/// none where a line breaks between two CJK characters (Chinese puts no space between words).
+pub fn one_line(paragraph: &str) -> String {
+    let cjk = |c: Option<char>| c.is_some_and(|c| c >= '\u{2E80}');
+    let mut out = String::with_capacity(paragraph.len());
+    for word in paragraph.split_whitespace() {
+        if !out.is_empty() && !(cjk(out.chars().next_back()) && cjk(word.chars().next())) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Put `texts` (in [`Lesson::texts_mut`]'s order; fewer is fine) in as the lesson's words in
 /// `lang`. A `None` leaves that text without words in `lang`.
 pub fn fill<S: AsRef<str>>(

@@ -194,7 +194,7 @@ pub fn loading_view(id: &str, again: &str) -> Html {
 /// A step's text: paragraphs (split at blank lines), with `code` and *emphasis*.
 pub fn rich(text: &str) -> Html {
     let paragraph = |p: &str| -> Html {
-        let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+        let p = crate::lessons::words::one_line(p);
         let mut parts = Vec::new();
         for (i, part) in p.split('`').enumerate() {
             if i % 2 == 1 {

@@ -129,8 +129,8 @@ impl Scene {
     pub fn load(index: usize) -> Result<Rc<Scene>, String> {
         let id = *SCENES
             .get(index)
-            .ok_or_else(|| format!("there is no scene number {index}"))?;
-        let scenario = builtin(id).ok_or_else(|| format!("the scene \"{id}\" is not built in"))?;
+            .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
+        let scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
         let sim = scenario.build_trusted();
         let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
         let narrator = Narrator::for_network(&sim);

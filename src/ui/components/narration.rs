@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, tp, Msg};
 use yew::prelude::*;
 
 use crate::engine::event::SegmentId;
@@ -63,7 +63,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                             html! {
                                 <li key={start + i} class={class}>
                                     <button class="event-button" onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}
-                                            aria-label={format!("{}{sentence} (inspect segment {})", seconds(l.at), seg.0)}>{ text }</button>
+                                            aria-label={tp(Msg::EventsInspect, &[("line", &format!("{}{sentence}", seconds(l.at))), ("seg", &seg.0.to_string())])}>{ text }</button>
                                 </li>
                             }
                         }
@@ -71,7 +71,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                     }
                 }) }
                 if start > 0 {
-                    <li class="earlier" key="earlier">{ format!("… and {start} earlier events") }</li>
+                    <li class="earlier" key="earlier">{ tp(Msg::EventsEarlier, &[("n", &start.to_string())]) }</li>
                 }
             </ol>
         </section>

@@ -7,7 +7,7 @@
 use crate::vecmap::VecSet;
 use std::rc::Rc;
 
-use crate::i18n::{tn, Msg};
+use crate::i18n::{tn, tp, Msg};
 use yew::prelude::*;
 
 use crate::engine::event::{Demux, EventKind, SegmentId};
@@ -245,7 +245,7 @@ fn host_box(props: &HostBoxProps) -> Html {
             { text("host-ip", &g.ip, h.ip.to_string()) }
             { for programs.iter().take(shown).zip(&g.programs).map(|(p, at)| text("program", at, fit(p, g.chars))) }
             if more > 0 {
-                { text("program more", &g.programs[room - 1], format!("+ {more} more")) }
+                { text("program more", &g.programs[room - 1], tp(Msg::StageMore, &[("n", &more.to_string())])) }
             }
             if !props.callout.is_empty() {
                 { text("callout", &g.callout, fit(&props.callout, g.chars)) }
@@ -284,19 +284,21 @@ fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
             .find(|r| r.sock == sock)
             .map(|r| match (&r.command, r.fd, r.state) {
                 (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
-                (_, _, SockState::SynReceived) => "a new socket".to_string(),
-                _ => format!("closing socket ({})", r.state),
+                (_, _, SockState::SynReceived) => crate::i18n::t(Msg::StageNewSocket).to_string(),
+                _ => tp(Msg::StageClosingSocket, &[("state", &r.state.to_string())]),
             })
-            .unwrap_or_else(|| "a socket now gone".into())
+            .unwrap_or_else(|| crate::i18n::t(Msg::StageGoneSocket).to_string())
     };
-    Some(match decision {
-        Demux::Connection { sock } => format!("→ {} (4-tuple)", owner(*sock)),
-        Demux::Listener { .. } => format!("→ listener :{port} (new)"),
-        Demux::NoSocketAnswerRst => format!("nothing on :{port} → RST"),
-        Demux::NoSocketIgnoreRst => format!("nothing on :{port}; RST ignored"),
-        Demux::UdpSocket { sock } => format!("→ {} (UDP :{port})", owner(*sock)),
-        Demux::UdpClosedPort => format!("UDP :{port} closed → ICMP"),
-        Demux::Icmp => "ICMP → the stack".to_string(),
-        Demux::Reassembling => "fragment held".to_string(),
-    })
+    let port = port.to_string();
+    let (msg, owner) = match decision {
+        Demux::Connection { sock } => (Msg::StageTo, owner(*sock)),
+        Demux::Listener { .. } => (Msg::StageToListener, String::new()),
+        Demux::NoSocketAnswerRst => (Msg::StageNothingRst, String::new()),
+        Demux::NoSocketIgnoreRst => (Msg::StageNothingIgnored, String::new()),
+        Demux::UdpSocket { sock } => (Msg::StageToUdp, owner(*sock)),
+        Demux::UdpClosedPort => (Msg::StageUdpClosed, String::new()),
+        Demux::Icmp => (Msg::StageToStack, String::new()),
+        Demux::Reassembling => (Msg::StageFragmentHeld, String::new()),
+    };
+    Some(tp(msg, &[("owner", &owner), ("port", &port)]))
 }
