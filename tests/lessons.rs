@@ -39,7 +39,7 @@ fn a_syn_goes_to_the_listening_socket_and_other_picks_are_told_why_not() {
     assert_eq!(pick, socket("Server", 1));
     assert_eq!(
         reason,
-        "no connection matches, but a socket listens on this port"
+        "no connection matches, but a socket listens on this port".into()
     );
     let right = q.check(&t, &socket("Server", 1)).unwrap();
     assert!(right.correct, "{right:?}");

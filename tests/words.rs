@@ -5,12 +5,12 @@
 mod common;
 
 use common::*;
-use socketlab::engine::narrate::Narrator;
 use socketlab::engine::net::LinkId;
 use socketlab::engine::packet::Transport;
 use socketlab::engine::ports::OsProfile;
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
+use socketlab::view::narrate::Narrator;
 
 fn narration(sim: &Sim) -> Vec<String> {
     let mut narrator = Narrator::for_network(sim);
@@ -89,7 +89,7 @@ fn a_syn_shows_its_tcp_options() {
 #[test]
 fn an_rst_for_a_stray_segment_names_both_things_that_did_not_match() {
     assert_eq!(
-        Demux::NoSocketAnswerRst.reason(),
+        &*Demux::NoSocketAnswerRst.reason(),
         "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
     );
 }

@@ -3,11 +3,11 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
-use socketlab::engine::narrate::Narrator;
 use socketlab::engine::pcap::capture;
 use socketlab::engine::scenario::{self, Problem, Scenario};
 use socketlab::engine::time::Instant;
 use socketlab::engine::Timeline;
+use socketlab::view::narrate::Narrator;
 
 const USAGE: &str = "\
 socketlab-cli: run Socket Lab scenarios without a browser

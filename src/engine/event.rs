@@ -52,24 +52,22 @@ impl Demux {
     }
 
     /// Why, in a few words.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> std::rc::Rc<str> {
+        crate::i18n::t(self.reason_msg())
+    }
+
+    /// The message that says why (the engine names it; the catalog has its words).
+    pub fn reason_msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
         match self {
-            Demux::Connection { .. } => "its 4-tuple matches a connected socket",
-            Demux::Listener { .. } => "no connection matches, but a socket listens on this port",
-            Demux::NoSocketAnswerRst => {
-                "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
-            }
-            Demux::NoSocketIgnoreRst => {
-                "no socket matches its 4-tuple or listens on its port; an RST is never answered"
-            }
-            Demux::UdpSocket { .. } => "a UDP socket is bound to this port",
-            Demux::UdpClosedPort => {
-                "no UDP socket on this port: the host answers ICMP port unreachable"
-            }
-            Demux::Icmp => "an ICMP message for the host's stack",
-            Demux::Reassembling => {
-                "an IP fragment: the host holds it until the whole datagram has arrived"
-            }
+            Demux::Connection { .. } => Msg::DemuxConnection,
+            Demux::Listener { .. } => Msg::DemuxListener,
+            Demux::NoSocketAnswerRst => Msg::DemuxNoSocketRst,
+            Demux::NoSocketIgnoreRst => Msg::DemuxNoSocketIgnore,
+            Demux::UdpSocket { .. } => Msg::DemuxUdp,
+            Demux::UdpClosedPort => Msg::DemuxUdpClosed,
+            Demux::Icmp => Msg::DemuxIcmp,
+            Demux::Reassembling => Msg::DemuxFragment,
         }
     }
 }

@@ -23,7 +23,8 @@
 //! - [`ports`]: port classes, the registry, each OS's ephemeral range, window and timers.
 //! - [`faults`]: firewall rules and network changes; [`net`]: hosts, links and their faults.
 //! - [`event`], [`snapshot`], [`packet`]: what the view and the CLI read; [`tables`]: every
-//!   host's socket table as events build it, shared by [`timeline`] and [`narrate`].
+//!   host's socket table as events build it, shared by [`timeline`] and the view's narration
+//!   (`view::narrate`: the engine has no words of its own).
 //! - [`scenario`]: scenario files, read and checked. The format is declared once, in
 //!   `format.rs`: the structs, the validator's first pass (each field's kind, presence and
 //!   range) and the shipped scenes' static form (`builtin.rs`, `build.rs`) all come from it;
@@ -38,7 +39,6 @@ pub mod event;
 pub mod faults;
 pub mod host;
 pub mod links;
-pub mod narrate;
 pub mod net;
 pub mod packet;
 pub mod pcap;

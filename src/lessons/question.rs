@@ -61,7 +61,7 @@ impl Predict {
     }
 
     /// The socket that receives the segment, as the engine decided, with its reason.
-    pub fn answer(&self, timeline: &Timeline) -> Result<(Pick, &'static str), SceneError> {
+    pub fn answer(&self, timeline: &Timeline) -> Result<(Pick, std::rc::Rc<str>), SceneError> {
         let a = self.arrival(timeline)?;
         Ok((a.pick(), a.decision.reason()))
     }

@@ -19,7 +19,8 @@ pub fn one_line(paragraph: &str) -> String {
     let cjk = |c: Option<char>| c.is_some_and(|c| c >= '\u{2E80}');
     let mut out = String::with_capacity(paragraph.len());
     for word in paragraph.split_whitespace() {
-        if !out.is_empty() && !(cjk(out.chars().next_back()) && cjk(word.chars().next())) {
+        let between_cjk = cjk(out.chars().next_back()) && cjk(word.chars().next());
+        if !out.is_empty() && !between_cjk {
             out.push(' ');
         }
         out.push_str(word);

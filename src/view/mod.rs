@@ -9,6 +9,7 @@
 //! shows it in full).
 
 pub mod flow;
+pub mod narrate;
 pub mod scenes;
 pub mod stage;
 

@@ -7,11 +7,11 @@ use std::net::SocketAddrV4;
 use std::rc::Rc;
 
 use crate::engine::event::{EventKind, SegmentId};
-use crate::engine::narrate::Narrator;
 use crate::engine::net::HostId;
 use crate::engine::scenario::{Scenario, StageDef};
 use crate::engine::time::Instant;
 use crate::engine::Timeline;
+use crate::view::narrate::Narrator;
 
 /// The scenes in the picker's order: the slides' own scene first (the default).
 pub const SCENES: &[&str] = &[

@@ -1,19 +1,22 @@
-//! Events in words: one readable line per event, for the CLI's log and the view's narration.
-//! A [`Narrator`] follows the event stream, so it knows which process owns a socket and what
-//! its addresses are when a later event mentions it only by number.
+//! Events in words: one readable line per event, for the CLI's log and the view's narration, in
+//! the installed catalog's language (the CLI's is English). The engine gives structured events;
+//! the words are the catalog's (`narrate.*`, `os.*`, `demux.*`). A [`Narrator`] follows the event
+//! stream, so it knows which process owns a socket and what its addresses are when a later event
+//! mentions it only by number.
 
 use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
-use super::event::{Event, EventKind, SegmentSent};
-use super::faults::NetChange;
-use super::net::HostId;
-use super::packet::{preview, PacketSummary, Transport};
-use super::ports::OsProfile;
-use super::sim::Sim;
-use super::socket::{Pid, Proto, SockId, SockState};
-use super::tables::Tables;
-use super::time::Instant;
+use crate::engine::event::{Event, EventKind, SegmentSent};
+use crate::engine::faults::NetChange;
+use crate::engine::net::HostId;
+use crate::engine::packet::{preview, PacketSummary, Transport};
+use crate::engine::ports::OsProfile;
+use crate::engine::sim::Sim;
+use crate::engine::socket::{Pid, Proto, SockId, SockState};
+use crate::engine::tables::Tables;
+use crate::engine::time::Instant;
+use crate::i18n::{t, tn, tp, Msg};
 
 /// The last TCP segment seen in one direction of a connection, to notice where smoltcp's
 /// timing differs from Linux's.
@@ -81,7 +84,7 @@ impl Narrator {
         self.tables
             .process(pid)
             .map(|p| p.name.clone())
-            .unwrap_or_else(|| format!("process {}", pid.pid))
+            .unwrap_or_else(|| tp(Msg::NarrateProcessN, &[("pid", &pid.pid.to_string())]))
     }
 
     /// "node's socket (fd 4) 192.168.1.102:8099 ↔ 192.168.1.101:10378"
@@ -93,9 +96,22 @@ impl Narrator {
             _ => String::new(),
         };
         match row.and_then(|r| r.pid.zip(r.fd)) {
-            Some((pid, fd)) => format!("{}'s socket (fd {fd}){addrs}", self.process(pid)),
-            None => format!("socket{addrs} (no process holds it)"),
+            Some((pid, fd)) => self.socket_of(pid, fd, &addrs),
+            None => tp(Msg::NarrateSocketOrphan, &[("addrs", &addrs)]),
         }
+    }
+
+    /// "node's socket (fd 4)", then `addrs`.
+    fn socket_of(&self, pid: Pid, fd: u32, addrs: &str) -> String {
+        let process = self.process(pid);
+        tp(
+            Msg::NarrateSocket,
+            &[
+                ("process", &process),
+                ("fd", &fd.to_string()),
+                ("addrs", addrs),
+            ],
+        )
     }
 
     /// One line for an event, after which the narrator knows what the event changed.
@@ -163,37 +179,47 @@ impl Narrator {
                             .sockets_of(s.from)
                             .find(|r| r.local == Some(src) && r.remote == Some(dst));
                         match owner {
-                            Some(r) => format!("{} sends", self.socket(s.from, r.sock)),
-                            None => format!(
-                                "the stack of {} answers from {src} with",
-                                self.host(s.from)
-                            ),
+                            Some(r) => (Msg::NarrateSentBy, self.socket(s.from, r.sock), src),
+                            None => (Msg::NarrateStackAnswers, String::new(), src),
                         }
                     }
-                    None => format!("the stack of {} sends", self.host(s.from)),
+                    None => (
+                        Msg::NarrateStackSends,
+                        String::new(),
+                        SocketAddrV4::new(s.summary.src, 0),
+                    ),
                 };
                 let to = match s.summary.ports() {
                     Some((_, dp)) => format!("{}:{dp}", s.summary.dst),
                     None => s.summary.dst.to_string(),
                 };
-                let copy = if s.copy_of.is_some() {
-                    " (a duplicate made by the link)"
-                } else {
-                    ""
+                let copy = match s.copy_of {
+                    Some(_) => t(Msg::NarrateDuplicate).to_string(),
+                    None => String::new(),
                 };
                 let note = self
                     .os_differs(s)
-                    .map(|(os, n)| format!(" ({os} differs: {n})"))
+                    .map(|(os, n)| tp(Msg::NarrateOsDiffers, &[("os", os), ("note", &t(n))]))
                     .unwrap_or_default();
-                let travel = (s.arrive - s.depart).total_millis();
-                let eta = if s.link.is_some() {
-                    format!("; it arrives in {travel} ms")
-                } else {
-                    String::new()
+                let travel = (s.arrive - s.depart).total_millis().to_string();
+                let eta = match s.link {
+                    Some(_) => tp(Msg::NarrateArrivesIn, &[("ms", &travel)]),
+                    None => String::new(),
                 };
+                let (msg, socket, src) = who;
+                let said = tp(
+                    msg,
+                    &[
+                        ("socket", &socket),
+                        ("host", self.host(s.from)),
+                        ("src", &src.to_string()),
+                        ("what", &what),
+                        ("to", &to),
+                    ],
+                );
                 (
                     self.host(s.from).to_string(),
-                    format!("{who} {what} to {to}{copy}{eta}{note}  [{}]", s.summary),
+                    format!("{said}{copy}{eta}{note}  [{}]", s.summary),
                 )
             }
             EventKind::SegmentDelivered {
@@ -205,15 +231,22 @@ impl Narrator {
                     Some(sock) => format!(" → {}", self.socket(*host, sock)),
                     None => String::new(),
                 };
+                let reason = decision.reason();
+                let args: &[(&str, &str)] = &[
+                    ("seg", &seg.0.to_string()),
+                    ("target", &target),
+                    ("reason", &reason),
+                ];
                 (
                     self.host(*host).to_string(),
-                    format!("← segment {} arrives{target}: {}", seg.0, decision.reason()),
+                    tp(Msg::NarrateDelivered, args),
                 )
             }
-            EventKind::SegmentDropped { seg, reason } => (
-                String::new(),
-                format!("✗ segment {} dropped: {reason}", seg.0),
-            ),
+            EventKind::SegmentDropped { seg, reason } => {
+                let args: &[(&str, &str)] =
+                    &[("seg", &seg.0.to_string()), ("reason", &reason.to_string())];
+                (String::new(), tp(Msg::NarrateDropped, args))
+            }
             _ => (String::new(), String::new()),
         }
     }
@@ -230,15 +263,27 @@ impl Narrator {
                 local,
                 remote,
             } => {
-                let text = match (owner, local, remote) {
-                    (Some((pid, fd)), _, _) => {
-                        format!("{} creates a {proto} socket: fd {fd}", self.process(*pid))
-                    }
-                    (None, Some(l), Some(r)) => {
-                        format!("the stack creates a new {proto} socket for the connection {l} ↔ {r} ({state}); it waits for accept()")
-                    }
-                    _ => format!("the stack creates a new {proto} socket ({state})"),
+                let msg = match (owner, local, remote) {
+                    (Some(_), _, _) => Msg::NarrateCreates,
+                    (None, Some(_), Some(_)) => Msg::NarrateStackCreatesFor,
+                    _ => Msg::NarrateStackCreates,
                 };
+                let (process, fd) = match owner {
+                    Some((pid, fd)) => (self.process(*pid), fd.to_string()),
+                    None => (String::new(), String::new()),
+                };
+                let addr = |a: &Option<SocketAddrV4>| a.map(|a| a.to_string()).unwrap_or_default();
+                let text = tp(
+                    msg,
+                    &[
+                        ("process", &process),
+                        ("fd", &fd),
+                        ("proto", &proto.to_string()),
+                        ("local", &addr(local)),
+                        ("remote", &addr(remote)),
+                        ("state", &state.to_string()),
+                    ],
+                );
                 (self.host(*host).to_string(), text)
             }
             EventKind::Accepted {
@@ -249,14 +294,20 @@ impl Narrator {
                 ..
             } => (
                 self.host(*host).to_string(),
-                format!(
-                    "{} accepts the connection: {}",
-                    self.process(*pid),
-                    self.socket(*host, *sock)
+                tp(
+                    Msg::NarrateAccepts,
+                    &[
+                        ("process", &self.process(*pid)),
+                        ("socket", &self.socket(*host, *sock)),
+                    ],
                 ),
             ),
             EventKind::Bound { host, sock, local } => {
-                let text = format!("{} is bound to {local}", self.socket(*host, *sock));
+                let socket = self.socket(*host, *sock);
+                let text = tp(
+                    Msg::NarrateBound,
+                    &[("socket", &socket), ("local", &local.to_string())],
+                );
                 (self.host(*host).to_string(), text)
             }
             EventKind::Connecting {
@@ -266,10 +317,15 @@ impl Narrator {
                 remote,
             } => {
                 let who = match self.tables.row(*host, *sock).and_then(|r| r.pid.zip(r.fd)) {
-                    Some((pid, fd)) => format!("{}'s socket (fd {fd})", self.process(pid)),
-                    None => "a socket".to_string(),
+                    Some((pid, fd)) => self.socket_of(pid, fd, ""),
+                    None => t(Msg::NarrateASocket).to_string(),
                 };
-                let text = format!("{who} connects from {local} to {remote}");
+                let args: &[(&str, &str)] = &[
+                    ("who", &who),
+                    ("local", &local.to_string()),
+                    ("remote", &remote.to_string()),
+                ];
+                let text = tp(Msg::NarrateConnects, args);
                 (self.host(*host).to_string(), text)
             }
             _ => (String::new(), String::new()),
@@ -289,7 +345,7 @@ impl Narrator {
                 format!("{}: {from} → {to}", self.socket(*host, *sock)),
             ),
             EventKind::SocketClosed { host, sock } => {
-                let text = format!("{} is gone from the table", self.socket(*host, *sock));
+                let text = tp(Msg::NarrateGone, &[("socket", &self.socket(*host, *sock))]);
                 (self.host(*host).to_string(), text)
             }
             EventKind::FdClosed {
@@ -298,7 +354,9 @@ impl Narrator {
                 pid,
                 fd,
             } => {
-                let text = format!("{} closes fd {fd}", self.process(*pid));
+                let args: &[(&str, &str)] =
+                    &[("process", &self.process(*pid)), ("fd", &fd.to_string())];
+                let text = tp(Msg::NarrateClosesFd, args);
                 (self.host(*host).to_string(), text)
             }
             EventKind::Queues {
@@ -311,19 +369,20 @@ impl Narrator {
                     .tables
                     .row(*host, *sock)
                     .is_some_and(|r| r.state == SockState::Listen);
+                let (socket, recv, send) = (
+                    self.socket(*host, *sock),
+                    recv_q.to_string(),
+                    send_q.to_string(),
+                );
                 let text = if listening {
                     // What `ss -lnt` shows for a listener: the accept queue and the backlog.
-                    format!(
-                        "{}: {recv_q} connection{} wait{} for accept() (backlog {send_q})",
-                        self.socket(*host, *sock),
-                        if *recv_q == 1 { "" } else { "s" },
-                        if *recv_q == 1 { "s" } else { "" },
-                    )
+                    let args: &[(&str, &str)] =
+                        &[("socket", &socket), ("n", &recv), ("backlog", &send)];
+                    tn(Msg::NarrateAcceptQueue, *recv_q as u64, args)
                 } else {
-                    format!(
-                        "{}: Recv-Q {recv_q}, Send-Q {send_q}",
-                        self.socket(*host, *sock)
-                    )
+                    let args: &[(&str, &str)] =
+                        &[("socket", &socket), ("recv", &recv), ("send", &send)];
+                    tp(Msg::NarrateQueues, args)
                 };
                 (self.host(*host).to_string(), text)
             }
@@ -336,11 +395,18 @@ impl Narrator {
         match kind {
             EventKind::ProcessStarted { pid, name, command } => (
                 self.host(pid.host).to_string(),
-                format!("{name} ({command}, pid {}) starts", pid.pid),
+                tp(
+                    Msg::NarrateStarts,
+                    &[
+                        ("name", name),
+                        ("command", command),
+                        ("pid", &pid.pid.to_string()),
+                    ],
+                ),
             ),
             EventKind::ProcessExited { pid } => (
                 self.host(pid.host).to_string(),
-                format!("{} exits", self.process(*pid)),
+                tp(Msg::NarrateExits, &[("process", &self.process(*pid))]),
             ),
             EventKind::DataSent {
                 host,
@@ -351,21 +417,16 @@ impl Narrator {
             } => {
                 // send() on TCP only copies the bytes into the socket's send buffer: the stack
                 // sends them in segments when the window allows. A UDP datagram leaves at once.
-                let text = if self.is_tcp(*host, *sock) {
-                    format!(
-                        "{} writes {} bytes into its socket's send buffer: \"{}\"",
-                        self.process(*pid),
-                        bytes.len(),
-                        preview(bytes)
-                    )
-                } else {
-                    format!(
-                        "{} sends a {}-byte datagram: \"{}\"",
-                        self.process(*pid),
-                        bytes.len(),
-                        preview(bytes)
-                    )
+                let msg = match self.is_tcp(*host, *sock) {
+                    true => Msg::NarrateWrites,
+                    false => Msg::NarrateSendsDatagram,
                 };
+                let args: &[(&str, &str)] = &[
+                    ("process", &self.process(*pid)),
+                    ("n", &bytes.len().to_string()),
+                    ("data", &preview(bytes)),
+                ];
+                let text = tp(msg, args);
                 (self.host(*host).to_string(), text)
             }
             EventKind::DataDelivered {
@@ -375,20 +436,26 @@ impl Narrator {
                 from,
                 ..
             } => {
-                let from = from.map(|f| format!(" from {f}")).unwrap_or_default();
-                (
-                    self.host(*host).to_string(),
-                    format!(
-                        "{} reads {} bytes{from}: \"{}\"",
-                        self.process(*pid),
-                        bytes.len(),
-                        preview(bytes)
-                    ),
-                )
+                let from = from
+                    .map(|f| tp(Msg::NarrateReadsFrom, &[("addr", &f.to_string())]))
+                    .unwrap_or_default();
+                let args: &[(&str, &str)] = &[
+                    ("process", &self.process(*pid)),
+                    ("n", &bytes.len().to_string()),
+                    ("from", &from),
+                    ("data", &preview(bytes)),
+                ];
+                (self.host(*host).to_string(), tp(Msg::NarrateReads, args))
             }
             EventKind::ErrorReturned { pid, error, .. } => (
                 self.host(pid.host).to_string(),
-                format!("{} gets an error: {error}", self.process(*pid)),
+                tp(
+                    Msg::NarrateError,
+                    &[
+                        ("process", &self.process(*pid)),
+                        ("error", &error.to_string()),
+                    ],
+                ),
             ),
             EventKind::NetChanged(change) => match change {
                 NetChange::Link { link, up } => {
@@ -396,17 +463,27 @@ impl Narrator {
                         .links
                         .get(link.0)
                         .map(|(a, b)| {
-                            format!("the link between {} and {}", self.host(*a), self.host(*b))
+                            tp(
+                                Msg::NarrateLinkBetween,
+                                &[("a", self.host(*a)), ("b", self.host(*b))],
+                            )
                         })
-                        .unwrap_or_else(|| format!("link {}", link.0));
-                    (
-                        String::new(),
-                        format!("{ends} goes {}", if *up { "up" } else { "down" }),
-                    )
+                        .unwrap_or_else(|| tp(Msg::NarrateLinkN, &[("n", &link.0.to_string())]));
+                    let msg = if *up {
+                        Msg::NarrateGoesUp
+                    } else {
+                        Msg::NarrateGoesDown
+                    };
+                    (String::new(), tp(msg, &[("what", &ends)]))
                 }
                 NetChange::Host { host, up } => (
                     self.host(*host).to_string(),
-                    format!("the host goes {}", if *up { "up" } else { "down" }),
+                    t(if *up {
+                        Msg::NarrateHostUp
+                    } else {
+                        Msg::NarrateHostDown
+                    })
+                    .to_string(),
                 ),
             },
             _ => (String::new(), String::new()),
@@ -417,7 +494,7 @@ impl Narrator {
     /// a few words, with the OS's name: the engine is a real TCP/IP stack, but not Linux's or
     /// Windows', and a learner holding it against Wireshark should be told rather than left
     /// to wonder.
-    fn os_differs(&mut self, s: &SegmentSent) -> Option<(&'static str, &'static str)> {
+    fn os_differs(&mut self, s: &SegmentSent) -> Option<(&'static str, Msg)> {
         let os = self.os.get(s.from.0).copied().unwrap_or_default();
         let repeated = self.repeated(s);
         let note = self.linux_differs(s, repeated);
@@ -425,10 +502,9 @@ impl Narrator {
             OsProfile::Linux => note.map(|n| ("Linux", n)),
             // Windows waits 3 s for a SYN's answer, doubling (3, 6, 12: 21 s in all); smoltcp
             // starts at 1 s. Linux's other notes are about Linux alone.
-            OsProfile::Windows if repeated.is_some_and(|syn| syn) => Some((
-                "Windows",
-                "it sends its SYN again after 3 s, then 6 s; smoltcp after 1 s, then 2 s",
-            )),
+            OsProfile::Windows if repeated.is_some_and(|syn| syn) => {
+                Some(("Windows", Msg::OsWindowsSyn))
+            }
             OsProfile::Windows | OsProfile::Macos => None,
         }
     }
@@ -452,7 +528,7 @@ impl Narrator {
     /// Where this segment shows smoltcp doing what Linux does differently (`repeated` is what
     /// [`Narrator::repeated`] says of it); it also records the segment for the notes on later
     /// ones.
-    fn linux_differs(&mut self, s: &SegmentSent, repeated: Option<bool>) -> Option<&'static str> {
+    fn linux_differs(&mut self, s: &SegmentSent, repeated: Option<bool>) -> Option<Msg> {
         let Transport::Tcp(t) = &s.summary.transport else {
             return None;
         };
@@ -485,24 +561,20 @@ impl Narrator {
             return None;
         }
         if t.flags.syn && t.options.window_scale.is_some_and(|w| w < 7) {
-            return Some("its SYN offers a window scale that lets its receive buffer grow (7, ×128, for a 6 MB limit; 10, ×1024, on recent kernels with 32 MB); this stack's buffers stay at 64 KB, so it offers 0 (×1)");
+            return Some(Msg::OsWindowScale);
         }
         if repeated == Some(false) {
-            return Some(
-                "it would have retransmitted sooner: its shortest wait is 200 ms, smoltcp's 1 s",
-            );
+            return Some(Msg::OsRetransmit);
         }
         if let Some(m) = mine {
             if t.flags.fin && t.payload_len == 0 && m.bare_ack && m.at == s.depart && m.ack == t.ack
             {
-                return Some("a server that closes at once sends this FIN with the ACK before it, as one segment");
+                return Some(Msg::OsFinWithAck);
             }
         }
         let acks_new_data = theirs.is_some_and(|p| p.data) && mine.is_none_or(|m| m.ack != t.ack);
         if acks_new_data && !bare_ack && !t.flags.syn {
-            return Some(
-                "it acknowledges new data at once with a bare ACK (quick ACK), then sends this",
-            );
+            return Some(Msg::OsQuickAck);
         }
         None
     }
@@ -521,19 +593,24 @@ fn beyond(a: u32, b: u32) -> bool {
 /// What a packet carries, in a few words: "SYN, ACK", "a UDP datagram of 12 bytes".
 fn segment_words(summary: &PacketSummary) -> String {
     match &summary.transport {
-        Transport::Tcp(t) if t.payload_len > 0 => {
-            format!("{} with {} bytes", t.flags, t.payload_len)
-        }
-        Transport::Tcp(t) => t.flags.to_string(),
-        Transport::Udp(u) => format!("a UDP datagram of {} bytes", u.payload_len),
+        Transport::Tcp(tcp) if tcp.payload_len > 0 => tp(
+            Msg::NarrateSegData,
+            &[
+                ("flags", &tcp.flags.to_string()),
+                ("n", &tcp.payload_len.to_string()),
+            ],
+        ),
+        Transport::Tcp(tcp) => tcp.flags.to_string(),
+        Transport::Udp(u) => tp(Msg::NarrateSegUdp, &[("n", &u.payload_len.to_string())]),
         Transport::Icmp(i) => format!("ICMP {}", i.message),
         Transport::Fragment { .. } => {
             let offset = summary.fragment.map_or(0, |f| f.offset);
-            format!(
-                "a fragment of datagram {} (from byte {offset})",
-                summary.ident
-            )
+            let args: &[(&str, &str)] = &[
+                ("id", &summary.ident.to_string()),
+                ("offset", &offset.to_string()),
+            ];
+            tp(Msg::NarrateSegFragment, args)
         }
-        Transport::Other { protocol } => format!("a protocol {protocol} packet"),
+        Transport::Other { protocol } => tp(Msg::NarrateSegOther, &[("n", &protocol.to_string())]),
     }
 }
