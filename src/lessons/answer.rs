@@ -1,6 +1,7 @@
 //! A learner's answer to any kind of question, and the one place it is judged: the same code
 //! judges a learner in the browser and a lesson's solution and wrong answers in the lint.
 
+use crate::i18n::Msg;
 use crate::vecmap::VecMap;
 
 use super::file::Ask;
@@ -39,11 +40,14 @@ impl Answer {
     /// The answer in words, as "Show solution" gives it.
     pub fn describe(&self, ask: &Ask, scenario: &Scenario) -> String {
         match self {
-            Answer::Pick(Pick::Socket { host, socket }) => format!("{host}: Socket {socket}"),
-            Answer::Pick(Pick::NoSocket) => "No socket: the host answers RST".to_string(),
+            Answer::Pick(Pick::Socket { host, socket }) => crate::i18n::tp(
+                Msg::QuestionHostSocket,
+                &[("host", host), ("n", &socket.to_string())],
+            ),
+            Answer::Pick(Pick::NoSocket) => crate::i18n::t(Msg::SolutionNoSocket).to_string(),
             Answer::Cells(cells) => cells
                 .iter()
-                .map(|(c, v)| format!("{}: {v}", c.name()))
+                .map(|(c, v)| format!("{}: {v}", c.label()))
                 .collect::<Vec<_>>()
                 .join("; "),
             Answer::Choice(c) => c.clone(),
@@ -142,7 +146,7 @@ impl Ask {
             (Ask::Fix { .. }, Answer::Changes(changes)) => Ok(self
                 .fix_it(scenario)
                 .map(|q| q.check(changes))
-                .unwrap_or_else(|| Verdict::wrong("There is nothing to fix here."))
+                .unwrap_or_else(|| Verdict::wrong(&*crate::i18n::t(Msg::FeedbackNothingToFix)))
                 .into()),
             _ => Err("that answer does not fit this kind of question".into()),
         }

@@ -3,6 +3,7 @@
 //! runs, a firewall rule. The check applies the changes to the scenario, runs it again and
 //! passes when the client's connection succeeds: the simulation says whether it works.
 
+use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
 
 use super::question::Verdict;
@@ -54,7 +55,7 @@ impl FixIt {
             let control = self
                 .controls
                 .get(i)
-                .ok_or_else(|| format!("there is no control number {}", i + 1))?;
+                .ok_or_else(|| tp(Msg::FixNoControl, &[("n", &(i + 1).to_string())]))?;
             if control.set(&mut s, value.trim())? {
                 if let Control::FirewallRule { index } = control {
                     off.push(*index);
@@ -73,7 +74,7 @@ impl FixIt {
     pub fn check(&self, changes: &Changes) -> Verdict {
         let scenario = match self.apply(changes) {
             Ok(s) => s,
-            Err(why) => return Verdict::wrong(format!("That cannot be set: {why}.")),
+            Err(why) => return Verdict::wrong(tp(Msg::FeedbackCannotSet, &[("why", &why)])),
         };
         // The scene is a shipped one, checked by its tests, and a control only sets what it
         // has checked itself (a port, a known program, a rule that exists), so the setup is
@@ -88,20 +89,22 @@ impl FixIt {
             Goal::Replies(p) => (p, Milestone::Replied),
             Goal::Listens(p) => (p, Milestone::Listening),
         };
+        let said = |msg: Msg, error: &str| tp(msg, &[("who", who), ("error", error)]);
         let Some(process) = pids.get(who).and_then(|pid| sim.process(*pid)) else {
-            return Verdict::wrong(format!("Not yet: nothing named {who} runs."));
+            return Verdict::wrong(said(Msg::FeedbackNothingRuns, ""));
         };
+        let listening = wanted == Milestone::Listening;
         match (process.milestones().contains_key(&wanted), process.status()) {
-            (true, _) => Verdict::right(match wanted {
-                Milestone::Listening => format!("It works: {who} listens."),
-                _ => format!("It works: {who} connected and got its reply."),
+            (true, _) => Verdict::right(match listening {
+                true => said(Msg::FeedbackWorksListens, ""),
+                false => said(Msg::FeedbackWorksReplied, ""),
             }),
             (false, AppStatus::Failed(error)) => {
-                Verdict::wrong(format!("Not yet: {who} still fails with {error}"))
+                Verdict::wrong(said(Msg::FeedbackStillFails, &error.to_string()))
             }
-            (false, _) => Verdict::wrong(match wanted {
-                Milestone::Listening => format!("Not yet: {who} never listens."),
-                _ => format!("Not yet: {who} never gets its reply."),
+            (false, _) => Verdict::wrong(match listening {
+                true => said(Msg::FeedbackNeverListens, ""),
+                false => said(Msg::FeedbackNeverReplied, ""),
             }),
         }
     }
@@ -110,16 +113,22 @@ impl FixIt {
 impl Control {
     /// What the control sets, in words: "The port node listens on".
     pub fn label(&self, s: &Scenario) -> String {
+        let of = |msg: Msg, process: &str| tp(msg, &[("process", process)]);
         match self {
-            Control::ListenPort { process } => format!("The port {process} listens on"),
-            Control::ConnectPort { process } => format!("The port {process} connects to"),
-            Control::Program { process } => format!("The program {process} runs"),
+            Control::ListenPort { process } => of(Msg::FixListenPort, process),
+            Control::ConnectPort { process } => of(Msg::FixConnectPort, process),
+            Control::Program { process } => of(Msg::FixProgram, process),
             Control::FirewallRule { index } => match s.firewall.get(*index) {
-                Some(r) => format!(
-                    "{}'s firewall rule: {} {} to port {}",
-                    r.host, r.verdict, r.proto, r.port
+                Some(r) => tp(
+                    Msg::FixRule,
+                    &[
+                        ("host", &r.host),
+                        ("verdict", &r.verdict.to_string()),
+                        ("proto", &r.proto.to_string()),
+                        ("port", &r.port.to_string()),
+                    ],
                 ),
-                None => format!("Firewall rule {}", index + 1),
+                None => tp(Msg::FixRuleN, &[("n", &(index + 1).to_string())]),
             },
         }
     }
@@ -158,7 +167,7 @@ impl Control {
                 .parse::<u16>()
                 .ok()
                 .filter(|p| *p > 0)
-                .ok_or_else(|| format!("\"{value}\" is not a port (a number from 1 to 65535)"))
+                .ok_or_else(|| tp(Msg::FixNotAPort, &[("value", value)]))
         };
         match self {
             Control::ListenPort { process } => {
@@ -176,23 +185,23 @@ impl Control {
             }
             Control::Program { process } => {
                 if !scenario::PROGRAMS.iter().any(|(name, _)| *name == value) {
-                    return Err(format!("\"{value}\" is not a program Socket Lab knows"));
+                    return Err(tp(Msg::FixUnknownProgram, &[("value", value)]));
                 }
                 let p = s
                     .processes
                     .iter_mut()
                     .find(|p| p.name == *process)
-                    .ok_or_else(|| format!("there is no process named \"{process}\""))?;
+                    .ok_or_else(|| tp(Msg::FixNoProcess, &[("process", process)]))?;
                 p.program = value.to_string();
             }
             Control::FirewallRule { index } => {
                 if *index >= s.firewall.len() {
-                    return Err(format!("there is no firewall rule number {}", index + 1));
+                    return Err(tp(Msg::FixNoRule, &[("n", &(index + 1).to_string())]));
                 }
                 return match value {
                     "on" => Ok(false),
                     "off" => Ok(true),
-                    other => Err(format!("a rule is \"on\" or \"off\", not \"{other}\"")),
+                    other => Err(tp(Msg::FixOnOrOff, &[("value", other)])),
                 };
             }
         }
@@ -209,5 +218,5 @@ fn action<'s>(
     s.actions
         .iter_mut()
         .find(|a| a.process == process && a.op == op)
-        .ok_or_else(|| format!("{process} does not {op} in this setup"))
+        .ok_or_else(|| tp(Msg::FixNoAction, &[("process", process), ("op", op)]))
 }

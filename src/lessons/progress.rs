@@ -4,6 +4,7 @@
 //! corrupt, from another version, from another app — is reported in one line and replaced by
 //! fresh progress; the page carries on.
 
+use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
 
 use super::json::{quote, Json};
@@ -79,25 +80,23 @@ impl Progress {
             Some(Ok(p)) => (p, None),
             Some(Err(why)) => (
                 Progress::new(),
-                Some(format!("Your saved progress was reset: {why}.")),
+                Some(tp(Msg::ProgressReset, &[("why", &why)])),
             ),
         }
     }
 
     /// Read progress from JSON (stored or exported), or say in a few words why not.
     pub fn parse(text: &str) -> Result<Progress, String> {
-        let value = Json::parse(text)
-            .ok_or_else(|| "it could not be read (the stored text is damaged)".to_string())?;
+        let value = Json::parse(text).ok_or_else(|| t(Msg::ProgressDamaged).to_string())?;
         if value.get("app").and_then(Json::as_str) != Some(APP) {
-            return Err("it is not Socket Lab progress".to_string());
+            return Err(t(Msg::ProgressNotOurs).to_string());
         }
         match value.get("version").and_then(Json::as_u64) {
             Some(v) if v == u64::from(PROGRESS_VERSION) => {}
-            Some(v) => return Err(format!("it is from another version of Socket Lab ({v})")),
-            None => return Err("it says no version".to_string()),
+            Some(v) => return Err(tp(Msg::ProgressOtherVersion, &[("v", &v.to_string())])),
+            None => return Err(t(Msg::ProgressNoVersion).to_string()),
         }
-        Progress::read(&value)
-            .ok_or_else(|| "part of it could not be read (the stored text is damaged)".to_string())
+        Progress::read(&value).ok_or_else(|| t(Msg::ProgressPartDamaged).to_string())
     }
 
     fn read(value: &Json) -> Option<Progress> {

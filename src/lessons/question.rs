@@ -2,6 +2,7 @@
 //! moment and the engine's own decisions, so the right answer is whatever the simulation does.
 //! A wrong answer gets feedback about that answer.
 
+use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
@@ -71,7 +72,11 @@ impl Predict {
         let a = self.arrival(timeline)?;
         let truth = a.pick();
         if *pick == truth {
-            return Ok(Verdict::right(format!("Right: {}.", a.decision.reason())));
+            let reason = a.decision.reason();
+            return Ok(Verdict::right(tp(
+                Msg::FeedbackRight,
+                &[("reason", &reason)],
+            )));
         }
         Ok(Verdict::wrong(a.why_not(pick, &truth)))
     }
@@ -133,38 +138,44 @@ impl Arrival {
     /// Why `pick` is not where the segment goes (`truth`).
     fn why_not(&self, pick: &Pick, truth: &Pick) -> String {
         let here = self.host().map(|h| h.name.as_str()).unwrap_or_default();
+        let (reason, tuple) = (self.decision.reason(), self.tuple());
         let (host, socket) = match pick {
             Pick::NoSocket => {
-                return format!(
-                    "A socket receives it: {}{}.",
-                    self.decision.reason(),
-                    self.tuple()
-                )
+                let args = [("reason", &*reason), ("tuple", &tuple)];
+                return tp(Msg::FeedbackASocketReceives, &args);
             }
             Pick::Socket { host, socket } => (host, *socket),
         };
         if host != here {
-            return format!("This segment is going to {here}, not to {host}.");
+            return tp(Msg::FeedbackOtherHost, &[("here", here), ("host", host)]);
         }
+        let socket_n = socket.to_string();
         let Some(row) = self.host().and_then(|h| h.numbered(socket)) else {
-            return format!("{here} has no Socket {socket} at this moment.");
+            return tp(
+                Msg::FeedbackNoSuchSocket,
+                &[("here", here), ("socket", &socket_n)],
+            );
         };
         let picked_listens = row.remote.is_none();
-        match (&self.decision, truth) {
-            (Demux::Connection { .. }, Pick::Socket { socket: n, .. }) if picked_listens => format!(
-                "The listener only receives new connections: this segment's 4-tuple{} matches Socket {n} exactly.",
-                self.tuple()
-            ),
-            (Demux::Connection { .. }, Pick::Socket { socket: n, .. }) => format!(
-                "Socket {socket} is another connection: this segment's 4-tuple{} matches Socket {n}.",
-                self.tuple()
-            ),
-            (Demux::Listener { .. }, Pick::Socket { socket: n, .. }) => format!(
-                "No connection has this segment's 4-tuple{} yet: a segment that opens one goes to the socket listening on its port, Socket {n}.",
-                self.tuple()
-            ),
-            _ => format!("No socket receives it: {}.", self.decision.reason()),
-        }
+        let (msg, n) = match (&self.decision, truth) {
+            (Demux::Connection { .. }, Pick::Socket { socket: n, .. }) if picked_listens => {
+                (Msg::FeedbackListenerOnlyNew, *n)
+            }
+            (Demux::Connection { .. }, Pick::Socket { socket: n, .. }) => {
+                (Msg::FeedbackOtherConnection, *n)
+            }
+            (Demux::Listener { .. }, Pick::Socket { socket: n, .. }) => {
+                (Msg::FeedbackOpensConnection, *n)
+            }
+            _ => (Msg::FeedbackNoSocket, 0),
+        };
+        let args = [
+            ("socket", socket_n.as_str()),
+            ("tuple", &tuple),
+            ("n", &n.to_string()),
+            ("reason", &reason),
+        ];
+        tp(msg, &args)
     }
 }
 
@@ -217,21 +228,27 @@ impl Cell {
         self.row().1
     }
 
+    /// Its row's name in the learner's language ("Source Port").
+    pub fn label(self) -> std::rc::Rc<str> {
+        t(match self {
+            Cell::Transport => Msg::TablesRowTransport,
+            Cell::SourcePort => Msg::TablesRowSourcePort,
+            Cell::SourceAddr => Msg::TablesRowSourceIp,
+            Cell::DestPort => Msg::TablesRowDestPort,
+            Cell::DestAddr => Msg::TablesRowDestIp,
+            Cell::State => Msg::TablesRowState,
+        })
+    }
+
     /// What a learner who got this cell wrong should know about it.
-    fn lesson(self, value: &str) -> &'static str {
-        match self {
-            Cell::Transport => "the protocol the socket was made for",
-            Cell::SourcePort | Cell::SourceAddr => {
-                "a socket's source is its own end: the host's address and the port it is bound to"
-            }
-            Cell::DestPort | Cell::DestAddr if value == "n/a" => {
-                "a listening socket has no peer: each connection it receives gets a socket of its own"
-            }
-            Cell::DestPort | Cell::DestAddr => {
-                "a connected socket's destination is the other end of its connection"
-            }
-            Cell::State => "the state `ss` shows for it",
-        }
+    fn lesson(self, value: &str) -> std::rc::Rc<str> {
+        t(match self {
+            Cell::Transport => Msg::FeedbackCellTransport,
+            Cell::SourcePort | Cell::SourceAddr => Msg::FeedbackCellSource,
+            Cell::DestPort | Cell::DestAddr if value == "n/a" => Msg::FeedbackCellDestListening,
+            Cell::DestPort | Cell::DestAddr => Msg::FeedbackCellDest,
+            Cell::State => Msg::FeedbackCellState,
+        })
     }
 }
 
@@ -261,15 +278,18 @@ impl FillTable {
     ) -> Result<VecMap<Cell, Verdict>, SceneError> {
         let answer = self.answer(timeline)?;
         Ok(map_of(answer.into_iter().map(|(cell, value)| {
-            let name = cell.row().1;
+            let name = cell.label();
             let verdict = match given.get(&cell).map(|g| g.trim()) {
                 Some(g) if g.eq_ignore_ascii_case(&value) => {
-                    Verdict::right(format!("{name}: {value}."))
+                    let args = [("cell", &*name), ("value", &value)];
+                    Verdict::right(tp(Msg::FeedbackCellRight, &args))
                 }
                 Some(g) if !g.is_empty() => {
-                    Verdict::wrong(format!("{name} is not {g}: {}.", cell.lesson(&value)))
+                    let why = cell.lesson(&value);
+                    let args = [("cell", &*name), ("given", g), ("why", &why)];
+                    Verdict::wrong(tp(Msg::FeedbackCellWrong, &args))
                 }
-                _ => Verdict::wrong(format!("{name} is still empty.")),
+                _ => Verdict::wrong(tp(Msg::FeedbackCellEmpty, &[("cell", &name)])),
             };
             (cell, verdict)
         })))
@@ -327,7 +347,10 @@ impl Choose {
     pub fn check(&self, timeline: &Timeline, chosen: &str) -> Result<Verdict, SceneError> {
         let answer = self.answer(timeline)?;
         if chosen.trim().eq_ignore_ascii_case(&answer) {
-            return Ok(Verdict::right(format!("Right: {answer}.")));
+            return Ok(Verdict::right(tp(
+                Msg::FeedbackRightValue,
+                &[("answer", &answer)],
+            )));
         }
         Ok(Verdict::wrong(self.why_not(chosen.trim())))
     }
@@ -336,27 +359,25 @@ impl Choose {
     fn why_not(&self, chosen: &str) -> String {
         let port: Option<u16> = chosen.parse().ok();
         let known = port.and_then(crate::engine::ports::lookup);
-        match (&self.fact, known) {
-            (Fact::ServicePort(_), _) if chosen == "27107" => {
-                "27107 is a typo on the slide: no service is registered there".to_string()
-            }
-            (Fact::ServicePort(name), Some(s)) => format!(
-                "{chosen} is the port of {} ({}), not of {name}",
-                s.name, s.description
-            ),
-            (Fact::ServicePort(name), None) => {
-                format!("{chosen} is not the port the registry gives {name}")
-            }
-            (Fact::SourcePort { .. }, Some(s)) if s.port < 1024 => format!(
-                "{chosen} is a well-known port, where a server such as {} listens; look at the socket's own Source Port",
-                s.name
-            ),
-            (Fact::SourcePort { .. }, _) => {
-                format!("{chosen} is not the port this socket is bound to: look at its Source Port")
-            }
-            (Fact::State { .. }, _) => format!(
-                "The socket is not in {chosen} at this moment: look at its State, as `ss` shows it"
-            ),
-        }
+        let (service, description) = known.map_or(("", ""), |s| (s.name, s.description));
+        let name = match &self.fact {
+            Fact::ServicePort(name) => name.as_str(),
+            _ => "",
+        };
+        let msg = match (&self.fact, known) {
+            (Fact::ServicePort(_), _) if chosen == "27107" => Msg::FeedbackTypo,
+            (Fact::ServicePort(_), Some(_)) => Msg::FeedbackPortOfOther,
+            (Fact::ServicePort(_), None) => Msg::FeedbackNotRegistryPort,
+            (Fact::SourcePort { .. }, Some(s)) if s.port < 1024 => Msg::FeedbackWellKnownNotSource,
+            (Fact::SourcePort { .. }, _) => Msg::FeedbackNotSourcePort,
+            (Fact::State { .. }, _) => Msg::FeedbackNotState,
+        };
+        let args = [
+            ("chosen", chosen),
+            ("service", service),
+            ("description", description),
+            ("name", name),
+        ];
+        tp(msg, &args)
     }
 }

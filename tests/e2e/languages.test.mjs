@@ -173,13 +173,15 @@ describe("a lesson in Traditional Chinese", () => {
           await page.locator(`.question input[name=${cell}]`).fill(value);
         }
         await page.getByRole("button", { name: "檢查" }).click();
-        assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。/);
+        const filled = await page.locator(".feedback").textContent();
+        assert.match(filled, /^\s*✓ 答對了。/);
+        assert.doesNotMatch(filled, /Right|Source|Destination|Port/, `the feedback in Chinese: ${filled}`);
         await page.getByRole("link", { name: "下一步 →" }).click();
         // Step 2: the listening socket's state, from the options.
         await page.getByText("課堂 3 · 第 2 步，共 2 步").waitFor();
         assert.match(await step.textContent(), /一個客戶端的 SYN 正在路上，但還未到達。/);
         await page.locator(".question").getByRole("button", { name: "LISTEN", exact: true }).click();
-        assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。/);
+        assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。\s*對：LISTEN。/);
         await page.getByRole("link", { name: "完成：所有課堂" }).click();
         await page.locator("#lessons-title").waitFor();
         assert.match(await card.locator(".lesson-state").textContent(), /完成：2 題中有 2 題靠自己答對/);
