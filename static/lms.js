@@ -39,6 +39,11 @@ function findApi() {
 const api = lesson ? findApi() : null;
 let failed = false;
 
+/** The page's language, with the LMS's counted (lang.js chooses it), is Traditional Chinese.
+ * The catalogs are not loaded yet when the bridge first speaks, so its two lines carry their own
+ * words. */
+const inChinese = () => (globalThis.socketlabChooseLanguage?.() ?? document.documentElement.lang) === "zh-Hant";
+
 /** One plain line for the learner, above the app; the lesson carries on. */
 function say(text) {
   const line = document.getElementById("lms-notice");
@@ -71,7 +76,11 @@ function call(name, ...args) {
       /* no words from the LMS */
     }
     const what = args[0] ? `${name} ${args[0]}` : name;
-    say(`Your course site (LMS) did not save this lesson's progress: ${what} failed with error ${code}${words ? ` (${words})` : ""}. The lesson still works, and this browser keeps your progress.`);
+    say(
+      inChinese()
+        ? `課程網站（LMS）未能保存進度：${what} 失敗，錯誤 ${code}${words ? `（${words}）` : ""}。課堂仍可繼續，進度保存在這個瀏覽器。`
+        : `Your course site (LMS) did not save this lesson's progress: ${what} failed with error ${code}${words ? ` (${words})` : ""}. The lesson still works, and this browser keeps your progress.`,
+    );
   }
   return result;
 }
@@ -130,7 +139,11 @@ function resume(suspend) {
     /* said below */
   }
   if (!progress) {
-    say("Your course site (LMS) returned saved progress this lesson cannot read, so the lesson starts afresh.");
+    say(
+      inChinese()
+        ? "課程網站（LMS）傳回的進度無法讀取，課堂從頭開始。"
+        : "Your course site (LMS) returned saved progress this lesson cannot read, so the lesson starts afresh.",
+    );
     return;
   }
   try {

@@ -62,7 +62,7 @@ test("after one visit the app, a lesson and a scene work offline; a new release 
       await next.close();
       await new Promise((ok) => setTimeout(ok, 300));
     }
-    assert.equal((await next.locator("#update-notice").textContent()).trim(), "Socket Lab was updated since your last visit.");
+    assert.equal((await next.locator("#update-notice").innerText()).trim(), "Socket Lab was updated since your last visit.");
     assert.equal(await next.evaluate(() => new Promise((ok) => {
       navigator.serviceWorker.addEventListener("message", (e) => ok(e.data.version));
       navigator.serviceWorker.controller.postMessage("version");
