@@ -213,7 +213,7 @@ fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
     assert!(client_port.check(&t, "10378").unwrap().correct);
     assert_eq!(
         client_port.check(&t, "80").unwrap().feedback,
-        "80 is a well-known port, where a server such as http listens; look at the socket's own Source Port"
+        "80 is a well-known port, where a server such as http listens; look at the socket's own Source Port."
     );
     let state = Choose {
         fact: Fact::State {
@@ -234,7 +234,7 @@ fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
     assert_eq!(mongo.answer(&t).unwrap(), "27017");
     assert_eq!(
         mongo.check(&t, "27107").unwrap().feedback,
-        "27107 is a typo on the slide: no service is registered there"
+        "27107 is a typo on the slide: no service is registered there."
     );
     assert!(mongo
         .check(&t, "28017")
