@@ -166,62 +166,7 @@ impl Narrator {
     /// Segments: sent, arriving, dropped.
     fn wire_words(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
-            EventKind::SegmentSent(s) => {
-                let what = segment_words(&s.summary);
-                let who = match s.summary.ports() {
-                    Some((sp, dp)) => {
-                        let (src, dst) = (
-                            SocketAddrV4::new(s.summary.src, sp),
-                            SocketAddrV4::new(s.summary.dst, dp),
-                        );
-                        let owner = self
-                            .tables
-                            .sockets_of(s.from)
-                            .find(|r| r.local == Some(src) && r.remote == Some(dst));
-                        match owner {
-                            Some(r) => (Msg::NarrateSentBy, self.socket(s.from, r.sock), src),
-                            None => (Msg::NarrateStackAnswers, String::new(), src),
-                        }
-                    }
-                    None => (
-                        Msg::NarrateStackSends,
-                        String::new(),
-                        SocketAddrV4::new(s.summary.src, 0),
-                    ),
-                };
-                let to = match s.summary.ports() {
-                    Some((_, dp)) => format!("{}:{dp}", s.summary.dst),
-                    None => s.summary.dst.to_string(),
-                };
-                let copy = match s.copy_of {
-                    Some(_) => t(Msg::NarrateDuplicate).to_string(),
-                    None => String::new(),
-                };
-                let note = self
-                    .os_differs(s)
-                    .map(|(os, n)| tp(Msg::NarrateOsDiffers, &[("os", os), ("note", &t(n))]))
-                    .unwrap_or_default();
-                let travel = (s.arrive - s.depart).total_millis().to_string();
-                let eta = match s.link {
-                    Some(_) => tp(Msg::NarrateArrivesIn, &[("ms", &travel)]),
-                    None => String::new(),
-                };
-                let (msg, socket, src) = who;
-                let said = tp(
-                    msg,
-                    &[
-                        ("socket", &socket),
-                        ("host", self.host(s.from)),
-                        ("src", &src.to_string()),
-                        ("what", &what),
-                        ("to", &to),
-                    ],
-                );
-                (
-                    self.host(s.from).to_string(),
-                    format!("{said}{copy}{eta}{note}  [{}]", s.summary),
-                )
-            }
+            EventKind::SegmentSent(s) => self.sent_words(s),
             EventKind::SegmentDelivered {
                 seg,
                 host,
@@ -249,6 +194,65 @@ impl Narrator {
             }
             _ => (String::new(), String::new()),
         }
+    }
+
+    /// A segment sent: by which socket (or by the stack itself), what, to where, when it
+    /// arrives, and where the sending host's OS would differ.
+    fn sent_words(&mut self, s: &SegmentSent) -> (String, String) {
+        let what = segment_words(&s.summary);
+        let who = match s.summary.ports() {
+            Some((sp, dp)) => {
+                let (src, dst) = (
+                    SocketAddrV4::new(s.summary.src, sp),
+                    SocketAddrV4::new(s.summary.dst, dp),
+                );
+                let owner = self
+                    .tables
+                    .sockets_of(s.from)
+                    .find(|r| r.local == Some(src) && r.remote == Some(dst));
+                match owner {
+                    Some(r) => (Msg::NarrateSentBy, self.socket(s.from, r.sock), src),
+                    None => (Msg::NarrateStackAnswers, String::new(), src),
+                }
+            }
+            None => (
+                Msg::NarrateStackSends,
+                String::new(),
+                SocketAddrV4::new(s.summary.src, 0),
+            ),
+        };
+        let to = match s.summary.ports() {
+            Some((_, dp)) => format!("{}:{dp}", s.summary.dst),
+            None => s.summary.dst.to_string(),
+        };
+        let copy = match s.copy_of {
+            Some(_) => t(Msg::NarrateDuplicate).to_string(),
+            None => String::new(),
+        };
+        let note = self
+            .os_differs(s)
+            .map(|(os, n)| tp(Msg::NarrateOsDiffers, &[("os", os), ("note", &t(n))]))
+            .unwrap_or_default();
+        let travel = (s.arrive - s.depart).total_millis().to_string();
+        let eta = match s.link {
+            Some(_) => tp(Msg::NarrateArrivesIn, &[("ms", &travel)]),
+            None => String::new(),
+        };
+        let (msg, socket, src) = who;
+        let said = tp(
+            msg,
+            &[
+                ("socket", &socket),
+                ("host", self.host(s.from)),
+                ("src", &src.to_string()),
+                ("what", &what),
+                ("to", &to),
+            ],
+        );
+        (
+            self.host(s.from).to_string(),
+            format!("{said}{copy}{eta}{note}  [{}]", s.summary),
+        )
     }
 
     /// Sockets: made, accepted, bound, connecting.
@@ -457,36 +461,41 @@ impl Narrator {
                     ],
                 ),
             ),
-            EventKind::NetChanged(change) => match change {
-                NetChange::Link { link, up } => {
-                    let ends = self
-                        .links
-                        .get(link.0)
-                        .map(|(a, b)| {
-                            tp(
-                                Msg::NarrateLinkBetween,
-                                &[("a", self.host(*a)), ("b", self.host(*b))],
-                            )
-                        })
-                        .unwrap_or_else(|| tp(Msg::NarrateLinkN, &[("n", &link.0.to_string())]));
-                    let msg = if *up {
-                        Msg::NarrateGoesUp
-                    } else {
-                        Msg::NarrateGoesDown
-                    };
-                    (String::new(), tp(msg, &[("what", &ends)]))
-                }
-                NetChange::Host { host, up } => (
-                    self.host(*host).to_string(),
-                    t(if *up {
-                        Msg::NarrateHostUp
-                    } else {
-                        Msg::NarrateHostDown
-                    })
-                    .to_string(),
-                ),
-            },
+            EventKind::NetChanged(change) => self.net_words(change),
             _ => (String::new(), String::new()),
+        }
+    }
+
+    /// A link or a host going down or up.
+    fn net_words(&self, change: &NetChange) -> (String, String) {
+        match change {
+            NetChange::Link { link, up } => {
+                let ends = self
+                    .links
+                    .get(link.0)
+                    .map(|(a, b)| {
+                        tp(
+                            Msg::NarrateLinkBetween,
+                            &[("a", self.host(*a)), ("b", self.host(*b))],
+                        )
+                    })
+                    .unwrap_or_else(|| tp(Msg::NarrateLinkN, &[("n", &link.0.to_string())]));
+                let msg = if *up {
+                    Msg::NarrateGoesUp
+                } else {
+                    Msg::NarrateGoesDown
+                };
+                (String::new(), tp(msg, &[("what", &ends)]))
+            }
+            NetChange::Host { host, up } => (
+                self.host(*host).to_string(),
+                t(if *up {
+                    Msg::NarrateHostUp
+                } else {
+                    Msg::NarrateHostDown
+                })
+                .to_string(),
+            ),
         }
     }
 
