@@ -210,22 +210,16 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// Its row in [`crate::engine::snapshot::COURSE_FIELDS`], and its name there.
-    pub fn row(self) -> (usize, &'static str) {
-        let i = match self {
+    /// Its row in [`crate::engine::snapshot::COURSE_FIELDS`].
+    pub fn row(self) -> usize {
+        match self {
             Cell::Transport => 0,
             Cell::SourcePort => 1,
             Cell::SourceAddr => 2,
             Cell::DestPort => 3,
             Cell::DestAddr => 4,
             Cell::State => 5,
-        };
-        (i, crate::engine::snapshot::COURSE_FIELDS[i])
-    }
-
-    /// Its name in the course's table: "Source Port".
-    pub fn name(self) -> &'static str {
-        self.row().1
+        }
     }
 
     /// Its row's name in the learner's language ("Source Port").
@@ -266,7 +260,7 @@ impl FillTable {
     pub fn answer(&self, timeline: &Timeline) -> Result<VecMap<Cell, String>, SceneError> {
         let values = socket_at(timeline, &self.at, &self.host, self.socket)?.course_cells();
         Ok(map_of(
-            self.cells.iter().map(|&c| (c, values[c.row().0].clone())),
+            self.cells.iter().map(|&c| (c, values[c.row()].clone())),
         ))
     }
 

@@ -293,7 +293,7 @@ fn fill_inputs(
                 let mark = judged.and_then(|j| j.cells.get(cell).copied());
                 html! {
                     <label class={classes!("cell-field", mark.map(|ok| if ok { "right" } else { "wrong" }))} key={name}>
-                        <span>{ row_label(cell.row().0) }</span>
+                        <span>{ row_label(cell.row()) }</span>
                         <input name={name} autocomplete="off" spellcheck="false" aria-invalid={mark.map(|ok| (!ok).to_string())} />
                         if let Some(ok) = mark {
                             <span class="mark">{ t(if ok { Msg::QuestionCellRight } else { Msg::QuestionCellWrong }) }</span>
