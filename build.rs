@@ -1,7 +1,8 @@
 //! Turns the shipped scenarios (scenarios/*.toml) into Rust constructors, so the web app can
 //! show them without carrying a TOML parser and the validator (about 40 KB of the startup
 //! budget). `tests/builtin.rs` checks that every constructor equals what the engine's own
-//! reader makes of the same file, so the two cannot drift apart.
+//! reader makes of the same file, so the two cannot drift apart. The web build leaves out the
+//! scenes' words ([`WORDS`]), which the page loads in the learner's language.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -43,8 +44,24 @@ fn kind(table: &str, field: &str) -> &'static str {
         .map_or("text", |(_, _, k)| k)
 }
 
+/// The fields that are words a learner reads. The web build leaves them empty: the page loads
+/// them in the learner's language with the scene (`locales/scenes/<lang>.json`, which
+/// `tests/builtin.rs` keeps equal to the scene files and their translations).
+const WORDS: &[(&str, &str)] = &[
+    ("Scenario", "title"),
+    ("Scenario", "description"),
+    ("StageDef", "title"),
+    ("StageDef", "text"),
+];
+
 fn literal(table: &str, field: &str, value: Option<&toml::Value>, file: &str) -> String {
     let k = kind(table, field);
+    let web = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "wasm32");
+    let blank = toml::Value::String(String::new());
+    let value = match value {
+        Some(_) if web && WORDS.contains(&(table, field)) => Some(&blank),
+        v => v,
+    };
     let fail = |what: &str| -> ! {
         panic!("{file}: {table}.{field}: {what} (run `socketlab-cli check {file}`)")
     };

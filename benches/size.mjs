@@ -1,7 +1,7 @@
 // Prints the bytes of every file the page loads at startup, raw, gzip (-9) and brotli (q 11),
-// and the totals, for the pages that load the most: a lesson opened by its link, and the same
-// lesson launched from the SCORM package (which also loads the LMS bridge, lms.js), each in
-// English and in Traditional Chinese. It asks
+// and the totals, for the pages that load the most: a lesson opened by its link, the same
+// lesson launched from the SCORM package (which also loads the LMS bridge, lms.js), and the free
+// player, each in English and in Traditional Chinese. It asks
 // Chromium what each page really fetched, so nothing is guessed. The budget holds for the worst.
 // Usage: node benches/size.mjs   (after `trunk build --release`; benches/size.sh does both)
 import { readFileSync } from "node:fs";
@@ -17,6 +17,9 @@ const PAGES = [
   // Each language loads its own catalog (locales/<lang>.json); the budget holds for either.
   ["the lesson in Traditional Chinese", "?lesson=new-socket-per-connection&step=1&lang=zh-Hant"],
   ["the SCORM launch in Traditional Chinese", "?lesson=new-socket-per-connection&lms=scorm12&questions=2&lang=zh-Hant"],
+  // The free player loads every scene's words (scenes/<lang>.json) for its picker.
+  ["the free player", "?scene=walkthrough"],
+  ["the free player in Traditional Chinese", "?scene=walkthrough&lang=zh-Hant"],
 ];
 
 /** The files `query` makes the page fetch until it is idle with the stage drawn. */

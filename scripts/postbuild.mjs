@@ -24,9 +24,11 @@ async function squeeze(code, module) {
 // `Msg` enum build.rs makes), a text or [one, other]. A key missing from a catalog stops the
 // build here rather than show a learner a key. The lessons' words in each language
 // (locales/lessons/<lang>.json, written from the lesson files by tests/lessons.rs) become
-// dist/lessons/<lang>/<id>.json, a lesson's every text, fetched when it opens, and
-// dist/lessons/<lang>.json, every lesson's title and goal in order, for the home screen; English
-// stands in for a text a lesson does not have in that language.
+// dist/lessons/<lang>/<id>.json, a lesson's every text with its scene's id and words, fetched
+// when it opens, and dist/lessons/<lang>.json, every lesson's title and goal in order, for the
+// home screen. The scenes' words (locales/scenes/<lang>.json, written by tests/builtin.rs) become
+// dist/scenes/<lang>.json, for the free player. English stands in for a text a lesson or a scene
+// does not have in that language.
 {
   const src = join(dirname(fileURLToPath(import.meta.url)), "..", "locales");
   const read = (name) => JSON.parse(readFileSync(join(src, name), "utf8"));
@@ -34,6 +36,17 @@ async function squeeze(code, module) {
   const bad = keys.find((k) => !/^[a-z0-9._-]+$/.test(k));
   if (bad) throw new Error(`locales/en.json: the key ${JSON.stringify(bad)} is not lowercase ASCII`);
   const english = read("lessons/en.json");
+  const englishScenes = read("scenes/en.json");
+  // Each lesson's scene, from its file (the one line `scenario = "id"` every lesson file has).
+  const lessonDir = join(src, "..", "lessons");
+  const sceneOf = {};
+  for (const name of readdirSync(lessonDir).filter((f) => f.endsWith(".toml"))) {
+    const text = readFileSync(join(lessonDir, name), "utf8");
+    const id = /^id = "([a-z0-9-]+)"$/m.exec(text);
+    const scene = /^scenario = "([a-z0-9-]+)"$/m.exec(text);
+    if (!id || !scene || !englishScenes[scene[1]]) throw new Error(`lessons/${name}: no id, or no shipped scenario`);
+    sceneOf[id[1]] = scene[1];
+  }
   mkdirSync(join(dir, "locales"), { recursive: true });
   for (const name of readdirSync(src).filter((f) => f.endsWith(".json"))) {
     const lang = name.slice(0, -".json".length);
@@ -45,13 +58,21 @@ async function squeeze(code, module) {
       throw new Error(`locales/${name}: ${k} is missing or not a text`);
     });
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
+    // English stands in for a text a language does not have.
+    const inLang = (en, theirs) => en.map((text, i) => (theirs && typeof theirs[i] === "string" ? theirs[i] : text));
     const words = read(`lessons/${name}`);
+    const sceneWords = read(`scenes/${name}`);
+    const scenes = {};
+    for (const [id, en] of Object.entries(englishScenes)) scenes[id] = inLang(en, sceneWords[id]);
+    mkdirSync(join(dir, "scenes"), { recursive: true });
+    writeFileSync(join(dir, "scenes", name), JSON.stringify(scenes));
     const heads = [];
     mkdirSync(join(dir, "lessons", lang), { recursive: true });
     for (const [id, en] of Object.entries(english)) {
-      const texts = en.map((text, i) => (words[id] && typeof words[id][i] === "string" ? words[id][i] : text));
+      const texts = inLang(en, words[id]);
       heads.push(texts[0], texts[1]);
-      writeFileSync(join(dir, "lessons", lang, `${id}.json`), JSON.stringify(texts));
+      const scene = sceneOf[id];
+      writeFileSync(join(dir, "lessons", lang, `${id}.json`), JSON.stringify([texts, scene, scenes[scene]]));
     }
     writeFileSync(join(dir, "lessons", name), JSON.stringify(heads));
   }

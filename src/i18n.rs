@@ -210,10 +210,34 @@ pub fn install_lessons_source(lang: &str, source: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Use the shipped scenes' words in `lang` from their source (`locales/scenes/<lang>.json`), as
+/// the page has them once the free player has opened (component tests).
+#[cfg(target_arch = "wasm32")]
+pub fn install_scenes_source(lang: &str, source: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let by_id = js_sys::JSON::parse(source).map_err(|_| format!("{lang}: not JSON"))?;
+    let global = js_sys::global();
+    let mut words =
+        js_sys::Reflect::get(&global, &"socketlabLessonTexts".into()).unwrap_or_default();
+    if !words.is_object() {
+        words = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(&global, &"socketlabLessonTexts".into(), &words);
+    }
+    let ids = js_sys::Object::keys(by_id.unchecked_ref::<js_sys::Object>());
+    for id in ids.iter() {
+        let key = format!("{lang}/@{}", id.as_string().unwrap_or_default());
+        let texts = js_sys::Reflect::get(&by_id, &id).unwrap_or_default();
+        let _ = js_sys::Reflect::set(&words, &key.into(), &texts);
+    }
+    let _ = js_sys::Reflect::set(&words, &format!("{lang}/@").into(), &ids);
+    Ok(())
+}
+
 /// Lesson words in the installed catalog's language, once the page has loaded them
 /// (`static/boot.js` keeps them in `globalThis.socketlabLessonTexts`, under "lang/id"): lesson
-/// `id`'s every text (see [`crate::lessons::words`]), or for `""` every lesson's title and goal,
-/// in the order of the shipped lessons.
+/// `id`'s every text (see [`crate::lessons::words`]), for `""` every lesson's title and goal,
+/// in the order of the shipped lessons, for `"@id"` scene `id`'s words (see
+/// [`crate::view::scenes`]) and for `"@"` the ids of the scenes whose words are in.
 #[cfg(target_arch = "wasm32")]
 pub fn lesson_words(id: &str) -> Option<Vec<Rc<str>>> {
     use wasm_bindgen::JsCast;

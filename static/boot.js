@@ -26,18 +26,22 @@ if (query.get("embed") === "1") first.push(import("./embed.js"));
 
 // The page's language: lang.js chose it before the first paint (the first screen shows its
 // words); once the LMS bridge has run, the LMS's language counts too. Only that language's
-// catalog is loaded (locales/<lang>.json), beside the app's code, and with it the lesson words
-// the page shows: the words of the lesson the address opens, or the home screen's titles.
+// catalog is loaded (locales/<lang>.json), beside the app's code, and with it the words the page
+// shows: those of the lesson the address opens (with its scene's), the free player's scenes', or
+// the home screen's titles.
 const chooseLanguage = () => globalThis.socketlabChooseLanguage();
 
-// The lesson the page shows: the app's lesson panel names it; before the app has drawn one,
-// the address names it, if it is a lesson the page lists (an address may name one there is
-// not: the app then shows the home screen, which needs the titles).
+// The words the page shows: the app's lesson panel (or free player, "@") names them; before the
+// app has drawn, the address does: a lesson, if it is one the page lists (an address may name
+// one there is not: the app then shows the home screen, which needs the titles), or the free
+// player's scenes (the parameters of src/ui/route.rs's PLAYER_PARAMS).
 function shownLesson() {
   const panel = document.querySelector("#app [data-lesson]");
   if (panel) return panel.dataset.lesson;
-  const asked = new URLSearchParams(location.search).get("lesson");
-  return asked && document.querySelector(`#app a[href^="?lesson=${CSS.escape(asked)}&"]`) ? asked : "";
+  const q = new URLSearchParams(location.search);
+  const asked = q.get("lesson");
+  if (asked) return document.querySelector(`#app a[href^="?lesson=${CSS.escape(asked)}&"]`) ? asked : "";
+  return ["scene", "t", "speed", "play", "explore"].some((p) => q.has(p)) ? "@" : "";
 }
 
 function loadCatalog(lang) {
@@ -56,20 +60,25 @@ function loadCatalog(lang) {
   return Promise.all([catalog, words]);
 }
 
-// Lesson words, fetched when they are shown and kept here under "lang/id" for the app: a
-// lesson's every text (lessons/<lang>/<id>.json), or for no id, every lesson's title and goal
-// (lessons/<lang>.json).
+// Words, fetched when they are shown and kept here under "lang/id" for the app:
+// - a lesson's every text (lessons/<lang>/<id>.json: [texts, its scene's id, the scene's words]),
+//   with its scene's words kept under "lang/@scene";
+// - for no id, every lesson's title and goal (lessons/<lang>.json);
+// - for "@", every scene's words (scenes/<lang>.json, by scene id), each kept under "lang/@id",
+//   and under "lang/@" the list of their ids.
 const lessonWords = (globalThis.socketlabLessonTexts = {});
 function loadLesson(lang, id) {
-  if (!/^[a-z0-9-]*$/.test(id)) return Promise.reject(new Error(`there is no lesson "${id}"`));
-  const file = id ? `lessons/${lang}/${id}.json` : `lessons/${lang}.json`;
+  if (!/^(@|[a-z0-9-]*)$/.test(id)) return Promise.reject(new Error(`there is no lesson "${id}"`));
+  const file = id === "@" ? `scenes/${lang}.json` : id ? `lessons/${lang}/${id}.json` : `lessons/${lang}.json`;
   return fetch(file)
     .then((r) => {
       if (!r.ok) throw new Error(`${file} did not load (HTTP ${r.status})`);
       return r.json();
     })
     .then((texts) => {
-      lessonWords[`${lang}/${id}`] = texts;
+      const scenes = id === "@" ? Object.entries(texts) : id ? [texts.slice(1)] : [];
+      for (const [scene, words] of scenes) lessonWords[`${lang}/@${scene}`] = words;
+      lessonWords[`${lang}/${id}`] = id === "@" ? Object.keys(texts) : id ? texts[0] : texts;
     });
 }
 

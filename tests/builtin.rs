@@ -34,3 +34,105 @@ fn every_shipped_file_is_built_in_and_equal_to_its_toml() {
     }
     assert_eq!(files, BUILTIN.len());
 }
+
+/// A scene's words, in the order the page reads them: its title and description, then each
+/// stage's title and text (each paragraph as one line).
+fn words_of(title: &str, description: Option<&str>, stages: &[(&str, &str)]) -> Vec<String> {
+    let line = socketlab::lessons::words::one_line;
+    let mut out = vec![line(title), line(description.unwrap_or(""))];
+    for (title, text) in stages {
+        out.push(line(title));
+        out.push(line(text));
+    }
+    out
+}
+
+/// `locales/scenes/<lang>.json`: each shipped scene's words in `lang`, by its id, a text a line.
+fn scene_words_json(scenes: &[(String, Vec<String>)]) -> String {
+    let quote = |s: &String| serde_json::to_string(s).unwrap();
+    let items: Vec<String> = scenes
+        .iter()
+        .map(|(id, words)| {
+            let words: Vec<String> = words.iter().map(quote).collect();
+            format!("  {}: [\n    {}\n  ]", quote(id), words.join(",\n    "))
+        })
+        .collect();
+    format!("{{\n{}\n}}\n", items.join(",\n"))
+}
+
+/// The scenes' words leave the app's code (the web build carries the scenes without them) and
+/// come by language: `locales/scenes/en.json` is the scene files' English, and every other
+/// language's file is its translation (`locales/scenes/<lang>.toml`), which has every text of
+/// every shipped scene, stage for stage. `UPDATE_SHIPPED=1 cargo test --test builtin` writes them.
+#[test]
+fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let english: Vec<(String, Vec<String>)> = BUILTIN
+        .iter()
+        .map(|(id, make)| {
+            let s = make();
+            let stages: Vec<_> = s.stages.iter().map(|st| (&*st.title, &*st.text)).collect();
+            (
+                id.to_string(),
+                words_of(&s.title, s.description.as_deref(), &stages),
+            )
+        })
+        .collect();
+    let mut generated = vec![("en".to_string(), scene_words_json(&english))];
+    for lang in socketlab::lessons::file::LANGUAGES
+        .iter()
+        .filter(|l| **l != "en")
+    {
+        let path = root.join(format!("locales/scenes/{lang}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let by_id: toml::Table = text.parse().unwrap_or_else(|e| panic!("{lang}: {e}"));
+        let mut theirs = Vec::new();
+        for (id, en) in &english {
+            let scene = by_id
+                .get(id)
+                .and_then(|v| v.as_table())
+                .unwrap_or_else(|| panic!("locales/scenes/{lang}.toml has no [{id}]"));
+            let text = |t: &toml::Table, key: &str| -> String {
+                t.get(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_else(|| panic!("locales/scenes/{lang}.toml: {id}: no {key}"))
+                    .to_string()
+            };
+            let stages: Vec<(String, String)> = scene
+                .get("stages")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .map(|st| {
+                    let st = st.as_table().unwrap();
+                    (text(st, "title"), text(st, "text"))
+                })
+                .collect();
+            let stages: Vec<_> = stages.iter().map(|(a, b)| (&**a, &**b)).collect();
+            let words = words_of(
+                &text(scene, "title"),
+                Some(&text(scene, "description")),
+                &stages,
+            );
+            assert_eq!(words.len(), en.len(), "{lang} {id}: a stage for each stage");
+            theirs.push((id.clone(), words));
+        }
+        assert_eq!(
+            by_id.len(),
+            english.len(),
+            "{lang}: a scene that is not shipped"
+        );
+        generated.push((lang.to_string(), scene_words_json(&theirs)));
+    }
+    for (lang, json) in &generated {
+        let path = root.join(format!("locales/scenes/{lang}.json"));
+        if std::env::var_os("UPDATE_SHIPPED").is_some() {
+            std::fs::write(&path, json).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == *json,
+            "locales/scenes/{lang}.json is out of date: run UPDATE_SHIPPED=1 cargo test --test builtin"
+        );
+    }
+}

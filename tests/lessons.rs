@@ -785,4 +785,9 @@ fn a_paragraph_over_several_lines_reads_as_one_in_either_language() {
         "伺服器的協定堆疊為這一個連線建立一個新的 socket，即 Socket 2。"
     );
     assert_eq!(one_line("監聽\n`80` 埠"), "監聽 `80` 埠");
+    // Beside a full-width mark, no space either: "27017（…", "。curl".
+    assert_eq!(
+        one_line("MongoDB 在 27017\n（投影片。\ncurl 連接"),
+        "MongoDB 在 27017（投影片。curl 連接"
+    );
 }

@@ -108,7 +108,8 @@ fn a_message_is_filled_in_and_a_catalog_can_be_switched() {
 }
 
 /// Every text in `lang` with the English it says, by a name for messages: the catalog's
-/// messages, and the lessons' words (`locales/lessons/<lang>.json`, from the lesson files).
+/// messages, the lessons' words (`locales/lessons/<lang>.json`, from the lesson files) and the
+/// scenes' words (`locales/scenes/<lang>.json`).
 fn said_in(lang: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
     let strings = |v: &Value| texts(v).into_iter().map(str::to_string).collect::<Vec<_>>();
     let (english, other) = (catalog("en"), catalog(lang));
@@ -120,15 +121,23 @@ fn said_in(lang: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
         let path = root().join(format!("locales/lessons/{lang}.json"));
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     };
-    let (english, other) = (words("en"), words(lang));
-    for (id, en) in &english {
-        let theirs = other[id].as_array().unwrap();
-        for (i, en) in en.as_array().unwrap().iter().enumerate() {
-            out.push((
-                format!("lesson {id} text {i}"),
-                strings(en),
-                strings(&theirs[i]),
-            ));
+    let scenes = |lang: &str| -> Map<String, Value> {
+        let path = root().join(format!("locales/scenes/{lang}.json"));
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    for (kind, english, other) in [
+        ("lesson", words("en"), words(lang)),
+        ("scene", scenes("en"), scenes(lang)),
+    ] {
+        for (id, en) in &english {
+            let theirs = other[id].as_array().unwrap();
+            for (i, en) in en.as_array().unwrap().iter().enumerate() {
+                out.push((
+                    format!("{kind} {id} text {i}"),
+                    strings(en),
+                    strings(&theirs[i]),
+                ));
+            }
         }
     }
     out
@@ -206,6 +215,40 @@ fn every_lessons_words_are_in_every_language_with_the_same_code() {
                 code(&theirs[0]),
                 code(&en[0]),
                 "{lang} {key}: the `code` differs"
+            );
+        }
+    }
+}
+
+/// Every scene says all it says in every language, with the same numbers: addresses, ports,
+/// times and typos quoted from the slides are never translated, and never lost.
+#[test]
+fn every_scenes_words_are_in_every_language_with_the_same_numbers() {
+    let numbers = |t: &str| -> Vec<String> {
+        let mut found: Vec<String> = t
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|n| n.trim_matches('.').to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        found.sort();
+        found
+    };
+    for (lang, _) in LANGUAGES.iter().filter(|(l, _)| *l != "en") {
+        let scenes = said_in(lang);
+        let scenes: Vec<_> = scenes
+            .iter()
+            .filter(|(k, ..)| k.starts_with("scene "))
+            .collect();
+        assert!(
+            scenes.len() >= 30,
+            "{lang}: every scene's title, description and stages"
+        );
+        for (key, en, theirs) in scenes {
+            assert!(!theirs[0].trim().is_empty(), "{lang} {key}: no text");
+            assert_eq!(
+                numbers(&theirs[0]),
+                numbers(&en[0]),
+                "{lang} {key}: the numbers differ"
             );
         }
     }

@@ -22,6 +22,8 @@ fn root() -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
+    socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
+        .unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();

@@ -32,6 +32,8 @@ fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
+    socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
+        .unwrap();
     let lessons = Rc::new(socketlab::ui::lesson::in_page());
     let index = lessons.iter().position(|l| l.id == id).unwrap();
     let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();

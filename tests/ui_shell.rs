@@ -14,6 +14,8 @@ fn mount_at(query: &str) -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
+    socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
+        .unwrap();
     draw_at(query)
 }
 
@@ -67,6 +69,40 @@ async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
     assert!(
         texts(&root, ".lesson-card").is_empty(),
         "no lesson without its title"
+    );
+    root.remove();
+}
+
+/// The free player shows scenes with the words the page loaded for them (the web build carries
+/// the scenes without words); without them it says so, and draws no stage with empty titles.
+#[wasm_bindgen_test]
+async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    let none = js_sys::Object::new();
+    js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &none).unwrap();
+    let root = draw_at("?scene=connection-refused");
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, "#lesson-loading"),
+        ["Part of this page did not load. Check the connection, then try again."]
+    );
+    assert!(
+        texts(&root, ".stage-text").is_empty(),
+        "no stage without its words"
+    );
+    root.remove();
+
+    // Chinese words installed as the English: what shows is what the page loaded.
+    let zh = include_str!("../locales/scenes/zh-Hant.json");
+    socketlab::i18n::install_scenes_source("en", zh).unwrap();
+    let root = draw_at("?scene=connection-refused");
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, ".stage-text h3"), ["連線被拒絕"]);
+    let options = texts(&root, ".scene-picker option");
+    assert_eq!(options.len(), 10);
+    assert_eq!(
+        options[0],
+        "課程投影片：一個瀏覽器，一個在 80 埠的網頁伺服器"
     );
     root.remove();
 }

@@ -14,13 +14,20 @@
 use super::file::Lesson;
 
 /// A paragraph of a lesson's text as one line: its lines joined with a space between words, but
-/// none where a line breaks between two CJK characters (Chinese puts no space between words).
+/// none where a line breaks between two CJK characters (Chinese puts no space between words),
+/// nor beside a full-width punctuation mark ("27017（…", "。curl").
 pub fn one_line(paragraph: &str) -> String {
     let cjk = |c: Option<char>| c.is_some_and(|c| c >= '\u{2E80}');
+    let wide_mark = |c: Option<char>| {
+        c.is_some_and(|c| {
+            ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+        })
+    };
     let mut out = String::with_capacity(paragraph.len());
     for word in paragraph.split_whitespace() {
-        let between_cjk = cjk(out.chars().next_back()) && cjk(word.chars().next());
-        if !out.is_empty() && !between_cjk {
+        let (before, after) = (out.chars().next_back(), word.chars().next());
+        let joined = (cjk(before) && cjk(after)) || wide_mark(before) || wide_mark(after);
+        if !out.is_empty() && !joined {
             out.push(' ');
         }
         out.push_str(word);

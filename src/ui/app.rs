@@ -284,6 +284,14 @@ pub fn app() -> Html {
     };
     match &place.route {
         Route::Home => home(None),
+        // Every scene's words (the picker lists every title), loaded with the player.
+        Route::Explore if !super::lesson::has_words("@") => {
+            let here = gloo::utils::window()
+                .location()
+                .search()
+                .unwrap_or_default();
+            super::lesson::loading_view("@", &here)
+        }
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
@@ -378,7 +386,8 @@ pub fn player(props: &PlayerProps) -> Html {
     let on_table_socket = table_socket_handler(&props.lesson, &hosts, &picked, &on.focus);
 
     html! {
-        <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}>
+        <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
+             data-lesson={props.lesson.is_none().then_some("@")}>
             { site_header(&titles, model.scene_index, &on.scene, props.lesson.as_ref(), &props.go) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>

@@ -139,8 +139,9 @@ pub fn in_page() -> Vec<Lesson> {
     lessons
 }
 
-/// Whether the page has lesson `id`'s words in its language (for `""`: every lesson's title
-/// and goal, which the home screen shows).
+/// Whether the page has lesson `id`'s words in its language, which come with its scene's (for
+/// `""`: every lesson's title and goal, which the home screen shows; for `"@"`: every scene's
+/// words, which the free player shows).
 pub fn has_words(id: &str) -> bool {
     crate::i18n::lesson_words(id).is_some()
 }
@@ -151,8 +152,8 @@ thread_local! {
     static ASKED: std::cell::RefCell<(String, bool)> = const { std::cell::RefCell::new((String::new(), false)) };
 }
 
-/// A screen whose lesson words are not in the page yet (lesson `id`'s, or for `""` the home
-/// screen's titles and goals): one line while `static/boot.js` fetches them, then the app drawn
+/// A screen whose words are not in the page yet (lesson `id`'s, for `""` the home screen's
+/// titles and goals, for `"@"` the scenes'): one line while `static/boot.js` fetches them, then the app drawn
 /// again with them. If they do not load, the line says so, with a link that opens the page anew
 /// (`again`) and, from a lesson, the way home. (A function, not a component: what changes comes once, from
 /// outside.)

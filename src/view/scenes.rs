@@ -1,5 +1,5 @@
-//! The scenes the view can show: the course's scenarios, built into the app so nothing is
-//! fetched. The first is the default.
+//! The scenes the view can show: the course's scenarios, built into the app, their words
+//! loaded by language. The first is the default.
 
 use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
@@ -37,9 +37,32 @@ fn builtin(id: &str) -> Option<Scenario> {
 /// A scene's title, for the picker.
 pub fn title(id: &str) -> String {
     builtin(id)
-        .map(|s| s.title)
+        .map(|mut s| {
+            in_language(&mut s, id);
+            s.title
+        })
         .unwrap_or_else(|| id.to_string())
 }
+
+/// Give a shipped scene its words in the page's language. The web build carries the scenes
+/// without them (`build.rs`); the page loads them with the scene (`static/boot.js` keeps them
+/// under "lang/@id"): the title, the description, then each stage's title and text.
+#[cfg(target_arch = "wasm32")]
+fn in_language(scenario: &mut Scenario, id: &str) {
+    let words = crate::i18n::lesson_words(&format!("@{id}")).unwrap_or_default();
+    let mut words = words.iter().map(|w| w.to_string());
+    let mut next = move || words.next().unwrap_or_default();
+    scenario.title = next();
+    scenario.description = Some(next());
+    for stage in &mut scenario.stages {
+        stage.title = next();
+        stage.text = next();
+    }
+}
+
+/// Natively the scenes have their English words (the CLI and the tests read them so).
+#[cfg(not(target_arch = "wasm32"))]
+fn in_language(_: &mut Scenario, _: &str) {}
 
 /// One line of narration.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,7 +153,8 @@ impl Scene {
         let id = *SCENES
             .get(index)
             .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
-        let scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
+        let mut scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
+        in_language(&mut scenario, id);
         let sim = scenario.build_trusted();
         let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
         let narrator = Narrator::for_network(&sim);

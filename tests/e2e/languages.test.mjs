@@ -162,8 +162,10 @@ describe("a lesson in Traditional Chinese", () => {
         const step = page.locator(".step-text");
         assert.match(await step.textContent(), /網頁伺服器建立一個 socket，把它綁定到自己位址 192\.168\.1\.102 的 80 埠/);
         assert.match(await page.locator(".question").textContent(), /填寫伺服器的 Socket 1。/);
+        // The scene's story above the stage comes with the lesson's words, in its language.
+        assert.match(await page.locator(".stage-text").textContent(), /伺服器/, "the scene's words, in Chinese");
         const text = await page.evaluate(() => document.body.innerText);
-        assert.doesNotMatch(text, /The web server creates a socket|Fill in the server/, "no English lesson text");
+        assert.doesNotMatch(text, /The web server creates a|Fill in the server|The slides' own story|Well-known ports/, "no English lesson or scene text");
         assert.deepEqual(noKeys(text), [], "no message key shown");
         const axe = await new AxeBuilder({ page }).analyze();
         assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), []);
@@ -204,6 +206,7 @@ describe("a lesson in Traditional Chinese", () => {
       await page.getByText("Lesson 4 · Step 2 of 3").waitFor();
       assert.match(await page.locator(".step-text").textContent(), /The browser's first segment, a SYN, is on its way to the server\./);
       assert.equal(await page.locator("#step-title").textContent(), "The client creates a socket and connects");
+      assert.doesNotMatch(await page.locator(".stage-text").textContent(), /[\u4e00-\u9fff]/, "the scene's words, in English");
       assert.equal(await page.evaluate(() => window.__samePage), true, "not reloaded");
       assert.equal(new URL(page.url()).search, "?lesson=client-connects&step=2");
       assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/client-connects.json", "lessons/en/client-connects.json"]);
@@ -233,6 +236,82 @@ describe("a lesson in Traditional Chinese", () => {
       await page.locator(".lesson-card", { hasText: "出錯時：埠已被佔用" }).waitFor();
       assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json", "lessons/zh-Hant.json"]);
       // The aborted request is the only thing the console reported.
+      const problems = (await w.problems()).filter((p) => !/Failed to load resource|ERR_FAILED/.test(p));
+      assert.deepEqual(problems, []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+/** The scene words this page has fetched (scenes/<lang>.json). */
+const sceneWords = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((r) => new URL(r.name).pathname)
+      .filter((p) => p.includes("/scenes/"))
+      .map((p) => p.slice(p.indexOf("/scenes/") + 1)),
+  );
+
+describe("the free player in Traditional Chinese", () => {
+  test("every scene's title and story are in Chinese, loaded once with the player, and follow the language picker", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await page.goto(`${env.site.url}?scene=slides&lang=zh-Hant`);
+      await page.locator(".stage-svg").waitFor();
+      const picker = page.getByRole("combobox", { name: "場景" });
+      const titles = await picker.locator("option").allTextContents();
+      assert.equal(titles.length, 10);
+      assert.equal(titles[0], "課程投影片：一個瀏覽器，一個在 80 埠的網頁伺服器");
+      for (const title of titles) assert.match(title, /[\u4e00-\u9fff]/, `a title in Chinese: ${title}`);
+      const story = page.locator(".stage-text");
+      // The slides' scene tells its story in stages, the first from the start.
+      assert.equal(await story.locator("h3").textContent(), "1／7：知名埠");
+      assert.match(await story.textContent(), /網頁伺服器在 80，MongoDB 在 27017（投影片上的 27107 是筆誤）。$/);
+      await page.goto(`${env.site.url}?scene=slides&t=150&lang=zh-Hant`);
+      await page.locator(".stage-svg").waitFor();
+      assert.match(await story.locator("h3").textContent(), /^2／7：伺服器建立 socket 並監聽$/);
+      // Another scene: its words were loaded with the first, so nothing more is fetched.
+      await picker.selectOption({ label: "連線被拒絕" });
+      await page.waitForFunction(() => document.querySelector(".stage-text h3")?.textContent === "連線被拒絕");
+      assert.match(await story.textContent(), /curl 報告「Connection refused」（連線被拒絕，ECONNREFUSED）/);
+      assert.deepEqual(await sceneWords(page), ["scenes/zh-Hant.json"], "the scenes' words, in this language, once");
+      assert.deepEqual(await lessonWords(page), [], "no lesson's words");
+      const text = await page.evaluate(() => document.body.innerText);
+      assert.doesNotMatch(text, /Connection refused\n|curl asks for port 8080|The course's slides/, "no English scene text");
+      assert.deepEqual(noKeys(text), [], "no message key shown");
+      // English, in place: the scenes' English words load.
+      await page.goto(`${env.site.url}?scene=connection-refused&lang=zh-Hant`);
+      await page.locator(".stage-svg").waitFor();
+      assert.equal(await story.locator("h3").textContent(), "連線被拒絕");
+      await page.evaluate(() => (window.__samePage = true));
+      await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
+      await page.waitForFunction(() => document.querySelector(".stage-text h3")?.textContent === "Connection refused");
+      assert.match(await story.textContent(), /curl asks for port 8080, but the Node\.js server listens on 8099\./);
+      assert.equal(await page.evaluate(() => window.__samePage), true, "not reloaded");
+      assert.deepEqual(await sceneWords(page), ["scenes/zh-Hant.json", "scenes/en.json"]);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("when the scenes' words do not load, the player says so and can try again at the same address", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
+    try {
+      const page = w.page;
+      await page.route("**/scenes/zh-Hant.json", (route) => route.abort());
+      await page.goto(`${env.site.url}?scene=walkthrough&t=2000&lang=zh-Hant`);
+      await page.getByText("這個頁面有部分內容未能載入。請檢查網絡連線，然後再試。").waitFor();
+      const again = page.getByRole("link", { name: "再試一次" });
+      assert.match(await again.getAttribute("href"), /\?scene=walkthrough&t=2000&lang=zh-Hant$/);
+      await page.unroute("**/scenes/zh-Hant.json");
+      await again.click();
+      await page.locator(".stage-svg").waitFor();
+      assert.match(await page.locator(".stage-text h3").textContent(), /／7：/);
+      assert.match(await page.locator(".stage-text").textContent(), /[\u4e00-\u9fff]/);
       const problems = (await w.problems()).filter((p) => !/Failed to load resource|ERR_FAILED/.test(p));
       assert.deepEqual(problems, []);
     } finally {
