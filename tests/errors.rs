@@ -10,6 +10,7 @@ use common::*;
 use socketlab::engine::net::{CLIENT_PC_IP, SERVER_IP};
 use socketlab::engine::time::{ms, Duration, Instant};
 use socketlab::engine::*;
+use socketlab::view::narrate::{said, why};
 
 fn addr(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
     SocketAddrV4::new(ip, port)
@@ -34,7 +35,7 @@ fn eaddrinuse_when_a_second_server_takes_the_same_port() {
     let e = failed(&sim, second);
     assert_eq!((e.op, e.errno), (socket::Op::Bind, Errno::EADDRINUSE));
     assert_eq!(
-        e.to_string(),
+        said(&e),
         "bind: EADDRINUSE: port 8099 is already in use by Node.js server (fd 3)"
     );
     assert_eq!(errors(&sim), [e]);
@@ -68,7 +69,7 @@ fn eaddrinuse_while_an_old_connection_waits_in_time_wait() {
     let e = failed(&sim, again);
     assert_eq!(e.errno, Errno::EADDRINUSE);
     assert_eq!(
-        e.message,
+        why(&e),
         "port 10378 is already in use by a connection in TIME-WAIT"
     );
 }
@@ -86,7 +87,7 @@ fn econnrefused_when_nothing_listens_and_the_host_answers_rst() {
     let e = failed(&sim, curl);
     assert_eq!((e.op, e.errno), (socket::Op::Connect, Errno::ECONNREFUSED));
     assert_eq!(
-        e.message,
+        why(&e),
         "192.168.1.102:8080 answered RST: nothing listens on port 8080"
     );
     assert_eq!(decisions(&sim, "Server"), [Demux::NoSocketAnswerRst]);
@@ -155,7 +156,7 @@ fn eaddrnotavail_for_a_foreign_address_and_when_ephemeral_ports_run_out() {
     let e = sim.bind(p, fd, addr(SERVER_IP, 5000)).unwrap_err();
     assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
     assert_eq!(
-        e.message,
+        why(&e),
         "192.168.1.102 is not an address of Client PC (192.168.1.101)"
     );
     assert_eq!(
@@ -172,7 +173,7 @@ fn eaddrnotavail_for_a_foreign_address_and_when_ephemeral_ports_run_out() {
     let e = sim.connect(p, fd, node_addr()).unwrap_err();
     assert_eq!(e.errno, Errno::EADDRNOTAVAIL);
     assert_eq!(
-        e.message,
+        why(&e),
         "all 28232 ephemeral ports (32768–60999) are in use toward 192.168.1.102:8099"
     );
 }
@@ -237,7 +238,7 @@ fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     // bind() twice: __inet_bind, EINVAL.
     let e = sim.bind(srv, lfd, addr(SERVER_IP, 9001)).unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::EINVAL,
             "this socket is already bound to 192.168.1.102:9000"
@@ -261,7 +262,7 @@ fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     // send() on a fresh socket: sk_stream_wait_connect, EPIPE.
     let e = sim.send(cli, cfd, b"hi").unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::EPIPE,
             "this socket is not connected, so there is nowhere to send"
@@ -279,7 +280,7 @@ fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     // send() during SYN-SENT (non-blocking): sk_stream_wait_connect, EAGAIN.
     let e = sim.send(cli, cfd, b"too early").unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::EAGAIN,
             "the handshake has not finished: send() would have to wait for ESTABLISHED"
@@ -290,7 +291,7 @@ fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     // connect() on a connected socket: inet_stream_connect, EISCONN.
     let e = sim.connect(cli, cfd, addr(SERVER_IP, 9000)).unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::EISCONN,
             "this socket is already connected to 192.168.1.102:9000"
@@ -301,7 +302,7 @@ fn calls_in_the_wrong_state_fail_with_linux_errnos() {
     // A descriptor that does not exist: sockfd_lookup, EBADF.
     let e = sim.recv(cli, 42, 1).unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (Errno::EBADF, "my client has no socket with descriptor 42")
     );
     // Every error above was recorded as an event for the view.
@@ -333,7 +334,7 @@ fn epipe_after_shutdown_and_econnreset_when_the_peer_closes_with_unread_data() {
     sim.step(ms(300));
     let e = sim.recv(cli, cfd, 100).unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::ECONNRESET,
             "192.168.1.102:7000 reset the connection (RST)"
@@ -360,7 +361,7 @@ fn udp_errors_eopnotsupp_and_emsgsize() {
     let fd = sim.socket(p, Proto::Udp).unwrap();
     let e = sim.listen(p, fd, 1).unwrap_err();
     assert_eq!(
-        (e.errno, e.message.as_str()),
+        (e.errno, why(&e).as_str()),
         (
             Errno::EOPNOTSUPP,
             "UDP has no connections, so a UDP socket cannot listen"
@@ -373,7 +374,7 @@ fn udp_errors_eopnotsupp_and_emsgsize() {
         .unwrap_err();
     assert_eq!(e.errno, Errno::EMSGSIZE);
     assert_eq!(
-        e.message,
+        why(&e),
         "65508 bytes do not fit in one UDP datagram (at most 65507: 65535 less the IP and UDP headers)"
     );
     let t = sim.socket(p, Proto::Tcp).unwrap();

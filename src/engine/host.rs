@@ -19,7 +19,7 @@ use super::packet::{PacketSummary, Transport};
 use super::ports::EphemeralPorts;
 use super::program::FIRST_PID;
 use super::recorder::Recorder;
-use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState};
+use super::socket::{Errno, Fd, Op, Pid, Proto, SockError, SockId, SockState, Why};
 use super::stack::{listen_endpoint, new_tcp_socket, v4, Stack};
 use super::time::{Duration, Instant};
 use crate::vecmap::VecMap;
@@ -984,41 +984,33 @@ impl Host {
             return;
         };
         let (owner, rst, icmp, remote) = (e.owner, e.rst_received, e.icmp_refused, e.remote);
-        let peer = remote
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| "the peer".to_string());
+        let peer = || vec![("peer", remote.map(|r| r.to_string()).unwrap_or_default())];
+        let refused = |why| {
+            let mut args = peer();
+            args.push(("port", remote.map_or(0, |r| r.port()).to_string()));
+            SockError::new(Op::Connect, Errno::ECONNREFUSED, why, args)
+        };
         let error = match (from, rst) {
-            (SockState::SynSent, _) if icmp => Some(SockError::new(
-                Op::Connect,
-                Errno::ECONNREFUSED,
-                format!(
-                    "{peer} answered ICMP port unreachable: a firewall rejects port {}",
-                    remote.map_or(0, |r| r.port())
-                ),
-            )),
-            (SockState::SynSent, true) => Some(SockError::new(
-                Op::Connect,
-                Errno::ECONNREFUSED,
-                format!(
-                    "{peer} answered RST: nothing listens on port {}",
-                    remote.map_or(0, |r| r.port())
-                ),
-            )),
+            (SockState::SynSent, _) if icmp => Some(refused(Why::IcmpRefused)),
+            (SockState::SynSent, true) => Some(refused(Why::RstRefused)),
             (SockState::SynSent, false) => Some(SockError::new(
                 Op::Connect,
                 Errno::ETIMEDOUT,
-                format!("{peer} never answered the SYN, so connect() gave up"),
+                Why::SynUnanswered,
+                peer(),
             )),
             (SockState::LastAck | SockState::TimeWait | SockState::Closing, false) => None,
             (_, true) => Some(SockError::new(
                 Op::Recv,
                 Errno::ECONNRESET,
-                format!("{peer} reset the connection (RST)"),
+                Why::Reset,
+                peer(),
             )),
             (_, false) => Some(SockError::new(
                 Op::Recv,
                 Errno::ETIMEDOUT,
-                format!("{peer} stopped acknowledging, so the connection timed out"),
+                Why::AckTimeout,
+                peer(),
             )),
         };
         match owner {

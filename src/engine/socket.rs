@@ -228,28 +228,83 @@ impl Op {
     }
 }
 
-/// A socket call's failure: which call, the OS error, and a sentence a learner understands,
-/// e.g. `bind: EADDRINUSE: port 8099 is already in use by Node.js server (fd 3)`.
+/// A socket call's failure: which call, the OS error, and why, with the values the reason
+/// speaks of (ports, addresses, states, process names) by name. The engine holds no words: the
+/// view says it in the learner's language (`err.*` in the catalogs, `view::narrate::said`), e.g.
+/// `bind: EADDRINUSE: port 8099 is already in use by node (fd 3)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SockError {
     pub op: Op,
     pub errno: Errno,
-    pub message: String,
+    pub why: Why,
+    /// The values `why` speaks of, by the names its message gives them.
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// Why a socket call failed: each reason is one message of the catalogs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Why {
+    NoProcess,
+    NoDescriptor,
+    EphemeralPortsUsed,
+    EphemeralPortsUsedToward,
+    AlreadyBound,
+    CannotBind,
+    NotHostAddress,
+    PortInUse,
+    PortInUseBy,
+    PortInUseByConnection,
+    StackRefusedAddress,
+    UdpCannotListen,
+    CannotListen,
+    NotListening,
+    NotConnectable,
+    ListenerCannotConnect,
+    AlreadyConnecting,
+    ConnectionEnded,
+    AlreadyConnected,
+    ConnectionExists,
+    StackRefusedConnect,
+    UdpNoPeer,
+    ShutDownForWriting,
+    HandshakeUnfinished,
+    NowhereToSend,
+    Closing,
+    CannotSend,
+    NotConnected,
+    SendToIsForUdp,
+    NotDatagramAddress,
+    TooBigForDatagram,
+    Unreachable,
+    RecvFromIsForUdp,
+    UdpNotBound,
+    IcmpRefused,
+    RstRefused,
+    SynUnanswered,
+    Reset,
+    AckTimeout,
 }
 
 impl SockError {
-    pub fn new(op: Op, errno: Errno, message: impl Into<String>) -> SockError {
+    pub fn new(op: Op, errno: Errno, why: Why, args: Vec<(&'static str, String)>) -> SockError {
         SockError {
             op,
             errno,
-            message: message.into(),
+            why,
+            args,
         }
     }
 }
 
+/// Without words: the call, the errno, the reason's name and its values
+/// (`bind: EADDRINUSE: PortInUseBy port=8099 process=node fd=3`).
 impl fmt::Display for SockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.op.name(), self.errno, self.message)
+        write!(f, "{}: {}: {:?}", self.op.name(), self.errno, self.why)?;
+        for (name, value) in &self.args {
+            write!(f, " {name}={value}")?;
+        }
+        Ok(())
     }
 }
 
@@ -268,7 +323,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_errno_is_named_as_linux_names_it_and_an_error_reads_call_errno_sentence() {
+    fn each_errno_is_named_as_linux_names_it_and_an_error_reads_call_errno_reason() {
         let all = [
             Errno::EADDRINUSE,
             Errno::EADDRNOTAVAIL,
@@ -289,11 +344,9 @@ mod tests {
             // The name is the enum's own spelling, which is <errno.h>'s.
             assert_eq!(e.name(), format!("{e:?}"));
         }
-        let error = SockError::new(Op::Bind, Errno::EADDRINUSE, "port 8099 is already in use");
-        assert_eq!(
-            error.to_string(),
-            "bind: EADDRINUSE: port 8099 is already in use"
-        );
+        let port = vec![("port", "8099".to_string())];
+        let error = SockError::new(Op::Bind, Errno::EADDRINUSE, Why::PortInUse, port);
+        assert_eq!(error.to_string(), "bind: EADDRINUSE: PortInUse port=8099");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::host::{Entry, Role, SOMAXCONN};
 use super::net::HostId;
 use super::program::Process;
 use super::sim::Sim;
-use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState};
+use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState, Why};
 use super::stack::listen_endpoint;
 use super::stack::MTU;
 use super::time::Duration;
@@ -62,13 +62,19 @@ impl Sim {
     /// The host index and socket behind a descriptor.
     fn resolve(&self, op: Op, pid: Pid, fd: Fd) -> Result<(usize, SockId), SockError> {
         let process = self.processes.get(&pid).ok_or_else(|| {
-            SockError::new(op, Errno::EBADF, format!("there is no process {}", pid.pid))
+            SockError::new(
+                op,
+                Errno::EBADF,
+                Why::NoProcess,
+                vec![("pid", pid.pid.to_string())],
+            )
         })?;
         let sock = process.fds.get(&fd).copied().ok_or_else(|| {
             SockError::new(
                 op,
                 Errno::EBADF,
-                format!("{} has no socket with descriptor {fd}", process.name),
+                Why::NoDescriptor,
+                vec![("process", process.name.clone()), ("fd", fd.to_string())],
             )
         })?;
         Ok((pid.host.0, sock))
@@ -86,8 +92,9 @@ impl Sim {
             .expect("a descriptor always names a socket in the table")
     }
 
-    /// Who uses a port, for error messages: "Node.js server (fd 3)".
-    fn port_user(&self, h: usize, proto: Proto, port: u16) -> String {
+    /// Port `port` is in use on host `h`: the error says by whom (a process's descriptor, or a
+    /// connection no process holds any more, in its state).
+    fn port_in_use(&self, h: usize, op: Op, proto: Proto, port: u16) -> SockError {
         let host = &self.hosts[h];
         let user = host
             .bound
@@ -98,21 +105,25 @@ impl Sim {
                     .values()
                     .find(|e| e.proto == proto && e.local.is_some_and(|l| l.port() == port))
             });
-        match user {
+        let port = ("port", port.to_string());
+        let (why, args) = match user {
             Some(Entry {
                 owner: Some((pid, fd)),
                 ..
-            }) => {
-                let name = self
-                    .processes
-                    .get(pid)
-                    .map(|p| p.name.as_str())
-                    .unwrap_or("a process");
-                format!("{name} (fd {fd})")
-            }
-            Some(e) => format!("a connection in {}", e.state),
-            None => "another socket".to_string(),
-        }
+            }) => match self.processes.get(pid) {
+                Some(p) => (
+                    Why::PortInUseBy,
+                    vec![port, ("process", p.name.clone()), ("fd", fd.to_string())],
+                ),
+                None => (Why::PortInUse, vec![port]),
+            },
+            Some(e) => (
+                Why::PortInUseByConnection,
+                vec![port, ("state", e.state.to_string())],
+            ),
+            None => (Why::PortInUse, vec![port]),
+        };
+        SockError::new(op, Errno::EADDRINUSE, why, args)
     }
 
     fn take_pending(&mut self, h: usize, sock: SockId, op: Op) -> Result<(), SockError> {
@@ -139,16 +150,16 @@ impl Sim {
             SockError::new(
                 op,
                 Errno::EADDRNOTAVAIL,
-                format!(
-                    "all {} ephemeral ports ({}–{}) are in use{}",
-                    range.len(),
-                    range.start(),
-                    range.end(),
-                    match dst {
-                        Some(d) if proto == Proto::Tcp => format!(" toward {d}"),
-                        _ => String::new(),
-                    }
-                ),
+                match dst {
+                    Some(_) if proto == Proto::Tcp => Why::EphemeralPortsUsedToward,
+                    _ => Why::EphemeralPortsUsed,
+                },
+                vec![
+                    ("n", range.len().to_string()),
+                    ("first", range.start().to_string()),
+                    ("last", range.end().to_string()),
+                    ("remote", dst.map(|d| d.to_string()).unwrap_or_default()),
+                ],
             )
         })
     }
@@ -165,7 +176,8 @@ impl Sim {
             return Err(SockError::new(
                 Op::Socket,
                 Errno::EBADF,
-                format!("there is no process {}", pid.pid),
+                Why::NoProcess,
+                vec![("pid", pid.pid.to_string())],
             ));
         }
         let id = self.new_sock_id();
@@ -212,25 +224,28 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EINVAL,
-                format!("this socket is already bound to {local}"),
+                Why::AlreadyBound,
+                vec![("local", local.to_string())],
             ));
         }
         if e.state != SockState::Fresh {
             return Err(SockError::new(
                 op,
                 Errno::EINVAL,
-                format!("a socket in {} cannot be bound", e.state),
+                Why::CannotBind,
+                vec![("state", e.state.to_string())],
             ));
         }
         if !addr.ip().is_unspecified() && *addr.ip() != host_ip {
             return Err(SockError::new(
                 op,
                 Errno::EADDRNOTAVAIL,
-                format!(
-                    "{} is not an address of {} ({host_ip})",
-                    addr.ip(),
-                    self.hosts[h].spec.name
-                ),
+                Why::NotHostAddress,
+                vec![
+                    ("ip", addr.ip().to_string()),
+                    ("host", self.hosts[h].spec.name.clone()),
+                    ("host_ip", host_ip.to_string()),
+                ],
             ));
         }
         Ok(())
@@ -249,12 +264,7 @@ impl Sim {
         let port = match addr.port() {
             0 => self.ephemeral_port(h, op, proto, None)?,
             p if self.hosts[h].port_in_use(proto, p) => {
-                let user = self.port_user(h, proto, p);
-                return Err(SockError::new(
-                    op,
-                    Errno::EADDRINUSE,
-                    format!("port {p} is already in use by {user}"),
-                ));
+                return Err(self.port_in_use(h, op, proto, p));
             }
             p => p,
         };
@@ -269,7 +279,8 @@ impl Sim {
                     SockError::new(
                         op,
                         Errno::EINVAL,
-                        format!("the stack refused the address: {e}"),
+                        Why::StackRefusedAddress,
+                        vec![("why", e.to_string())],
                     )
                 })?;
                 host.bound.insert((Proto::Udp, port), sock);
@@ -314,7 +325,8 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EOPNOTSUPP,
-                "UDP has no connections, so a UDP socket cannot listen",
+                Why::UdpCannotListen,
+                vec![],
             ));
         }
         match e.state {
@@ -333,7 +345,8 @@ impl Sim {
                 return Err(SockError::new(
                     op,
                     Errno::EINVAL,
-                    format!("a socket in {other} cannot start listening"),
+                    Why::CannotListen,
+                    vec![("state", other.to_string())],
                 ));
             }
         }
@@ -372,11 +385,7 @@ impl Sim {
         let (h, listener) = self.resolve(op, pid, fd)?;
         let host = &self.hosts[h];
         let Role::Listener { queue, slot, .. } = &host.entries[&listener].role else {
-            return Err(SockError::new(
-                op,
-                Errno::EINVAL,
-                "this socket is not listening: call listen() first",
-            ));
+            return Err(SockError::new(op, Errno::EINVAL, Why::NotListening, vec![]));
         };
         let had_room = slot.is_some();
         // Like Linux, accept() hands out only connections whose handshake has finished.
@@ -434,7 +443,8 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EINVAL,
-                format!("{remote} is not an address a socket can connect to"),
+                Why::NotConnectable,
+                vec![("remote", remote.to_string())],
             ));
         }
         if proto == Proto::Udp {
@@ -492,21 +502,24 @@ impl Sim {
                 return Err(SockError::new(
                     op,
                     Errno::EISCONN,
-                    "a listening socket cannot connect; create another socket",
+                    Why::ListenerCannotConnect,
+                    vec![],
                 ))
             }
             SockState::SynSent | SockState::SynReceived => {
                 return Err(SockError::new(
                     op,
                     Errno::EALREADY,
-                    format!("this socket is already connecting to {remote}"),
+                    Why::AlreadyConnecting,
+                    vec![("remote", remote.to_string())],
                 ))
             }
             SockState::Closed => {
                 return Err(SockError::new(
                     op,
                     Errno::EINVAL,
-                    "this socket's connection has ended; create a new socket",
+                    Why::ConnectionEnded,
+                    vec![],
                 ))
             }
             _ => {
@@ -518,7 +531,8 @@ impl Sim {
                 return Err(SockError::new(
                     op,
                     Errno::EISCONN,
-                    format!("this socket is already connected to {peer}"),
+                    Why::AlreadyConnected,
+                    vec![("peer", peer.to_string())],
                 ));
             }
         }
@@ -556,7 +570,12 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EADDRNOTAVAIL,
-                format!("the connection {local} → {remote} already exists (in {state}); use another source port"),
+                Why::ConnectionExists,
+                vec![
+                    ("local", local.to_string()),
+                    ("remote", remote.to_string()),
+                    ("state", state.to_string()),
+                ],
             ));
         }
         let os = self.hosts[h].spec.os;
@@ -570,7 +589,8 @@ impl Sim {
                 SockError::new(
                     op,
                     Errno::EINVAL,
-                    format!("the stack refused to connect: {e}"),
+                    Why::StackRefusedConnect,
+                    vec![("why", e.to_string())],
                 )
             })?;
         let handle = host.stack.sockets.add(socket);
@@ -622,11 +642,7 @@ impl Sim {
         let (h, sock) = self.resolve(op, pid, fd)?;
         if self.entry(h, sock).proto == Proto::Udp {
             let Some(remote) = self.entry(h, sock).remote else {
-                return Err(SockError::new(
-                    op,
-                    Errno::ENOTCONN,
-                    "this UDP socket has no peer: use sendto() or connect() first",
-                ));
+                return Err(SockError::new(op, Errno::ENOTCONN, Why::UdpNoPeer, vec![]));
             };
             return self.send_to_inner(Op::Send, pid, fd, data, remote);
         }
@@ -636,7 +652,8 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EPIPE,
-                "this socket was shut down for writing",
+                Why::ShutDownForWriting,
+                vec![],
             ));
         }
         match e.state {
@@ -648,21 +665,19 @@ impl Sim {
                 return Err(SockError::new(
                     op,
                     Errno::EAGAIN,
-                    "the handshake has not finished: send() would have to wait for ESTABLISHED",
+                    Why::HandshakeUnfinished,
+                    vec![],
                 ))
             }
             SockState::Fresh | SockState::Bound | SockState::Listen => {
-                return Err(SockError::new(
-                    op,
-                    Errno::EPIPE,
-                    "this socket is not connected, so there is nowhere to send",
-                ))
+                return Err(SockError::new(op, Errno::EPIPE, Why::NowhereToSend, vec![]))
             }
             other => {
                 return Err(SockError::new(
                     op,
                     Errno::EPIPE,
-                    format!("the connection is closing ({other})"),
+                    Why::Closing,
+                    vec![("state", other.to_string())],
                 ))
             }
         }
@@ -670,7 +685,7 @@ impl Sim {
         let n = self.hosts[h]
             .tcp_mut(handle)
             .send_slice(data)
-            .map_err(|_| SockError::new(op, Errno::EPIPE, "the connection can no longer send"))?;
+            .map_err(|_| SockError::new(op, Errno::EPIPE, Why::CannotSend, vec![]))?;
         if n > 0 {
             self.emit(EventKind::DataSent {
                 host: pid.host,
@@ -712,7 +727,8 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::ENOTCONN,
-                "this socket is not connected",
+                Why::NotConnected,
+                vec![],
             ));
         };
         let s = self.hosts[h].tcp_mut(handle);
@@ -753,7 +769,8 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::ENOTCONN,
-                "this socket is not connected",
+                Why::NotConnected,
+                vec![],
             ));
         }
         let (handle, proto) = (e.handle, e.proto);
@@ -836,24 +853,27 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EOPNOTSUPP,
-                "sendto() with an address is for UDP; TCP uses connect() and send()",
+                Why::SendToIsForUdp,
+                vec![],
             ));
         }
         if dst.port() == 0 || dst.ip().is_unspecified() {
             return Err(SockError::new(
                 op,
                 Errno::EINVAL,
-                format!("{dst} is not an address a datagram can go to"),
+                Why::NotDatagramAddress,
+                vec![("remote", dst.to_string())],
             ));
         }
         if data.len() > MAX_UDP_PAYLOAD {
             return Err(SockError::new(
                 op,
                 Errno::EMSGSIZE,
-                format!(
-                    "{} bytes do not fit in one UDP datagram (at most {MAX_UDP_PAYLOAD}: 65535 less the IP and UDP headers)",
-                    data.len()
-                ),
+                Why::TooBigForDatagram,
+                vec![
+                    ("bytes", data.len().to_string()),
+                    ("max", MAX_UDP_PAYLOAD.to_string()),
+                ],
             ));
         }
         if self.entry(h, sock).handle.is_none() {
@@ -882,7 +902,8 @@ impl Sim {
             Err(udp::SendError::Unaddressable) => Err(SockError::new(
                 op,
                 Errno::EINVAL,
-                format!("{dst} cannot be reached from this socket"),
+                Why::Unreachable,
+                vec![("remote", dst.to_string())],
             )),
         }
     }
@@ -909,15 +930,12 @@ impl Sim {
             return Err(SockError::new(
                 op,
                 Errno::EOPNOTSUPP,
-                "recvfrom() is for UDP; a TCP socket uses recv()",
+                Why::RecvFromIsForUdp,
+                vec![],
             ));
         }
         let Some(handle) = e.handle else {
-            return Err(SockError::new(
-                op,
-                Errno::EINVAL,
-                "this UDP socket is not bound to a port yet",
-            ));
+            return Err(SockError::new(op, Errno::EINVAL, Why::UdpNotBound, vec![]));
         };
         let socket = self.hosts[h].stack.sockets.get_mut::<udp::Socket>(handle);
         // The whole datagram, up to 65507 bytes (a reassembled one among them).

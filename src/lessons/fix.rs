@@ -99,9 +99,10 @@ impl FixIt {
                 true => said(Msg::FeedbackWorksListens, ""),
                 false => said(Msg::FeedbackWorksReplied, ""),
             }),
-            (false, AppStatus::Failed(error)) => {
-                Verdict::wrong(said(Msg::FeedbackStillFails, &error.to_string()))
-            }
+            (false, AppStatus::Failed(error)) => Verdict::wrong(said(
+                Msg::FeedbackStillFails,
+                &crate::view::narrate::said(error),
+            )),
             (false, _) => Verdict::wrong(match listening {
                 true => said(Msg::FeedbackNeverListens, ""),
                 false => said(Msg::FeedbackNeverReplied, ""),

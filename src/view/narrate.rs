@@ -13,7 +13,7 @@ use crate::engine::net::HostId;
 use crate::engine::packet::{preview, PacketSummary, Transport};
 use crate::engine::ports::OsProfile;
 use crate::engine::sim::Sim;
-use crate::engine::socket::{Pid, Proto, SockId, SockState};
+use crate::engine::socket::{Pid, Proto, SockError, SockId, SockState, Why};
 use crate::engine::tables::Tables;
 use crate::engine::time::Instant;
 use crate::i18n::{t, tn, tp, Msg};
@@ -455,10 +455,7 @@ impl Narrator {
                 self.host(pid.host).to_string(),
                 tp(
                     Msg::NarrateError,
-                    &[
-                        ("process", &self.process(*pid)),
-                        ("error", &error.to_string()),
-                    ],
+                    &[("process", &self.process(*pid)), ("error", &said(error))],
                 ),
             ),
             EventKind::NetChanged(change) => self.net_words(change),
@@ -621,5 +618,69 @@ fn segment_words(summary: &PacketSummary) -> String {
             tp(Msg::NarrateSegFragment, args)
         }
         Transport::Other { protocol } => tp(Msg::NarrateSegOther, &[("n", &protocol.to_string())]),
+    }
+}
+
+/// A socket call's failure as a learner reads it, in the installed language:
+/// "bind: EADDRINUSE: port 8099 is already in use by node (fd 3)".
+pub fn said(error: &SockError) -> String {
+    tp(
+        Msg::ErrSaid,
+        &[
+            ("op", error.op.name()),
+            ("errno", error.errno.name()),
+            ("why", &why(error)),
+        ],
+    )
+}
+
+/// Why a socket call failed, in the installed language: "port 8099 is already in use by node
+/// (fd 3)".
+pub fn why(error: &SockError) -> String {
+    let args: Vec<(&str, &str)> = error.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    tp(why_msg(error.why), &args)
+}
+
+fn why_msg(why: Why) -> Msg {
+    match why {
+        Why::NoProcess => Msg::ErrNoProcess,
+        Why::NoDescriptor => Msg::ErrNoDescriptor,
+        Why::EphemeralPortsUsed => Msg::ErrEphemeralPortsUsed,
+        Why::EphemeralPortsUsedToward => Msg::ErrEphemeralPortsUsedToward,
+        Why::AlreadyBound => Msg::ErrAlreadyBound,
+        Why::CannotBind => Msg::ErrCannotBind,
+        Why::NotHostAddress => Msg::ErrNotHostAddress,
+        Why::PortInUse => Msg::ErrPortInUse,
+        Why::PortInUseBy => Msg::ErrPortInUseBy,
+        Why::PortInUseByConnection => Msg::ErrPortInUseByConnection,
+        Why::StackRefusedAddress => Msg::ErrStackRefusedAddress,
+        Why::UdpCannotListen => Msg::ErrUdpCannotListen,
+        Why::CannotListen => Msg::ErrCannotListen,
+        Why::NotListening => Msg::ErrNotListening,
+        Why::NotConnectable => Msg::ErrNotConnectable,
+        Why::ListenerCannotConnect => Msg::ErrListenerCannotConnect,
+        Why::AlreadyConnecting => Msg::ErrAlreadyConnecting,
+        Why::ConnectionEnded => Msg::ErrConnectionEnded,
+        Why::AlreadyConnected => Msg::ErrAlreadyConnected,
+        Why::ConnectionExists => Msg::ErrConnectionExists,
+        Why::StackRefusedConnect => Msg::ErrStackRefusedConnect,
+        Why::UdpNoPeer => Msg::ErrUdpNoPeer,
+        Why::ShutDownForWriting => Msg::ErrShutDownForWriting,
+        Why::HandshakeUnfinished => Msg::ErrHandshakeUnfinished,
+        Why::NowhereToSend => Msg::ErrNowhereToSend,
+        Why::Closing => Msg::ErrClosing,
+        Why::CannotSend => Msg::ErrCannotSend,
+        Why::NotConnected => Msg::ErrNotConnected,
+        Why::SendToIsForUdp => Msg::ErrSendToIsForUdp,
+        Why::NotDatagramAddress => Msg::ErrNotDatagramAddress,
+        Why::TooBigForDatagram => Msg::ErrTooBigForDatagram,
+        Why::Unreachable => Msg::ErrUnreachable,
+        Why::RecvFromIsForUdp => Msg::ErrRecvFromIsForUdp,
+        Why::UdpNotBound => Msg::ErrUdpNotBound,
+        Why::IcmpRefused => Msg::ErrIcmpRefused,
+        Why::RstRefused => Msg::ErrRstRefused,
+        Why::SynUnanswered => Msg::ErrSynUnanswered,
+        Why::Reset => Msg::ErrReset,
+        Why::AckTimeout => Msg::ErrAckTimeout,
     }
 }
