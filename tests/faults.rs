@@ -236,7 +236,7 @@ fn a_firewall_reject_answers_icmp_port_unreachable_and_connect_is_refused() {
         AppStatus::Failed(e) => {
             assert_eq!(e.errno, Errno::ECONNREFUSED);
             assert_eq!(
-                e.message,
+                socketlab::view::narrate::why(e),
                 "192.168.1.102:8099 answered ICMP port unreachable: a firewall rejects port 8099"
             );
         }
