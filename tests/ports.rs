@@ -19,7 +19,9 @@ fn web_servers_listen_on_80_and_mongodb_on_27017() {
 fn the_course_node_port_is_labelled_as_an_example_not_an_iana_assignment() {
     let node = lookup(8099).expect("8099 is in the registry");
     assert_eq!(node.assignment, Assignment::CourseExample);
-    assert!(node.description.contains("not an IANA assignment"));
+    assert!(socketlab::view::ports::description(node.port)
+        .unwrap()
+        .contains("not an IANA assignment"));
 }
 
 #[test]

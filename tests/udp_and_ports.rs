@@ -212,7 +212,6 @@ fn macos_picks_at_random_in_the_iana_range_and_reports_exhaustion() {
     let distinct: std::collections::BTreeSet<_> = picks.iter().collect();
     assert!(distinct.len() > 15, "random, not sequential: {picks:?}");
     assert_eq!(ports.pick(None, |_| true), None, "every port taken");
-    assert!(OsProfile::Macos.selection().contains("random"));
 }
 
 /// A host's firewall sees a fragmented datagram whole, as a Linux firewall does (tracking

@@ -41,15 +41,6 @@ impl PortClass {
             PortClass::Dynamic => "49152–65535",
         }
     }
-
-    /// The class's name as learners read it.
-    pub fn name(self) -> &'static str {
-        match self {
-            PortClass::WellKnown => "well-known",
-            PortClass::Registered => "registered",
-            PortClass::Dynamic => "dynamic (ephemeral)",
-        }
-    }
 }
 
 /// Which transport protocols a registry entry is used with.
@@ -87,9 +78,9 @@ pub struct Service {
     pub port: u16,
     pub transports: Transports,
     /// Short service name, as `/etc/services` or the IANA registry spells it where it has one.
+    /// What listens there is said by the view, in the learner's language (`port.<number>` in
+    /// the catalogs).
     pub name: &'static str,
-    /// What listens there, in a few words a learner understands.
-    pub description: &'static str,
     pub assignment: Assignment,
 }
 
@@ -97,14 +88,12 @@ const fn service(
     port: u16,
     transports: Transports,
     name: &'static str,
-    description: &'static str,
     assignment: Assignment,
 ) -> Service {
     Service {
         port,
         transports,
         name,
-        description,
         assignment,
     }
 }
@@ -114,80 +103,31 @@ use Transports::{Tcp, TcpAndUdp, Udp};
 
 /// The registry, ordered by port number.
 pub const SERVICES: &[Service] = &[
-    service(
-        20,
-        Tcp,
-        "ftp-data",
-        "FTP file transfer (data connection)",
-        Iana,
-    ),
-    service(
-        21,
-        Tcp,
-        "ftp",
-        "FTP file transfer (control connection)",
-        Iana,
-    ),
-    service(22, Tcp, "ssh", "SSH remote login", Iana),
-    service(23, Tcp, "telnet", "Telnet remote login (unencrypted)", Iana),
-    service(25, Tcp, "smtp", "SMTP mail transfer between servers", Iana),
-    service(53, TcpAndUdp, "domain", "DNS name lookups", Iana),
-    service(67, Udp, "bootps", "DHCP server", Iana),
-    service(68, Udp, "bootpc", "DHCP client", Iana),
-    service(80, Tcp, "http", "Web server (HTTP)", Iana),
-    service(110, Tcp, "pop3", "POP3 mailbox download", Iana),
-    service(143, Tcp, "imap", "IMAP mailbox access", Iana),
-    service(443, Tcp, "https", "Web server over TLS (HTTPS)", Iana),
-    service(465, Tcp, "submissions", "Mail submission over TLS", Iana),
-    service(
-        587,
-        Tcp,
-        "submission",
-        "Mail submission from an email client",
-        Iana,
-    ),
-    service(993, Tcp, "imaps", "IMAP over TLS", Iana),
-    service(995, Tcp, "pop3s", "POP3 over TLS", Iana),
-    service(
-        3000,
-        Tcp,
-        "dev-http",
-        "Development web servers (Node.js, React); a convention, not IANA's assignment",
-        Convention,
-    ),
-    service(3306, Tcp, "mysql", "MySQL database server", Iana),
-    service(5432, Tcp, "postgresql", "PostgreSQL database server", Iana),
-    service(6379, Tcp, "redis", "Redis key-value store", Iana),
-    service(8080, Tcp, "http-alt", "Alternative web server port", Iana),
-    service(
-        8099,
-        Tcp,
-        "node-example",
-        "The course's Node.js server; an example, not an IANA assignment",
-        CourseExample,
-    ),
-    service(27017, Tcp, "mongodb", "MongoDB database server", Iana),
-    service(
-        28017,
-        Tcp,
-        "mongodb-http",
-        "MongoDB's old HTTP status page (removed in MongoDB 3.6); a convention",
-        Convention,
-    ),
+    service(20, Tcp, "ftp-data", Iana),
+    service(21, Tcp, "ftp", Iana),
+    service(22, Tcp, "ssh", Iana),
+    service(23, Tcp, "telnet", Iana),
+    service(25, Tcp, "smtp", Iana),
+    service(53, TcpAndUdp, "domain", Iana),
+    service(67, Udp, "bootps", Iana),
+    service(68, Udp, "bootpc", Iana),
+    service(80, Tcp, "http", Iana),
+    service(110, Tcp, "pop3", Iana),
+    service(143, Tcp, "imap", Iana),
+    service(443, Tcp, "https", Iana),
+    service(465, Tcp, "submissions", Iana),
+    service(587, Tcp, "submission", Iana),
+    service(993, Tcp, "imaps", Iana),
+    service(995, Tcp, "pop3s", Iana),
+    service(3000, Tcp, "dev-http", Convention),
+    service(3306, Tcp, "mysql", Iana),
+    service(5432, Tcp, "postgresql", Iana),
+    service(6379, Tcp, "redis", Iana),
+    service(8080, Tcp, "http-alt", Iana),
+    service(8099, Tcp, "node-example", CourseExample),
+    service(27017, Tcp, "mongodb", Iana),
+    service(28017, Tcp, "mongodb-http", Convention),
 ];
-
-impl Service {
-    /// The entry's class as the ports panel shows it: the IANA range it falls in, and whether
-    /// the number is a convention or the course's own example rather than an assignment.
-    pub fn class_label(&self) -> String {
-        let class = PortClass::of(self.port).name();
-        match self.assignment {
-            Iana => class.to_string(),
-            Convention => format!("{class}; a convention"),
-            CourseExample => format!("{class}; the course's example"),
-        }
-    }
-}
 
 /// The registry entry for a port number, if the lessons know one.
 pub fn lookup(port: u16) -> Option<&'static Service> {
@@ -287,20 +227,9 @@ impl OsProfile {
     /// Where the range is set on this OS.
     pub fn range_setting(self) -> &'static str {
         match self {
-            OsProfile::Linux => "net.ipv4.ip_local_port_range (Android too)",
+            OsProfile::Linux => "net.ipv4.ip_local_port_range",
             OsProfile::Windows => "netsh int ipv4 show dynamicport tcp",
             OsProfile::Macos => "net.inet.ip.portrange.first / .last",
-        }
-    }
-
-    /// How this OS picks the next ephemeral port, in a sentence.
-    pub fn selection(self) -> &'static str {
-        match self {
-            OsProfile::Linux => {
-                "starts at a point hashed from the destination and tries even ports first"
-            }
-            OsProfile::Windows => "hands out ports one after another",
-            OsProfile::Macos => "picks each port at random",
         }
     }
 }
@@ -402,18 +331,6 @@ mod tests {
         for s in SERVICES {
             assert_eq!(lookup(s.port), Some(s));
         }
-    }
-
-    #[test]
-    fn each_entry_says_its_class_and_where_its_number_comes_from() {
-        let label = |port| lookup(port).map(|s| s.class_label());
-        assert_eq!(label(80).as_deref(), Some("well-known"));
-        assert_eq!(label(27017).as_deref(), Some("registered"));
-        assert_eq!(label(3000).as_deref(), Some("registered; a convention"));
-        assert_eq!(
-            label(8099).as_deref(),
-            Some("registered; the course's example")
-        );
     }
 
     #[test]

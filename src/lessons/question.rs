@@ -353,7 +353,10 @@ impl Choose {
     fn why_not(&self, chosen: &str) -> String {
         let port: Option<u16> = chosen.parse().ok();
         let known = port.and_then(crate::engine::ports::lookup);
-        let (service, description) = known.map_or(("", ""), |s| (s.name, s.description));
+        let description = port
+            .and_then(crate::view::ports::description)
+            .unwrap_or_default();
+        let (service, description) = known.map_or(("", ""), |s| (s.name, &*description));
         let name = match &self.fact {
             Fact::ServicePort(name) => name.as_str(),
             _ => "",

@@ -830,8 +830,8 @@ fn port_table() -> Html {
                         <tr key={s.port}>
                             <th scope="row">{ s.port }</th>
                             <td>{ s.transports.label() }</td>
-                            <td>{ s.description }</td>
-                            <td>{ s.class_label() }</td>
+                            <td>{ crate::view::ports::description(s.port).unwrap_or_default() }</td>
+                            <td>{ crate::view::ports::class_label(s) }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -875,7 +875,7 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                 { for classes.iter().map(|c| html! {
                     <div key={c.range()}>
                         <dt>{ c.range() }</dt>
-                        <dd>{ c.name() }</dd>
+                        <dd>{ crate::view::ports::class_name(*c) }</dd>
                     </div>
                 }) }
             </dl>
@@ -888,6 +888,9 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                             <dt>{ os.range_label() }</dt>
                             <dd>
                                 { format!("{} ({})", os.name(), os.range_setting()) }
+                                if *os == ports::OsProfile::Linux {
+                                    { " " }{ t(Msg::PortsAndroidToo) }
+                                }
                                 if !hosts.is_empty() {
                                     <br />{ tp(Msg::PortsInScene, &[("hosts", &hosts.join(", "))]) }
                                 }

@@ -10,6 +10,7 @@
 
 pub mod flow;
 pub mod narrate;
+pub mod ports;
 pub mod scenes;
 pub mod stage;
 

@@ -282,6 +282,15 @@ describe("the free player in Traditional Chinese", () => {
       const text = await page.evaluate(() => document.body.innerText);
       assert.doesNotMatch(text, /Connection refused\n|curl asks for port 8080|The course's slides/, "no English scene text");
       assert.deepEqual(noKeys(text), [], "no message key shown");
+      // The Ports panel: what listens on each port, and each port's class, in Chinese.
+      await page.locator(".panel-tabs").getByRole("button", { name: "埠", exact: true }).click();
+      const ports = page.locator("#panel-ports");
+      const http = ports.locator("tr", { has: page.locator("th", { hasText: /^80$/ }) });
+      assert.deepEqual(await http.locator("td").allTextContents(), ["TCP", "網頁伺服器（HTTP）", "知名埠"]);
+      const node = ports.locator("tr", { has: page.locator("th", { hasText: /^8099$/ }) });
+      assert.deepEqual(await node.locator("td").allTextContents(), ["TCP", "課程的 Node.js 伺服器；一個例子，不是 IANA 的分配", "已登記埠；課程的例子"]);
+      assert.match(await ports.textContent(), /net\.ipv4\.ip_local_port_range\) Android 也用它。/);
+      assert.doesNotMatch(await ports.textContent(), /Web server|well-known|registered|Android too/, "no English registry words");
       // English, in place: the scenes' English words load.
       await page.goto(`${env.site.url}?scene=connection-refused&lang=zh-Hant`);
       await page.locator(".stage-svg").waitFor();
