@@ -747,6 +747,9 @@ impl Handlers {
                     let select: HtmlSelectElement = e.target_unchecked_into();
                     if let Ok(i) = select.value().parse::<usize>() {
                         d.dispatch(Action::LoadScene(i));
+                        if let Some(id) = SCENES.get(i) {
+                            super::route::show_scene(id);
+                        }
                     }
                 })
             },

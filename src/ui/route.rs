@@ -72,6 +72,16 @@ pub fn query() -> Params {
         .collect()
 }
 
+/// Say in the address the scene the learner picked (`?scene=ID`), so that a reload or a
+/// language switch opens it again. It replaces the history entry: picking a scene is not a move
+/// the back button should undo. (The language is remembered apart from the address.)
+pub fn show_scene(id: &str) {
+    if let Ok(history) = gloo::utils::window().history() {
+        let url = format!("?scene={id}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Where the learner is, and a callback that takes them elsewhere (a new entry in the
 /// browser's history). Back and forward come here too.
 #[derive(Clone, PartialEq)]

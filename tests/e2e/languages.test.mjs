@@ -291,16 +291,20 @@ describe("the free player in Traditional Chinese", () => {
       assert.deepEqual(await node.locator("td").allTextContents(), ["TCP", "課程的 Node.js 伺服器；一個例子，不是 IANA 的分配", "已登記埠；課程的例子"]);
       assert.match(await ports.textContent(), /net\.ipv4\.ip_local_port_range\) Android 也用它。/);
       assert.doesNotMatch(await ports.textContent(), /Web server|well-known|registered|Android too/, "no English registry words");
-      // English, in place: the scenes' English words load.
-      await page.goto(`${env.site.url}?scene=connection-refused&lang=zh-Hant`);
+      // The address names the scene picked (and no time), so a reload or a language switch
+      // opens it again.
+      assert.equal(new URL(page.url()).search, "?scene=connection-refused");
+      await page.reload();
       await page.locator(".stage-svg").waitFor();
-      assert.equal(await story.locator("h3").textContent(), "連線被拒絕");
+      assert.equal(await story.locator("h3").textContent(), "連線被拒絕", "the scene and the language, kept");
+      // English, in place: the scenes' English words load.
       await page.evaluate(() => (window.__samePage = true));
       await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
       await page.waitForFunction(() => document.querySelector(".stage-text h3")?.textContent === "Connection refused");
       assert.match(await story.textContent(), /curl asks for port 8080, but the Node\.js server listens on 8099\./);
       assert.equal(await page.evaluate(() => window.__samePage), true, "not reloaded");
       assert.deepEqual(await sceneWords(page), ["scenes/zh-Hant.json", "scenes/en.json"]);
+      assert.equal(new URL(page.url()).search, "?scene=connection-refused");
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
