@@ -485,7 +485,7 @@ fn the_mongo_shell_talks_to_mongodb_on_27017() {
         ),
         other => panic!("{other:?}"),
     }
-    assert!(AppKind::MongoShell.protocol().label().contains("stand-in"));
+    assert_eq!(AppKind::MongoShell.protocol(), Protocol::MongoStandIn);
     assert_eq!(
         segments(&sim)[0]
             .split(" [")

@@ -105,17 +105,6 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    /// What the lessons say about it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Protocol::Http => "HTTP/1.1",
-            Protocol::MailStandIn => "a stand-in for SMTP: one command, one reply",
-            Protocol::MongoStandIn => {
-                "a stand-in for MongoDB's binary protocol: one JSON line each way"
-            }
-        }
-    }
-
     pub fn request(self, client: AppKind, server: SocketAddrV4) -> Vec<u8> {
         match self {
             Protocol::Http => {
