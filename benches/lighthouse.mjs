@@ -19,6 +19,7 @@ const TYPES = {
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
   ".webmanifest": "application/manifest+json",
+  ".json": "application/json",
 };
 
 /** Every file of the site, compressed once, as a static host with brotli would send it. */
