@@ -13,6 +13,7 @@
 //! - [`lessons`]: the course step by step, with questions judged against the simulation at
 //!   their moment. It knows the engine, not the browser.
 //! - [`i18n`]: the message catalogs (`locales/`): every word a learner reads, per language.
+//! - [`report`]: the CLI's text tables, in English (the web app does not use them).
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
 //! - [`vecmap`]: sorted maps and sets kept in one `Vec`, and a small sort: used instead of
@@ -25,6 +26,7 @@ pub mod builtin;
 pub mod engine;
 pub mod i18n;
 pub mod lessons;
+pub mod report;
 pub mod vecmap;
 pub mod view;
 pub mod workloads;

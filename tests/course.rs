@@ -111,7 +111,7 @@ Process              node (fd 3)
         Vec::<String>::new(),
         "listening sends nothing"
     );
-    let ss = sim.snapshot().host("Server").unwrap().ss_table();
+    let ss = socketlab::report::ss_table(sim.snapshot().host("Server").unwrap());
     assert!(
         ss.contains("LISTEN")
             && ss.contains("192.168.1.102:8099")
@@ -373,7 +373,7 @@ fn many_clients_share_one_server_port_with_a_socket_each() {
         rows.len(),
         4,
         "{}",
-        snap.host("Server").unwrap().course_table()
+        socketlab::report::course_table(snap.host("Server").unwrap())
     );
     assert!(
         rows.iter().all(|r| r.local.unwrap().port() == 8099),

@@ -262,7 +262,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
         writeln!(out, "{}", narrator.line(event)).map_err(io)?;
         if options.every_event {
             for host in timeline.seek_events(i + 1).hosts {
-                for line in host.ss_table().lines() {
+                for line in socketlab::report::ss_table(&host).lines() {
                     writeln!(out, "    | {:<10} {line}", host.name).map_err(io)?;
                 }
             }
@@ -276,7 +276,14 @@ fn run_command(args: &[String]) -> Result<(), String> {
     )
     .map_err(io)?;
     for host in &snapshot.hosts {
-        writeln!(out, "\n{} ({})\n{}", host.name, host.ip, host.ss_table()).map_err(io)?;
+        writeln!(
+            out,
+            "\n{} ({})\n{}",
+            host.name,
+            host.ip,
+            socketlab::report::ss_table(&host)
+        )
+        .map_err(io)?;
     }
     if let Some(path) = &options.pcap {
         let (bytes, n) = capture(&timeline.events()[..shown]);

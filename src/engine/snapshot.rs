@@ -2,7 +2,6 @@
 //! socket rows (like `netstat`), and the segments in flight with their progress along a link.
 //! Everything the view draws at time t comes from one of these.
 
-use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::event::SegmentId;
@@ -87,7 +86,8 @@ pub fn progress(depart: Instant, arrive: Instant, now: Instant) -> f32 {
 }
 
 impl SocketRow {
-    /// The socket's column in the course's table, in the order of [`COURSE_FIELDS`]:
+    /// The socket's column in the course's table, one cell per row (transport, source port
+    /// and address, destination port and address, state, process):
     /// "n/a" where a listening socket has no peer, "–" where no process holds it.
     pub fn course_cells(&self) -> [String; 7] {
         let na = || "n/a".to_string();
@@ -105,17 +105,6 @@ impl SocketRow {
         ]
     }
 }
-
-/// The rows of the course's socket table.
-pub const COURSE_FIELDS: [&str; 7] = [
-    "Transport",
-    "Source Port",
-    "Source IP Addr",
-    "Destination Port",
-    "Destination IP Addr",
-    "State",
-    "Process",
-];
 
 impl Snapshot {
     pub fn host(&self, name: &str) -> Option<&HostView> {
@@ -135,85 +124,5 @@ impl HostView {
             .iter()
             .position(|r| r.sock == sock)
             .map(|i| i + 1)
-    }
-
-    /// The host's table in the style of `ss -tuanp`.
-    pub fn ss_table(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{:<6}{:<13}{:>7} {:>7} {:>22} {:>22}  Process",
-            "Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port"
-        );
-        for row in &self.sockets {
-            let local = row
-                .local
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "*:*".to_string());
-            let peer = row
-                .remote
-                .map(|a| a.to_string())
-                .unwrap_or_else(|| "0.0.0.0:*".to_string());
-            let process = match (&row.command, row.pid, row.fd) {
-                (Some(cmd), Some(pid), Some(fd)) => {
-                    format!("users:((\"{cmd}\",pid={},fd={fd}))", pid.pid)
-                }
-                _ => String::new(),
-            };
-            let netid = match row.proto {
-                Proto::Tcp => "tcp",
-                Proto::Udp => "udp",
-            };
-            let _ = writeln!(
-                out,
-                "{:<6}{:<13}{:>7} {:>7} {:>22} {:>22}  {}",
-                netid,
-                row.state.ss_name(),
-                row.recv_q,
-                row.send_q,
-                local,
-                peer,
-                process
-            );
-        }
-        out
-    }
-}
-
-impl HostView {
-    /// The host's sockets laid out as the course's slides lay them out: one column per socket
-    /// ("Socket 1", "Socket 2", ...), one row per field, "n/a" where a listening socket has no
-    /// peer.
-    pub fn course_table(&self) -> String {
-        let mut columns: Vec<Vec<String>> = vec![vec![
-            format!("{} Sockets", self.name),
-            "Transport".into(),
-            "Source Port".into(),
-            "Source IP Addr".into(),
-            "Destination Port".into(),
-            "Destination IP Addr".into(),
-            "State".into(),
-            "Process".into(),
-        ]];
-        for (i, row) in self.sockets.iter().enumerate() {
-            let mut column = vec![format!("Socket {}", i + 1)];
-            column.extend(row.course_cells());
-            columns.push(column);
-        }
-        let widths: Vec<usize> = columns
-            .iter()
-            .map(|c| c.iter().map(|s| s.chars().count()).max().unwrap_or(0))
-            .collect();
-        let mut out = String::new();
-        for line in 0..columns[0].len() {
-            let cells: Vec<String> = columns
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{:<w$}", c[line], w = *w))
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-        }
-        out
     }
 }

@@ -210,7 +210,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// Its row in [`crate::engine::snapshot::COURSE_FIELDS`].
+    /// Its row in the course's table ([`crate::engine::snapshot::SocketRow::course_cells`]).
     pub fn row(self) -> usize {
         match self {
             Cell::Transport => 0,

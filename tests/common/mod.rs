@@ -39,10 +39,7 @@ pub fn segments(sim: &Sim) -> Vec<String> {
 
 /// The host's table in the course's layout.
 pub fn table(sim: &Sim, host: &str) -> String {
-    sim.snapshot()
-        .host(host)
-        .expect("host exists")
-        .course_table()
+    socketlab::report::course_table(sim.snapshot().host(host).expect("host exists"))
 }
 
 /// The events of one kind, for assertions.

@@ -12,7 +12,7 @@ use crate::ui::scenes::{conn_key, conn_label, Scene};
 use crate::vecmap::{VecMap, VecSet};
 
 use crate::engine::net::HostId;
-use crate::engine::snapshot::{HostView, SocketRow, COURSE_FIELDS};
+use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
 
 #[derive(Properties, PartialEq)]
@@ -186,8 +186,8 @@ fn course_table(
                 { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
             </tr></thead>
             <tbody>
-                { for COURSE_FIELDS.iter().enumerate().map(|(f, name)| html! {
-                    <tr key={*name} class={(f == PROCESS).then_some("process-row")}>
+                { for (0..ROWS.len()).map(|f| html! {
+                    <tr key={f} class={(f == PROCESS).then_some("process-row")}>
                         <th scope="row">{ row_name(f) }</th>
                         { for host.sockets.iter().map(|r| html! {
                             <td key={r.sock.0} class={cell_class(r.sock, f)}>{
@@ -201,7 +201,7 @@ fn course_table(
     }
 }
 
-/// The course table's row names, in the order of [`COURSE_FIELDS`]; a name with a shorter
+/// The course table's row names, in the order of [`SocketRow::course_cells`]; a name with a shorter
 /// form for narrow screens ("Dest. Port") has both, and a screen reader hears the long one.
 const ROWS: [(Msg, Option<Msg>); 7] = [
     (Msg::TablesRowTransport, None),
