@@ -281,7 +281,7 @@ fn run_command(args: &[String]) -> Result<(), String> {
             "\n{} ({})\n{}",
             host.name,
             host.ip,
-            socketlab::report::ss_table(&host)
+            socketlab::report::ss_table(host)
         )
         .map_err(io)?;
     }
