@@ -50,19 +50,26 @@ async fn the_page_with_no_address_opens_the_lessons_and_explore() {
     root.remove();
 }
 
-/// When the lessons' words have not loaded (here the page has no way to fetch them), the home
-/// screen says so in one line, with a link to try again, and shows no lesson without its title.
-#[wasm_bindgen_test]
-async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
+/// The app at an address with the English catalog and no words loaded (here the page has no
+/// way to fetch them): it says so in one line.
+async fn drawn_without_words(query: &str) -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     let none = js_sys::Object::new();
     js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &none).unwrap();
-    let root = draw_at("?");
+    let root = draw_at(query);
     yew::scheduler::flush().await;
     assert_eq!(
         texts(&root, "#lesson-loading"),
         ["Part of this page did not load. Check the connection, then try again."]
     );
+    root
+}
+
+/// When the lessons' words have not loaded, the home screen says so in one line, with a link to
+/// try again, and shows no lesson without its title.
+#[wasm_bindgen_test]
+async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
+    let root = drawn_without_words("?").await;
     let failed = root.query_selector("#lesson-failed").unwrap().unwrap();
     assert!(!failed.has_attribute("hidden"), "the links show");
     assert_eq!(texts(&root, "#lesson-failed a"), ["Try again"]);
@@ -77,15 +84,7 @@ async fn without_the_lessons_words_the_home_screen_says_so_and_can_try_again() {
 /// the scenes without words); without them it says so, and draws no stage with empty titles.
 #[wasm_bindgen_test]
 async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
-    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
-    let none = js_sys::Object::new();
-    js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &none).unwrap();
-    let root = draw_at("?scene=connection-refused");
-    yew::scheduler::flush().await;
-    assert_eq!(
-        texts(&root, "#lesson-loading"),
-        ["Part of this page did not load. Check the connection, then try again."]
-    );
+    let root = drawn_without_words("?scene=connection-refused").await;
     assert!(
         texts(&root, ".stage-text").is_empty(),
         "no stage without its words"

@@ -134,15 +134,21 @@ describe("Traditional Chinese fits the screen", () => {
   }
 });
 
-/** The lesson words this page has fetched (lessons/<lang>/<id>.json). */
-const lessonWords = (page) =>
-  page.evaluate(() =>
-    performance
-      .getEntriesByType("resource")
-      .map((r) => new URL(r.name).pathname)
-      .filter((p) => p.includes("/lessons/"))
-      .map((p) => p.slice(p.indexOf("/lessons/") + 1)),
+/** The files under `dir` this page has fetched, e.g. lessons/<lang>/<id>.json for "lessons". */
+const fetchedUnder = (page, dir) =>
+  page.evaluate(
+    (dir) =>
+      performance
+        .getEntriesByType("resource")
+        .map((r) => new URL(r.name).pathname)
+        .filter((p) => p.includes(`/${dir}/`))
+        .map((p) => p.slice(p.indexOf(`/${dir}/`) + 1)),
+    dir,
   );
+/** The lesson words this page has fetched (lessons/<lang>/<id>.json, lessons/<lang>.json). */
+const lessonWords = (page) => fetchedUnder(page, "lessons");
+/** The scene words this page has fetched (scenes/<lang>.json). */
+const sceneWords = (page) => fetchedUnder(page, "scenes");
 
 describe("a lesson in Traditional Chinese", () => {
   for (const [name, options] of Object.entries(VIEWPORTS)) {
@@ -243,16 +249,6 @@ describe("a lesson in Traditional Chinese", () => {
     }
   });
 });
-
-/** The scene words this page has fetched (scenes/<lang>.json). */
-const sceneWords = (page) =>
-  page.evaluate(() =>
-    performance
-      .getEntriesByType("resource")
-      .map((r) => new URL(r.name).pathname)
-      .filter((p) => p.includes("/scenes/"))
-      .map((p) => p.slice(p.indexOf("/scenes/") + 1)),
-  );
 
 describe("the free player in Traditional Chinese", () => {
   test("every scene's title and story are in Chinese, loaded once with the player, and follow the language picker", async () => {
