@@ -539,34 +539,6 @@ impl Sim {
         Ok(())
     }
 
-    /// A connection `local` → `remote` on host `h` is not there yet (in any state): a second
-    /// one would have the same 4-tuple.
-    fn no_connection_yet(
-        &self,
-        h: usize,
-        local: SocketAddrV4,
-        remote: SocketAddrV4,
-    ) -> Result<(), SockError> {
-        let Some(other) = self.hosts[h].conns.get(&(Proto::Tcp, local, remote)) else {
-            return Ok(());
-        };
-        let state = self.hosts[h]
-            .entries
-            .get(other)
-            .map_or(SockState::Closed, |e| e.state);
-        let args = vec![
-            ("local", local.to_string()),
-            ("remote", remote.to_string()),
-            ("state", state.to_string()),
-        ];
-        Err(SockError::new(
-            Op::Connect,
-            Errno::EADDRNOTAVAIL,
-            Why::ConnectionExists,
-            args,
-        ))
-    }
-
     /// connect() on a TCP socket that may: pick the local address, make the smoltcp socket
     /// and send the SYN, and set the OS's deadline for an answer.
     fn connect_tcp(
@@ -589,7 +561,23 @@ impl Sim {
                 true,
             ),
         };
-        self.no_connection_yet(h, local, remote)?;
+        if let Some(other) = self.hosts[h].conns.get(&(Proto::Tcp, local, remote)) {
+            let state = self.hosts[h]
+                .entries
+                .get(other)
+                .map(|e| e.state)
+                .unwrap_or(SockState::Closed);
+            return Err(SockError::new(
+                op,
+                Errno::EADDRNOTAVAIL,
+                Why::ConnectionExists,
+                vec![
+                    ("local", local.to_string()),
+                    ("remote", remote.to_string()),
+                    ("state", state.to_string()),
+                ],
+            ));
+        }
         let os = self.hosts[h].spec.os;
         let mut socket = self.hosts[h].new_tcp_socket();
         let host = &mut self.hosts[h];
