@@ -308,6 +308,13 @@ impl Host {
         }
     }
 
+    /// The state of the TCP connection `local` → `remote`, if this host has one (CLOSED for a
+    /// table entry whose socket is gone).
+    pub fn connection_state(&self, local: SocketAddrV4, remote: SocketAddrV4) -> Option<SockState> {
+        let id = self.conns.get(&(Proto::Tcp, local, remote))?;
+        Some(self.entries.get(id).map_or(SockState::Closed, |e| e.state))
+    }
+
     /// Put `id` among the entries sync reads, or take it out, as the entry now is: call after
     /// giving an entry a smoltcp socket or a listener's role, or taking them away.
     pub fn rewatch(&mut self, id: SockId) {

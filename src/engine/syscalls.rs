@@ -549,26 +549,20 @@ impl Sim {
         bound: Option<SocketAddrV4>,
         remote: SocketAddrV4,
     ) -> Result<(), SockError> {
-        let op = Op::Connect;
         let host_ip = self.hosts[h].spec.ip;
         let (local, newly_bound) = match bound {
             Some(l) => (SocketAddrV4::new(host_ip, l.port()), false),
             None => (
                 SocketAddrV4::new(
                     host_ip,
-                    self.ephemeral_port(h, op, Proto::Tcp, Some(remote))?,
+                    self.ephemeral_port(h, Op::Connect, Proto::Tcp, Some(remote))?,
                 ),
                 true,
             ),
         };
-        if let Some(other) = self.hosts[h].conns.get(&(Proto::Tcp, local, remote)) {
-            let state = self.hosts[h]
-                .entries
-                .get(other)
-                .map(|e| e.state)
-                .unwrap_or(SockState::Closed);
+        if let Some(state) = self.hosts[h].connection_state(local, remote) {
             return Err(SockError::new(
-                op,
+                Op::Connect,
                 Errno::EADDRNOTAVAIL,
                 Why::ConnectionExists,
                 vec![
@@ -587,7 +581,7 @@ impl Sim {
             .connect(host.stack.iface.context(), remote_ep, local_ep)
             .map_err(|e| {
                 SockError::new(
-                    op,
+                    Op::Connect,
                     Errno::EINVAL,
                     Why::StackRefusedConnect,
                     vec![("why", e.to_string())],
