@@ -36,9 +36,16 @@ fn every_shipped_file_is_built_in_and_equal_to_its_toml() {
 }
 
 /// A scene's words, in the order the page reads them: its title and description, then each
-/// stage's title and text (each paragraph as one line).
-fn words_of(title: &str, description: Option<&str>, stages: &[(&str, &str)]) -> Vec<String> {
+/// stage's title and text (each paragraph as one line). A scene whose first stage starts at 0
+/// never shows its description (the player shows a stage from the start), so the page gets none.
+fn words_of(
+    title: &str,
+    description: Option<&str>,
+    stages: &[(&str, &str)],
+    staged_from_start: bool,
+) -> Vec<String> {
     let line = socketlab::lessons::words::one_line;
+    let description = description.filter(|_| !staged_from_start);
     let mut out = vec![line(title), line(description.unwrap_or(""))];
     for (title, text) in stages {
         out.push(line(title));
@@ -72,10 +79,9 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
         .map(|(id, make)| {
             let s = make();
             let stages: Vec<_> = s.stages.iter().map(|st| (&*st.title, &*st.text)).collect();
-            (
-                id.to_string(),
-                words_of(&s.title, s.description.as_deref(), &stages),
-            )
+            let from_start = s.stages.first().is_some_and(|st| st.at_ms == 0.0);
+            let words = words_of(&s.title, s.description.as_deref(), &stages, from_start);
+            (id.to_string(), words)
         })
         .collect();
     let mut generated = vec![("en".to_string(), scene_words_json(&english))];
@@ -109,10 +115,14 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
                 })
                 .collect();
             let stages: Vec<_> = stages.iter().map(|(a, b)| (&**a, &**b)).collect();
+            // A description the page never shows (the English has none) needs no translation.
+            let shown = !en[1].is_empty();
+            let description = shown.then(|| text(scene, "description"));
             let words = words_of(
                 &text(scene, "title"),
-                Some(&text(scene, "description")),
+                description.as_deref(),
                 &stages,
+                !shown,
             );
             assert_eq!(words.len(), en.len(), "{lang} {id}: a stage for each stage");
             theirs.push((id.clone(), words));

@@ -112,7 +112,8 @@ describe("Traditional Chinese fits the screen", () => {
       const w = await openWatched(env.chrome.browser, env.site.url, { viewport: { width, height }, deviceScaleFactor: width > 1000 ? 1 : 3, isMobile: width < 1000, hasTouch: width < 1000 });
       try {
         const page = w.page;
-        for (const query of ["?lesson=new-socket-per-connection&step=1&lang=zh-Hant", "?scene=node-server-8099&lang=zh-Hant"]) {
+        // The last: a moment with Chinese callouts on both hosts ("→ 關閉中的 socket（TIME-WAIT）").
+        for (const query of ["?lesson=new-socket-per-connection&step=1&lang=zh-Hant", "?scene=node-server-8099&lang=zh-Hant", "?scene=port-in-use&t=900&lang=zh-Hant"]) {
           await page.goto(env.site.url + query);
           await page.locator(".stage-svg").waitFor();
           const seen = await page.evaluate(() => ({
@@ -123,6 +124,20 @@ describe("Traditional Chinese fits the screen", () => {
           assert.equal(seen.lang, "zh-Hant", query);
           assert.deepEqual(noKeys(seen.text), [], `${query}: no message key shown`);
           assert.ok(seen.overflow <= 0, `${query}: no horizontal scroll (${seen.overflow} px over)`);
+          // Every label of a host (its name, programs, the callout) stays inside its box: a
+          // Chinese character takes two columns of the monospace font.
+          const spill = await page.evaluate(() =>
+            [...document.querySelectorAll(".stage-svg g.host")].flatMap((g) => {
+              const r = g.querySelector("rect").getBBox();
+              return [...g.querySelectorAll("text")]
+                .filter((t) => {
+                  const b = t.getBBox();
+                  return b.x < r.x - 0.5 || b.x + b.width > r.x + r.width + 0.5;
+                })
+                .map((t) => t.textContent);
+            }),
+          );
+          assert.deepEqual(spill, [], `${query}: every label inside its host's box`);
           const axe = await new AxeBuilder({ page }).analyze();
           assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help}`), [], query);
         }

@@ -196,15 +196,22 @@ struct HostBoxProps {
     callout: String,
 }
 
-/// `text` cut to `chars` characters, with an ellipsis when cut.
+/// `text` cut to `chars` columns of the monospace font, with an ellipsis when cut. A CJK
+/// character (a full-width one) takes two columns.
 fn fit(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(chars.saturating_sub(1)).collect();
+    let mut left = chars as isize;
+    let mut s: String = text
+        .chars()
+        .take_while(|c| {
+            left -= 1 + isize::from(*c >= '\u{2E80}');
+            left >= 0
+        })
+        .collect();
+    if s.len() < text.len() {
+        s.pop();
         s.push('…');
-        s
     }
+    s
 }
 
 /// A host: drawn again only when the host, its place or its callout changes.
