@@ -245,7 +245,11 @@ fn every_scenes_words_are_in_every_language_with_the_same_numbers() {
         );
         for (key, en, theirs) in scenes {
             // (A description the player never shows is empty in every language.)
-            assert_eq!(theirs[0].trim().is_empty(), en[0].is_empty(), "{lang} {key}: no text");
+            assert_eq!(
+                theirs[0].trim().is_empty(),
+                en[0].is_empty(),
+                "{lang} {key}: no text"
+            );
             assert_eq!(
                 numbers(&theirs[0]),
                 numbers(&en[0]),
