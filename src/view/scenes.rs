@@ -53,7 +53,8 @@ fn in_language(scenario: &mut Scenario, id: &str) {
     let mut words = words.iter().map(|w| w.to_string());
     let mut next = move || words.next().unwrap_or_default();
     scenario.title = next();
-    scenario.description = Some(next());
+    // A scene that shows a stage from the start ships no description (it is never shown).
+    scenario.description = Some(next()).filter(|d| !d.is_empty());
     for stage in &mut scenario.stages {
         stage.title = next();
         stage.text = next();
