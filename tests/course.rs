@@ -161,7 +161,7 @@ fn the_transport_layer_delivers_the_message_to_the_server() {
         [Demux::Listener { sock: listener }]
     );
     assert_eq!(
-        &*Demux::Listener { sock: listener }.reason(),
+        &*socketlab::view::narrate::demux_reason(&Demux::Listener { sock: listener }),
         "no connection matches, but a socket listens on this port"
     );
 

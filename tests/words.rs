@@ -89,7 +89,7 @@ fn a_syn_shows_its_tcp_options() {
 #[test]
 fn an_rst_for_a_stray_segment_names_both_things_that_did_not_match() {
     assert_eq!(
-        &*Demux::NoSocketAnswerRst.reason(),
+        &*socketlab::view::narrate::demux_reason(&Demux::NoSocketAnswerRst),
         "no socket matches: no connection has its 4-tuple and nothing listens on its port, so the host answers RST"
     );
 }

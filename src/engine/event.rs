@@ -50,26 +50,6 @@ impl Demux {
             _ => None,
         }
     }
-
-    /// Why, in a few words.
-    pub fn reason(&self) -> std::rc::Rc<str> {
-        crate::i18n::t(self.reason_msg())
-    }
-
-    /// The message that says why (the engine names it; the catalog has its words).
-    pub fn reason_msg(&self) -> crate::i18n::Msg {
-        use crate::i18n::Msg;
-        match self {
-            Demux::Connection { .. } => Msg::DemuxConnection,
-            Demux::Listener { .. } => Msg::DemuxListener,
-            Demux::NoSocketAnswerRst => Msg::DemuxNoSocketRst,
-            Demux::NoSocketIgnoreRst => Msg::DemuxNoSocketIgnore,
-            Demux::UdpSocket { .. } => Msg::DemuxUdp,
-            Demux::UdpClosedPort => Msg::DemuxUdpClosed,
-            Demux::Icmp => Msg::DemuxIcmp,
-            Demux::Reassembling => Msg::DemuxFragment,
-        }
-    }
 }
 
 /// Why a segment never reached a host's stack.

@@ -4,6 +4,7 @@
 
 use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
+use crate::view::narrate::demux_reason;
 use std::net::SocketAddrV4;
 
 use super::moment::{arrival, Moment, SceneError};
@@ -64,7 +65,7 @@ impl Predict {
     /// The socket that receives the segment, as the engine decided, with its reason.
     pub fn answer(&self, timeline: &Timeline) -> Result<(Pick, std::rc::Rc<str>), SceneError> {
         let a = self.arrival(timeline)?;
-        Ok((a.pick(), a.decision.reason()))
+        Ok((a.pick(), demux_reason(&a.decision)))
     }
 
     /// Judge a learner's pick.
@@ -72,7 +73,7 @@ impl Predict {
         let a = self.arrival(timeline)?;
         let truth = a.pick();
         if *pick == truth {
-            let reason = a.decision.reason();
+            let reason = demux_reason(&a.decision);
             return Ok(Verdict::right(tp(
                 Msg::FeedbackRight,
                 &[("reason", &reason)],
@@ -138,7 +139,7 @@ impl Arrival {
     /// Why `pick` is not where the segment goes (`truth`).
     fn why_not(&self, pick: &Pick, truth: &Pick) -> String {
         let here = self.host().map(|h| h.name.as_str()).unwrap_or_default();
-        let (reason, tuple) = (self.decision.reason(), self.tuple());
+        let (reason, tuple) = (demux_reason(&self.decision), self.tuple());
         let (host, socket) = match pick {
             Pick::NoSocket => {
                 let args = [("reason", &*reason), ("tuple", &tuple)];

@@ -7,7 +7,7 @@
 use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
-use crate::engine::event::{Event, EventKind, SegmentSent};
+use crate::engine::event::{Demux, Event, EventKind, SegmentSent};
 use crate::engine::faults::NetChange;
 use crate::engine::net::HostId;
 use crate::engine::packet::{preview, PacketSummary, Transport};
@@ -176,7 +176,7 @@ impl Narrator {
                     Some(sock) => format!(" → {}", self.socket(*host, sock)),
                     None => String::new(),
                 };
-                let reason = decision.reason();
+                let reason = demux_reason(decision);
                 let args: &[(&str, &str)] = &[
                     ("seg", &seg.0.to_string()),
                     ("target", &target),
@@ -619,6 +619,21 @@ fn segment_words(summary: &PacketSummary) -> String {
         }
         Transport::Other { protocol } => tp(Msg::NarrateSegOther, &[("n", &protocol.to_string())]),
     }
+}
+
+/// Why a segment went where it went (the engine's demultiplexing decision), in the installed
+/// language: "its 4-tuple matches a connected socket".
+pub fn demux_reason(decision: &Demux) -> std::rc::Rc<str> {
+    t(match decision {
+        Demux::Connection { .. } => Msg::DemuxConnection,
+        Demux::Listener { .. } => Msg::DemuxListener,
+        Demux::NoSocketAnswerRst => Msg::DemuxNoSocketRst,
+        Demux::NoSocketIgnoreRst => Msg::DemuxNoSocketIgnore,
+        Demux::UdpSocket { .. } => Msg::DemuxUdp,
+        Demux::UdpClosedPort => Msg::DemuxUdpClosed,
+        Demux::Icmp => Msg::DemuxIcmp,
+        Demux::Reassembling => Msg::DemuxFragment,
+    })
 }
 
 /// A socket call's failure as a learner reads it, in the installed language:
