@@ -34,22 +34,34 @@ fn builtin(id: &str) -> Option<Scenario> {
         .map(|(_, make)| make())
 }
 
-/// A scene's title, for the picker.
+/// A scene's title, for the picker: from its words in the page's language, without building
+/// the scene.
 pub fn title(id: &str) -> String {
-    builtin(id)
-        .map(|mut s| {
-            in_language(&mut s, id);
-            s.title
-        })
-        .unwrap_or_else(|| id.to_string())
+    match page_words(id) {
+        Some(words) => words.first().map(|w| w.to_string()).unwrap_or_default(),
+        None => builtin(id).map_or_else(|| id.to_string(), |s| s.title),
+    }
 }
 
-/// Give a shipped scene its words in the page's language. The web build carries the scenes
-/// without them (`build.rs`); the page loads them with the scene (`static/boot.js` keeps them
-/// under "lang/@id"): the title, the description, then each stage's title and text.
+/// A shipped scene's words in the page's language: the title, the description, then each
+/// stage's title and text. The web build carries the scenes without them (`build.rs`); the page
+/// loads them with the scene (`static/boot.js` keeps them under "lang/@id"). Natively there are
+/// none to load: the scenes have their English words (the CLI and the tests read them so).
 #[cfg(target_arch = "wasm32")]
+fn page_words(id: &str) -> Option<Vec<Rc<str>>> {
+    crate::i18n::lesson_words(&format!("@{id}"))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn page_words(_: &str) -> Option<Vec<Rc<str>>> {
+    None
+}
+
+/// Give a shipped scene the words the page loaded for it, if any.
 fn in_language(scenario: &mut Scenario, id: &str) {
-    let words = crate::i18n::lesson_words(&format!("@{id}")).unwrap_or_default();
+    let Some(words) = page_words(id) else {
+        return;
+    };
     let mut words = words.iter().map(|w| w.to_string());
     let mut next = move || words.next().unwrap_or_default();
     scenario.title = next();
@@ -60,10 +72,6 @@ fn in_language(scenario: &mut Scenario, id: &str) {
         stage.text = next();
     }
 }
-
-/// Natively the scenes have their English words (the CLI and the tests read them so).
-#[cfg(not(target_arch = "wasm32"))]
-fn in_language(_: &mut Scenario, _: &str) {}
 
 /// One line of narration.
 #[derive(Clone, Debug, PartialEq)]
