@@ -639,8 +639,9 @@ fn each_os_names_the_program_behind_the_port() {
         .contains("->192.168.1.102:8099 (ESTABLISHED)"));
 }
 
-/// `src/lessons/shipped.rs` (the structure the web app carries) and `locales/lessons/*.json`
-/// (their words by language) are exactly the lesson files, as the one reader reads them.
+/// `src/lessons/shipped.rs` (the structure the web app carries), `locales/lessons/<lang>.json`
+/// (their words by language) and `locales/lessons/scenes.json` (each lesson's scene, for the
+/// site's build) are exactly the lesson files, as the one reader reads them.
 /// `UPDATE_SHIPPED=1 cargo test --test lessons` writes them anew.
 #[test]
 fn the_shipped_lessons_are_the_lesson_files() {
@@ -657,6 +658,13 @@ fn the_shipped_lessons_are_the_lesson_files() {
         let json = lessons::words::words_json(&lessons, lang);
         generated.push((format!("locales/lessons/{lang}.json"), json));
     }
+    // Each lesson's scene, which the site's build ships with the lesson's words.
+    let scenes: serde_json::Map<String, serde_json::Value> = lessons
+        .iter()
+        .map(|l| (l.id.clone(), l.scenario.clone().into()))
+        .collect();
+    let scenes = serde_json::to_string_pretty(&scenes).unwrap() + "\n";
+    generated.push(("locales/lessons/scenes.json".to_string(), scenes));
     for (path, text) in &generated {
         if std::env::var_os("UPDATE_SHIPPED").is_some() {
             std::fs::write(root.join(path), text).unwrap();
