@@ -76,9 +76,16 @@ function loadLesson(lang, id) {
       return r.json();
     })
     .then((texts) => {
-      const scenes = id === "@" ? Object.entries(texts) : id ? [texts.slice(1)] : [];
-      for (const [scene, words] of scenes) lessonWords[`${lang}/@${scene}`] = words;
-      lessonWords[`${lang}/${id}`] = id === "@" ? Object.keys(texts) : id ? texts[0] : texts;
+      const keepScene = (scene, words) => (lessonWords[`${lang}/@${scene}`] = words);
+      if (id === "@") {
+        for (const [scene, words] of Object.entries(texts)) keepScene(scene, words);
+        texts = Object.keys(texts);
+      } else if (id) {
+        const [own, scene, words] = texts;
+        keepScene(scene, words);
+        texts = own;
+      }
+      lessonWords[`${lang}/${id}`] = texts;
     });
 }
 
