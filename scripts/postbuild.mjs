@@ -3,13 +3,15 @@
 // 1. terser (pinned in package.json) minifies every JavaScript file of the site: wasm-bindgen's
 //    glue (Trunk's own minifier cannot parse it), lang.js, boot.js, stage.js, lms.js, embed.js.
 //    Comments and long names go; what the code does does not change.
-// 2. sw.js, the service worker, gets the site's version (a hash of every other file) and the list
+// 2. The wasm's imports from the glue get short names, in both files (scripts/short-imports.mjs).
+// 3. sw.js, the service worker, gets the site's version (a hash of every other file) and the list
 //    of files to keep offline. A development build leaves it with no files: it then keeps nothing.
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { minify } from "terser";
+import { shortenImports } from "./short-imports.mjs";
 
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) throw new Error("scripts/postbuild.mjs runs as Trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
@@ -77,6 +79,13 @@ async function squeeze(code, module) {
 const CLASSIC = ["stage.js", "lang.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
+  {
+    const wasm = join(dir, "socketlab_bg.wasm");
+    const glue = join(dir, "socketlab.js");
+    const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), "./socketlab_bg.js");
+    writeFileSync(wasm, short.wasm);
+    writeFileSync(glue, short.glue);
+  }
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
     // sw.js is minified below, once it is stamped. The CLASSIC scripts keep their top-level
     // names (stage.js runs as a worker or a page script, lang.js in the page's head); the others
