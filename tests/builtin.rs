@@ -35,18 +35,21 @@ fn every_shipped_file_is_built_in_and_equal_to_its_toml() {
     assert_eq!(files, BUILTIN.len());
 }
 
-/// A scene's words, in the order the page reads them: its title and description, then each
-/// stage's title and text (each paragraph as one line). A scene whose first stage starts at 0
-/// never shows its description (the player shows a stage from the start), so the page gets none.
+/// A scene's words, in the order the page reads them: its title and description, each host's
+/// name, then each stage's title and text (each paragraph as one line). A scene whose first
+/// stage starts at 0 never shows its description (the player shows a stage from the start), so
+/// the page gets none.
 fn words_of(
     title: &str,
     description: Option<&str>,
+    hosts: &[&str],
     stages: &[(&str, &str)],
     staged_from_start: bool,
 ) -> Vec<String> {
     let line = socketlab::lessons::words::one_line;
     let description = description.filter(|_| !staged_from_start);
     let mut out = vec![line(title), line(description.unwrap_or(""))];
+    out.extend(hosts.iter().map(|h| h.to_string()));
     for (title, text) in stages {
         out.push(line(title));
         out.push(line(text));
@@ -79,8 +82,10 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
         .map(|(id, make)| {
             let s = make();
             let stages: Vec<_> = s.stages.iter().map(|st| (&*st.title, &*st.text)).collect();
+            let hosts: Vec<_> = s.hosts.iter().map(|h| &*h.name).collect();
             let from_start = s.stages.first().is_some_and(|st| st.at_ms == 0.0);
-            let words = words_of(&s.title, s.description.as_deref(), &stages, from_start);
+            let description = s.description.as_deref();
+            let words = words_of(&s.title, description, &hosts, &stages, from_start);
             (id.to_string(), words)
         })
         .collect();
@@ -115,16 +120,28 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
                 })
                 .collect();
             let stages: Vec<_> = stages.iter().map(|(a, b)| (&**a, &**b)).collect();
+            let hosts: Vec<&str> = scene
+                .get("hosts")
+                .and_then(|v| v.as_array())
+                .unwrap_or_else(|| panic!("locales/scenes/{lang}.toml: {id}: no hosts"))
+                .iter()
+                .map(|h| h.as_str().unwrap())
+                .collect();
             // A description the page never shows (the English has none) needs no translation.
             let shown = !en[1].is_empty();
             let description = shown.then(|| text(scene, "description"));
             let words = words_of(
                 &text(scene, "title"),
                 description.as_deref(),
+                &hosts,
                 &stages,
                 !shown,
             );
-            assert_eq!(words.len(), en.len(), "{lang} {id}: a stage for each stage");
+            assert_eq!(
+                words.len(),
+                en.len(),
+                "{lang} {id}: a name for each host, a stage for each stage"
+            );
             theirs.push((id.clone(), words));
         }
         assert_eq!(

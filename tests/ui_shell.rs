@@ -97,6 +97,16 @@ async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
     let root = draw_at("?scene=connection-refused");
     yew::scheduler::flush().await;
     assert_eq!(texts(&root, ".stage-text h3"), ["連線被拒絕"]);
+    // The hosts by the names the words give them, on the stage and over their tables; the
+    // programs by the catalog's names (English here: the English catalog is installed).
+    assert_eq!(
+        texts(&root, ".stage-svg .host-name"),
+        ["客戶端電腦", "伺服器"]
+    );
+    assert_eq!(
+        texts(&root, ".table-picker button"),
+        ["客戶端電腦", "伺服器"]
+    );
     let options = texts(&root, ".scene-picker option");
     assert_eq!(options.len(), 10);
     assert_eq!(

@@ -370,6 +370,7 @@ impl Sim {
             pid,
             name: name.to_string(),
             command: command.to_string(),
+            kind,
         });
         Ok(pid)
     }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use super::faults::{NetChange, Verdict};
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
+use super::program::AppKind;
 use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
 use super::time::Instant;
 
@@ -127,8 +128,10 @@ pub enum EventKind {
     },
     ProcessStarted {
         pid: Pid,
+        /// Its name in English (the CLI's); the view names a program by its `kind`.
         name: String,
         command: String,
+        kind: Option<AppKind>,
     },
     /// A one-shot command finished and exited.
     ProcessExited {

@@ -27,6 +27,19 @@ pub enum AppKind {
     MongoShell,
 }
 
+/// Each program by the name a scenario file gives it (`program = "node-server"`).
+pub const PROGRAMS: &[(&str, AppKind)] = &[
+    ("web-browser", AppKind::WebBrowser),
+    ("email-client", AppKind::EmailClient),
+    ("curl", AppKind::Curl),
+    ("mobile-app", AppKind::MobileApp),
+    ("node-server", AppKind::NodeServer),
+    ("web-server", AppKind::WebServer),
+    ("mail-server", AppKind::MailServer),
+    ("mongo-server", AppKind::MongoServer),
+    ("mongo-shell", AppKind::MongoShell),
+];
+
 impl AppKind {
     /// What a learner calls it.
     pub fn name(self) -> &'static str {
@@ -393,6 +406,17 @@ pub struct Process {
 }
 
 impl Process {
+    /// How an error names it: `process`, its name, and for a program of the course's also
+    /// `program`, its kind as a scenario file writes it (`node-server`), for the view to say.
+    pub(crate) fn named(&self) -> Vec<(&'static str, String)> {
+        let mut args = vec![("process", self.name.clone())];
+        if let Some(kind) = self.kind {
+            let id = PROGRAMS.iter().find(|(_, k)| *k == kind);
+            args.extend(id.map(|(id, _)| ("program", id.to_string())));
+        }
+        args
+    }
+
     pub fn status(&self) -> &AppStatus {
         &self.status
     }

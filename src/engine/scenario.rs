@@ -640,17 +640,7 @@ fn resolve(to: &str, hosts: &VecMap<String, (HostId, Ipv4Addr)>) -> Option<Socke
     Some(SocketAddrV4::new(ip, port))
 }
 
-pub const PROGRAMS: &[(&str, AppKind)] = &[
-    ("web-browser", AppKind::WebBrowser),
-    ("email-client", AppKind::EmailClient),
-    ("curl", AppKind::Curl),
-    ("mobile-app", AppKind::MobileApp),
-    ("node-server", AppKind::NodeServer),
-    ("web-server", AppKind::WebServer),
-    ("mail-server", AppKind::MailServer),
-    ("mongo-server", AppKind::MongoServer),
-    ("mongo-shell", AppKind::MongoShell),
-];
+pub use super::program::PROGRAMS;
 
 impl ActionDef {
     /// The action this entry asks for (a checked scenario names only hosts that exist).

@@ -663,6 +663,7 @@ impl Sim {
                 pid: p.pid,
                 name: p.name.clone(),
                 command: p.command.clone(),
+                kind: p.kind,
             })
             .collect();
         let sockets = h

@@ -8,6 +8,7 @@ use super::event::SegmentId;
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
 use super::ports::OsProfile;
+use super::program::AppKind;
 use super::socket::{Fd, Pid, Proto, SockId, SockState};
 use super::time::Instant;
 
@@ -32,10 +33,13 @@ pub struct HostView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcessView {
     pub pid: Pid,
-    /// What the learner calls it: "Node.js server", "web browser".
+    /// Its name in English, as the CLI prints it: "Node.js server", "web browser", or the name
+    /// a lesson or a test gave a process of its own. The web view says a program by its `kind`.
     pub name: String,
     /// The command `ss -p` shows: "node", "curl".
     pub command: String,
+    /// The program it runs; none for a process a lesson or a test drives by hand.
+    pub kind: Option<AppKind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -74,7 +74,7 @@ impl Sim {
                 op,
                 Errno::EBADF,
                 Why::NoDescriptor,
-                vec![("process", process.name.clone()), ("fd", fd.to_string())],
+                [process.named(), vec![("fd", fd.to_string())]].concat(),
             )
         })?;
         Ok((pid.host.0, sock))
@@ -113,7 +113,7 @@ impl Sim {
             }) => match self.processes.get(pid) {
                 Some(p) => (
                     Why::PortInUseBy,
-                    vec![port, ("process", p.name.clone()), ("fd", fd.to_string())],
+                    [vec![port], p.named(), vec![("fd", fd.to_string())]].concat(),
                 ),
                 None => (Why::PortInUse, vec![port]),
             },

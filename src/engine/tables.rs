@@ -56,13 +56,19 @@ impl Tables {
     /// A process starts or exits; a socket is made or accepted.
     fn made(&mut self, kind: &EventKind) {
         match kind {
-            EventKind::ProcessStarted { pid, name, command } => {
+            EventKind::ProcessStarted {
+                pid,
+                name,
+                command,
+                kind,
+            } => {
                 self.processes.insert(
                     *pid,
                     ProcessView {
                         pid: *pid,
                         name: name.clone(),
                         command: command.clone(),
+                        kind: *kind,
                     },
                 );
             }
@@ -175,6 +181,7 @@ mod tests {
     use std::net::SocketAddrV4;
 
     use super::*;
+    use crate::engine::program::AppKind;
     use crate::engine::socket::{Proto, SockState};
 
     #[test]
@@ -187,6 +194,7 @@ mod tests {
             pid,
             name: "Node.js server".into(),
             command: "node".into(),
+            kind: Some(AppKind::NodeServer),
         });
         t.apply(&EventKind::SocketCreated {
             host,

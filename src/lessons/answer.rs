@@ -42,7 +42,10 @@ impl Answer {
         match self {
             Answer::Pick(Pick::Socket { host, socket }) => crate::i18n::tp(
                 Msg::QuestionHostSocket,
-                &[("host", host), ("n", &socket.to_string())],
+                &[
+                    ("host", &crate::view::scenes::host_name(host)),
+                    ("n", &socket.to_string()),
+                ],
             ),
             Answer::Pick(Pick::NoSocket) => crate::i18n::t(Msg::SolutionNoSocket).to_string(),
             Answer::Cells(cells) => cells

@@ -9,6 +9,7 @@ use crate::vecmap::VecMap;
 use super::question::Verdict;
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::{AppStatus, Milestone, Pid, Sim};
+use crate::view::scenes::host_name;
 
 /// Something a user could change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +124,7 @@ impl Control {
                 Some(r) => tp(
                     Msg::FixRule,
                     &[
-                        ("host", &r.host),
+                        ("host", &host_name(&r.host)),
                         ("verdict", &r.verdict.to_string()),
                         ("proto", &r.proto.to_string()),
                         ("port", &r.port.to_string()),

@@ -5,6 +5,7 @@
 use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
 use crate::view::narrate::demux_reason;
+use crate::view::scenes::host_name;
 use std::net::SocketAddrV4;
 
 use super::moment::{arrival, Moment, SceneError};
@@ -148,7 +149,8 @@ impl Arrival {
             Pick::Socket { host, socket } => (host, *socket),
         };
         if host != here {
-            return tp(Msg::FeedbackOtherHost, &[("here", here), ("host", host)]);
+            let (here, host) = (host_name(here), host_name(host));
+            return tp(Msg::FeedbackOtherHost, &[("here", &here), ("host", &host)]);
         }
         let socket_n = socket.to_string();
         let Some(row) = self.host().and_then(|h| h.numbered(socket)) else {

@@ -36,6 +36,7 @@ use crate::engine::time::Instant;
 use crate::i18n::{t, tp, Msg};
 use crate::lessons::Pick;
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::scenes::host_name;
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
@@ -555,7 +556,7 @@ fn tables_panel(
                                 let pin = on.pin.clone();
                                 html! {
                                     <button key={h.name.clone()} class="button small" aria-pressed={pressed}
-                                            onclick={Callback::from(move |_: MouseEvent| pin.emit(id))}>{ h.name.clone() }</button>
+                                            onclick={Callback::from(move |_: MouseEvent| pin.emit(id))}>{ host_name(&h.name) }</button>
                                 }
                             }) }
                         </div>
@@ -868,7 +869,7 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                     .unwrap_or_default()
                     == os
             })
-            .map(|h| h.name.clone())
+            .map(|h| host_name(&h.name).to_string())
             .collect()
     };
     html! {

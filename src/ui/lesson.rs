@@ -217,12 +217,13 @@ pub fn rich(text: &str) -> Html {
 
 /// The real commands, and what each OS's socket list prints at the step's moment. (At the
 /// step's, not the stage's: the panel is not drawn again while the scene plays.)
-fn try_it_view(scene: &Scene, at: &Moment, host_name: &str) -> Html {
+fn try_it_view(scene: &Scene, at: &Moment, host_id: &str) -> Html {
     let moment = at.time(&scene.timeline).unwrap_or(Instant::ZERO);
     let snapshot = scene.timeline.seek(moment);
-    let Some(host) = snapshot.host(host_name) else {
+    let Some(host) = snapshot.host(host_id) else {
         return Html::default();
     };
+    let host_name = &*crate::view::scenes::host_name(host_id);
     let port = try_it::listening_port(host);
     let oses = [
         (Desktop::Linux, "Linux"),

@@ -12,11 +12,13 @@ use crate::engine::faults::NetChange;
 use crate::engine::net::HostId;
 use crate::engine::packet::{preview, PacketSummary, Transport};
 use crate::engine::ports::OsProfile;
+use crate::engine::program::AppKind;
 use crate::engine::sim::Sim;
 use crate::engine::socket::{Pid, Proto, SockError, SockId, SockState, Why};
 use crate::engine::tables::Tables;
 use crate::engine::time::Instant;
 use crate::i18n::{t, tn, tp, Msg};
+use crate::view::scenes::host_name;
 
 /// The last TCP segment seen in one direction of a connection, to notice where smoltcp's
 /// timing differs from Linux's.
@@ -59,7 +61,8 @@ impl Narrator {
 
     /// A narrator for the network a simulation has: its hosts' names and OSes, its links.
     pub fn for_network(sim: &Sim) -> Narrator {
-        Narrator::new(sim.hosts().map(|(_, h)| h.name.clone()).collect())
+        let names = sim.hosts().map(|(_, h)| host_name(&h.name).to_string());
+        Narrator::new(names.collect())
             .with_links(sim.links().map(|l| (l.a, l.b)).collect())
             .with_os(sim.hosts().map(|(_, h)| h.os).collect())
     }
@@ -83,7 +86,7 @@ impl Narrator {
     fn process(&self, pid: Pid) -> String {
         self.tables
             .process(pid)
-            .map(|p| p.name.clone())
+            .map(|p| program(&p.name, p.kind))
             .unwrap_or_else(|| tp(Msg::NarrateProcessN, &[("pid", &pid.pid.to_string())]))
     }
 
@@ -397,12 +400,17 @@ impl Narrator {
     /// Processes, data handed over, errors, the network changing.
     fn other_words(&mut self, kind: &EventKind) -> (String, String) {
         match kind {
-            EventKind::ProcessStarted { pid, name, command } => (
+            EventKind::ProcessStarted {
+                pid,
+                name,
+                command,
+                kind,
+            } => (
                 self.host(pid.host).to_string(),
                 tp(
                     Msg::NarrateStarts,
                     &[
-                        ("name", name),
+                        ("name", &program(name, *kind)),
                         ("command", command),
                         ("pid", &pid.pid.to_string()),
                     ],
@@ -621,6 +629,26 @@ fn segment_words(summary: &PacketSummary) -> String {
     }
 }
 
+/// A program's name in the learner's language ("Node.js server", "Node.js 伺服器"); a process
+/// that runs no program of the course's keeps the name it was given.
+pub fn program(name: &str, kind: Option<AppKind>) -> String {
+    let Some(kind) = kind else {
+        return name.to_string();
+    };
+    t(match kind {
+        AppKind::WebBrowser => Msg::ProgramWebBrowser,
+        AppKind::EmailClient => Msg::ProgramEmailClient,
+        AppKind::Curl => Msg::ProgramCurl,
+        AppKind::MobileApp => Msg::ProgramMobileApp,
+        AppKind::NodeServer => Msg::ProgramNodeServer,
+        AppKind::WebServer => Msg::ProgramWebServer,
+        AppKind::MailServer => Msg::ProgramMailServer,
+        AppKind::MongoServer => Msg::ProgramMongoServer,
+        AppKind::MongoShell => Msg::ProgramMongoShell,
+    })
+    .to_string()
+}
+
 /// Why a segment went where it went (the engine's demultiplexing decision), in the installed
 /// language: "its 4-tuple matches a connected socket".
 pub fn demux_reason(decision: &Demux) -> std::rc::Rc<str> {
@@ -652,7 +680,21 @@ pub fn said(error: &SockError) -> String {
 /// Why a socket call failed, in the installed language: "port 8099 is already in use by node
 /// (fd 3)".
 pub fn why(error: &SockError) -> String {
-    let args: Vec<(&str, &str)> = error.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut args: Vec<(&str, String)> = error.args.clone();
+    // A program of the course's is said by its kind, in the learner's language.
+    let kind = args
+        .iter()
+        .find(|(k, _)| *k == "program")
+        .and_then(|(_, id)| {
+            let mut known = crate::engine::scenario::PROGRAMS.iter();
+            known.find(|(p, _)| p == id).map(|(_, kind)| *kind)
+        });
+    for (k, v) in &mut args {
+        if *k == "process" {
+            *v = program(v, kind);
+        }
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     tp(why_msg(error.why), &args)
 }
 

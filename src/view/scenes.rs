@@ -57,7 +57,23 @@ fn page_words(_: &str) -> Option<Vec<Rc<str>>> {
     None
 }
 
-/// Give a shipped scene the words the page loaded for it, if any.
+thread_local! {
+    /// The shipped scenes' hosts' names in the page's language, by the names their scene files
+    /// give them ("Server": "伺服器"), from the words the page loaded with a scene.
+    static HOST_NAMES: std::cell::RefCell<VecMap<String, Rc<str>>> = Default::default();
+}
+
+/// A host's name as a learner reads it: in the page's language for a shipped scene's host,
+/// else as its scene names it. The scene's own name stays its id: lessons, links and a
+/// learner's answers name a host by it.
+pub fn host_name(name: &str) -> Rc<str> {
+    HOST_NAMES
+        .with_borrow(|names| names.get(name).cloned())
+        .unwrap_or_else(|| name.into())
+}
+
+/// Give a shipped scene the words the page loaded for it, if any: the title, the description,
+/// each host's name, then each stage's title and text.
 fn in_language(scenario: &mut Scenario, id: &str) {
     let Some(words) = page_words(id) else {
         return;
@@ -67,6 +83,12 @@ fn in_language(scenario: &mut Scenario, id: &str) {
     scenario.title = next();
     // A scene that shows a stage from the start ships no description (it is never shown).
     scenario.description = Some(next()).filter(|d| !d.is_empty());
+    for host in &scenario.hosts {
+        let shown = next();
+        if !shown.is_empty() {
+            HOST_NAMES.with_borrow_mut(|names| names.insert(host.name.clone(), shown.into()));
+        }
+    }
     for stage in &mut scenario.stages {
         stage.title = next();
         stage.text = next();
@@ -446,7 +468,7 @@ fn moments(timeline: &Timeline, scenario: &Scenario) -> Vec<Instant> {
     moments
 }
 
-/// The most programs on one host, and the longest host name and address, in characters.
+/// The most programs on one host, and the longest host name (as shown) and address, in columns.
 fn host_text_sizes(scenario: &Scenario) -> (usize, usize, usize) {
     let most_programs = (0..scenario.hosts.len())
         .map(|h| {
@@ -461,7 +483,7 @@ fn host_text_sizes(scenario: &Scenario) -> (usize, usize, usize) {
     let longest_name = scenario
         .hosts
         .iter()
-        .map(|h| h.name.chars().count())
+        .map(|h| crate::view::stage::columns(&host_name(&h.name)))
         .max()
         .unwrap_or(0);
     let longest_ip = scenario.hosts.iter().map(|h| h.ip.len()).max().unwrap_or(0);

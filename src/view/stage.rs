@@ -354,9 +354,14 @@ fn grid(hosts: usize, bh: f64, width: f64) -> (Vec<Rect>, f64) {
     )
 }
 
+/// How many columns `text` takes in a monospace font: a CJK (full-width) character takes two.
+pub fn columns(text: &str) -> usize {
+    text.chars().map(|c| 1 + usize::from(c >= '\u{2E80}')).sum()
+}
+
 /// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts
 /// joined by `links`, each host showing up to `programs` program lines (the most programs any
-/// host of the scene runs). `longest_name` and `longest_ip` (in characters) decide whether a
+/// host of the scene runs). `longest_name` and `longest_ip` (in columns, [`columns`]) decide whether a
 /// narrow box can put the host's name and address on one line. On a narrow screen the space
 /// between stacked hosts grows with the screen's height, so the stage, the controls and a
 /// socket table share one screen.

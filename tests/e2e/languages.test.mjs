@@ -288,6 +288,17 @@ describe("the free player in Traditional Chinese", () => {
       await picker.selectOption({ label: "連線被拒絕" });
       await page.waitForFunction(() => document.querySelector(".stage-text h3")?.textContent === "連線被拒絕");
       assert.match(await story.textContent(), /curl 報告「Connection refused」（連線被拒絕，ECONNREFUSED）/);
+      // The hosts and the programs by their Chinese names: on the stage, over the tables, in
+      // the events (the events panel is behind a tab on a phone: its text is still there).
+      assert.deepEqual(await page.locator(".stage-svg .host-name").allTextContents(), ["客戶端電腦", "伺服器"]);
+      assert.deepEqual(await page.locator(".table-picker button").allTextContents(), ["客戶端電腦", "伺服器"]);
+      await page.getByRole("button", { name: /播放/ }).first().click();
+      await page.waitForFunction(() => document.querySelectorAll(".stage-svg .program").length >= 2);
+      const programs = await page.locator(".stage-svg .program").allTextContents();
+      assert.ok(programs.some((p) => /^Node\.js 伺服器/.test(p)), `the server's program: ${programs}`);
+      const events = await page.locator(".event-list").textContent();
+      assert.match(events, /伺服器: Node\.js 伺服器（node，pid \d+）啟動/);
+      assert.doesNotMatch(events, /Client PC|Server:|Node\.js server|web browser/, "no English host or program name");
       assert.deepEqual(await sceneWords(page), ["scenes/zh-Hant.json"], "the scenes' words, in this language, once");
       assert.deepEqual(await lessonWords(page), [], "no lesson's words");
       const text = await page.evaluate(() => document.body.innerText);

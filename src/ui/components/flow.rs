@@ -17,6 +17,7 @@ use crate::engine::time::{seconds, Instant};
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 use crate::view::flow::{self as geo, FlowGeom};
+use crate::view::scenes::host_name;
 
 /// One row: a segment, who sent it to whom, and when.
 #[derive(Clone, PartialEq)]
@@ -63,7 +64,7 @@ pub fn flow(props: &FlowProps) -> Html {
         .scenario
         .hosts
         .iter()
-        .map(|h| h.name.clone())
+        .map(|h| host_name(&h.name).to_string())
         .collect();
     let longest = rows
         .iter()

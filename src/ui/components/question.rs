@@ -18,6 +18,7 @@ use crate::lessons::{Answer, Ask, Cell, Control, Judged, Moment, Pick, Question}
 use crate::ui::lesson::LessonAt;
 use crate::ui::scenes::Scene;
 use crate::ui::store::Update;
+use crate::view::scenes::host_name;
 
 #[derive(Properties, PartialEq)]
 pub struct QuestionProps {
@@ -240,7 +241,7 @@ fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
                 html! {
                     <button class="choice socket-choice" key={format!("{}-{i}", h.name)}
                             onclick={pick(Pick::Socket { host: h.name.clone(), socket: i + 1 })}>
-                        <strong>{ tp(Msg::QuestionHostSocket, &[("host", &h.name), ("n", &(i + 1).to_string())]) }</strong>
+                        <strong>{ tp(Msg::QuestionHostSocket, &[("host", &host_name(&h.name)), ("n", &(i + 1).to_string())]) }</strong>
                         <span class="choice-detail">{ format!("{} {}:{}, {}, {}", cells[0], cells[2], cells[1], peer, r.state.rfc_name()) }</span>
                     </button>
                 }
@@ -287,7 +288,7 @@ fn fill_inputs(
     };
     html! {
         <form class="fill" {onsubmit}>
-            <p class="fill-what">{ tp(Msg::QuestionFillWhat, &[("host", host), ("n", &socket.to_string())]) }</p>
+            <p class="fill-what">{ tp(Msg::QuestionFillWhat, &[("host", &host_name(host)), ("n", &socket.to_string())]) }</p>
             { for asked.keys().map(|cell| {
                 let name = CELLS.iter().find(|(c, _)| c == cell).map_or("", |(_, n)| n);
                 let mark = judged.and_then(|j| j.cells.get(cell).copied());

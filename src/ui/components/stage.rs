@@ -19,6 +19,8 @@ use crate::ui::components::packets::{packet_at, seg_of, PacketLayer};
 use crate::ui::hooks::{use_box_size, window_size};
 use crate::ui::n;
 use crate::ui::scenes::Scene;
+use crate::view::narrate::program;
+use crate::view::scenes::host_name;
 use crate::view::stage::{self as geo, StageDraw};
 
 /// The stage's size before it can be measured: the window's width less the page's margins,
@@ -231,7 +233,9 @@ fn host_box(props: &HostBoxProps) -> Html {
                 .filter_map(|r| r.local.map(|l| l.port()))
                 .collect();
             let ports: Vec<String> = ports.iter().map(|p| format!(":{p}")).collect();
-            format!("{} {}", p.name, ports.join(" ")).trim().to_string()
+            format!("{} {}", program(&p.name, p.kind), ports.join(" "))
+                .trim()
+                .to_string()
         })
         .collect();
     let room = g.programs.len();
@@ -248,7 +252,7 @@ fn host_box(props: &HostBoxProps) -> Html {
     html! {
         <g class="host">
             <rect x={n(r.x)} y={n(r.y)} width={n(r.w)} height={n(r.h)} rx="12" />
-            { text("host-name", &g.name, h.name.clone()) }
+            { text("host-name", &g.name, host_name(&h.name).to_string()) }
             { text("host-ip", &g.ip, h.ip.to_string()) }
             { for programs.iter().take(shown).zip(&g.programs).map(|(p, at)| text("program", at, fit(p, g.chars))) }
             if more > 0 {

@@ -14,6 +14,7 @@ use crate::vecmap::{VecMap, VecSet};
 use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
+use crate::view::scenes::host_name;
 
 #[derive(Properties, PartialEq)]
 pub struct SocketTableProps {
@@ -59,9 +60,10 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
 
     let host = &props.host;
     let labels = connection_labels(host, props.scene.as_deref());
+    let name = host_name(&host.name);
     let caption = tp(
         Msg::TablesCaption,
-        &[("host", &host.name), ("ip", &host.ip.to_string())],
+        &[("host", &name), ("ip", &host.ip.to_string())],
     );
     let body = if host.sockets.is_empty() {
         html! { <p class="empty"><strong>{ caption.clone() }</strong>{ t(Msg::TablesNoSockets) }</p> }
@@ -83,7 +85,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
             if let Some(note) = note {
                 <p class="table-note">{ note }</p>
             }
-            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &host.name)])}>
+            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &name)])}>
                 { body }
             </div>
             if overflows {
