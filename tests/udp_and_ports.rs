@@ -141,9 +141,18 @@ fn a_datagram_to_a_closed_udp_port_gets_icmp_port_unreachable() {
     assert_eq!(decisions(&sim, "Server"), [Demux::UdpClosedPort]);
     let segs = segments(&sim);
     assert_eq!(segs.len(), 2);
-    assert!(
-        segs[1].contains("ICMP destination unreachable (port unreachable)"),
-        "{segs:?}"
+    assert!(segs[1].contains("ICMP type=3 code=3"), "{segs:?}");
+    // The engine gives the message's type and code; the view says what they mean.
+    let icmp = sim.events().iter().find_map(|e| match &e.kind {
+        EventKind::SegmentSent(s) => match &s.summary.transport {
+            Transport::Icmp(i) => Some(i.clone()),
+            _ => None,
+        },
+        _ => None,
+    });
+    assert_eq!(
+        socketlab::view::narrate::icmp_message(&icmp.unwrap()),
+        "destination unreachable (port unreachable)"
     );
     assert_eq!(decisions(&sim, "Client PC"), [Demux::Icmp]);
 }

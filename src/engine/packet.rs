@@ -176,8 +176,10 @@ pub struct UdpSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IcmpSummary {
-    /// What the message says, e.g. "destination unreachable (port unreachable)".
-    pub message: String,
+    /// The message's type (3: destination unreachable; 8 and 0: echo request and reply) and
+    /// code (for type 3: 0 network, 1 host, 3 port unreachable). The view says what they mean.
+    pub msg_type: u8,
+    pub code: u8,
 }
 
 /// Why bytes could not be read as an IPv4 packet.
@@ -296,21 +298,10 @@ fn decode_transport(protocol: IpProtocol, payload: &[u8]) -> Result<Transport, D
         IpProtocol::Icmp => {
             let icmp = Icmpv4Packet::new_checked(payload)
                 .map_err(|e| DecodeError(format!("ICMP: {e}")))?;
-            let message = match icmp.msg_type() {
-                Icmpv4Message::DstUnreachable => {
-                    let why = match icmp.msg_code() {
-                        0 => "network unreachable",
-                        1 => "host unreachable",
-                        3 => "port unreachable",
-                        _ => "other reason",
-                    };
-                    format!("destination unreachable ({why})")
-                }
-                Icmpv4Message::EchoRequest => "echo request (ping)".to_string(),
-                Icmpv4Message::EchoReply => "echo reply (ping)".to_string(),
-                other => format!("{other}"),
-            };
-            Transport::Icmp(IcmpSummary { message })
+            Transport::Icmp(IcmpSummary {
+                msg_type: u8::from(icmp.msg_type()),
+                code: icmp.msg_code(),
+            })
         }
         other => Transport::Other {
             protocol: u8::from(other),
@@ -374,7 +365,11 @@ impl fmt::Display for PacketSummary {
                 }
                 Ok(())
             }
-            Transport::Icmp(i) => write!(f, "{} → {} ICMP {}", self.src, self.dst, i.message),
+            Transport::Icmp(i) => write!(
+                f,
+                "{} → {} ICMP type={} code={}",
+                self.src, self.dst, i.msg_type, i.code
+            ),
             Transport::Fragment { protocol } => {
                 let offset = self.fragment.map_or(0, |f| f.offset);
                 write!(

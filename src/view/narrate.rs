@@ -10,7 +10,7 @@ use std::net::SocketAddrV4;
 use crate::engine::event::{Demux, Event, EventKind, SegmentSent};
 use crate::engine::faults::NetChange;
 use crate::engine::net::HostId;
-use crate::engine::packet::{preview, PacketSummary, Transport};
+use crate::engine::packet::{preview, IcmpSummary, PacketSummary, Transport};
 use crate::engine::ports::OsProfile;
 use crate::engine::program::AppKind;
 use crate::engine::sim::Sim;
@@ -616,7 +616,7 @@ fn segment_words(summary: &PacketSummary) -> String {
         ),
         Transport::Tcp(tcp) => tcp.flags.to_string(),
         Transport::Udp(u) => tp(Msg::NarrateSegUdp, &[("n", &u.payload_len.to_string())]),
-        Transport::Icmp(i) => format!("ICMP {}", i.message),
+        Transport::Icmp(i) => format!("ICMP {}", icmp_message(i)),
         Transport::Fragment { .. } => {
             let offset = summary.fragment.map_or(0, |f| f.offset);
             let args: &[(&str, &str)] = &[
@@ -647,6 +647,22 @@ pub fn program(name: &str, kind: Option<AppKind>) -> String {
         AppKind::MongoShell => Msg::ProgramMongoShell,
     })
     .to_string()
+}
+
+/// What an ICMP message says, in the installed language: "destination unreachable (port
+/// unreachable)".
+pub fn icmp_message(icmp: &IcmpSummary) -> String {
+    let msg = match (icmp.msg_type, icmp.code) {
+        (3, 0) => Msg::IcmpNetUnreachable,
+        (3, 1) => Msg::IcmpHostUnreachable,
+        (3, 3) => Msg::IcmpPortUnreachable,
+        (3, _) => Msg::IcmpUnreachable,
+        (8, _) => Msg::IcmpEchoRequest,
+        (0, _) => Msg::IcmpEchoReply,
+        _ => Msg::IcmpOther,
+    };
+    let (kind, code) = (icmp.msg_type.to_string(), icmp.code.to_string());
+    tp(msg, &[("type", &kind), ("code", &code)])
 }
 
 /// Why a segment went where it went (the engine's demultiplexing decision), in the installed

@@ -114,7 +114,7 @@ fn transport_fields(transport: &Transport) -> Html {
         Transport::Icmp(i) => html! {
             <>
                 <h3>{ "ICMP" }</h3>
-                <dl class="fields">{ field(Msg::InspectorMessage, i.message.clone()) }</dl>
+                <dl class="fields">{ field(Msg::InspectorMessage, crate::view::narrate::icmp_message(i)) }</dl>
             </>
         },
         Transport::Fragment { .. } => {
