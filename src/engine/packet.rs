@@ -6,9 +6,7 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use serde::Serialize;
-use smoltcp::wire::{
-    Icmpv4Message, Icmpv4Packet, IpProtocol, Ipv4Packet, TcpOption, TcpPacket, UdpPacket,
-};
+use smoltcp::wire::{Icmpv4Packet, IpProtocol, Ipv4Packet, TcpOption, TcpPacket, UdpPacket};
 
 /// How many payload bytes a preview shows.
 const PREVIEW_BYTES: usize = 48;
