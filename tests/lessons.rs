@@ -317,15 +317,15 @@ fn a_syn_timeout_is_fixed_by_switching_the_firewall_rule_off() {
 }
 
 /// A second Node.js server on 8099 fails with EADDRINUSE; it listens once it takes another
-/// port. The goal names it as the file does ("node again"), though both processes run node.
+/// port. The goal names it as the file does ("node 2"), though both processes run node.
 #[test]
 fn a_port_already_in_use_is_fixed_by_another_port() {
     let fix = FixIt {
         scenario: shipped("port-in-use"),
         controls: vec![Control::ListenPort {
-            process: "node again".into(),
+            process: "node 2".into(),
         }],
-        goal: Goal::Listens("node again".into()),
+        goal: Goal::Listens("node 2".into()),
     };
     let broken = fix.check(&Changes::new());
     assert!(
@@ -335,7 +335,7 @@ fn a_port_already_in_use_is_fixed_by_another_port() {
     );
     assert!(!fix.check(&changes(&[(0, "8099")])).correct);
     let fixed = fix.check(&changes(&[(0, "8100")]));
-    assert_eq!(fixed.feedback, "It works: node again listens.");
+    assert_eq!(fixed.feedback, "It works: node 2 listens.");
 }
 
 /// Every lesson in `lessons/`, by file name.
