@@ -1,9 +1,11 @@
-//! The command line's text tables, in English, as the CLI stays: a host's sockets as
-//! `ss -tuanp` prints them, and in the course's layout. The engine gives the rows (a snapshot);
-//! the words are here. The web app does not use them: it draws its tables in the learner's
-//! language (`ui::components::tables`).
+//! The command line's English, as the CLI stays: a host's sockets as `ss -tuanp` prints them
+//! and in the course's layout, and a mistake in building a network ([`NetError`]). The engine
+//! gives the rows (a snapshot) and the error's kind; the words are here. The web app does not
+//! use them: it draws its tables in the learner's language (`ui::components::tables`).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+
+use crate::engine::NetError;
 
 use crate::engine::snapshot::HostView;
 use crate::engine::socket::Proto;
@@ -88,4 +90,29 @@ pub fn course_table(host: &HostView) -> String {
         out.push('\n');
     }
     out
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::DuplicateHostName(n) => write!(f, "there is already a host named \"{n}\""),
+            NetError::DuplicateAddress(ip) => {
+                write!(f, "another host already has the address {ip}")
+            }
+            NetError::UnusableAddress(ip) => {
+                write!(f, "{ip} cannot be a host's address (it is unspecified, broadcast, multicast or loopback)")
+            }
+            NetError::UnknownHost(h) => write!(f, "there is no host number {}", h.0),
+            NetError::LinkToItself(h) => {
+                write!(f, "host number {} cannot be linked to itself", h.0)
+            }
+            NetError::DuplicateLink(a, b) => {
+                write!(f, "hosts {} and {} are already linked", a.0, b.0)
+            }
+            NetError::UnknownLink(l) => write!(f, "there is no link number {}", l.0),
+            NetError::UnknownProcess(p) => {
+                write!(f, "there is no process {} on host {}", p.pid, p.host.0)
+            }
+        }
+    }
 }

@@ -297,8 +297,6 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // Shown only when no catalog could be loaded, beside index.html's own fatal message (whose
     // language it shares: both are there before any catalog is).
     ("src/ui/mod.rs", "The app could not start: {why}."),
-    // A key's name as the browser reports it (KeyboardEvent.key), compared, not shown.
-    ("src/ui/components/stage.rs", "Enter"),
     // Operating systems by their own names, in every language.
     ("src/ui/lesson.rs", "Linux"),
     ("src/ui/lesson.rs", "Windows"),
@@ -317,15 +315,10 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/ui/components/packets.rs", "700 {}px ui-monospace, \\\"SFMono-Regular\\\", Menlo, Consolas, \\\"DejaVu Sans Mono\\\", monospace"),
     // A protocol's name, never translated.
     ("src/ui/components/inspector.rs", "ICMP"),
-    // An engine error without words (the reason's name and its values), for developers; a
-    // test's expectation.
-    ("src/engine/socket.rs", "bind: EADDRINUSE: PortInUse port=8099"),
     // Why bytes did not decode as a packet: the engine's stacks only write valid IPv4, and a
     // packet that does not decode is dropped unseen (`Sim::put_on_link`). For developers.
     ("src/engine/packet.rs", "UDP: a first fragment shorter than its header"),
-    // Unit tests' notes and fixtures, for developers.
-    ("src/engine/host.rs", "ss shows it as Send-Q"),
-    ("src/engine/tables.rs", "Node.js server"),
+    ("src/engine/packet.rs", "not a valid IPv4 packet: {}"),
     // Hosts' names as ids: the name a scene file (or the course's network in code) gives a
     // host, by which lessons, links and a learner's answers name it. The view shows a shipped
     // scene's host in the learner's language (`view::scenes::host_name`, from the scene's words).
@@ -350,15 +343,15 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // SVG's text-anchor values.
     ("src/ui/components/stage.rs", "end"),
     ("src/ui/components/stage.rs", "start"),
-    // Notation, the same in every language: a process's descriptor, a packet's label.
-    ("src/ui/components/stage.rs", "{c} fd {fd}"),
-    ("src/view/scenes.rs", "{letter} {sp} → {dp} {flags}"),
     // The embed snippet a teacher copies: markup, with the lesson's title filled in.
     ("src/ui/lesson.rs", "<iframe src=\\\"{}\\\" title=\\\"{}\\\" width=\\\"100%\\\" height=\\\"800\\\" style=\\\"border: 0\\\" loading=\\\"lazy\\\"></iframe>"),
     // An author's mistake, which the lesson lint refuses before a lesson ships: never shown.
     ("src/lessons/answer.rs", "a predict question needs a step with \\\"before_segment\\\""),
     ("src/lessons/answer.rs", "that answer does not fit this kind of question"),
     ("src/lessons/moment.rs", "{host} never has a Socket {socket} in this scene"),
+    ("src/lessons/moment.rs", "the scene has no host named \\\"{h}\\\""),
+    ("src/lessons/moment.rs", "segment {n} never arrives at a host in this scene"),
+    ("src/lessons/moment.rs", "the port registry has no service named \\\"{name}\\\""),
     // A language's tag, and the file of a language's lesson words.
     ("src/lessons/words.rs", "zh-Hant"),
     ("src/lessons/words.rs", "../../locales/lessons/zh-Hant.json"),
@@ -373,11 +366,15 @@ const NOT_WORDS: &[(&str, &str)] = &[
 /// - a `format!` template, or a literal made into a `String`, with two words side by side
 ///   (`"… and {n} earlier events"`, `"a new socket".to_string()`): a class list or a key is
 ///   neither;
+/// - any literal of three words or more with one of English's small words in it ("the", "to",
+///   "is", …): `"a firewall rule drops traffic to this port"` is a sentence wherever it is
+///   written, and a class list (`"button small primary"`) has none;
 ///
-/// except a match arm's pattern (`"ArrowLeft" =>`), which is a value compared, not words.
+/// except a match arm's pattern (`"ArrowLeft" =>`), which is a value compared, not words, and a
+/// broken invariant's message (`expect("…")`, `assert!(…, "…")`, `panic!("…")`), for developers.
 ///
-/// Comments are skipped. Not caught: an all-lowercase literal outside markup and `format!` (a
-/// class list and a lowercase phrase look the same); review catches those.
+/// Comments are skipped. Not caught: a short all-lowercase phrase outside markup and `format!`
+/// (`"lost packet"`: a class list and such a phrase look the same); review catches those.
 fn words_in_code(source: &str) -> Vec<String> {
     let mut found = Vec::new();
     for literal in literals(source) {
@@ -385,6 +382,7 @@ fn words_in_code(source: &str) -> Vec<String> {
             text,
             before,
             after,
+            call,
         } = literal;
         let has_letter = text.chars().any(char::is_alphabetic);
         let before = before.trim_end();
@@ -428,10 +426,29 @@ fn words_in_code(source: &str) -> Vec<String> {
                 pair.iter()
                     .all(|w| w.chars().count() >= 2 && w.chars().all(char::is_lowercase))
             });
+        // A sentence, wherever it is: three words or more, one of them a small word of English.
+        const SMALL: [&str; 14] = [
+            "the", "a", "an", "to", "is", "are", "of", "and", "or", "its", "this", "no", "not",
+            "on",
+        ];
+        let sentence = words.iter().filter(|w| !w.is_empty()).count() >= 3
+            && words.iter().any(|w| SMALL.contains(w));
         // A match arm's pattern ("ArrowLeft" => …) is a value the code compares, not words.
         let after = after.trim_start();
         let pattern = after.starts_with("=>") || after.starts_with('|') || after.starts_with("if ");
-        if (child || attribute || capitalised || phrase) && !pattern {
+        // A broken invariant's message, for developers: `expect("…")`, `assert!(…, "…")`.
+        let invariant = [
+            "expect",
+            "assert!",
+            "assert_eq!",
+            "assert_ne!",
+            "debug_assert!",
+            "debug_assert_eq!",
+            "panic!",
+            "unreachable!",
+        ]
+        .contains(&call.as_str());
+        if (child || attribute || capitalised || phrase || sentence) && !pattern && !invariant {
             found.push(text);
         }
     }
@@ -443,10 +460,16 @@ struct Literal {
     /// The code just before and after it (up to 40 bytes), to tell where it stands.
     before: String,
     after: String,
+    /// The function or macro it is an argument of (`expect`, `assert_eq!`), if any.
+    call: String,
 }
 
-/// The string literals of Rust `source` (plain and raw), outside comments.
+/// The string literals of Rust `source` (plain and raw), outside comments and outside its unit
+/// tests (`#[cfg(test)] mod tests`, for developers).
 fn literals(source: &str) -> Vec<Literal> {
+    let source = source
+        .split_once("#[cfg(test)]\nmod tests")
+        .map_or(source, |(code, _)| code);
     let b = source.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -505,7 +528,32 @@ fn literal(source: &str, start: usize, end: usize, next: usize) -> Literal {
         text: near(start, end),
         before: near(open.saturating_sub(40), open),
         after: near(next, next + 40),
+        call: call_around(&source[..open]),
     }
+}
+
+/// The name of the call whose arguments `code` ends inside (`assert_eq!` for
+/// `assert_eq!(a, b, `), or nothing when it ends in a block or a statement. Parentheses inside
+/// string literals may mislead it; the names it is asked about are developers' macros.
+fn call_around(code: &str) -> String {
+    let mut depth = 0usize;
+    for (i, c) in code.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth == 0 => {
+                let name = code[..i]
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '!')
+                    .collect::<String>();
+                return name.chars().rev().collect();
+            }
+            '(' => depth -= 1,
+            ';' | '{' | '}' if depth == 0 => return String::new(),
+            _ => {}
+        }
+    }
+    String::new()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -527,7 +575,8 @@ fn the_detector_finds_words_written_into_code_and_passes_catalog_messages() {
         let q = '"'; let r = r"Raw Words"; let f = js("socketlabLanguage");
         match key { "ArrowLeft" => back(), "Home" | "End" => edge(), _ => {} }
         let e = format!("… and {n} earlier events"); let o = "a new socket".to_string();
-        let line = format!("{at} s  {host:<12} {text}"); let k = "lesson-card new".to_string();"#,
+        let line = format!("{at} s  {host:<12} {text}"); let k = "lesson-card new".to_string();
+        f.write_str("a firewall rule drops traffic to this port"); let l = "button small primary";"#,
     );
     assert_eq!(
         caught,
@@ -537,7 +586,8 @@ fn the_detector_finds_words_written_into_code_and_passes_catalog_messages() {
             "Step {n} of {m}",
             "Raw Words",
             "… and {n} earlier events",
-            "a new socket"
+            "a new socket",
+            "a firewall rule drops traffic to this port"
         ]
     );
 }
@@ -559,7 +609,16 @@ fn no_learner_facing_words_are_written_into_the_app_code() {
         if NOT_SCANNED.contains(&name.as_str()) {
             continue;
         }
-        let words: Vec<String> = words_in_code(&std::fs::read_to_string(path).unwrap())
+        let all = words_in_code(&std::fs::read_to_string(path).unwrap());
+        // The list only holds words still in their file.
+        for (_, listed) in NOT_WORDS.iter().filter(|(file, _)| *file == name) {
+            if !all.iter().any(|w| w == listed) {
+                problems.push(format!(
+                    "{name} no longer has {listed:?}: take it off NOT_WORDS"
+                ));
+            }
+        }
+        let words: Vec<String> = all
             .into_iter()
             .filter(|w| !NOT_WORDS.contains(&(name.as_str(), w.as_str())))
             .collect();
@@ -614,20 +673,41 @@ fn every_event_of_every_scene_is_narrated_in_every_language() {
             "the reason in Chinese: {z}"
         );
     }
-    // The programs by their Chinese names ("Node.js 伺服器 (node, pid 1000) 啟動").
+    // The words a line is built from are Chinese too: the programs' names ("Node.js 伺服器
+    // (node, pid 1000) 啟動"), why a segment was dropped, what an ICMP message says.
     let (en, zh) = (catalog("en"), catalog("zh-Hant"));
-    let programs: Vec<(&str, &str)> = en
+    let parts: Vec<(&str, &str, &str)> = en
         .iter()
-        .filter(|(k, _)| k.starts_with("program."))
-        .map(|(k, e)| (e.as_str().unwrap(), zh[k].as_str().unwrap()))
-        .filter(|(e, z)| e != z)
+        .filter(|(k, _)| {
+            ["program.", "drop.", "icmp."]
+                .iter()
+                .any(|p| k.starts_with(p))
+        })
+        .map(|(k, e)| (k.as_str(), e.as_str().unwrap(), zh[k].as_str().unwrap()))
+        .filter(|(_, e, _)| !e.contains('{'))
         .collect();
-    assert!(programs.len() >= 7, "{programs:?}");
-    for (e, z) in programs {
-        let told = chinese.iter().filter(|line| line.contains(z)).count();
+    assert!(parts.len() >= 20, "{parts:?}");
+    // Commands, the same in every language.
+    let same = ["program.curl", "program.mongo_shell"];
+    for (key, e, z) in &parts {
+        assert!(e != z || same.contains(key), "{key} is not translated: {z}");
+        if same.contains(key) {
+            continue;
+        }
         let english = chinese.iter().find(|line| line.contains(e));
-        assert!(english.is_none(), "a program's English name: {english:?}");
-        assert!(told > 0 || e == "mail server", "{z} is never told");
+        assert!(english.is_none(), "{key} in English: {english:?}");
+    }
+    // Each program a scene runs and the firewall's drop are told at least once.
+    for key in [
+        "program.node_server",
+        "program.web_browser",
+        "drop.firewall",
+    ] {
+        let z = zh[key].as_str().unwrap();
+        assert!(
+            chinese.iter().any(|line| line.contains(z)),
+            "{z} is never told"
+        );
     }
 }
 
@@ -685,5 +765,45 @@ fn every_registry_port_is_described_in_every_language() {
     for s in SERVICES {
         let said = socketlab::view::ports::description(s.port);
         assert!(said.is_some_and(|d| !d.is_empty()), "{}", s.port);
+    }
+}
+
+/// Every reason a socket call can fail for (`engine::socket::Why`, read from its source) has its
+/// message (`err.<reason in snake case>`) in every language, in that language's own words: the
+/// shipped scenes make only a few of them, a learner's fix-it and the sandbox any.
+#[test]
+fn every_reason_a_call_fails_for_is_said_in_every_language() {
+    let source = std::fs::read_to_string(root().join("src/engine/socket.rs")).unwrap();
+    let body = source
+        .split_once("pub enum Why {")
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map(|(body, _)| body)
+        .expect("socket.rs has `pub enum Why`");
+    let reasons: Vec<String> = body
+        .lines()
+        .map(|l| l.trim().trim_end_matches(','))
+        .filter(|l| !l.is_empty() && !l.starts_with("//"))
+        .map(|variant| {
+            let mut key = String::from("err.");
+            for (i, c) in variant.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    key.push('_');
+                }
+                key.push(c.to_ascii_lowercase());
+            }
+            key
+        })
+        .collect();
+    assert!(reasons.len() >= 30, "{reasons:?}");
+    let (en, zh) = (catalog("en"), catalog("zh-Hant"));
+    let said: BTreeSet<&String> = en
+        .keys()
+        .filter(|k| k.starts_with("err.") && *k != "err.said")
+        .collect();
+    assert_eq!(said, reasons.iter().collect(), "one message per reason");
+    for key in &reasons {
+        let z = zh[key].as_str().unwrap();
+        assert!(z.chars().any(|c| c >= '\u{4E00}'), "{key} in Chinese: {z}");
+        assert_ne!(en[key].as_str(), Some(z), "{key}");
     }
 }

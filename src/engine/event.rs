@@ -2,7 +2,6 @@
 //! demultiplexing decision and why) and dropped; sockets created, changing state and closed;
 //! data handed to and from processes; errors returned to them.
 
-use std::fmt;
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
@@ -69,31 +68,6 @@ pub enum DropReason {
     HostDown,
     /// A firewall rule on the receiving host for this port.
     Firewall { verdict: Verdict },
-}
-
-impl fmt::Display for DropReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DropReason::NoRoute => f.write_str("no link leads to the destination address"),
-            DropReason::BacklogFull { .. } => f.write_str(
-                "the listener's backlog is full, so the SYN is dropped (the client will retry)",
-            ),
-            DropReason::Lost => f.write_str("lost on the link"),
-            DropReason::LinkDown => f.write_str("the link is down"),
-            DropReason::HostDown => f.write_str("the host is down (unplugged)"),
-            DropReason::Firewall {
-                verdict: Verdict::Drop,
-            } => f.write_str("a firewall rule drops traffic to this port"),
-            DropReason::Firewall {
-                verdict: Verdict::Reject,
-            } => f.write_str(
-                "a firewall rule rejects traffic to this port, and answers ICMP port unreachable",
-            ),
-            DropReason::Firewall {
-                verdict: Verdict::RejectWithTcpReset,
-            } => f.write_str("a firewall rule rejects traffic to this port, and answers RST"),
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

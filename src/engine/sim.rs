@@ -11,7 +11,6 @@
 //! is handed to its host's stack alone, the demultiplexing decision we record is the one that
 //! applied to exactly that segment, and can be checked against what smoltcp did.
 
-use std::fmt;
 use std::net::Ipv4Addr;
 
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
@@ -79,31 +78,6 @@ pub enum NetError {
     /// A process that does not exist, or has exited.
     UnknownProcess(Pid),
     UnknownLink(LinkId),
-}
-
-impl fmt::Display for NetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NetError::DuplicateHostName(n) => write!(f, "there is already a host named \"{n}\""),
-            NetError::DuplicateAddress(ip) => {
-                write!(f, "another host already has the address {ip}")
-            }
-            NetError::UnusableAddress(ip) => {
-                write!(f, "{ip} cannot be a host's address (it is unspecified, broadcast, multicast or loopback)")
-            }
-            NetError::UnknownHost(h) => write!(f, "there is no host number {}", h.0),
-            NetError::LinkToItself(h) => {
-                write!(f, "host number {} cannot be linked to itself", h.0)
-            }
-            NetError::DuplicateLink(a, b) => {
-                write!(f, "hosts {} and {} are already linked", a.0, b.0)
-            }
-            NetError::UnknownLink(l) => write!(f, "there is no link number {}", l.0),
-            NetError::UnknownProcess(p) => {
-                write!(f, "there is no process {} on host {}", p.pid, p.host.0)
-            }
-        }
-    }
 }
 
 impl std::error::Error for NetError {}

@@ -7,8 +7,8 @@
 use crate::vecmap::VecMap;
 use std::net::SocketAddrV4;
 
-use crate::engine::event::{Demux, Event, EventKind, SegmentSent};
-use crate::engine::faults::NetChange;
+use crate::engine::event::{Demux, DropReason, Event, EventKind, SegmentSent};
+use crate::engine::faults::{NetChange, Verdict};
 use crate::engine::net::HostId;
 use crate::engine::packet::{preview, IcmpSummary, PacketSummary, Transport};
 use crate::engine::ports::OsProfile;
@@ -191,8 +191,10 @@ impl Narrator {
                 )
             }
             EventKind::SegmentDropped { seg, reason } => {
-                let args: &[(&str, &str)] =
-                    &[("seg", &seg.0.to_string()), ("reason", &reason.to_string())];
+                let args: &[(&str, &str)] = &[
+                    ("seg", &seg.0.to_string()),
+                    ("reason", &drop_reason(reason)),
+                ];
                 (String::new(), tp(Msg::NarrateDropped, args))
             }
             _ => (String::new(), String::new()),
@@ -663,6 +665,22 @@ pub fn icmp_message(icmp: &IcmpSummary) -> String {
     };
     let (kind, code) = (icmp.msg_type.to_string(), icmp.code.to_string());
     tp(msg, &[("type", &kind), ("code", &code)])
+}
+
+/// Why a segment never reached a host's stack, in the installed language.
+pub fn drop_reason(reason: &DropReason) -> std::rc::Rc<str> {
+    t(match reason {
+        DropReason::NoRoute => Msg::DropNoRoute,
+        DropReason::BacklogFull { .. } => Msg::DropBacklogFull,
+        DropReason::Lost => Msg::DropLost,
+        DropReason::LinkDown => Msg::DropLinkDown,
+        DropReason::HostDown => Msg::DropHostDown,
+        DropReason::Firewall { verdict } => match verdict {
+            Verdict::Drop => Msg::DropFirewall,
+            Verdict::Reject => Msg::DropFirewallReject,
+            Verdict::RejectWithTcpReset => Msg::DropFirewallReset,
+        },
+    })
 }
 
 /// Why a segment went where it went (the engine's demultiplexing decision), in the installed
