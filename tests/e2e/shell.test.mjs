@@ -69,6 +69,20 @@ describe("failures are shown, never hidden", () => {
     }
   });
 
+  test("in Traditional Chinese, the failure message is in Chinese", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await page.goto(env.site.url + "?lang=zh-Hant&debug-panic");
+      const alert = page.getByRole("alert");
+      await alert.getByRole("heading", { name: "Socket Lab 停止運作了" }).waitFor();
+      assert.doesNotMatch(await alert.innerText(), /stopped working|Something went wrong|Reload/);
+      await alert.getByRole("button", { name: "重新載入 Socket Lab" }).waitFor();
+    } finally {
+      await w.context.close();
+    }
+  });
+
   test("a hostile address (huge or negative time, unknown scene and speed) changes nothing and breaks nothing", async () => {
     const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
     try {
