@@ -110,11 +110,22 @@ fn the_first_screens_words_are_the_catalogs_in_each_language() {
             pairs.push((text.get("en").to_string(), text.get("zh-Hant").to_string()));
         }
     }
-    // Said by boot.js, not drawn by the app, so not in the catalogs: the release changed.
-    pairs.push((
-        "Socket Lab was updated since your last visit.".to_string(),
-        "Socket Lab 自你上次瀏覽後已經更新。".to_string(),
-    ));
+    // Said by boot.js or the panic hook, not drawn by the app, so not in the catalogs: the
+    // release changed; the app stopped (which must be said even when no catalog loaded).
+    for (e, z) in [
+        (
+            "Socket Lab was updated since your last visit.",
+            "Socket Lab 自你上次瀏覽後已經更新。",
+        ),
+        ("Socket Lab stopped working", "Socket Lab 停止運作了"),
+        (
+            "Something went wrong inside the app. Your progress on this page is lost, but reloading starts it fresh.",
+            "程式內部出了問題。這一頁上的進度已經失去，但重新載入可以重新開始。",
+        ),
+        ("Reload Socket Lab", "重新載入 Socket Lab"),
+    ] {
+        pairs.push((e.to_string(), z.to_string()));
+    }
     for (e, z) in english.iter().zip(&chinese) {
         let (_, said) = pairs
             .iter()
