@@ -95,6 +95,11 @@ try {
     };
     runs.push(run);
     if (run.shifts.length) console.log(`  layout shifts: ${run.shifts.join("; ")}`);
+    // What blocks the main thread (TBT counts each task's time past 50 ms), at 4× slowdown.
+    const tasks = (lhr.audits["long-tasks"]?.details?.items ?? []).map(
+      (t) => `${t.duration.toFixed(0)} ms at ${t.startTime.toFixed(0)} ms (${String(t.url).split("/").pop() || "page"})`,
+    );
+    if (tasks.length) console.log(`  long tasks: ${tasks.join("; ")}`);
     console.log(
       `run ${i + 1}: performance ${run.score}, LCP ${(run.lcp / 1000).toFixed(2)} s, FCP ${(run.fcp / 1000).toFixed(2)} s, ` +
         `TBT ${run.tbt.toFixed(0)} ms, CLS ${run.cls.toFixed(3)}, Speed Index ${(run.si / 1000).toFixed(2)} s; LCP element ${run.lcpElement}`,
