@@ -1,7 +1,7 @@
 //! Sorted maps and sets kept in one `Vec`: what the engine, the lessons and the view use where
 //! they need keys in order.
 //!
-//! Why not `VecMap`: each `VecMap<K, V>` type compiles a B-tree of its own (insert, remove,
+//! Why not `BTreeMap`: each `VecMap<K, V>` type compiles a B-tree of its own (insert, remove,
 //! merge, steal, split: 3–7 KB of WebAssembly per type, and the app has about forty types),
 //! which was an eighth of the app's code. A sorted `Vec` needs a binary search and a `memmove`,
 //! a few hundred bytes per type. The maps here hold from a handful to a few hundred entries
@@ -13,6 +13,41 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::{Bound, Index, RangeBounds};
+
+/// A map in key order that is taken from the front and added to mostly near the back: what is
+/// due next, then what is due later (the engine's agenda). Taking the first entry moves no other
+/// entry, where a [`VecMap`] would move them all: the agenda holds every connection's pending
+/// timeouts (hundreds to thousands in a busy scene) and takes one at each step.
+pub struct Queue<K, V> {
+    entries: std::collections::VecDeque<(K, V)>,
+}
+
+impl<K, V> Default for Queue<K, V> {
+    fn default() -> Self {
+        Queue {
+            entries: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl<K: Ord, V> Queue<K, V> {
+    /// Adds `value` under `key`, replacing the value a key equal to it had.
+    pub fn insert(&mut self, key: K, value: V) {
+        let at = self.entries.partition_point(|(k, _)| *k < key);
+        match self.entries.get_mut(at) {
+            Some((k, v)) if *k == key => *v = value,
+            _ => self.entries.insert(at, (key, value)),
+        }
+    }
+
+    pub fn first_key_value(&self) -> Option<(&K, &V)> {
+        self.entries.front().map(pair)
+    }
+
+    pub fn pop_first(&mut self) -> Option<(K, V)> {
+        self.entries.pop_front()
+    }
+}
 
 /// A map from `K` to `V`, in key order.
 #[derive(Clone, PartialEq, Eq)]
@@ -446,6 +481,19 @@ pub fn sort<T: Ord + Clone>(items: &mut [T]) {
 
 #[cfg(test)]
 mod tests {
+    /// The queue gives its entries in key order, whatever order they came in; an equal key
+    /// replaces the value.
+    #[test]
+    fn a_queue_gives_the_first_key_first() {
+        let mut q = super::Queue::default();
+        for (k, v) in [(5, 'e'), (1, 'a'), (9, 'i'), (3, 'c'), (5, 'E')] {
+            q.insert(k, v);
+        }
+        assert_eq!(q.first_key_value(), Some((&1, &'a')));
+        let taken: Vec<_> = std::iter::from_fn(|| q.pop_first()).collect();
+        assert_eq!(taken, [(1, 'a'), (3, 'c'), (5, 'E'), (9, 'i')]);
+    }
+
     /// The heapsort puts any list in order, duplicates and all.
     #[test]
     fn sorts_every_order() {

@@ -6,7 +6,7 @@ use super::faults::NetChange;
 use super::program::{Action, When};
 use super::socket::{Pid, SockId};
 use super::time::Instant;
-use crate::vecmap::{VecMap, VecSet};
+use crate::vecmap::{Queue, VecMap, VecSet};
 
 /// Something due at a time.
 pub(crate) enum Scheduled {
@@ -61,8 +61,8 @@ pub(crate) struct Waiting {
 
 #[derive(Default)]
 pub(crate) struct Agenda {
-    scheduled: VecMap<(Instant, u64), Scheduled>,
-    deadlines: VecMap<(Instant, u64), Deadline>,
+    scheduled: Queue<(Instant, u64), Scheduled>,
+    deadlines: Queue<(Instant, u64), Deadline>,
     added: u64,
     /// Actions waiting for a process to reach a milestone.
     pub waiting: Vec<Waiting>,
@@ -84,7 +84,7 @@ impl Agenda {
 
     /// When the first scheduled thing is due.
     pub fn next_scheduled(&self) -> Option<Instant> {
-        self.scheduled.keys().next().map(|(t, _)| *t)
+        self.scheduled.first_key_value().map(|((t, _), _)| *t)
     }
 
     /// The first scheduled thing, if it is due by `t`, taken off the agenda.
