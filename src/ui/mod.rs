@@ -32,7 +32,10 @@ pub fn start() {
         panic::show_fatal(&format!("The app could not start: {why}."));
         return;
     }
-    take_over();
+    // Drawn in a task of its own: starting the code and drawing the first screen are then two
+    // shorter tasks, each of which a tap or a key can come between (Lighthouse counts a task
+    // over 50 ms as blocking).
+    gloo::timers::callback::Timeout::new(0, take_over).forget();
 }
 
 thread_local! {
