@@ -36,17 +36,22 @@ impl From<Verdict> for Judged {
     }
 }
 
+/// A host's socket as a learner picks it: "Server: Socket 2", with the host's shown name.
+pub fn socket_label(host: &str, socket: usize) -> String {
+    crate::i18n::tp(
+        Msg::QuestionHostSocket,
+        &[
+            ("host", &crate::view::scenes::host_name(host)),
+            ("n", &socket.to_string()),
+        ],
+    )
+}
+
 impl Answer {
     /// The answer in words, as "Show solution" gives it.
     pub fn describe(&self, ask: &Ask, scenario: &Scenario) -> String {
         match self {
-            Answer::Pick(Pick::Socket { host, socket }) => crate::i18n::tp(
-                Msg::QuestionHostSocket,
-                &[
-                    ("host", &crate::view::scenes::host_name(host)),
-                    ("n", &socket.to_string()),
-                ],
-            ),
+            Answer::Pick(Pick::Socket { host, socket }) => socket_label(host, *socket),
             Answer::Pick(Pick::NoSocket) => crate::i18n::t(Msg::SolutionNoSocket).to_string(),
             Answer::Cells(cells) => cells
                 .iter()

@@ -354,9 +354,14 @@ fn grid(hosts: usize, bh: f64, width: f64) -> (Vec<Rect>, f64) {
     )
 }
 
-/// How many columns `text` takes in a monospace font: a CJK (full-width) character takes two.
+/// How many columns `c` takes in a monospace font: a CJK (full-width) character takes two.
+pub fn char_columns(c: char) -> usize {
+    1 + usize::from(c >= '\u{2E80}')
+}
+
+/// How many columns `text` takes in a monospace font ([`char_columns`]).
 pub fn columns(text: &str) -> usize {
-    text.chars().map(|c| 1 + usize::from(c >= '\u{2E80}')).sum()
+    text.chars().map(char_columns).sum()
 }
 
 /// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts

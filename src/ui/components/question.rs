@@ -14,6 +14,7 @@ use crate::engine::scenario::PROGRAMS;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
 use crate::engine::Timeline;
+use crate::lessons::answer::socket_label;
 use crate::lessons::{Answer, Ask, Cell, Control, Judged, Moment, Pick, Question};
 use crate::ui::lesson::LessonAt;
 use crate::ui::scenes::Scene;
@@ -241,7 +242,7 @@ fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
                 html! {
                     <button class="choice socket-choice" key={format!("{}-{i}", h.name)}
                             onclick={pick(Pick::Socket { host: h.name.clone(), socket: i + 1 })}>
-                        <strong>{ tp(Msg::QuestionHostSocket, &[("host", &host_name(&h.name)), ("n", &(i + 1).to_string())]) }</strong>
+                        <strong>{ socket_label(&h.name, i + 1) }</strong>
                         <span class="choice-detail">{ format!("{} {}:{}, {}, {}", cells[0], cells[2], cells[1], peer, r.state.rfc_name()) }</span>
                     </button>
                 }

@@ -198,14 +198,14 @@ struct HostBoxProps {
     callout: String,
 }
 
-/// `text` cut to `chars` columns of the monospace font, with an ellipsis when cut. A CJK
-/// character (a full-width one) takes two columns.
+/// `text` cut to `chars` columns of the monospace font ([`geo::char_columns`]), with an
+/// ellipsis when cut.
 fn fit(text: &str, chars: usize) -> String {
     let mut left = chars as isize;
     let mut s: String = text
         .chars()
         .take_while(|c| {
-            left -= 1 + isize::from(*c >= '\u{2E80}');
+            left -= geo::char_columns(*c) as isize;
             left >= 0
         })
         .collect();
