@@ -194,7 +194,9 @@ fn a_moment_the_scene_never_reaches_is_an_error_that_says_so() {
 }
 
 /// The right option is computed: the ephemeral port curl got (10378 in the slides), the state
-/// of its socket when the server's new socket appears, the port the registry gives MongoDB (27017: the slide's 27107 is a typo).
+/// of its socket when the server's new socket appears, the port the registry gives MongoDB
+/// (27017: the slide's 27107 is a typo), the IANA range a port is in. A wrong option gets the
+/// lesson's word on it, and one the lesson has no word on gets a plain "not the answer".
 #[test]
 fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
     let t = slides();
@@ -210,10 +212,13 @@ fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
         options: vec!["80".into(), "8099".into(), "10378".into()],
     };
     assert_eq!(client_port.answer(&t).unwrap(), "10378");
-    assert!(client_port.check(&t, "10378").unwrap().correct);
+    assert!(client_port.check(&t, "10378", None).unwrap().correct);
+    let why = "80 is the server's end.";
+    let judged = client_port.check(&t, "80", Some(why)).unwrap();
+    assert_eq!((judged.correct, judged.feedback.as_str()), (false, why));
     assert_eq!(
-        client_port.check(&t, "80").unwrap().feedback,
-        "80 is a well-known port, where a server such as http listens; look at the socket's own Source Port."
+        client_port.check(&t, "8099", None).unwrap().feedback,
+        "That is not the answer."
     );
     let state = Choose {
         fact: Fact::State {
@@ -225,22 +230,18 @@ fn a_choice_is_judged_by_what_the_scene_and_the_registry_say() {
     };
     // When the SYN makes the server's Socket 2, its SYN-ACK has not reached curl yet.
     assert_eq!(state.answer(&t).unwrap(), "SYN-SENT");
-    assert!(!state.check(&t, "ESTABLISHED").unwrap().correct);
+    assert!(!state.check(&t, "ESTABLISHED", None).unwrap().correct);
     let mongo = Choose {
         at: Moment::At(ms(0)),
         fact: Fact::ServicePort("mongodb".into()),
         options: vec!["27017".into(), "27107".into(), "28017".into()],
     };
     assert_eq!(mongo.answer(&t).unwrap(), "27017");
-    assert_eq!(
-        mongo.check(&t, "27107").unwrap().feedback,
-        "27107 is a typo on the slide: no service is registered there."
-    );
-    assert!(mongo
-        .check(&t, "28017")
-        .unwrap()
-        .feedback
-        .starts_with("28017 is the port of"));
+    let range = Choose {
+        fact: Fact::PortRange(27017),
+        ..mongo.clone()
+    };
+    assert_eq!(range.answer(&t).unwrap(), "1024–49151");
     let unknown = Choose {
         fact: Fact::ServicePort("gopher+".into()),
         ..mongo
@@ -409,6 +410,167 @@ fn the_lint_catches_a_wrong_solution_a_wrong_answer_accepted_and_a_missing_momen
             "steps[1].question: wrong[0] is accepted",
         ],
     );
+}
+
+/// A lesson that says an answer before the learner gives it is refused: a choose question's
+/// solution in any step's text up to the question (in any language), a port a fill question
+/// asks for, the socket a predict question's answer names in its own step.
+#[test]
+fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
+    let file = |prefix: &str| -> String {
+        lesson_files()
+            .into_iter()
+            .find(|(n, _)| n.starts_with(prefix))
+            .unwrap()
+            .1
+    };
+    let lint = |text: &str, scene: &str| -> Vec<String> {
+        let lesson = lessons::file::from_toml(text).unwrap();
+        lessons::lint(&lesson, &shipped(scene))
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    };
+    // Lesson 4 as it was: its first step named the browser's port before asking it.
+    let told = file("04-").replace(
+        "from its *ephemeral* range (on Linux",
+        "from its *ephemeral* range; here the slides' `10378` (on Linux",
+    );
+    assert_said(
+        &lint(&told, "slides"),
+        &["steps[0].text: its en text says \"10378\", the answer to the question of steps[1]"],
+    );
+    // In Chinese only, and in the question's own step.
+    let told = file("06-").replace(
+        "在你回答之前，表格會把瀏覽器的狀態隱藏起來。",
+        "瀏覽器的 socket 進入 TIME-WAIT。",
+    );
+    assert_said(
+        &lint(&told, "slides"),
+        &["steps[1].text: its zh-Hant text says \"TIME-WAIT\""],
+    );
+    // A port a fill question asks for; a number that only contains it is not it.
+    let told = file("03-").replace(
+        "binds it to the web's well-known port on its own address",
+        "binds it to port `80` on its own address",
+    );
+    assert_said(
+        &lint(&told, "slides"),
+        &["steps[0].text: its en text says \"80\""],
+    );
+    let fine = file("03-").replace("Nobody is connected yet.", "Nobody has used 8099 here.");
+    assert_eq!(lint(&fine, "slides"), Vec::<String>::new());
+    // The socket a predict question's answer is, named in its own step's text.
+    let told = file("05-").replace(
+        "The browser's request is on its way.",
+        "The browser's request is on its way to Socket 2.",
+    );
+    assert_said(
+        &lint(&told, "slides"),
+        &["steps[1].text: its en text says \"Socket 2\""],
+    );
+}
+
+/// A choose question gives every wrong option feedback of its own, and says why its answer is
+/// right: a lesson without them is refused when it is read.
+#[test]
+fn a_choose_question_without_feedback_for_an_option_or_an_explanation_is_refused() {
+    let text = lesson_files()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("10-"))
+        .unwrap()
+        .1;
+    // Drop the feedback on CLOSED, and the explanation.
+    let start = text
+        .find("[[steps.question.wrong]]\nanswer = \"CLOSED\"")
+        .unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end + 1..]);
+    let problems: Vec<String> = lessons::file::from_toml(&without)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_said(
+        &problems,
+        &["steps[0].question.wrong: the option \"CLOSED\" has no feedback"],
+    );
+    let start = text.find("question.explain.en").unwrap();
+    let end = start + text[start..].find("[[steps.question.wrong]]").unwrap();
+    let without = format!("{}{}", &text[..start], &text[end..]);
+    let problems: Vec<String> = lessons::file::from_toml(&without)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_said(
+        &problems,
+        &["steps[0].question: a choose question needs \"explain\""],
+    );
+    // Feedback for an option the question does not offer.
+    let stray = text.replace("answer = \"CLOSED\"", "answer = \"LISTEN\"");
+    let problems: Vec<String> = lessons::file::from_toml(&stray)
+        .unwrap_err()
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    assert_said(
+        &problems,
+        &[
+            "steps[0].question.wrong: the option \"CLOSED\" has no feedback",
+            "steps[0].question.wrong[1].answer: \"LISTEN\" is not one of the wrong options",
+        ],
+    );
+}
+
+/// A listener's missing peer is right however a learner has seen it written: `n/a` (the
+/// course), `*` or `0.0.0.0:*` (ss), `0.0.0.0:0` (Windows), or in words of their language; a
+/// state as the RFC, ss or netstat spells it.
+#[test]
+fn a_fill_answer_is_right_in_every_spelling_a_learner_has_met() {
+    use lessons::question::same;
+    for given in ["n/a", "N/A", "*", "0.0.0.0:*", "0.0.0.0:0", "none", " - "] {
+        assert!(same(Cell::DestAddr, "n/a", given), "{given}");
+    }
+    assert!(!same(Cell::DestAddr, "n/a", "192.168.1.101"));
+    assert!(
+        !same(Cell::DestAddr, "n/a", "不適用"),
+        "Chinese words in English"
+    );
+    let zh = std::fs::read_to_string(format!(
+        "{}/locales/zh-Hant.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    socketlab::i18n::install_source("zh-Hant", &zh).unwrap();
+    for given in ["不適用", "沒有", "n/a", "*"] {
+        assert!(same(Cell::DestPort, "n/a", given), "{given}");
+    }
+    for (value, given) in [
+        ("ESTABLISHED", "ESTAB"),
+        ("ESTABLISHED", "established"),
+        ("TIME-WAIT", "TIME_WAIT"),
+        ("SYN-RECEIVED", "SYN-RECV"),
+        ("FIN-WAIT-1", "FIN_WAIT1"),
+        ("LISTEN", "LISTENING"),
+    ] {
+        assert!(same(Cell::State, value, given), "{given}");
+    }
+    assert!(!same(Cell::State, "TIME-WAIT", "CLOSE-WAIT"));
+    assert!(!same(Cell::SourcePort, "80", "8080"));
+    // In a lesson: lesson 3's listener, filled in as ss prints it.
+    let q = FillTable {
+        at: Moment::At(ms(200)),
+        host: "Server".into(),
+        socket: 1,
+        cells: vec![Cell::DestPort, Cell::DestAddr],
+    };
+    let given: VecMap<Cell, String> = [(Cell::DestPort, "*"), (Cell::DestAddr, "0.0.0.0")]
+        .into_iter()
+        .map(|(c, v)| (c, v.to_string()))
+        .collect();
+    let verdicts = q.check(&slides(), &given).unwrap();
+    assert!(verdicts.values().all(|v| v.correct), "{verdicts:?}");
 }
 
 /// Reading a lesson reports every problem at once, each with its path and a sentence.

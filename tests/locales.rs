@@ -739,7 +739,8 @@ fn every_lessons_feedback_is_given_in_every_language() {
     let en = std::fs::read_to_string(root().join("locales/en.json")).unwrap();
     i18n::install_source("en", &en).unwrap();
     assert!(english.len() >= 40, "{}", english.len());
-    for (e, z) in english.iter().zip(&chinese) {
+    // A right choice says nothing more than "Right." (its explanation is the lesson's text).
+    for (e, z) in english.iter().zip(&chinese).filter(|(e, _)| !e.is_empty()) {
         assert_ne!(e, z, "given in English only");
         assert!(!z.contains('{'), "a parameter left unfilled: {z}");
     }

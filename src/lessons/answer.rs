@@ -92,7 +92,10 @@ impl Ask {
         match self {
             Ask::Predict { wrong, .. } => wrong.iter().cloned().map(Answer::Pick).collect(),
             Ask::Fill { wrong, .. } => wrong.iter().cloned().map(Answer::Cells).collect(),
-            Ask::Choose { wrong, .. } => wrong.iter().cloned().map(Answer::Choice).collect(),
+            Ask::Choose { wrong, .. } => wrong
+                .iter()
+                .map(|w| Answer::Choice(w.answer.clone()))
+                .collect(),
             Ask::Fix { wrong, .. } => wrong.iter().cloned().map(Answer::Changes).collect(),
         }
     }
@@ -143,13 +146,25 @@ impl Ask {
                     cells,
                 })
             }
-            (Ask::Choose { fact, options, .. }, Answer::Choice(chosen)) => {
+            (
+                Ask::Choose {
+                    fact,
+                    options,
+                    wrong,
+                    ..
+                },
+                Answer::Choice(chosen),
+            ) => {
                 let q = Choose {
                     at: at.clone(),
                     fact: fact.clone(),
                     options: options.clone(),
                 };
-                Ok(q.check(timeline, chosen).map_err(err)?.into())
+                let why = wrong
+                    .iter()
+                    .find(|w| w.answer.eq_ignore_ascii_case(chosen.trim()))
+                    .map(|w| w.why.get(crate::i18n::lang()));
+                Ok(q.check(timeline, chosen, why).map_err(err)?.into())
             }
             (Ask::Fix { .. }, Answer::Changes(changes)) => Ok(self
                 .fix_it(scenario)

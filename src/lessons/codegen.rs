@@ -6,7 +6,7 @@
 
 use crate::vecmap::VecMap;
 
-use super::file::{Ask, Lesson, Question, Step, Text};
+use super::file::{Ask, Lesson, Question, Step, Text, WrongChoice};
 use super::fix::{Control, Goal};
 use super::moment::Moment;
 use super::question::{Cell, Fact, Pick};
@@ -61,6 +61,16 @@ impl Rust for Text {
     }
 }
 
+impl Rust for WrongChoice {
+    fn rust(&self) -> String {
+        format!(
+            "WrongChoice {{ answer: {}, why: {} }}",
+            self.answer.rust(),
+            self.why.rust()
+        )
+    }
+}
+
 impl Rust for Moment {
     fn rust(&self) -> String {
         match self {
@@ -104,6 +114,7 @@ impl Rust for Fact {
                 format!("Fact::State {{ host: {}, socket: {socket} }}", host.rust())
             }
             Fact::ServicePort(name) => format!("Fact::ServicePort({})", name.rust()),
+            Fact::PortRange(port) => format!("Fact::PortRange({port})"),
         }
     }
 }
@@ -186,9 +197,10 @@ impl Rust for Ask {
 impl Rust for Question {
     fn rust(&self) -> String {
         format!(
-            "Question {{ prompt: {}, hints: {}, ask: {} }}",
+            "Question {{ prompt: {}, hints: {}, explain: {}, ask: {} }}",
             self.prompt.rust(),
             self.hints.rust(),
+            self.explain.rust(),
             self.ask.rust()
         )
     }
@@ -227,7 +239,7 @@ pub fn shipped_rs(lessons: &[Lesson]) -> String {
          //! words are loaded by language (see `words.rs`).\n\n\
          #![allow(clippy::all, unused_imports)]\n\n\
          use crate::vecmap::VecMap;\n\n\
-         use super::file::{Ask, Lesson, Question, Step, Text};\n\
+         use super::file::{Ask, Lesson, Question, Step, Text, WrongChoice};\n\
          use super::fix::{Control, Goal};\n\
          use super::moment::Moment;\n\
          use super::question::{Cell, Fact, Pick};\n\

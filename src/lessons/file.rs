@@ -80,6 +80,10 @@ impl Lesson {
             if let Some(q) = &mut step.question {
                 out.push(&mut q.prompt);
                 out.extend(q.hints.iter_mut());
+                out.extend(q.explain.as_mut());
+                if let Ask::Choose { wrong, .. } = &mut q.ask {
+                    out.extend(wrong.iter_mut().map(|w| &mut w.why));
+                }
             }
         }
         out
@@ -100,7 +104,18 @@ pub struct Question {
     pub prompt: Text,
     /// Up to two, shown one at a time before "Show solution".
     pub hints: Vec<Text>,
+    /// Why the right answer is right, in a sentence or two: shown once the learner has answered
+    /// right or asked for the solution, never before (it may say the answer).
+    pub explain: Option<Text>,
     pub ask: Ask,
+}
+
+/// A wrong option of a *choose* question, with what a learner who picks it should hear: the
+/// idea behind that mistake.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrongChoice {
+    pub answer: String,
+    pub why: Text,
 }
 
 /// What a question asks, with its solution and the wrong answers a test replays.
@@ -119,7 +134,8 @@ pub enum Ask {
         fact: Fact,
         options: Vec<String>,
         solution: String,
-        wrong: Vec<String>,
+        /// Every option but the solution, each with its own feedback.
+        wrong: Vec<WrongChoice>,
     },
     /// Repair the lesson's scene with these controls.
     Fix {
@@ -308,7 +324,18 @@ fn read_question(
     let t = c.table(value, path)?;
     let prompt = text(c, t, path, "prompt");
     let hints = list(c, t, path, ("hints", false, MOST_HINTS), lang_text);
-    let ask = match c.string(t, path, "kind", true) {
+    let explain = match t.get("explain") {
+        Some(v) => Some(lang_text(c, v, &join(path, "explain"))?),
+        None => None,
+    };
+    let kind = c.string(t, path, "kind", true);
+    if kind == Some("choose") && explain.is_none() {
+        c.problem(
+            path,
+            "a choose question needs \"explain\": a sentence or two on why its answer is right, shown once the learner has answered",
+        );
+    }
+    let ask = match kind {
         Some("predict") => read_predict(c, t, path, at),
         Some("fill") => read_fill(c, t, path),
         Some("choose") => read_choose(c, t, path),
@@ -325,13 +352,14 @@ fn read_question(
     Some(Question {
         prompt: prompt?,
         hints: hints?,
+        explain,
         ask: ask?,
     })
 }
 
 /// The keys every question has, and the ones its kind adds.
 fn question_fields(c: &mut Checker, t: &Table, path: &str, own: &[&str]) {
-    let mut allowed = vec!["kind", "prompt", "hints", "solution", "wrong"];
+    let mut allowed = vec!["kind", "prompt", "hints", "explain", "solution", "wrong"];
     allowed.extend_from_slice(own);
     c.fields(t, path, &allowed);
 }
@@ -453,10 +481,15 @@ fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
 fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
     let at = join(path, "fact");
     let f = required(c, t, path, "fact", |c, v, at| c.table(v, at))?;
-    c.fields(f, &at, &["source_port", "state", "service"]);
+    c.fields(f, &at, &["source_port", "state", "service", "range"]);
     if f.len() != 1 {
-        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\") or service (like \"mongodb\")");
+        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\"), service (like \"mongodb\") or range (a port number, like 27017)");
         return None;
+    }
+    if f.contains_key("range") {
+        return c
+            .integer(f, &at, "range", true, 0, 65535)
+            .map(|p| Fact::PortRange(p as u16));
     }
     if f.contains_key("service") {
         return c
@@ -483,18 +516,48 @@ fn option_text(c: &mut Checker, v: &Value, path: &str) -> Option<String> {
     s
 }
 
+/// A wrong option and why it is wrong: `{ answer = "80", why.en = "…" }`.
+fn wrong_choice(c: &mut Checker, v: &Value, path: &str) -> Option<WrongChoice> {
+    let t = c.table(v, path)?;
+    c.fields(t, path, &["answer", "why"]);
+    let answer = c.string(t, path, "answer", true).map(str::to_string);
+    let why = text(c, t, path, "why");
+    Some(WrongChoice {
+        answer: answer?,
+        why: why?,
+    })
+}
+
 fn read_choose(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     question_fields(c, t, path, &["fact", "options"]);
     let fact = read_fact(c, t, path);
     let options = list(c, t, path, ("options", true, 6), option_text);
     let solution = c.string(t, path, "solution", true).map(str::to_string);
-    let wrong = wrong(c, t, path, option_text);
+    let wrong = wrong(c, t, path, wrong_choice);
     if let (Some(options), Some(solution)) = (&options, &solution) {
         if !options.contains(solution) {
             c.problem(
                 &join(path, "solution"),
                 format!("\"{solution}\" is not one of the options"),
             );
+        }
+        // Every other option is a wrong one, with feedback about that mistake.
+        let given: Vec<&str> = wrong.iter().flatten().map(|w| w.answer.as_str()).collect();
+        for option in options.iter().filter(|o| *o != solution) {
+            if !given.contains(&option.as_str()) {
+                c.problem(
+                    &join(path, "wrong"),
+                    format!("the option \"{option}\" has no feedback: add a [[steps.question.wrong]] with answer = \"{option}\" and why.en, saying why a learner might pick it and why it is not right"),
+                );
+            }
+        }
+        for (i, w) in wrong.iter().flatten().enumerate() {
+            if !options.contains(&w.answer) || w.answer == *solution {
+                c.problem(
+                    &format!("{}[{i}].answer", join(path, "wrong")),
+                    format!("\"{}\" is not one of the wrong options", w.answer),
+                );
+            }
         }
     }
     Some(Ask::Choose {

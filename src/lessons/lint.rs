@@ -43,6 +43,64 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
             }
         }
     }
+    problems.extend(giveaways(lesson));
+    problems
+}
+
+/// What a question's answer would be read as, if a text said it first: a *choose* question's
+/// solution; the ports and states a *fill* question asks for (not its addresses, which the
+/// stage shows as the hosts' own, and not "n/a"); for a *predict* question, the socket it
+/// names ("Socket 2").
+fn secrets(ask: &Ask) -> Vec<String> {
+    match ask {
+        Ask::Choose { solution, .. } => vec![solution.clone()],
+        Ask::Fill { solution, .. } => solution
+            .values()
+            .filter(|v| !v.contains('.') && *v != "n/a" && *v != "TCP" && *v != "UDP")
+            .cloned()
+            .collect(),
+        Ask::Predict {
+            solution: super::question::Pick::Socket { socket, .. },
+            ..
+        } => vec![format!("Socket {socket}")],
+        Ask::Predict { .. } | Ask::Fix { .. } => Vec::new(),
+    }
+}
+
+/// Whether `text` says `word` as a word of its own: "80" in "port 80" or ":80", not in "8099".
+pub fn says(text: &str, word: &str) -> bool {
+    let apart = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    text.match_indices(word).any(|(i, _)| {
+        apart(text[..i].chars().next_back()) && apart(text[i + word.len()..].chars().next())
+    })
+}
+
+/// Steps whose text, or a question's prompt, says the answer to a question before the learner
+/// has given it: any step's text up to and including the question's own, in any language. (A
+/// predict question's socket only in its own step: an earlier step may introduce the socket.)
+fn giveaways(lesson: &Lesson) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let Some(q) = &step.question else { continue };
+        let own = matches!(q.ask, Ask::Predict { .. });
+        let first = if own { i } else { 0 };
+        for secret in secrets(&q.ask) {
+            let mut places: Vec<(String, &super::file::Text)> = (first..=i)
+                .map(|j| (format!("steps[{j}].text"), &lesson.steps[j].text))
+                .collect();
+            places.push((format!("steps[{i}].question.prompt"), &q.prompt));
+            for (path, text) in places {
+                for (lang, words) in text.0.iter() {
+                    if says(words, &secret) {
+                        problems.push(Problem {
+                            path: path.clone(),
+                            message: format!("its {lang} text says \"{secret}\", the answer to the question of steps[{i}], before the learner has answered: say it in the question's explain instead"),
+                        });
+                    }
+                }
+            }
+        }
+    }
     problems
 }
 

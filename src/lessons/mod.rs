@@ -41,7 +41,7 @@ pub mod try_it;
 pub mod words;
 
 pub use answer::{Answer, Judged};
-pub use file::{Ask, Lesson, Question, Step, Text};
+pub use file::{Ask, Lesson, Question, Step, Text, WrongChoice};
 pub use fix::{Changes, Control, FixIt, Goal};
 pub use lint::lint;
 pub use moment::{Moment, SceneError};

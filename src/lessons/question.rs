@@ -277,7 +277,7 @@ impl FillTable {
         Ok(map_of(answer.into_iter().map(|(cell, value)| {
             let name = cell.label();
             let verdict = match given.get(&cell).map(|g| g.trim()) {
-                Some(g) if g.eq_ignore_ascii_case(&value) => {
+                Some(g) if same(cell, &value, g) => {
                     let args = [("cell", &*name), ("value", &value)];
                     Verdict::right(tp(Msg::FeedbackCellRight, &args))
                 }
@@ -291,6 +291,52 @@ impl FillTable {
             (cell, verdict)
         })))
     }
+}
+
+/// Whether a learner's `given` says a cell's `value`, in any spelling they may have met: any
+/// case; a state as the RFC, `ss` or `netstat` writes it (ESTABLISHED, ESTAB; TIME-WAIT,
+/// TIME_WAIT); "n/a" (no peer) as `ss` (`*`, `0.0.0.0:*`), Windows (`0.0.0.0:0`) or in the
+/// learner's own words ("none", 「沒有」).
+pub fn same(cell: Cell, value: &str, given: &str) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_uppercase)
+            .map(|c| if c == '_' { '-' } else { c })
+            .collect()
+    };
+    let (value, given) = (squash(value), squash(given));
+    if value == given {
+        return true;
+    }
+    if value == "N/A" {
+        const NOTATION: [&str; 9] = [
+            "NA",
+            "-",
+            "–",
+            "*",
+            "*:*",
+            "0.0.0.0",
+            "0.0.0.0:*",
+            "0.0.0.0:0",
+            "0",
+        ];
+        let words = t(Msg::AnswerNoneWords);
+        return NOTATION.contains(&given.as_str()) || words.split(',').any(|w| squash(w) == given);
+    }
+    if cell == Cell::State {
+        // ss's and netstat's short forms of the RFC's names.
+        let long = match given.as_str() {
+            "ESTAB" => "ESTABLISHED",
+            "SYN-RECV" | "SYN-RCVD" => "SYN-RECEIVED",
+            "FIN-WAIT1" => "FIN-WAIT-1",
+            "FIN-WAIT2" => "FIN-WAIT-2",
+            "LISTENING" => "LISTEN",
+            other => other,
+        };
+        return long == value;
+    }
+    false
 }
 
 /// A map made by inserting one pair at a time. `collect()` into a map would sort first, and
@@ -313,6 +359,8 @@ pub enum Fact {
     State { host: String, socket: usize },
     /// The port a service has in the registry, by its short name ("http", "mongodb").
     ServicePort(String),
+    /// Which of IANA's three ranges a port number falls in ("1024–49151").
+    PortRange(u16),
 }
 
 /// "Choose": one of a few options, the right one computed from the simulation or the port
@@ -337,47 +385,28 @@ impl Choose {
                 .find(|s| s.name == name.as_str())
                 .map(|s| s.port.to_string())
                 .ok_or_else(|| SceneError::NoSuchService(name.clone()))?,
+            Fact::PortRange(port) => crate::engine::ports::PortClass::of(*port)
+                .range()
+                .to_string(),
         })
     }
 
-    /// Judge a learner's choice.
-    pub fn check(&self, timeline: &Timeline, chosen: &str) -> Result<Verdict, SceneError> {
+    /// Judge a learner's choice: right when it is what the simulation or the registry says;
+    /// otherwise the lesson's word on that option (`why`), which is about the idea behind
+    /// that mistake and never gives the answer away.
+    pub fn check(
+        &self,
+        timeline: &Timeline,
+        chosen: &str,
+        why: Option<&str>,
+    ) -> Result<Verdict, SceneError> {
         let answer = self.answer(timeline)?;
         if chosen.trim().eq_ignore_ascii_case(&answer) {
-            return Ok(Verdict::right(tp(
-                Msg::FeedbackRightValue,
-                &[("answer", &answer)],
-            )));
+            return Ok(Verdict::right(String::new()));
         }
-        Ok(Verdict::wrong(self.why_not(chosen.trim())))
-    }
-
-    /// Why `chosen` is not the answer, without giving the answer away.
-    fn why_not(&self, chosen: &str) -> String {
-        let port: Option<u16> = chosen.parse().ok();
-        let known = port.and_then(crate::engine::ports::lookup);
-        let description = port
-            .and_then(crate::view::ports::description)
-            .unwrap_or_default();
-        let (service, description) = known.map_or(("", ""), |s| (s.name, &*description));
-        let name = match &self.fact {
-            Fact::ServicePort(name) => name.as_str(),
-            _ => "",
-        };
-        let msg = match (&self.fact, known) {
-            (Fact::ServicePort(_), _) if chosen == "27107" => Msg::FeedbackTypo,
-            (Fact::ServicePort(_), Some(_)) => Msg::FeedbackPortOfOther,
-            (Fact::ServicePort(_), None) => Msg::FeedbackNotRegistryPort,
-            (Fact::SourcePort { .. }, Some(s)) if s.port < 1024 => Msg::FeedbackWellKnownNotSource,
-            (Fact::SourcePort { .. }, _) => Msg::FeedbackNotSourcePort,
-            (Fact::State { .. }, _) => Msg::FeedbackNotState,
-        };
-        let args = [
-            ("chosen", chosen),
-            ("service", service),
-            ("description", description),
-            ("name", name),
-        ];
-        tp(msg, &args)
+        Ok(Verdict::wrong(match why {
+            Some(why) => why.to_string(),
+            None => t(Msg::FeedbackNotThisOption).to_string(),
+        }))
     }
 }
