@@ -51,7 +51,7 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
 /// solution; the ports and states a *fill* question asks for (not its addresses, which the
 /// stage shows as the hosts' own, and not "n/a"); for a *predict* question, the socket it
 /// names ("Socket 2").
-fn secrets(ask: &Ask) -> Vec<String> {
+pub fn secrets(ask: &Ask) -> Vec<String> {
     match ask {
         Ask::Choose { solution, .. } => vec![solution.clone()],
         Ask::Fill { solution, .. } => solution
@@ -65,14 +65,6 @@ fn secrets(ask: &Ask) -> Vec<String> {
         } => vec![format!("Socket {socket}")],
         Ask::Predict { .. } | Ask::Fix { .. } => Vec::new(),
     }
-}
-
-/// Whether `text` says `word` as a word of its own: "80" in "port 80" or ":80", not in "8099".
-pub fn says(text: &str, word: &str) -> bool {
-    let apart = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '-');
-    text.match_indices(word).any(|(i, _)| {
-        apart(text[..i].chars().next_back()) && apart(text[i + word.len()..].chars().next())
-    })
 }
 
 /// Steps whose text, or a question's prompt, says the answer to a question before the learner
@@ -91,7 +83,7 @@ fn giveaways(lesson: &Lesson) -> Vec<Problem> {
             places.push((format!("steps[{i}].question.prompt"), &q.prompt));
             for (path, text) in places {
                 for (lang, words) in text.0.iter() {
-                    if says(words, &secret) {
+                    if crate::view::mask::says(words, &secret) {
                         problems.push(Problem {
                             path: path.clone(),
                             message: format!("its {lang} text says \"{secret}\", the answer to the question of steps[{i}], before the learner has answered: say it in the question's explain instead"),

@@ -9,6 +9,7 @@
 //! shows it in full).
 
 pub mod flow;
+pub mod mask;
 pub mod narrate;
 pub mod ports;
 pub mod scenes;
