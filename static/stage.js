@@ -11,7 +11,8 @@
 // - {type: "size", width, height, scale, font}: nothing is drawn before the first
 // - {type: "flights", data: Float64Array (FIELDS numbers per flight, sorted by show time),
 //    labels: [string per flight, "" for a dot], reduced: bool}
-// - {type: "marks", selected: seg or -1, marked: [seg…]}
+// - {type: "marks", selected: seg or -1, marked: [seg…], dim: bool (a question marks one
+//    segment: every other packet is drawn faint)}
 // - a number: the moment to draw.
 "use strict";
 
@@ -31,6 +32,7 @@ class StagePainter {
     this.reduced = false;
     this.selected = -1;
     this.marked = new Set();
+    this.dim = false;
     this.t = 0;
   }
 
@@ -55,6 +57,7 @@ class StagePainter {
     } else if (m.type === "marks") {
       this.selected = m.selected;
       this.marked = new Set(m.marked);
+      this.dim = !!m.dim;
     }
     this.schedule();
   }
@@ -132,6 +135,7 @@ class StagePainter {
       if (!dots[k].length) continue;
       const r = k === 8 ? MARKED_RADIUS : DOT_RADIUS;
       ctx.fillStyle = k === 8 ? this.mark : this.colours[k];
+      ctx.globalAlpha = this.dim && k !== 8 ? 0.35 : 1;
       ctx.beginPath();
       for (const [x, y] of dots[k]) {
         ctx.moveTo(x + r, y);
@@ -139,6 +143,7 @@ class StagePainter {
       }
       ctx.fill();
     }
+    ctx.globalAlpha = 1;
     ctx.font = this.font;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";

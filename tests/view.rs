@@ -9,7 +9,14 @@ use socketlab::view::stage::{self, StageDraw, NARROW, WIDE};
 use socketlab::view::{flow, Rect};
 
 /// Stage widths as the page gives them: 360 and 390 px phones, a 1280 px desktop.
-const SCREENS: [(f64, f64); 3] = [(352.0, 640.0), (382.0, 844.0), (700.0, 800.0)];
+/// Phones and a laptop; a height of 0 is a lesson's stage, its hosts stacked as tight as can be.
+const SCREENS: [(f64, f64); 5] = [
+    (352.0, 640.0),
+    (382.0, 844.0),
+    (700.0, 800.0),
+    (352.0, 0.0),
+    (382.0, 0.0),
+];
 
 /// Every moment of the scene and the middle of each gap between two: where packets are.
 fn sample_times(scene: &Scene) -> Vec<i64> {
@@ -177,4 +184,52 @@ fn the_flow_graph_spreads_lifelines_so_labels_fit_and_scrolls_when_they_cannot()
     assert!(g.label_chars(0, Some(1)) >= 20);
     // One row per segment: rows never share a line.
     assert!(g.row_y(1) - g.row_y(0) >= flow::FONT * 1.5);
+}
+
+/// A predict question marks its segment: on every lesson's stage, at every size, it is the only
+/// packet with a label, and its label (with "this segment" where it fits) stays off every host
+/// for its whole trip.
+#[test]
+fn a_questions_segment_is_the_one_label_and_clears_every_host() {
+    use socketlab::lessons::{Ask, Moment};
+    let mut marked = 0;
+    for lesson in socketlab::lessons::words::shipped() {
+        let scene = Scene::load(Scene::index_of(&lesson.scenario).unwrap()).unwrap();
+        for step in &lesson.steps {
+            let (Some(q), Moment::BeforeSegment(n)) = (&step.question, &step.at) else {
+                continue;
+            };
+            if !matches!(q.ask, Ask::Predict { .. }) {
+                continue;
+            }
+            let i = scene
+                .flights
+                .iter()
+                .position(|f| f.seg.0 == *n)
+                .expect("the segment travels a link");
+            for (w, h) in SCREENS {
+                let draw = StageDraw::new(&scene, w, h);
+                let long = format!("this segment: {}", scene.text(scene.flights[i].seg).unwrap().short);
+                let Some(d) = draw
+                    .marking(i, stage::columns(&long))
+                    .or_else(|| draw.marking(i, 20))
+                else {
+                    continue;
+                };
+                marked += 1;
+                let labelled: Vec<usize> = (0..d.flights.len()).filter(|&j| d.label_slot(j).is_some()).collect();
+                assert_eq!(labelled, vec![i], "{} at {w}x{h}", lesson.id);
+                let f = d.flights[i];
+                let mut t = f.shown.0;
+                while t < f.shown.1 {
+                    let b = d.box_at(i, t).unwrap();
+                    for host in &d.geom.hosts {
+                        assert!(!host.rect.intersects(&b), "{} at {w}x{h}: the label meets a host at {t} µs", lesson.id);
+                    }
+                    t += ((f.shown.1 - f.shown.0) / 50).max(1);
+                }
+            }
+        }
+    }
+    assert!(marked >= 20, "only {marked} question segments could be labelled");
 }

@@ -378,13 +378,36 @@ pub fn player(props: &PlayerProps) -> Html {
     let focused_segments = Rc::new(focused_segments(&snapshot, model.focus));
 
     let (stage_title, stage_text) = stage_words(&scene, model.t);
-    let shown_host = shown_host(&model, &scene);
-    let masked = props
+    // A lesson's step on its own scene: what its question keeps secret until answered, and the
+    // hosts it is about, whose tables stand in the question.
+    let at = props
         .lesson
         .as_ref()
-        .and_then(|at| masked_socket(at, &snapshot));
+        .filter(|at| at.lesson().scenario == scene.id);
+    let secrecy = use_memo(at.cloned(), |at| {
+        at.as_ref().map(super::lesson::secrecy).unwrap_or_default()
+    });
+    let asked_hosts = at
+        .map(|at| super::lesson::question_hosts(at, &scene, &snapshot))
+        .unwrap_or_default();
+    let shown_host = shown_host(&model, &scene, &hosts, &asked_hosts);
+    let masked = at.and_then(|at| masked_socket(at, &snapshot));
     let picked = use_state(|| None::<(u32, Pick)>);
     let on_table_socket = table_socket_handler(&props.lesson, &hosts, &picked, &on.focus);
+    let picking = at.is_some_and(|at| {
+        matches!(
+            at.step().question.as_ref().map(|q| &q.ask),
+            Some(crate::lessons::Ask::Predict { .. })
+        )
+    });
+    let lesson_tables = LessonTables {
+        masked,
+        on_socket: on_table_socket,
+        mask: secrecy.mask.clone(),
+        picking,
+        asked: asked_hosts,
+    };
+    let asked_tables = tables_of(&model, &scene, &hosts, ends.as_ref(), &lesson_tables, true);
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
@@ -396,15 +419,20 @@ pub fn player(props: &PlayerProps) -> Html {
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">
                     <h2 id="stage-title" class="sr-only">{ t(Msg::PlayerNetwork) }</h2>
-                    <div class="stage-text" aria-live="polite">
-                        <h3>{ stage_title }</h3>
-                        <p class="story-text">{ stage_text.clone() }</p>
-                    </div>
+                    // A lesson's step says what is happening; the scene's own stage text would
+                    // say it again, and tell what a question asks before it is answered.
+                    if props.lesson.is_none() {
+                        <div class="stage-text" aria-live="polite">
+                            <h3>{ stage_title }</h3>
+                            <p class="story-text">{ stage_text.clone() }</p>
+                        </div>
+                    }
                     <Stage scene={scene.clone()} hosts={hosts.clone()} t={model.t} clock={clock.clone()}
                            selected={model.selected} hovered={model.hovered}
                            focused={focused_segments} reduced_motion={*reduced_motion}
                            playing={model.playing}
-                           on_select={on.select.clone()} on_hover={on.hover.clone()} />
+                           on_select={on.select.clone()} on_hover={on.hover.clone()}
+                           mask={secrecy.mask.clone()} marked={secrecy.segment} short={props.lesson.is_some()} />
                     <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
                               on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
@@ -412,10 +440,10 @@ pub fn player(props: &PlayerProps) -> Html {
                 </section>
                 if let Some(at) = &props.lesson {
                     <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
-                                 go={props.go.clone()} on_reveal={on.reveal.clone()} />
+                                 go={props.go.clone()} on_reveal={on.reveal.clone()} tables={asked_tables} />
                 }
-                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, LessonTables { masked, on_socket: on_table_socket }) }
-                { more_panels(&model, &scene, count, stage_text, &on) }
+                { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, &lesson_tables) }
+                { more_panels(&model, &scene, count, stage_text, &on, &secrecy) }
             </main>
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
         </div>
@@ -468,11 +496,15 @@ fn use_stable_hosts(snapshot: &Snapshot) -> Rc<Vec<Rc<HostView>>> {
     Rc::new(fresh)
 }
 
-/// The host whose table a phone shows: the one the learner picked, else the latest event's.
-fn shown_host(model: &Model, scene: &Scene) -> HostId {
+/// The host whose table a phone shows under the stage: the one the learner picked, else the
+/// latest event's, else the first; never one whose table stands in a lesson's question.
+fn shown_host(model: &Model, scene: &Scene, hosts: &[Rc<HostView>], asked: &[HostId]) -> HostId {
+    let free = |h: &HostId| !asked.contains(h);
     model
         .table_pin
-        .or_else(|| scene.latest_host(model.t))
+        .filter(free)
+        .or_else(|| scene.latest_host(model.t).filter(free))
+        .or_else(|| hosts.iter().map(|h| h.id).find(free))
         .unwrap_or(HostId(0))
 }
 
@@ -532,8 +564,34 @@ fn site_header(
     }
 }
 
+/// The tables of the hosts a lesson's question is about (`asked`), or of every other host: each
+/// with what the lesson hides in it, and its sockets' names as answers to a predict question.
+fn tables_of(
+    model: &Model,
+    scene: &Rc<Scene>,
+    hosts: &[Rc<HostView>],
+    ends: Option<&Ends>,
+    lesson: &LessonTables,
+    asked: bool,
+) -> Html {
+    let shown = hosts
+        .iter()
+        .filter(|h| lesson.asked.contains(&h.id) == asked);
+    let shown_host = shown_host(model, scene, hosts, &lesson.asked);
+    html! {
+        { for shown.map(|h| {
+            let highlight: VecSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
+            let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
+            html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={model.compact} highlight={highlight} focus={focus}
+                                 scene={Some(scene.clone())} on_focus={lesson.on_socket.clone()} current={asked || h.id == shown_host}
+                                 masked={lesson.masked.filter(|(host, _)| *host == h.id).map(|(_, s)| s)}
+                                 mask={lesson.mask.clone()} picking={lesson.picking} /> }
+        }) }
+    }
+}
+
 /// The socket tables: a picker for the host a phone shows, the layout switch, and every host's
-/// table (the current one marked).
+/// table (the current one marked), but for those a lesson's question shows beside it.
 fn tables_panel(
     model: &Model,
     scene: &Rc<Scene>,
@@ -541,16 +599,22 @@ fn tables_panel(
     shown_host: HostId,
     ends: Option<&Ends>,
     on: &Handlers,
-    lesson: LessonTables,
+    lesson: &LessonTables,
 ) -> Html {
-    let LessonTables { masked, on_socket } = lesson;
     let compact = model.compact;
+    let others: Vec<&Rc<HostView>> = hosts
+        .iter()
+        .filter(|h| !lesson.asked.contains(&h.id))
+        .collect();
+    if others.is_empty() {
+        return Html::default();
+    }
     html! {
                 <aside class="side-panel" aria-labelledby="tables-title">
                     <div class="panel-head">
-                        <h2 id="tables-title">{ t(Msg::TablesTitle) }</h2>
+                        <h2 id="tables-title">{ t(if lesson.asked.is_empty() { Msg::TablesTitle } else { Msg::TablesOthers }) }</h2>
                         <div class="table-picker" role="group" aria-label={t(Msg::TablesWhichHost)}>
-                            { for hosts.iter().map(|h| {
+                            { for others.iter().map(|h| {
                                 let pressed = (h.id == shown_host).to_string();
                                 let id = h.id;
                                 let pin = on.pin.clone();
@@ -564,13 +628,7 @@ fn tables_panel(
                             { t(if compact { Msg::TablesCourseLayout } else { Msg::TablesCompact }) }
                         </button>
                     </div>
-                    { for hosts.iter().map(|h| {
-                        let highlight: VecSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
-                        let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
-                        html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={compact} highlight={highlight} focus={focus}
-                                             scene={Some(scene.clone())} on_focus={on_socket.clone()} current={h.id == shown_host}
-                                             masked={masked.filter(|(host, _)| *host == h.id).map(|(_, s)| s)} /> }
-                    }) }
+                    { tables_of(model, scene, hosts, ends, lesson, false) }
                 </aside>
     }
 }
@@ -583,7 +641,17 @@ fn more_panels(
     count: usize,
     stage_text: String,
     on: &Handlers,
+    secrecy: &super::lesson::Secrecy,
 ) -> Html {
+    // Until a lesson's question is answered, a panel that would tell its answer says so instead.
+    let later = |id: &'static str, class: &'static str, title: Msg| {
+        html! {
+            <section id={id} class={classes!(class, "panel", "after-answer")} aria-labelledby={format!("{id}-title")}>
+                <h2 id={format!("{id}-title")}>{ t(title) }</h2>
+                <p class="hint">{ t(Msg::LessonAnswerFirst) }</p>
+            </section>
+        }
+    };
     html! {
         <>
                 <nav class="panel-tabs" aria-label={t(Msg::PanelsNav)}>
@@ -599,12 +667,24 @@ fn more_panels(
                 <div class="panels" data-open={model.panel.id()}>
                     <section id="panel-story" class="story panel" aria-labelledby="story-title">
                         <h2 id="story-title" class="sr-only">{ t(Msg::PanelsStory) }</h2>
-                        <p>{ stage_text }</p>
+                        <p>{ if secrecy.hidden { t(Msg::LessonAnswerFirst).to_string() } else { stage_text } }</p>
                     </section>
-                    <Inspector scene={scene.clone()} selected={model.selected}
-                               on_close={on.close_inspector.clone()} />
-                    <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
-                    <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
+                    if secrecy.deep {
+                        { later("panel-packet", "inspector", Msg::InspectorTitle) }
+                    } else {
+                        <Inspector scene={scene.clone()} selected={model.selected}
+                                   on_close={on.close_inspector.clone()} />
+                    }
+                    if secrecy.hidden {
+                        { later("panel-events", "narration", Msg::EventsTitle) }
+                    } else {
+                        <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
+                    }
+                    if secrecy.deep {
+                        { later("panel-flow", "flow", Msg::FlowTitle) }
+                    } else {
+                        <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
+                    }
                     <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
                         <h2 id="ports-title">{ t(Msg::PortsTitle) }</h2>
                         <p>{ t(Msg::PortsText) }</p>
@@ -616,11 +696,15 @@ fn more_panels(
     }
 }
 
-/// What a lesson changes in the tables: a socket hidden until its question is answered, and
-/// what tapping a socket does.
+/// What a lesson changes in the tables: a socket hidden until its question is answered, the
+/// answer's words hidden, what tapping a socket does, and the hosts whose tables stand in the
+/// question.
 struct LessonTables {
     masked: Option<(HostId, SockId)>,
     on_socket: Callback<(HostId, SockId)>,
+    mask: Rc<Vec<String>>,
+    picking: bool,
+    asked: Vec<HostId>,
 }
 
 /// A socket tapped in a table: highlighted, and while a lesson asks "which socket will receive

@@ -17,7 +17,8 @@ use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
 use crate::lessons::scorm::xml;
 use crate::lessons::try_it::{self, Desktop};
-use crate::lessons::{Lesson, Moment, Pick, Progress, Step};
+use crate::engine::Snapshot;
+use crate::lessons::{Ask, Control, Fact, Lesson, Moment, Pick, Progress, Step};
 
 /// A step of a lesson, and the learner's progress.
 #[derive(Clone)]
@@ -71,6 +72,9 @@ pub struct LessonPanelProps {
     pub go: Callback<Route>,
     /// Play on to a time, then highlight a socket: how a predict question shows its answer.
     pub on_reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+    /// The socket tables of the hosts the step's question is about, shown with it.
+    #[prop_or_default]
+    pub tables: Html,
 }
 
 #[function_component(LessonPanel)]
@@ -95,18 +99,20 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let ready = props.scene.id == lesson.scenario;
     html! {
         <section class="step-panel" aria-labelledby="step-title" data-lesson={lesson.id.clone()}>
-            <p class="step-count">{ tp(Msg::LessonStepCount, &[("lesson", &(at.index + 1).to_string()), ("step", &(at.step + 1).to_string()), ("steps", &(last + 1).to_string())]) }</p>
-            <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get(crate::i18n::lang()).to_string() }</h2>
-            if at.step == 0 {
+            <div class="step-head">
+                <p class="step-count">{ tp(Msg::LessonStepCount, &[("lesson", &(at.index + 1).to_string()), ("step", &(at.step + 1).to_string()), ("steps", &(last + 1).to_string())]) }</p>
+                <h2 id="step-title" ref={heading} tabindex="-1">{ lesson.title.get(crate::i18n::lang()).to_string() }</h2>
+            </div>
+            if at.step == 0 && step.question.is_none() {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
-            <div class="step-text">{ rich(step.text.get(crate::i18n::lang())) }</div>
+            <StepText key={format!("{}/{}", lesson.id, at.step)} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
             if let (Some(host), true) = (&step.try_it, ready) {
                 { try_it_view(&props.scene, &step.at, host) }
             }
             if let (Some(_), true) = (&step.question, ready) {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
-                              on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} />
+                              on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} />
             }
             <nav class="step-nav" aria-label={t(Msg::LessonStepsNav)}>
                 if at.step > 0 {
@@ -124,6 +130,166 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         </section>
     }
 }
+
+/// What a step keeps from the learner until its question is answered (predict, then reveal):
+/// nothing once it is answered (now or before), and nothing for a "fix it", whose clues are
+/// what the learner needs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Secrecy {
+    /// The story and the events: they tell the moment the question asks about.
+    pub hidden: bool,
+    /// The packet's details and the flow graph too: a choose question's answer (a port, a
+    /// state) can be read there.
+    pub deep: bool,
+    /// The answer's words, shown "?" wherever they stand alone: the stage, the tables.
+    pub mask: Rc<Vec<String>>,
+    /// The segment a predict question asks about: marked on the stage.
+    pub segment: Option<crate::engine::SegmentId>,
+}
+
+/// What `at`'s step keeps secret now.
+pub fn secrecy(at: &LessonAt) -> Secrecy {
+    let Some(q) = &at.step().question else {
+        return Secrecy::default();
+    };
+    if at.progress.done(&at.lesson().id, at.step) {
+        return Secrecy::default();
+    }
+    match (&q.ask, &at.step().at) {
+        (Ask::Fix { .. }, _) => Secrecy::default(),
+        (Ask::Predict { .. }, Moment::BeforeSegment(n)) => Secrecy {
+            hidden: true,
+            segment: Some(crate::engine::SegmentId(*n)),
+            ..Secrecy::default()
+        },
+        (Ask::Predict { .. } | Ask::Fill { .. }, _) => Secrecy {
+            hidden: true,
+            ..Secrecy::default()
+        },
+        (Ask::Choose { solution, .. }, _) => {
+            // A state as ss shortens it says it too.
+            let short = match solution.as_str() {
+                "ESTABLISHED" => Some("ESTAB"),
+                "SYN-RECEIVED" => Some("SYN-RECV"),
+                _ => None,
+            };
+            let words = std::iter::once(solution.clone()).chain(short.map(str::to_string));
+            Secrecy {
+                hidden: true,
+                deep: true,
+                mask: Rc::new(words.collect()),
+                segment: None,
+            }
+        }
+    }
+}
+
+/// The hosts a step's question is about, whose tables it shows beside it: where a predict
+/// question's segment arrives; the host of the socket a fill or choose question names; for a
+/// port (a service's, a range's), the hosts with a socket on it, else those that listen; the
+/// hosts of the processes and rules a fix changes.
+pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<HostId> {
+    let Some(q) = &at.step().question else {
+        return Vec::new();
+    };
+    let named = |name: &str| snapshot.host(name).map(|h| h.id);
+    let on_port = |port: u16| -> Vec<HostId> {
+        let with = |keep: &dyn Fn(&crate::engine::SocketRow) -> bool| -> Vec<HostId> {
+            snapshot
+                .hosts
+                .iter()
+                .filter(|h| h.sockets.iter().any(keep))
+                .map(|h| h.id)
+                .collect()
+        };
+        let bound = with(&|r| r.local.is_some_and(|l| l.port() == port));
+        match bound.is_empty() {
+            true => with(&|r| r.state == crate::engine::SockState::Listen),
+            false => bound,
+        }
+    };
+    let mut hosts: Vec<HostId> = match &q.ask {
+        Ask::Predict { .. } => match &at.step().at {
+            Moment::BeforeSegment(n) => crate::lessons::moment::arrival(&scene.timeline, *n)
+                .and_then(|i| match &scene.timeline.events()[i].kind {
+                    crate::engine::EventKind::SegmentDelivered { host, .. } => Some(*host),
+                    _ => None,
+                })
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        },
+        Ask::Fill { host, .. } => named(host).into_iter().collect(),
+        Ask::Choose { fact, .. } => match fact {
+            Fact::SourcePort { host, .. } | Fact::State { host, .. } => {
+                named(host).into_iter().collect()
+            }
+            Fact::ServicePort(name) => crate::engine::ports::SERVICES
+                .iter()
+                .find(|s| s.name == name.as_str())
+                .map(|s| on_port(s.port))
+                .unwrap_or_default(),
+            Fact::PortRange(port) => on_port(*port),
+        },
+        Ask::Fix { controls, .. } => controls
+            .iter()
+            .filter_map(|c| {
+                let host = match c {
+                    Control::ListenPort { process }
+                    | Control::ConnectPort { process }
+                    | Control::Program { process } => scene
+                        .scenario
+                        .processes
+                        .iter()
+                        .find(|p| p.name == *process)
+                        .map(|p| p.host.clone()),
+                    Control::FirewallRule { index } => {
+                        scene.scenario.firewall.get(*index).map(|r| r.host.clone())
+                    }
+                }?;
+                named(&host)
+            })
+            .collect(),
+    };
+    let mut seen = Vec::new();
+    hosts.retain(|h| {
+        let new = !seen.contains(h);
+        seen.push(*h);
+        new
+    });
+    hosts
+}
+
+#[derive(Properties, PartialEq)]
+struct StepTextProps {
+    text: AttrValue,
+}
+
+/// A step's text. On a phone a long one shows its first lines and "More", so the stage, the
+/// question and its table share the screen.
+#[function_component(StepText)]
+fn step_text(props: &StepTextProps) -> Html {
+    let open = use_state(|| false);
+    let long = crate::view::stage::columns(&props.text) > LONG_STEP_TEXT;
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    html! {
+        <div class={classes!("step-text-wrap", (long && !*open).then_some("closed"))}>
+            <div class={classes!("step-text", (long && !*open).then_some("clamped"))}>{ rich(&props.text) }</div>
+            if long {
+                <button class="more-text" aria-expanded={open.to_string()} onclick={toggle}>
+                    { t(if *open { Msg::LessonLess } else { Msg::LessonMore }) }
+                </button>
+            }
+        </div>
+    }
+}
+
+/// Columns (a CJK character counts two) beyond which a step's text is clamped on a phone:
+/// about three lines at 360 px.
+const LONG_STEP_TEXT: usize = 110;
 
 /// The shipped lessons with the words the page has loaded in its language: each lesson's
 /// every text once it has been opened, and every title and goal once the home screen has.

@@ -364,6 +364,9 @@ pub fn columns(text: &str) -> usize {
     text.chars().map(char_columns).sum()
 }
 
+/// The space between stacked hosts on a lesson's stage: room for a packet's label to pass.
+const TIGHT_GAP: f64 = 52.0;
+
 /// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts
 /// joined by `links`, each host showing up to `programs` program lines (the most programs any
 /// host of the scene runs). `longest_name` and `longest_ip` (in columns, [`columns`]) decide whether a
@@ -386,8 +389,13 @@ pub fn layout(
     let room = Room {
         width,
         full_w: width - 4.0,
-        // Stacked hosts are this far apart, with room between boxes for packets to travel.
-        gap: (screen_h * 0.11).clamp(64.0, 150.0).round(),
+        // Stacked hosts are this far apart, with room between boxes for packets to travel. A
+        // screen height of 0 asks for the tightest stack (a lesson's stage, which shares the
+        // screen with the question and its table).
+        gap: match screen_h > 0.0 {
+            true => (screen_h * 0.11).clamp(64.0, 150.0).round(),
+            false => TIGHT_GAP,
+        },
         hosts,
         hub: hub(hosts, links),
         s,
@@ -771,6 +779,34 @@ impl StageDraw {
             labelled,
             pitch,
         }
+    }
+
+    /// The same stage with one flight marked: the segment a lesson's question asks about. Only
+    /// it shows a label, `chars` columns wide (its own words and "this segment"), in the
+    /// nearest lane where it fits for its whole trip; every other packet is a dot, so nothing
+    /// draws the eye away and no label can meet it. None when no lane holds a label that wide.
+    pub fn marking(&self, i: usize, chars: usize) -> Option<StageDraw> {
+        let mut d = StageDraw {
+            geom: self.geom.clone(),
+            flights: self.flights.clone(),
+            slots: self.slots.clone(),
+            labelled: self.labelled.clone(),
+            pitch: self.pitch.clone(),
+        };
+        let f = d.flights.get_mut(i)?;
+        let (w, h) = chip_size(&d.geom.sizes, chars);
+        (f.w, f.h) = (w, h);
+        let link = f.link;
+        if let Some(p) = d.pitch.get_mut(link) {
+            *p = p.max(lane_pitch(&d.geom, link, w));
+        }
+        let pitch = d.pitch.get(link).copied().unwrap_or(0.0);
+        let f = &d.flights[i];
+        let slot = (0..SLOTS).find(|&k| slot_fits(&d.geom, f, k, pitch));
+        d.slots = vec![None; d.flights.len()];
+        d.slots[i] = slot;
+        d.labelled = labels(&d.geom, &d.flights, &d.slots, &d.pitch);
+        d.label_slot(i).is_some().then_some(d)
     }
 
     /// The slot flight `i`'s label stands in, if it shows its label (a dot otherwise).

@@ -55,7 +55,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         Transport::Fragment { .. } | Transport::Other { .. } => "–",
     };
     html! {
-        <section id="panel-packet" class="inspector panel" aria-labelledby="inspector-title">
+        <section id="panel-packet" class="inspector panel has-packet" aria-labelledby="inspector-title">
             <h2 id="inspector-title">{ tp(Msg::InspectorSegment, &[("n", &s.seg.0.to_string())]) }</h2>
             <p class="when">{ tp(if s.copy_of.is_some() { Msg::InspectorWhenDuplicate } else { Msg::InspectorWhen }, &[("sent", &seconds(s.depart)), ("arrives", &seconds(s.arrive))]) }</p>
             <h3>{ t(Msg::InspectorIpv4) }</h3>

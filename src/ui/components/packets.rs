@@ -23,6 +23,7 @@ use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::scenes::PacketText;
 use crate::view::stage::{self as geo, StageDraw};
 use crate::view::Rect;
 
@@ -47,6 +48,26 @@ pub struct PacketLayerProps {
     pub focused: Rc<VecSet<SegmentId>>,
     pub reduced_motion: bool,
     pub on_key: Callback<KeyboardEvent>,
+    /// What a lesson's open question says is not shown yet: these words read "?".
+    #[prop_or_default]
+    pub mask: Rc<Vec<String>>,
+    /// The segment a question asks about, with its label ("this segment: …"): marked, and the
+    /// only one labelled, the others dimmed dots.
+    #[prop_or_default]
+    pub marked: Option<(SegmentId, Rc<str>)>,
+}
+
+/// What a packet's chip and button say: its label and accessible name, with a lesson's masked
+/// words hidden, or the label a question's marked segment has.
+fn words(props_mask: &[String], marked: &Option<(SegmentId, Rc<str>)>, seg: SegmentId, text: &PacketText) -> (String, String) {
+    use crate::view::mask::mask;
+    match marked {
+        Some((m, label)) if *m == seg => {
+            let label = mask(label, props_mask);
+            (label.clone(), format!("{label}. {}", mask(&text.aria, props_mask)))
+        }
+        _ => (mask(&text.short, props_mask), mask(&text.aria, props_mask)),
+    }
 }
 
 #[function_component(PacketLayer)]
@@ -63,10 +84,11 @@ pub fn packet_layer(props: &PacketLayerProps) -> Html {
     let on_focus = {
         let (keyboard, painter) = (keyboard.clone(), painter.clone());
         let (selected, hovered, focused) = (props.selected, props.hovered, props.focused.clone());
+        let question = props.marked.as_ref().map(|(seg, _)| *seg);
         move |seg: Option<SegmentId>| {
             *keyboard.borrow_mut() = seg;
             if let Some(p) = painter.borrow().as_ref() {
-                post_marks(p, selected, hovered, seg, &focused);
+                post_marks(p, selected, hovered, seg, &focused, question);
             }
         }
     };
@@ -119,14 +141,19 @@ fn use_flights(
     let (painter, canvas, buttons) = (painter.clone(), canvas.clone(), buttons.clone());
     let scene = props.scene.clone();
     use_effect_with(
-        (props.draw.clone(), props.reduced_motion),
-        move |(draw, reduced)| {
+        (
+            props.draw.clone(),
+            props.reduced_motion,
+            props.mask.clone(),
+            props.marked.clone(),
+        ),
+        move |(draw, reduced, mask, marked)| {
             if let (Some(p), Some(c)) = (
                 painter.borrow().as_ref(),
                 canvas.cast::<web_sys::HtmlElement>(),
             ) {
                 p.resize(&c, &draw.geom);
-                p.post(&flights_message(&scene, draw, *reduced));
+                p.post(&flights_message(&scene, draw, *reduced, mask, marked));
             }
             move || {
                 for b in buttons.borrow().values() {
@@ -176,16 +203,20 @@ fn use_after_render(
         props.focused.clone(),
         props.reduced_motion,
     );
+    let (mask, question) = (props.mask.clone(), props.marked.clone());
     use_effect(move || {
         let marked = |seg: SegmentId| hovered == Some(seg) || focused.contains(&seg);
+        let said = |seg: SegmentId, text: &PacketText| words(&mask, &question, seg, text);
         if let Some(group) = group.cast::<web_sys::Element>() {
             let mut buttons = buttons.borrow_mut();
-            place_buttons(&scene, &draw, &group, &mut buttons, t, reduced, |seg| {
+            let bits = |seg| {
                 (u8::from(selected == Some(seg)) * SELECTED) | (u8::from(marked(seg)) * HIGHLIGHT)
-            });
+            };
+            place_buttons(&scene, &draw, &group, &mut buttons, (t, reduced), bits, said);
         }
         if let Some(p) = painter.borrow().as_ref() {
-            post_marks(p, selected, hovered, *keyboard.borrow(), &focused);
+            let asked = question.as_ref().map(|(seg, _)| *seg);
+            post_marks(p, selected, hovered, *keyboard.borrow(), &focused, asked);
             p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
         }
     });
@@ -383,7 +414,13 @@ fn size_message(g: &geo::StageGeom) -> Result<JsValue, JsValue> {
 
 /// Every flight of the scene as the painter draws it: when it shows, how it moves (a straight
 /// line at a steady pace from one box to another), its colour and whether it has a label.
-fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
+fn flights_message(
+    scene: &Scene,
+    draw: &StageDraw,
+    reduced: bool,
+    mask: &[String],
+    marked: &Option<(SegmentId, Rc<str>)>,
+) -> JsValue {
     let mut data = Vec::with_capacity(scene.flights.len() * FIELDS);
     let labels = js_sys::Array::new();
     for (i, (sf, f)) in scene.flights.iter().zip(&draw.flights).enumerate() {
@@ -417,7 +454,11 @@ fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
             flags,
             sf.seg.0 as f64,
         ]);
-        labels.push(&(if slot.is_some() { &*text.short } else { "" }).into());
+        let label = match slot {
+            Some(_) => words(mask, marked, sf.seg, text).0,
+            None => String::new(),
+        };
+        labels.push(&label.into());
     }
     let array = js_sys::Float64Array::from(data.as_slice());
     object(&[
@@ -430,22 +471,25 @@ fn flights_message(scene: &Scene, draw: &StageDraw, reduced: bool) -> JsValue {
 }
 
 /// Tell the painter which segment is chosen and which are marked: under the pointer, with the
-/// keyboard's focus, or of the socket picked in a table.
+/// keyboard's focus, of the socket picked in a table, or the one a question asks about (then
+/// the others are dimmed).
 fn post_marks(
     painter: &Painter,
     selected: Option<SegmentId>,
     hovered: Option<SegmentId>,
     keyboard: Option<SegmentId>,
     focused: &VecSet<SegmentId>,
+    asked: Option<SegmentId>,
 ) {
     let list = js_sys::Array::new();
-    for seg in hovered.iter().chain(&keyboard).chain(focused) {
+    for seg in hovered.iter().chain(&keyboard).chain(focused).chain(&asked) {
         list.push(&JsValue::from_f64(seg.0 as f64));
     }
     let message = object(&[
         ("type", "marks".into()),
         ("selected", selected.map_or(-1.0, |s| s.0 as f64).into()),
         ("marked", list.into()),
+        ("dim", asked.is_some().into()),
     ]);
     if let Ok(m) = message {
         painter.post(&m);
@@ -478,9 +522,9 @@ fn place_buttons(
     draw: &StageDraw,
     group: &web_sys::Element,
     buttons: &mut VecMap<SegmentId, Button>,
-    t: Instant,
-    reduced: bool,
+    (t, reduced): (Instant, bool),
     bits: impl Fn(SegmentId) -> u8,
+    said: impl Fn(SegmentId, &PacketText) -> (String, String),
 ) {
     let document = gloo::utils::document();
     let mut present = VecSet::new();
@@ -517,8 +561,8 @@ fn place_buttons(
                 }
             }
             None => {
-                let Ok(element) =
-                    make_button(&document, seg, &text.short, &text.aria, &rect, at, &class())
+                let (label, aria) = said(seg, text);
+                let Ok(element) = make_button(&document, seg, &label, &aria, &rect, at, &class())
                 else {
                     continue;
                 };

@@ -14,7 +14,6 @@ use crate::engine::scenario::PROGRAMS;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
 use crate::engine::Timeline;
-use crate::lessons::answer::socket_label;
 use crate::lessons::{Answer, Ask, Cell, Control, Judged, Moment, Pick, Question};
 use crate::ui::lesson::LessonAt;
 use crate::ui::scenes::Scene;
@@ -30,6 +29,10 @@ pub struct QuestionProps {
     pub picked: Option<(u32, Pick)>,
     pub on_update: Callback<Update>,
     pub on_reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+    /// The tables of the hosts the question is about: for a predict question, each socket's
+    /// name is an answer.
+    #[prop_or_default]
+    pub tables: Html,
 }
 
 /// What the learner has seen of a question: the verdict on the last answer, how many hints,
@@ -39,6 +42,8 @@ struct Seen {
     judged: Option<Judged>,
     hints: usize,
     solution: bool,
+    /// A fix's last try: the values the learner ran, which the controls keep.
+    tried: Option<crate::lessons::Changes>,
 }
 
 #[function_component(QuestionView)]
@@ -75,15 +80,20 @@ pub fn question_view(props: &QuestionProps) -> Html {
             if correct {
                 reveal(&q, &moment, &scene.timeline, &on_reveal);
             }
+            let tried = match &answer {
+                Answer::Changes(c) => Some(c.clone()),
+                _ => seen.tried.clone(),
+            };
             seen.set(Seen {
                 judged: Some(judged),
+                tried,
                 ..(*seen).clone()
             });
         })
     };
     use_table_pick(props.picked.clone(), &q.ask, &submit);
     let asked = match &q.ask {
-        Ask::Predict { .. } => predict_inputs(props, &submit),
+        Ask::Predict { .. } => predict_inputs(&submit),
         Ask::Fill {
             host,
             socket,
@@ -91,8 +101,17 @@ pub fn question_view(props: &QuestionProps) -> Html {
             ..
         } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
-        Ask::Fix { controls, .. } => fix_inputs(controls, &props.scene, &submit),
+        Ask::Fix { controls, .. } => {
+            fix_inputs(controls, &props.scene, seen.tried.as_ref(), &submit)
+        }
     };
+    // Why the answer is right, once the learner has it (never before: it says the answer).
+    let answered = seen.solution || seen.judged.as_ref().is_some_and(|j| j.verdict.correct);
+    let explain = q
+        .explain
+        .as_ref()
+        .filter(|_| answered)
+        .map(|e| e.get(crate::i18n::lang()).to_string());
     let prompt_id = format!("q-{}-{index}", lesson_id);
     html! {
         <section class="question" aria-labelledby={prompt_id.clone()}>
@@ -103,6 +122,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
             if before && seen.judged.is_none() {
                 <p class="answered-before">{ t(Msg::QuestionBefore) }</p>
             }
+            <div class="question-tables">{ props.tables.clone() }</div>
             { asked }
             <div class="feedback-live" role="status" aria-live="polite">
                 if let Some(j) = &seen.judged {
@@ -113,6 +133,9 @@ pub fn question_view(props: &QuestionProps) -> Html {
                     </p>
                 }
             </div>
+            if let Some(explain) = explain {
+                <div class="explain"><strong>{ t(Msg::QuestionWhy) }</strong>{ crate::ui::lesson::rich(&explain) }</div>
+            }
             { help(q, &seen, props, &lesson_id, index) }
         </section>
     }
@@ -225,29 +248,17 @@ fn kind_name(ask: &Ask) -> Rc<str> {
     })
 }
 
-/// Every socket at the moment, as a button named for its host and number, and "no socket".
-fn predict_inputs(props: &QuestionProps, submit: &Callback<Answer>) -> Html {
-    let step = props.at.step();
-    let moment = step.at.time(&props.scene.timeline).unwrap_or(Instant::ZERO);
-    let snapshot = props.scene.timeline.seek(moment);
-    let pick = |p: Pick| {
+/// The sockets are the answers: each one's name in its host's table is a button. Besides
+/// them, "no socket" (the host answers RST).
+fn predict_inputs(submit: &Callback<Answer>) -> Html {
+    let none = {
         let submit = submit.clone();
-        Callback::from(move |_: MouseEvent| submit.emit(Answer::Pick(p.clone())))
+        Callback::from(move |_: MouseEvent| submit.emit(Answer::Pick(Pick::NoSocket)))
     };
     html! {
-        <div class="choices" role="group" aria-label={t(Msg::QuestionSockets)}>
-            { for snapshot.hosts.iter().flat_map(|h| h.sockets.iter().enumerate().map(move |(i, r)| (h, i, r))).map(|(h, i, r)| {
-                let cells = r.course_cells();
-                let peer = if r.remote.is_some() { tp(Msg::QuestionPeer, &[("peer", &format!("{}:{}", cells[4], cells[3]))]) } else { t(Msg::QuestionNoPeer).to_string() };
-                html! {
-                    <button class="choice socket-choice" key={format!("{}-{i}", h.name)}
-                            onclick={pick(Pick::Socket { host: h.name.clone(), socket: i + 1 })}>
-                        <strong>{ socket_label(&h.name, i + 1) }</strong>
-                        <span class="choice-detail">{ format!("{} {}:{}, {}, {}", cells[0], cells[2], cells[1], peer, r.state.rfc_name()) }</span>
-                    </button>
-                }
-            }) }
-            <button class="choice" onclick={pick(Pick::NoSocket)}>
+        <div class="choices predict" role="group" aria-label={t(Msg::QuestionSockets)}>
+            <p class="choices-how">{ t(Msg::QuestionTapSocket) }</p>
+            <button class="choice" onclick={none}>
                 <strong>{ t(Msg::QuestionNoSocket) }</strong>
                 <span class="choice-detail">{ t(Msg::QuestionRst) }</span>
             </button>
@@ -290,6 +301,7 @@ fn fill_inputs(
     html! {
         <form class="fill" {onsubmit}>
             <p class="fill-what">{ tp(Msg::QuestionFillWhat, &[("host", &host_name(host)), ("n", &socket.to_string())]) }</p>
+            <p class="fill-none">{ t(Msg::QuestionFillNone) }</p>
             { for asked.keys().map(|cell| {
                 let name = CELLS.iter().find(|(c, _)| c == cell).map_or("", |(_, n)| n);
                 let mark = judged.and_then(|j| j.cells.get(cell).copied());
@@ -334,7 +346,12 @@ fn choose_inputs(options: &[String], submit: &Callback<Answer>) -> Html {
 }
 
 /// The controls a user has, set as the setup has them now, and "Run it".
-fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) -> Html {
+fn fix_inputs(
+    controls: &[Control],
+    scene: &Scene,
+    tried: Option<&crate::lessons::Changes>,
+    submit: &Callback<Answer>,
+) -> Html {
     let onsubmit = {
         let submit = submit.clone();
         let count = controls.len();
@@ -372,7 +389,9 @@ fn fix_inputs(controls: &[Control], scene: &Scene, submit: &Callback<Answer>) ->
     html! {
         <form class="fix" {onsubmit}>
             { for controls.iter().enumerate().map(|(i, c)| {
-                let (name, label, now) = (format!("control-{i}"), c.label(s), c.current(s));
+                // The learner's last try stays in the controls; before one, the setup's values.
+                let now = tried.and_then(|t| t.get(&i).cloned()).unwrap_or_else(|| c.current(s));
+                let (name, label) = (format!("control-{i}"), c.label(s));
                 match c {
                     Control::ListenPort { .. } | Control::ConnectPort { .. } => html! {
                         <label class="control" key={i}>

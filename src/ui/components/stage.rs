@@ -55,6 +55,43 @@ pub struct StageProps {
     pub playing: bool,
     pub on_select: Callback<Option<SegmentId>>,
     pub on_hover: Callback<Option<SegmentId>>,
+    /// Words a lesson's open question asks for: shown as "?" until it is answered.
+    #[prop_or_default]
+    pub mask: Rc<Vec<String>>,
+    /// The segment a lesson's open question asks about: labelled "this segment", the others
+    /// dimmed.
+    #[prop_or_default]
+    pub marked: Option<SegmentId>,
+    /// In a lesson: stacked hosts sit as close as packets allow, so the question and its
+    /// tables share the screen with the stage.
+    #[prop_or_default]
+    pub short: bool,
+}
+
+/// The stage's drawing for a width, with the question's segment marked: labelled with "this
+/// segment" where a lane holds that, else with its own label alone, else a (ringed) dot.
+fn drawing(
+    scene: &Scene,
+    (w, h): (f64, f64),
+    marked: Option<SegmentId>,
+) -> (StageDraw, Option<(SegmentId, Rc<str>)>) {
+    let draw = StageDraw::new(scene, w, h);
+    let Some(seg) = marked else {
+        return (draw, None);
+    };
+    let (Some(i), Some(text)) = (
+        scene.flights.iter().position(|f| f.seg == seg),
+        scene.text(seg),
+    ) else {
+        return (draw, None);
+    };
+    let long: Rc<str> = tp(Msg::StageThisSegment, &[("label", &text.short)]).into();
+    for label in [long, text.short.clone()] {
+        if let Some(d) = draw.marking(i, geo::columns(&label)) {
+            return (d, Some((seg, label)));
+        }
+    }
+    (draw, Some((seg, text.short.clone())))
 }
 
 #[function_component(Stage)]
@@ -62,10 +99,15 @@ pub fn stage(props: &StageProps) -> Html {
     let frame = use_node_ref();
     let size = use_box_size(&frame, first_size);
     let scene = &props.scene;
-    let draw = use_memo(
-        (scene.clone(), size.0 as i64, size.1 as i64),
-        |(scene, w, h)| StageDraw::new(scene, *w as f64, *h as f64),
+    let height = if props.short { 0.0 } else { size.1 };
+    let drawn = use_memo(
+        (scene.clone(), size.0 as i64, height as i64, props.marked),
+        |(scene, w, h, marked)| {
+            let (draw, label) = drawing(scene, (*w as f64, *h as f64), *marked);
+            (Rc::new(draw), label)
+        },
     );
+    let (draw, marked_label) = (&drawn.0, drawn.1.clone());
     let g = &draw.geom;
     let links = g.links.iter().flatten().map(|l| {
         html! { <line class="link" x1={n(l.from.0)} y1={n(l.from.1)} x2={n(l.to.0)} y2={n(l.to.1)} /> }
@@ -75,9 +117,10 @@ pub fn stage(props: &StageProps) -> Html {
             return html! {};
         };
         let callout = callout(scene, h, props.t).unwrap_or_default();
-        html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} /> }
+        let callout = crate::view::mask::mask(&callout, &props.mask);
+        html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} mask={props.mask.clone()} /> }
     });
-    let pointer = use_pointer(props, &frame, &draw);
+    let pointer = use_pointer(props, &frame, draw);
     let on_wire = scene.in_flight_indices(props.t).count();
     let label = tn(
         Msg::StageLabel,
@@ -101,7 +144,7 @@ pub fn stage(props: &StageProps) -> Html {
                          t={props.t} playing={props.playing}
                          selected={props.selected} hovered={props.hovered}
                          focused={props.focused.clone()} reduced_motion={props.reduced_motion}
-                         on_key={pointer.key} />
+                         on_key={pointer.key} mask={props.mask.clone()} marked={marked_label} />
         </div>
     }
 }
@@ -196,6 +239,7 @@ struct HostBoxProps {
     host: Rc<HostView>,
     geom: geo::HostGeom,
     callout: String,
+    mask: Rc<Vec<String>>,
 }
 
 /// `text` cut to `chars` columns of the monospace font ([`geo::char_columns`]), with an
@@ -233,9 +277,8 @@ fn host_box(props: &HostBoxProps) -> Html {
                 .filter_map(|r| r.local.map(|l| l.port()))
                 .collect();
             let ports: Vec<String> = ports.iter().map(|p| format!(":{p}")).collect();
-            format!("{} {}", program(&p.name, p.kind), ports.join(" "))
-                .trim()
-                .to_string()
+            let line = format!("{} {}", program(&p.name, p.kind), ports.join(" "));
+            crate::view::mask::mask(line.trim(), &props.mask)
         })
         .collect();
     let room = g.programs.len();

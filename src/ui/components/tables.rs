@@ -14,6 +14,8 @@ use crate::vecmap::{VecMap, VecSet};
 use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
+use crate::lessons::answer::socket_label;
+use crate::view::mask::mask;
 use crate::view::scenes::host_name;
 
 #[derive(Properties, PartialEq)]
@@ -38,6 +40,12 @@ pub struct SocketTableProps {
     /// to fill in, until it is answered.
     #[prop_or_default]
     pub masked: Option<SockId>,
+    /// Words a lesson's open question asks for: any cell that says one shows "?".
+    #[prop_or_default]
+    pub mask: Rc<Vec<String>>,
+    /// A predict question is open: each socket's name is a button that answers it.
+    #[prop_or_default]
+    pub picking: bool,
 }
 
 #[function_component(SocketTable)]
@@ -141,7 +149,7 @@ fn compact_table(
                         <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
                                     highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
                                     label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()}
-                                    masked={props.masked == Some(r.sock)} />
+                                    masked={props.masked == Some(r.sock)} mask={props.mask.clone()} />
                     }
                 }) }
             </tbody>
@@ -166,8 +174,13 @@ fn course_table(
             .map(|l| format!(" · {l}"))
             .unwrap_or_default();
         let pressed = (props.focus == Some(row.sock)).to_string();
+        // Answering a predict question, the button says whose socket it is ("Server: Socket 1").
+        let (class, name, title) = match props.picking {
+            true => ("socket-name pick", Some(socket_label(&host.name, i + 1)), t(Msg::TablesPick)),
+            false => ("socket-name", None, t(Msg::TablesHighlight)),
+        };
         html! {
-            <button class="socket-name" aria-pressed={pressed} title={t(Msg::TablesHighlight)}
+            <button class={class} aria-pressed={pressed} {title} aria-label={name}
                     onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
                 { socket_name(i, &label) }
             </button>
@@ -193,7 +206,7 @@ fn course_table(
                         <th scope="row">{ row_name(f) }</th>
                         { for host.sockets.iter().map(|r| html! {
                             <td key={r.sock.0} class={cell_class(r.sock, f)}>{
-                                if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { now[&r.sock][f].clone() }
+                                if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { mask(&now[&r.sock][f], &props.mask) }
                             }</td>
                         }) }
                     </tr>
@@ -304,6 +317,7 @@ struct CompactRowProps {
     host: HostId,
     on_focus: Callback<(HostId, SockId)>,
     masked: bool,
+    mask: Rc<Vec<String>>,
 }
 
 /// One socket as one row, like a line of `ss -tan`. A row whose socket did not change is not
@@ -334,14 +348,14 @@ fn compact_row(props: &CompactRowProps) -> Html {
                 </button>
             </th>
             <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
-            <td class={class(5)}>{ r.state.ss_name() }</td>
+            <td class={class(5)}>{ mask(r.state.ss_name(), &props.mask) }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
             if props.masked {
                 <td>{ "?" }</td><td>{ "?" }</td>
             } else {
-                <td class={class(1)}>{ r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()) }</td>
-                <td class={class(3)}>{ r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()) }</td>
+                <td class={class(1)}>{ mask(&r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()), &props.mask) }</td>
+                <td class={class(3)}>{ mask(&r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()), &props.mask) }</td>
             }
             <td class={class(6)}>{ c[6].clone() }</td>
         </tr>
