@@ -147,7 +147,10 @@ fn a_host_box_has_room_for_its_name_its_address_and_its_lines() {
                     host.rect.inside(&bounds),
                     "{id} at {w} px: host {k} is on the stage"
                 );
-                let last = host.callout.y;
+                let last = host
+                    .callout
+                    .or(host.programs.last().copied())
+                    .map_or(host.ip.y, |at| at.y);
                 assert!(
                     last < host.rect.y + host.rect.h,
                     "{id} at {w} px: the lines fit in the box"
@@ -209,7 +212,10 @@ fn a_questions_segment_is_the_one_label_and_clears_every_host() {
                 .expect("the segment travels a link");
             for (w, h) in SCREENS {
                 let draw = StageDraw::new(&scene, w, h);
-                let long = format!("this segment: {}", scene.text(scene.flights[i].seg).unwrap().short);
+                let long = format!(
+                    "this segment: {}",
+                    scene.text(scene.flights[i].seg).unwrap().short
+                );
                 let Some(d) = draw
                     .marking(i, stage::columns(&long))
                     .or_else(|| draw.marking(i, 20))
@@ -217,19 +223,28 @@ fn a_questions_segment_is_the_one_label_and_clears_every_host() {
                     continue;
                 };
                 marked += 1;
-                let labelled: Vec<usize> = (0..d.flights.len()).filter(|&j| d.label_slot(j).is_some()).collect();
+                let labelled: Vec<usize> = (0..d.flights.len())
+                    .filter(|&j| d.label_slot(j).is_some())
+                    .collect();
                 assert_eq!(labelled, vec![i], "{} at {w}x{h}", lesson.id);
                 let f = d.flights[i];
                 let mut t = f.shown.0;
                 while t < f.shown.1 {
                     let b = d.box_at(i, t).unwrap();
                     for host in &d.geom.hosts {
-                        assert!(!host.rect.intersects(&b), "{} at {w}x{h}: the label meets a host at {t} µs", lesson.id);
+                        assert!(
+                            !host.rect.intersects(&b),
+                            "{} at {w}x{h}: the label meets a host at {t} µs",
+                            lesson.id
+                        );
                     }
                     t += ((f.shown.1 - f.shown.0) / 50).max(1);
                 }
             }
         }
     }
-    assert!(marked >= 20, "only {marked} question segments could be labelled");
+    assert!(
+        marked >= 20,
+        "only {marked} question segments could be labelled"
+    );
 }

@@ -15,9 +15,9 @@ use super::store::Update;
 use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
 use crate::engine::time::Instant;
+use crate::engine::Snapshot;
 use crate::lessons::scorm::xml;
 use crate::lessons::try_it::{self, Desktop};
-use crate::engine::Snapshot;
 use crate::lessons::{Ask, Control, Fact, Lesson, Moment, Pick, Progress, Step};
 
 /// A step of a lesson, and the learner's progress.
@@ -107,12 +107,13 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
             <StepText key={format!("{}/{}", lesson.id, at.step)} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
-            if let (Some(host), true) = (&step.try_it, ready) {
-                { try_it_view(&props.scene, &step.at, host) }
-            }
             if let (Some(_), true) = (&step.question, ready) {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} />
+            }
+            // After the question: trying it on one's own machine comes second.
+            if let (Some(host), true) = (&step.try_it, ready) {
+                { try_it_view(&props.scene, &step.at, host) }
             }
             <nav class="step-nav" aria-label={t(Msg::LessonStepsNav)}>
                 if at.step > 0 {
@@ -270,15 +271,22 @@ struct StepTextProps {
 #[function_component(StepText)]
 fn step_text(props: &StepTextProps) -> Html {
     let open = use_state(|| false);
-    let long = crate::view::stage::columns(&props.text) > LONG_STEP_TEXT;
+    let columns = crate::view::stage::columns(&props.text);
+    // Which phones clamp it (the stylesheet decides): a long text on any phone, a shorter one
+    // on a short phone too.
+    let size = match columns {
+        c if c > LONG_STEP_TEXT => Some("long"),
+        c if c > SHORT_PHONE_STEP_TEXT => Some("longish"),
+        _ => None,
+    };
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
     };
     html! {
-        <div class={classes!("step-text-wrap", (long && !*open).then_some("closed"))}>
-            <div class={classes!("step-text", (long && !*open).then_some("clamped"))}>{ rich(&props.text) }</div>
-            if long {
+        <div class={classes!("step-text-wrap", size, (*open).then_some("open"))}>
+            <div class="step-text">{ rich(&props.text) }</div>
+            if size.is_some() {
                 <button class="more-text" aria-expanded={open.to_string()} onclick={toggle}>
                     { t(if *open { Msg::LessonLess } else { Msg::LessonMore }) }
                 </button>
@@ -288,8 +296,9 @@ fn step_text(props: &StepTextProps) -> Html {
 }
 
 /// Columns (a CJK character counts two) beyond which a step's text is clamped on a phone:
-/// about three lines at 360 px.
+/// about three lines at 360 px; and on a short phone, about two.
 const LONG_STEP_TEXT: usize = 110;
+const SHORT_PHONE_STEP_TEXT: usize = 70;
 
 /// The shipped lessons with the words the page has loaded in its language: each lesson's
 /// every text once it has been opened, and every title and goal once the home screen has.

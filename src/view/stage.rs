@@ -72,7 +72,9 @@ pub struct HostGeom {
     /// One position per program line the box has room for.
     pub programs: Vec<TextAt>,
     /// The line that says where the latest arrival went.
-    pub callout: TextAt,
+    /// Where the latest arrival went ("→ listener :80 (new)"); none on a lesson's stage, whose
+    /// step says it in words and whose tables light up the socket.
+    pub callout: Option<TextAt>,
     /// How many monospace characters fit on one line of the box.
     pub chars: usize,
 }
@@ -111,13 +113,20 @@ fn hub(hosts: usize, links: &[(usize, usize)]) -> Option<usize> {
         .filter(|i| hosts > 2 && degree[*i] >= 2)
 }
 
-/// How tall a host box is with `programs` program lines.
-fn box_height(s: &Sizes, title_lines: usize, programs: usize) -> f64 {
-    2.0 * s.pad + s.line * (title_lines + programs + 1) as f64
+/// How tall a host box is with `programs` program lines, and a line for the callout if it has
+/// one.
+fn box_height(s: &Sizes, title_lines: usize, programs: usize, callout: bool) -> f64 {
+    2.0 * s.pad + s.line * (title_lines + programs + usize::from(callout)) as f64
 }
 
 /// The text positions inside a host box.
-fn host_geom(s: &Sizes, rect: Rect, one_line_title: bool, programs: usize) -> HostGeom {
+fn host_geom(
+    s: &Sizes,
+    rect: Rect,
+    one_line_title: bool,
+    programs: usize,
+    callout: bool,
+) -> HostGeom {
     let base = |i: usize| rect.y + s.pad + s.line * i as f64 + s.line * 0.72;
     let left = rect.x + s.pad;
     let (name, ip, first) = if one_line_title {
@@ -160,11 +169,11 @@ fn host_geom(s: &Sizes, rect: Rect, one_line_title: bool, programs: usize) -> Ho
                 end: false,
             })
             .collect(),
-        callout: TextAt {
+        callout: callout.then(|| TextAt {
             x: left,
             y: base(first + programs),
             end: false,
-        },
+        }),
         chars: ((rect.w - 2.0 * s.pad) / (s.mono * super::MONO_EM))
             .floor()
             .max(4.0) as usize,
@@ -196,12 +205,19 @@ struct Room {
     programs: usize,
     /// How wide a host's name and address are side by side, with padding.
     title_w: f64,
+    /// Whether a box has a line for its callout.
+    callout: bool,
 }
 
 impl Room {
     /// A host box's height with its title on one line or two.
     fn box_h(&self, one_line: bool) -> f64 {
-        box_height(&self.s, if one_line { 1 } else { 2 }, self.programs)
+        box_height(
+            &self.s,
+            if one_line { 1 } else { 2 },
+            self.programs,
+            self.callout,
+        )
     }
 }
 
@@ -243,8 +259,9 @@ fn place_wide(room: &Room) -> (Vec<Rect>, f64, bool) {
     }
 }
 
-/// Hosts on a narrow stage: stacked full width (the hub in the middle of three), or a hub
-/// with the others in a column when there are more.
+/// Hosts on a narrow stage: stacked full width (the hub in the middle of three; on a lesson's
+/// stage, the two others side by side above it), or a hub with the others in a column when
+/// there are more.
 fn place_narrow(room: &Room) -> (Vec<Rect>, f64, bool) {
     let one_line = room.title_w <= room.full_w;
     let bh = room.box_h(one_line);
@@ -264,6 +281,30 @@ fn place_narrow(room: &Room) -> (Vec<Rect>, f64, bool) {
             (vec![r], bh + 4.0, one_line)
         }
         (2, _) => stack(&[0, 1]),
+        (3, Some(hub)) if !room.callout => {
+            // Two half-width boxes cannot hold a name and an address on one line.
+            let bh = room.box_h(false);
+            let half = ((room.full_w - PAIR_GAP) / 2.0).floor();
+            let others: Vec<usize> = (0..3).filter(|i| *i != hub).collect();
+            let mut rects = vec![
+                Rect {
+                    x: 2.0,
+                    y: 2.0,
+                    w: half,
+                    h: bh,
+                };
+                3
+            ];
+            rects[others[1]].x = 2.0 + room.full_w - half;
+            let hub_h = room.box_h(room.title_w <= room.full_w);
+            rects[hub] = Rect {
+                x: 2.0,
+                y: 2.0 + bh + room.gap,
+                w: room.full_w,
+                h: hub_h,
+            };
+            (rects, bh + room.gap + hub_h + 4.0, false)
+        }
         (3, Some(hub)) => {
             let others: Vec<usize> = (0..3).filter(|i| *i != hub).collect();
             stack(&[others[0], hub, others[1]])
@@ -365,7 +406,9 @@ pub fn columns(text: &str) -> usize {
 }
 
 /// The space between stacked hosts on a lesson's stage: room for a packet's label to pass.
-const TIGHT_GAP: f64 = 52.0;
+const TIGHT_GAP: f64 = 48.0;
+/// Between two boxes side by side on a narrow stage.
+const PAIR_GAP: f64 = 10.0;
 
 /// The stage for a box `width` CSS px wide on a screen `screen_h` px tall, with `hosts` hosts
 /// joined by `links`, each host showing up to `programs` program lines (the most programs any
@@ -386,15 +429,16 @@ pub fn layout(
     let narrow = width < NARROW_BELOW;
     let s = if narrow { NARROW } else { WIDE };
     let programs = programs.clamp(1, if narrow { 2 } else { 3 });
+    let tight = screen_h <= 0.0;
     let room = Room {
         width,
         full_w: width - 4.0,
         // Stacked hosts are this far apart, with room between boxes for packets to travel. A
-        // screen height of 0 asks for the tightest stack (a lesson's stage, which shares the
-        // screen with the question and its table).
-        gap: match screen_h > 0.0 {
-            true => (screen_h * 0.11).clamp(64.0, 150.0).round(),
-            false => TIGHT_GAP,
+        // screen height of 0 asks for a lesson's stage, which shares the screen with the
+        // question and its table: the tightest stack, and no callout lines.
+        gap: match tight {
+            false => (screen_h * 0.11).clamp(64.0, 150.0).round(),
+            true => TIGHT_GAP,
         },
         hosts,
         hub: hub(hosts, links),
@@ -403,16 +447,20 @@ pub fn layout(
         title_w: longest_name as f64 * s.name * SANS_BOLD_EM
             + mono_width(longest_ip, s.mono)
             + 3.0 * s.pad,
+        callout: !tight,
     };
     let (rects, height, one_line) = if narrow {
         place_narrow(&room)
     } else {
         place_wide(&room)
     };
+    // A box as wide as the stage holds its title on one line where it fits, whatever the
+    // others do (the hub under a pair, on a lesson's narrow stage).
+    let one_line_in = |r: &Rect| one_line || (narrow && r.w >= room.full_w && room.title_w <= r.w);
 
     let geoms: Vec<HostGeom> = rects
         .iter()
-        .map(|r| host_geom(&s, *r, one_line, programs))
+        .map(|r| host_geom(&s, *r, one_line_in(r), programs, !tight))
         .collect();
     let link_geoms = links
         .iter()

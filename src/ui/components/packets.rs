@@ -59,12 +59,20 @@ pub struct PacketLayerProps {
 
 /// What a packet's chip and button say: its label and accessible name, with a lesson's masked
 /// words hidden, or the label a question's marked segment has.
-fn words(props_mask: &[String], marked: &Option<(SegmentId, Rc<str>)>, seg: SegmentId, text: &PacketText) -> (String, String) {
+fn words(
+    props_mask: &[String],
+    marked: &Option<(SegmentId, Rc<str>)>,
+    seg: SegmentId,
+    text: &PacketText,
+) -> (String, String) {
     use crate::view::mask::mask;
     match marked {
         Some((m, label)) if *m == seg => {
             let label = mask(label, props_mask);
-            (label.clone(), format!("{label}. {}", mask(&text.aria, props_mask)))
+            (
+                label.clone(),
+                format!("{label}. {}", mask(&text.aria, props_mask)),
+            )
         }
         _ => (mask(&text.short, props_mask), mask(&text.aria, props_mask)),
     }
@@ -212,7 +220,15 @@ fn use_after_render(
             let bits = |seg| {
                 (u8::from(selected == Some(seg)) * SELECTED) | (u8::from(marked(seg)) * HIGHLIGHT)
             };
-            place_buttons(&scene, &draw, &group, &mut buttons, (t, reduced), bits, said);
+            place_buttons(
+                &scene,
+                &draw,
+                &group,
+                &mut buttons,
+                (t, reduced),
+                bits,
+                said,
+            );
         }
         if let Some(p) = painter.borrow().as_ref() {
             let asked = question.as_ref().map(|(seg, _)| *seg);

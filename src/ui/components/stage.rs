@@ -301,8 +301,8 @@ fn host_box(props: &HostBoxProps) -> Html {
             if more > 0 {
                 { text("program more", &g.programs[room - 1], tp(Msg::StageMore, &[("n", &more.to_string())])) }
             }
-            if !props.callout.is_empty() {
-                { text("callout", &g.callout, fit(&props.callout, g.chars)) }
+            if let (Some(at), false) = (&g.callout, props.callout.is_empty()) {
+                { text("callout", at, fit(&props.callout, g.chars)) }
             }
         </g>
     }

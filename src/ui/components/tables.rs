@@ -78,8 +78,10 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
     } else if props.compact || host.sockets.len() > COURSE_LAYOUT_MAX {
         compact_table(props, &caption, &changed, &labels)
     } else {
-        course_table(props, &caption, &changed, &labels, &now)
+        course_table(props, &caption, &changed, &labels, &now, overflows)
     };
+    // The course's layout says it scrolls in its empty corner; the compact one under it.
+    let compact = props.compact || host.sockets.len() > COURSE_LAYOUT_MAX;
     let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX)
         .then(|| tp(Msg::TablesMany, &[("n", &host.sockets.len().to_string())]));
     let class = classes!(
@@ -96,7 +98,7 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
             <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &name)])}>
                 { body }
             </div>
-            if overflows {
+            if overflows && compact {
                 <p class="scroll-cue">{ t(Msg::TablesScrollCue) }</p>
             }
         </section>
@@ -164,6 +166,7 @@ fn course_table(
     changed: &VecSet<(SockId, usize)>,
     labels: &[(SockId, String)],
     now: &VecMap<SockId, [String; 7]>,
+    overflows: bool,
 ) -> Html {
     let host = &props.host;
     let label_of = |sock: SockId| label_of(labels, sock);
@@ -176,7 +179,11 @@ fn course_table(
         let pressed = (props.focus == Some(row.sock)).to_string();
         // Answering a predict question, the button says whose socket it is ("Server: Socket 1").
         let (class, name, title) = match props.picking {
-            true => ("socket-name pick", Some(socket_label(&host.name, i + 1)), t(Msg::TablesPick)),
+            true => (
+                "socket-name pick",
+                Some(socket_label(&host.name, i + 1)),
+                t(Msg::TablesPick),
+            ),
             false => ("socket-name", None, t(Msg::TablesHighlight)),
         };
         html! {
@@ -197,7 +204,11 @@ fn course_table(
         <table class="sockets course">
             <caption>{ caption.to_string() }</caption>
             <thead><tr>
-                <td></td>
+                <td class="corner">
+                    if overflows {
+                        <span class="scroll-cue">{ t(Msg::TablesScrollCorner) }</span>
+                    }
+                </td>
                 { for host.sockets.iter().enumerate().map(|(i, r)| html! { <th scope="col" key={r.sock.0}>{ focus_button(i, r) }</th> }) }
             </tr></thead>
             <tbody>
