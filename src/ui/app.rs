@@ -135,10 +135,12 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             model.scene_index,
             model.speed.to_bits(),
             model.stop_at,
+            model.limit,
         ),
-        move |&(playing, _, speed, stop_at)| {
+        move |&(playing, _, speed, stop_at, limit)| {
             let speed = f64::from_bits(speed);
             let stop = stop_at.unwrap_or(scene.end()).min(scene.end());
+            let stop = limit.map_or(stop, |l| stop.min(l));
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let stopped = clock.clone();
             if playing {
@@ -231,6 +233,17 @@ fn use_lesson_step(
             on_update.emit(Update::Saw(at.lesson().id.clone(), at.step));
         }
     });
+}
+
+/// In a lesson, the scene goes no further than its next unanswered question's moment; the
+/// limit moves on as questions are answered (the progress changes).
+#[hook]
+fn use_lesson_limit(model: &UseReducerHandle<Model>, at: Option<&LessonAt>) {
+    let d = model.dispatcher();
+    let limit = at
+        .filter(|at| at.lesson().scenario == model.scene.id)
+        .and_then(|at| super::lesson::play_limit(at, &model.scene));
+    use_effect_with(limit, move |limit| d.dispatch(Action::Limit(*limit)));
 }
 
 /// Keyboard shortcuts, anywhere on the page.
@@ -347,6 +360,7 @@ pub fn player(props: &PlayerProps) -> Html {
         use_reducer(move || first_model(&params, lesson.as_ref()))
     };
     use_lesson_step(&model, props.lesson.as_ref(), &props.on_update);
+    use_lesson_limit(&model, props.lesson.as_ref());
     let clock = use_model_clock(&model);
     use_frame_loop(&model, &clock);
     use_shortcuts(&model, &clock);
@@ -361,6 +375,11 @@ pub fn player(props: &PlayerProps) -> Html {
         let scene = scene.clone();
         move |_| scene.timeline.moments()
     });
+    let scale = use_memo(model.scene_index, {
+        let (scene, moments) = (scene.clone(), moments.clone());
+        move |_| crate::view::timescale::TimeScale::new(&moments, scene.end())
+    });
+    let held = model.limit.is_some_and(|l| model.t >= l);
     let count = lines_until(&scene, model.t);
 
     // Made once: a child whose props are unchanged is not drawn again, and a new callback
@@ -433,7 +452,7 @@ pub fn player(props: &PlayerProps) -> Html {
                            playing={model.playing}
                            on_select={on.select.clone()} on_hover={on.hover.clone()}
                            mask={secrecy.mask.clone()} marked={secrecy.segment} short={props.lesson.is_some()} />
-                    <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments}
+                    <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments} scale={scale} held={held}
                               on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />

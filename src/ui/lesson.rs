@@ -185,6 +185,24 @@ pub fn secrecy(at: &LessonAt) -> Secrecy {
     }
 }
 
+/// How far a lesson's scene may play: to the moment of the first question, from this step on,
+/// that is not answered yet (a fix, whose broken run is its clue, holds nothing back).
+pub fn play_limit(at: &LessonAt, scene: &Scene) -> Option<Instant> {
+    let lesson = at.lesson();
+    lesson
+        .steps
+        .iter()
+        .enumerate()
+        .skip(at.step)
+        .find(|(i, step)| {
+            step.question
+                .as_ref()
+                .is_some_and(|q| !matches!(q.ask, Ask::Fix { .. }))
+                && !at.progress.done(&lesson.id, *i)
+        })
+        .and_then(|(_, step)| step.at.time(&scene.timeline).ok())
+}
+
 /// The hosts a step's question is about, whose tables it shows beside it: where a predict
 /// question's segment arrives; the host of the socket a fill or choose question names; for a
 /// port (a service's, a range's), the hosts with a socket on it, else those that listen; the

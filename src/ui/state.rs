@@ -98,6 +98,9 @@ pub struct Model {
     pub error: Option<String>,
     /// Where playing stops by itself (a lesson plays on to a segment's arrival, then waits).
     pub stop_at: Option<Instant>,
+    /// In a lesson: the moment of the next question not yet answered. Playing, stepping and
+    /// seeking go no further, so the scene never shows an answer before it is given.
+    pub limit: Option<Instant>,
 }
 
 pub enum Action {
@@ -122,6 +125,8 @@ pub enum Action {
     Show(usize, Moment),
     /// Play on until this time, then pause with this socket highlighted.
     Reveal(Instant, Option<(HostId, SockId)>),
+    /// A lesson's next unanswered question is at this moment (or there is none).
+    Limit(Option<Instant>),
 }
 
 /// Where the clock is after `real_ms` of real time at `speed`, from `t`: 40 µs of virtual
@@ -170,6 +175,22 @@ impl Model {
             help_open: false,
             error,
             stop_at: None,
+            limit: None,
+        }
+    }
+
+    /// Where playing stops by itself: at `stop_at`, a lesson's limit or the scene's end.
+    pub fn stop(&self) -> Instant {
+        let stop = self.stop_at.unwrap_or(self.end()).min(self.end());
+        self.limit.map_or(stop, |l| stop.min(l))
+    }
+
+    /// `t`, no further than a lesson's limit allows (a learner who is already past it, by an
+    /// earlier step, stays where they are).
+    fn held(&self, t: Instant) -> Instant {
+        match self.limit {
+            Some(l) if t > l => l.max(self.t.min(t)),
+            _ => t,
         }
     }
 
@@ -240,6 +261,8 @@ impl Reducible for Model {
         let scene = self.scene.clone();
         match action {
             Action::Toggle(t) if self.playing => self.with(|m| m.jump(t)),
+            // Held at a lesson's question: nothing plays until it is answered.
+            Action::Toggle(_) if self.limit.is_some_and(|l| self.t >= l) => self,
             Action::Toggle(_) => self.with(|m| {
                 if m.t >= m.end() {
                     m.t = Instant::ZERO;
@@ -248,7 +271,7 @@ impl Reducible for Model {
                 m.playing = true;
             }),
             Action::StepForward(now) => {
-                let next = scene.next_moment(now).unwrap_or(self.end());
+                let next = self.held(scene.next_moment(now).unwrap_or(self.end()));
                 self.with(|m| m.jump(next))
             }
             Action::StepBack(now) => {
@@ -260,9 +283,9 @@ impl Reducible for Model {
                 m.selected = None;
             }),
             Action::Seek(t) => self.with(|m| {
-                let playing = m.playing;
+                let (playing, t) = (m.playing, m.held(t));
                 m.jump(t);
-                m.playing = playing && m.t < m.end();
+                m.playing = playing && m.t < m.stop();
             }),
             Action::SetSpeed(s) => self.with(|m| m.speed = s.clamp(0.25, 4.0)),
             Action::Reach(t) => {
@@ -270,7 +293,7 @@ impl Reducible for Model {
                     return self;
                 }
                 self.with(|m| {
-                    let stop = m.stop_at.unwrap_or(m.end()).min(m.end());
+                    let stop = m.stop();
                     m.t = t.min(stop);
                     if m.t >= stop {
                         m.playing = false;
@@ -300,13 +323,16 @@ impl Reducible for Model {
             Action::ShowPanel(p) => self.with(|m| m.panel = p),
             Action::ShowHelp(open) => self.with(|m| m.help_open = open),
             Action::Show(index, at) => self.with(|m| m.show(index, &at)),
+            // The question is answered: its limit goes (the lesson sets the next one).
             Action::Reveal(until, focus) => self.with(|m| {
                 m.focus = focus;
+                m.limit = None;
                 if until > m.t {
                     m.playing = true;
                     m.stop_at = Some(until.min(m.end()));
                 }
             }),
+            Action::Limit(limit) => self.with(|m| m.limit = limit),
         }
     }
 }
@@ -330,6 +356,7 @@ impl Model {
             help_open: false,
             error: None,
             stop_at: None,
+            limit: previous.limit,
         }
     }
 }

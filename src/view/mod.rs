@@ -14,6 +14,7 @@ pub mod narrate;
 pub mod ports;
 pub mod scenes;
 pub mod stage;
+pub mod timescale;
 
 /// An axis-aligned rectangle in CSS pixels (the stage's SVG is drawn at one unit per pixel).
 #[derive(Clone, Copy, Debug, PartialEq)]

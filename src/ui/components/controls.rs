@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::engine::time::Instant;
 use crate::ui::clock::Clock;
 use crate::ui::state::SPEEDS;
+use crate::view::timescale::TimeScale;
 
 pub use crate::engine::time::seconds;
 
@@ -32,6 +33,11 @@ pub struct ControlsProps {
     pub speed: f64,
     /// Every moment at which something happens.
     pub moments: Rc<Vec<Instant>>,
+    /// Where each moment is on the bar: quiet stretches shortened.
+    pub scale: Rc<TimeScale>,
+    /// A lesson's question waits at this moment: playing goes no further until it is answered.
+    #[prop_or_default]
+    pub held: bool,
     pub on_toggle: Callback<()>,
     pub on_step_back: Callback<()>,
     pub on_step_forward: Callback<()>,
@@ -62,19 +68,19 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let on_seek = {
-        let cb = props.on_seek.clone();
+        let (cb, scale) = (props.on_seek.clone(), props.scale.clone());
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(ms) = input.value().parse::<i64>() {
-                cb.emit(Instant::from_millis(ms));
+                cb.emit(scale.time(ms * 1000));
             }
         })
     };
     let (slider, time) = (use_node_ref(), use_node_ref());
     use_moving_time(props, &slider, &time);
     let now = props.clock.now().max(props.t);
-    let end_ms = ((props.end.total_micros() + 999) / 1000).max(1);
-    let t_ms = now.total_micros() / 1000;
+    let end_ms = ((props.scale.len() + 999) / 1000).max(1);
+    let t_ms = props.scale.bar(now) / 1000;
     let play_label = t(if props.playing {
         Msg::ControlsPause
     } else {
@@ -85,7 +91,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             <div class="buttons">
                 <button class="button" aria-label={t(Msg::ControlsRestart)} title={t(Msg::ControlsRestartKey)} onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
                 <button class="button" aria-label={t(Msg::ControlsStepBack)} title={t(Msg::ControlsStepBackKey)} onclick={click(&props.on_step_back)}>{ icon("M17 4v16L6 12zM4 4h2v16H4z") }</button>
-                <button class="button primary play" aria-label={play_label.clone()} title={tp(Msg::ControlsPlayKey, &[("action", &play_label)])} onclick={click(&props.on_toggle)}>
+                <button class="button primary play" aria-label={play_label.clone()} aria-disabled={props.held.then_some("true")}
+                        title={if props.held { t(Msg::ControlsHeld).to_string() } else { tp(Msg::ControlsPlayKey, &[("action", &play_label)]) }} onclick={click(&props.on_toggle)}>
                     { if props.playing { icon("M6 4h4v16H6zM14 4h4v16h-4z") } else { icon("M7 4v16l13-8z") } }
                 </button>
                 <button class="button" aria-label={t(Msg::ControlsStepForward)} title={t(Msg::ControlsStepForwardKey)} onclick={click(&props.on_step_forward)}>{ icon("M7 4v16l11-8zM18 4h2v16h-2z") }</button>
@@ -105,10 +112,13 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <div class="track">
                     <input ref={slider} type="range" aria-label={t(Msg::ControlsTimeline)} min="0" max={end_ms.to_string()} step="1"
                            value={t_ms.to_string()} aria-valuetext={seconds(now)} oninput={on_seek} />
-                    <Marks moments={props.moments.clone()} end={props.end} />
+                    <Marks moments={props.moments.clone()} scale={props.scale.clone()} />
                 </div>
                 <div class="clock-box">
                     <output ref={time} class="clock" aria-live="off">{ clock_text(now, props.end) }</output>
+                    if props.scale.shortens() {
+                        <span class="scale-note">{ t(Msg::ControlsShortened) }</span>
+                    }
                 </div>
             </div>
         </div>
@@ -125,8 +135,13 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
     // cheap. A redraw shows the exact time anyway, so in a busy scene, which redraws every
     // second, the frames leave them alone.
     {
-        let (slider, time, clock, end) =
-            (slider.clone(), time.clone(), props.clock.clone(), props.end);
+        let (slider, time, clock, end, scale) = (
+            slider.clone(),
+            time.clone(),
+            props.clock.clone(),
+            props.end,
+            props.scale.clone(),
+        );
         use_effect(move || {
             let frames = std::cell::Cell::new(0u32);
             let told = clock.clone();
@@ -135,7 +150,7 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
                 if !frames.get().is_multiple_of(30) || told.busy() {
                     return;
                 }
-                show_time(&slider, &time, t, end);
+                show_time(&slider, &time, t, end, &scale);
             });
             move || drop(subscription)
         });
@@ -143,22 +158,23 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
     // After every render too: the frames wrote to these elements behind the renderer's back,
     // so what it believes is there may not be.
     {
-        let (slider, time, clock, t, end) = (
+        let (slider, time, clock, t, end, scale) = (
             slider.clone(),
             time.clone(),
             props.clock.clone(),
             props.t,
             props.end,
+            props.scale.clone(),
         );
-        use_effect(move || show_time(&slider, &time, clock.now().max(t), end));
+        use_effect(move || show_time(&slider, &time, clock.now().max(t), end, &scale));
     }
 }
 
 /// Put `t` on the slider and in the time display. The display's text node is the renderer's
 /// own, changed in place, so later renders keep updating the node on the page.
-fn show_time(slider: &NodeRef, time: &NodeRef, t: Instant, end: Instant) {
+fn show_time(slider: &NodeRef, time: &NodeRef, t: Instant, end: Instant, scale: &TimeScale) {
     if let Some(input) = slider.cast::<HtmlInputElement>() {
-        input.set_value(&(t.total_micros() / 1000).to_string());
+        input.set_value(&(scale.bar(t) / 1000).to_string());
         let _ = input.set_attribute("aria-valuetext", &seconds(t));
     }
     if let Some(text) = time
@@ -176,22 +192,27 @@ fn clock_text(t: Instant, end: Instant) -> String {
 #[derive(Properties, PartialEq)]
 struct MarksProps {
     moments: Rc<Vec<Instant>>,
-    end: Instant,
+    scale: Rc<TimeScale>,
 }
 
-/// A tick under the scrubber for each moment something happens (at most one per pixel column).
+/// A tick under the scrubber for each moment something happens (at most one per pixel column),
+/// and a dashed line where a quiet stretch is shortened.
 #[function_component(Marks)]
 fn marks(props: &MarksProps) -> Html {
-    let end = props.end.total_micros().max(1) as f64;
+    let len = props.scale.len() as f64;
+    let x = |bar: i64| (bar as f64 / len * 1000.0) as u32;
     let mut xs: Vec<u32> = props
         .moments
         .iter()
-        .map(|m| (m.total_micros() as f64 / end * 1000.0) as u32)
+        .map(|m| x(props.scale.bar(*m)))
         .collect();
     xs.dedup();
     html! {
         <svg class="marks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
             { for xs.iter().map(|x| html! { <line x1={x.to_string()} x2={x.to_string()} y1="0" y2="10" /> }) }
+            { for props.scale.quiet().iter().map(|(a, b)| html! {
+                <line class="quiet" x1={x(*a).to_string()} x2={x(*b).to_string()} y1="5" y2="5" />
+            }) }
         </svg>
     }
 }
