@@ -107,6 +107,15 @@ function lessonProgress(value) {
 let mastery = null;
 let complete = false;
 
+/** A question's credit, in percent, by how it was done (the README's rule; the app's
+ * `Outcome::credit` in src/lessons/progress.rs): right the first time 100, after wrong tries 75,
+ * with hints 50, with the solution shown 0; not done 0. */
+function credit(q) {
+  if (!q.done || q.solution_shown) return 0;
+  if (q.hints > 0) return 50;
+  return q.tries > 1 ? 75 : 100;
+}
+
 /** Reports the lesson's progress, as the app just stored it, to the LMS. */
 function report(stored) {
   let progress = null;
@@ -118,8 +127,7 @@ function report(stored) {
   if (!progress) return;
   const questions = Object.values(progress.questions);
   const done = questions.filter((q) => q.done).length;
-  const earned = questions.filter((q) => q.done && !q.solution_shown).length;
-  const raw = asked ? Math.round((100 * Math.min(earned, asked)) / asked) : 0;
+  const raw = asked ? Math.min(100, Math.round(questions.reduce((sum, q) => sum + credit(q), 0) / asked)) : 0;
   complete = asked > 0 && done >= asked;
   const status = !complete ? "incomplete" : mastery === null ? "completed" : raw >= mastery ? "passed" : "failed";
   const suspend = JSON.stringify(progress);

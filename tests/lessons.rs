@@ -634,6 +634,49 @@ question.solution = "8080"
     );
 }
 
+/// What a learner did is what progress says: right the first time, right after wrong tries, with
+/// hints, with the solution; the score follows (100, 75, 50 and 0 per question, the mean for a
+/// lesson: the README's rule, which `static/lms.js` reports to an LMS); answering again after a
+/// question is done changes nothing.
+#[test]
+fn progress_says_how_each_question_was_done_and_scores_it() {
+    use socketlab::lessons::progress::{Outcome, Progress};
+    let mut p = Progress::new();
+    // Question at step 0: right at once. Step 1: wrong, then right. Step 2: a hint, then
+    // right. Step 3: the solution.
+    p.answered("l", 0, true);
+    p.answered("l", 1, false);
+    p.answered("l", 1, true);
+    p.hinted("l", 2);
+    p.answered("l", 2, true);
+    p.answered("l", 3, false);
+    p.shown("l", 3);
+    let lesson = &p.lessons["l"];
+    let how: Vec<Option<Outcome>> = (0..4).map(|i| lesson.questions[&i].outcome()).collect();
+    assert_eq!(
+        how,
+        [
+            Some(Outcome::FirstTry),
+            Some(Outcome::AfterTries),
+            Some(Outcome::WithHints),
+            Some(Outcome::WithSolution)
+        ]
+    );
+    assert_eq!(lesson.outcomes(), [1, 1, 1, 1]);
+    assert_eq!(lesson.score(4), 56, "(100 + 75 + 50 + 0) / 4 = 56.25");
+    // Trying again once done, wrong or with a hint, changes nothing.
+    let before = p.clone();
+    p.answered("l", 0, false);
+    p.hinted("l", 0);
+    assert_eq!(p, before);
+    // A question not done counts nothing; a lesson that asks none scores 0.
+    assert_eq!(p.lessons["l"].score(5), 45);
+    assert_eq!(
+        socketlab::lessons::progress::LessonProgress::default().score(0),
+        0
+    );
+}
+
 /// Progress survives a round trip through its stored form; the score counts questions
 /// answered without the solution; a damaged, old or foreign value is reported in one line
 /// and replaced by fresh progress.
@@ -652,7 +695,11 @@ fn progress_round_trips_and_anything_unreadable_is_reset_with_a_line() {
         (lesson.questions[&1].tries, lesson.questions[&1].hints),
         (2, 1)
     );
-    assert_eq!(lesson.score(2), (1, 2), "the shown solution is not earned");
+    assert_eq!(
+        lesson.score(2),
+        25,
+        "a hint halves, the shown solution earns nothing"
+    );
     assert!(lesson.complete(2));
     let stored = p.to_json();
     assert_eq!(Progress::restore(Some(&stored)), (p.clone(), None));

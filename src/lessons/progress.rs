@@ -37,25 +37,83 @@ pub struct LessonProgress {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QuestionProgress {
     pub done: bool,
-    /// Answers given, right or wrong.
+    /// Answers given until the right one (that one included).
     pub tries: u32,
+    /// Hints opened before the question was done.
     pub hints: u32,
     /// The learner asked for the solution before answering right.
     pub solution_shown: bool,
 }
 
+/// How a question was done: what the home screen says and what the score counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// The first answer was right, without a hint: full credit.
+    FirstTry,
+    /// Right after one wrong answer or more, without a hint: three quarters.
+    AfterTries,
+    /// Right after opening a hint: half.
+    WithHints,
+    /// The solution was shown: none.
+    WithSolution,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::FirstTry,
+        Outcome::AfterTries,
+        Outcome::WithHints,
+        Outcome::WithSolution,
+    ];
+
+    /// The credit it earns, in percent of the question. `static/lms.js` reports the same to an
+    /// LMS (`tests/lessons.rs` and the LMS test hold both to the README's rule).
+    pub fn credit(self) -> u32 {
+        match self {
+            Outcome::FirstTry => 100,
+            Outcome::AfterTries => 75,
+            Outcome::WithHints => 50,
+            Outcome::WithSolution => 0,
+        }
+    }
+}
+
 impl QuestionProgress {
-    /// Right on the learner's own, without the solution.
-    pub fn earned(&self) -> bool {
-        self.done && !self.solution_shown
+    /// How it was done, once it is.
+    pub fn outcome(&self) -> Option<Outcome> {
+        Some(match self {
+            q if !q.done => return None,
+            q if q.solution_shown => Outcome::WithSolution,
+            q if q.hints > 0 => Outcome::WithHints,
+            q if q.tries > 1 => Outcome::AfterTries,
+            _ => Outcome::FirstTry,
+        })
     }
 }
 
 impl LessonProgress {
-    /// Questions answered on the learner's own, of those the lesson asks.
-    pub fn score(&self, asked: usize) -> (usize, usize) {
-        let earned = self.questions.values().filter(|q| q.earned()).count();
-        (earned.min(asked), asked)
+    /// The lesson's score, 0 to 100: the mean credit of the questions it asks (one not done
+    /// counts nothing).
+    pub fn score(&self, asked: usize) -> u32 {
+        let credit: u32 = self
+            .questions
+            .values()
+            .filter_map(|q| q.outcome())
+            .map(Outcome::credit)
+            .sum();
+        match asked {
+            0 => 0,
+            n => ((credit as f64 / n as f64).round() as u32).min(100),
+        }
+    }
+
+    /// How many of its questions were done each way, in [`Outcome::ALL`]'s order.
+    pub fn outcomes(&self) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for o in self.questions.values().filter_map(|q| q.outcome()) {
+            counts[Outcome::ALL.iter().position(|a| *a == o).unwrap_or(0)] += 1;
+        }
+        counts
     }
 
     /// Every question the lesson asks is done.
@@ -174,16 +232,22 @@ impl Progress {
         self.lessons.entry(lesson.to_string()).or_default().step = step;
     }
 
-    /// The learner answered the question at `step` of `lesson`.
+    /// The learner answered the question at `step` of `lesson`. Answers after it is done (a
+    /// learner trying again) change nothing of how it was done.
     pub fn answered(&mut self, lesson: &str, step: usize, correct: bool) {
         let q = self.question(lesson, step);
-        q.tries += 1;
-        q.done |= correct;
+        if !q.done {
+            q.tries += 1;
+            q.done = correct;
+        }
     }
 
-    /// The learner opened a hint.
+    /// The learner opened a hint (one opened after the question was done counts for nothing).
     pub fn hinted(&mut self, lesson: &str, step: usize) {
-        self.question(lesson, step).hints += 1;
+        let q = self.question(lesson, step);
+        if !q.done {
+            q.hints += 1;
+        }
     }
 
     /// The learner asked for the solution: the question is done, but not earned.

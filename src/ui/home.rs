@@ -35,17 +35,37 @@ pub struct HomeProps {
     pub go: Callback<Route>,
 }
 
+/// How each question was done, as the home screen says it, in `Outcome::ALL`'s order.
+const OUTCOMES: [Msg; 4] = [
+    Msg::HomeOutcomeFirstTry,
+    Msg::HomeOutcomeAfterTries,
+    Msg::HomeOutcomeWithHints,
+    Msg::HomeOutcomeWithSolution,
+];
+
 /// How far the learner got in a lesson, in words, and whether it is done.
 fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usize) {
     let asked = lesson.asked();
     match progress.lessons.get(&lesson.id) {
         None => (t(Msg::HomeNotStarted).to_string(), "new", 0),
         Some(p) if p.complete(asked) => {
-            let (earned, of) = p.score(asked);
+            let said: Vec<String> = p
+                .outcomes()
+                .iter()
+                .zip(OUTCOMES)
+                .filter(|(n, _)| **n > 0)
+                .map(|(n, msg)| tp(msg, &[("n", &n.to_string())]))
+                .collect();
             (
                 tp(
                     Msg::HomeDone,
-                    &[("earned", &earned.to_string()), ("of", &of.to_string())],
+                    &[
+                        ("score", &p.score(asked).to_string()),
+                        (
+                            "how",
+                            &said.join(crate::i18n::t(Msg::HomeOutcomeJoin).as_ref()),
+                        ),
+                    ],
                 ),
                 "done",
                 0,

@@ -80,14 +80,17 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         assert.match(await feedback(page), /Not quite\./);
         await tabTo(page, /^Server: Socket 2/);
         await page.keyboard.press("Enter");
-        assert.match(await feedback(page), /^✓ Right\. Right: .+/);
+        assert.match(await feedback(page), /^✓ Right\. The simulation agrees: .+/);
+        // Why, now that it no longer gives anything away.
+        assert.match(await page.locator(".question .explain").textContent(), /4-tuple/);
         // It plays on to the arrival, and the socket that got it lights up in its table.
         await page.locator(".socket-name[aria-pressed=true]").first().waitFor();
         assert.match(await page.locator(".clock").textContent(), /^0\.(6|7)\d\d s/);
         await tabTo(page, /^Finish: all lessons$/);
         await page.keyboard.press("Enter");
         const card = page.locator(".lesson-card", { hasText: "A new socket for each connection" });
-        assert.match(await card.locator(".lesson-state").textContent(), /Done: 2 of 2 questions on your own/);
+        // Both right after a wrong try: said so, and scored so.
+        assert.match(await card.locator(".lesson-state").textContent(), /Done, score 75: 2 after wrong tries\./);
         assert.deepEqual(await w.problems(), []);
       } finally {
         await w.context.close();
@@ -102,10 +105,10 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await appReady(page);
         await page.getByRole("link", { name: /When it goes wrong: connection refused/ }).tap();
         await page.getByText("Lesson 8 · Step 1 of 2").waitFor();
-        // Predict by tapping a socket in its table: the server's listener is not it.
-        if (options.isMobile) await page.locator(".table-picker").getByRole("button", { name: "Server", exact: true }).tap();
-        const table = page.locator(".socket-table", { hasText: "Server sockets" });
-        await table.getByRole("button", { name: /^Socket 1/ }).tap();
+        // Predict by tapping a socket in its table, which the question shows: the server's
+        // listener is not it.
+        const table = page.locator(".question .socket-table", { hasText: "Server sockets" });
+        await table.getByRole("button", { name: "Server: Socket 1" }).tap();
         assert.match(await feedback(page), /Not quite\./);
         await page.getByRole("button", { name: /^No socket/ }).tap();
         assert.match(await feedback(page), /^✓ Right\./);
@@ -116,7 +119,9 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await port.tap();
         await port.fill("8081");
         await page.getByRole("button", { name: "Run it" }).tap();
-        assert.match(await feedback(page), /Not quite\. Not yet: curl still fails with/);
+        assert.match(await feedback(page), /Not quite\. Not yet: curl still fails: connect: ECONNREFUSED: .+\. Change your answer/);
+        // The learner's try stays in the box.
+        assert.equal(await port.inputValue(), "8081", "the learner's value is kept");
         await page.getByRole("button", { name: /Show a hint/ }).tap();
         await page.getByText("Both ends must agree on one port.").waitFor();
         await port.tap();
@@ -136,7 +141,7 @@ async function answerByTouch(page, { kind, solution, controls }) {
   const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   if (kind === "predict") {
     const pick = JSON.parse(solution);
-    const name = pick === "none" ? /^No socket/ : new RegExp(`^${escape(pick.replace(/:(\d+)$/, ": Socket $1"))} `);
+    const name = pick === "none" ? /^No socket/ : new RegExp(`^${escape(pick.replace(/:(\d+)$/, ": Socket $1"))}$`);
     await page.locator(".question").getByRole("button", { name }).tap();
   } else if (kind === "choose") {
     await page.locator(".question").getByRole("button", { name: JSON.parse(solution), exact: true }).tap();
@@ -191,7 +196,7 @@ describe("a newcomer on a phone", () => {
         }
         const card = page.locator(".lesson-card", { hasText: lesson.title });
         const asked = lesson.steps.filter((s) => s.kind).length;
-        assert.match(await card.locator(".lesson-state").textContent(), new RegExp(`Done: ${asked} of ${asked} questions on your own`), lesson.file);
+        assert.match(await card.locator(".lesson-state").textContent(), new RegExp(`Done, score 100: ${asked} right first time\\.`), lesson.file);
       }
       assert.deepEqual(await w.problems(), []);
     } finally {

@@ -84,27 +84,38 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
   test("a learner completes lesson 2; the LMS gets status, score, location, suspend data and session time", async () => {
     const { w, frame } = await openInLms({ core: { lesson_status: "not attempted", entry: "ab-initio" }, student_data: { mastery_score: "50" } });
     try {
-      await frame.getByText("Lesson 2 · Step 1 of 3").waitFor();
+      await frame.getByText("Lesson 2 · Step 1 of 4").waitFor();
       assert.equal((await runtime(w.page)).core.lesson_status, "incomplete", "started: incomplete");
       await frame.getByRole("link", { name: "Next →" }).click();
+      // Right the first time: 100 of the question's credit.
       await frame.getByRole("button", { name: "80", exact: true }).click();
       await frame.getByText("✓ Right.").waitFor();
       let now = await runtime(w.page);
-      assert.equal(now.core.lesson_status, "incomplete", "one of two questions");
-      assert.equal(now.core.score.raw, "50");
+      assert.equal(now.core.lesson_status, "incomplete", "one of three questions");
+      assert.equal(now.core.score.raw, "33");
       assert.equal(now.core.lesson_location, "2");
+      // Right after a wrong try: 75.
       await frame.getByRole("link", { name: "Next →" }).click();
+      await frame.getByRole("button", { name: "27107", exact: true }).click();
+      await frame.getByText("✗ Not quite.").waitFor();
       await frame.getByRole("button", { name: "27017", exact: true }).click();
       await frame.getByText("✓ Right.").waitFor();
       now = await runtime(w.page);
-      assert.equal(now.core.lesson_status, "passed", "both right on their own, mastery 50");
-      assert.equal(now.core.score.raw, "100");
+      assert.equal(now.core.score.raw, "58", "(100 + 75) / 3");
+      // Right after a hint: 50.
+      await frame.getByRole("link", { name: "Next →" }).click();
+      await frame.getByRole("button", { name: /Show a hint/ }).click();
+      await frame.getByRole("button", { name: "1024–49151", exact: true }).click();
+      await frame.getByText("✓ Right.").waitFor();
+      now = await runtime(w.page);
+      assert.equal(now.core.lesson_status, "passed", "75 of 100, mastery 50");
+      assert.equal(now.core.score.raw, "75", "(100 + 75 + 50) / 3");
       assert.equal(now.core.score.min, "0");
       assert.equal(now.core.score.max, "100");
-      assert.equal(now.core.lesson_location, "3");
+      assert.equal(now.core.lesson_location, "4");
       const suspend = JSON.parse(now.suspend);
-      assert.equal(suspend.step, 2);
-      assert.deepEqual(Object.keys(suspend.questions).sort(), ["1", "2"]);
+      assert.equal(suspend.step, 3);
+      assert.deepEqual(Object.keys(suspend.questions).sort(), ["1", "2", "3"]);
       assert.ok(now.suspend.length <= 4096, "suspend data fits SCORM 1.2's 4,096 characters");
       const commits = now.calls.filter((c) => c[0] === "LMSCommit").length;
       assert.ok(commits >= 2, `a commit after each answer (${commits})`);
@@ -123,14 +134,14 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
 
   test("launched again with what the LMS stored halfway, the lesson resumes at its step with its progress", async () => {
     // Halfway: the first question answered, on step 2. (A new browser: no progress of its own.)
-    const half = { step: 1, questions: { 1: { done: true, tries: 1, hints: 0, solution_shown: false } } };
+    const half = { step: 1, questions: { 1: { done: true, tries: 1, hints: 0, solution_shown: false }, 3: { done: true, tries: 1, hints: 0, solution_shown: false } } };
     const { w, frame } = await openInLms({
       core: { lesson_status: "incomplete", lesson_location: "2", entry: "resume" },
       suspend_data: JSON.stringify(half),
       student_data: { mastery_score: "50" },
     });
     try {
-      await frame.getByText("Lesson 2 · Step 2 of 3").waitFor();
+      await frame.getByText("Lesson 2 · Step 2 of 4").waitFor();
       await frame.getByText("✓ You answered this one before.").waitFor();
       await frame.getByRole("link", { name: "Next →" }).click();
       await frame.getByRole("button", { name: "27017", exact: true }).click();
@@ -175,7 +186,7 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
   test("an LMS that refuses to save: one plain line, and the lesson still works", async () => {
     const { w, frame } = await openInLms({ core: { lesson_status: "not attempted" } }, { failing: true });
     try {
-      await frame.getByText("Lesson 2 · Step 1 of 3").waitFor();
+      await frame.getByText("Lesson 2 · Step 1 of 4").waitFor();
       const line = frame.locator("#lms-notice");
       await line.waitFor();
       assert.match(await line.textContent(), /^Your course site \(LMS\) did not save this lesson's progress: LMSSetValue cmi\.core\.\w+(\.\w+)* failed with error 101 \(General [Ee]xception\)\. The lesson still works/);
@@ -206,7 +217,7 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
     const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
     try {
       await w.page.goto(`${env.site.url}course/${launch}`);
-      await w.page.getByText("Lesson 2 · Step 1 of 3").waitFor();
+      await w.page.getByText("Lesson 2 · Step 1 of 4").waitFor();
       assert.equal(await w.page.locator("#lms-notice").isHidden(), true);
       assert.deepEqual(await w.problems(), []);
     } finally {
