@@ -294,6 +294,12 @@ const NOT_SCANNED: &[&str] = &[
 
 /// Words that are in code on purpose, each with why.
 const NOT_WORDS: &[(&str, &str)] = &[
+    // The key's samples of what the stage draws: connection letters, a packet's label, a
+    // descriptor. Notation, the same in every language, as the stage shows it.
+    ("src/ui/components/controls.rs", "A"),
+    ("src/ui/components/controls.rs", "B"),
+    ("src/ui/components/controls.rs", "10378→80 SYN"),
+    ("src/ui/components/controls.rs", "fd 3"),
     // Shown only when no catalog could be loaded, beside index.html's own fatal message (whose
     // language it shares: both are there before any catalog is).
     ("src/ui/mod.rs", "The app could not start: {why}."),

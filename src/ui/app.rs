@@ -132,7 +132,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     use_effect_with(
         (
             model.playing,
-            model.scene_index,
+            (model.scene_index, model.scene.run),
             model.speed.to_bits(),
             model.stop_at,
             model.limit,
@@ -272,6 +272,20 @@ fn use_shortcuts(model: &UseReducerHandle<Model>, clock: &Clock) {
     });
 }
 
+thread_local! {
+    /// The free player's clock while one is on the page: where it is, for an address that
+    /// must come back to the same moment (see [`keep_player_time`]).
+    static PLAYER_CLOCK: RefCell<Option<Clock>> = const { RefCell::new(None) };
+}
+
+/// Put the free player's moment into the page's address, before the app is drawn again (in
+/// another language), so that it opens at the same moment.
+pub fn keep_player_time() {
+    if let Some(now) = PLAYER_CLOCK.with(|c| c.borrow().as_ref().map(Clock::now)) {
+        super::route::keep_time(now.total_millis());
+    }
+}
+
 /// The app: the home screen, the free player or a lesson, as the page's address says.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -362,6 +376,16 @@ pub fn player(props: &PlayerProps) -> Html {
     use_lesson_step(&model, props.lesson.as_ref(), &props.on_update);
     use_lesson_limit(&model, props.lesson.as_ref());
     let clock = use_model_clock(&model);
+    {
+        // The free player's clock, for a language switch to come back to its moment.
+        let (clock, free) = (clock.clone(), props.lesson.is_none());
+        use_effect_with(free, move |free| {
+            if *free {
+                PLAYER_CLOCK.with(|c| *c.borrow_mut() = Some(clock));
+            }
+            move || PLAYER_CLOCK.with(|c| *c.borrow_mut() = None)
+        });
+    }
     use_frame_loop(&model, &clock);
     use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
@@ -371,11 +395,11 @@ pub fn player(props: &PlayerProps) -> Html {
     let scene = model.scene.clone();
     let snapshot = use_snapshot(&model);
     let hosts = use_stable_hosts(&snapshot);
-    let moments = use_memo(model.scene_index, {
+    let moments = use_memo((model.scene_index, model.scene.run), {
         let scene = scene.clone();
         move |_| scene.timeline.moments()
     });
-    let scale = use_memo(model.scene_index, {
+    let scale = use_memo((model.scene_index, model.scene.run), {
         let (scene, moments) = (scene.clone(), moments.clone());
         move |_| crate::view::timescale::TimeScale::new(&moments, scene.end())
     });
@@ -459,7 +483,7 @@ pub fn player(props: &PlayerProps) -> Html {
                 </section>
                 if let Some(at) = &props.lesson {
                     <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
-                                 go={props.go.clone()} on_reveal={on.reveal.clone()} tables={asked_tables} />
+                                 go={props.go.clone()} on_reveal={on.reveal.clone()} tables={asked_tables} on_run={on.run.clone()} />
                 }
                 { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, &lesson_tables) }
                 { more_panels(&model, &scene, count, stage_text, &on, &secrecy) }
@@ -477,9 +501,10 @@ fn scene_titles() -> Vec<String> {
 #[hook]
 fn use_snapshot(model: &UseReducerHandle<Model>) -> Rc<Snapshot> {
     let scene = model.scene.clone();
-    (*use_memo((model.scene_index, model.t), move |(_, t)| {
-        Rc::new(scene.timeline.seek(*t))
-    }))
+    (*use_memo(
+        (model.scene_index, model.scene.run, model.t),
+        move |(_, _, t)| Rc::new(scene.timeline.seek(*t)),
+    ))
     .clone()
 }
 
@@ -825,6 +850,7 @@ struct Handlers {
     speed: Callback<f64>,
     seek: Callback<Instant>,
     reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+    run: Callback<Rc<Scene>>,
 }
 
 impl Handlers {
@@ -868,6 +894,7 @@ impl Handlers {
             speed: to(&d, Action::SetSpeed),
             seek: to(&d, Action::Seek),
             reveal: to(&d, |(t, f)| Action::Reveal(t, f)),
+            run: to(&d, Action::Run),
         }
     }
 }

@@ -75,6 +75,9 @@ pub struct LessonPanelProps {
     /// The socket tables of the hosts the step's question is about, shown with it.
     #[prop_or_default]
     pub tables: Html,
+    /// Show a learner's own run of the scene (a fix they tried) on the stage.
+    #[prop_or_default]
+    pub on_run: Callback<Rc<Scene>>,
 }
 
 #[function_component(LessonPanel)]
@@ -109,7 +112,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             <StepText key={format!("{}/{}", lesson.id, at.step)} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
             if let (Some(_), true) = (&step.question, ready) {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
-                              on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} />
+                              on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} on_run={props.on_run.clone()} />
             }
             // After the question: trying it on one's own machine comes second.
             if let (Some(host), true) = (&step.try_it, ready) {
@@ -418,10 +421,11 @@ fn try_it_view(scene: &Scene, at: &Moment, host_id: &str) -> Html {
     };
     let host_name = &*crate::view::scenes::host_name(host_id);
     let port = try_it::listening_port(host);
+    // Each system, and what the learner's own machine shows that the scene's server does not.
     let oses = [
-        (Desktop::Linux, "Linux"),
-        (Desktop::Macos, "macOS"),
-        (Desktop::Windows, "Windows"),
+        (Desktop::Linux, "Linux", Msg::TryitRealLinux),
+        (Desktop::Macos, "macOS", Msg::TryitRealMacos),
+        (Desktop::Windows, "Windows", Msg::TryitRealWindows),
     ];
     html! {
         <details class="try-it">
@@ -430,7 +434,7 @@ fn try_it_view(scene: &Scene, at: &Moment, host_id: &str) -> Html {
             { code(try_it::NODE_SERVER) }
             <p>{ t(Msg::TryitConnect) }</p>
             { code(try_it::CURL) }
-            { for oses.iter().map(|(os, name)| html! {
+            { for oses.iter().map(|(os, name, real)| html! {
                 <div class="try-os" key={*name}>
                     <h3>{ tp(Msg::TryitList, &[("os", name)]) }</h3>
                     { code(try_it::socket_list(*os)) }
@@ -442,6 +446,7 @@ fn try_it_view(scene: &Scene, at: &Moment, host_id: &str) -> Html {
                         <p class="output-label">{ tp(if *os == Desktop::Windows { Msg::TryitPrints } else { Msg::TryitPrintsYours }, &[("host", host_name)]) }</p>
                         <pre class="output" tabindex="0">{ try_it::port_owner_output(*os, host, port) }</pre>
                     }
+                    <div class="try-real">{ rich(&t(*real)) }</div>
                 </div>
             }) }
         </details>

@@ -75,6 +75,32 @@ pub fn query() -> Params {
 /// Say in the address the scene the learner picked (`?scene=ID`), so that a reload or a
 /// language switch opens it again. It replaces the history entry: picking a scene is not a move
 /// the back button should undo. (The language is remembered apart from the address.)
+/// The free player's address names the moment shown (`t`, in ms), so that drawing the app
+/// again (in another language) or reloading comes back to it; a lesson's address does not.
+pub fn keep_time(ms: i64) {
+    let params = query();
+    if params.contains_key("lesson") {
+        return;
+    }
+    let mut kept: Vec<String> = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("t=") && !p.starts_with("play="))
+        .map(str::to_string)
+        .collect();
+    if kept.is_empty() {
+        kept.push("explore".to_string());
+    }
+    kept.push(format!("t={ms}"));
+    if let Ok(history) = gloo::utils::window().history() {
+        let url = format!("?{}", kept.join("&"));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 pub fn show_scene(id: &str) {
     if let Ok(history) = gloo::utils::window().history() {
         let url = format!("?scene={id}");

@@ -127,6 +127,8 @@ pub enum Action {
     Reveal(Instant, Option<(HostId, SockId)>),
     /// A lesson's next unanswered question is at this moment (or there is none).
     Limit(Option<Instant>),
+    /// A learner's own run of the scene (a fix they tried): shown from the start, playing.
+    Run(Rc<Scene>),
 }
 
 /// Where the clock is after `real_ms` of real time at `speed`, from `t`: 40 µs of virtual
@@ -197,7 +199,9 @@ impl Model {
     /// This scene (loaded if it is not the one shown), paused at `at`. A moment the scene
     /// does not have shows its start, and says why.
     pub fn show(&mut self, scene_index: usize, at: &Moment) {
-        if scene_index != self.scene_index && !self.load(scene_index) {
+        // A learner's own run gives way to the scene as shipped.
+        let own_run = self.scene.run != 0;
+        if (scene_index != self.scene_index || own_run) && !self.load(scene_index) {
             return;
         }
         let t = match at.time(&self.scene.timeline) {
@@ -333,6 +337,14 @@ impl Reducible for Model {
                 }
             }),
             Action::Limit(limit) => self.with(|m| m.limit = limit),
+            Action::Run(scene) => self.with(|m| {
+                m.scene = scene;
+                m.jump(Instant::ZERO);
+                m.selected = None;
+                m.focus = None;
+                m.limit = None;
+                m.playing = true;
+            }),
         }
     }
 }

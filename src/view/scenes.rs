@@ -120,6 +120,9 @@ pub fn conn_key(a: SocketAddrV4, b: SocketAddrV4) -> ConnKey {
 /// once (narration, segment index, connection labels, host layout).
 pub struct Scene {
     pub id: &'static str,
+    /// 0 for the scene as shipped; a learner's own run of it (a fix they tried) counts on from
+    /// 1, so the view knows the two apart.
+    pub run: u32,
     pub scenario: Scenario,
     pub timeline: Timeline,
     pub lines: Vec<Line>,
@@ -175,7 +178,7 @@ pub struct PacketText {
 
 impl PartialEq for Scene {
     fn eq(&self, other: &Scene) -> bool {
-        self.id == other.id
+        (self.id, self.run) == (other.id, other.run)
     }
 }
 
@@ -186,6 +189,13 @@ impl Scene {
             .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
         let mut scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
         in_language(&mut scenario, id);
+        Ok(Scene::of(id, scenario, 0))
+    }
+
+    /// Scene `id` as `scenario` sets it up: the shipped one (`run` 0), or a learner's change of
+    /// it, run number `run`. The scenario is one the lessons built from a shipped scene, so it
+    /// is trusted.
+    pub fn of(id: &'static str, scenario: Scenario, run: u32) -> Rc<Scene> {
         let sim = scenario.build_trusted();
         let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
         let narrator = Narrator::for_network(&sim);
@@ -200,8 +210,9 @@ impl Scene {
             .unwrap_or(0);
         let moments = moments(&timeline, &scenario);
         let (most_programs, longest_name, longest_ip) = host_text_sizes(&scenario);
-        Ok(Rc::new(Scene {
+        Rc::new(Scene {
             id,
+            run,
             scenario,
             timeline,
             lines,
@@ -216,7 +227,7 @@ impl Scene {
             most_programs,
             longest_name,
             longest_ip,
-        }))
+        })
     }
 
     pub fn index_of(id: &str) -> Option<usize> {

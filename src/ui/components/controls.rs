@@ -89,7 +89,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="group" aria-label={t(Msg::ControlsPlayback)}>
             <div class="buttons">
-                <button class="button" aria-label={t(Msg::ControlsRestart)} title={t(Msg::ControlsRestartKey)} onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
+                <button class="button restart" aria-label={t(Msg::ControlsRestart)} title={t(Msg::ControlsRestartKey)} onclick={click(&props.on_restart)}>{ icon("M4 4h3v16H4zM20 4v16L9 12z") }</button>
                 <button class="button" aria-label={t(Msg::ControlsStepBack)} title={t(Msg::ControlsStepBackKey)} onclick={click(&props.on_step_back)}>{ icon("M17 4v16L6 12zM4 4h2v16H4z") }</button>
                 <button class="button primary play" aria-label={play_label.clone()} aria-disabled={props.held.then_some("true")}
                         title={if props.held { t(Msg::ControlsHeld).to_string() } else { tp(Msg::ControlsPlayKey, &[("action", &play_label)]) }} onclick={click(&props.on_toggle)}>
@@ -247,6 +247,16 @@ pub fn help_dialog(props: &HelpProps) -> Html {
     html! {
         <dialog ref={dialog} class="help" aria-labelledby="help-title" onclose={on_close}>
             <h2 id="help-title">{ t(Msg::HelpTitle) }</h2>
+            <h3>{ t(Msg::HelpKey) }</h3>
+            <dl class="key">
+                <div><dt><span class="key-chip">{ "A" }</span><span class="key-chip b">{ "B" }</span></dt><dd>{ t(Msg::HelpKeyLetter) }</dd></div>
+                <div><dt><span class="key-chip">{ "10378→80 SYN" }</span></dt><dd>{ t(Msg::HelpKeyPorts) }</dd></div>
+                <div><dt><code>{ "fd 3" }</code></dt><dd>{ t(Msg::HelpKeyFd) }</dd></div>
+                <div><dt><code class="key-callout">{ "→" }</code></dt><dd>{ t(Msg::HelpKeyArrow) }</dd></div>
+                <div><dt><code>{ "?" }</code></dt><dd>{ t(Msg::HelpKeyHidden) }</dd></div>
+                <div><dt><span class="key-chip marked">{ "80→58990" }</span></dt><dd>{ t(Msg::HelpKeyThis) }</dd></div>
+            </dl>
+            <h3>{ t(Msg::HelpShortcuts) }</h3>
             <dl class="shortcuts">
                 <div><dt><kbd>{ t(Msg::HelpSpaceKey) }</kbd></dt><dd>{ t(Msg::HelpSpace) }</dd></div>
                 <div><dt><kbd>{ "←" }</kbd></dt><dd>{ t(Msg::HelpBack) }</dd></div>

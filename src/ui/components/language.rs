@@ -36,7 +36,10 @@ fn choose(tag: &str) {
     }
     drop_lang_from_address(&window);
     let then = |loaded: bool| match loaded && crate::i18n::install().is_ok() {
-        true => crate::ui::redraw(),
+        true => {
+            crate::ui::app::keep_player_time();
+            crate::ui::redraw()
+        }
         false => {
             if let Some(line) = gloo::utils::document().get_element_by_id("lang-notice") {
                 line.set_text_content(Some(&t(Msg::LangNotLoaded)));

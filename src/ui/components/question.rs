@@ -33,6 +33,9 @@ pub struct QuestionProps {
     /// name is an answer.
     #[prop_or_default]
     pub tables: Html,
+    /// Show a learner's own run of the scene on the stage (a fix they tried).
+    #[prop_or_default]
+    pub on_run: Callback<Rc<Scene>>,
 }
 
 /// What the learner has seen of a question: the verdict on the last answer, how many hints,
@@ -49,6 +52,13 @@ struct Seen {
 #[function_component(QuestionView)]
 pub fn question_view(props: &QuestionProps) -> Html {
     let seen = use_state(Seen::default);
+    // The lesson's scene as shipped: what an answer is judged against, even while the stage
+    // shows a learner's own run of it.
+    let base = use_mut_ref(|| props.scene.clone());
+    if props.scene.run == 0 {
+        *base.borrow_mut() = props.scene.clone();
+    }
+    let runs = use_mut_ref(|| 0u32);
     let at = &props.at;
     let step = at.step();
     let Some(q) = step.question.as_ref() else {
@@ -58,7 +68,8 @@ pub fn question_view(props: &QuestionProps) -> Html {
     let before = at.progress.done(&lesson_id, index);
 
     let submit = {
-        let (seen, scene, q) = (seen.clone(), props.scene.clone(), q.clone());
+        let (seen, scene, q) = (seen.clone(), base.borrow().clone(), q.clone());
+        let (on_run, runs) = (props.on_run.clone(), runs.clone());
         let (on_update, on_reveal, moment) = (
             props.on_update.clone(),
             props.on_reveal.clone(),
@@ -84,6 +95,13 @@ pub fn question_view(props: &QuestionProps) -> Html {
                 Answer::Changes(c) => Some(c.clone()),
                 _ => seen.tried.clone(),
             };
+            // A fix: the learner's setup plays on the stage, refused or working.
+            if let (Answer::Changes(c), Some(fix)) = (&answer, q.ask.fix_it(&scene.scenario)) {
+                if let Ok(setup) = fix.apply(c) {
+                    *runs.borrow_mut() += 1;
+                    on_run.emit(Scene::of(scene.id, setup, *runs.borrow()));
+                }
+            }
             seen.set(Seen {
                 judged: Some(judged),
                 tried,
@@ -102,7 +120,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
         } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
         Ask::Fix { controls, .. } => {
-            fix_inputs(controls, &props.scene, seen.tried.as_ref(), &submit)
+            fix_inputs(controls, &base.borrow(), seen.tried.as_ref(), &submit)
         }
     };
     // Why the answer is right, once the learner has it (never before: it says the answer).
