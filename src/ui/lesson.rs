@@ -390,25 +390,30 @@ pub fn loading_view(id: &str, again: &str) -> Html {
 
 /// A step's text: paragraphs (split at blank lines), with `code` and *emphasis*.
 pub fn rich(text: &str) -> Html {
-    let paragraph = |p: &str| -> Html {
-        let p = crate::lessons::words::one_line(p);
-        let mut parts = Vec::new();
-        for (i, part) in p.split('`').enumerate() {
-            if i % 2 == 1 {
-                parts.push(html! { <code>{ part.to_string() }</code> });
-                continue;
-            }
-            for (j, s) in part.split('*').enumerate() {
-                parts.push(if j % 2 == 1 {
-                    html! { <em>{ s.to_string() }</em> }
-                } else {
-                    html! { { s.to_string() } }
-                });
-            }
-        }
-        html! { <p>{ for parts }</p> }
-    };
+    let paragraph = |p: &str| html! { <p>{ inline(p, true) }</p> };
     html! { { for text.split("\n\n").filter(|p| !p.trim().is_empty()).map(paragraph) } }
+}
+
+/// One paragraph's words, with `code` and, if `emphasis`, *emphasis*, on one line. (Feedback
+/// has code only: it may quote a learner's `*`.)
+pub fn inline(text: &str, emphasis: bool) -> Html {
+    let p = crate::lessons::words::one_line(text);
+    let mut parts = Vec::new();
+    for (i, part) in p.split('`').enumerate() {
+        if i % 2 == 1 {
+            parts.push(html! { <code>{ part.to_string() }</code> });
+            continue;
+        }
+        let marks = if emphasis { '*' } else { '\u{0}' };
+        for (j, s) in part.split(marks).enumerate() {
+            parts.push(if j % 2 == 1 {
+                html! { <em>{ s.to_string() }</em> }
+            } else {
+                html! { { s.to_string() } }
+            });
+        }
+    }
+    html! { { for parts } }
 }
 
 /// The real commands, and what each OS's socket list prints at the step's moment. (At the

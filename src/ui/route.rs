@@ -94,7 +94,9 @@ pub fn keep_time(ms: i64) {
     if kept.is_empty() {
         kept.push("explore".to_string());
     }
-    kept.push(format!("t={ms}"));
+    if ms > 0 {
+        kept.push(format!("t={ms}"));
+    }
     if let Ok(history) = gloo::utils::window().history() {
         let url = format!("?{}", kept.join("&"));
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));

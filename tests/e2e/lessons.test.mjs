@@ -53,8 +53,8 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.keyboard.press("Enter");
         await page.getByRole("heading", { level: 2, name: "A new socket for each connection" }).waitFor();
         assert.match(page.url(), /\?lesson=new-socket-per-connection&step=1$/);
-        // The table hides the cells the question asks for.
-        assert.equal(await page.locator(".socket-table.current td", { hasText: "10378" }).count(), 0, "the answer is hidden");
+        // The question's table hides the cells it asks for.
+        assert.equal(await page.locator(".question .socket-table td", { hasText: "10378" }).count(), 0, "the answer is hidden");
         // A wrong cell first: feedback about that cell, and the cell marked.
         await tabTo(page, /source_port/);
         await page.keyboard.type("10378");
@@ -229,13 +229,15 @@ describe("progress", () => {
       const page = w.page;
       await page.goto(`${env.site.url}?lesson=well-known-ports&step=2`);
       await page.getByRole("button", { name: "443" }).click();
-      assert.match(await feedback(page), /443 is the port of https/);
+      // Feedback about that mistake, with its code as code.
+      assert.match(await feedback(page), /443 is the well-known port of HTTPS, .* but an http:\/\/ address that names no port/);
+      assert.equal(await page.locator(".feedback code").first().textContent(), "http://");
       await page.getByRole("button", { name: "80", exact: true }).click();
       assert.match(await feedback(page), /^✓ Right/);
       await page.reload();
       await page.getByRole("link", { name: "All lessons" }).click();
-      const card = page.locator(".lesson-card", { hasText: "Well-known ports" });
-      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 3/);
+      const card = page.locator(".lesson-card", { hasText: "Where servers wait" });
+      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 4/);
       const stored = await page.evaluate((k) => localStorage.getItem(k), KEY);
       const saved = JSON.parse(stored);
       assert.equal(saved.lessons["well-known-ports"].questions["1"].tries, 2);

@@ -30,7 +30,7 @@ test("after one visit the app, a lesson and a scene work offline; a new release 
     await page.getByRole("link", { name: /A new socket for each connection/ }).tap();
     await page.getByText("Lesson 5 · Step 1 of 2").waitFor();
     await page.goto(`${site.url}?lesson=new-socket-per-connection&step=2`);
-    await page.locator(".question").getByRole("button", { name: /^Server: Socket 2 / }).tap();
+    await page.locator(".question").getByRole("button", { name: /^Server: Socket 2$/ }).tap();
     await page.locator(".feedback", { hasText: "✓ Right." }).waitFor();
     await page.goto(`${site.url}?scene=stress-50-clients`);
     await page.locator(".stage-svg").waitFor();

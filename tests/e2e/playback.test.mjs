@@ -66,7 +66,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         // On the stage: the SYN-ACK leaves the server, and the server says where the SYN went.
         const packets = await page.locator(".stage-frame .packet").allTextContents();
         assert.deepEqual(packets, ["A 80→10378 SYN,ACK"]);
-        assert.match(await page.locator(".stage-svg .callout").last().textContent(), /listener :80 \(new\)/);
+        assert.match(await page.locator(".stage-svg .callout").last().textContent(), /listening :80, new connection/);
         // The phone shows the table of the host where this happened: the server.
         assert.equal(await page.locator("section.socket-table.current").getAttribute("aria-label"), "Server sockets (192.168.1.102)");
         assert.deepEqual(await w.problems(), []);
@@ -138,7 +138,7 @@ test("keyboard only: shortcuts, focus and the help dialog", async () => {
     await page.getByRole("button", { name: "Play" }).waitFor();
     // ? opens the shortcuts; Escape closes them.
     await page.keyboard.press("?");
-    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await page.getByRole("dialog", { name: "Key and shortcuts" }).waitFor();
     await page.keyboard.press("Escape");
     await page.getByRole("dialog").waitFor({ state: "hidden" });
     // A packet can be opened from the keyboard: Tab to it, Enter.

@@ -146,7 +146,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
                 if let Some(j) = &seen.judged {
                     <p class={classes!("feedback", if j.verdict.correct { "right" } else { "wrong" })}>
                         <strong>{ t(if j.verdict.correct { Msg::QuestionRight } else { Msg::QuestionWrong }) }</strong>
-                        { j.verdict.feedback.clone() }
+                        { crate::ui::lesson::inline(&j.verdict.feedback, false) }
                         if !j.verdict.correct { { t(Msg::QuestionTryAgain) } }
                     </p>
                 }
