@@ -257,7 +257,7 @@ describe("progress", () => {
 
       await page.locator("input[type=file]").setInputFiles(file);
       await page.getByText("Progress imported.").waitFor();
-      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 3/);
+      assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 4/);
       assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY)), saved);
 
       // A file that is not progress changes nothing, and says why.

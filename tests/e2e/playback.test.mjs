@@ -66,7 +66,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         // On the stage: the SYN-ACK leaves the server, and the server says where the SYN went.
         const packets = await page.locator(".stage-frame .packet").allTextContents();
         assert.deepEqual(packets, ["A 80→10378 SYN,ACK"]);
-        assert.match(await page.locator(".stage-svg .callout").last().textContent(), /listening :80, new connection/);
+        assert.match(await page.locator(".stage-svg .callout").last().textContent(), /→ listening :80$/);
         // The phone shows the table of the host where this happened: the server.
         assert.equal(await page.locator("section.socket-table.current").getAttribute("aria-label"), "Server sockets (192.168.1.102)");
         assert.deepEqual(await w.problems(), []);
