@@ -431,44 +431,45 @@ fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
             .map(|p| p.to_string())
             .collect()
     };
-    // Lesson 4 as it was: its first step named the browser's port before asking it.
-    let told = file("04-").replace(
-        "from its *ephemeral* range (on Linux",
-        "from its *ephemeral* range; here the slides' `10378` (on Linux",
-    );
-    assert_said(
-        &lint(&told, "slides"),
-        &["steps[0].text: its en text says \"10378\", the answer to the question of steps[1]"],
-    );
-    // In Chinese only, and in the question's own step.
-    let told = file("06-").replace(
-        "在你回答之前，表格會把瀏覽器的狀態隱藏起來。",
-        "瀏覽器的 socket 進入 TIME-WAIT。",
-    );
-    assert_said(
-        &lint(&told, "slides"),
-        &["steps[1].text: its zh-Hant text says \"TIME-WAIT\""],
-    );
-    // A port a fill question asks for; a number that only contains it is not it.
-    let told = file("03-").replace(
-        "binds it to the web's well-known port on its own address",
-        "binds it to port `80` on its own address",
-    );
-    assert_said(
-        &lint(&told, "slides"),
-        &["steps[0].text: its en text says \"80\""],
-    );
+    // Each a shipped lesson with one text changed, and what the lint says of it.
+    let told = [
+        // Lesson 4 as it was: its first step named the browser's port before asking it.
+        (
+            "04-",
+            "from its *ephemeral* range (on Linux",
+            "from its *ephemeral* range; here the slides' `10378` (on Linux",
+            "steps[0].text: its en text says \"10378\", the answer to the question of steps[1]",
+        ),
+        // In Chinese only, and in the question's own step.
+        (
+            "06-",
+            "在你回答之前，表格會把瀏覽器的狀態隱藏起來。",
+            "瀏覽器的 socket 進入 TIME-WAIT。",
+            "steps[1].text: its zh-Hant text says \"TIME-WAIT\"",
+        ),
+        // A port a fill question asks for.
+        (
+            "03-",
+            "binds it to the web's well-known port on its own address",
+            "binds it to port `80` on its own address",
+            "steps[0].text: its en text says \"80\"",
+        ),
+        // The socket a predict question's answer is, named in its own step's text.
+        (
+            "05-",
+            "The browser's request is on its way.",
+            "The browser's request is on its way to Socket 2.",
+            "steps[1].text: its en text says \"Socket 2\"",
+        ),
+    ];
+    for (prefix, from, to, said) in told {
+        let text = file(prefix);
+        assert!(text.contains(from), "{prefix}: {from}");
+        assert_said(&lint(&text.replace(from, to), "slides"), &[said]);
+    }
+    // A number that only contains the answer does not say it.
     let fine = file("03-").replace("Nobody is connected yet.", "Nobody has used 8099 here.");
     assert_eq!(lint(&fine, "slides"), Vec::<String>::new());
-    // The socket a predict question's answer is, named in its own step's text.
-    let told = file("05-").replace(
-        "The browser's request is on its way.",
-        "The browser's request is on its way to Socket 2.",
-    );
-    assert_said(
-        &lint(&told, "slides"),
-        &["steps[1].text: its en text says \"Socket 2\""],
-    );
 }
 
 /// A choose question gives every wrong option feedback of its own, and says why its answer is
@@ -480,42 +481,31 @@ fn a_choose_question_without_feedback_for_an_option_or_an_explanation_is_refused
         .find(|(n, _)| n.starts_with("10-"))
         .unwrap()
         .1;
+    let refused = |text: &str| -> Vec<String> {
+        let problems = lessons::file::from_toml(text).unwrap_err();
+        problems.iter().map(|p| p.to_string()).collect()
+    };
     // Drop the feedback on CLOSED, and the explanation.
     let start = text
         .find("[[steps.question.wrong]]\nanswer = \"CLOSED\"")
         .unwrap();
     let end = start + text[start..].find("\n\n").unwrap();
     let without = format!("{}{}", &text[..start], &text[end + 1..]);
-    let problems: Vec<String> = lessons::file::from_toml(&without)
-        .unwrap_err()
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
     assert_said(
-        &problems,
+        &refused(&without),
         &["steps[0].question.wrong: the option \"CLOSED\" has no feedback"],
     );
     let start = text.find("question.explain.en").unwrap();
     let end = start + text[start..].find("[[steps.question.wrong]]").unwrap();
     let without = format!("{}{}", &text[..start], &text[end..]);
-    let problems: Vec<String> = lessons::file::from_toml(&without)
-        .unwrap_err()
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
     assert_said(
-        &problems,
+        &refused(&without),
         &["steps[0].question: a choose question needs \"explain\""],
     );
     // Feedback for an option the question does not offer.
     let stray = text.replace("answer = \"CLOSED\"", "answer = \"LISTEN\"");
-    let problems: Vec<String> = lessons::file::from_toml(&stray)
-        .unwrap_err()
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
     assert_said(
-        &problems,
+        &refused(&stray),
         &[
             "steps[0].question.wrong: the option \"CLOSED\" has no feedback",
             "steps[0].question.wrong[1].answer: \"LISTEN\" is not one of the wrong options",

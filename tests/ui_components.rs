@@ -58,6 +58,12 @@ fn server_at_the_slide() -> socketlab::engine::HostView {
 
 /// The slide's server table, mounted in the course layout or the compact one.
 async fn mount_slide_table(compact: bool) -> web_sys::Element {
+    mount_lesson_table(compact, &[], false).await
+}
+
+/// The slide's server table as a lesson's question shows it: with the answer's words hidden
+/// (`mask`), its sockets' names answering a predict question (`picking`).
+async fn mount_lesson_table(compact: bool, mask: &[&str], picking: bool) -> web_sys::Element {
     let root = root();
     let props = SocketTableProps {
         host: std::rc::Rc::new(server_at_the_slide()),
@@ -68,6 +74,8 @@ async fn mount_slide_table(compact: bool) -> web_sys::Element {
         on_focus: Callback::noop(),
         current: true,
         masked: None,
+        mask: std::rc::Rc::new(mask.iter().map(|m| m.to_string()).collect()),
+        picking,
     };
     yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
@@ -327,4 +335,33 @@ async fn narration_lists_events_newest_first_and_opens_their_segments() {
         label.ends_with(&format!("(inspect segment {})", seg.0)),
         "{label}"
     );
+}
+
+/// Until a lesson's question is answered, a table says "?" wherever it would say the answer (a
+/// port, a state), in either layout; answering a predict question, each socket's name is an
+/// answer named for its host.
+#[wasm_bindgen_test]
+async fn a_lessons_table_hides_the_answer_and_names_its_sockets_as_answers() {
+    for compact in [false, true] {
+        let root = mount_lesson_table(compact, &["10378", "ESTAB", "ESTABLISHED"], true).await;
+        let text = root.text_content().unwrap();
+        assert!(!text.contains("10378"), "compact {compact}: {text}");
+        assert!(!text.contains("ESTAB"), "compact {compact}: {text}");
+        assert!(text.contains('?'), "compact {compact}: {text}");
+        assert!(text.contains("192.168.1.101"), "the rest shows: {text}");
+        root.remove();
+    }
+    let root = mount_lesson_table(false, &[], true).await;
+    let names: Vec<String> = {
+        let buttons = root.query_selector_all(".socket-name.pick").unwrap();
+        (0..buttons.length())
+            .filter_map(|i| buttons.item(i))
+            .filter_map(|b| {
+                b.unchecked_into::<web_sys::Element>()
+                    .get_attribute("aria-label")
+            })
+            .collect()
+    };
+    assert_eq!(names, ["Server: Socket 1", "Server: Socket 2"]);
+    root.remove();
 }

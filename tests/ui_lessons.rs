@@ -1,7 +1,7 @@
 //! Component tests in headless Chromium: each kind of question renders, rejects a wrong answer
-//! with feedback about it, accepts the right one, and tells the lesson (progress, and for a
-//! prediction, the moment and socket to play on to). Hints come one at a time, then the
-//! solution.
+//! with feedback about it, accepts the right one, and tells the lesson (progress; for a
+//! prediction, the moment and socket to play on to; for a fix, the learner's own run to show).
+//! Hints come one at a time, then the solution; the explanation only after the answer.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -23,10 +23,21 @@ wasm_bindgen_test_configure!(run_in_browser);
 struct Told {
     updates: Vec<Update>,
     reveals: Vec<Instant>,
+    /// The learner's own runs shown: each one's port curl connects to, and its run number.
+    runs: Vec<u32>,
 }
 
-/// The question of lesson `id`'s step `step` (from 0), mounted alone.
-fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
+/// The question of lesson `id`'s step `step` (from 0), mounted alone, and its props (for a test
+/// that changes them: a socket tapped in a table).
+fn mount_with(
+    id: &str,
+    step: usize,
+) -> (
+    web_sys::Element,
+    Rc<RefCell<Told>>,
+    yew::AppHandle<QuestionView>,
+    QuestionProps,
+) {
     // The English catalog and the lessons' words, as the page loads them before the app starts
     // and when a lesson opens.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
@@ -55,11 +66,23 @@ fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
             let told = told.clone();
             Callback::from(move |(t, _)| told.borrow_mut().reveals.push(t))
         },
+        tables: yew::Html::default(),
+        on_run: {
+            let told = told.clone();
+            Callback::from(move |s: Rc<Scene>| told.borrow_mut().runs.push(s.run))
+        },
     };
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<QuestionView>::with_root_and_props(root.clone(), props).render();
+    let app =
+        yew::Renderer::<QuestionView>::with_root_and_props(root.clone(), props.clone()).render();
+    (root, told, app, props)
+}
+
+/// The question of lesson `id`'s step `step` (from 0), mounted alone.
+fn mount(id: &str, step: usize) -> (web_sys::Element, Rc<RefCell<Told>>) {
+    let (root, told, _, _) = mount_with(id, step);
     (root, told)
 }
 
@@ -112,20 +135,45 @@ fn answered(told: &Rc<RefCell<Told>>) -> Vec<bool> {
 }
 
 #[wasm_bindgen_test]
-async fn predict_names_every_socket_and_plays_on_to_the_arrival_when_right() {
-    let (root, told) = mount("new-socket-per-connection", 1);
+async fn predict_takes_a_socket_tapped_in_a_table_and_plays_on_to_the_arrival_when_right() {
+    let (root, told, mut app, props) = mount_with("new-socket-per-connection", 1);
     yew::scheduler::flush().await;
-    click(&root, "Server: Socket 1");
+    // "No socket" is a button of the question's own; the sockets are the tables' names.
+    click(&root, "No socket");
     yew::scheduler::flush().await;
     let (right, words) = feedback(&root);
     assert!(!right, "{words}");
     assert!(words.contains("Not quite."), "{words}");
-    click(&root, "Server: Socket 2");
+    assert!(
+        root.query_selector(".explain").unwrap().is_none(),
+        "no explanation before the answer"
+    );
+    let tapped = |n: u32, socket: usize| QuestionProps {
+        picked: Some((
+            n,
+            socketlab::lessons::Pick::Socket {
+                host: "Server".into(),
+                socket,
+            },
+        )),
+        ..props.clone()
+    };
+    app.update(tapped(0, 1));
+    yew::scheduler::flush().await;
+    assert!(feedback(&root)
+        .1
+        .contains("The listener only receives new connections"));
+    app.update(tapped(1, 2));
     yew::scheduler::flush().await;
     let (right, words) = feedback(&root);
     assert!(right, "{words}");
-    assert_eq!(answered(&told), [false, true]);
+    assert_eq!(answered(&told), [false, false, true]);
     assert_eq!(told.borrow().reveals.len(), 1, "it plays on to the arrival");
+    let explain = root
+        .query_selector(".explain")
+        .unwrap()
+        .expect("why, once answered");
+    assert!(explain.text_content().unwrap().contains("4-tuple"));
     root.remove();
 }
 
@@ -170,7 +218,10 @@ async fn choose_rejects_the_slides_typo_and_accepts_27017() {
     yew::scheduler::flush().await;
     let (right, words) = feedback(&root);
     assert!(!right);
-    assert!(words.contains("27107 is a typo on the slide"), "{words}");
+    assert!(
+        words.contains("27107 is the number on the slide, and it is a typo"),
+        "{words}"
+    );
     click(&root, "27017");
     yew::scheduler::flush().await;
     assert!(feedback(&root).0);
@@ -193,7 +244,17 @@ async fn fix_it_runs_the_changed_setup() {
     yew::scheduler::flush().await;
     let (right, words) = feedback(&root);
     assert!(!right);
-    assert!(words.contains("curl still fails with"), "{words}");
+    assert!(
+        words.contains("curl still fails: connect: ECONNREFUSED"),
+        "{words}"
+    );
+    // The learner's value stays, and their setup is shown on the stage.
+    let port = root.query_selector("[name=control-0]").unwrap().unwrap();
+    assert_eq!(
+        port.unchecked_ref::<web_sys::HtmlInputElement>().value(),
+        "8081"
+    );
+    assert_eq!(told.borrow().runs, [1]);
     set(&root, "control-0", "8099");
     submit(&root);
     yew::scheduler::flush().await;
@@ -201,6 +262,7 @@ async fn fix_it_runs_the_changed_setup() {
     assert!(right, "{words}");
     assert!(words.contains("It works: curl connected and got its reply."));
     assert_eq!(answered(&told), [false, true]);
+    assert_eq!(told.borrow().runs, [1, 2], "each run a scene of its own");
     root.remove();
 }
 

@@ -20,7 +20,7 @@ use crate::ui::scenes::Scene;
 use crate::ui::store::Update;
 use crate::view::scenes::host_name;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct QuestionProps {
     pub at: LessonAt,
     pub scene: Rc<Scene>,
