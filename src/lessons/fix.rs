@@ -47,6 +47,7 @@ pub struct FixIt {
 impl FixIt {
     /// The scenario with the changes made, or a sentence about the first change that cannot
     /// be made (nothing is changed then).
+    #[inline(never)]
     pub fn apply(&self, changes: &Changes) -> Result<Scenario, String> {
         let mut s = self.scenario.clone();
         // Rules switched off are taken out last, highest first, so the others keep their

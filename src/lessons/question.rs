@@ -294,14 +294,14 @@ impl FillTable {
 }
 
 /// Whether a learner's `given` says a cell's `value`, in any spelling they may have met: any
-/// case; a state as the RFC, `ss` or `netstat` writes it (ESTABLISHED, ESTAB; TIME-WAIT,
+/// case (of ASCII letters: the page carries no Unicode case tables); a state as the RFC, `ss` or `netstat` writes it (ESTABLISHED, ESTAB; TIME-WAIT,
 /// TIME_WAIT); "n/a" (no peer) as `ss` (`*`, `0.0.0.0:*`), Windows (`0.0.0.0:0`) or in the
 /// learner's own words ("none", 「沒有」).
 pub fn same(cell: Cell, value: &str, given: &str) -> bool {
     let squash = |s: &str| -> String {
         s.chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_uppercase)
+            .filter(|c| !c.is_ascii_whitespace() && *c != '\u{3000}')
+            .map(|c| c.to_ascii_uppercase())
             .map(|c| if c == '_' { '-' } else { c })
             .collect()
     };

@@ -83,7 +83,8 @@ impl TimeScale {
         match (i.checked_sub(1).map(|j| &knots[j]), knots.get(i)) {
             (Some(a), Some(b)) => {
                 let (span, part) = (from(b) - from(a), x - from(a));
-                to(a) + ((to(b) - to(a)) as i128 * part as i128 / span.max(1) as i128) as i64
+                // In floating point: the page then needs no 128-bit division.
+                to(a) + ((to(b) - to(a)) as f64 * part as f64 / span.max(1) as f64).round() as i64
             }
             (Some(a), None) => to(a),
             (None, _) => 0,

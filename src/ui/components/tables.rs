@@ -15,7 +15,14 @@ use crate::engine::net::HostId;
 use crate::engine::snapshot::{HostView, SocketRow};
 use crate::engine::socket::SockId;
 use crate::lessons::answer::socket_label;
-use crate::view::mask::mask;
+/// `text` with a lesson's hidden words shown as "?" (one function, not one copy per cell).
+#[inline(never)]
+fn hide(text: String, words: &[String]) -> String {
+    match words.is_empty() {
+        true => text,
+        false => crate::view::mask::mask(&text, words),
+    }
+}
 use crate::view::scenes::host_name;
 
 #[derive(Properties, PartialEq)]
@@ -65,6 +72,14 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         .collect();
     let changed = changed_cells(&previous, &now);
     *previous.borrow_mut() = now.clone();
+    // What the cells say, with a lesson's hidden words as "?".
+    let now = match props.mask.is_empty() {
+        true => now,
+        false => now
+            .into_iter()
+            .map(|(sock, cells)| (sock, cells.map(|c| hide(c, &props.mask))))
+            .collect(),
+    };
 
     let host = &props.host;
     let labels = connection_labels(host, props.scene.as_deref());
@@ -217,7 +232,7 @@ fn course_table(
                         <th scope="row">{ row_name(f) }</th>
                         { for host.sockets.iter().map(|r| html! {
                             <td key={r.sock.0} class={cell_class(r.sock, f)}>{
-                                if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { mask(&now[&r.sock][f], &props.mask) }
+                                if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { now[&r.sock][f].clone() }
                             }</td>
                         }) }
                     </tr>
@@ -359,14 +374,14 @@ fn compact_row(props: &CompactRowProps) -> Html {
                 </button>
             </th>
             <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
-            <td class={class(5)}>{ mask(r.state.ss_name(), &props.mask) }</td>
+            <td class={class(5)}>{ hide(r.state.ss_name().to_string(), &props.mask) }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
             if props.masked {
                 <td>{ "?" }</td><td>{ "?" }</td>
             } else {
-                <td class={class(1)}>{ mask(&r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()), &props.mask) }</td>
-                <td class={class(3)}>{ mask(&r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()), &props.mask) }</td>
+                <td class={class(1)}>{ hide(r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()), &props.mask) }</td>
+                <td class={class(3)}>{ hide(r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()), &props.mask) }</td>
             }
             <td class={class(6)}>{ c[6].clone() }</td>
         </tr>
