@@ -243,7 +243,12 @@ fn use_lesson_limit(model: &UseReducerHandle<Model>, at: Option<&LessonAt>) {
     let limit = at
         .filter(|at| at.lesson().scenario == model.scene.id)
         .and_then(|at| super::lesson::play_limit(at, &model.scene));
-    use_effect_with(limit, move |limit| d.dispatch(Action::Limit(*limit)));
+    // Keyed on the model's own limit too: answering again (a Reveal clears it) sets it anew.
+    use_effect_with((limit, model.limit), move |(limit, now)| {
+        if limit != now {
+            d.dispatch(Action::Limit(*limit));
+        }
+    });
 }
 
 /// Keyboard shortcuts, anywhere on the page.
@@ -711,7 +716,7 @@ fn more_panels(
                 <div class="panels" data-open={model.panel.id()}>
                     <section id="panel-story" class="story panel" aria-labelledby="story-title">
                         <h2 id="story-title" class="sr-only">{ t(Msg::PanelsStory) }</h2>
-                        <p>{ if secrecy.hidden { t(Msg::LessonAnswerFirst).to_string() } else { stage_text } }</p>
+                        <p>{ if secrecy.hidden { t(Msg::LessonAnswerFirst).to_string() } else { crate::view::mask::mask(&stage_text, &secrecy.mask) } }</p>
                     </section>
                     if secrecy.deep {
                         { later("panel-packet", "inspector", Msg::InspectorTitle) }
@@ -722,19 +727,24 @@ fn more_panels(
                     if secrecy.hidden {
                         { later("panel-events", "narration", Msg::EventsTitle) }
                     } else {
-                        <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} />
+                        <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
                     }
                     if secrecy.deep {
                         { later("panel-flow", "flow", Msg::FlowTitle) }
                     } else {
-                        <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} />
+                        <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
                     }
-                    <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
-                        <h2 id="ports-title">{ t(Msg::PortsTitle) }</h2>
-                        <p>{ t(Msg::PortsText) }</p>
-                        <PortTable />
-                        <PortRanges scene={scene.clone()} />
-                    </aside>
+                    // The port registry and the ranges answer a question about a service's port.
+                    if secrecy.deep {
+                        { later("panel-ports", "ports-panel", Msg::PortsTitle) }
+                    } else {
+                        <aside id="panel-ports" class="ports-panel panel" aria-labelledby="ports-title">
+                            <h2 id="ports-title">{ t(Msg::PortsTitle) }</h2>
+                            <p>{ t(Msg::PortsText) }</p>
+                            <PortTable />
+                            <PortRanges scene={scene.clone()} />
+                        </aside>
+                    }
                 </div>
         </>
     }

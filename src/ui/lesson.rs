@@ -151,15 +151,46 @@ pub struct Secrecy {
     pub segment: Option<crate::engine::SegmentId>,
 }
 
-/// What `at`'s step keeps secret now.
+/// The first question, from this step on, that holds the scene back: not answered yet, and not
+/// a fix (whose broken run is its clue). Its step's index, and the step.
+fn next_open(at: &LessonAt) -> Option<(usize, &Step)> {
+    let lesson = at.lesson();
+    lesson
+        .steps
+        .iter()
+        .enumerate()
+        .skip(at.step)
+        .find(|(i, step)| {
+            step.question
+                .as_ref()
+                .is_some_and(|q| !matches!(q.ask, Ask::Fix { .. }))
+                && !at.progress.done(&lesson.id, *i)
+        })
+}
+
+/// What `at`'s step keeps secret now: all its question's secrecy while it is open; from a step
+/// before a later open question (whose moment the scene may play up to), that question's
+/// answer words, which would otherwise show as the scene plays there.
 pub fn secrecy(at: &LessonAt) -> Secrecy {
-    let Some(q) = &at.step().question else {
+    let Some((i, step)) = next_open(at) else {
         return Secrecy::default();
     };
-    if at.progress.done(&at.lesson().id, at.step) {
+    let Some(q) = &step.question else {
         return Secrecy::default();
+    };
+    let secrecy = of_question(q, &step.at);
+    match i == at.step {
+        true => secrecy,
+        false => Secrecy {
+            mask: secrecy.mask,
+            ..Secrecy::default()
+        },
     }
-    match (&q.ask, &at.step().at) {
+}
+
+/// What an open question keeps secret.
+fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
+    match (&q.ask, at) {
         (Ask::Fix { .. }, _) => Secrecy::default(),
         (Ask::Predict { .. }, Moment::BeforeSegment(n)) => Secrecy {
             hidden: true,
@@ -191,19 +222,7 @@ pub fn secrecy(at: &LessonAt) -> Secrecy {
 /// How far a lesson's scene may play: to the moment of the first question, from this step on,
 /// that is not answered yet (a fix, whose broken run is its clue, holds nothing back).
 pub fn play_limit(at: &LessonAt, scene: &Scene) -> Option<Instant> {
-    let lesson = at.lesson();
-    lesson
-        .steps
-        .iter()
-        .enumerate()
-        .skip(at.step)
-        .find(|(i, step)| {
-            step.question
-                .as_ref()
-                .is_some_and(|q| !matches!(q.ask, Ask::Fix { .. }))
-                && !at.progress.done(&lesson.id, *i)
-        })
-        .and_then(|(_, step)| step.at.time(&scene.timeline).ok())
+    next_open(at).and_then(|(_, step)| step.at.time(&scene.timeline).ok())
 }
 
 /// The hosts a step's question is about, whose tables it shows beside it: where a predict

@@ -72,9 +72,6 @@ pub fn query() -> Params {
         .collect()
 }
 
-/// Say in the address the scene the learner picked (`?scene=ID`), so that a reload or a
-/// language switch opens it again. It replaces the history entry: picking a scene is not a move
-/// the back button should undo. (The language is remembered apart from the address.)
 /// The free player's address names the moment shown (`t`, in ms), so that drawing the app
 /// again (in another language) or reloading comes back to it; a lesson's address does not.
 pub fn keep_time(ms: i64) {
@@ -103,6 +100,9 @@ pub fn keep_time(ms: i64) {
     }
 }
 
+/// Say in the address the scene the learner picked (`?scene=ID`), so that a reload or a
+/// language switch opens it again. It replaces the history entry: picking a scene is not a move
+/// the back button should undo. (The language is remembered apart from the address.)
 pub fn show_scene(id: &str) {
     if let Ok(history) = gloo::utils::window().history() {
         let url = format!("?scene={id}");

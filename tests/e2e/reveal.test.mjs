@@ -179,4 +179,56 @@ describe("what a student met on a phone", () => {
       await w.context.close();
     }
   });
+
+  test("playing up to a later question's moment shows its answer as ?; answering again keeps the scene waiting there", { timeout: 60_000 }, async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
+    try {
+      const page = w.page;
+      // Lesson 4's first step has no question; Play runs to the next one's moment, where the
+      // browser's port (that question's answer) is on the wire.
+      await open(page, "?lesson=client-connects&step=1");
+      await page.getByRole("button", { name: "Play" }).click();
+      await page.waitForFunction(() => /^0\.399 s/.test(document.querySelector(".clock").textContent), null, { timeout: 20_000 });
+      await page.waitForTimeout(300);
+      const seen = await page.evaluate(() =>
+        [...document.querySelectorAll(".stage-svg text, .packet, .socket-table td, #panel-events, #panel-flow")]
+          .map((e) => `${e.getAttribute("aria-label") ?? ""} ${e.textContent}`)
+          .join("\n"),
+      );
+      assert.doesNotMatch(seen, /10378/, "the next question's answer is hidden while the scene plays up to it");
+      assert.match(seen, /\?→80/);
+      // Lesson 6: answer the reply's socket, then tap it again; Play still stops at the next
+      // question's moment (3 s), whose answer (the browser's state) stays hidden.
+      await open(page, "?lesson=both-ways-and-closing&step=1");
+      const socket = page.locator(".question").getByRole("button", { name: "Client PC: Socket 1" });
+      await socket.click();
+      await page.locator(".feedback.right").waitFor();
+      await page.waitForFunction(() => document.querySelector(".button.play").getAttribute("aria-label") === "Play");
+      await socket.click();
+      await page.waitForFunction(() => document.querySelector(".button.play").getAttribute("aria-label") === "Play");
+      await page.getByRole("button", { name: "Play" }).click();
+      await page.waitForFunction(() => document.querySelector(".button.play").getAttribute("aria-label") === "Play", null, { timeout: 30_000 });
+      assert.match(await page.locator(".clock").textContent(), /^3\.000 s/, "it waits at the next question");
+      assert.equal(await page.locator(".socket-table td", { hasText: "TIME-WAIT" }).count(), 0);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("while lesson 2 asks a service's port, the port registry waits too", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
+    try {
+      const page = w.page;
+      await open(page, "?lesson=well-known-ports&step=3");
+      await page.locator(".question h3").waitFor();
+      assert.doesNotMatch(await page.locator("#panel-ports").textContent(), /27017/);
+      await page.locator(".question .choices").getByRole("button", { name: "27017", exact: true }).click();
+      await page.locator(".feedback.right").waitFor();
+      await page.locator("#panel-ports", { hasText: "27017" }).waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
 });

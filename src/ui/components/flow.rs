@@ -51,6 +51,9 @@ pub struct FlowProps {
     pub t: Instant,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
+    /// A lesson's answer words, shown "?" in the arrows' labels until the question is answered.
+    #[prop_or_default]
+    pub mask: Rc<Vec<String>>,
 }
 
 #[function_component(Flow)]
@@ -118,7 +121,7 @@ pub fn flow(props: &FlowProps) -> Html {
                     { for g.xs.iter().enumerate().map(|(i, x)| html! {
                         <line class="lifeline" key={i} x1={n(*x)} x2={n(*x)} y1="0" y2={n(g.height)} />
                     }) }
-                    <Arrows scene={props.scene.clone()} rows={rows.clone()} geom={geom.clone()} selected={props.selected} on_select={props.on_select.clone()} />
+                    <Arrows scene={props.scene.clone()} rows={rows.clone()} geom={geom.clone()} selected={props.selected} on_select={props.on_select.clone()} mask={props.mask.clone()} />
                     // Rows not sent yet are veiled; one rectangle, so the arrows need not redraw.
                     <rect class="later" x="0" y={n(now_y)} width={n(g.width)} height={n((g.height - now_y).max(0.0))} />
                     <line class="now" x1="0" x2={n(g.width)} y1={n(now_y)} y2={n(now_y)} />
@@ -136,6 +139,7 @@ struct ArrowsProps {
     geom: Rc<FlowGeom>,
     selected: Option<SegmentId>,
     on_select: Callback<Option<SegmentId>>,
+    mask: Rc<Vec<String>>,
 }
 
 /// The arrows change only with the scene, the width and the selection: not with the moment.
@@ -146,8 +150,8 @@ fn arrows(props: &ArrowsProps) -> Html {
         let y = g.row_y(i);
         let x1 = g.xs.get(r.from).copied().unwrap_or(0.0);
         let (conn, label) = match props.scene.text(r.seg) {
-            Some(p) => (p.conn, p.short.clone()),
-            None => (None, "".into()),
+            Some(p) => (p.conn, crate::view::mask::mask(&p.short, &props.mask)),
+            None => (None, String::new()),
         };
         let to = r.to.filter(|t| *t < g.xs.len() && *t != r.from);
         let room = g.label_chars(r.from, to);

@@ -11,6 +11,7 @@ use crate::engine::event::SegmentId;
 use crate::engine::time::Instant;
 use crate::ui::components::controls::seconds;
 use crate::ui::scenes::Scene;
+use crate::view::mask::mask;
 
 /// How many of the latest lines the list shows at least.
 const SHOWN: usize = 30;
@@ -28,6 +29,9 @@ pub struct NarrationProps {
     pub count: usize,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
+    /// A lesson's answer words, shown "?" until the question is answered.
+    #[prop_or_default]
+    pub mask: Rc<Vec<String>>,
 }
 
 /// How many lines of `scene` have happened at or before `t`.
@@ -44,7 +48,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     let latest_at = lines.last().map(|l| l.at);
     let announce = lines
         .last()
-        .map(|l| format!("{}: {}", l.host, l.text))
+        .map(|l| format!("{}: {}", l.host, mask(&l.text, &props.mask)))
         .unwrap_or_default();
     html! {
         <section id="panel-events" class="narration panel" aria-labelledby="events-title">
@@ -55,7 +59,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                     let current = Some(l.at) == latest_at;
                     let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));
                     // Few nodes per line: while a busy scene plays, several lines arrive each frame.
-                    let sentence = format!(" {}: {}", l.host, l.text);
+                    let sentence = format!(" {}: {}", l.host, mask(&l.text, &props.mask));
                     let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
                     match l.seg {
                         Some(seg) => {

@@ -166,7 +166,8 @@ fn compact_table(
                         <CompactRow key={r.sock.0} index={i} row={r.clone()} changed={changed}
                                     highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
                                     label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()}
-                                    masked={props.masked == Some(r.sock)} mask={props.mask.clone()} />
+                                    masked={props.masked == Some(r.sock)} mask={props.mask.clone()}
+                                    pick={props.picking.then(|| socket_label(&host.name, i + 1))} />
                     }
                 }) }
             </tbody>
@@ -344,6 +345,8 @@ struct CompactRowProps {
     on_focus: Callback<(HostId, SockId)>,
     masked: bool,
     mask: Rc<Vec<String>>,
+    /// Answering a predict question: the socket's name as an answer ("Server: Socket 2").
+    pick: Option<String>,
 }
 
 /// One socket as one row, like a line of `ss -tan`. A row whose socket did not change is not
@@ -368,7 +371,8 @@ fn compact_row(props: &CompactRowProps) -> Html {
     html! {
         <tr>
             <th scope="row">
-                <button class="socket-name" aria-pressed={props.focused.to_string()} title={t(Msg::TablesHighlight)}
+                <button class={if props.pick.is_some() { "socket-name pick" } else { "socket-name" }} aria-pressed={props.focused.to_string()}
+                        title={t(if props.pick.is_some() { Msg::TablesPick } else { Msg::TablesHighlight })} aria-label={props.pick.clone()}
                         onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host, sock)))}>
                     { socket_name(props.index, &label) }
                 </button>
