@@ -371,7 +371,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
     html! {
         <tr>
             <th scope="row">
-                <button class={if props.pick.is_some() { "socket-name pick" } else { "socket-name" }} aria-pressed={props.focused.to_string()}
+                <button class={classes!("socket-name", props.pick.is_some().then_some("pick"))} aria-pressed={props.focused.to_string()}
                         title={t(if props.pick.is_some() { Msg::TablesPick } else { Msg::TablesHighlight })} aria-label={props.pick.clone()}
                         onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host, sock)))}>
                     { socket_name(props.index, &label) }
