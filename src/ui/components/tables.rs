@@ -194,14 +194,11 @@ fn course_table(
             .unwrap_or_default();
         let pressed = (props.focus == Some(row.sock)).to_string();
         // Answering a predict question, the button says whose socket it is ("Server: Socket 1").
-        let (class, name, title) = match props.picking {
-            true => (
-                "socket-name pick",
-                Some(socket_label(&host.name, i + 1)),
-                t(Msg::TablesPick),
-            ),
-            false => ("socket-name", None, t(Msg::TablesHighlight)),
+        let (name, title) = match props.picking {
+            true => (Some(socket_label(&host.name, i + 1)), t(Msg::TablesPick)),
+            false => (None, t(Msg::TablesHighlight)),
         };
+        let class = classes!("socket-name", props.picking.then_some("pick"));
         html! {
             <button class={class} aria-pressed={pressed} {title} aria-label={name}
                     onclick={Callback::from(move |_: MouseEvent| on_focus.emit((host_id, sock)))}>
