@@ -293,6 +293,7 @@ async fn narration_lists_events_newest_first_and_opens_their_segments() {
             let picked = picked.clone();
             Callback::from(move |seg| picked.set(seg))
         },
+        mask: Default::default(),
     };
     yew::Renderer::<Narration>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
