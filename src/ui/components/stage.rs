@@ -62,8 +62,8 @@ pub struct StageProps {
     /// dimmed.
     #[prop_or_default]
     pub marked: Option<SegmentId>,
-    /// In a lesson: stacked hosts sit as close as packets allow, so the question and its
-    /// tables share the screen with the stage.
+    /// In a lesson: stacked hosts (a narrow stage) sit as close as packets allow, so the
+    /// question and its tables share the screen with the stage.
     #[prop_or_default]
     pub short: bool,
 }
@@ -99,7 +99,12 @@ pub fn stage(props: &StageProps) -> Html {
     let frame = use_node_ref();
     let size = use_box_size(&frame, first_size);
     let scene = &props.scene;
-    let height = if props.short { 0.0 } else { size.1 };
+    // Tight only where hosts stack (a phone): a wide stage keeps its callouts and lanes.
+    let height = if props.short && size.0 < geo::NARROW_BELOW {
+        0.0
+    } else {
+        size.1
+    };
     let drawn = use_memo(
         (scene.clone(), size.0 as i64, height as i64, props.marked),
         |(scene, w, h, marked)| {
