@@ -97,7 +97,9 @@ async function measure(chrome, site, view) {
     } else {
       await w.page.goto(`${site.url}?scene=stress-50-clients&t=800&speed=1&play=1`);
     }
-    await w.page.locator(".stage-frame .packet").first().waitFor();
+    // Playing, with packets on the wire (a lesson's phone stage may draw them all as dots).
+    await w.page.locator('.button.play[aria-label="Pause"]').waitFor();
+    await w.page.waitForFunction(() => /[1-9]\d* segments? on the wire/.test(document.querySelector(".stage-frame")?.getAttribute("aria-label") ?? ""));
     await w.page.waitForTimeout(500);
     await chrome.browser.startTracing(w.page, { categories: CATEGORIES.split(",") });
     const result = await w.page.evaluate(async (seconds) => {
