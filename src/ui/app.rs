@@ -294,6 +294,7 @@ pub fn keep_player_time() {
 /// The app: the home screen, the free player or a lesson, as the page's address says.
 #[function_component(App)]
 pub fn app() -> Html {
+    crate::ui::hooks::counted("App");
     let (place, go) = use_place();
     if place.params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
@@ -374,6 +375,7 @@ fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
 /// The scene player: the stage, the tables and the panels, and a lesson's step beside them.
 #[function_component(Player)]
 pub fn player(props: &PlayerProps) -> Html {
+    crate::ui::hooks::counted("Player");
     let model = {
         let (params, lesson) = (props.params.clone(), props.lesson.clone());
         use_reducer(move || first_model(&params, lesson.as_ref()))
@@ -957,6 +959,7 @@ fn segment_ends(scene: &Scene, seg: SegmentId) -> Option<Ends> {
 
 #[function_component(PortTable)]
 fn port_table() -> Html {
+    crate::ui::hooks::counted("PortTable");
     html! {
         <div class="table-scroll" role="region" aria-labelledby="ports-caption" tabindex="0">
             <table class="ports">
@@ -992,6 +995,7 @@ struct PortRangesProps {
 /// IANA's three ranges, then each OS's ephemeral range and which hosts of this scene use it.
 #[function_component(PortRanges)]
 fn port_ranges(props: &PortRangesProps) -> Html {
+    crate::ui::hooks::counted("PortRanges");
     let classes = [
         PortClass::WellKnown,
         PortClass::Registered,

@@ -87,6 +87,7 @@ fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usiz
 
 #[function_component(Home)]
 pub fn home(props: &HomeProps) -> Html {
+    crate::ui::hooks::counted("Home");
     let import_error = use_state(|| None::<String>);
     let confirming = use_state(|| false);
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);

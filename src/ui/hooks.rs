@@ -41,3 +41,32 @@ pub fn use_box_size(node: &NodeRef, first: impl FnOnce() -> (f64, f64)) -> (f64,
     }
     *size
 }
+
+/// Counts a component's render, by name, in the page's `__socketlabRenders`: what
+/// `benches/renders.mjs` reads (it builds the site with `--features render-count`). Without the
+/// feature it is nothing at all.
+#[inline(always)]
+pub fn counted(name: &'static str) {
+    #[cfg(feature = "render-count")]
+    {
+        use wasm_bindgen::JsValue;
+        let window = gloo::utils::window();
+        let key = JsValue::from_str("__socketlabRenders");
+        let counts = match js_sys::Reflect::get(&window, &key) {
+            Ok(v) if v.is_object() => v,
+            _ => {
+                let fresh: JsValue = js_sys::Object::new().into();
+                let _ = js_sys::Reflect::set(&window, &key, &fresh);
+                fresh
+            }
+        };
+        let name = JsValue::from_str(name);
+        let n = js_sys::Reflect::get(&counts, &name)
+            .ok()
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        let _ = js_sys::Reflect::set(&counts, &name, &JsValue::from_f64(n + 1.0));
+    }
+    #[cfg(not(feature = "render-count"))]
+    let _ = name;
+}

@@ -82,6 +82,7 @@ pub struct LessonPanelProps {
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    crate::ui::hooks::counted("LessonPanel");
     let at = &props.at;
     let lesson = at.lesson();
     let step = at.step();
@@ -310,6 +311,7 @@ struct StepTextProps {
 /// question and its table share the screen.
 #[function_component(StepText)]
 fn step_text(props: &StepTextProps) -> Html {
+    crate::ui::hooks::counted("StepText");
     let open = use_state(|| false);
     let columns = crate::view::stage::columns(&props.text);
     // Which phones clamp it (the stylesheet decides): a long text on any phone, a shorter one

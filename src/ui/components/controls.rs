@@ -49,6 +49,7 @@ pub struct ControlsProps {
 
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
+    crate::ui::hooks::counted("Controls");
     let click = |cb: &Callback<()>| {
         let cb = cb.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -199,6 +200,7 @@ struct MarksProps {
 /// and a dashed line where a quiet stretch is shortened.
 #[function_component(Marks)]
 fn marks(props: &MarksProps) -> Html {
+    crate::ui::hooks::counted("Marks");
     let len = props.scale.len() as f64;
     let x = |bar: i64| (bar as f64 / len * 1000.0) as u32;
     let mut xs: Vec<u32> = props
@@ -226,6 +228,7 @@ pub struct HelpProps {
 /// The keyboard shortcuts, in a modal dialog (Escape closes it).
 #[function_component(HelpDialog)]
 pub fn help_dialog(props: &HelpProps) -> Html {
+    crate::ui::hooks::counted("HelpDialog");
     let dialog = use_node_ref();
     {
         let dialog = dialog.clone();

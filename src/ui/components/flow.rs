@@ -58,6 +58,7 @@ pub struct FlowProps {
 
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
+    crate::ui::hooks::counted("Flow");
     let scroller = use_node_ref();
     let download_error = use_state(|| None::<String>);
     let width = use_box_size(&scroller, || (600.0, 0.0)).0;
@@ -145,6 +146,7 @@ struct ArrowsProps {
 /// The arrows change only with the scene, the width and the selection: not with the moment.
 #[function_component(Arrows)]
 fn arrows(props: &ArrowsProps) -> Html {
+    crate::ui::hooks::counted("Arrows");
     let g = &*props.geom;
     let arrows = props.rows.iter().enumerate().map(|(i, r)| {
         let y = g.row_y(i);

@@ -28,6 +28,7 @@ fn bytes(n: impl ToString) -> String {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
+    crate::ui::hooks::counted("Inspector");
     let sent = props.selected.and_then(|seg| {
         let i = props.scene.sent_index(seg)?;
         match &props.scene.timeline.events()[i].kind {

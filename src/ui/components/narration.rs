@@ -43,6 +43,7 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
 /// every one to three seconds in a busy scene: see `busy_redraw_ms` in `app.rs`).
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
+    crate::ui::hooks::counted("Narration");
     let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
     let start = lines.len().saturating_sub(SHOWN) / DROP * DROP;
     let latest_at = lines.last().map(|l| l.at);

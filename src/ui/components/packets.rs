@@ -80,6 +80,7 @@ fn words(
 
 #[function_component(PacketLayer)]
 pub fn packet_layer(props: &PacketLayerProps) -> Html {
+    crate::ui::hooks::counted("PacketLayer");
     let canvas = use_node_ref();
     let group = use_node_ref();
     let buttons = use_mut_ref(VecMap::<SegmentId, Button>::new);

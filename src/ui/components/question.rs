@@ -51,6 +51,7 @@ struct Seen {
 
 #[function_component(QuestionView)]
 pub fn question_view(props: &QuestionProps) -> Html {
+    crate::ui::hooks::counted("QuestionView");
     let seen = use_state(Seen::default);
     // The lesson's scene as shipped: what an answer is judged against, even while the stage
     // shows a learner's own run of it.

@@ -96,6 +96,7 @@ fn drawing(
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
+    crate::ui::hooks::counted("Stage");
     let frame = use_node_ref();
     let size = use_box_size(&frame, first_size);
     let scene = &props.scene;
@@ -268,6 +269,7 @@ fn fit(text: &str, chars: usize) -> String {
 /// A host: drawn again only when the host, its place or its callout changes.
 #[function_component(HostBox)]
 fn host_box(props: &HostBoxProps) -> Html {
+    crate::ui::hooks::counted("HostBox");
     let h = &props.host;
     let g = &props.geom;
     // Each program with the local ports its sockets use.

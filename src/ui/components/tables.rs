@@ -57,6 +57,7 @@ pub struct SocketTableProps {
 
 #[function_component(SocketTable)]
 pub fn socket_table(props: &SocketTableProps) -> Html {
+    crate::ui::hooks::counted("SocketTable");
     let scroller = use_node_ref();
     let overflows = use_overflow(
         &scroller,
@@ -350,6 +351,7 @@ struct CompactRowProps {
 /// drawn again.
 #[function_component(CompactRow)]
 fn compact_row(props: &CompactRowProps) -> Html {
+    crate::ui::hooks::counted("CompactRow");
     let r = &props.row;
     let c = r.course_cells();
     let class = |field: usize| {
