@@ -17,7 +17,7 @@
 // FRAME_PAGE=lesson measures the lesson view instead: lesson 7 (a Node.js server and three
 // clients) played from its first step, with the step panel beside the stage.
 // FRAME_VIEWPORTS=desktop,phone (default both), FRAME_RUNS=3, FRAME_SECONDS=10.
-import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
+import { serveDist, launchChromium, openWatched, playLessonSeven, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
 const SECONDS = Number(process.env.FRAME_SECONDS ?? 10);
 const RUNS = Number(process.env.FRAME_RUNS ?? 3);
@@ -83,17 +83,7 @@ async function measure(chrome, site, view) {
     // Start at 0.8 s of virtual time: in the 10 s that follow (0.4 s of virtual time at 1×) handshakes,
     // requests and replies overlap, and about a hundred segments are in flight at the peak (1.0 s).
     if (LESSON) {
-      // A learner who has answered the lesson's questions: the scene plays through (an open
-      // question would hold it at its moment).
-      await w.page.goto(site.url);
-      await w.page.evaluate(() => {
-        const done = { done: true, tries: 1, hints: 0, solution_shown: false };
-        const progress = { app: "socketlab", version: 1, lessons: { "three-clients": { step: 0, questions: { 1: done, 2: done } } } };
-        localStorage.setItem("socketlab.progress.v1", JSON.stringify(progress));
-      });
-      await w.page.goto(`${site.url}?lesson=three-clients&step=1`);
-      await w.page.locator(".step-panel").waitFor();
-      await w.page.getByRole("button", { name: "Play", exact: true }).click();
+      await playLessonSeven(w.page, site.url);
     } else if (NODE) {
       await w.page.goto(`${site.url}?scene=node-server-8099&play=1`);
     } else {

@@ -10,7 +10,7 @@
 // RENDER_SECONDS (default 8) of real time a scene, at 1×; RENDER_VIEWPORT=desktop|phone
 // (default desktop); RENDER_LINES=0 prints the totals only.
 import { join } from "node:path";
-import { serveDist, launchChromium, openWatched, VIEWPORTS, ROOT } from "../tests/e2e/harness.mjs";
+import { serveDist, launchChromium, openWatched, playLessonSeven, VIEWPORTS, ROOT } from "../tests/e2e/harness.mjs";
 
 const SECONDS = Number(process.env.RENDER_SECONDS ?? 8);
 const VIEW = VIEWPORTS[process.env.RENDER_VIEWPORT ?? "desktop"];
@@ -90,17 +90,8 @@ function report(what, { redraws, where }) {
 const site = await serveDist(DIST);
 const chrome = await launchChromium();
 try {
-  // Lesson 7, its questions answered (an open question would hold the scene at its moment).
   let w = await openWatched(chrome.browser, site.url, VIEW);
-  await w.page.goto(site.url);
-  await w.page.evaluate(() => {
-    const done = { done: true, tries: 1, hints: 0, solution_shown: false };
-    const progress = { app: "socketlab", version: 1, lessons: { "three-clients": { step: 0, questions: { 1: done, 2: done } } } };
-    localStorage.setItem("socketlab.progress.v1", JSON.stringify(progress));
-  });
-  await w.page.goto(`${site.url}?lesson=three-clients&step=1`);
-  await w.page.locator(".step-panel").waitFor();
-  await w.page.getByRole("button", { name: "Play", exact: true }).click();
+  await playLessonSeven(w.page, site.url);
   report("lesson 7's view (played from its first step)", await record(w.page, SECONDS));
   await w.context.close();
   // The stress scene in the free player, from 0.8 s (about a hundred segments in flight).

@@ -278,3 +278,20 @@ export function lessonFiles() {
       return { file, id, title, steps };
     });
 }
+
+/**
+ * Lesson 7 (a Node.js server, three clients) playing from its first step, for a learner who
+ * has answered its questions: an open question would hold the scene at its moment. What the
+ * benchmarks play for "a lesson's view".
+ */
+export async function playLessonSeven(page, url) {
+  await page.goto(url);
+  await page.evaluate(() => {
+    const done = { done: true, tries: 1, hints: 0, solution_shown: false };
+    const progress = { app: "socketlab", version: 1, lessons: { "three-clients": { step: 0, questions: { 1: done, 2: done } } } };
+    localStorage.setItem("socketlab.progress.v1", JSON.stringify(progress));
+  });
+  await page.goto(`${url}?lesson=three-clients&step=1`);
+  await page.locator(".step-panel").waitFor();
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+}
