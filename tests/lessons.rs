@@ -355,6 +355,15 @@ fn lesson_files() -> Vec<(String, String)> {
     out
 }
 
+/// The text of the lesson file whose name starts with `prefix` ("05-").
+fn lesson_file(prefix: &str) -> String {
+    lesson_files()
+        .into_iter()
+        .find(|(n, _)| n.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no lesson file {prefix}*"))
+        .1
+}
+
 /// Each shipped lesson reads without a problem, and holds against its scene: its moments are
 /// there in order, each question's solution is what the engine accepts, and each wrong answer
 /// it lists is rejected with feedback of its own. Ids are unique; each question is answerable.
@@ -380,11 +389,7 @@ fn every_lesson_replays_its_solutions_and_rejects_its_wrong_answers() {
 /// A lesson whose claims the engine does not bear out fails the lint, at the path of each.
 #[test]
 fn the_lint_catches_a_wrong_solution_a_wrong_answer_accepted_and_a_missing_moment() {
-    let text = lesson_files()
-        .into_iter()
-        .find(|(n, _)| n.starts_with("05-"))
-        .unwrap()
-        .1
+    let text = lesson_file("05-")
         .replace(
             "question.solution = \"Server:2\"",
             "question.solution = \"Server:1\"",
@@ -417,13 +422,6 @@ fn the_lint_catches_a_wrong_solution_a_wrong_answer_accepted_and_a_missing_momen
 /// asks for, the socket a predict question's answer names in its own step.
 #[test]
 fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
-    let file = |prefix: &str| -> String {
-        lesson_files()
-            .into_iter()
-            .find(|(n, _)| n.starts_with(prefix))
-            .unwrap()
-            .1
-    };
     let lint = |text: &str, scene: &str| -> Vec<String> {
         let lesson = lessons::file::from_toml(text).unwrap();
         lessons::lint(&lesson, &shipped(scene))
@@ -463,12 +461,12 @@ fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
         ),
     ];
     for (prefix, from, to, said) in told {
-        let text = file(prefix);
+        let text = lesson_file(prefix);
         assert!(text.contains(from), "{prefix}: {from}");
         assert_said(&lint(&text.replace(from, to), "slides"), &[said]);
     }
     // A number that only contains the answer does not say it.
-    let fine = file("03-").replace("Nobody is connected yet.", "Nobody has used 8099 here.");
+    let fine = lesson_file("03-").replace("Nobody is connected yet.", "Nobody has used 8099 here.");
     assert_eq!(lint(&fine, "slides"), Vec::<String>::new());
 }
 
@@ -476,11 +474,7 @@ fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
 /// right: a lesson without them is refused when it is read.
 #[test]
 fn a_choose_question_without_feedback_for_an_option_or_an_explanation_is_refused() {
-    let text = lesson_files()
-        .into_iter()
-        .find(|(n, _)| n.starts_with("10-"))
-        .unwrap()
-        .1;
+    let text = lesson_file("10-");
     let refused = |text: &str| -> Vec<String> {
         let problems = lessons::file::from_toml(text).unwrap_err();
         problems.iter().map(|p| p.to_string()).collect()

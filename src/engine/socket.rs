@@ -65,6 +65,27 @@ pub enum SockState {
 }
 
 impl SockState {
+    pub const ALL: [SockState; 13] = [
+        SockState::Fresh,
+        SockState::Bound,
+        SockState::Closed,
+        SockState::Listen,
+        SockState::SynSent,
+        SockState::SynReceived,
+        SockState::Established,
+        SockState::FinWait1,
+        SockState::FinWait2,
+        SockState::CloseWait,
+        SockState::Closing,
+        SockState::LastAck,
+        SockState::TimeWait,
+    ];
+
+    /// The state whose [`SockState::rfc_name`] is `name`.
+    pub fn from_rfc_name(name: &str) -> Option<SockState> {
+        SockState::ALL.into_iter().find(|s| s.rfc_name() == name)
+    }
+
     pub fn from_tcp(state: tcp::State) -> SockState {
         match state {
             tcp::State::Closed => SockState::Closed,

@@ -51,7 +51,7 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
 /// solution; the ports and states a *fill* question asks for (not its addresses, which the
 /// stage shows as the hosts' own, and not "n/a"); for a *predict* question, the socket it
 /// names ("Socket 2").
-pub fn secrets(ask: &Ask) -> Vec<String> {
+fn secrets(ask: &Ask) -> Vec<String> {
     match ask {
         Ask::Choose { solution, .. } => vec![solution.clone()],
         Ask::Fill { solution, .. } => solution

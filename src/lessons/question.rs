@@ -324,19 +324,13 @@ pub fn same(cell: Cell, value: &str, given: &str) -> bool {
         let words = t(Msg::AnswerNoneWords);
         return NOTATION.contains(&given.as_str()) || words.split(',').any(|w| squash(w) == given);
     }
-    if cell == Cell::State {
-        // ss's and netstat's short forms of the RFC's names.
-        let long = match given.as_str() {
-            "ESTAB" => "ESTABLISHED",
-            "SYN-RECV" | "SYN-RCVD" => "SYN-RECEIVED",
-            "FIN-WAIT1" => "FIN-WAIT-1",
-            "FIN-WAIT2" => "FIN-WAIT-2",
-            "LISTENING" => "LISTEN",
-            other => other,
-        };
-        return long == value;
-    }
-    false
+    // The state as ss, lsof, netstat or Windows writes it.
+    cell == Cell::State
+        && crate::engine::SockState::from_rfc_name(&value).is_some_and(|s| {
+            super::try_it::spellings(s)
+                .iter()
+                .any(|w| squash(w) == given)
+        })
 }
 
 /// A map made by inserting one pair at a time. `collect()` into a map would sort first, and

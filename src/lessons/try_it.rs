@@ -250,6 +250,18 @@ fn get_net_tcp_connection(rows: &[&SocketRow]) -> String {
     out
 }
 
+/// Every way a learner may have seen a state written: the RFC's (the course's table), ss's,
+/// Linux's lsof and netstat's, BSD's and macOS's, Windows'.
+pub fn spellings(s: SockState) -> [&'static str; 5] {
+    [
+        s.rfc_name(),
+        s.ss_name(),
+        linux_state(s),
+        bsd_state(s),
+        windows_state(s),
+    ]
+}
+
 /// A state as Linux's lsof spells it.
 fn linux_state(s: SockState) -> &'static str {
     match s {

@@ -203,12 +203,10 @@ fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
             ..Secrecy::default()
         },
         (Ask::Choose { solution, .. }, _) => {
-            // A state as ss shortens it says it too.
-            let short = match solution.as_str() {
-                "ESTABLISHED" => Some("ESTAB"),
-                "SYN-RECEIVED" => Some("SYN-RECV"),
-                _ => None,
-            };
+            // A state as the tables' compact view (ss) writes it says it too.
+            let short = crate::engine::SockState::from_rfc_name(solution)
+                .map(|s| s.ss_name())
+                .filter(|short| short != solution);
             let words = std::iter::once(solution.clone()).chain(short.map(str::to_string));
             Secrecy {
                 hidden: true,
