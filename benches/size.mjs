@@ -1,15 +1,19 @@
 // Prints the bytes of every file the page loads at startup, raw, gzip (-9) and brotli (q 11),
 // and the totals, for the pages that load the most: a lesson opened by its link, the same
 // lesson launched from the SCORM package (which also loads the LMS bridge, lms.js), and the free
-// player, each in English and in Traditional Chinese. It asks
-// Chromium what each page really fetched, so nothing is guessed. The budget holds for the worst.
+// player, each in English and in Traditional Chinese, and the free player on its largest scene. It
+// asks Chromium what each page really fetched, so nothing is guessed. The budget holds for the
+// worst. Last, the engine's worker (socketlab-engine*), which no page may load at startup: it
+// loads when a fix-it question first runs a setup.
 // Usage: node benches/size.mjs   (after `trunk build --release`; benches/size.sh does both)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { serveDist, launchChromium, openWatched, DIST, VIEWPORTS } from "../tests/e2e/harness.mjs";
 
-const BUDGET_BROTLI = 240 * 1000;
+// Our budget: 10 KB under the hard limit of 240 KB, room for what the next parts add.
+const BUDGET_BROTLI = 230 * 1000;
+const LIMIT_BROTLI = 240 * 1000;
 const PAGES = [
   // A lesson loads the app and the stage's worker script, which the home screen does not need.
   ["a lesson by its link", "?lesson=new-socket-per-connection&step=1"],
@@ -20,6 +24,8 @@ const PAGES = [
   // The free player loads every scene's words (scenes/<lang>.json) for its picker.
   ["the free player", "?scene=walkthrough"],
   ["the free player in Traditional Chinese", "?scene=walkthrough&lang=zh-Hant"],
+  // The largest recording: fifty clients' segments.
+  ["the free player on the stress scene", "?scene=stress-50-clients&lang=zh-Hant"],
 ];
 
 /** The files `query` makes the page fetch until it is idle with the stage drawn. */
@@ -58,9 +64,12 @@ const site = await serveDist();
 const chrome = await launchChromium();
 const pad = (s, n) => String(s).padStart(n);
 let worst = 0;
+let engineAtStartup = [];
 try {
   for (const [name, query] of PAGES) {
-    const rows = sizes(await fetched(chrome, site, query));
+    const urls = await fetched(chrome, site, query);
+    if (urls.some((u) => u.includes("socketlab-engine"))) engineAtStartup.push(name);
+    const rows = sizes(urls);
     const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
     console.log(`\n${name} (${query})`);
     console.log(`${"file".padEnd(44)} ${pad("raw", 10)} ${pad("gzip", 10)} ${pad("brotli", 10)}`);
@@ -72,4 +81,10 @@ try {
   await chrome.close();
   await site.close();
 }
-console.log(`\nstartup brotli, the larger page: ${(worst / 1000).toFixed(1)} KB of a ${BUDGET_BROTLI / 1000} KB budget (${worst <= BUDGET_BROTLI ? "within" : "OVER"})`);
+const engine = sizes(["socketlab-engine_loader.js", "socketlab-engine.js", "socketlab-engine_bg.wasm"].map((f) => `${site.url}${f}`));
+console.log(`\nthe engine's worker, loaded when a fix-it question first runs a setup (never at startup)`);
+for (const r of engine) console.log(`${r.file.padEnd(44)} ${pad(r.raw, 10)} ${pad(r.gzip, 10)} ${pad(r.brotli, 10)}`);
+console.log(`${"total".padEnd(44)} ${pad(engine.reduce((t, r) => t + r.raw, 0), 10)} ${pad(engine.reduce((t, r) => t + r.gzip, 0), 10)} ${pad(engine.reduce((t, r) => t + r.brotli, 0), 10)}`);
+console.log(`pages that loaded the engine at startup: ${engineAtStartup.length ? engineAtStartup.join("; ") : "none"}`);
+const verdict = worst <= BUDGET_BROTLI ? "within" : worst <= LIMIT_BROTLI ? "OVER the budget, under the limit" : "OVER the limit";
+console.log(`\nstartup brotli, the largest page: ${(worst / 1000).toFixed(1)} KB; budget ${BUDGET_BROTLI / 1000} KB, limit ${LIMIT_BROTLI / 1000} KB (${verdict})`);

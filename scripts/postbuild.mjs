@@ -75,8 +75,9 @@ async function squeeze(code, module) {
   }
 }
 
-// The site's classic scripts (their top-level names stay): the stage painter and lang.js.
-const CLASSIC = ["stage.js", "lang.js"];
+// The site's classic scripts (their top-level names stay): the stage painter, lang.js, and the
+// engine worker's glue and loader (the loader calls the glue's global `wasm_bindgen`).
+const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
   {

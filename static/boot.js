@@ -46,8 +46,18 @@ function shownLesson() {
 
 function loadCatalog(lang) {
   // Words that do not load here are asked for again by the app, which says so if they still
-  // do not come.
-  const words = loadLesson(lang, shownLesson()).catch(() => {});
+  // do not come; so is the free player's scene's recording.
+  const shown = shownLesson();
+  const words = loadLesson(lang, shown).catch(() => {});
+  const scene =
+    shown === "@"
+      ? words.then(() => {
+          // A scene the address names, if the player has it; else its first (src/view/scenes.rs).
+          const asked = new URLSearchParams(location.search).get("scene");
+          const ids = lessonWords[`${lang}/@`] || [];
+          return loadRecording(ids.includes(asked) ? asked : "slides").catch(() => {});
+        })
+      : null;
   const catalog = fetch(`locales/${lang}.json`)
     .then((r) => {
       if (!r.ok) throw new Error(`its language file (locales/${lang}.json) did not load (HTTP ${r.status})`);
@@ -57,7 +67,7 @@ function loadCatalog(lang) {
       globalThis.socketlabCatalog = { lang, messages };
       document.documentElement.lang = lang;
     });
-  return Promise.all([catalog, words]);
+  return Promise.all([catalog, words, scene]);
 }
 
 // Words, fetched when they are shown and kept here under "lang/id" for the app:
@@ -77,22 +87,49 @@ function loadLesson(lang, id) {
     })
     .then((texts) => {
       const keepScene = (scene, words) => (lessonWords[`${lang}/@${scene}`] = words);
+      let scene = null;
       if (id === "@") {
         for (const [scene, words] of Object.entries(texts)) keepScene(scene, words);
         texts = Object.keys(texts);
       } else if (id) {
-        const [own, scene, words] = texts;
-        keepScene(scene, words);
+        const [own, ofLesson, words] = texts;
+        keepScene(ofLesson, words);
         texts = own;
+        scene = ofLesson;
       }
-      lessonWords[`${lang}/${id}`] = texts;
+      // A lesson's words are in once its scene's recording is too.
+      return (scene ? loadRecording(scene) : Promise.resolve()).then(() => {
+        lessonWords[`${lang}/${id}`] = texts;
+      });
     });
+}
+
+// Each shipped scene's recorded run (recordings/<scene>.bin, what the app plays), fetched with
+// the words that open the scene, or when the free player turns to it, and kept here as bytes
+// by scene id.
+const recordings = (globalThis.socketlabRecordings = {});
+const fetching = {};
+function loadRecording(scene) {
+  if (recordings[scene]) return Promise.resolve();
+  if (!/^[a-z0-9-]+$/.test(scene)) return Promise.reject(new Error(`there is no scene "${scene}"`));
+  const file = `recordings/${scene}.bin`;
+  fetching[scene] ??= fetch(file)
+    .then((r) => {
+      if (!r.ok) throw new Error(`${file} did not load (HTTP ${r.status})`);
+      return r.arrayBuffer();
+    })
+    .then((bytes) => {
+      recordings[scene] = new Uint8Array(bytes);
+    })
+    .finally(() => delete fetching[scene]);
+  return fetching[scene];
 }
 
 // The language picker asks for another catalog through this, and the app for lesson words;
 // the app is drawn again once they are in place.
 globalThis.socketlabLanguage = loadCatalog;
 globalThis.socketlabLesson = loadLesson;
+globalThis.socketlabRecording = loadRecording;
 
 function start() {
   Promise.all(first)

@@ -163,3 +163,95 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
         );
     }
 }
+
+/// Each shipped scene's run is recorded once (`recordings/<scene>.bin`) and the web app plays
+/// the recording, so a page carries no TCP/IP stack to show a scene. The recording is the run:
+/// read back, it gives every event the engine gives, and a timeline built from it shows the
+/// same snapshot at every moment. `UPDATE_SHIPPED=1 cargo test --test builtin` writes them.
+#[test]
+fn every_shipped_scene_plays_from_a_recording_equal_to_its_run() {
+    use socketlab::engine::timeline::{Recording, Timeline};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
+    for (id, make) in BUILTIN {
+        let scenario = make();
+        let made = Recording::of(scenario.build_trusted(), scenario.run_limit());
+        let bytes = made.encode();
+        let path = root.join(format!("{id}.bin"));
+        if std::env::var_os("UPDATE_SHIPPED").is_some() {
+            std::fs::create_dir_all(&root).unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let on_disk = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            on_disk == bytes,
+            "recordings/{id}.bin is out of date: run UPDATE_SHIPPED=1 cargo test --test builtin"
+        );
+        let read = Recording::decode(&on_disk).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        assert_eq!(read, made, "{id}: the recording reads back as it was made");
+        let (played, ran) = (
+            Timeline::play(read),
+            Timeline::record(scenario.build_trusted(), scenario.run_limit()),
+        );
+        assert_eq!(played.events(), ran.events(), "{id}");
+        for t in ran.moments() {
+            assert_eq!(played.seek(t), ran.seek(t), "{id} at {t}");
+        }
+    }
+}
+
+/// Bytes that are not a whole, sound recording of this version are refused with a reason, and
+/// nothing a damaged file holds can make playing it panic: each of thousands of cuts and
+/// flipped bytes either is refused or plays to its end.
+#[test]
+fn a_damaged_recording_is_refused_or_plays_never_panics() {
+    use socketlab::engine::timeline::{Recording, RecordingError, Timeline};
+    let (id, make) = BUILTIN.iter().find(|(id, _)| *id == "walkthrough").unwrap();
+    let scenario = make();
+    let good = Recording::of(scenario.build_trusted(), scenario.run_limit()).encode();
+    assert_eq!(
+        Recording::decode(b"").unwrap_err(),
+        RecordingError::NotARecording
+    );
+    assert_eq!(
+        Recording::decode(b"PK\x03\x04 a zip").unwrap_err(),
+        RecordingError::NotARecording
+    );
+    assert!(matches!(
+        Recording::decode(&good[..good.len() / 2]),
+        Err(RecordingError::Damaged(_))
+    ));
+    let mut longer = good.clone();
+    longer.push(0);
+    assert_eq!(Recording::decode(&longer), Err(RecordingError::TooLong(1)));
+    // A seeded walk over the bytes (no RNG crate needed): cut here, flip there.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let (mut refused, mut played) = (0, 0);
+    for _ in 0..3000 {
+        let mut bytes = good.clone();
+        for _ in 0..1 + next() % 3 {
+            let i = 4 + (next() as usize) % (bytes.len() - 4);
+            bytes[i] = next() as u8;
+        }
+        match Recording::decode(&bytes) {
+            Err(_) => refused += 1,
+            Ok(r) => {
+                let t = Timeline::play(r);
+                for m in t.moments() {
+                    t.seek(m);
+                }
+                t.seek(t.end());
+                played += 1;
+            }
+        }
+    }
+    assert!(
+        refused > 0 && played > 0,
+        "{id}: {refused} refused, {played} played"
+    );
+}

@@ -992,3 +992,68 @@ fn a_paragraph_over_several_lines_reads_as_one_in_either_language() {
         "MongoDB 在 27017（投影片。curl 連接"
     );
 }
+
+/// The web app runs a fix in its engine's worker: a request's bytes in, an answer's bytes out
+/// (`fix::serve`), read back by the page (`fix::read_answer`). Across every fix of the three
+/// setups, the answer says what the check says, and carries the run the stage then plays.
+/// Bytes that are not a request run nothing, and are not taken for a run.
+#[test]
+fn the_engine_worker_answers_a_fix_as_the_check_does_with_its_run() {
+    use socketlab::lessons::fix::{read_answer, serve, Outcome, Run};
+    let setups = [
+        (
+            "connection-refused",
+            vec![
+                Control::ConnectPort {
+                    process: "curl".into(),
+                },
+                Control::ListenPort {
+                    process: "node".into(),
+                },
+            ],
+            Goal::Replies("curl".into()),
+        ),
+        (
+            "port-in-use",
+            vec![Control::ListenPort {
+                process: "node 2".into(),
+            }],
+            Goal::Listens("node 2".into()),
+        ),
+        (
+            "syn-timeout",
+            vec![Control::FirewallRule { index: 0 }],
+            Goal::Replies("curl".into()),
+        ),
+    ];
+    let tries: [&[(usize, &str)]; 6] = [
+        &[],
+        &[(0, "8099")],
+        &[(0, "8081")],
+        &[(1, "8080")],
+        &[(0, "off")],
+        &[(0, "8090")],
+    ];
+    let mut works = 0;
+    for (stem, controls, goal) in setups {
+        let fix = FixIt {
+            scenario: shipped(stem),
+            controls,
+            goal,
+        };
+        for t in tries {
+            let c = changes(t);
+            let Ok(setup) = fix.apply(&c) else { continue };
+            let request = postcard::to_allocvec(&Run::of(setup, &fix.goal)).unwrap();
+            let (outcome, run) = read_answer(&serve(&request)).unwrap();
+            assert_eq!(fix.verdict(&outcome), fix.check(&c), "{stem} {t:?}");
+            assert!(!run.events.is_empty(), "{stem} {t:?}: the run comes back");
+            works += usize::from(outcome == Outcome::Works);
+        }
+    }
+    assert!(works >= 3, "each setup has a fix that works: {works}");
+    let (outcome, run) = read_answer(&serve(b"not a run")).unwrap();
+    assert_eq!(outcome, Outcome::NothingRuns);
+    assert!(run.events.is_empty());
+    assert!(read_answer(b"").is_err());
+}

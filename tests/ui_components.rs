@@ -17,9 +17,13 @@ use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "common/recordings.rs"]
+mod recordings;
+
 fn root() -> web_sys::Element {
     // The English catalog, as the page loads it before the app starts.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    recordings::install();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
     socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
@@ -237,6 +241,7 @@ async fn the_controls_step_play_and_restart() {
 
 #[wasm_bindgen_test]
 async fn the_inspector_shows_a_segment_layer_by_layer_from_its_bytes() {
+    recordings::install();
     let index = SCENES.iter().position(|s| *s == "web-server-80").unwrap();
     let scene = Scene::load(index).unwrap();
     let request = scene
@@ -279,6 +284,7 @@ async fn the_inspector_shows_a_segment_layer_by_layer_from_its_bytes() {
 
 #[wasm_bindgen_test]
 async fn narration_lists_events_newest_first_and_opens_their_segments() {
+    recordings::install();
     use socketlab::ui::components::narration::{lines_until, Narration, NarrationProps};
     // The busy walkthrough: four clients, so events from several sockets interleave.
     let scene = Scene::load(Scene::index_of("walkthrough").unwrap()).unwrap();

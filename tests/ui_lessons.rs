@@ -18,6 +18,9 @@ use yew::Callback;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "common/recordings.rs"]
+mod recordings;
+
 /// What the question told the lesson.
 #[derive(Default)]
 struct Told {
@@ -41,6 +44,7 @@ fn mount_with(
     // The English catalog and the lessons' words, as the page loads them before the app starts
     // and when a lesson opens.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    recordings::install();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
     socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))

@@ -7,11 +7,15 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "common/recordings.rs"]
+mod recordings;
+
 /// The app at an address: the player's tests open the slides' scene, as `?scene=slides` does.
 fn mount_at(query: &str) -> web_sys::Element {
     // The English catalog, as the page loads it before the app starts, and the lessons' words,
     // as it loads them for the screen it shows.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    recordings::install();
     socketlab::i18n::install_lessons_source("en", include_str!("../locales/lessons/en.json"))
         .unwrap();
     socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
@@ -54,6 +58,7 @@ async fn the_page_with_no_address_opens_the_lessons_and_explore() {
 /// way to fetch them): it says so in one line.
 async fn drawn_without_words(query: &str) -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    recordings::install();
     let none = js_sys::Object::new();
     js_sys::Reflect::set(&js_sys::global(), &"socketlabLessonTexts".into(), &none).unwrap();
     let root = draw_at(query);
@@ -252,4 +257,32 @@ async fn the_ports_panel_gives_each_port_its_class_and_each_os_its_ephemeral_ran
         linux.contains("In this scene: Client PC, Server"),
         "{linux}"
     );
+}
+
+/// A scene's recording that is damaged, or is a run of other hosts, is refused: the player says
+/// so and shows the first scene instead, and nothing breaks. (The file is fetched whole, so
+/// this is what a bad download or a tampered site gives.)
+#[wasm_bindgen_test]
+async fn a_damaged_or_wrong_recording_says_so_and_the_player_keeps_working() {
+    for bytes in [
+        &b"SLR1 not a run"[..],
+        &include_bytes!("../recordings/walkthrough.bin")[..],
+    ] {
+        let root = mount_at("?scene=connection-refused");
+        socketlab::view::scenes::install_recording("connection-refused", bytes);
+        root.remove();
+        let root = draw_at("?scene=connection-refused");
+        yew::scheduler::flush().await;
+        assert_eq!(
+            texts(&root, ".notice"),
+            ["This scene's recorded run is damaged, so it cannot be shown. Reload the page and try again."]
+        );
+        assert_eq!(
+            texts(&root, ".stage-svg .host-name").len(),
+            2,
+            "the first scene shows"
+        );
+        root.remove();
+    }
+    recordings::install();
 }

@@ -5,6 +5,8 @@
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
+use serde::{Deserialize, Serialize};
+
 use super::faults::{NetChange, Verdict};
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
@@ -13,11 +15,11 @@ use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
 use super::time::Instant;
 
 /// A segment's number: in the order segments were sent, over the whole run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SegmentId(pub u64);
 
 /// Which socket a host's transport layer hands an arriving segment to, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Demux {
     /// The segment's 4-tuple (its source and destination address and port) matches a
     /// connected socket.
@@ -53,7 +55,7 @@ impl Demux {
 }
 
 /// Why a segment never reached a host's stack.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DropReason {
     /// No host has the destination address, or no link leads to it.
     NoRoute,
@@ -70,7 +72,8 @@ pub enum DropReason {
     Firewall { verdict: Verdict },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "SentOnWire", try_from = "SentOnWire")]
 pub struct SegmentSent {
     pub seg: SegmentId,
     pub from: HostId,
@@ -86,7 +89,7 @@ pub struct SegmentSent {
     pub copy_of: Option<SegmentId>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
     /// Boxed: a segment's summary is larger than any other event, and every event in the
     /// log would otherwise take its size.
@@ -194,13 +197,45 @@ pub enum EventKind {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    #[serde(with = "super::time::micros")]
     pub at: Instant,
     pub kind: EventKind,
 }
 
 impl EventKind {
+    /// Every host and link this event names (a process by its host), for a recording's check.
+    pub fn names(&self) -> (Vec<HostId>, Vec<LinkId>) {
+        use EventKind::*;
+        match self {
+            SegmentSent(s) => (
+                s.to.into_iter().chain([s.from]).collect(),
+                s.link.into_iter().collect(),
+            ),
+            NetChanged(NetChange::Link { link, .. }) => (vec![], vec![*link]),
+            NetChanged(NetChange::Host { host, .. }) => (vec![*host], vec![]),
+            SocketCreated { host, owner, .. } => (
+                owner.iter().map(|(p, _)| p.host).chain([*host]).collect(),
+                vec![],
+            ),
+            Accepted { host, pid, .. }
+            | FdClosed { host, pid, .. }
+            | DataSent { host, pid, .. }
+            | DataDelivered { host, pid, .. } => (vec![*host, pid.host], vec![]),
+            ProcessStarted { pid, .. } | ProcessExited { pid } | ErrorReturned { pid, .. } => {
+                (vec![pid.host], vec![])
+            }
+            SegmentDelivered { host, .. }
+            | Bound { host, .. }
+            | Connecting { host, .. }
+            | Queues { host, .. }
+            | StateChanged { host, .. }
+            | SocketClosed { host, .. } => (vec![*host], vec![]),
+            SegmentDropped { .. } => (vec![], vec![]),
+        }
+    }
+
     /// The host whose socket table or wire this event is about: the sender of a segment, the
     /// receiver of a delivery, the owner of a socket. None for events of a process or of the
     /// network as a whole.
@@ -224,5 +259,52 @@ impl EventKind {
             | EventKind::NetChanged(_)
             | EventKind::ErrorReturned { .. } => None,
         }
+    }
+}
+
+/// A sent segment as a recording keeps it: its bytes, not what they say (that is read from
+/// them again, by the same decoder that read them when it was sent).
+#[derive(Serialize, Deserialize)]
+struct SentOnWire {
+    seg: SegmentId,
+    from: HostId,
+    to: Option<HostId>,
+    link: Option<LinkId>,
+    depart: i64,
+    arrive: i64,
+    bytes: Vec<u8>,
+    copy_of: Option<SegmentId>,
+}
+
+impl From<SegmentSent> for SentOnWire {
+    fn from(s: SegmentSent) -> SentOnWire {
+        SentOnWire {
+            seg: s.seg,
+            from: s.from,
+            to: s.to,
+            link: s.link,
+            depart: s.depart.total_micros(),
+            arrive: s.arrive.total_micros(),
+            bytes: s.bytes.to_vec(),
+            copy_of: s.copy_of,
+        }
+    }
+}
+
+impl TryFrom<SentOnWire> for SegmentSent {
+    type Error = super::packet::DecodeError;
+    fn try_from(w: SentOnWire) -> Result<SegmentSent, Self::Error> {
+        let summary = super::packet::decode(&w.bytes)?;
+        Ok(SegmentSent {
+            seg: w.seg,
+            from: w.from,
+            to: w.to,
+            link: w.link,
+            depart: Instant::from_micros(w.depart),
+            arrive: Instant::from_micros(w.arrive),
+            bytes: w.bytes.into(),
+            summary,
+            copy_of: w.copy_of,
+        })
     }
 }

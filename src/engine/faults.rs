@@ -20,7 +20,9 @@ use super::socket::Proto;
 
 pub use super::net::LinkFaults;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Verdict {
     /// Silently discard: the sender hears nothing and retries until it times out.
     Drop,
@@ -50,7 +52,7 @@ impl FirewallRule {
 }
 
 /// A change to the network at a moment: scheduled like a program's actions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NetChange {
     Link {
         link: LinkId,

@@ -173,7 +173,7 @@ macro_rules! scenario_format {
         } )*
     ) => {
         $(#[$file_doc])*
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct Scenario {
             $(

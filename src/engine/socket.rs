@@ -7,13 +7,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smoltcp::socket::tcp;
 
 use super::net::HostId;
 
 /// A process: unique in the whole simulation, numbered per host as the host starts them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Pid {
     pub host: HostId,
     pub pid: u32,
@@ -26,10 +26,10 @@ pub type Fd = u32;
 pub const FIRST_FD: Fd = 3;
 
 /// A socket's identity for the whole run, whatever descriptor (if any) points at it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SockId(pub u64);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Proto {
     Tcp,
     Udp,
@@ -45,7 +45,7 @@ impl fmt::Display for Proto {
 }
 
 /// A socket's state. TCP states are RFC 9293's; the others are the BSD layer's own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SockState {
     /// Created, not yet bound or connected.
     Fresh,
@@ -156,7 +156,7 @@ impl fmt::Display for SockState {
 }
 
 /// The POSIX error a socket call returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Errno {
     /// The port (and address) is already bound by another socket.
     EADDRINUSE,
@@ -216,7 +216,7 @@ impl fmt::Display for Errno {
 }
 
 /// The socket call that failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     Socket,
     Bind,
@@ -253,17 +253,17 @@ impl Op {
 /// speaks of (ports, addresses, states, process names) by name. The engine holds no words: the
 /// view says it in the learner's language (`err.*` in the catalogs, `view::narrate::said`), e.g.
 /// `bind: EADDRINUSE: port 8099 is already in use by node (fd 3)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SockError {
     pub op: Op,
     pub errno: Errno,
     pub why: Why,
     /// The values `why` speaks of, by the names its message gives them.
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(std::borrow::Cow<'static, str>, String)>,
 }
 
 /// Why a socket call failed: each reason is one message of the catalogs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Why {
     NoProcess,
     NoDescriptor,
@@ -312,7 +312,7 @@ impl SockError {
             op,
             errno,
             why,
-            args,
+            args: args.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
 }

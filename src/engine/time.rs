@@ -15,3 +15,17 @@ pub fn seconds(t: Instant) -> String {
     let us = us.unsigned_abs();
     format!("{sign}{}.{:03} s", us / 1_000_000, (us / 1000) % 1000)
 }
+
+/// An [`Instant`] as whole microseconds, for a recording (`#[serde(with = "...::micros")]`).
+pub mod micros {
+    use super::Instant;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Instant, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(t.total_micros())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Instant, D::Error> {
+        i64::deserialize(d).map(Instant::from_micros)
+    }
+}

@@ -11,6 +11,8 @@ use crate::vecmap::VecMap;
 use std::cell::RefCell;
 use std::net::Ipv4Addr;
 
+use serde::{Deserialize, Serialize};
+
 use super::event::{Event, EventKind, SegmentId};
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
@@ -23,11 +25,126 @@ use super::time::Instant;
 /// How many events lie between two checkpoints: a seek replays at most this many.
 pub const CHECKPOINT_EVERY: usize = 256;
 
-#[derive(Clone, Debug, PartialEq)]
-struct HostInfo {
-    name: String,
-    ip: Ipv4Addr,
-    os: OsProfile,
+/// A host as a recording names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HostInfo {
+    pub name: String,
+    pub ip: Ipv4Addr,
+    pub os: OsProfile,
+}
+
+/// A run as plain data: its hosts, its links and every event. A [`Timeline`] is built from it
+/// without the engine, so a page that plays a shipped scene carries the run, not the stacks
+/// that made it (`recordings/<scene>.bin`, written by `tests/builtin.rs`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    pub hosts: Vec<HostInfo>,
+    /// Each link's two hosts, in link order.
+    pub links: Vec<(HostId, HostId)>,
+    pub events: Vec<Event>,
+    /// Where the run stopped.
+    #[serde(with = "super::time::micros")]
+    pub end: Instant,
+}
+
+/// No time in a recording is later than this (a year): the view subtracts and scales times,
+/// which a damaged file's extreme ones would overflow.
+const LATEST: Instant = Instant::from_micros_const(365 * 24 * 3600 * 1_000_000);
+
+/// What a recording's bytes begin with: the format's name and version. A file of another
+/// version is refused rather than misread.
+const MAGIC: &[u8; 4] = b"SLR1";
+
+/// Why bytes are not a recording this release can play. (The engine has no words: the web app
+/// says "this scene's recorded run is damaged" in the learner's language.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RecordingError {
+    /// They do not start as a recording of this version does.
+    NotARecording,
+    /// They start as one, but do not read to the end (postcard's reason).
+    Damaged(String),
+    /// They read, with this many bytes left over.
+    TooLong(usize),
+    /// They read, but event number `n` (from 1; 0 for the links or the end) goes back in time,
+    /// names a host or a link the run does not have, or arrives before it leaves.
+    Inconsistent(usize),
+}
+
+impl Recording {
+    /// Run `sim` until nothing is left to do or `until`, recording everything from its start.
+    pub fn of(mut sim: Sim, until: Instant) -> Recording {
+        sim.run_until_idle(until);
+        let end = sim.now();
+        let hosts = sim
+            .hosts()
+            .map(|(_, s)| HostInfo {
+                name: s.name.clone(),
+                ip: s.ip,
+                os: s.os,
+            })
+            .collect();
+        let links = sim.links().map(|l| (l.a, l.b)).collect();
+        Recording {
+            hosts,
+            links,
+            events: sim.take_events(),
+            end,
+        }
+    }
+
+    /// The recording as bytes: [`MAGIC`], then the run in postcard's compact form.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        // Plain data into a vector: nothing in it can fail to serialise.
+        out.extend(postcard::to_allocvec(self).unwrap_or_default());
+        out
+    }
+
+    /// Bytes read back as a recording, checked so that playing it cannot go wrong: every host,
+    /// link and process it names is one of its own, and its events are in time order.
+    pub fn decode(bytes: &[u8]) -> Result<Recording, RecordingError> {
+        let body = bytes
+            .strip_prefix(MAGIC)
+            .ok_or(RecordingError::NotARecording)?;
+        let (r, rest): (Recording, &[u8]) =
+            postcard::take_from_bytes(body).map_err(|e| RecordingError::Damaged(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(RecordingError::TooLong(rest.len()));
+        }
+        r.check()?;
+        Ok(r)
+    }
+
+    fn check(&self) -> Result<(), RecordingError> {
+        let hosts = self.hosts.len();
+        let host_ok = |h: HostId| h.0 < hosts;
+        let link_ok = |l: LinkId| l.0 < self.links.len();
+        if !self.links.iter().all(|(a, b)| host_ok(*a) && host_ok(*b)) {
+            return Err(RecordingError::Inconsistent(0));
+        }
+        let mut last = Instant::ZERO;
+        for (i, e) in self.events.iter().enumerate() {
+            let (hosts_named, links_named) = e.kind.names();
+            let sound = e.at >= last
+                && hosts_named.into_iter().all(host_ok)
+                && links_named.into_iter().all(link_ok)
+                && e.at <= LATEST
+                && match &e.kind {
+                    EventKind::SegmentSent(s) => {
+                        s.depart >= e.at && s.arrive >= s.depart && s.arrive <= LATEST
+                    }
+                    _ => true,
+                };
+            if !sound {
+                return Err(RecordingError::Inconsistent(i + 1));
+            }
+            last = e.at;
+        }
+        if self.end < last || self.end > LATEST {
+            return Err(RecordingError::Inconsistent(0));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -87,18 +204,13 @@ pub struct Timeline {
 impl Timeline {
     /// Run `sim` until nothing is left to do or `until`, recording everything from its start
     /// (the events of setting it up included).
-    pub fn record(mut sim: Sim, until: Instant) -> Timeline {
-        sim.run_until_idle(until);
-        let end = sim.now();
-        let hosts = sim
-            .hosts()
-            .map(|(_, s)| HostInfo {
-                name: s.name.clone(),
-                ip: s.ip,
-                os: s.os,
-            })
-            .collect();
-        Timeline::from_events(hosts, sim.take_events(), end)
+    pub fn record(sim: Sim, until: Instant) -> Timeline {
+        Timeline::play(Recording::of(sim, until))
+    }
+
+    /// The timeline of a recorded run (one [`Recording::decode`] checked, or one just made).
+    pub fn play(r: Recording) -> Timeline {
+        Timeline::from_events(r.hosts, r.events, r.end)
     }
 
     fn from_events(hosts: Vec<HostInfo>, events: Vec<Event>, end: Instant) -> Timeline {

@@ -110,6 +110,9 @@ impl Ask {
         scenario: &Scenario,
         answer: &Answer,
     ) -> Result<Judged, String> {
+        // Only a fix reads the setup, and the web app judges fixes elsewhere.
+        #[cfg(target_arch = "wasm32")]
+        let _ = scenario;
         let err = |e: super::moment::SceneError| e.to_string();
         match (self, answer) {
             (Ask::Predict { .. }, Answer::Pick(pick)) => {
@@ -166,6 +169,9 @@ impl Ask {
                     .map(|w| w.why.get(crate::i18n::lang()));
                 Ok(q.check(timeline, chosen, why).map_err(err)?.into())
             }
+            // The web app runs a fix in its engine's worker and judges the outcome there
+            // (ui::components::question); a page has no engine of its own to run one here.
+            #[cfg(not(target_arch = "wasm32"))]
             (Ask::Fix { .. }, Answer::Changes(changes)) => Ok(self
                 .fix_it(scenario)
                 .map(|q| q.check(changes))

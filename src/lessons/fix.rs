@@ -8,11 +8,13 @@ use crate::vecmap::VecMap;
 
 use super::question::Verdict;
 use crate::engine::scenario::{self, Scenario};
-use crate::engine::{AppStatus, Milestone, Pid, Sim};
+use crate::engine::timeline::Recording;
+use crate::engine::{AppStatus, Milestone, Pid, Sim, SockError};
 use crate::view::scenes::host_name;
+use serde::{Deserialize, Serialize};
 
 /// Something a user could change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Control {
     /// The port a process listens on (its "listen" action).
     ListenPort { process: String },
@@ -28,7 +30,7 @@ pub enum Control {
 pub type Changes = VecMap<usize, String>;
 
 /// What the repaired setup must do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Goal {
     /// This client process connects and gets its reply.
     Replies(String),
@@ -72,44 +74,132 @@ impl FixIt {
         Ok(s)
     }
 
-    /// Run the changed setup and judge it: right when the client gets its reply.
+    /// Run the changed setup and judge it: right when the client gets its reply. (The web app
+    /// runs it in its engine's worker instead, [`Run`], and says the outcome with
+    /// [`FixIt::verdict`].)
     pub fn check(&self, changes: &Changes) -> Verdict {
-        let scenario = match self.apply(changes) {
-            Ok(s) => s,
-            Err(why) => return Verdict::wrong(tp(Msg::FeedbackCannotSet, &[("why", &why)])),
-        };
-        // The scene is a shipped one, checked by its tests, and a control only sets what it
-        // has checked itself (a port, a known program, a rule that exists), so the setup is
-        // built without checking it again: the web app then needs no TOML reader.
-        let (mut sim, pids) = scenario.build_trusted_named();
-        sim.run_until_idle(scenario.run_limit());
-        self.judge(&sim, &pids)
+        match self.apply(changes) {
+            Ok(setup) => self.verdict(&Run::of(setup, &self.goal).go().0),
+            Err(why) => Verdict::wrong(tp(Msg::FeedbackCannotSet, &[("why", &why)])),
+        }
     }
 
-    fn judge(&self, sim: &Sim, pids: &VecMap<String, Pid>) -> Verdict {
-        let (who, wanted) = match &self.goal {
-            Goal::Replies(p) => (p, Milestone::Replied),
-            Goal::Listens(p) => (p, Milestone::Listening),
+    /// What a run's outcome says to the learner.
+    pub fn verdict(&self, outcome: &Outcome) -> Verdict {
+        let (who, listening) = match &self.goal {
+            Goal::Replies(p) => (p, false),
+            Goal::Listens(p) => (p, true),
         };
         let said = |msg: Msg, error: &str| tp(msg, &[("who", who), ("error", error)]);
-        let Some(process) = pids.get(who).and_then(|pid| sim.process(*pid)) else {
-            return Verdict::wrong(said(Msg::FeedbackNothingRuns, ""));
-        };
-        let listening = wanted == Milestone::Listening;
-        match (process.milestones().contains_key(&wanted), process.status()) {
-            (true, _) => Verdict::right(match listening {
+        match outcome {
+            Outcome::NothingRuns => Verdict::wrong(said(Msg::FeedbackNothingRuns, "")),
+            Outcome::Works => Verdict::right(match listening {
                 true => said(Msg::FeedbackWorksListens, ""),
                 false => said(Msg::FeedbackWorksReplied, ""),
             }),
-            (false, AppStatus::Failed(error)) => Verdict::wrong(said(
+            Outcome::Fails(error) => Verdict::wrong(said(
                 Msg::FeedbackStillFails,
                 &crate::view::narrate::said(error),
             )),
-            (false, _) => Verdict::wrong(match listening {
+            Outcome::Never => Verdict::wrong(match listening {
                 true => said(Msg::FeedbackNeverListens, ""),
                 false => said(Msg::FeedbackNeverReplied, ""),
             }),
         }
+    }
+}
+
+/// What a repaired setup did, in no language: the engine's side of a check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// The goal's process got there.
+    Works,
+    /// Its socket call failed with this error, and it gave up.
+    Fails(SockError),
+    /// It ran, but never got there.
+    Never,
+    /// No process of the goal's name runs.
+    NothingRuns,
+}
+
+/// A changed setup to run, and its goal: what the web app hands its engine's worker, which
+/// answers with the outcome and the run's recording (`src/bin/socketlab-engine.rs`). The setup
+/// goes as its scenario file (`Scenario::to_toml`), the one format a setup is written in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub setup: String,
+    pub goal: Goal,
+}
+
+/// A run's answer: its outcome, and its recording's bytes ([`Recording::encode`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ran {
+    pub outcome: Outcome,
+    pub recording: Vec<u8>,
+}
+
+impl Run {
+    pub fn of(setup: Scenario, goal: &Goal) -> Run {
+        Run {
+            setup: setup.to_toml(),
+            goal: goal.clone(),
+        }
+    }
+
+    /// Run the setup in the engine. The scene is a shipped one, checked by its tests, and a
+    /// control only sets what it has checked itself (a port, a known program, a rule that
+    /// exists); a setup that does not read back (a request not from this app) runs nothing.
+    pub fn go(&self) -> (Outcome, Recording) {
+        let Ok(scenario) = scenario::from_toml(&self.setup) else {
+            return (
+                Outcome::NothingRuns,
+                Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
+            );
+        };
+        let (mut sim, pids) = scenario.build_trusted_named();
+        sim.run_until_idle(scenario.run_limit());
+        let outcome = outcome(&self.goal, &sim, &pids);
+        (outcome, Recording::of(sim, scenario.run_limit()))
+    }
+}
+
+/// The engine worker's whole job: a [`Run`]'s bytes in, its [`Ran`]'s bytes out (postcard).
+/// Bytes that are not a run get an answer that runs nothing.
+pub fn serve(request: &[u8]) -> Vec<u8> {
+    let (outcome, recording) = match postcard::from_bytes::<Run>(request) {
+        Ok(run) => run.go(),
+        Err(_) => (
+            Outcome::NothingRuns,
+            Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
+        ),
+    };
+    let ran = Ran {
+        outcome,
+        recording: recording.encode(),
+    };
+    postcard::to_allocvec(&ran).unwrap_or_default()
+}
+
+/// A worker's answer read back: the outcome and the run, checked; or, for developers, why it
+/// cannot be.
+pub fn read_answer(bytes: &[u8]) -> Result<(Outcome, Recording), String> {
+    let ran: Ran = postcard::from_bytes(bytes).map_err(|e| format!("{e:?}"))?;
+    let recording = Recording::decode(&ran.recording).map_err(|e| format!("{e:?}"))?;
+    Ok((ran.outcome, recording))
+}
+
+fn outcome(goal: &Goal, sim: &Sim, pids: &VecMap<String, Pid>) -> Outcome {
+    let (who, wanted) = match goal {
+        Goal::Replies(p) => (p, Milestone::Replied),
+        Goal::Listens(p) => (p, Milestone::Listening),
+    };
+    let Some(process) = pids.get(who).and_then(|pid| sim.process(*pid)) else {
+        return Outcome::NothingRuns;
+    };
+    match (process.milestones().contains_key(&wanted), process.status()) {
+        (true, _) => Outcome::Works,
+        (false, AppStatus::Failed(error)) => Outcome::Fails(error.clone()),
+        (false, _) => Outcome::Never,
     }
 }
 

@@ -24,7 +24,7 @@ use super::components::tables::SocketTable;
 use super::home::{link, Home};
 use super::lesson::{LessonAt, LessonPanel};
 use super::route::{use_place, Params, Route};
-use super::scenes::{self, Scene, SCENES};
+use super::scenes::{self, has_recording, Scene, SCENES};
 use super::state::{advance, Action, Model, Panel};
 use super::store::{Store, Update};
 use crate::engine::event::{EventKind, SegmentId};
@@ -76,6 +76,20 @@ fn shortcut(e: &KeyboardEvent, clock: &Clock) -> Option<Action> {
         "?" => Some(Action::ShowHelp(true)),
         _ => None,
     }
+}
+
+thread_local! {
+    /// How many times the learner has picked a scene: a slow scene's recording that comes after
+    /// a later pick is not shown.
+    static PICKS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The scene the free player opens: the one the address names, or the first.
+fn explored(params: &VecMap<String, String>) -> &'static str {
+    SCENES[params
+        .get("scene")
+        .and_then(|s| Scene::index_of(s))
+        .unwrap_or(0)]
 }
 
 /// The model the page's address asks for: `?scene=…&t=ms&speed=…&play=1`.
@@ -326,6 +340,13 @@ pub fn app() -> Html {
                 .unwrap_or_default();
             super::lesson::loading_view("@", &here)
         }
+        Route::Explore if !has_recording(explored(&place.params)) => {
+            let here = gloo::utils::window()
+                .location()
+                .search()
+                .unwrap_or_default();
+            super::lesson::loading_view(&format!("#{}", explored(&place.params)), &here)
+        }
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
@@ -333,6 +354,10 @@ pub fn app() -> Html {
             Some(_) if !super::lesson::has_words(id) => {
                 super::lesson::loading_view(id, &place.route.query())
             }
+            Some(index) if !has_recording(&lessons[index].scenario) => super::lesson::loading_view(
+                &format!("#{}", lessons[index].scenario),
+                &place.route.query(),
+            ),
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {
@@ -888,9 +913,26 @@ impl Handlers {
                 Callback::from(move |e: Event| {
                     let select: HtmlSelectElement = e.target_unchecked_into();
                     if let Ok(i) = select.value().parse::<usize>() {
-                        d.dispatch(Action::LoadScene(i));
-                        if let Some(id) = SCENES.get(i) {
-                            super::route::show_scene(id);
+                        // A scene whose recording is not in the page yet is fetched first. Only
+                        // the latest pick counts, and only while the player is still there;
+                        // one that did not load says so, and the scene shown stays.
+                        let pick = PICKS.get() + 1;
+                        PICKS.set(pick);
+                        let d = d.clone();
+                        let show = Rc::new(move |loaded: bool| {
+                            if PICKS.get() != pick || !select.is_connected() {
+                                return;
+                            }
+                            d.dispatch(Action::LoadScene(i));
+                            if let (true, Some(id)) = (loaded, SCENES.get(i)) {
+                                super::route::show_scene(id);
+                            }
+                        });
+                        match SCENES.get(i) {
+                            Some(id) if !has_recording(id) => {
+                                super::boot_call("socketlabRecording", &[id], show)
+                            }
+                            _ => show(true),
                         }
                     }
                 })

@@ -361,6 +361,15 @@ pub fn has_words(id: &str) -> bool {
     crate::i18n::lesson_words(id).is_some()
 }
 
+/// Whether what [`loading_view`] waits for is in: lesson `id`'s words, or for `"#scene"` that
+/// shipped scene's recorded run.
+fn ready(id: &str) -> bool {
+    match id.strip_prefix('#') {
+        Some(scene) => crate::view::scenes::has_recording(scene),
+        None => has_words(id),
+    }
+}
+
 thread_local! {
     /// The lesson words asked for ("lang/id"), so that drawing the app again while they load
     /// does not ask again, and whether they failed to load.
@@ -368,7 +377,7 @@ thread_local! {
 }
 
 /// A screen whose words are not in the page yet (lesson `id`'s, for `""` the home screen's
-/// titles and goals, for `"@"` the scenes'): one line while `static/boot.js` fetches them, then the app drawn
+/// titles and goals, for `"@"` the scenes'), or for `"#scene"` whose recording is not: one line while `static/boot.js` fetches them, then the app drawn
 /// again with them. If they do not load, the line says so, with a link that opens the page anew
 /// (`again`) and, from a lesson, the way home. (A function, not a component: what changes comes once, from
 /// outside.)
@@ -377,7 +386,7 @@ pub fn loading_view(id: &str, again: &str) -> Html {
     if ASKED.with(|a| a.borrow().0 != asked) {
         ASKED.with(|a| *a.borrow_mut() = (asked.clone(), false));
         let lesson = id.to_string();
-        let then = move |loaded: bool| match loaded && has_words(&lesson) {
+        let then = move |loaded: bool| match loaded && ready(&lesson) {
             true => crate::ui::redraw(),
             false => {
                 ASKED.with(|a| a.borrow_mut().1 = true);
@@ -391,7 +400,12 @@ pub fn loading_view(id: &str, again: &str) -> Html {
                 }
             }
         };
-        crate::ui::boot_call("socketlabLesson", &[crate::i18n::lang(), id], Rc::new(then));
+        match id.strip_prefix('#') {
+            Some(scene) => crate::ui::boot_call("socketlabRecording", &[scene], Rc::new(then)),
+            None => {
+                crate::ui::boot_call("socketlabLesson", &[crate::i18n::lang(), id], Rc::new(then))
+            }
+        }
     }
     let failed = ASKED.with(|a| a.borrow().1);
     html! {

@@ -5,6 +5,7 @@ mod app;
 pub mod clock;
 pub mod components;
 pub mod download;
+pub mod engine;
 mod home;
 mod hooks;
 pub mod lesson;

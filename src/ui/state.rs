@@ -155,9 +155,9 @@ impl Model {
         let (scene_index, scene, error) = match Scene::load(scene_index) {
             Ok(scene) => (scene_index, scene, None),
             Err(e) => {
-                // Fall back to the first scene, and say why.
-                let first = Scene::load(0)
-                    .unwrap_or_else(|e2| panic!("the built-in scenes are broken: {e}; {e2}"));
+                // Fall back to the first scene (or, if its run is not in the page either, its
+                // hosts standing still), and say why.
+                let first = Scene::load(0).unwrap_or_else(|_| Scene::still());
                 (0, first, Some(e))
             }
         };

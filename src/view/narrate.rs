@@ -714,7 +714,11 @@ pub fn said(error: &SockError) -> String {
 /// Why a socket call failed, in the installed language: "port 8099 is already in use by node
 /// (fd 3)".
 pub fn why(error: &SockError) -> String {
-    let mut args: Vec<(&str, String)> = error.args.clone();
+    let mut args: Vec<(&str, String)> = error
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.clone()))
+        .collect();
     // A program of the course's is said by its kind, in the learner's language.
     let kind = args
         .iter()

@@ -10,7 +10,7 @@ use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::net::HostId;
 use crate::engine::scenario::{Scenario, StageDef};
 use crate::engine::time::Instant;
-use crate::engine::Timeline;
+use crate::engine::timeline::{Recording, Timeline};
 use crate::view::narrate::Narrator;
 
 /// The scenes in the picker's order: the slides' own scene first (the default).
@@ -26,6 +26,64 @@ pub const SCENES: &[&str] = &[
     "syn-timeout",
     "stress-50-clients",
 ];
+
+/// A shipped scene's recorded run, as the page loaded it (`recordings/<id>.bin`, fetched by
+/// `static/boot.js` with the words that open the scene).
+#[cfg(target_arch = "wasm32")]
+fn shipped_recording(id: &str, scenario: &Scenario) -> Result<Recording, String> {
+    let damaged = || crate::i18n::t(Msg::SceneDamaged).to_string();
+    let bytes =
+        recording_bytes(id).ok_or_else(|| crate::i18n::t(Msg::SceneNotLoaded).to_string())?;
+    let recording = Recording::decode(&bytes).map_err(|_| damaged())?;
+    // A run of this scene: its hosts, in its order (the stage and the flow graph draw the
+    // scene's hosts, and the run's events name them by place).
+    let names = recording.hosts.iter().map(|h| &h.name);
+    match names.eq(scenario.hosts.iter().map(|h| &h.name)) {
+        true => Ok(recording),
+        false => Err(damaged()),
+    }
+}
+/// Natively (tests, the CLI) the engine is at hand: the scene is run.
+#[cfg(not(target_arch = "wasm32"))]
+fn shipped_recording(_: &str, scenario: &Scenario) -> Result<Recording, String> {
+    Ok(Recording::of(
+        scenario.build_trusted(),
+        scenario.run_limit(),
+    ))
+}
+
+#[cfg(target_arch = "wasm32")]
+fn recording_bytes(id: &str) -> Option<Vec<u8>> {
+    use wasm_bindgen::JsCast;
+    let all = js_sys::Reflect::get(&js_sys::global(), &"socketlabRecordings".into()).ok()?;
+    let one = js_sys::Reflect::get(&all, &id.into()).ok()?;
+    Some(one.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec())
+}
+
+/// Put shipped scene `id`'s recording in the page, as `static/boot.js` does once it has
+/// fetched it (component tests).
+#[cfg(target_arch = "wasm32")]
+pub fn install_recording(id: &str, bytes: &[u8]) {
+    let global = js_sys::global();
+    let mut all = js_sys::Reflect::get(&global, &"socketlabRecordings".into()).unwrap_or_default();
+    if !all.is_object() {
+        all = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(&global, &"socketlabRecordings".into(), &all);
+    }
+    let _ = js_sys::Reflect::set(&all, &id.into(), &js_sys::Uint8Array::from(bytes));
+}
+
+/// Whether shipped scene `id` can be shown now: its recording is in the page (always, natively).
+pub fn has_recording(id: &str) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    let loaded = recording_bytes(id).is_some();
+    #[cfg(not(target_arch = "wasm32"))]
+    let loaded = {
+        let _ = id;
+        true
+    };
+    loaded
+}
 
 fn builtin(id: &str) -> Option<Scenario> {
     crate::builtin::BUILTIN
@@ -189,17 +247,37 @@ impl Scene {
             .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
         let mut scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
         in_language(&mut scenario, id);
-        Ok(Scene::of(id, scenario, 0))
+        let recording = shipped_recording(id, &scenario)?;
+        Ok(Scene::played(id, scenario, recording, 0))
     }
 
     /// Scene `id` as `scenario` sets it up: the shipped one (`run` 0), or a learner's change of
     /// it, run number `run`. The scenario is one the lessons built from a shipped scene, so it
     /// is trusted.
     pub fn of(id: &'static str, scenario: Scenario, run: u32) -> Rc<Scene> {
-        let sim = scenario.build_trusted();
-        let links: Vec<(HostId, HostId)> = sim.links().map(|l| (l.a, l.b)).collect();
-        let narrator = Narrator::for_network(&sim);
-        let timeline = Timeline::record(sim, scenario.run_limit());
+        let recording = Recording::of(scenario.build_trusted(), scenario.run_limit());
+        Scene::played(id, scenario, recording, run)
+    }
+
+    /// Scene `id` as `scenario` sets it up, playing `recording`, a run of it (one the page
+    /// loaded, or one just made).
+    pub fn played(
+        id: &'static str,
+        scenario: Scenario,
+        recording: Recording,
+        run: u32,
+    ) -> Rc<Scene> {
+        let links = recording.links.clone();
+        let narrator = Narrator::new(
+            recording
+                .hosts
+                .iter()
+                .map(|h| host_name(&h.name).to_string())
+                .collect(),
+        )
+        .with_links(links.clone())
+        .with_os(recording.hosts.iter().map(|h| h.os).collect());
+        let timeline = Timeline::play(recording);
         let (lines, segments, connections) = narrate(&timeline, narrator);
         let (labels, busy) = packet_texts(&timeline, &connections);
         let flights = flights(&timeline, &links);
@@ -228,6 +306,33 @@ impl Scene {
             longest_name,
             longest_ip,
         })
+    }
+
+    /// The first scene with nothing happening: its hosts, still. What the player shows when no
+    /// scene's recording is in the page (one did not load), beside the sentence saying so.
+    pub fn still() -> Rc<Scene> {
+        let id = SCENES[0];
+        let scenario = builtin(id).unwrap_or_default();
+        let hosts = scenario
+            .hosts
+            .iter()
+            .map(|h| crate::engine::timeline::HostInfo {
+                name: h.name.clone(),
+                ip: h.ip.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
+                os: h
+                    .os
+                    .as_deref()
+                    .and_then(crate::engine::scenario::parse_os)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let still = Recording {
+            hosts,
+            links: vec![],
+            events: vec![],
+            end: Instant::ZERO,
+        };
+        Scene::played(id, scenario, still, 0)
     }
 
     pub fn index_of(id: &str) -> Option<usize> {

@@ -48,7 +48,7 @@ impl TimeScale {
     }
 
     /// The bar's length (µs of bar).
-    pub fn len(&self) -> i64 {
+    pub fn bar_len(&self) -> i64 {
         self.knots.last().map_or(1, |k| k.1.max(1))
     }
 
@@ -101,9 +101,9 @@ mod tests {
     fn a_quiet_minute_takes_little_of_the_bar_and_the_exchange_the_rest() {
         let moments = [ms(0), ms(300), ms(400), ms(1000), ms(60_900)];
         let s = TimeScale::new(&moments, ms(60_900));
-        assert_eq!(s.len(), 1_000_000 + 400_000);
+        assert_eq!(s.bar_len(), 1_000_000 + 400_000);
         assert_eq!(s.bar(ms(400)), 400_000);
-        assert_eq!(s.bar(ms(60_900)), s.len());
+        assert_eq!(s.bar(ms(60_900)), s.bar_len());
         assert_eq!(s.quiet(), &[(1_000_000, 1_400_000)]);
         // Half way through the quiet stretch on the bar is half way through the minute.
         assert_eq!(s.time(1_200_000), ms(30_950));

@@ -80,7 +80,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let (slider, time) = (use_node_ref(), use_node_ref());
     use_moving_time(props, &slider, &time);
     let now = props.clock.now().max(props.t);
-    let end_ms = ((props.scale.len() + 999) / 1000).max(1);
+    let end_ms = ((props.scale.bar_len() + 999) / 1000).max(1);
     let t_ms = props.scale.bar(now) / 1000;
     let play_label = t(if props.playing {
         Msg::ControlsPause
@@ -201,7 +201,7 @@ struct MarksProps {
 #[function_component(Marks)]
 fn marks(props: &MarksProps) -> Html {
     crate::ui::hooks::counted("Marks");
-    let len = props.scale.len() as f64;
+    let len = props.scale.bar_len() as f64;
     let x = |bar: i64| (bar as f64 / len * 1000.0) as u32;
     let mut xs: Vec<u32> = props
         .moments

@@ -47,6 +47,8 @@ struct Seen {
     solution: bool,
     /// A fix's last try: the values the learner ran, which the controls keep.
     tried: Option<crate::lessons::Changes>,
+    /// A fix's run is under way in the engine's worker.
+    running: bool,
 }
 
 #[function_component(QuestionView)]
@@ -60,6 +62,16 @@ pub fn question_view(props: &QuestionProps) -> Html {
         *base.borrow_mut() = props.scene.clone();
     }
     let runs = use_mut_ref(|| 0u32);
+    // A fix's run answers later: by then the learner may have asked for a hint (kept: the
+    // answer changes only the verdict), or left the question (then the answer is dropped, so
+    // it cannot replace the next step's scene).
+    let latest = use_mut_ref(Seen::default);
+    *latest.borrow_mut() = (*seen).clone();
+    let alive = use_mut_ref(|| true);
+    {
+        let alive = alive.clone();
+        use_effect_with((), move |_| move || *alive.borrow_mut() = false);
+    }
     let at = &props.at;
     let step = at.step();
     let Some(q) = step.question.as_ref() else {
@@ -77,7 +89,79 @@ pub fn question_view(props: &QuestionProps) -> Html {
             step.at.clone(),
         );
         let lesson_id = lesson_id.clone();
+        // The verdict on an answer, once there is one: counted, shown, and if right the moment
+        // it asked about revealed. Dropped if the learner has left the question.
+        let finish = {
+            let (seen, scene, q, moment) = (seen.clone(), scene.clone(), q.clone(), moment.clone());
+            let (latest, alive) = (latest.clone(), alive.clone());
+            Rc::new(
+                move |judged: Judged, tried: Option<crate::lessons::Changes>| {
+                    if !*alive.borrow() {
+                        return;
+                    }
+                    let correct = judged.verdict.correct;
+                    on_update.emit(Update::Answered(lesson_id.clone(), index, correct));
+                    if correct {
+                        reveal(&q, &moment, &scene.timeline, &on_reveal);
+                    }
+                    let now = latest.borrow().clone();
+                    seen.set(Seen {
+                        judged: Some(judged),
+                        tried: tried.or(now.tried.clone()),
+                        running: false,
+                        ..now
+                    });
+                },
+            )
+        };
         Callback::from(move |answer: Answer| {
+            // A fix: the learner's setup runs in the engine's worker, and plays on the stage,
+            // refused or working, when its run comes back.
+            if let (Answer::Changes(c), Some(fix)) = (&answer, q.ask.fix_it(&scene.scenario)) {
+                let tried = Some(c.clone());
+                let setup = match fix.apply(c) {
+                    Ok(setup) => setup,
+                    Err(why) => {
+                        let wrong = crate::lessons::Verdict::wrong(tp(
+                            Msg::FeedbackCannotSet,
+                            &[("why", &why)],
+                        ));
+                        return finish(wrong.into(), tried);
+                    }
+                };
+                // Until its run answers, the verdict on an earlier try is not shown.
+                seen.set(Seen {
+                    running: true,
+                    judged: None,
+                    ..latest.borrow().clone()
+                });
+                let run = crate::lessons::fix::Run::of(setup.clone(), &fix.goal);
+                let (finish, scene, on_run, runs, alive) = (
+                    finish.clone(),
+                    scene.clone(),
+                    on_run.clone(),
+                    runs.clone(),
+                    alive.clone(),
+                );
+                crate::ui::engine::run(&run, move |result| {
+                    if !*alive.borrow() {
+                        return;
+                    }
+                    let verdict = match result {
+                        Ok((outcome, recording)) => {
+                            *runs.borrow_mut() += 1;
+                            on_run.emit(Scene::played(scene.id, setup, recording, *runs.borrow()));
+                            fix.verdict(&outcome)
+                        }
+                        Err(why) => crate::lessons::Verdict::wrong(tp(
+                            Msg::FixCouldNotRun,
+                            &[("why", &why)],
+                        )),
+                    };
+                    finish(verdict.into(), tried);
+                });
+                return;
+            }
             let judged = q
                 .ask
                 .judge(&moment, &scene.timeline, &scene.scenario, &answer)
@@ -87,27 +171,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
                         feedback: tp(Msg::QuestionUncheckable, &[("why", &e.to_string())]),
                     })
                 });
-            let correct = judged.verdict.correct;
-            on_update.emit(Update::Answered(lesson_id.clone(), index, correct));
-            if correct {
-                reveal(&q, &moment, &scene.timeline, &on_reveal);
-            }
-            let tried = match &answer {
-                Answer::Changes(c) => Some(c.clone()),
-                _ => seen.tried.clone(),
-            };
-            // A fix: the learner's setup plays on the stage, refused or working.
-            if let (Answer::Changes(c), Some(fix)) = (&answer, q.ask.fix_it(&scene.scenario)) {
-                if let Ok(setup) = fix.apply(c) {
-                    *runs.borrow_mut() += 1;
-                    on_run.emit(Scene::of(scene.id, setup, *runs.borrow()));
-                }
-            }
-            seen.set(Seen {
-                judged: Some(judged),
-                tried,
-                ..(*seen).clone()
-            });
+            finish(judged, None);
         })
     };
     use_table_pick(props.picked.clone(), &q.ask, &submit);
@@ -120,9 +184,13 @@ pub fn question_view(props: &QuestionProps) -> Html {
             ..
         } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
-        Ask::Fix { controls, .. } => {
-            fix_inputs(controls, &base.borrow(), seen.tried.as_ref(), &submit)
-        }
+        Ask::Fix { controls, .. } => fix_inputs(
+            controls,
+            &base.borrow(),
+            seen.tried.as_ref(),
+            seen.running,
+            &submit,
+        ),
     };
     // Why the answer is right, once the learner has it (never before: it says the answer).
     let answered = seen.solution || seen.judged.as_ref().is_some_and(|j| j.verdict.correct);
@@ -369,6 +437,7 @@ fn fix_inputs(
     controls: &[Control],
     scene: &Scene,
     tried: Option<&crate::lessons::Changes>,
+    running: bool,
     submit: &Callback<Answer>,
 ) -> Html {
     let onsubmit = {
@@ -434,7 +503,9 @@ fn fix_inputs(
                     },
                 }
             }) }
-            <button class="button primary" type="submit">{ t(Msg::QuestionRun) }</button>
+            <button class="button primary" type="submit" disabled={running} aria-busy={running.then_some("true")}>
+                { t(if running { Msg::QuestionRunning } else { Msg::QuestionRun }) }
+            </button>
         </form>
     }
 }

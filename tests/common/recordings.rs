@@ -1,0 +1,50 @@
+//! Every shipped scene's recorded run, put in the page as `static/boot.js` puts the one a
+//! screen opens (component tests), and fix-it runs answered in the page, as the engine's
+//! worker answers them.
+
+/// Install every recording, and answer runs in the page.
+pub fn install() {
+    let all: [(&str, &[u8]); 10] = [
+        (
+            "connection-refused",
+            include_bytes!("../../recordings/connection-refused.bin"),
+        ),
+        (
+            "mongodb-27017",
+            include_bytes!("../../recordings/mongodb-27017.bin"),
+        ),
+        (
+            "node-server-8099",
+            include_bytes!("../../recordings/node-server-8099.bin"),
+        ),
+        (
+            "port-in-use",
+            include_bytes!("../../recordings/port-in-use.bin"),
+        ),
+        ("slides", include_bytes!("../../recordings/slides.bin")),
+        (
+            "stress-50-clients",
+            include_bytes!("../../recordings/stress-50-clients.bin"),
+        ),
+        (
+            "syn-timeout",
+            include_bytes!("../../recordings/syn-timeout.bin"),
+        ),
+        (
+            "two-apps-one-pc",
+            include_bytes!("../../recordings/two-apps-one-pc.bin"),
+        ),
+        (
+            "walkthrough",
+            include_bytes!("../../recordings/walkthrough.bin"),
+        ),
+        (
+            "web-server-80",
+            include_bytes!("../../recordings/web-server-80.bin"),
+        ),
+    ];
+    for (id, bytes) in all {
+        socketlab::view::scenes::install_recording(id, bytes);
+    }
+    socketlab::ui::engine::answer_in_page(socketlab::lessons::fix::serve);
+}
