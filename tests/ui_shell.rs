@@ -265,7 +265,7 @@ async fn the_ports_panel_gives_each_port_its_class_and_each_os_its_ephemeral_ran
 #[wasm_bindgen_test]
 async fn a_damaged_or_wrong_recording_says_so_and_the_player_keeps_working() {
     for bytes in [
-        &b"SLR1 not a run"[..],
+        &b"SLR2 not a run"[..],
         &include_bytes!("../recordings/walkthrough.bin")[..],
     ] {
         let root = mount_at("?scene=connection-refused");

@@ -53,7 +53,7 @@ const LATEST: Instant = Instant::from_micros_const(365 * 24 * 3600 * 1_000_000);
 
 /// What a recording's bytes begin with: the format's name and version. A file of another
 /// version is refused rather than misread.
-const MAGIC: &[u8; 4] = b"SLR1";
+const MAGIC: &[u8; 4] = b"SLR2";
 
 /// Why bytes are not a recording this release can play. (The engine has no words: the web app
 /// says "this scene's recorded run is damaged" in the learner's language.)
@@ -92,11 +92,26 @@ impl Recording {
         }
     }
 
-    /// The recording as bytes: [`MAGIC`], then the run in postcard's compact form.
+    /// The recording as bytes: [`MAGIC`], then the run in postcard's compact form, each time
+    /// written as the step from the one before it (an event's from the last event's, a segment's
+    /// departure from its event, its arrival from its departure): small numbers, and the same
+    /// ones again and again, which compress to a third less than whole times.
     pub fn encode(&self) -> Vec<u8> {
+        let mut steps = self.clone();
+        let mut last = 0;
+        for e in &mut steps.events {
+            let at = e.at.total_micros();
+            e.at = Instant::from_micros(at - last);
+            last = at;
+            if let EventKind::SegmentSent(s) = &mut e.kind {
+                let (depart, arrive) = (s.depart.total_micros(), s.arrive.total_micros());
+                s.depart = Instant::from_micros(depart - at);
+                s.arrive = Instant::from_micros(arrive - depart);
+            }
+        }
         let mut out = MAGIC.to_vec();
         // Plain data into a vector: nothing in it can fail to serialise.
-        out.extend(postcard::to_allocvec(self).unwrap_or_default());
+        out.extend(postcard::to_allocvec(&steps).unwrap_or_default());
         out
     }
 
@@ -106,10 +121,22 @@ impl Recording {
         let body = bytes
             .strip_prefix(MAGIC)
             .ok_or(RecordingError::NotARecording)?;
-        let (r, rest): (Recording, &[u8]) =
+        let (mut r, rest): (Recording, &[u8]) =
             postcard::take_from_bytes(body).map_err(|e| RecordingError::Damaged(e.to_string()))?;
         if !rest.is_empty() {
             return Err(RecordingError::TooLong(rest.len()));
+        }
+        // Steps back to times. A damaged file's steps may be huge or negative: they saturate,
+        // and the check refuses the times they make.
+        let mut at: i64 = 0;
+        for e in &mut r.events {
+            at = at.saturating_add(e.at.total_micros());
+            e.at = Instant::from_micros(at);
+            if let EventKind::SegmentSent(s) = &mut e.kind {
+                let depart = at.saturating_add(s.depart.total_micros());
+                s.depart = Instant::from_micros(depart);
+                s.arrive = Instant::from_micros(depart.saturating_add(s.arrive.total_micros()));
+            }
         }
         r.check()?;
         Ok(r)
