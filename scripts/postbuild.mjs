@@ -80,10 +80,11 @@ async function squeeze(code, module) {
 const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
-  {
-    const wasm = join(dir, "socketlab_bg.wasm");
-    const glue = join(dir, "socketlab.js");
-    const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), "./socketlab_bg.js");
+  // The app's two builds: the full one and the free player's (Cargo.toml's `lessons` feature).
+  for (const name of ["socketlab", "socketlab-player"]) {
+    const wasm = join(dir, `${name}_bg.wasm`);
+    const glue = join(dir, `${name}.js`);
+    const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), `./${name}_bg.js`);
     writeFileSync(wasm, short.wasm);
     writeFileSync(glue, short.glue);
   }

@@ -1,6 +1,6 @@
 // Loads the app's wasm. This file exists so that index.html needs no inline script and the
 // Content-Security-Policy can stay at script-src 'self' 'wasm-unsafe-eval'. Trunk writes the
-// module under a stable name (Trunk.toml: filehash = false); it finds socketlab_bg.wasm beside it.
+// modules under stable names (Trunk.toml: filehash = false); each finds its wasm beside it.
 //
 // The page's first screen is plain HTML (index.html). The app's code is requested only once
 // that screen has painted (two animation frames), so the first paint never waits for it and
@@ -131,9 +131,13 @@ globalThis.socketlabLanguage = loadCatalog;
 globalThis.socketlabLesson = loadLesson;
 globalThis.socketlabRecording = loadRecording;
 
+// The app's build: an address that opens a scene gets the free player's build, which leaves the
+// lessons out (Cargo.toml's `lessons` feature); every other address the full one.
+const build = shownLesson() === "@" ? "./socketlab-player.js" : "./socketlab.js";
+
 function start() {
   Promise.all(first)
-    .then(() => Promise.all([import("./socketlab.js"), loadCatalog(chooseLanguage())]))
+    .then(() => Promise.all([import(build), loadCatalog(chooseLanguage())]))
     .then(([app]) => app.default())
     .catch((err) => {
       // A panic has already shown its own message; anything else (no WebAssembly, a missing

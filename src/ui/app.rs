@@ -21,8 +21,12 @@ use super::components::language::language_picker;
 use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
-use super::home::{link, Home};
-use super::lesson::{LessonAt, LessonPanel};
+use super::home::link;
+#[cfg(feature = "lessons")]
+use super::home::Home;
+use super::lesson::LessonAt;
+#[cfg(feature = "lessons")]
+use super::lesson::LessonPanel;
 use super::route::{use_place, Params, Route};
 use super::scenes::{self, has_recording, Scene, SCENES};
 use super::state::{advance, Action, Model, Panel};
@@ -313,6 +317,7 @@ pub fn app() -> Html {
     if place.params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
     }
+    #[cfg(feature = "lessons")]
     let lessons = use_memo((), |_| super::lesson::in_page());
     let store = use_reducer(Store::load);
     let on_update = {
@@ -320,6 +325,7 @@ pub fn app() -> Html {
         use_callback((), move |u: Update, _| d.dispatch(u))
     };
     let progress = store.progress.clone();
+    #[cfg(feature = "lessons")]
     let home = |error: Option<String>| {
         // The home screen shows every lesson's title and goal: loaded with it.
         if !super::lesson::has_words("") {
@@ -330,7 +336,10 @@ pub fn app() -> Html {
                   on_update={on_update.clone()} go={go.clone()} />
         }
     };
+    #[cfg(not(feature = "lessons"))]
+    let _ = progress;
     match &place.route {
+        #[cfg(feature = "lessons")]
         Route::Home => home(None),
         // Every scene's words (the picker lists every title), loaded with the player.
         Route::Explore if !super::lesson::has_words("@") => {
@@ -350,6 +359,7 @@ pub fn app() -> Html {
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
+        #[cfg(feature = "lessons")]
         Route::Lesson { id, step } => match lessons.iter().position(|l| l.id == *id) {
             Some(_) if !super::lesson::has_words(id) => {
                 super::lesson::loading_view(id, &place.route.query())
@@ -372,6 +382,25 @@ pub fn app() -> Html {
             }
             None => home(Some(tp(Msg::HomeNoLesson, &[("name", id)]))),
         },
+        #[cfg(not(feature = "lessons"))]
+        other => elsewhere(other),
+    }
+}
+
+/// The free player's build has no lessons and no home screen: the app's full build shows them,
+/// which a new page load at their address gives (`static/boot.js` picks the build by the
+/// address). One line says so meanwhile.
+#[cfg(not(feature = "lessons"))]
+fn elsewhere(route: &Route) -> Html {
+    let href = match route.query() {
+        q if q.is_empty() => "./".to_string(),
+        q => q,
+    };
+    let _ = gloo::utils::window().location().replace(&href);
+    html! {
+        <main class="shell lesson-loading">
+            <p class="notice" role="status">{ t(Msg::HomeLoading) }</p>
+        </main>
     }
 }
 
@@ -483,6 +512,20 @@ pub fn player(props: &PlayerProps) -> Html {
         asked: asked_hosts,
     };
     let asked_tables = tables_of(&model, &scene, &hosts, ends.as_ref(), &lesson_tables, true);
+    // The lesson's step beside the stage (not in the free player's build, which has no lessons).
+    #[cfg(feature = "lessons")]
+    let lesson_panel = match &props.lesson {
+        Some(at) => html! {
+            <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
+                         go={props.go.clone()} on_reveal={on.reveal.clone()} tables={asked_tables} on_run={on.run.clone()} />
+        },
+        None => Html::default(),
+    };
+    #[cfg(not(feature = "lessons"))]
+    let lesson_panel = {
+        let _ = (asked_tables, &picked);
+        Html::default()
+    };
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
@@ -513,10 +556,7 @@ pub fn player(props: &PlayerProps) -> Html {
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}
                               on_speed={on.speed.clone()} on_seek={on.seek.clone()} on_help={on.help.clone()} />
                 </section>
-                if let Some(at) = &props.lesson {
-                    <LessonPanel at={at.clone()} scene={scene.clone()} picked={(*picked).clone()} on_update={props.on_update.clone()}
-                                 go={props.go.clone()} on_reveal={on.reveal.clone()} tables={asked_tables} on_run={on.run.clone()} />
-                }
+                { lesson_panel }
                 { tables_panel(&model, &scene, &hosts, shown_host, ends.as_ref(), &on, &lesson_tables) }
                 { more_panels(&model, &scene, count, stage_text, &on, &secrecy) }
             </main>
@@ -886,7 +926,10 @@ struct Handlers {
     close_inspector: Callback<()>,
     speed: Callback<f64>,
     seek: Callback<Instant>,
+    // A lesson's: the free player's build has none.
+    #[cfg_attr(not(feature = "lessons"), allow(dead_code))]
     reveal: Callback<(Instant, Option<(HostId, SockId)>)>,
+    #[cfg_attr(not(feature = "lessons"), allow(dead_code))]
     run: Callback<Rc<Scene>>,
 }
 
