@@ -498,13 +498,21 @@ impl Scenario {
         (sim, pids)
     }
 
-    fn add_hosts(&self, sim: &mut Sim) -> VecMap<String, (HostId, Ipv4Addr)> {
-        let mut hosts = VecMap::new();
-        for h in &self.hosts {
+    /// Each host as the engine is given it: its name, its address and its OS.
+    pub fn host_specs(&self) -> impl Iterator<Item = HostSpec> + '_ {
+        self.hosts.iter().map(|h| {
             let ip: Ipv4Addr = h.ip.parse().unwrap_or(Ipv4Addr::UNSPECIFIED);
             let os = h.os.as_deref().and_then(parse_os).unwrap_or_default();
-            if let Ok(id) = sim.add_host(HostSpec::new(&h.name, ip).with_os(os)) {
-                hosts.insert(h.name.clone(), (id, ip));
+            HostSpec::new(&h.name, ip).with_os(os)
+        })
+    }
+
+    fn add_hosts(&self, sim: &mut Sim) -> VecMap<String, (HostId, Ipv4Addr)> {
+        let mut hosts = VecMap::new();
+        for spec in self.host_specs() {
+            let (name, ip) = (spec.name.clone(), spec.ip);
+            if let Ok(id) = sim.add_host(spec) {
+                hosts.insert(name, (id, ip));
             }
         }
         hosts

@@ -9,14 +9,12 @@
 
 use crate::vecmap::VecMap;
 use std::cell::RefCell;
-use std::net::Ipv4Addr;
 
 use serde::{Deserialize, Serialize};
 
 use super::event::{Event, EventKind, SegmentId};
-use super::net::{HostId, LinkId};
+use super::net::{HostId, HostSpec, LinkId};
 use super::packet::PacketSummary;
-use super::ports::OsProfile;
 use super::sim::Sim;
 use super::snapshot::{progress, FlightView, HostView, Snapshot};
 use super::tables::Tables;
@@ -25,20 +23,13 @@ use super::time::Instant;
 /// How many events lie between two checkpoints: a seek replays at most this many.
 pub const CHECKPOINT_EVERY: usize = 256;
 
-/// A host as a recording names it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HostInfo {
-    pub name: String,
-    pub ip: Ipv4Addr,
-    pub os: OsProfile,
-}
-
 /// A run as plain data: its hosts, its links and every event. A [`Timeline`] is built from it
 /// without the engine, so a page that plays a shipped scene carries the run, not the stacks
 /// that made it (`recordings/<scene>.bin`, written by `tests/builtin.rs`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recording {
-    pub hosts: Vec<HostInfo>,
+    /// Each host as the engine was given it, in host order.
+    pub hosts: Vec<HostSpec>,
     /// Each link's two hosts, in link order.
     pub links: Vec<(HostId, HostId)>,
     pub events: Vec<Event>,
@@ -75,14 +66,7 @@ impl Recording {
     pub fn of(mut sim: Sim, until: Instant) -> Recording {
         sim.run_until_idle(until);
         let end = sim.now();
-        let hosts = sim
-            .hosts()
-            .map(|(_, s)| HostInfo {
-                name: s.name.clone(),
-                ip: s.ip,
-                os: s.os,
-            })
-            .collect();
+        let hosts = sim.hosts().map(|(_, h)| h.clone()).collect();
         let links = sim.links().map(|l| (l.a, l.b)).collect();
         Recording {
             hosts,
@@ -219,7 +203,7 @@ impl State {
 
 /// A recorded run.
 pub struct Timeline {
-    hosts: Vec<HostInfo>,
+    hosts: Vec<HostSpec>,
     events: Vec<Event>,
     /// (events applied, state after them), the first at no events.
     checkpoints: Vec<(usize, State)>,
@@ -240,7 +224,7 @@ impl Timeline {
         Timeline::from_events(r.hosts, r.events, r.end)
     }
 
-    fn from_events(hosts: Vec<HostInfo>, events: Vec<Event>, end: Instant) -> Timeline {
+    fn from_events(hosts: Vec<HostSpec>, events: Vec<Event>, end: Instant) -> Timeline {
         let mut state = State {
             tables: Tables::new(hosts.len()),
             ..State::default()

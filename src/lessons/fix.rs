@@ -151,10 +151,7 @@ impl Run {
     /// exists); a setup that does not read back (a request not from this app) runs nothing.
     pub fn go(&self) -> (Outcome, Recording) {
         let Ok(scenario) = scenario::from_toml(&self.setup) else {
-            return (
-                Outcome::NothingRuns,
-                Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
-            );
+            return nothing_ran();
         };
         let (mut sim, pids) = scenario.build_trusted_named();
         sim.run_until_idle(scenario.run_limit());
@@ -168,16 +165,19 @@ impl Run {
 pub fn serve(request: &[u8]) -> Vec<u8> {
     let (outcome, recording) = match postcard::from_bytes::<Run>(request) {
         Ok(run) => run.go(),
-        Err(_) => (
-            Outcome::NothingRuns,
-            Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
-        ),
+        Err(_) => nothing_ran(),
     };
     let ran = Ran {
         outcome,
         recording: recording.encode(),
     };
     postcard::to_allocvec(&ran).unwrap_or_default()
+}
+
+/// The answer to a request that is not a setup this app could have sent: nothing ran.
+fn nothing_ran() -> (Outcome, Recording) {
+    let empty = Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO);
+    (Outcome::NothingRuns, empty)
 }
 
 /// A worker's answer read back: the outcome and the run, checked; or, for developers, why it

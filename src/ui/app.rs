@@ -341,20 +341,19 @@ pub fn app() -> Html {
     match &place.route {
         #[cfg(feature = "lessons")]
         Route::Home => home(None),
-        // Every scene's words (the picker lists every title), loaded with the player.
-        Route::Explore if !super::lesson::has_words("@") => {
+        // Every scene's words (the picker lists every title), then the scene's recording.
+        Route::Explore
+            if !super::lesson::has_words("@") || !has_recording(explored(&place.params)) =>
+        {
+            let waiting = match super::lesson::has_words("@") {
+                false => "@".to_string(),
+                true => format!("#{}", explored(&place.params)),
+            };
             let here = gloo::utils::window()
                 .location()
                 .search()
                 .unwrap_or_default();
-            super::lesson::loading_view("@", &here)
-        }
-        Route::Explore if !has_recording(explored(&place.params)) => {
-            let here = gloo::utils::window()
-                .location()
-                .search()
-                .unwrap_or_default();
-            super::lesson::loading_view(&format!("#{}", explored(&place.params)), &here)
+            super::lesson::loading_view(&waiting, &here)
         }
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />

@@ -9,7 +9,7 @@ use std::net::SocketAddrV4;
 
 use crate::engine::event::{Demux, DropReason, Event, EventKind, SegmentSent};
 use crate::engine::faults::{NetChange, Verdict};
-use crate::engine::net::HostId;
+use crate::engine::net::{HostId, HostSpec};
 use crate::engine::packet::{preview, IcmpSummary, PacketSummary, Transport};
 use crate::engine::ports::OsProfile;
 use crate::engine::program::AppKind;
@@ -61,10 +61,22 @@ impl Narrator {
 
     /// A narrator for the network a simulation has: its hosts' names and OSes, its links.
     pub fn for_network(sim: &Sim) -> Narrator {
-        let names = sim.hosts().map(|(_, h)| host_name(&h.name).to_string());
+        let hosts: Vec<&HostSpec> = sim.hosts().map(|(_, h)| h).collect();
+        Narrator::for_hosts(&hosts, sim.links().map(|l| (l.a, l.b)).collect())
+    }
+
+    /// A narrator for a network of these hosts (in host order) and links: a simulation's, or a
+    /// recorded run's.
+    pub fn for_hosts<H: std::borrow::Borrow<HostSpec>>(
+        hosts: &[H],
+        links: Vec<(HostId, HostId)>,
+    ) -> Narrator {
+        let names = hosts
+            .iter()
+            .map(|h| host_name(&h.borrow().name).to_string());
         Narrator::new(names.collect())
-            .with_links(sim.links().map(|l| (l.a, l.b)).collect())
-            .with_os(sim.hosts().map(|(_, h)| h.os).collect())
+            .with_links(links)
+            .with_os(hosts.iter().map(|h| h.borrow().os).collect())
     }
 
     /// The OS each host runs, in host order, so a segment is held against that OS's TCP.

@@ -268,15 +268,7 @@ impl Scene {
         run: u32,
     ) -> Rc<Scene> {
         let links = recording.links.clone();
-        let narrator = Narrator::new(
-            recording
-                .hosts
-                .iter()
-                .map(|h| host_name(&h.name).to_string())
-                .collect(),
-        )
-        .with_links(links.clone())
-        .with_os(recording.hosts.iter().map(|h| h.os).collect());
+        let narrator = Narrator::for_hosts(&recording.hosts, links.clone());
         let timeline = Timeline::play(recording);
         let (lines, segments, connections) = narrate(&timeline, narrator);
         let (labels, busy) = packet_texts(&timeline, &connections);
@@ -313,21 +305,8 @@ impl Scene {
     pub fn still() -> Rc<Scene> {
         let id = SCENES[0];
         let scenario = builtin(id).unwrap_or_default();
-        let hosts = scenario
-            .hosts
-            .iter()
-            .map(|h| crate::engine::timeline::HostInfo {
-                name: h.name.clone(),
-                ip: h.ip.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED),
-                os: h
-                    .os
-                    .as_deref()
-                    .and_then(crate::engine::scenario::parse_os)
-                    .unwrap_or_default(),
-            })
-            .collect();
         let still = Recording {
-            hosts,
+            hosts: scenario.host_specs().collect(),
             links: vec![],
             events: vec![],
             end: Instant::ZERO,
