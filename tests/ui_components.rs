@@ -146,6 +146,63 @@ async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
     assert_eq!(row("Process"), ["nginx (fd 3)", "nginx (fd 4)"]);
 }
 
+/// A new socket adds a column to the course's table and leaves the others as they were: a
+/// learner on a socket's name (keyboard focus) stays there, and the new column's cells are the
+/// ones marked as just changed.
+#[wasm_bindgen_test]
+async fn a_new_sockets_column_leaves_the_others_and_the_focus_alone() {
+    let root = root();
+    let full = server_at_the_slide();
+    assert_eq!(
+        full.sockets.len(),
+        2,
+        "the slide: a listener and a connection"
+    );
+    let mut listening = full.clone();
+    listening.sockets.truncate(1);
+    let props = |host: socketlab::engine::HostView| SocketTableProps {
+        host: std::rc::Rc::new(host),
+        compact: false,
+        highlight: Default::default(),
+        focus: None,
+        scene: None,
+        on_focus: Callback::noop(),
+        current: true,
+        masked: None,
+        mask: Default::default(),
+        picking: false,
+    };
+    let mut app =
+        yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props(listening)).render();
+    yew::scheduler::flush().await;
+    let first = root.query_selector(".socket-name").unwrap().unwrap();
+    let first: web_sys::HtmlElement = first.dyn_into().unwrap();
+    let cell = root.query_selector("tbody td").unwrap().unwrap();
+    first.focus().unwrap();
+    app.update(props(full));
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, ".socket-name"),
+        ["Socket 1", "Socket 2"],
+        "a column for the new socket"
+    );
+    assert!(first.is_connected(), "Socket 1's name is the same element");
+    assert!(
+        cell.is_connected(),
+        "Socket 1's cells are the same elements"
+    );
+    let active = gloo::utils::document().active_element().unwrap();
+    assert_eq!(
+        active.text_content().unwrap(),
+        "Socket 1",
+        "the focus stays"
+    );
+    // Only the new socket's cells are marked as just changed.
+    let changed = root.query_selector_all("td.changed").unwrap().length();
+    assert_eq!(changed, 7, "the new column's seven cells, no others");
+    app.destroy();
+}
+
 #[wasm_bindgen_test]
 async fn the_compact_table_reads_like_ss() {
     let root = mount_slide_table(true).await;
@@ -342,6 +399,74 @@ async fn narration_lists_events_newest_first_and_opens_their_segments() {
         label.ends_with(&format!("(inspect segment {})", seg.0)),
         "{label}"
     );
+}
+
+/// As the scene plays on, new lines join the top of the list and the lines already there stay
+/// the same elements: a learner who tabbed to a line keeps the focus there (and a screen reader
+/// does not read the list again), also when the oldest lines leave and "earlier events" appears.
+#[wasm_bindgen_test]
+async fn a_redraw_keeps_the_lines_on_screen_and_the_focus_on_them() {
+    // The words first: a scene's lines are written in them when it loads.
+    let root = root();
+    use socketlab::ui::components::narration::{lines_until, Narration, NarrationProps};
+    let scene = Scene::load(Scene::index_of("walkthrough").unwrap()).unwrap();
+    let props = |count: usize| NarrationProps {
+        scene: scene.clone(),
+        count,
+        selected: None,
+        on_select: Callback::noop(),
+        mask: Default::default(),
+    };
+    // From 30 lines (all shown, no "earlier" note) to 41: the ten oldest leave at once.
+    let (before, after) = (30, 41);
+    assert!(
+        lines_until(&scene, scene.end()) > after,
+        "the scene has enough lines"
+    );
+    let mut app =
+        yew::Renderer::<Narration>::with_root_and_props(root.clone(), props(before)).render();
+    yew::scheduler::flush().await;
+    assert!(
+        texts(&root, ".earlier").is_empty(),
+        "all lines shown: {:?}",
+        texts(&root, ".earlier")
+    );
+    // The newest line that will still be shown after the drop: the 15th newest of 30.
+    let buttons = root.query_selector_all(".event-list li.event").unwrap();
+    let kept: web_sys::Element = buttons.item(14).unwrap().dyn_into().unwrap();
+    let kept_text = kept.text_content().unwrap();
+    assert!(
+        kept_text.contains("bound to"),
+        "the line says what happened: {kept_text:?}"
+    );
+    let button = kept
+        .query_selector("button")
+        .unwrap()
+        .or_else(|| root.query_selector(".event-button").unwrap())
+        .unwrap();
+    let button: web_sys::HtmlElement = button.dyn_into().unwrap();
+    button.focus().unwrap();
+    let focused_text = button.text_content().unwrap();
+    app.update(props(after));
+    yew::scheduler::flush().await;
+    let lines = texts(&root, ".event-list li.event");
+    assert_eq!(lines.len(), 31, "the ten oldest left: {lines:?}");
+    assert_eq!(
+        texts(&root, ".earlier").len(),
+        1,
+        "the list says earlier events left"
+    );
+    assert!(
+        kept.is_connected(),
+        "the line {kept_text:?} is the same element after the redraw"
+    );
+    let active = gloo::utils::document().active_element().unwrap();
+    assert_eq!(
+        active.text_content().unwrap(),
+        focused_text,
+        "the focus stays on the line the learner was on"
+    );
+    app.destroy();
 }
 
 /// Until a lesson's question is answered, a table says "?" wherever it would say the answer (a

@@ -51,34 +51,75 @@ pub fn narration(props: &NarrationProps) -> Html {
         .last()
         .map(|l| format!("{}: {}", l.host, mask(&l.text, &props.mask)))
         .unwrap_or_default();
+    // One keyed list (the note on earlier lines too), so that Yew matches lines by key: new
+    // lines at the top are added and the others stay. An unkeyed child among them would make
+    // Yew pair lines by position, and every line would be made again at each redraw.
+    let earlier = (start > 0).then(|| {
+        html! { <li class="earlier" key="earlier">{ tp(Msg::EventsEarlier, &[("n", &start.to_string())]) }</li> }
+    });
+    let items = (start..lines.len()).rev().map(|i| {
+        let l = &lines[i];
+        html! {
+            <EventLine key={i} scene={props.scene.clone()} index={i} current={Some(l.at) == latest_at}
+                       selected={l.seg.is_some() && l.seg == props.selected}
+                       on_select={props.on_select.clone()} mask={props.mask.clone()} />
+        }
+    });
     html! {
         <section id="panel-events" class="narration panel" aria-labelledby="events-title">
             <h2 id="events-title">{ t(Msg::EventsTitle) }</h2>
             <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
             <ol class="event-list" reversed=true tabindex="0" aria-label={t(Msg::EventsList)}>
-                { for lines[start..].iter().enumerate().rev().map(|(i, l)| {
-                    let current = Some(l.at) == latest_at;
-                    let class = classes!("event", current.then_some("current"), (l.seg.is_some() && l.seg == props.selected).then_some("selected"));
-                    // Few nodes per line: while a busy scene plays, several lines arrive each frame.
-                    let sentence = format!(" {}: {}", l.host, mask(&l.text, &props.mask));
-                    let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
-                    match l.seg {
-                        Some(seg) => {
-                            let on_select = props.on_select.clone();
-                            html! {
-                                <li key={start + i} class={class}>
-                                    <button class="event-button" onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}
-                                            aria-label={tp(Msg::EventsInspect, &[("line", &format!("{}{sentence}", seconds(l.at))), ("seg", &seg.0.to_string())])}>{ text }</button>
-                                </li>
-                            }
-                        }
-                        None => html! { <li key={start + i} class={class}>{ text }</li> },
-                    }
-                }) }
-                if start > 0 {
-                    <li class="earlier" key="earlier">{ tp(Msg::EventsEarlier, &[("n", &start.to_string())]) }</li>
-                }
+                { for items.chain(earlier) }
             </ol>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EventLineProps {
+    scene: Rc<Scene>,
+    /// The line's place in the scene's narration.
+    index: usize,
+    /// Whether it happened at the latest moment.
+    current: bool,
+    /// Whether its segment is the one in the inspector.
+    selected: bool,
+    on_select: Callback<Option<SegmentId>>,
+    mask: Rc<Vec<String>>,
+}
+
+/// One line of the list: drawn when it first appears and when it stops being the latest (or is
+/// picked), not at every redraw.
+#[function_component(EventLine)]
+fn event_line(props: &EventLineProps) -> Html {
+    crate::ui::hooks::counted("EventLine");
+    let l = &props.scene.lines[props.index];
+    let class = classes!(
+        "event",
+        props.current.then_some("current"),
+        props.selected.then_some("selected")
+    );
+    // Few nodes per line: while a busy scene plays, several lines arrive at each redraw.
+    let sentence = format!(" {}: {}", l.host, mask(&l.text, &props.mask));
+    let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
+    match l.seg {
+        Some(seg) => {
+            let on_select = props.on_select.clone();
+            let label = tp(
+                Msg::EventsInspect,
+                &[
+                    ("line", &format!("{}{sentence}", seconds(l.at))),
+                    ("seg", &seg.0.to_string()),
+                ],
+            );
+            html! {
+                <li class={class}>
+                    <button class="event-button" aria-label={label}
+                            onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}>{ text }</button>
+                </li>
+            }
+        }
+        None => html! { <li class={class}>{ text }</li> },
     }
 }

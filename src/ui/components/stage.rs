@@ -118,13 +118,11 @@ pub fn stage(props: &StageProps) -> Html {
     let links = g.links.iter().flatten().map(|l| {
         html! { <line class="link" x1={n(l.from.0)} y1={n(l.from.1)} x2={n(l.to.0)} y2={n(l.to.1)} /> }
     });
-    let hosts = props.hosts.iter().map(|h| {
-        let Some(geom) = g.hosts.get(h.id.0) else {
-            return html! {};
-        };
+    let hosts = props.hosts.iter().filter_map(|h| {
+        let geom = g.hosts.get(h.id.0)?;
         let callout = callout(scene, h, props.t).unwrap_or_default();
         let callout = crate::view::mask::mask(&callout, &props.mask);
-        html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} mask={props.mask.clone()} /> }
+        Some(html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} mask={props.mask.clone()} /> })
     });
     let pointer = use_pointer(props, &frame, draw);
     let on_wire = scene.in_flight_indices(props.t).count();

@@ -218,7 +218,10 @@ fn course_table(
         <table class="sockets course">
             <caption>{ caption.to_string() }</caption>
             <thead><tr>
-                <td class="corner">
+                // Every cell of a row is keyed: Yew pairs a row's cells by key only when all of
+                // them have one, and by place otherwise, which would make every cell again when a
+                // socket's column is added.
+                <td class="corner" key="corner">
                     if overflows {
                         <span class="scroll-cue">{ t(Msg::TablesScrollCorner) }</span>
                     }
@@ -228,7 +231,7 @@ fn course_table(
             <tbody>
                 { for (0..ROWS.len()).map(|f| html! {
                     <tr key={f} class={(f == PROCESS).then_some("process-row")}>
-                        <th scope="row">{ row_name(f) }</th>
+                        <th scope="row" key="row">{ row_name(f) }</th>
                         { for host.sockets.iter().map(|r| html! {
                             <td key={r.sock.0} class={cell_class(r.sock, f)}>{
                                 if props.masked == Some(r.sock) && (1..=4).contains(&f) { "?".to_string() } else { now[&r.sock][f].clone() }
