@@ -78,7 +78,7 @@ function call(name, ...args) {
     const what = args[0] ? `${name} ${args[0]}` : name;
     say(
       inChinese()
-        ? `課程網站（LMS）未能保存進度：${what} 失敗，錯誤 ${code}${words ? `（${words}）` : ""}。課堂仍可繼續，進度保存在這個瀏覽器。`
+        ? `課程網站（LMS）未能保存進度：${what} 失敗，錯誤 ${code}${words ? `（${words}）` : ""}。單元仍可繼續，進度保存在這個瀏覽器。`
         : `Your course site (LMS) did not save this lesson's progress: ${what} failed with error ${code}${words ? ` (${words})` : ""}. The lesson still works, and this browser keeps your progress.`,
     );
   }
@@ -149,7 +149,7 @@ function resume(suspend) {
   if (!progress) {
     say(
       inChinese()
-        ? "課程網站（LMS）傳回的進度無法讀取，課堂從頭開始。"
+        ? "課程網站（LMS）傳回的進度無法讀取，單元從頭開始。"
         : "Your course site (LMS) returned saved progress this lesson cannot read, so the lesson starts afresh.",
     );
     return;

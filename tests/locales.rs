@@ -819,3 +819,320 @@ fn every_reason_a_call_fails_for_is_said_in_every_language() {
         assert_ne!(en[key].as_str(), Some(z), "{key}");
     }
 }
+
+// --- Chinese as Hong Kong reads it -------------------------------------------------------------
+
+/// The glossary (`locales/glossary.toml`).
+fn glossary() -> toml::Table {
+    let text = std::fs::read_to_string(root().join("locales/glossary.toml")).unwrap();
+    text.parse().expect("the glossary is TOML")
+}
+
+/// Each term's Chinese and the other words for the same idea that no text may use.
+fn avoided(glossary: &toml::Table) -> Vec<(String, Vec<String>)> {
+    glossary["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| {
+            let avoid = t.get("avoid")?.as_array()?;
+            let words = avoid.iter().filter_map(|w| w.as_str()).map(str::to_string);
+            Some((t["zh-Hant"].as_str()?.to_string(), words.collect()))
+        })
+        .collect()
+}
+
+/// Hong Kong's character forms: (use, not, except).
+fn forms(glossary: &toml::Table) -> Vec<(String, String, Vec<String>)> {
+    let s = |v: &toml::Value| v.as_str().unwrap().to_string();
+    glossary["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let except = f.get("except").and_then(|e| e.as_array());
+            (
+                s(&f["use"]),
+                s(&f["not"]),
+                except.map_or(Vec::new(), |e| e.iter().map(s).collect()),
+            )
+        })
+        .collect()
+}
+
+/// The terms that carry their English at their first use, with that English.
+fn first_english(glossary: &toml::Table) -> Vec<(String, String)> {
+    let terms = glossary["terms"].as_array().unwrap();
+    glossary["first_english"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|zh| {
+            let zh = zh.as_str().unwrap();
+            let en = terms
+                .iter()
+                .find(|t| t["zh-Hant"].as_str() == Some(zh))
+                .unwrap_or_else(|| panic!("{zh}: first_english names a term the glossary lacks"));
+            (zh.to_string(), en["en"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// A text with its `code spans` left out (a command, an address or a tool's output is the same in
+/// every language): each becomes one "§".
+fn prose(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 0 { part } else { "§" })
+        .collect()
+}
+
+/// The words of `avoid` that a text uses for a term's idea.
+fn other_words(text: &str, terms: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (zh, avoid) in terms {
+        // The term itself may contain a shorter word that is avoided (連線被拒 in 連線被拒絕).
+        let rest = text.replace(zh.as_str(), "\u{0}");
+        out.extend(avoid.iter().filter(|w| rest.contains(w.as_str())).cloned());
+    }
+    out
+}
+
+/// The characters written in a form other than Hong Kong's.
+fn other_forms(text: &str, forms: &[(String, String, Vec<String>)]) -> Vec<String> {
+    forms
+        .iter()
+        .filter(|(_, not, except)| {
+            let rest = except
+                .iter()
+                .fold(text.to_string(), |t, e| t.replace(e.as_str(), ""));
+            rest.contains(not.as_str())
+        })
+        .map(|(right, not, _)| format!("{not} (Hong Kong writes {right})"))
+        .collect()
+}
+
+/// Half-width quotes and brackets in a Chinese text: "…" for 「…」 and (…) for （…）. A
+/// function's empty brackets after its name (`connect()`) are code, not punctuation.
+fn half_width_marks(text: &str) -> Vec<String> {
+    let text = prose(text);
+    if !text.chars().any(is_han) {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let call = |at: usize| {
+            chars[at] == '('
+                && chars.get(at + 1) == Some(&')')
+                && at > 0
+                && (chars[at - 1].is_ascii_alphanumeric() || chars[at - 1] == '_')
+        };
+        let bad = match c {
+            '"' => true,
+            '(' => !call(i),
+            ')' => !(i > 0 && call(i - 1)),
+            _ => false,
+        };
+        if bad {
+            let from = i.saturating_sub(6);
+            out.push(chars[from..(i + 6).min(chars.len())].iter().collect());
+        }
+    }
+    out
+}
+
+/// A time written with an ASCII unit after a number (or a number's parameter) in a Chinese text:
+/// "100 ms" for 「100 毫秒」.
+fn ascii_units(text: &str) -> Vec<String> {
+    let text = prose(text);
+    if !text.chars().any(is_han) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (at, c) in text.char_indices() {
+        if !(c.is_ascii_digit() || c == '}') {
+            continue;
+        }
+        let after = &text[at + 1..];
+        let after = after.strip_prefix(' ').unwrap_or(after);
+        for unit in ["ms", "µs", "us", "min", "s"] {
+            if let Some(rest) = after.strip_prefix(unit) {
+                if !rest.starts_with(|n: char| n.is_ascii_alphabetic()) {
+                    out.push(format!("{c}{unit}"));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The parameters that carry a Chinese name (a host's, a program's): written against the Chinese
+/// beside them, as 「{host}的 socket」.
+const CHINESE_NAMES: [&str; 6] = ["host", "here", "owner", "process", "who", "name"];
+
+/// A space between a parameter that carries a Chinese name and the Chinese beside it.
+fn spaced_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in CHINESE_NAMES {
+        let param = format!("{{{name}}}");
+        for (at, _) in text.match_indices(&param) {
+            let after = &text[at + param.len()..];
+            let before = &text[..at];
+            let spaced_after = after
+                .strip_prefix(' ')
+                .is_some_and(|r| r.starts_with(is_han));
+            let spaced_before = before
+                .strip_suffix(' ')
+                .is_some_and(|b| b.ends_with(is_han));
+            if spaced_after || spaced_before {
+                out.push(param.clone());
+            }
+        }
+    }
+    out
+}
+
+/// In a lesson's or a scene's texts (in order), the terms whose first use lacks its English in
+/// full-width brackets right after it: 「區段（segment）」.
+fn unexplained_terms(texts: &[String], terms: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (zh, en) in terms {
+        let first = texts.iter().map(|t| prose(t)).find_map(|t| {
+            let at = t.find(zh.as_str())?;
+            Some(t[at + zh.len()..].to_string())
+        });
+        if let Some(after) = first {
+            let explained = after.strip_prefix('（').is_some_and(|inside| {
+                let inside = inside.split('）').next().unwrap_or("");
+                inside.to_lowercase().contains(&en.to_lowercase())
+            });
+            if !explained {
+                out.push(format!("{zh} (first use without 「（{en}）」)"));
+            }
+        }
+    }
+    out
+}
+
+/// Every Chinese text: the catalog's messages, the lessons' and the scenes' words.
+fn chinese() -> Vec<(String, String)> {
+    said_in("zh-Hant")
+        .into_iter()
+        .flat_map(|(key, _, theirs)| theirs.into_iter().map(move |t| (key.clone(), t)))
+        .collect()
+}
+
+#[test]
+fn the_chinese_rules_catch_bad_examples() {
+    let g = glossary();
+    let (terms, forms) = (avoided(&g), forms(&g));
+    // The glossary's terms: the other words for an idea are caught, the term itself is not.
+    assert_eq!(other_words("伺服器的 IP 位址", &terms), ["位址"]);
+    assert!(other_words("伺服器的 IP 地址", &terms).is_empty());
+    assert_eq!(other_words("錯誤：連線被拒", &terms), ["連線被拒"]);
+    assert!(other_words("錯誤：連線被拒絕", &terms).is_empty());
+    assert_eq!(other_words("回到所有課堂", &terms), ["課堂"]);
+    // Hong Kong's forms, but 著 stays in 著名.
+    assert_eq!(other_forms("在這裡等著", &forms).len(), 2);
+    assert!(other_forms("在這裏等着一個著名的埠", &forms).is_empty());
+    // Full-width quotes and brackets; a function's () and code are not punctuation.
+    assert_eq!(
+        half_width_marks("curl 報告 \"Connection refused\"").len(),
+        2
+    );
+    assert_eq!(half_width_marks("伺服器 (Node.js) 監聽").len(), 2);
+    assert!(half_width_marks("呼叫 connect() 之後，`ss (x)` 顯示「LISTEN」（監聽）").is_empty());
+    assert!(half_width_marks("only English (here)").is_empty());
+    // 秒 and 毫秒 after a number, not s and ms; a word that starts with s is not a unit.
+    assert_eq!(ascii_units("它在 100 ms 後到達"), ["0ms"]);
+    assert_eq!(ascii_units("等了 {n}s 之後"), ["}s"]);
+    assert!(ascii_units("它在 100 毫秒後到達，8099 socket，`sleep 3s`").is_empty());
+    // A Chinese name against the Chinese beside it; numbers keep their space.
+    assert_eq!(spaced_names("{process} 的 socket"), ["{process}"]);
+    assert_eq!(spaced_names("送往 {host}"), ["{host}"]);
+    assert!(spaced_names("{process}的 socket 監聽連接埠 {port}（{host}）").is_empty());
+    // A Taiwanese textbook's term: its English at its first use, plain after.
+    let english = first_english(&g);
+    let texts = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert!(unexplained_terms(&texts(&["一個區段（segment）", "另一個區段"]), &english).is_empty());
+    assert_eq!(
+        unexplained_terms(&texts(&["一個區段", "另一個區段（segment）"]), &english).len(),
+        1
+    );
+}
+
+/// Every Chinese text says each idea with the glossary's one word, in Hong Kong's forms.
+#[test]
+fn chinese_says_each_idea_one_way_in_hong_kong_forms() {
+    let g = glossary();
+    let (terms, forms) = (avoided(&g), forms(&g));
+    let mut problems = Vec::new();
+    for (key, text) in chinese() {
+        let text = prose(&text);
+        for w in other_words(&text, &terms)
+            .into_iter()
+            .chain(other_forms(&text, &forms))
+        {
+            problems.push(format!("{key}: {w}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Chinese text uses full-width quotes and brackets, 秒 and 毫秒, and writes a Chinese name
+/// against the Chinese beside it.
+#[test]
+fn chinese_uses_its_own_punctuation_units_and_spacing() {
+    let mut problems = Vec::new();
+    for (key, text) in chinese() {
+        for m in half_width_marks(&text) {
+            problems.push(format!("{key}: half-width mark in …{m}…"));
+        }
+        for u in ascii_units(&text) {
+            problems.push(format!("{key}: unit {u:?}"));
+        }
+        for p in spaced_names(&text) {
+            problems.push(format!("{key}: a space beside {p}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A term from Taiwanese textbooks that a Hong Kong student may not know (區段, 酬載, 旗標, 程序)
+/// has its English beside it at its first use in each lesson and each scene.
+#[test]
+fn a_taiwanese_term_has_its_english_at_its_first_use_in_each_lesson_and_scene() {
+    let english = first_english(&glossary());
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (key, _, theirs) in said_in("zh-Hant") {
+        let mut words = key.split(' ');
+        let (Some(kind @ ("lesson" | "scene")), Some(id)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let group = format!("{kind} {id}");
+        match groups.last_mut() {
+            Some((g, texts)) if *g == group => texts.extend(theirs),
+            _ => groups.push((group, theirs)),
+        }
+    }
+    assert!(
+        groups.len() >= 15,
+        "every lesson and scene: {}",
+        groups.len()
+    );
+    let problems: Vec<String> = groups
+        .iter()
+        .flat_map(|(g, texts)| {
+            unexplained_terms(texts, &english)
+                .into_iter()
+                .map(move |p| format!("{g}: {p}"))
+        })
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

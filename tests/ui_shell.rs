@@ -116,7 +116,7 @@ async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
     assert_eq!(options.len(), 10);
     assert_eq!(
         options[0],
-        "課程投影片：一個瀏覽器，一個在 80 埠的網頁伺服器"
+        "課程投影片：一個瀏覽器，連接埠 80 上的一個網頁伺服器"
     );
     root.remove();
 }

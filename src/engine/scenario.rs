@@ -716,7 +716,8 @@ fn parse_proto(s: &str) -> Option<Proto> {
     }
 }
 
-fn parse_verdict(s: &str) -> Option<Verdict> {
+/// A firewall rule's verdict as a scenario file writes it (`drop`, `reject`, …).
+pub fn parse_verdict(s: &str) -> Option<Verdict> {
     match s {
         "drop" => Some(Verdict::Drop),
         "reject" => Some(Verdict::Reject),

@@ -10,10 +10,15 @@ pub fn ms(millis: i64) -> Instant {
 
 /// A moment as seconds with milliseconds, "0.420 s" (integer arithmetic only).
 pub fn seconds(t: Instant) -> String {
+    format!("{} s", seconds_figure(t))
+}
+
+/// The number of [`seconds`] alone, to three places: "0.100".
+pub fn seconds_figure(t: Instant) -> String {
     let us = t.total_micros();
     let sign = if us < 0 { "-" } else { "" };
     let us = us.unsigned_abs();
-    format!("{sign}{}.{:03} s", us / 1_000_000, (us / 1000) % 1000)
+    format!("{sign}{}.{:03}", us / 1_000_000, (us / 1000) % 1000)
 }
 
 /// An [`Instant`] as whole microseconds, for a recording (`#[serde(with = "...::micros")]`).

@@ -7,6 +7,7 @@ use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
 
 use super::question::Verdict;
+use crate::engine::faults::Verdict as FirewallVerdict;
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::timeline::Recording;
 use crate::engine::{AppStatus, Milestone, Pid, Sim, SockError};
@@ -212,15 +213,22 @@ impl Control {
             Control::ConnectPort { process } => of(Msg::FixConnectPort, process),
             Control::Program { process } => of(Msg::FixProgram, process),
             Control::FirewallRule { index } => match s.firewall.get(*index) {
-                Some(r) => tp(
-                    Msg::FixRule,
-                    &[
-                        ("host", &host_name(&r.host)),
-                        ("verdict", &r.verdict.to_string()),
-                        ("proto", &r.proto.to_string()),
-                        ("port", &r.port.to_string()),
-                    ],
-                ),
+                // What the rule does, in the learner's words (not the scenario's `drop`).
+                Some(r) => match scenario::parse_verdict(&r.verdict) {
+                    Some(verdict) => tp(
+                        match verdict {
+                            FirewallVerdict::Drop => Msg::FixRuleDrop,
+                            FirewallVerdict::Reject => Msg::FixRuleReject,
+                            FirewallVerdict::RejectWithTcpReset => Msg::FixRuleReset,
+                        },
+                        &[
+                            ("host", &host_name(&r.host)),
+                            ("proto", &r.proto.to_ascii_uppercase()),
+                            ("port", &r.port.to_string()),
+                        ],
+                    ),
+                    None => tp(Msg::FixRuleN, &[("n", &(index + 1).to_string())]),
+                },
                 None => tp(Msg::FixRuleN, &[("n", &(index + 1).to_string())]),
             },
         }

@@ -132,8 +132,12 @@ impl Arrival {
     }
 
     fn tuple(&self) -> String {
+        // In the learner's brackets: " (a → b)", 「（a → b）」.
         self.ends
-            .map(|(src, dst)| format!(" ({src} → {dst})"))
+            .map(|(src, dst)| {
+                let (src, dst) = (src.to_string(), dst.to_string());
+                tp(Msg::FeedbackTuple, &[("src", &src), ("dst", &dst)])
+            })
             .unwrap_or_default()
     }
 
@@ -156,7 +160,7 @@ impl Arrival {
         let Some(row) = self.host().and_then(|h| h.numbered(socket)) else {
             return tp(
                 Msg::FeedbackNoSuchSocket,
-                &[("here", here), ("socket", &socket_n)],
+                &[("here", &host_name(here)), ("socket", &socket_n)],
             );
         };
         let picked_listens = row.remote.is_none();

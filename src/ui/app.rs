@@ -1119,12 +1119,12 @@ fn port_ranges(props: &PortRangesProps) -> Html {
                         <div key={os.name()}>
                             <dt>{ os.range_label() }</dt>
                             <dd>
-                                { format!("{} ({})", os.name(), os.range_setting()) }
+                                { tp(Msg::PortsOsSetting, &[("os", os.name()), ("setting", os.range_setting())]) }
                                 if *os == ports::OsProfile::Linux {
                                     { " " }{ t(Msg::PortsAndroidToo) }
                                 }
                                 if !hosts.is_empty() {
-                                    <br />{ tp(Msg::PortsInScene, &[("hosts", &hosts.join(", "))]) }
+                                    <br />{ tp(Msg::PortsInScene, &[("hosts", &hosts.join(&*t(Msg::PortsListSeparator)))]) }
                                 }
                             </dd>
                         </div>

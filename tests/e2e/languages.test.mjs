@@ -35,8 +35,8 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.goto(`${env.site.url}?lang=zh-Hant`);
         let seen = await look(page);
         assert.equal(seen.lang, "zh-Hant");
-        assert.equal(seen.title, "課堂");
-        assert.match(seen.text, /同一部電腦上的兩個應用程式共用一個 IP 位址/);
+        assert.equal(seen.title, "單元");
+        assert.match(seen.text, /同一部電腦上的兩個應用程式共用一個 IP 地址/);
         assert.deepEqual(seen.catalogs.map((p) => p.split("/").pop()), ["zh-Hant.json"], "only the chosen catalog");
         assert.deepEqual(noKeys(seen.text), [], "no message key shown");
         assert.ok(seen.overflow <= 0, `no horizontal scroll (${seen.overflow} px over)`);
@@ -49,13 +49,13 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.goto(env.site.url);
         seen = await look(page);
         assert.equal(seen.lang, "zh-Hant");
-        assert.equal(seen.title, "課堂");
+        assert.equal(seen.title, "單元");
 
         // The picker goes back to English: the app is drawn again in English, in place (no
         // reload, so an LMS session carries on) and at the same place; the address drops its lang.
         // It stays at the moment it showed (the player's address keeps it as t).
         await page.goto(`${env.site.url}?scene=node-server-8099&t=150&lang=zh-Hant`);
-        await page.getByRole("link", { name: "課堂" }).waitFor();
+        await page.getByRole("link", { name: "單元" }).waitFor();
         await page.evaluate(() => (window.__samePage = true));
         await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
         await page.waitForFunction(() => document.documentElement.lang === "en");
@@ -84,7 +84,7 @@ describe("a first visit", () => {
       await w.page.goto(env.site.url);
       const seen = await look(w.page);
       assert.equal(seen.lang, "zh-Hant");
-      assert.equal(seen.title, "課堂");
+      assert.equal(seen.title, "單元");
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
@@ -177,13 +177,13 @@ describe("a lesson in Traditional Chinese", () => {
         await look(page);
         assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant.json"], "the home screen loads the lessons' titles, and no lesson's words");
         const card = page.locator(".lesson-card", { hasText: "伺服器建立 socket 並監聽" });
-        assert.match(await card.textContent(), /讀懂一個監聽中 socket 的一行/, "the goal, in Chinese");
+        assert.match(await card.textContent(), /讀懂監聽中 socket 的那一行/, "the goal, in Chinese");
         await card.getByRole("link").click();
-        await page.getByText("課堂 3 · 第 1 步，共 2 步").waitFor();
+        await page.getByText("第 3 單元 · 第 1 步，共 2 步").waitFor();
         assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant.json", "lessons/zh-Hant/server-listens.json"], "this lesson's words, in this language only");
         assert.equal(await page.locator("#step-title").textContent(), "伺服器建立 socket 並監聽");
         const step = page.locator(".step-text");
-        assert.match(await step.textContent(), /網頁伺服器建立一個 socket，把它綁定到自己位址上、網頁服務的知名埠/);
+        assert.match(await step.textContent(), /網頁伺服器建立一個 socket，把它綁定到自己的 IP 地址和網頁服務的知名埠/);
         assert.match(await page.locator(".question").textContent(), /填寫伺服器的 Socket 1。/);
         // The scene's words (its hosts' names) come with the lesson's words, in its language.
         assert.ok((await page.locator(".stage-svg .host-name").allTextContents()).includes("伺服器"), "the scene's words, in Chinese");
@@ -203,12 +203,12 @@ describe("a lesson in Traditional Chinese", () => {
         assert.doesNotMatch(filled, /Right|Source|Destination|Port/, `the feedback in Chinese: ${filled}`);
         await page.getByRole("link", { name: "下一步 →" }).click();
         // Step 2: the listening socket's state, from the options.
-        await page.getByText("課堂 3 · 第 2 步，共 2 步").waitFor();
+        await page.getByText("第 3 單元 · 第 2 步，共 2 步").waitFor();
         assert.match(await step.textContent(), /一個客戶端的 SYN 正在路上，但還未到達。/);
         await page.locator(".question").getByRole("button", { name: "LISTEN", exact: true }).click();
         assert.match(await page.locator(".feedback").textContent(), /^\s*✓ 答對了。\s*$/);
         assert.match(await page.locator(".question .explain").textContent(), /^原因：Socket 1 處於 LISTEN 狀態/);
-        await page.getByRole("link", { name: "完成：所有課堂" }).click();
+        await page.getByRole("link", { name: "完成：返回單元列表" }).click();
         await page.locator("#lessons-title").waitFor();
         assert.match(await card.locator(".lesson-state").textContent(), /完成，得分 100：2 題一次答對。/);
         assert.deepEqual(await w.problems(), []);
@@ -223,7 +223,7 @@ describe("a lesson in Traditional Chinese", () => {
     try {
       const page = w.page;
       await page.goto(`${env.site.url}?lesson=client-connects&step=2&lang=zh-Hant`);
-      await page.getByText("課堂 4 · 第 2 步，共 3 步").waitFor();
+      await page.getByText("第 4 單元 · 第 2 步，共 3 步").waitFor();
       assert.match(await page.locator(".step-text").textContent(), /瀏覽器的第一個區段/);
       await page.evaluate(() => (window.__samePage = true));
       await page.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
@@ -249,15 +249,15 @@ describe("a lesson in Traditional Chinese", () => {
       await page.getByText("這個頁面有部分內容未能載入。請檢查網絡連線，然後再試。").waitFor();
       const again = page.getByRole("link", { name: "再試一次" });
       assert.match(await again.getAttribute("href"), /\?lesson=port-in-use&step=1$/);
-      assert.equal(await page.getByRole("link", { name: "← 所有課堂" }).count(), 1);
+      assert.equal(await page.getByRole("link", { name: "← 所有單元" }).count(), 1);
       await page.unroute("**/lessons/zh-Hant/port-in-use.json");
       await again.click();
-      await page.getByText("課堂 9 · 第 1 步，共 2 步").waitFor();
-      assert.match(await page.locator(".step-text").textContent(), /第一個 Node\.js 伺服器在 8099 監聽/);
+      await page.getByText("第 9 單元 · 第 1 步，共 2 步").waitFor();
+      assert.match(await page.locator(".step-text").textContent(), /第一個 Node\.js 伺服器在連接埠 8099 監聽/);
       // Home, from a lesson opened by its link: the lessons' titles load then.
       assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json"]);
-      await page.getByRole("link", { name: "← 所有課堂" }).click();
-      await page.locator(".lesson-card", { hasText: "出錯時：埠已被佔用" }).waitFor();
+      await page.getByRole("link", { name: "← 所有單元" }).click();
+      await page.locator(".lesson-card", { hasText: "出錯時：連接埠已被使用" }).waitFor();
       assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json", "lessons/zh-Hant.json"]);
       // The aborted request is the only thing the console reported.
       const problems = (await w.problems()).filter((p) => !/Failed to load resource|ERR_FAILED/.test(p));
@@ -278,7 +278,7 @@ describe("the free player in Traditional Chinese", () => {
       const picker = page.getByRole("combobox", { name: "場景" });
       const titles = await picker.locator("option").allTextContents();
       assert.equal(titles.length, 10);
-      assert.equal(titles[0], "課程投影片：一個瀏覽器，一個在 80 埠的網頁伺服器");
+      assert.equal(titles[0], "課程投影片：一個瀏覽器，連接埠 80 上的一個網頁伺服器");
       for (const title of titles) assert.match(title, /[\u4e00-\u9fff]/, `a title in Chinese: ${title}`);
       const story = page.locator(".stage-text");
       // The slides' scene tells its story in stages, the first from the start.
@@ -290,7 +290,7 @@ describe("the free player in Traditional Chinese", () => {
       // Another scene: its words were loaded with the first, so nothing more is fetched.
       await picker.selectOption({ label: "連線被拒絕" });
       await page.waitForFunction(() => document.querySelector(".stage-text h3")?.textContent === "連線被拒絕");
-      assert.match(await story.textContent(), /curl 報告「Connection refused」（連線被拒絕，ECONNREFUSED）/);
+      assert.match(await story.textContent(), /curl 便報告「Connection refused」（連線被拒絕，ECONNREFUSED）/);
       // The hosts and the programs by their Chinese names: on the stage, over the tables, in
       // the events (the events panel is behind a tab on a phone: its text is still there).
       assert.deepEqual(await page.locator(".stage-svg .host-name").allTextContents(), ["客戶端電腦", "伺服器"]);
@@ -300,7 +300,7 @@ describe("the free player in Traditional Chinese", () => {
       const programs = await page.locator(".stage-svg .program").allTextContents();
       assert.ok(programs.some((p) => /^Node\.js 伺服器/.test(p)), `the server's program: ${programs}`);
       const events = await page.locator(".event-list").textContent();
-      assert.match(events, /伺服器: Node\.js 伺服器（node，pid \d+）啟動/);
+      assert.match(events, /伺服器：Node\.js 伺服器（node，pid \d+）啟動/);
       assert.doesNotMatch(events, /Client PC|Server:|Node\.js server|web browser/, "no English host or program name");
       assert.deepEqual(await sceneWords(page), ["scenes/zh-Hant.json"], "the scenes' words, in this language, once");
       assert.deepEqual(await lessonWords(page), [], "no lesson's words");
@@ -308,13 +308,13 @@ describe("the free player in Traditional Chinese", () => {
       assert.doesNotMatch(text, /Connection refused\n|curl asks for port 8080|The course's slides/, "no English scene text");
       assert.deepEqual(noKeys(text), [], "no message key shown");
       // The Ports panel: what listens on each port, and each port's class, in Chinese.
-      await page.locator(".panel-tabs").getByRole("button", { name: "埠", exact: true }).click();
+      await page.locator(".panel-tabs").getByRole("button", { name: "連接埠", exact: true }).click();
       const ports = page.locator("#panel-ports");
       const http = ports.locator("tr", { has: page.locator("th", { hasText: /^80$/ }) });
       assert.deepEqual(await http.locator("td").allTextContents(), ["TCP", "網頁伺服器（HTTP）", "知名埠"]);
       const node = ports.locator("tr", { has: page.locator("th", { hasText: /^8099$/ }) });
       assert.deepEqual(await node.locator("td").allTextContents(), ["TCP", "課程的 Node.js 伺服器；一個例子，不是 IANA 的分配", "已登記埠；課程的例子"]);
-      assert.match(await ports.textContent(), /net\.ipv4\.ip_local_port_range\) Android 也用它。/);
+      assert.match(await ports.textContent(), /Linux（net\.ipv4\.ip_local_port_range）\s?Android 也用它。/);
       assert.doesNotMatch(await ports.textContent(), /Web server|well-known|registered|Android too/, "no English registry words");
       // The address names the scene picked (and no time), so a reload or a language switch
       // opens it again.

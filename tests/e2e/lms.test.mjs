@@ -163,7 +163,7 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
       student_data: { mastery_score: "50" },
     });
     try {
-      await frame.getByRole("link", { name: "所有課堂", exact: true }).waitFor();
+      await frame.getByRole("link", { name: "所有單元", exact: true }).waitFor();
       assert.equal(await frame.locator("html").getAttribute("lang"), "zh-Hant");
       await frame.getByRole("combobox", { name: "語言 Language" }).selectOption("en");
       await frame.getByRole("link", { name: "All lessons", exact: true }).waitFor();
@@ -203,10 +203,10 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
   test("an LMS that refuses to save, for a learner who reads Chinese: the line is in Chinese", async () => {
     const { w, frame } = await openInLms({ core: { lesson_status: "not attempted" }, student_preference: { language: "zh-HK" } }, { failing: true });
     try {
-      await frame.getByText("課堂 2 · 第 1 步，共 4 步").waitFor();
+      await frame.getByText("第 2 單元 · 第 1 步，共 4 步").waitFor();
       const line = frame.locator("#lms-notice");
       await line.waitFor();
-      assert.match(await line.textContent(), /^課程網站（LMS）未能保存進度：LMSSetValue cmi\.core\.\w+(\.\w+)* 失敗，錯誤 101（General [Ee]xception）。課堂仍可繼續/);
+      assert.match(await line.textContent(), /^課程網站（LMS）未能保存進度：LMSSetValue cmi\.core\.\w+(\.\w+)* 失敗，錯誤 101（General [Ee]xception）。單元仍可繼續/);
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();

@@ -13,7 +13,13 @@ use crate::ui::clock::Clock;
 use crate::ui::state::SPEEDS;
 use crate::view::timescale::TimeScale;
 
-pub use crate::engine::time::seconds;
+/// A moment as the learner reads it, in the learner's language: "0.100 s", 「0.100 秒」.
+pub fn seconds(t: Instant) -> String {
+    tp(
+        Msg::ControlsSeconds,
+        &[("s", &crate::engine::time::seconds_figure(t))],
+    )
+}
 
 /// The speed choices as the menu shows them, in the order of [`SPEEDS`].
 const SPEED_LABELS: [&str; 5] = ["0.25×", "0.5×", "1×", "2×", "4×"];

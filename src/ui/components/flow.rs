@@ -13,7 +13,7 @@ use yew::prelude::*;
 use super::downloads::downloads;
 
 use crate::engine::event::{EventKind, SegmentId};
-use crate::engine::time::{seconds, Instant};
+use crate::engine::time::{seconds_figure, Instant};
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 use crate::view::flow::{self as geo, FlowGeom};
@@ -193,7 +193,7 @@ fn arrows(props: &ArrowsProps) -> Html {
         };
         html! {
             <g class={class} key={seg.0.to_string()} onclick={Callback::from(move |_: MouseEvent| on_select.emit(Some(seg)))}>
-                <text class="time" x="4" y={n(y)}>{ seconds(r.at).trim_end_matches(" s").to_string() }</text>
+                <text class="time" x="4" y={n(y)}>{ seconds_figure(r.at) }</text>
                 { line }
                 <text class="label" x={n(label_x)} y={n(y - 5.0)} text-anchor="middle">{ text }</text>
             </g>

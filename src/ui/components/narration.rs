@@ -49,7 +49,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     let latest_at = lines.last().map(|l| l.at);
     let announce = lines
         .last()
-        .map(|l| format!("{}: {}", l.host, mask(&l.text, &props.mask)))
+        .map(|l| said_by(&l.host, &mask(&l.text, &props.mask)))
         .unwrap_or_default();
     // One keyed list (the note on earlier lines too), so that Yew matches lines by key: new
     // lines at the top are added and the others stay. An unkeyed child among them would make
@@ -74,6 +74,11 @@ pub fn narration(props: &NarrationProps) -> Html {
             </ol>
         </section>
     }
+}
+
+/// A line of the list as the learner reads it: "Server: …", 「伺服器：…」.
+fn said_by(host: &str, text: &str) -> String {
+    tp(Msg::EventsLine, &[("host", host), ("text", text)])
 }
 
 #[derive(Properties, PartialEq)]
@@ -101,7 +106,7 @@ fn event_line(props: &EventLineProps) -> Html {
         props.selected.then_some("selected")
     );
     // Few nodes per line: while a busy scene plays, several lines arrive at each redraw.
-    let sentence = format!(" {}: {}", l.host, mask(&l.text, &props.mask));
+    let sentence = format!(" {}", said_by(&l.host, &mask(&l.text, &props.mask)));
     let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
     match l.seg {
         Some(seg) => {
