@@ -169,6 +169,105 @@ fn each_shipped_scenario_shows_what_its_title_says() {
     assert_eq!(first_syn, Some((10378, 80)), "the slide's ports");
 }
 
+/// A browser with two tabs open on one server: one process, two connections. Each tab's socket
+/// sends its own request and reads its own reply (the first connection goes on when the second
+/// opens), and the process is done once both are.
+#[test]
+fn a_process_that_connects_twice_keeps_both_connections() {
+    let text = r#"
+version = 1
+title = "Two tabs"
+seed = 2
+
+[[hosts]]
+name = "Client PC"
+ip = "192.168.1.101"
+
+[[hosts]]
+name = "Server"
+ip = "192.168.1.102"
+
+[[links]]
+between = ["Client PC", "Server"]
+latency_ms = 20
+
+[[processes]]
+name = "node"
+host = "Server"
+program = "node-server"
+
+[[processes]]
+name = "browser"
+host = "Client PC"
+program = "web-browser"
+
+[[actions]]
+process = "node"
+at_ms = 0
+do = "listen"
+port = 8099
+
+[[actions]]
+process = "browser"
+at_ms = 100
+do = "connect"
+to = "Server:8099"
+
+[[actions]]
+process = "browser"
+at_ms = 101
+do = "connect"
+to = "Server:8099"
+"#;
+    let sim = run(&scenario::from_toml(text).unwrap());
+    let browser = sim.processes().find(|p| p.name == "web browser").unwrap().pid;
+    // Per socket of the browser's: the bytes it sent and the bytes it read.
+    let mut sent: Vec<(u32, usize)> = Vec::new();
+    let mut read: Vec<(u32, usize)> = Vec::new();
+    for e in sim.events() {
+        match &e.kind {
+            EventKind::DataSent { pid, fd, bytes, .. } if *pid == browser => {
+                sent.push((*fd, bytes.len()))
+            }
+            EventKind::DataDelivered { pid, fd, bytes, .. } if *pid == browser => {
+                read.push((*fd, bytes.len()))
+            }
+            _ => {}
+        }
+    }
+    sent.sort_unstable();
+    read.sort_unstable();
+    assert_eq!(sent.len(), 2, "a request on each tab's socket: {sent:?}");
+    assert_ne!(sent[0].0, sent[1].0, "two sockets, not one twice: {sent:?}");
+    assert_eq!(
+        read.iter().map(|(fd, _)| *fd).collect::<Vec<_>>(),
+        sent.iter().map(|(fd, _)| *fd).collect::<Vec<_>>(),
+        "each tab reads its own reply"
+    );
+    assert!(
+        read.iter().all(|(_, n)| *n > 0),
+        "replies with bytes: {read:?}"
+    );
+    assert!(matches!(
+        status_of(&sim, "web browser")[..],
+        [AppStatus::Done { .. }]
+    ));
+    // The server accepted two connections, from two client ports.
+    let ports: std::collections::BTreeSet<u16> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => s
+                .summary
+                .tcp()
+                .filter(|t| t.dst_port == 8099)
+                .map(|t| t.src_port),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ports.len(), 2, "two client ports: {ports:?}");
+}
+
 /// A valid file to break in one place at a time.
 const BASE: &str = r#"
 version = 1

@@ -51,7 +51,7 @@ fn maybe_exit(sim: &mut Sim, pid: Pid) {
         return;
     };
     let finished = matches!(p.status, AppStatus::Done { .. } | AppStatus::Failed(_));
-    let idle = p.client.is_none() && p.server.is_none() && p.fds.is_empty() && p.pending == 0;
+    let idle = p.clients.is_empty() && p.server.is_none() && p.fds.is_empty() && p.pending == 0;
     if p.exited || !finished || !idle || !p.kind.is_some_and(AppKind::exits_when_done) {
         return;
     }
@@ -71,24 +71,33 @@ pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &VecSet<SockId>) {
     // The parts are taken out while they run, so they can make socket calls on the simulation;
     // the process itself (and its descriptor table) stays where the calls find it.
     let mut server = process.server.take();
-    let mut client = process.client.take();
+    let mut clients = std::mem::take(&mut process.clients);
     if let (Some(part), Some(kind)) = (&mut server, kind) {
         serve(sim, pid, kind, part, socks);
     }
+    // Each of its client connections (a browser with two tabs has two), oldest first.
     let mut client_done = false;
-    if let (Some(part), Some(kind)) = (&mut client, kind) {
-        if sim
-            .sock_of(pid, part.fd)
-            .is_some_and(|s| socks.contains(&s))
-        {
-            client_done = run_client(sim, pid, kind, part);
+    if let Some(kind) = kind {
+        let mut i = 0;
+        while i < clients.len() {
+            let changed = sim
+                .sock_of(pid, clients[i].fd)
+                .is_some_and(|s| socks.contains(&s));
+            let alone = clients.len() == 1;
+            if changed && run_client(sim, pid, kind, &mut clients[i], alone) {
+                clients.remove(i);
+                client_done = true;
+            } else {
+                i += 1;
+            }
         }
     }
     if let Some(process) = sim.processes.get_mut(&pid) {
         process.server = server;
-        if !client_done {
-            process.client = client;
-        }
+        // A connection it opened while these ran (none today) comes after them.
+        let newer = std::mem::take(&mut process.clients);
+        process.clients = clients;
+        process.clients.extend(newer);
     }
     if client_done {
         maybe_exit(sim, pid);
@@ -144,7 +153,8 @@ fn start_client(
         return Err(e);
     }
     if let Some(p) = sim.processes.get_mut(&pid) {
-        p.client = Some(ClientPart {
+        // Another connection of the same process (a second tab) is one more: the first goes on.
+        p.clients.push(ClientPart {
             fd,
             server: to,
             auto,
@@ -154,11 +164,11 @@ fn start_client(
     Ok(())
 }
 
-/// The connection a `Send` or `Close` action means: the client connection, else the newest
-/// accepted one.
+/// The connection a `Send` or `Close` action means: the newest client connection, else the
+/// newest accepted one.
 fn current_fd(sim: &Sim, pid: Pid) -> Option<Fd> {
     let p = sim.processes.get(&pid)?;
-    p.client.as_ref().map(|c| c.fd).or_else(|| {
+    p.clients.last().map(|c| c.fd).or_else(|| {
         p.server
             .as_ref()
             .and_then(|s| s.conns.keys().next_back().copied())
@@ -169,7 +179,7 @@ fn close_current(sim: &mut Sim, pid: Pid) -> Result<(), SockError> {
     let Some(p) = sim.processes.get_mut(&pid) else {
         return Ok(());
     };
-    if let Some(client) = p.client.take() {
+    if let Some(client) = p.clients.pop() {
         sim.close(pid, client.fd)?;
         sim.reached(pid, Milestone::Closed);
         return Ok(());
@@ -244,8 +254,10 @@ fn flush(sim: &mut Sim, pid: Pid, fd: Fd, outbox: &mut Vec<u8>) {
     }
 }
 
-/// Drive a client connection. True once the client is finished with it.
-fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart) -> bool {
+/// Drive a client connection. True once the client is finished with it. `alone`: it is the
+/// process's only client connection, so its reply is the process's result; with others still
+/// open (another tab), the process goes on running.
+fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart, alone: bool) -> bool {
     let fd = part.fd;
     match sim.socket_state(pid, fd) {
         Some(SockState::Established | SockState::CloseWait) => {}
@@ -291,7 +303,7 @@ fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart) -> 
     if protocol.response_complete(&part.conn.inbox) {
         let _ = sim.close(pid, fd);
         let reply = std::mem::take(&mut part.conn.inbox);
-        if let Some(p) = sim.processes.get_mut(&pid) {
+        if let Some(p) = sim.processes.get_mut(&pid).filter(|_| alone) {
             p.status = AppStatus::Done { reply };
         }
         sim.reached(pid, Milestone::Replied);
@@ -358,7 +370,7 @@ impl Sim {
             kind,
             fds: VecMap::new(),
             server: None,
-            client: None,
+            clients: Vec::new(),
             scripted,
             status: AppStatus::Idle,
             milestones: VecMap::new(),

@@ -394,7 +394,8 @@ pub struct Process {
     pub kind: Option<AppKind>,
     pub(crate) fds: VecMap<Fd, SockId>,
     pub(crate) server: Option<ServerPart>,
-    pub(crate) client: Option<ClientPart>,
+    /// Its client connections, oldest first: one for curl, one per tab for a browser.
+    pub(crate) clients: Vec<ClientPart>,
     /// Whether its own code reacts to its sockets; a manual process leaves every call to the
     /// caller (tests, lessons, the sandbox).
     pub(crate) scripted: bool,
