@@ -220,7 +220,11 @@ do = "connect"
 to = "Server:8099"
 "#;
     let sim = run(&scenario::from_toml(text).unwrap());
-    let browser = sim.processes().find(|p| p.name == "web browser").unwrap().pid;
+    let browser = sim
+        .processes()
+        .find(|p| p.name == "web browser")
+        .unwrap()
+        .pid;
     // Per socket of the browser's: the bytes it sent and the bytes it read.
     let mut sent: Vec<(u32, usize)> = Vec::new();
     let mut read: Vec<(u32, usize)> = Vec::new();

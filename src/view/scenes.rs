@@ -19,6 +19,7 @@ pub const SCENES: &[&str] = &[
     "walkthrough",
     "two-apps-one-pc",
     "node-server-8099",
+    "many-clients",
     "web-server-80",
     "mongodb-27017",
     "connection-refused",

@@ -10,6 +10,10 @@ pub fn install() {
             include_bytes!("../../recordings/connection-refused.bin"),
         ),
         (
+            "many-clients",
+            include_bytes!("../../recordings/many-clients.bin"),
+        ),
+        (
             "mongodb-27017",
             include_bytes!("../../recordings/mongodb-27017.bin"),
         ),
