@@ -4,7 +4,7 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 10] = [
+    let all: [(&str, &[u8]); 11] = [
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),
