@@ -474,7 +474,7 @@ fn the_lint_refuses_a_step_text_that_gives_an_answer_away() {
 /// right: a lesson without them is refused when it is read.
 #[test]
 fn a_choose_question_without_feedback_for_an_option_or_an_explanation_is_refused() {
-    let text = lesson_file("10-");
+    let text = lesson_file("11-");
     let refused = |text: &str| -> Vec<String> {
         let problems = lessons::file::from_toml(text).unwrap_err();
         problems.iter().map(|p| p.to_string()).collect()
