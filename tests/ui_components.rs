@@ -69,8 +69,21 @@ async fn mount_slide_table(compact: bool) -> web_sys::Element {
 /// (`mask`), its sockets' names answering a predict question (`picking`).
 async fn mount_lesson_table(compact: bool, mask: &[&str], picking: bool) -> web_sys::Element {
     let root = root();
-    let props = SocketTableProps {
-        host: std::rc::Rc::new(server_at_the_slide()),
+    let props = table_props(server_at_the_slide(), compact, mask, picking);
+    yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// A host's table as the player shows it, current, with nothing highlighted.
+fn table_props(
+    host: socketlab::engine::HostView,
+    compact: bool,
+    mask: &[&str],
+    picking: bool,
+) -> SocketTableProps {
+    SocketTableProps {
+        host: std::rc::Rc::new(host),
         compact,
         highlight: Default::default(),
         focus: None,
@@ -80,10 +93,7 @@ async fn mount_lesson_table(compact: bool, mask: &[&str], picking: bool) -> web_
         masked: None,
         mask: std::rc::Rc::new(mask.iter().map(|m| m.to_string()).collect()),
         picking,
-    };
-    yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
-    yew::scheduler::flush().await;
-    root
+    }
 }
 
 /// Wait for the browser's next animation frame (tables measure themselves then).
@@ -160,18 +170,7 @@ async fn a_new_sockets_column_leaves_the_others_and_the_focus_alone() {
     );
     let mut listening = full.clone();
     listening.sockets.truncate(1);
-    let props = |host: socketlab::engine::HostView| SocketTableProps {
-        host: std::rc::Rc::new(host),
-        compact: false,
-        highlight: Default::default(),
-        focus: None,
-        scene: None,
-        on_focus: Callback::noop(),
-        current: true,
-        masked: None,
-        mask: Default::default(),
-        picking: false,
-    };
+    let props = |host| table_props(host, false, &[], false);
     let mut app =
         yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props(listening)).render();
     yew::scheduler::flush().await;

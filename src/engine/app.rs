@@ -94,10 +94,7 @@ pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &VecSet<SockId>) {
     }
     if let Some(process) = sim.processes.get_mut(&pid) {
         process.server = server;
-        // A connection it opened while these ran (none today) comes after them.
-        let newer = std::mem::take(&mut process.clients);
         process.clients = clients;
-        process.clients.extend(newer);
     }
     if client_done {
         maybe_exit(sim, pid);

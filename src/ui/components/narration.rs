@@ -106,15 +106,18 @@ fn event_line(props: &EventLineProps) -> Html {
         props.selected.then_some("selected")
     );
     // Few nodes per line: while a busy scene plays, several lines arrive at each redraw.
-    let sentence = format!(" {}", said_by(&l.host, &mask(&l.text, &props.mask)));
-    let text = html! { <><span class="at">{ seconds(l.at) }</span>{ sentence.clone() }</> };
+    let (at, sentence) = (
+        seconds(l.at),
+        format!(" {}", said_by(&l.host, &mask(&l.text, &props.mask))),
+    );
+    let text = html! { <><span class="at">{ at.clone() }</span>{ sentence.clone() }</> };
     match l.seg {
         Some(seg) => {
             let on_select = props.on_select.clone();
             let label = tp(
                 Msg::EventsInspect,
                 &[
-                    ("line", &format!("{}{sentence}", seconds(l.at))),
+                    ("line", &format!("{at}{sentence}")),
                     ("seg", &seg.0.to_string()),
                 ],
             );
