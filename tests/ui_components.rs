@@ -350,6 +350,7 @@ async fn narration_lists_events_newest_first_and_opens_their_segments() {
     let props = NarrationProps {
         scene: scene.clone(),
         count,
+        playing: false,
         selected: None,
         on_select: {
             let picked = picked.clone();
@@ -412,6 +413,7 @@ async fn a_redraw_keeps_the_lines_on_screen_and_the_focus_on_them() {
     let props = |count: usize| NarrationProps {
         scene: scene.clone(),
         count,
+        playing: false,
         selected: None,
         on_select: Callback::noop(),
         mask: Default::default(),
@@ -494,5 +496,74 @@ async fn a_lessons_table_hides_the_answer_and_names_its_sockets_as_answers() {
             .collect()
     };
     assert_eq!(names, ["Server: Socket 1", "Server: Socket 2"]);
+    root.remove();
+}
+
+/// Waits `ms` of the page's time (observers and frames run meanwhile).
+async fn wait_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |done, _| {
+        gloo::utils::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&done, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// While the scene plays, an event list out of sight (below a lesson's first screen, behind a
+/// phone's closed tab) is not redrawn at each moment: it keeps its lines, and the screen
+/// reader's line still follows every moment. It catches up as soon as it is in sight, and a
+/// paused scene's list follows every step wherever it is.
+#[wasm_bindgen_test]
+async fn an_event_list_out_of_sight_waits_while_playing_and_catches_up_in_sight() {
+    let root = root();
+    use socketlab::ui::components::narration::{Narration, NarrationProps};
+    let scene = Scene::load(Scene::index_of("walkthrough").unwrap()).unwrap();
+    let props = |count: usize, playing: bool| NarrationProps {
+        scene: scene.clone(),
+        count,
+        playing,
+        selected: None,
+        on_select: Callback::noop(),
+        mask: Default::default(),
+    };
+    let place = |style: &str| root.set_attribute("style", style).unwrap();
+    place("position: absolute; left: 0; top: 20000px; width: 30rem");
+    let mut app =
+        yew::Renderer::<Narration>::with_root_and_props(root.clone(), props(10, true)).render();
+    yew::scheduler::flush().await;
+    wait_ms(150).await;
+    assert_eq!(texts(&root, ".event-list li.event").len(), 10);
+    app.update(props(20, true));
+    yew::scheduler::flush().await;
+    wait_ms(150).await;
+    assert_eq!(
+        texts(&root, ".event-list li.event").len(),
+        10,
+        "out of sight while playing, the list keeps its lines"
+    );
+    let latest = &scene.lines[19];
+    assert_eq!(
+        texts(&root, "[aria-live]"),
+        [format!("{}: {}", latest.host, latest.text)],
+        "the screen reader still hears the newest line"
+    );
+    place("position: fixed; left: 0; top: 0; width: 30rem");
+    wait_ms(300).await;
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, ".event-list li.event").len(),
+        20,
+        "in sight, the list catches up"
+    );
+    place("position: absolute; left: 0; top: 20000px; width: 30rem");
+    wait_ms(150).await;
+    app.update(props(25, false));
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, ".event-list li.event").len(),
+        25,
+        "paused, the list follows every step even out of sight"
+    );
+    app.destroy();
     root.remove();
 }

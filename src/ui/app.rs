@@ -793,12 +793,12 @@ fn more_panels(
                     if secrecy.hidden {
                         { later("panel-events", "narration", Msg::EventsTitle) }
                     } else {
-                        <Narration scene={scene.clone()} count={count} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
+                        <Narration scene={scene.clone()} count={count} playing={model.playing} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
                     }
                     if secrecy.deep {
                         { later("panel-flow", "flow", Msg::FlowTitle) }
                     } else {
-                        <Flow scene={scene.clone()} t={model.t} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
+                        <Flow scene={scene.clone()} t={model.t} playing={model.playing} selected={model.selected} on_select={on.select.clone()} mask={secrecy.mask.clone()} />
                     }
                     // The port registry and the ranges answer a question about a service's port.
                     if secrecy.deep {

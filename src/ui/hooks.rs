@@ -42,6 +42,52 @@ pub fn use_box_size(node: &NodeRef, first: impl FnOnce() -> (f64, f64)) -> (f64,
     *size
 }
 
+/// Whether any part of the element is on screen, as an `IntersectionObserver` last said: false
+/// while it is scrolled out of the viewport or hidden (`display: none`, a phone's closed tab);
+/// true until the observer first says.
+#[hook]
+pub fn use_in_view(node: &NodeRef) -> bool {
+    let seen = use_state_eq(|| true);
+    {
+        let (node, seen) = (node.clone(), seen.clone());
+        use_effect_with((), move |_| {
+            use wasm_bindgen::{closure::Closure, JsCast};
+            let told = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                // The last entry is the newest.
+                if let Some(entry) = entries.iter().last() {
+                    let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                    seen.set(entry.is_intersecting());
+                }
+            });
+            let observer = web_sys::IntersectionObserver::new(told.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, node.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(told);
+            }
+        });
+    }
+    *seen
+}
+
+/// While the scene plays and the element is out of sight, `now` as it was when last in sight
+/// (or when the scene stopped): what a panel out of sight shows, so that crossing a moment does
+/// not redraw it. It catches up when it comes into sight or the scene stops.
+#[hook]
+pub fn use_held_while_unseen<T: Copy + 'static>(node: &NodeRef, now: T, playing: bool) -> T {
+    let in_view = use_in_view(node);
+    let held = use_mut_ref(|| now);
+    if in_view || !playing {
+        *held.borrow_mut() = now;
+    }
+    let shown = *held.borrow();
+    shown
+}
+
 /// Counts a component's render, by name, in the page's `__socketlabRenders`: what
 /// `benches/renders.mjs` reads (it builds the site with `--features render-count`). Without the
 /// feature it is nothing at all.

@@ -49,6 +49,9 @@ fn rows(scene: &Scene) -> Vec<Row> {
 pub struct FlowProps {
     pub scene: Rc<Scene>,
     pub t: Instant,
+    /// Whether the scene is playing: while it does, a graph out of sight waits to be seen.
+    #[prop_or_default]
+    pub playing: bool,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
     /// A lesson's answer words, shown "?" in the arrows' labels until the question is answered.
@@ -59,6 +62,9 @@ pub struct FlowProps {
 #[function_component(Flow)]
 pub fn flow(props: &FlowProps) -> Html {
     crate::ui::hooks::counted("Flow");
+    let node = use_node_ref();
+    // Out of sight while playing, the graph keeps its moment (see `use_held_while_unseen`).
+    let now = crate::ui::hooks::use_held_while_unseen(&node, props.t, props.playing);
     let scroller = use_node_ref();
     let download_error = use_state(|| None::<String>);
     let width = use_box_size(&scroller, || (600.0, 0.0)).0;
@@ -85,7 +91,7 @@ pub fn flow(props: &FlowProps) -> Html {
         |(w, hosts, longest, rows)| geo::layout(*w as f64, *hosts, *longest, *rows),
     );
     // The rows sent by now; the line under the last of them marks the moment.
-    let done = rows.partition_point(|r| r.at <= props.t);
+    let done = rows.partition_point(|r| r.at <= now);
     let now_y = geo::ROW * done as f64 + 2.0;
     // Keep the moment in view: scroll only the graph, and only when the line is out of sight.
     // Measured at the next animation frame, when the page is laid out anyway (reading sizes
@@ -108,7 +114,7 @@ pub fn flow(props: &FlowProps) -> Html {
     }
     let g = &*geom;
     html! {
-        <section id="panel-flow" class="flow panel" aria-labelledby="flow-title">
+        <section id="panel-flow" class="flow panel" aria-labelledby="flow-title" ref={node}>
             <h2 id="flow-title">{ t(Msg::FlowTitle) }</h2>
             <div class="flow-scroll" ref={scroller} tabindex="0" role="region" aria-label={t(Msg::FlowScrollable)}>
                 <svg class="flow-head" viewBox={format!("0 0 {} {}", n(g.width), n(geo::HEAD))} width={n(g.width)} height={n(geo::HEAD)} aria-hidden="true">

@@ -27,6 +27,9 @@ pub struct NarrationProps {
     /// How many narration lines have happened by now. (No clock here: it would redraw the
     /// whole list every frame; the controls show the time.)
     pub count: usize,
+    /// Whether the scene is playing: while it does, a list out of sight waits to be seen.
+    #[prop_or_default]
+    pub playing: bool,
     pub selected: Option<SegmentId>,
     pub on_select: Callback<Option<SegmentId>>,
     /// A lesson's answer words, shown "?" until the question is answered.
@@ -39,18 +42,47 @@ pub fn lines_until(scene: &Scene, t: Instant) -> usize {
     scene.lines.partition_point(|l| l.at <= t)
 }
 
-/// The list is drawn with the rest of the view, which redraws when a moment is crossed (at most
-/// every one to three seconds in a busy scene: see `busy_redraw_ms` in `app.rs`).
+/// The panel is drawn with the rest of the view, which redraws when a moment is crossed (at most
+/// every one to three seconds in a busy scene: see `busy_redraw_ms` in `app.rs`). While the scene
+/// plays and the list is out of sight (below a lesson's first screen, or behind a phone's closed
+/// tab), the list keeps the lines it had and catches up when seen: only the newest line, read
+/// out to a screen reader, follows every moment.
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
     crate::ui::hooks::counted("Narration");
-    let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
-    let start = lines.len().saturating_sub(SHOWN) / DROP * DROP;
-    let latest_at = lines.last().map(|l| l.at);
-    let announce = lines
+    let node = use_node_ref();
+    let count = props.count.min(props.scene.lines.len());
+    let shown = crate::ui::hooks::use_held_while_unseen(&node, count, props.playing);
+    let announce = props.scene.lines[..count]
         .last()
         .map(|l| said_by(&l.host, &mask(&l.text, &props.mask)))
         .unwrap_or_default();
+    html! {
+        <section id="panel-events" class="narration panel" aria-labelledby="events-title" ref={node}>
+            <h2 id="events-title">{ t(Msg::EventsTitle) }</h2>
+            <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
+            <EventList scene={props.scene.clone()} count={shown} selected={props.selected}
+                       on_select={props.on_select.clone()} mask={props.mask.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EventListProps {
+    scene: Rc<Scene>,
+    count: usize,
+    selected: Option<SegmentId>,
+    on_select: Callback<Option<SegmentId>>,
+    mask: Rc<Vec<String>>,
+}
+
+/// The list of the latest `count` lines, newest first.
+#[function_component(EventList)]
+fn event_list(props: &EventListProps) -> Html {
+    crate::ui::hooks::counted("EventList");
+    let lines = &props.scene.lines[..props.count];
+    let start = lines.len().saturating_sub(SHOWN) / DROP * DROP;
+    let latest_at = lines.last().map(|l| l.at);
     // One keyed list (the note on earlier lines too), so that Yew matches lines by key: new
     // lines at the top are added and the others stay. An unkeyed child among them would make
     // Yew pair lines by position, and every line would be made again at each redraw.
@@ -66,13 +98,9 @@ pub fn narration(props: &NarrationProps) -> Html {
         }
     });
     html! {
-        <section id="panel-events" class="narration panel" aria-labelledby="events-title">
-            <h2 id="events-title">{ t(Msg::EventsTitle) }</h2>
-            <div class="sr-only" aria-live="polite" aria-atomic="true">{ announce }</div>
-            <ol class="event-list" reversed=true tabindex="0" aria-label={t(Msg::EventsList)}>
-                { for items.chain(earlier) }
-            </ol>
-        </section>
+        <ol class="event-list" reversed=true tabindex="0" aria-label={t(Msg::EventsList)}>
+            { for items.chain(earlier) }
+        </ol>
     }
 }
 
