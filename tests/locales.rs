@@ -335,6 +335,12 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/lessons/shipped.rs", "Client PC"),
     ("src/lessons/shipped.rs", "Server"),
     ("src/lessons/shipped.rs", "Phone"),
+    ("src/lessons/shipped.rs", "Database"),
+    // A choose question's options that are what a program prints, the same in every language:
+    // mongod's sentence, a MongoDB document and a web server's status line (lesson 12).
+    ("src/lessons/shipped.rs", "It looks like you are trying to access MongoDB over HTTP on the native driver port."),
+    ("src/lessons/shipped.rs", "HTTP/1.1 404 Not Found"),
+    ("src/lessons/shipped.rs", "{\\\"cursor\\\":{\\\"firstBatch\\\":[{\\\"name\\\":\\\"Ada\\\"}]},\\\"ok\\\":1}"),
     // A program's English name: the name the engine gives its process (tests and the CLI's
     // lists), and what a web server's reply says on the wire ("Hello from the Node.js server on
     // port 8099!"). The view says a program by its kind, from the catalog (`program.*`).
@@ -343,6 +349,9 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // What programs send: bytes on the wire, the same in every language (said in another, they
     // would change the segments' lengths).
     ("src/engine/program.rs", "MobileApp/1.0 (Android 14)"),
+    // mongod's answer to HTTP on its own port, word for word as real mongod sends it.
+    ("src/engine/program.rs", "HTTP/1.0 200 OK\\r\\nConnection: close\\r\\nContent-Type: text/plain\\r\\nContent-Length: {}\\r\\n\\r\\n{MONGOD_HTTP_ANSWER}"),
+    ("src/engine/program.rs", "It looks like you are trying to access MongoDB over HTTP on the native driver port.\\r\\n"),
     ("src/engine/program.rs", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
     ("src/engine/program.rs", "GET / HTTP/1.1\\r\\nHost: {server}\\r\\nUser-Agent: {agent}\\r\\nAccept: */*\\r\\n\\r\\n"),
     ("src/engine/program.rs", "Hello from the {} on port {}!\\n"),
@@ -356,10 +365,14 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // An author's mistake, which the lesson lint refuses before a lesson ships: never shown.
     ("src/lessons/answer.rs", "a predict question needs a step with \\\"before_segment\\\""),
     ("src/lessons/answer.rs", "that answer does not fit this kind of question"),
+    // Why the engine worker's answer does not read back: for developers (the page says only
+    // that the engine's script failed).
+    ("src/lessons/fix.rs", "the answer's recording does not read"),
     ("src/lessons/moment.rs", "{host} never has a Socket {socket} in this scene"),
     ("src/lessons/moment.rs", "the scene has no host named \\\"{h}\\\""),
     ("src/lessons/moment.rs", "segment {n} never arrives at a host in this scene"),
     ("src/lessons/moment.rs", "the port registry has no service named \\\"{name}\\\""),
+    ("src/lessons/moment.rs", "no program on {host} reads a reply or gets an error in this scene"),
     // A language's tag, and the file of a language's lesson words.
     ("src/lessons/words.rs", "zh-Hant"),
     ("src/lessons/words.rs", "../../locales/lessons/zh-Hant.json"),

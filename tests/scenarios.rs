@@ -272,6 +272,87 @@ to = "Server:8099"
     assert_eq!(ports.len(), 2, "two client ports: {ports:?}");
 }
 
+/// The slide's "try MongoDB's port in a browser" (scenarios/port-not-protocol.toml): TCP
+/// connects the browser to mongod's 27017 whatever it will say. mongod reads a message's
+/// 16-byte header, finds "GET " there, answers with real mongod's sentence in HTTP/1.0 and
+/// closes with the rest of the request unread: as on Linux, the answer leaves first and the
+/// stack then resets the connection (RST, never FIN), so nobody waits in TIME-WAIT. The same
+/// browser, done with that page, connects again: to 28017, where nothing listens, and gets
+/// ECONNREFUSED.
+#[test]
+fn mongod_answers_a_browser_in_http_then_resets_and_28017_refuses() {
+    let text = fs::read_to_string("scenarios/port-not-protocol.toml").unwrap();
+    let sim = run(&scenario::from_toml(&text).unwrap());
+    let pid_of = |name: &str| sim.processes().find(|p| p.name == name).unwrap().pid;
+    let (browser, mongod) = (pid_of("web browser"), pid_of("MongoDB server"));
+    let reads = |who: Pid| -> Vec<Vec<u8>> {
+        sim.events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::DataDelivered { pid, bytes, .. } if *pid == who => Some(bytes.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        reads(mongod),
+        [b"GET / HTTP/1.1\r\n".to_vec()],
+        "mongod reads the header's 16 bytes and no more"
+    );
+    let page = String::from_utf8(reads(browser).concat()).unwrap();
+    assert!(
+        page.starts_with("HTTP/1.0 200 OK\r\nConnection: close\r\n"),
+        "{page}"
+    );
+    assert!(
+        page.ends_with("\r\n\r\nIt looks like you are trying to access MongoDB over HTTP on the native driver port.\r\n"),
+        "{page}"
+    );
+    // What the database sent on the connection, in order: the answer, then RST, no FIN.
+    let db = sim.host_by_name("Database").unwrap();
+    let flags: Vec<(usize, bool, bool)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) if s.from == db => s
+                .summary
+                .tcp()
+                .filter(|t| t.src_port == 27017)
+                .map(|t| (t.payload_len, t.flags.fin, t.flags.rst)),
+            _ => None,
+        })
+        .collect();
+    let answer = flags
+        .iter()
+        .position(|f| f.0 > 0)
+        .expect("an answer with bytes");
+    assert!(
+        !flags.iter().any(|f| f.1),
+        "no FIN from mongod's side: {flags:?}"
+    );
+    assert!(
+        flags[answer + 1..].first().is_some_and(|f| f.2),
+        "an RST right after the answer: {flags:?}"
+    );
+    let waits = sim.events().iter().any(|e| {
+        matches!(
+            e.kind,
+            EventKind::StateChanged {
+                to: SockState::TimeWait,
+                ..
+            }
+        )
+    });
+    assert!(!waits, "a reset connection leaves nobody in TIME-WAIT");
+    assert!(
+        matches!(
+            &status_of(&sim, "web browser")[..],
+            [AppStatus::Failed(e)] if e.errno == Errno::ECONNREFUSED
+        ),
+        "the second connection is refused"
+    );
+}
+
 /// A valid file to break in one place at a time.
 const BASE: &str = r#"
 version = 1

@@ -23,7 +23,11 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
     let Some(process) = sim.processes.get_mut(&pid) else {
         return;
     };
-    if matches!(process.status, AppStatus::Idle) {
+    // A program that finished its work (a browser that loaded its page) runs again when it
+    // opens another connection.
+    let again = matches!(action, Action::Connect { .. })
+        && matches!(process.status, AppStatus::Done { .. });
+    if matches!(process.status, AppStatus::Idle) || again {
         process.status = AppStatus::Running;
     }
     let result = match action {
@@ -215,14 +219,23 @@ fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &
             continue;
         };
         let mut finished = false;
+        // A server that reads a header first (mongod: 16 bytes) looks at it before reading on.
+        let header = protocol.header_len();
         loop {
-            match sim.recv(pid, fd, 4096) {
+            let want = match header {
+                Some(n) if conn.inbox.len() < n => n - conn.inbox.len(),
+                _ => 4096,
+            };
+            match sim.recv(pid, fd, want) {
                 Ok(Recv::Data(bytes)) => conn.inbox.extend_from_slice(&bytes),
                 Ok(Recv::WouldBlock) => break,
                 Ok(Recv::Eof) | Err(_) => {
                     finished = true;
                     break;
                 }
+            }
+            if header == Some(conn.inbox.len()) && protocol.request_complete(&conn.inbox) {
+                break;
             }
         }
         if !conn.answered && protocol.request_complete(&conn.inbox) {
@@ -231,11 +244,14 @@ fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &
                 .socket_addrs(pid, fd)
                 .and_then(|(l, _)| l)
                 .unwrap_or(SocketAddrV4::new([0, 0, 0, 0].into(), 0));
-            conn.outbox = protocol.response(kind, local);
+            let reply = protocol.response(kind, local, &conn.inbox);
+            conn.outbox = reply.bytes;
+            conn.close_when_sent = reply.close;
         }
         flush(sim, pid, fd, &mut conn.outbox);
-        if finished {
-            // The client closed its side (or reset): close ours.
+        if finished || (conn.close_when_sent && conn.outbox.is_empty()) {
+            // The client closed its side (or reset), or the server's answer was its last
+            // word: close ours.
             let _ = sim.close(pid, fd);
             part.conns.remove(&fd);
         }

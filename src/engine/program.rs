@@ -133,7 +133,13 @@ impl Protocol {
         }
     }
 
-    pub fn response(self, server: AppKind, local: SocketAddrV4) -> Vec<u8> {
+    /// The server's answer to `request`, and whether the server closes the connection once it
+    /// is sent.
+    pub fn response(self, server: AppKind, local: SocketAddrV4, request: &[u8]) -> Reply {
+        let keep = |bytes: Vec<u8>| Reply {
+            bytes,
+            close: false,
+        };
         match self {
             Protocol::Http => {
                 let body = format!(
@@ -141,22 +147,45 @@ impl Protocol {
                     server.name(),
                     local.port()
                 );
-                format!(
+                keep(format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
                     body.len()
                 )
-                .into_bytes()
+                .into_bytes())
             }
-            Protocol::MailStandIn => b"250 mail.example greets client-pc.example\r\n".to_vec(),
-            Protocol::MongoStandIn => {
-                b"{\"cursor\":{\"firstBatch\":[{\"name\":\"Ada\"}]},\"ok\":1}\n".to_vec()
-            }
+            Protocol::MailStandIn => keep(b"250 mail.example greets client-pc.example\r\n".to_vec()),
+            // A browser on MongoDB's port: mongod finds "GET " where a message's header was
+            // due, answers in HTTP/1.0 what real mongod answers, word for word (4.0's bytes, as
+            // nmap's fingerprint records them), and closes the connection with the rest of the
+            // request unread.
+            Protocol::MongoStandIn if is_http_request(request) => Reply {
+                bytes: format!(
+                    "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{MONGOD_HTTP_ANSWER}",
+                    MONGOD_HTTP_ANSWER.len()
+                )
+                .into_bytes(),
+                close: true,
+            },
+            Protocol::MongoStandIn => keep(
+                b"{\"cursor\":{\"firstBatch\":[{\"name\":\"Ada\"}]},\"ok\":1}\n".to_vec(),
+            ),
+        }
+    }
+
+    /// How many bytes the server reads first, when it reads a fixed-size header before the
+    /// rest: a MongoDB message starts with 16 (its length, id, reply-to id and opcode).
+    pub fn header_len(self) -> Option<usize> {
+        match self {
+            Protocol::MongoStandIn => Some(16),
+            _ => None,
         }
     }
 
     pub fn request_complete(self, buf: &[u8]) -> bool {
         match self {
             Protocol::Http => find(buf, b"\r\n\r\n").is_some(),
+            // mongod decides on the header alone when it is an HTTP request.
+            Protocol::MongoStandIn if buf.len() >= 16 && is_http_request(buf) => true,
             Protocol::MailStandIn | Protocol::MongoStandIn => buf.ends_with(b"\n"),
         }
     }
@@ -178,6 +207,32 @@ impl Protocol {
             Protocol::MailStandIn | Protocol::MongoStandIn => buf.ends_with(b"\n"),
         }
     }
+}
+
+/// What mongod answers an HTTP request on its own port (its body, with the line's end).
+pub const MONGOD_HTTP_ANSWER: &str =
+    "It looks like you are trying to access MongoDB over HTTP on the native driver port.\r\n";
+
+/// A server's answer to one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub bytes: Vec<u8>,
+    /// The server closes the connection once the answer is sent.
+    pub close: bool,
+}
+
+/// Whether `request` starts as an HTTP request does: a method, a space and a path.
+fn is_http_request(request: &[u8]) -> bool {
+    [
+        "GET /",
+        "HEAD /",
+        "POST /",
+        "PUT /",
+        "DELETE /",
+        "OPTIONS /",
+    ]
+    .iter()
+    .any(|m| request.starts_with(m.as_bytes()))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -309,6 +364,8 @@ pub(crate) struct Conn {
     pub(crate) inbox: Vec<u8>,
     pub(crate) outbox: Vec<u8>,
     pub(crate) answered: bool,
+    /// Close the connection once the outbox is sent (the answer said so).
+    pub(crate) close_when_sent: bool,
 }
 
 #[derive(Clone, Debug)]

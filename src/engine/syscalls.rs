@@ -807,13 +807,18 @@ impl Sim {
         });
         match (proto, handle) {
             (Proto::Tcp, Some(handle)) if !is_listener && state != SockState::Closed => {
-                let s = self.hosts[h].tcp_mut(handle);
                 // Unread data left behind: Linux resets rather than closes (smoltcp's buffer is
                 // the truth; the table's Recv-Q follows it at the next poll).
-                if s.recv_queue() > 0 {
-                    s.abort();
+                if self.hosts[h].tcp_mut(handle).recv_queue() > 0 {
+                    // What the program wrote before closing left at its write() on Linux, before
+                    // the RST; smoltcp sends at its next poll and its abort would drop it, so
+                    // the host sends it now.
+                    if self.hosts[h].tcp_mut(handle).send_queue() > 0 {
+                        self.poll_host(h);
+                    }
+                    self.hosts[h].tcp_mut(handle).abort();
                 } else {
-                    s.close();
+                    self.hosts[h].tcp_mut(handle).close();
                 }
             }
             _ => self.remove_entry(h, sock),

@@ -115,6 +115,7 @@ impl Rust for Fact {
             }
             Fact::ServicePort(name) => format!("Fact::ServicePort({})", name.rust()),
             Fact::PortRange(port) => format!("Fact::PortRange({port})"),
+            Fact::Reply(host) => format!("Fact::Reply({})", host.rust()),
         }
     }
 }

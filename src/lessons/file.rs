@@ -481,10 +481,19 @@ fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
 fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
     let at = join(path, "fact");
     let f = required(c, t, path, "fact", |c, v, at| c.table(v, at))?;
-    c.fields(f, &at, &["source_port", "state", "service", "range"]);
+    c.fields(
+        f,
+        &at,
+        &["source_port", "state", "service", "range", "reply"],
+    );
     if f.len() != 1 {
-        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\"), service (like \"mongodb\") or range (a port number, like 27017)");
+        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\"), service (like \"mongodb\"), range (a port number, like 27017) or reply (a host, like \"Client PC\")");
         return None;
+    }
+    if f.contains_key("reply") {
+        return c
+            .string(f, &at, "reply", true)
+            .map(|s| Fact::Reply(s.to_string()));
     }
     if f.contains_key("range") {
         return c

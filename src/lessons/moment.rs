@@ -33,6 +33,8 @@ pub enum SceneError {
     NeverArrives(u64),
     /// The port registry has no service by this name.
     NoSuchService(String),
+    /// No program on this host reads a reply or gets an error.
+    NoReply(String),
 }
 
 impl fmt::Display for SceneError {
@@ -47,6 +49,12 @@ impl fmt::Display for SceneError {
             }
             SceneError::NoSuchService(name) => {
                 write!(f, "the port registry has no service named \"{name}\"")
+            }
+            SceneError::NoReply(host) => {
+                write!(
+                    f,
+                    "no program on {host} reads a reply or gets an error in this scene"
+                )
             }
         }
     }

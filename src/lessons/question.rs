@@ -205,6 +205,46 @@ fn socket_at(
         })
 }
 
+/// What the first connection made from `host` gets back (see [`Fact::Reply`]).
+fn reply_on(timeline: &Timeline, host: &str) -> Result<String, SceneError> {
+    use crate::engine::EventKind;
+    let h = timeline
+        .seek(crate::engine::time::Instant::ZERO)
+        .host(host)
+        .map(|h| h.id)
+        .ok_or_else(|| SceneError::NoSuchHost(host.to_string()))?;
+    // The first connection: the first socket a process there reads from, until it is closed.
+    let mut first = None;
+    let mut read = Vec::new();
+    for e in timeline.events() {
+        match &e.kind {
+            EventKind::DataDelivered {
+                host: at,
+                pid,
+                fd,
+                bytes,
+                ..
+            } if *at == h && first.is_none_or(|f| f == (*pid, *fd)) => {
+                first = Some((*pid, *fd));
+                read.extend_from_slice(bytes);
+            }
+            EventKind::FdClosed { pid, fd, .. } if first == Some((*pid, *fd)) => break,
+            EventKind::ErrorReturned { pid, error, .. } if pid.host == h && first.is_none() => {
+                return Ok(error.errno.name().to_string());
+            }
+            _ => {}
+        }
+    }
+    if first.is_none() {
+        return Err(SceneError::NoReply(host.to_string()));
+    }
+    let body = match read.windows(4).position(|w| w == b"\r\n\r\n") {
+        Some(end) => &read[end + 4..],
+        None => &read[..],
+    };
+    Ok(String::from_utf8_lossy(body).trim().to_string())
+}
+
 /// A cell of the course's socket table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Cell {
@@ -359,6 +399,10 @@ pub enum Fact {
     ServicePort(String),
     /// Which of IANA's three ranges a port number falls in ("1024–49151").
     PortRange(u16),
+    /// What the first connection made from a host gets back, over the whole scene: the reply
+    /// its program reads (the body, after an HTTP head), or else the error a call returns
+    /// ("ECONNREFUSED"). A prediction of what the learner will see.
+    Reply(String),
 }
 
 /// "Choose": one of a few options, the right one computed from the simulation or the port
@@ -386,6 +430,7 @@ impl Choose {
             Fact::PortRange(port) => crate::engine::ports::PortClass::of(*port)
                 .range()
                 .to_string(),
+            Fact::Reply(host) => reply_on(timeline, host)?,
         })
     }
 

@@ -27,7 +27,7 @@ pub fn link(go: &Callback<Route>, route: Route) -> Callback<MouseEvent> {
     })
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct HomeProps {
     pub lessons: Rc<Vec<Lesson>>,
     pub progress: Rc<Progress>,
@@ -35,6 +35,18 @@ pub struct HomeProps {
     pub notice: Option<String>,
     pub on_update: Callback<Update>,
     pub go: Callback<Route>,
+}
+
+/// The lessons are the shipped ones, made once: the same list is the same `Rc` (comparing
+/// every lesson's steps instead would cost the web app kilobytes of comparing code).
+impl PartialEq for HomeProps {
+    fn eq(&self, other: &HomeProps) -> bool {
+        Rc::ptr_eq(&self.lessons, &other.lessons)
+            && self.progress == other.progress
+            && self.notice == other.notice
+            && self.on_update == other.on_update
+            && self.go == other.go
+    }
 }
 
 /// How each question was done, as the home screen says it, in `Outcome::ALL`'s order.

@@ -270,6 +270,8 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
                 .map(|s| on_port(s.port))
                 .unwrap_or_default(),
             Fact::PortRange(port) => on_port(*port),
+            // What a program will print: no table holds it.
+            Fact::Reply(_) => Vec::new(),
         },
         Ask::Fix { controls, .. } => controls
             .iter()

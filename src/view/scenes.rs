@@ -25,6 +25,7 @@ pub const SCENES: &[&str] = &[
     "connection-refused",
     "port-in-use",
     "syn-timeout",
+    "port-not-protocol",
     "stress-50-clients",
 ];
 

@@ -4,7 +4,7 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 11] = [
+    let all: [(&str, &[u8]); 12] = [
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),
@@ -24,6 +24,10 @@ pub fn install() {
         (
             "port-in-use",
             include_bytes!("../../recordings/port-in-use.bin"),
+        ),
+        (
+            "port-not-protocol",
+            include_bytes!("../../recordings/port-not-protocol.bin"),
         ),
         ("slides", include_bytes!("../../recordings/slides.bin")),
         (
