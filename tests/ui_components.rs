@@ -564,6 +564,27 @@ async fn an_event_list_out_of_sight_waits_while_playing_and_catches_up_in_sight(
         25,
         "paused, the list follows every step even out of sight"
     );
+    // Another run arrives (a fix-it question's, with fewer lines) while the list is held out of
+    // sight: what was held belongs to the old run, so the list shows the new one's lines.
+    app.update(props(30, true));
+    yew::scheduler::flush().await;
+    let other = Scene::load(Scene::index_of("connection-refused").unwrap()).unwrap();
+    let fewer = other.lines.len().min(5);
+    assert!(fewer < 25);
+    app.update(NarrationProps {
+        scene: other.clone(),
+        count: fewer,
+        playing: true,
+        selected: None,
+        on_select: Callback::noop(),
+        mask: Default::default(),
+    });
+    yew::scheduler::flush().await;
+    assert_eq!(
+        texts(&root, ".event-list li.event").len(),
+        fewer,
+        "a new run's list starts from its own lines"
+    );
     app.destroy();
     root.remove();
 }

@@ -76,16 +76,26 @@ pub fn use_in_view(node: &NodeRef) -> bool {
 
 /// While the scene plays and the element is out of sight, `now` as it was when last in sight
 /// (or when the scene stopped): what a panel out of sight shows, so that crossing a moment does
-/// not redraw it. It catches up when it comes into sight or the scene stops.
+/// not redraw it. It catches up when it comes into sight or the scene stops, and at once when
+/// `scene` changes (another scene, or another run of it: what was held belongs to the old one).
 #[hook]
-pub fn use_held_while_unseen<T: Copy + 'static>(node: &NodeRef, now: T, playing: bool) -> T {
+pub fn use_held_while_unseen<T: Copy + 'static, K: PartialEq + 'static>(
+    node: &NodeRef,
+    now: T,
+    playing: bool,
+    scene: K,
+) -> T {
     let in_view = use_in_view(node);
-    let held = use_mut_ref(|| now);
-    if in_view || !playing {
-        *held.borrow_mut() = now;
+    let held = use_mut_ref(|| None::<(K, T)>);
+    let mut held = held.borrow_mut();
+    let same_scene = held.as_ref().is_some_and(|(k, _)| *k == scene);
+    match held.as_mut() {
+        Some((_, value)) if same_scene && !in_view && playing => *value,
+        _ => {
+            *held = Some((scene, now));
+            now
+        }
     }
-    let shown = *held.borrow();
-    shown
 }
 
 /// Counts a component's render, by name, in the page's `__socketlabRenders`: what

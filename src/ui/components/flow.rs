@@ -64,7 +64,8 @@ pub fn flow(props: &FlowProps) -> Html {
     crate::ui::hooks::counted("Flow");
     let node = use_node_ref();
     // Out of sight while playing, the graph keeps its moment (see `use_held_while_unseen`).
-    let now = crate::ui::hooks::use_held_while_unseen(&node, props.t, props.playing);
+    let scene = (props.scene.id, props.scene.run);
+    let now = crate::ui::hooks::use_held_while_unseen(&node, props.t, props.playing, scene);
     let scroller = use_node_ref();
     let download_error = use_state(|| None::<String>);
     let width = use_box_size(&scroller, || (600.0, 0.0)).0;

@@ -52,7 +52,8 @@ pub fn narration(props: &NarrationProps) -> Html {
     crate::ui::hooks::counted("Narration");
     let node = use_node_ref();
     let count = props.count.min(props.scene.lines.len());
-    let shown = crate::ui::hooks::use_held_while_unseen(&node, count, props.playing);
+    let scene = (props.scene.id, props.scene.run);
+    let shown = crate::ui::hooks::use_held_while_unseen(&node, count, props.playing, scene);
     let announce = props.scene.lines[..count]
         .last()
         .map(|l| said_by(&l.host, &mask(&l.text, &props.mask)))
@@ -80,7 +81,7 @@ struct EventListProps {
 #[function_component(EventList)]
 fn event_list(props: &EventListProps) -> Html {
     crate::ui::hooks::counted("EventList");
-    let lines = &props.scene.lines[..props.count];
+    let lines = &props.scene.lines[..props.count.min(props.scene.lines.len())];
     let start = lines.len().saturating_sub(SHOWN) / DROP * DROP;
     let latest_at = lines.last().map(|l| l.at);
     // One keyed list (the note on earlier lines too), so that Yew matches lines by key: new
