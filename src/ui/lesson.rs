@@ -270,8 +270,8 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
                 .map(|s| on_port(s.port))
                 .unwrap_or_default(),
             Fact::PortRange(port) => on_port(*port),
-            // What a program will print: no table holds it.
-            Fact::Reply(_) => Vec::new(),
+            // The host whose program will print it: its socket is the one that reads the reply.
+            Fact::Reply(host) => named(host).into_iter().collect(),
         },
         Ask::Fix { controls, .. } => controls
             .iter()
