@@ -78,15 +78,16 @@ pub fn use_in_view(node: &NodeRef) -> bool {
 /// (or when the scene stopped): what a panel out of sight shows, so that crossing a moment does
 /// not redraw it. It catches up when it comes into sight or the scene stops, and at once when
 /// `scene` changes (another scene, or another run of it: what was held belongs to the old one).
+/// One concrete type, not generic: each instance of a hook is code the page loads.
 #[hook]
-pub fn use_held_while_unseen<T: Copy + 'static, K: PartialEq + 'static>(
+pub fn use_held_while_unseen(
     node: &NodeRef,
-    now: T,
+    now: i64,
     playing: bool,
-    scene: K,
-) -> T {
+    scene: (&'static str, u32),
+) -> i64 {
     let in_view = use_in_view(node);
-    let held = use_mut_ref(|| None::<(K, T)>);
+    let held = use_mut_ref(|| None::<((&'static str, u32), i64)>);
     let mut held = held.borrow_mut();
     let same_scene = held.as_ref().is_some_and(|(k, _)| *k == scene);
     match held.as_mut() {

@@ -65,7 +65,12 @@ pub fn flow(props: &FlowProps) -> Html {
     let node = use_node_ref();
     // Out of sight while playing, the graph keeps its moment (see `use_held_while_unseen`).
     let scene = (props.scene.id, props.scene.run);
-    let now = crate::ui::hooks::use_held_while_unseen(&node, props.t, props.playing, scene);
+    let now = Instant::from_micros(crate::ui::hooks::use_held_while_unseen(
+        &node,
+        props.t.total_micros(),
+        props.playing,
+        scene,
+    ));
     let scroller = use_node_ref();
     let download_error = use_state(|| None::<String>);
     let width = use_box_size(&scroller, || (600.0, 0.0)).0;

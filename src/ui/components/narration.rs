@@ -53,7 +53,8 @@ pub fn narration(props: &NarrationProps) -> Html {
     let node = use_node_ref();
     let count = props.count.min(props.scene.lines.len());
     let scene = (props.scene.id, props.scene.run);
-    let shown = crate::ui::hooks::use_held_while_unseen(&node, count, props.playing, scene);
+    let shown =
+        crate::ui::hooks::use_held_while_unseen(&node, count as i64, props.playing, scene) as usize;
     let announce = props.scene.lines[..count]
         .last()
         .map(|l| said_by(&l.host, &mask(&l.text, &props.mask)))
