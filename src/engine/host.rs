@@ -186,8 +186,11 @@ pub struct Buffers {
 /// A datagram whose fragments are arriving.
 #[derive(Clone, Debug)]
 pub(crate) struct Partial {
-    /// Payload bytes received so far.
+    /// Payload bytes received so far, each fragment once: a duplicated fragment (a link that
+    /// duplicates) does not count again.
     have: usize,
+    /// The offsets of the fragments received so far.
+    offsets: Vec<u16>,
     /// The datagram's payload length, once its last fragment has come.
     total: Option<usize>,
     /// Its first fragment, once it has come: the one with the UDP header, which a firewall
@@ -327,6 +330,36 @@ impl Host {
             }
             _ => {}
         }
+    }
+
+    /// Take the listening socket on TCP `port` out of smoltcp's set, for a segment that Linux
+    /// gives to a connection: smoltcp offers a segment to its sockets in turn, and a listening
+    /// one takes any SYN for its port, also the retransmitted or duplicated SYN of a connection
+    /// that exists. [`Host::listener_back`] puts it back.
+    pub(crate) fn listener_aside(&mut self, port: u16) -> Option<(SockId, Socket<'static>)> {
+        let &sock = self.bound.get(&(Proto::Tcp, port))?;
+        let Some(Entry {
+            role: Role::Listener { slot, .. },
+            ..
+        }) = self.entries.get_mut(&sock)
+        else {
+            return None;
+        };
+        let handle = slot.take()?;
+        Some((sock, self.stack.sockets.remove(handle)))
+    }
+
+    /// The listening socket [`Host::listener_aside`] took out, back in smoltcp's set.
+    pub(crate) fn listener_back(&mut self, (sock, socket): (SockId, Socket<'static>)) {
+        let handle = self.stack.sockets.add(socket);
+        if let Some(Entry {
+            role: Role::Listener { slot, .. },
+            ..
+        }) = self.entries.get_mut(&sock)
+        {
+            *slot = Some(handle);
+        }
+        self.rewatch(sock);
     }
 
     /// A new TCP socket to connect, as this host's OS makes one.
@@ -493,13 +526,17 @@ impl Host {
         let key = (s.src, s.ident);
         let p = self.reassembly.entry(key).or_insert(Partial {
             have: 0,
+            offsets: Vec::new(),
             total: None,
             first: None,
             since: now,
         });
         // smoltcp writes no IP options: the header is 20 bytes.
         let len = usize::from(s.total_len).saturating_sub(20);
-        p.have += len;
+        if !p.offsets.contains(&fragment.offset) {
+            p.offsets.push(fragment.offset);
+            p.have += len;
+        }
         if !fragment.more {
             p.total = Some(usize::from(fragment.offset) + len);
         }

@@ -592,6 +592,16 @@ impl Sim {
     /// smoltcp did is compared with `decision` (see [`super::verify`]).
     fn hand_to_stack(&mut self, h: usize, flight: &Flight, decision: Demux) {
         let now = self.now();
+        // A SYN for a connection that exists (retransmitted, duplicated) is that connection's,
+        // as on Linux; smoltcp would let the port's listener take it and make a second socket
+        // with the same 4-tuple. The listener steps aside while the stack handles it (and while
+        // the check below compares the sockets smoltcp has, by handle, before and after).
+        let aside = match (decision, flight.summary.tcp()) {
+            (Demux::Connection { .. }, Some(t)) if t.flags.syn && !t.flags.ack => {
+                self.hosts[h].listener_aside(t.dst_port)
+            }
+            _ => None,
+        };
         #[cfg(not(target_arch = "wasm32"))]
         let before = self
             .rec
@@ -615,6 +625,9 @@ impl Sim {
         }
         #[cfg(target_arch = "wasm32")]
         let _ = decision;
+        if let Some(listener) = aside {
+            self.hosts[h].listener_back(listener);
+        }
     }
 
     // ---- snapshots ------------------------------------------------------------------------------
