@@ -102,6 +102,9 @@ pub(crate) struct Entry {
     /// aside from the stack so that polls stop visiting it (a busy client keeps a minute of
     /// them); `handle` is None meanwhile. It goes back when a segment arrives for it.
     pub parked: Option<Box<Socket<'static>>>,
+    /// The last segment it sent once in TIME-WAIT (its final ACK): what it sends again when
+    /// the peer's FIN comes again after smoltcp let the socket go (10 s; Linux keeps it 60).
+    pub final_ack: Option<Vec<u8>>,
 }
 
 impl Entry {
@@ -130,6 +133,7 @@ impl Entry {
             syns_sent: 0,
             shut_read: false,
             shut_write: false,
+            final_ack: None,
             parked: None,
         }
     }

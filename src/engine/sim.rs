@@ -11,7 +11,7 @@
 //! is handed to its host's stack alone, the demultiplexing decision we record is the one that
 //! applied to exactly that segment, and can be checked against what smoltcp did.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, SocketAddrV4};
 
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
 use super::event::{Demux, DropReason, Event, EventKind};
@@ -25,7 +25,7 @@ use super::program::{Action, Processes, When};
 use super::recorder::Recorder;
 use super::rng::Rng;
 use super::snapshot::{HostView, ProcessView, Snapshot, SocketRow};
-use super::socket::{Pid, SockId};
+use super::socket::{Pid, Proto, SockId, SockState};
 use super::stack::Stack;
 use super::time::{Duration, Instant};
 
@@ -476,9 +476,56 @@ impl Sim {
         let packets = std::mem::take(&mut self.hosts[h].stack.device.tx);
         let sent = !packets.is_empty();
         for bytes in packets {
+            self.keep_final_ack(h, &bytes);
             self.put_on_link(h, bytes);
         }
         sent
+    }
+
+    /// A segment from a connection in TIME-WAIT is its final ACK: kept, to send again (see
+    /// [`Sim::answer_lingering`]).
+    fn keep_final_ack(&mut self, h: usize, bytes: &[u8]) {
+        let Ok(s) = packet::decode(bytes) else {
+            return;
+        };
+        let Some(t) = s.tcp() else {
+            return;
+        };
+        let key = (
+            Proto::Tcp,
+            SocketAddrV4::new(s.src, t.src_port),
+            SocketAddrV4::new(s.dst, t.dst_port),
+        );
+        let host = &mut self.hosts[h];
+        if let Some(e) = host.conns.get(&key).and_then(|id| host.entries.get_mut(id)) {
+            if e.state == SockState::TimeWait {
+                e.final_ack = Some(bytes.to_vec());
+            }
+        }
+    }
+
+    /// A segment for a connection still in TIME-WAIT (the table keeps it Linux's 60 s) whose
+    /// smoltcp socket is gone (smoltcp keeps it 10 s). Linux answers a FIN or data again with
+    /// its ACK, and lets an RST end TIME-WAIT; a bare ACK needs nothing. True if answered here.
+    fn answer_lingering(&mut self, h: usize, flight: &Flight, decision: Demux) -> bool {
+        let (Demux::Connection { sock }, Some(t)) = (decision, flight.summary.tcp()) else {
+            return false;
+        };
+        let Some(e) = self.hosts[h].entries.get(&sock) else {
+            return false;
+        };
+        if e.state != SockState::TimeWait || e.handle.is_some() || e.parked.is_some() {
+            return false;
+        }
+        if t.flags.rst {
+            let (host, mut cx) = self.host_cx(h);
+            host.give_up(&mut cx, Deadline::TimeWait { host: h, sock });
+        } else if t.flags.fin || t.flags.syn || t.payload_len > 0 {
+            if let Some(ack) = e.final_ack.clone() {
+                self.put_on_link(h, ack);
+            }
+        }
+        true
     }
 
     /// A packet host `h` sent, routed to the host with its destination address.
@@ -552,7 +599,9 @@ impl Sim {
                 e.rst_received = true;
             }
         }
-        self.hand_to_stack(h, &flight, decision);
+        if !self.answer_lingering(h, &flight, decision) {
+            self.hand_to_stack(h, &flight, decision);
+        }
         if decision == Demux::Icmp {
             self.hosts[h].icmp_unreachable(&flight.bytes);
         }
