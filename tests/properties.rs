@@ -481,6 +481,17 @@ proptest! {
     }
 }
 
+/// A case the property test found, played again: the calls, then the drain, the tables checked
+/// after each.
+fn replay(mut world: World, calls: &[Call]) {
+    for call in calls {
+        world.apply(call);
+        world.check().unwrap();
+    }
+    world.drain();
+    world.check().unwrap();
+}
+
 /// Found with faulty links: a SYN retransmitted after its SYN-ACK was lost reached a host whose
 /// half-open connection for it still existed. Linux gives it to that connection (which answers
 /// with its SYN-ACK again); smoltcp offered it to the port's listener first, which made a
@@ -493,11 +504,11 @@ fn a_retransmitted_syn_goes_to_its_half_open_connection_not_to_the_listener() {
         reorder: 0.1442328626946868,
         jitter: Duration::from_millis(1),
     };
-    let mut world = World::new(
+    let world = World::new(
         8885603830806047153,
         [LinkFaults::default(), LinkFaults::default(), lossy],
     );
-    for call in [
+    let calls = [
         Call::Dial {
             host: 1,
             to: 0,
@@ -520,13 +531,9 @@ fn a_retransmitted_syn_goes_to_its_half_open_connection_not_to_the_listener() {
             to: 0,
             port: 8099,
         },
-    ] {
-        world.apply(&call);
-        world.check().unwrap();
-    }
+    ];
     // check() finds two sockets with one 4-tuple, or smoltcp choosing another socket.
-    world.drain();
-    world.check().unwrap();
+    replay(world, &calls);
 }
 
 /// Found with a link that delays some segments: the fragments of two UDP datagrams arrived
@@ -539,11 +546,11 @@ fn interleaved_fragments_of_two_datagrams_both_arrive() {
         jitter: Duration::from_millis(1),
         ..LinkFaults::default()
     };
-    let mut world = World::new(
+    let world = World::new(
         1914362405235177590,
         [LinkFaults::default(), late, LinkFaults::default()],
     );
-    for call in [
+    let calls = [
         Call::Socket { host: 2, udp: true },
         Call::Close { host: 2, slot: 0 },
         Call::Connect {
@@ -567,10 +574,6 @@ fn interleaved_fragments_of_two_datagrams_both_arrive() {
             to: 2,
             port: 80,
         },
-    ] {
-        world.apply(&call);
-        world.check().unwrap();
-    }
-    world.drain();
-    world.check().unwrap();
+    ];
+    replay(world, &calls);
 }

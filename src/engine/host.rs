@@ -414,16 +414,15 @@ impl Host {
         self.due = self.stack.iface.poll_at(now, &self.stack.sockets);
     }
 
-    /// Whether the host's OS sends this SYN. A connect() sends at most the OS's number of SYNs
-    /// (Linux 7); smoltcp's back-off is capped at 60 s, so it would send Linux an eighth at
-    /// 123 s, before the connect deadline at 127 s. That one never leaves the host.
-    pub fn sends_syn(&mut self, s: &PacketSummary) -> bool {
+    /// What the host's OS does with a segment its stack wrote: whether it leaves the host. A
+    /// connect() sends at most the OS's number of SYNs (Linux 7); smoltcp's back-off is capped at
+    /// 60 s, so it would send Linux an eighth at 123 s, before the connect deadline at 127 s. That
+    /// one never leaves the host. A connection in TIME-WAIT keeps what it sends, its final ACK,
+    /// to send again once smoltcp has let it go (see `Sim::answer_lingering`).
+    pub fn sends(&mut self, s: &PacketSummary, bytes: &[u8]) -> bool {
         let Transport::Tcp(t) = &s.transport else {
             return true;
         };
-        if !t.flags.syn || t.flags.ack {
-            return true;
-        }
         let limit = self.spec.os.syn_limit();
         let key = (
             Proto::Tcp,
@@ -433,6 +432,12 @@ impl Host {
         let Some(e) = self.conns.get(&key).and_then(|id| self.entries.get_mut(id)) else {
             return true;
         };
+        if e.state == SockState::TimeWait {
+            e.final_ack = Some(bytes.to_vec());
+        }
+        if !t.flags.syn || t.flags.ack {
+            return true;
+        }
         e.syns_sent += 1;
         limit.is_none_or(|n| e.syns_sent <= n)
     }

@@ -235,7 +235,8 @@ fn is_http_request(request: &[u8]) -> bool {
     .any(|m| request.starts_with(m.as_bytes()))
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+/// Where `needle` first starts in `haystack`.
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 

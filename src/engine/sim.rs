@@ -11,7 +11,7 @@
 //! is handed to its host's stack alone, the demultiplexing decision we record is the one that
 //! applied to exactly that segment, and can be checked against what smoltcp did.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::Ipv4Addr;
 
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
 use super::event::{Demux, DropReason, Event, EventKind};
@@ -25,7 +25,7 @@ use super::program::{Action, Processes, When};
 use super::recorder::Recorder;
 use super::rng::Rng;
 use super::snapshot::{HostView, ProcessView, Snapshot, SocketRow};
-use super::socket::{Pid, Proto, SockId, SockState};
+use super::socket::{Pid, SockId, SockState};
 use super::stack::Stack;
 use super::time::{Duration, Instant};
 
@@ -476,32 +476,9 @@ impl Sim {
         let packets = std::mem::take(&mut self.hosts[h].stack.device.tx);
         let sent = !packets.is_empty();
         for bytes in packets {
-            self.keep_final_ack(h, &bytes);
             self.put_on_link(h, bytes);
         }
         sent
-    }
-
-    /// A segment from a connection in TIME-WAIT is its final ACK: kept, to send again (see
-    /// [`Sim::answer_lingering`]).
-    fn keep_final_ack(&mut self, h: usize, bytes: &[u8]) {
-        let Ok(s) = packet::decode(bytes) else {
-            return;
-        };
-        let Some(t) = s.tcp() else {
-            return;
-        };
-        let key = (
-            Proto::Tcp,
-            SocketAddrV4::new(s.src, t.src_port),
-            SocketAddrV4::new(s.dst, t.dst_port),
-        );
-        let host = &mut self.hosts[h];
-        if let Some(e) = host.conns.get(&key).and_then(|id| host.entries.get_mut(id)) {
-            if e.state == SockState::TimeWait {
-                e.final_ack = Some(bytes.to_vec());
-            }
-        }
     }
 
     /// A segment for a connection still in TIME-WAIT (the table keeps it Linux's 60 s) whose
@@ -535,7 +512,7 @@ impl Sim {
         let Ok(summary) = packet::decode(&bytes) else {
             return;
         };
-        if !self.hosts[h].sends_syn(&summary) {
+        if !self.hosts[h].sends(&summary, &bytes) {
             return;
         }
         let route = match self.hosts.iter().find(|to| to.spec.ip == summary.dst) {

@@ -238,7 +238,7 @@ fn reply_on(timeline: &Timeline, host: &str) -> Result<String, SceneError> {
     if first.is_none() {
         return Err(SceneError::NoReply(host.to_string()));
     }
-    let body = match read.windows(4).position(|w| w == b"\r\n\r\n") {
+    let body = match crate::engine::program::find(&read, b"\r\n\r\n") {
         Some(end) => &read[end + 4..],
         None => &read[..],
     };
