@@ -164,18 +164,21 @@ fn the_scenes_words_by_language_are_the_scene_files_and_their_translations() {
     }
 }
 
-/// Each shipped scene's run is recorded once (`recordings/<scene>.bin`) and the web app plays
-/// the recording, so a page carries no TCP/IP stack to show a scene. The recording is the run:
-/// read back, it gives every event the engine gives, and a timeline built from it shows the
-/// same snapshot at every moment. `UPDATE_SHIPPED=1 cargo test --test builtin` writes them.
+/// Each shipped scene's run is recorded once (`recordings/<scene>.bin`, with the scene itself
+/// without its words) and the web app plays the recording, so a page carries no TCP/IP stack,
+/// and no scene, in its code. The recording is the run: read back, it gives every event the
+/// engine gives, and a timeline built from it shows the same snapshot at every moment; the
+/// scene reads back as its file, but for its words. `UPDATE_SHIPPED=1 cargo test --test
+/// builtin` writes them.
 #[test]
 fn every_shipped_scene_plays_from_a_recording_equal_to_its_run() {
+    use socketlab::engine::scene_file::{decode as decode_scene, encode as encode_scene};
     use socketlab::engine::timeline::{Recording, Timeline};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
     for (id, make) in BUILTIN {
         let scenario = make();
         let made = Recording::of(scenario.build_trusted(), scenario.run_limit());
-        let bytes = made.encode();
+        let bytes = encode_scene(id, &scenario, &made);
         let path = root.join(format!("{id}.bin"));
         if std::env::var_os("UPDATE_SHIPPED").is_some() {
             std::fs::create_dir_all(&root).unwrap();
@@ -186,8 +189,19 @@ fn every_shipped_scene_plays_from_a_recording_equal_to_its_run() {
             on_disk == bytes,
             "recordings/{id}.bin is out of date: run UPDATE_SHIPPED=1 cargo test --test builtin"
         );
-        let read = Recording::decode(&on_disk).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        let (scene, read) = decode_scene(&on_disk, id).unwrap_or_else(|e| panic!("{id}: {e:?}"));
         assert_eq!(read, made, "{id}: the recording reads back as it was made");
+        let mut bare = scenario.clone();
+        bare.title = String::new();
+        bare.description = None;
+        for stage in &mut bare.stages {
+            (stage.title, stage.text) = (String::new(), String::new());
+        }
+        assert_eq!(
+            scene, bare,
+            "{id}: the scene reads back as its file, without its words"
+        );
+        assert_eq!(scene.to_toml(), bare.to_toml(), "{id}");
         let (played, ran) = (
             Timeline::play(read),
             Timeline::record(scenario.build_trusted(), scenario.run_limit()),
@@ -254,4 +268,57 @@ fn a_damaged_recording_is_refused_or_plays_never_panics() {
         refused > 0 && played > 0,
         "{id}: {refused} refused, {played} played"
     );
+}
+
+/// A shipped scene's file is refused whole when any part of it is damaged, and a damaged file
+/// that still reads (a flipped byte in a port, a name's letter) makes a scene the view shows
+/// without panicking: cut at every length, and thousands of flipped bytes.
+#[test]
+fn a_damaged_scene_file_is_refused_or_shows_never_panics() {
+    use socketlab::engine::scene_file::decode as decode_scene;
+    use socketlab::engine::timeline::RecordingError;
+    use socketlab::view::scenes::Scene;
+    let good = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/walkthrough.bin"),
+    )
+    .unwrap();
+    let decode = |bytes: &[u8]| decode_scene(bytes, "walkthrough");
+    assert!(decode(&good).is_ok());
+    assert_eq!(decode(b"SLR2").unwrap_err(), RecordingError::NotARecording);
+    assert_eq!(
+        decode_scene(&good, "slides").unwrap_err(),
+        RecordingError::OtherScene,
+        "another scene's file"
+    );
+    for cut in (0..good.len()).step_by(7) {
+        assert!(decode(&good[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let (mut refused, mut shown) = (0, 0);
+    for _ in 0..3000 {
+        let mut bytes = good.clone();
+        // The scene's part of the file is its first few hundred bytes: flip there mostly.
+        for _ in 0..1 + next() % 2 {
+            let i = 4 + (next() as usize) % (bytes.len().min(600) - 4);
+            bytes[i] = next() as u8;
+        }
+        match decode(&bytes) {
+            Err(_) => refused += 1,
+            Ok((scenario, recording)) => {
+                let scene = Scene::played("walkthrough", scenario, recording, 0);
+                for m in scene.timeline.moments() {
+                    scene.timeline.seek(m);
+                    let _ = scene.stage_at(m);
+                }
+                shown += 1;
+            }
+        }
+    }
+    assert!(refused > 0 && shown > 0, "{refused} refused, {shown} shown");
 }

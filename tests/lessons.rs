@@ -832,7 +832,7 @@ fn each_os_names_the_program_behind_the_port() {
         .contains("->192.168.1.102:8099 (ESTABLISHED)"));
 }
 
-/// `src/lessons/shipped.rs` (the structure the web app carries), `locales/lessons/<lang>.json`
+/// `src/lessons/shipped.bin` (the structure the web app carries), `locales/lessons/<lang>.json`
 /// (their words by language) and `locales/lessons/scenes.json` (each lesson's scene, for the
 /// site's build) are exactly the lesson files, as the one reader reads them.
 /// `UPDATE_SHIPPED=1 cargo test --test lessons` writes them anew.
@@ -845,11 +845,11 @@ fn the_shipped_lessons_are_the_lesson_files() {
         })
         .collect();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let structure = lessons::codegen::shipped_rs(&lessons);
-    let mut generated = vec![("src/lessons/shipped.rs".to_string(), structure)];
+    let structure = lessons::shipped::encode(&lessons);
+    let mut generated = vec![("src/lessons/shipped.bin".to_string(), structure)];
     for lang in lessons::file::LANGUAGES {
         let json = lessons::words::words_json(&lessons, lang);
-        generated.push((format!("locales/lessons/{lang}.json"), json));
+        generated.push((format!("locales/lessons/{lang}.json"), json.into_bytes()));
     }
     // Each lesson's scene, which the site's build ships with the lesson's words.
     let scenes: serde_json::Map<String, serde_json::Value> = lessons
@@ -857,18 +857,176 @@ fn the_shipped_lessons_are_the_lesson_files() {
         .map(|l| (l.id.clone(), l.scenario.clone().into()))
         .collect();
     let scenes = serde_json::to_string_pretty(&scenes).unwrap() + "\n";
-    generated.push(("locales/lessons/scenes.json".to_string(), scenes));
+    generated.push((
+        "locales/lessons/scenes.json".to_string(),
+        scenes.into_bytes(),
+    ));
     for (path, text) in &generated {
         if std::env::var_os("UPDATE_SHIPPED").is_some() {
             std::fs::write(root.join(path), text).unwrap();
         }
-        let on_disk = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        let on_disk = std::fs::read(root.join(path)).unwrap_or_default();
         assert!(
             on_disk == *text,
             "{path} is out of date: run UPDATE_SHIPPED=1 cargo test --test lessons"
         );
     }
     assert_eq!(lessons::words::shipped(), lessons);
+}
+
+/// The shipped lessons' structure travels as data (`src/lessons/shipped.bin`): every kind of
+/// moment, question, answer, fact, control and goal reads back as it was written, and every
+/// cut or changed byte of the file reads as nothing or as lessons, never a panic.
+#[test]
+fn every_kind_of_step_reads_back_from_the_shipped_form() {
+    use lessons::{Cell, Control, Fact, Goal, Moment, Pick, Question, Step, Text, WrongChoice};
+    use socketlab::engine::time::Instant;
+    use socketlab::lessons::shipped::{decode, encode};
+    let cells = |pairs: &[(Cell, &str)]| {
+        let mut m = VecMap::new();
+        for (c, v) in pairs {
+            m.insert(*c, v.to_string());
+        }
+        m
+    };
+    let q = |ask: lessons::Ask, hints: usize, explain: bool| Question {
+        prompt: Text::default(),
+        hints: vec![Text::default(); hints],
+        explain: explain.then(Text::default),
+        ask,
+    };
+    let facts = [
+        Fact::SourcePort {
+            host: "Phone".into(),
+            socket: 300,
+        },
+        Fact::State {
+            host: "Server".into(),
+            socket: 2,
+        },
+        Fact::ServicePort("mongodb".into()),
+        Fact::PortRange(65535),
+        Fact::Reply("Client PC".into()),
+    ];
+    let mut asks = vec![
+        lessons::Ask::Predict {
+            solution: Pick::Socket {
+                host: "Server".into(),
+                socket: 1,
+            },
+            wrong: vec![
+                Pick::NoSocket,
+                Pick::Socket {
+                    host: "é".into(),
+                    socket: 0,
+                },
+            ],
+        },
+        lessons::Ask::Fill {
+            host: "Server".into(),
+            socket: 2,
+            solution: cells(&[(Cell::Transport, "TCP"), (Cell::State, "LISTEN")]),
+            wrong: vec![
+                cells(&[(Cell::SourcePort, "80"), (Cell::SourceAddr, "n/a")]),
+                cells(&[(Cell::DestPort, "1"), (Cell::DestAddr, "伺服器")]),
+            ],
+        },
+        lessons::Ask::Fix {
+            controls: vec![
+                Control::ListenPort {
+                    process: "node".into(),
+                },
+                Control::ConnectPort {
+                    process: "curl".into(),
+                },
+                Control::Program {
+                    process: "p".into(),
+                },
+                Control::FirewallRule { index: 129 },
+            ],
+            goal: Goal::Replies("curl".into()),
+            solution: [(0, "8099".to_string()), (3, "off".to_string())]
+                .into_iter()
+                .collect(),
+            wrong: vec![VecMap::new()],
+        },
+        lessons::Ask::Fix {
+            controls: vec![],
+            goal: Goal::Listens("node 2".into()),
+            solution: VecMap::new(),
+            wrong: vec![],
+        },
+    ];
+    asks.extend(facts.into_iter().map(|fact| lessons::Ask::Choose {
+        fact,
+        options: vec!["a".into(), "".into()],
+        solution: "a".into(),
+        wrong: vec![WrongChoice {
+            answer: "".into(),
+            why: Text::default(),
+        }],
+    }));
+    let moments = [
+        Moment::At(Instant::from_micros(0)),
+        Moment::At(Instant::from_micros(924_000_000_123i64)),
+        Moment::At(Instant::from_micros(-5i64)),
+        Moment::SocketAppears {
+            host: "Server".into(),
+            socket: 5,
+        },
+        Moment::BeforeSegment(u64::MAX),
+    ];
+    let mut steps: Vec<Step> = moments
+        .into_iter()
+        .map(|at| Step {
+            at,
+            text: Text::default(),
+            question: None,
+            try_it: Some("Server".into()),
+        })
+        .collect();
+    steps.extend(asks.into_iter().enumerate().map(|(i, ask)| Step {
+        at: Moment::BeforeSegment(i as u64),
+        text: Text::default(),
+        question: Some(q(ask, i % 3, i % 2 == 0)),
+        try_it: None,
+    }));
+    let every_kind = vec![
+        lessons::Lesson {
+            id: "every-kind".into(),
+            scenario: "slides".into(),
+            title: Text::default(),
+            goal: Text::default(),
+            steps,
+        },
+        lessons::Lesson {
+            id: String::new(),
+            scenario: String::new(),
+            title: Text::default(),
+            goal: Text::default(),
+            steps: vec![],
+        },
+    ];
+    assert_eq!(decode(&encode(&every_kind)), Some(every_kind.clone()));
+    assert_eq!(decode(&[]), None);
+    // Damage: every cut, and every byte changed, of the shipped file.
+    let shipped = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lessons/shipped.bin"),
+    )
+    .unwrap();
+    for cut in 0..shipped.len() {
+        assert_eq!(decode(&shipped[..cut]), None, "cut at {cut}");
+    }
+    for i in 0..shipped.len() {
+        for b in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+            let mut changed = shipped.clone();
+            changed[i] = b;
+            let _ = decode(&changed);
+        }
+    }
+    let mut longer = shipped.clone();
+    longer.push(0);
+    assert_eq!(decode(&longer), None, "a byte after the last lesson");
 }
 
 /// Progress is read by a small JSON reader of its own: it reads what any JSON writer gives

@@ -285,7 +285,6 @@ const NOT_SCANNED: &[&str] = &[
     "src/engine/checker.rs",
     "src/engine/scenario.rs",
     "src/engine/verify.rs",
-    "src/lessons/codegen.rs",
     "src/lessons/file.rs",
     "src/lessons/lint.rs",
     "src/lessons/scorm.rs",
@@ -332,15 +331,6 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // scene's host in the learner's language (`view::scenes::host_name`, from the scene's words).
     ("src/engine/sim.rs", "Client PC"),
     ("src/engine/sim.rs", "Server"),
-    ("src/lessons/shipped.rs", "Client PC"),
-    ("src/lessons/shipped.rs", "Server"),
-    ("src/lessons/shipped.rs", "Phone"),
-    ("src/lessons/shipped.rs", "Database"),
-    // A choose question's options that are what a program prints, the same in every language:
-    // mongod's sentence, a MongoDB document and a web server's status line (lesson 12).
-    ("src/lessons/shipped.rs", "It looks like you are trying to access MongoDB over HTTP on the native driver port."),
-    ("src/lessons/shipped.rs", "HTTP/1.1 404 Not Found"),
-    ("src/lessons/shipped.rs", "{\\\"cursor\\\":{\\\"firstBatch\\\":[{\\\"name\\\":\\\"Ada\\\"}]},\\\"ok\\\":1}"),
     // A program's English name: the name the engine gives its process (tests and the CLI's
     // lists), and what a web server's reply says on the wire ("Hello from the Node.js server on
     // port 8099!"). The view says a program by its kind, from the catalog (`program.*`).

@@ -27,8 +27,9 @@
 //!   (`view::narrate`: the engine has no words of its own).
 //! - [`scenario`]: scenario files, read and checked. The format is declared once, in
 //!   `format.rs`: the structs, the validator's first pass (each field's kind, presence and
-//!   range) and the shipped scenes' static form (`builtin.rs`, `build.rs`) all come from it;
-//!   [`pcap`]: captures.
+//!   range), its compact binary form ([`scenario::Wire`]) and the shipped scenes' static form
+//!   (`builtin.rs`, `build.rs`, for the CLI and the tests) all come from it; [`scene_file`]:
+//!   a shipped scene with its recorded run, as the web app loads it; [`pcap`]: captures.
 //!
 //! Files depend on each other in one direction only (`tests/architecture.rs` checks).
 
@@ -48,6 +49,7 @@ pub mod recorder;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod scene_file;
 pub mod sim;
 pub mod snapshot;
 pub mod socket;

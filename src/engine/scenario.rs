@@ -186,6 +186,19 @@ macro_rules! scenario_format {
             )*
         }
 
+        impl Wire for Scenario {
+            fn put(&self, out: &mut Vec<u8>) {
+                $( self.$top.put(out); )*
+                $( self.$list.put(out); )*
+            }
+            fn take(bytes: &mut &[u8]) -> Option<Self> {
+                Some(Scenario {
+                    $( $top: Wire::take(bytes)?, )*
+                    $( $list: Wire::take(bytes)?, )*
+                })
+            }
+        }
+
         /// The file's own fields, as the validator checks them.
         pub const FILE_FIELDS: &[Field] = &[$(
             field!($top_key, ($($top_kind)+) $([$($top_range)*])?),
@@ -223,6 +236,15 @@ macro_rules! scenario_format {
                 )*
             }
 
+            impl Wire for $name {
+                fn put(&self, out: &mut Vec<u8>) {
+                    $( self.$field.put(out); )*
+                }
+                fn take(bytes: &mut &[u8]) -> Option<Self> {
+                    Some($name { $( $field: Wire::take(bytes)?, )* })
+                }
+            }
+
             impl Section for $name {
                 const LIST: &'static str = stringify!($list);
                 const FIELDS: &'static [Field] = &[$(
@@ -249,6 +271,148 @@ macro_rules! scenario_format {
             )*
         }
     };
+}
+
+/// A scenario as compact bytes, as a shipped scene's file carries it (see
+/// `scene_file.rs`): every field in `format.rs`'s order, a whole number as a
+/// varint (seven bits a byte, the lowest first), a number as its eight bytes, a text or a list
+/// as its length and then its bytes or items, an optional field as a 0 or a 1 and then its
+/// value. Written here, not with serde: serde would write it (its JSON leaves absent fields
+/// out, which a form without field names cannot), and its reader would cost the page more.
+pub trait Wire: Sized {
+    fn put(&self, out: &mut Vec<u8>);
+    /// The value at the start of `bytes`, which are moved past it; `None` if they do not
+    /// hold one (cut short, or not this form).
+    fn take(bytes: &mut &[u8]) -> Option<Self>;
+}
+
+fn take_byte(bytes: &mut &[u8]) -> Option<u8> {
+    let (&b, rest) = bytes.split_first()?;
+    *bytes = rest;
+    Some(b)
+}
+
+impl Wire for u64 {
+    fn put(&self, out: &mut Vec<u8>) {
+        let mut n = *self;
+        while n >= 0x80 {
+            out.push(n as u8 | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = take_byte(bytes)?;
+            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+}
+
+/// Smaller whole numbers go as a `u64`, and one too big for them reads as nothing.
+macro_rules! wire_as_u64 {
+    ($($t:ty),*) => {$(
+        impl Wire for $t {
+            fn put(&self, out: &mut Vec<u8>) {
+                u64::from(*self).put(out);
+            }
+            fn take(bytes: &mut &[u8]) -> Option<Self> {
+                <$t>::try_from(u64::take(bytes)?).ok()
+            }
+        }
+    )*};
+}
+wire_as_u64!(u16, u32);
+
+impl Wire for bool {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(u8::from(*self));
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        match take_byte(bytes)? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Wire for f64 {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend(self.to_le_bytes());
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let (head, rest) = bytes.split_first_chunk::<8>()?;
+        *bytes = rest;
+        Some(f64::from_le_bytes(*head))
+    }
+}
+
+/// A length, which cannot be more than the bytes left (each item or byte takes one at least).
+fn take_len(bytes: &mut &[u8]) -> Option<usize> {
+    usize::try_from(u64::take(bytes)?)
+        .ok()
+        .filter(|&n| n <= bytes.len())
+}
+
+impl Wire for String {
+    fn put(&self, out: &mut Vec<u8>) {
+        (self.len() as u64).put(out);
+        out.extend(self.as_bytes());
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let len = take_len(bytes)?;
+        let (text, rest) = bytes.split_at_checked(len)?;
+        *bytes = rest;
+        String::from_utf8(text.to_vec()).ok()
+    }
+}
+
+impl Wire for [String; 2] {
+    fn put(&self, out: &mut Vec<u8>) {
+        self[0].put(out);
+        self[1].put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some([String::take(bytes)?, String::take(bytes)?])
+    }
+}
+
+impl<T: Wire> Wire for Option<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            None => out.push(0),
+            Some(v) => {
+                out.push(1);
+                v.put(out);
+            }
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        match take_byte(bytes)? {
+            0 => Some(None),
+            1 => T::take(bytes).map(Some),
+            _ => None,
+        }
+    }
+}
+
+impl<T: Wire> Wire for Vec<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        (self.len() as u64).put(out);
+        for item in self {
+            item.put(out);
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let len = take_len(bytes)?;
+        (0..len).map(|_| T::take(bytes)).collect()
+    }
 }
 
 /// Whether a field is left out when written: an optional one that is not there. (Every field

@@ -56,6 +56,10 @@ pub enum RecordingError {
     Damaged(String),
     /// They read, with this many bytes left over.
     TooLong(usize),
+    /// A shipped scene's file whose scene, before its run, does not read.
+    SceneDamaged,
+    /// A shipped scene's file, of another scene than the one asked for.
+    OtherScene,
     /// They read, but event number `n` (from 1; 0 for the links or the end) goes back in time,
     /// names a host or a link the run does not have, or arrives before it leaves.
     Inconsistent(usize),

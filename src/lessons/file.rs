@@ -21,6 +21,7 @@
 //! ```
 
 use crate::vecmap::VecMap;
+use serde::{Deserialize, Serialize};
 
 use toml::{Table, Value};
 
@@ -44,6 +45,21 @@ const MOST_HINTS: usize = 2;
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Text(pub VecMap<String, String>);
 
+/// A text travels without its words: a lesson's structure is shipped apart from its words,
+/// which go by language (see [`super::words`]). Only where a text is travels (a question's
+/// second hint, its explanation), so the words fill the right places.
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_unit()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <()>::deserialize(d).map(|()| Text::default())
+    }
+}
+
 impl Text {
     /// The text in `lang`, or in English when it has none in that language.
     pub fn get(&self, lang: &str) -> &str {
@@ -54,7 +70,7 @@ impl Text {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     pub id: String,
     /// The scene it plays: a file stem in `scenarios/`.
@@ -90,7 +106,7 @@ impl Lesson {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub at: Moment,
     pub text: Text,
@@ -99,7 +115,7 @@ pub struct Step {
     pub try_it: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Question {
     pub prompt: Text,
     /// Up to two, shown one at a time before "Show solution".
@@ -112,14 +128,14 @@ pub struct Question {
 
 /// A wrong option of a *choose* question, with what a learner who picks it should hear: the
 /// idea behind that mistake.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WrongChoice {
     pub answer: String,
     pub why: Text,
 }
 
 /// What a question asks, with its solution and the wrong answers a test replays.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Ask {
     /// Which socket receives the segment the step stops before.
     Predict { solution: Pick, wrong: Vec<Pick> },

@@ -3,16 +3,17 @@
 //! between two events at the same instant (a segment arrives, and only then does the socket it
 //! makes appear).
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 use crate::engine::time::Instant;
 use crate::engine::{EventKind, HostId, SegmentId, Timeline};
 
 /// A point in a scene.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Moment {
     /// Everything that happens at or before this time on the scene's clock.
-    At(Instant),
+    At(#[serde(with = "crate::engine::time::micros")] Instant),
     /// The event at which `host`'s table first holds `socket` sockets: its "Socket N" has
     /// just appeared.
     SocketAppears { host: String, socket: usize },

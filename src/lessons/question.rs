@@ -6,6 +6,7 @@ use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
 use crate::view::narrate::demux_reason;
 use crate::view::scenes::host_name;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddrV4;
 
 use super::moment::{arrival, Moment, SceneError};
@@ -36,7 +37,7 @@ impl Verdict {
 
 /// A socket a learner points at: one of a host's sockets as the course numbers them
 /// ("Server", Socket 2), or none (the host answers RST).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Pick {
     Socket { host: String, socket: usize },
     NoSocket,
@@ -246,7 +247,7 @@ fn reply_on(timeline: &Timeline, host: &str) -> Result<String, SceneError> {
 }
 
 /// A cell of the course's socket table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Cell {
     Transport,
     SourcePort,
@@ -388,7 +389,7 @@ pub(crate) fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> VecM
 }
 
 /// What a *choose* question's right answer is computed from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Fact {
     /// The port a host's Socket N is bound to (its Source Port): the ephemeral port a client
     /// got, or the port a server listens on.

@@ -5,7 +5,7 @@
 //! - `locales/lessons/<lang>.json` holds each shipped lesson's words in one language, as a list
 //!   in the order of [`Lesson::texts_mut`] (title, goal, then each step's text, prompt and
 //!   hints); `null` where the lesson has no text in that language. It is written from the
-//!   lesson files and checked by `tests/lessons.rs`, as `shipped.rs` is.
+//!   lesson files and checked by `tests/lessons.rs`, as `shipped.bin` is.
 //! - The page's build (`scripts/postbuild.mjs`) writes each lesson's texts in a language to
 //!   `lessons/<lang>/<id>.json`, which the page fetches when the lesson opens, and every
 //!   lesson's title and goal to `lessons/<lang>.json`, for the home screen (English stands in

@@ -29,29 +29,22 @@ pub const SCENES: &[&str] = &[
     "stress-50-clients",
 ];
 
-/// A shipped scene's recorded run, as the page loaded it (`recordings/<id>.bin`, fetched by
-/// `static/boot.js` with the words that open the scene).
+/// A shipped scene, as the page loaded it (`recordings/<id>.bin`, fetched by `static/boot.js`
+/// with the words that open the scene): its scenario, without words, and its recorded run.
 #[cfg(target_arch = "wasm32")]
-fn shipped_recording(id: &str, scenario: &Scenario) -> Result<Recording, String> {
-    let damaged = || crate::i18n::t(Msg::SceneDamaged).to_string();
+fn shipped_scene(id: &str) -> Result<(Scenario, Recording), String> {
     let bytes =
         recording_bytes(id).ok_or_else(|| crate::i18n::t(Msg::SceneNotLoaded).to_string())?;
-    let recording = Recording::decode(&bytes).map_err(|_| damaged())?;
-    // A run of this scene: its hosts, in its order (the stage and the flow graph draw the
-    // scene's hosts, and the run's events name them by place).
-    let names = recording.hosts.iter().map(|h| &h.name);
-    match names.eq(scenario.hosts.iter().map(|h| &h.name)) {
-        true => Ok(recording),
-        false => Err(damaged()),
-    }
+    crate::engine::scene_file::decode(&bytes, id)
+        .map_err(|_| crate::i18n::t(Msg::SceneDamaged).to_string())
 }
-/// Natively (tests, the CLI) the engine is at hand: the scene is run.
+
+/// Natively (tests, the CLI) the engine is at hand: the scene's file is built in, and run.
 #[cfg(not(target_arch = "wasm32"))]
-fn shipped_recording(_: &str, scenario: &Scenario) -> Result<Recording, String> {
-    Ok(Recording::of(
-        scenario.build_trusted(),
-        scenario.run_limit(),
-    ))
+fn shipped_scene(id: &str) -> Result<(Scenario, Recording), String> {
+    let scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
+    let recording = Recording::of(scenario.build_trusted(), scenario.run_limit());
+    Ok((scenario, recording))
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -87,6 +80,7 @@ pub fn has_recording(id: &str) -> bool {
     loaded
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn builtin(id: &str) -> Option<Scenario> {
     crate::builtin::BUILTIN
         .iter()
@@ -99,7 +93,10 @@ fn builtin(id: &str) -> Option<Scenario> {
 pub fn title(id: &str) -> String {
     match page_words(id) {
         Some(words) => words.first().map(|w| w.to_string()).unwrap_or_default(),
+        #[cfg(not(target_arch = "wasm32"))]
         None => builtin(id).map_or_else(|| id.to_string(), |s| s.title),
+        #[cfg(target_arch = "wasm32")]
+        None => id.to_string(),
     }
 }
 
@@ -247,9 +244,8 @@ impl Scene {
         let id = *SCENES
             .get(index)
             .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
-        let mut scenario = builtin(id).ok_or_else(|| tp(Msg::SceneNotBuiltIn, &[("id", id)]))?;
+        let (mut scenario, recording) = shipped_scene(id)?;
         in_language(&mut scenario, id);
-        let recording = shipped_recording(id, &scenario)?;
         Ok(Scene::played(id, scenario, recording, 0))
     }
 
@@ -302,11 +298,11 @@ impl Scene {
         })
     }
 
-    /// The first scene with nothing happening: its hosts, still. What the player shows when no
-    /// scene's recording is in the page (one did not load), beside the sentence saying so.
+    /// An empty stage: what the player shows when no scene is in the page (the first one did not
+    /// load: its file brings its hosts), beside the sentence saying so.
     pub fn still() -> Rc<Scene> {
         let id = SCENES[0];
-        let scenario = builtin(id).unwrap_or_default();
+        let scenario = Scenario::default();
         let still = Recording {
             hosts: scenario.host_specs().collect(),
             links: vec![],
