@@ -480,3 +480,65 @@ fn a_listeners_row_shows_its_accept_queue_and_backlog() {
     sim.accept(srv, lfd).unwrap().expect("a connection waits");
     assert_eq!(listeners(&sim), [(8099, 0, 511), (9000, 0, 3)]);
 }
+
+/// A port below 1024 is only root's on Linux: a normal user's server gets EACCES (before any
+/// question of the port being free), and nothing listens; root, or any user on macOS or
+/// Windows, or any user on a port from 1024 up, listens.
+#[test]
+fn eacces_for_a_normal_users_server_on_a_port_below_1024_on_linux_only() {
+    let scene = |os: &str, user: Option<&str>, port: u16| {
+        let user = user.map_or(String::new(), |u| format!("user = \"{u}\"\n"));
+        let text = format!(
+            "version = 1\ntitle = \"t\"\nseed = 1\n\
+             [[hosts]]\nname = \"Server\"\nip = \"192.168.1.102\"\nos = \"{os}\"\n\
+             [[processes]]\nname = \"web\"\nhost = \"Server\"\nprogram = \"web-server\"\n\
+             [[processes]]\nname = \"node\"\nhost = \"Server\"\nprogram = \"node-server\"\n{user}\
+             [[actions]]\nprocess = \"web\"\nat_ms = 0\ndo = \"listen\"\nport = 80\n\
+             [[actions]]\nprocess = \"node\"\nat_ms = 10\ndo = \"listen\"\nport = {port}\n"
+        );
+        let mut sim = scenario::from_toml(&text).unwrap().build().unwrap();
+        sim.step(ms(100));
+        errors(&sim)
+    };
+    let refused = scene("linux", Some("alice"), 80);
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    let e = &refused[0];
+    assert_eq!((e.op, e.errno), (socket::Op::Bind, Errno::EACCES));
+    assert_eq!(
+        said(e),
+        "bind: EACCES: port 80 is below 1024: on Linux only root may bind it, and Node.js server runs as alice"
+    );
+    assert_eq!(scene("linux", Some("alice"), 443)[0].errno, Errno::EACCES);
+    assert_eq!(scene("linux", Some("alice"), 1023)[0].errno, Errno::EACCES);
+    assert!(scene("linux", Some("alice"), 1024).is_empty());
+    assert!(scene("linux", Some("alice"), 8080).is_empty());
+    // Root may, and is who starts a process unless the scene says otherwise; it finds the
+    // port taken by the web server.
+    for root in [None, Some("root")] {
+        assert_eq!(scene("linux", root, 80)[0].errno, Errno::EADDRINUSE);
+        assert!(scene("linux", root, 443).is_empty());
+    }
+    for os in ["macos", "windows"] {
+        assert!(scene(os, Some("alice"), 443).is_empty(), "{os}");
+        assert_eq!(
+            scene(os, Some("alice"), 80)[0].errno,
+            Errno::EADDRINUSE,
+            "{os}"
+        );
+    }
+}
+
+/// A user's name is checked like every field: a clear sentence at the field.
+#[test]
+fn a_process_user_that_is_no_name_is_refused() {
+    let text = "version = 1\ntitle = \"t\"\nseed = 1\n\
+                [[hosts]]\nname = \"Server\"\nip = \"192.168.1.102\"\n\
+                [[processes]]\nname = \"node\"\nhost = \"Server\"\nprogram = \"node-server\"\nuser = \"Alice Smith\"\n";
+    let problems = scenario::from_toml(text).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "processes[0].user");
+    assert!(
+        problems[0].message.contains("a user's name"),
+        "{problems:?}"
+    );
+}

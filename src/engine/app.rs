@@ -11,7 +11,7 @@ use super::event::EventKind;
 use super::net::HostId;
 use super::program::{
     Action, AppKind, AppRole, AppSpec, AppStatus, ClientPart, Conn, Milestone, Process, ServerPart,
-    When,
+    When, ROOT,
 };
 use super::sim::{NetError, Sim};
 use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
@@ -347,6 +347,13 @@ impl Sim {
         self.add_process(host, kind.name(), kind.command(), Some(kind), true)
     }
 
+    /// Who runs process `pid`: root (as every process starts) or another user.
+    pub fn set_user(&mut self, pid: Pid, user: &str) {
+        if let Some(p) = self.processes.get_mut(&pid) {
+            p.user = user.to_string();
+        }
+    }
+
     /// A process that makes no calls of its own: the caller makes them.
     pub fn spawn_manual(
         &mut self,
@@ -379,6 +386,7 @@ impl Sim {
         let added = self.processes.insert(Process {
             pid,
             name: name.to_string(),
+            user: ROOT.to_string(),
             command: command.to_string(),
             kind,
             fds: VecMap::new(),

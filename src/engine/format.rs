@@ -33,11 +33,13 @@ scenario_format! {
         reorder: (opt f64) "reorder" [0.0, 100.0, " %"],
         jitter_ms: (opt f64) "jitter_ms" [0.0, 10_000.0, " ms"],
     }
-    /// A program started on a host.
+    /// A program started on a host, by root (a service the system starts) unless `user`
+    /// names another user: only root may bind a port below 1024 on Linux.
     ProcessDef in processes {
         name: (text) "name",
         host: (text) "host",
         program: (text) "program",
+        user: (opt text) "user",
     }
     /// Something a process does, at a time or after a milestone ("curl:connected"): listen,
     /// connect ("Host name:port" or "a.b.c.d:port"), send or close.

@@ -218,6 +218,18 @@ impl OsProfile {
         }
     }
 
+    /// The ports below which only a privileged process (root, or one with the capability) may
+    /// bind: Linux 1024 (`net.ipv4.ip_unprivileged_port_start`); Windows none; macOS none
+    /// since 10.14 (Mojave) for a server listening on all addresses, which the course's servers
+    /// stand for (they show the host's address, as the slides do). macOS still keeps such a
+    /// port for root on one given address; the engine does not model that case.
+    pub fn privileged_below(self) -> Option<u16> {
+        match self {
+            OsProfile::Linux => Some(1024),
+            OsProfile::Windows | OsProfile::Macos => None,
+        }
+    }
+
     /// The ephemeral range as learners read it, e.g. "32768–60999".
     pub fn range_label(self) -> String {
         let r = self.ephemeral_range();

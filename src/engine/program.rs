@@ -444,10 +444,16 @@ impl Processes {
 }
 
 /// A process on a host.
+/// The privileged user: the one who may bind any port.
+pub const ROOT: &str = "root";
+
 #[derive(Clone, Debug)]
 pub struct Process {
     pub pid: Pid,
     pub name: String,
+    /// Who started it: "root" (the default: a service the system starts) or a user's name.
+    /// Only root binds a port an OS keeps for privileged processes.
+    pub user: String,
     pub command: String,
     pub kind: Option<AppKind>,
     pub(crate) fds: VecMap<Fd, SockId>,

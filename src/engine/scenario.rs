@@ -722,6 +722,9 @@ impl Scenario {
                 continue;
             };
             if let Ok(pid) = sim.spawn_program(host, kind) {
+                if let Some(user) = &p.user {
+                    sim.set_user(pid, user);
+                }
                 pids.insert(p.name.clone(), pid);
                 kinds.insert(p.name.clone(), kind);
             }
@@ -1127,6 +1130,16 @@ fn check_processes(
         }
         if let Some(host) = &p.draft.host {
             known_host(c, hosts, &p.at("host"), host);
+        }
+        if let Some(user) = &p.draft.user {
+            let fits =
+                |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
+            if user.is_empty() || user.len() > 32 || !user.chars().all(fits) {
+                c.problem(
+                    &p.at("user"),
+                    "must be a user's name: up to 32 lowercase letters, digits, \"_\" or \"-\" (\"root\", \"alice\")",
+                );
+            }
         }
         c.known(
             p.at("program"),

@@ -160,6 +160,8 @@ impl fmt::Display for SockState {
 pub enum Errno {
     /// The port (and address) is already bound by another socket.
     EADDRINUSE,
+    /// A port only a privileged process may bind (below 1024 on Linux).
+    EACCES,
     /// The address is not one of this host's, or no ephemeral port is free.
     EADDRNOTAVAIL,
     /// The peer answered the SYN with RST: nothing listens on that port.
@@ -192,6 +194,7 @@ impl Errno {
     pub fn name(self) -> &'static str {
         match self {
             Errno::EADDRINUSE => "EADDRINUSE",
+            Errno::EACCES => "EACCES",
             Errno::EADDRNOTAVAIL => "EADDRNOTAVAIL",
             Errno::ECONNREFUSED => "ECONNREFUSED",
             Errno::ETIMEDOUT => "ETIMEDOUT",
@@ -275,6 +278,7 @@ pub enum Why {
     PortInUse,
     PortInUseBy,
     PortInUseByConnection,
+    PrivilegedPort,
     StackRefusedAddress,
     UdpCannotListen,
     CannotListen,

@@ -14,7 +14,7 @@ use super::agenda::Deadline;
 use super::event::EventKind;
 use super::host::{Entry, Role, SOMAXCONN};
 use super::net::HostId;
-use super::program::Process;
+use super::program::{Process, ROOT};
 use super::sim::Sim;
 use super::socket::{Errno, Fd, Op, Pid, Proto, Shutdown, SockError, SockId, SockState, Why};
 use super::stack::listen_endpoint;
@@ -251,6 +251,33 @@ impl Sim {
         Ok(())
     }
 
+    /// Whether this process may bind `addr`: on Linux a port below 1024 needs root (Linux checks
+    /// this before whether the port is free: `__inet_bind`); see `OsProfile::privileged_below`.
+    fn may_bind_port(&self, op: Op, pid: Pid, addr: SocketAddrV4) -> Result<(), SockError> {
+        let profile = self.hosts[pid.host.0].ephemeral.profile();
+        let Some(process) = self.processes.get(&pid) else {
+            return Ok(());
+        };
+        let port = addr.port();
+        match profile.privileged_below() {
+            Some(first) if port != 0 && port < first && process.user != ROOT => {
+                Err(SockError::new(
+                    op,
+                    Errno::EACCES,
+                    Why::PrivilegedPort,
+                    [
+                        vec![("port", port.to_string()), ("first", first.to_string())],
+                        vec![("user", process.user.clone())],
+                        vec![("os", profile.name().to_string())],
+                        process.named(),
+                    ]
+                    .concat(),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn bind_inner(
         &mut self,
         op: Op,
@@ -260,6 +287,7 @@ impl Sim {
     ) -> Result<(), SockError> {
         let (h, sock) = self.resolve(op, pid, fd)?;
         self.may_bind(op, h, sock, addr)?;
+        self.may_bind_port(op, pid, addr)?;
         let proto = self.entry(h, sock).proto;
         let port = match addr.port() {
             0 => self.ephemeral_port(h, op, proto, None)?,

@@ -206,7 +206,7 @@ fn socket_at(
         })
 }
 
-/// What the first connection made from `host` gets back (see [`Fact::Reply`]).
+/// What `host`'s programs first get back (see [`Fact::Reply`]).
 fn reply_on(timeline: &Timeline, host: &str) -> Result<String, SceneError> {
     use crate::engine::EventKind;
     let h = timeline
@@ -400,9 +400,10 @@ pub enum Fact {
     ServicePort(String),
     /// Which of IANA's three ranges a port number falls in ("1024–49151").
     PortRange(u16),
-    /// What the first connection made from a host gets back, over the whole scene: the reply
-    /// its program reads (the body, after an HTTP head), or else the error a call returns
-    /// ("ECONNREFUSED"). A prediction of what the learner will see.
+    /// What a host's programs first get back, over the whole scene: the reply a program reads
+    /// on the first connection made from there (the body, after an HTTP head), or else the
+    /// error a call there returns first (a client's "ECONNREFUSED", a server's "EACCES"). A
+    /// prediction of what the learner will see.
     Reply(String),
 }
 

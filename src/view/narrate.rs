@@ -760,6 +760,7 @@ fn why_msg(why: Why) -> Msg {
         Why::PortInUse => Msg::ErrPortInUse,
         Why::PortInUseBy => Msg::ErrPortInUseBy,
         Why::PortInUseByConnection => Msg::ErrPortInUseByConnection,
+        Why::PrivilegedPort => Msg::ErrPrivilegedPort,
         Why::StackRefusedAddress => Msg::ErrStackRefusedAddress,
         Why::UdpCannotListen => Msg::ErrUdpCannotListen,
         Why::CannotListen => Msg::ErrCannotListen,

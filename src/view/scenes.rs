@@ -26,6 +26,7 @@ pub const SCENES: &[&str] = &[
     "port-in-use",
     "syn-timeout",
     "port-not-protocol",
+    "privileged-port",
     "stress-50-clients",
 ];
 

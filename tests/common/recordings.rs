@@ -4,7 +4,7 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 12] = [
+    let all: [(&str, &[u8]); 13] = [
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),
@@ -28,6 +28,10 @@ pub fn install() {
         (
             "port-not-protocol",
             include_bytes!("../../recordings/port-not-protocol.bin"),
+        ),
+        (
+            "privileged-port",
+            include_bytes!("../../recordings/privileged-port.bin"),
         ),
         ("slides", include_bytes!("../../recordings/slides.bin")),
         (
