@@ -907,6 +907,11 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
         Fact::ServicePort("mongodb".into()),
         Fact::PortRange(65535),
         Fact::Reply("Client PC".into()),
+        Fact::SourcePortRange {
+            host: "Linux PC".into(),
+            socket: 1,
+        },
+        Fact::EphemeralRange("Windows PC".into()),
     ];
     let mut asks = vec![
         lessons::Ask::Predict {

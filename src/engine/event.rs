@@ -137,6 +137,9 @@ pub enum EventKind {
         host: HostId,
         sock: SockId,
         local: SocketAddrV4,
+        /// Whether the OS picked the port (an ephemeral one: the program asked for port 0,
+        /// or connected without binding), rather than the program naming it.
+        picked: bool,
     },
     /// connect() gave the socket its peer (and, from the route, its local address).
     Connecting {

@@ -297,6 +297,7 @@ impl Sim {
             p => p,
         };
         let local = SocketAddrV4::new(*addr.ip(), port);
+        let picked = addr.port() == 0;
         let udp_buffers = self.config.udp_packets;
         let host = &mut self.hosts[h];
         let handle = match proto {
@@ -325,6 +326,7 @@ impl Sim {
             host: pid.host,
             sock,
             local,
+            picked,
         });
         self.emit(EventKind::StateChanged {
             host: pid.host,
@@ -632,6 +634,7 @@ impl Sim {
                 host: pid.host,
                 sock,
                 local,
+                picked: true,
             });
         }
         self.emit(EventKind::Connecting {

@@ -126,7 +126,9 @@ impl Tables {
     /// A socket's addresses, state or queues change, or it goes.
     fn changed(&mut self, kind: &EventKind) {
         match kind {
-            EventKind::Bound { host, sock, local } => {
+            EventKind::Bound {
+                host, sock, local, ..
+            } => {
                 if let Some(r) = row_mut(self, *host, *sock) {
                     r.local = Some(*local);
                 }
@@ -205,7 +207,12 @@ mod tests {
             local: None,
             remote: None,
         });
-        t.apply(&EventKind::Bound { host, sock, local });
+        t.apply(&EventKind::Bound {
+            host,
+            sock,
+            local,
+            picked: false,
+        });
         t.apply(&EventKind::StateChanged {
             host,
             sock,

@@ -500,16 +500,29 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
     c.fields(
         f,
         &at,
-        &["source_port", "state", "service", "range", "reply"],
+        &[
+            "source_port",
+            "state",
+            "source_port_range",
+            "service",
+            "range",
+            "reply",
+            "ephemeral_range",
+        ],
     );
     if f.len() != 1 {
-        c.problem(&at, "name one fact: source_port, state (a host's socket, like \"Client PC:1\"), service (like \"mongodb\"), range (a port number, like 27017) or reply (a host, like \"Client PC\")");
+        c.problem(&at, "name one fact: source_port, state, source_port_range (a host's socket, like \"Client PC:1\"), service (like \"mongodb\"), range (a port number, like 27017), reply or ephemeral_range (a host, like \"Client PC\")");
         return None;
     }
     if f.contains_key("reply") {
         return c
             .string(f, &at, "reply", true)
             .map(|s| Fact::Reply(s.to_string()));
+    }
+    if f.contains_key("ephemeral_range") {
+        return c
+            .string(f, &at, "ephemeral_range", true)
+            .map(|s| Fact::EphemeralRange(s.to_string()));
     }
     if f.contains_key("range") {
         return c
@@ -521,14 +534,14 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
             .string(f, &at, "service", true)
             .map(|s| Fact::ServicePort(s.to_string()));
     }
-    let key = if f.contains_key("state") {
-        "state"
-    } else {
-        "source_port"
-    };
+    let key = ["state", "source_port_range"]
+        .into_iter()
+        .find(|k| f.contains_key(*k))
+        .unwrap_or("source_port");
     let (host, socket) = socket_ref(c, f, &at, key)?;
     Some(match key {
         "state" => Fact::State { host, socket },
+        "source_port_range" => Fact::SourcePortRange { host, socket },
         _ => Fact::SourcePort { host, socket },
     })
 }

@@ -405,6 +405,11 @@ pub enum Fact {
     /// error a call there returns first (a client's "ECONNREFUSED", a server's "EACCES"). A
     /// prediction of what the learner will see.
     Reply(String),
+    /// Which of IANA's three ranges a host's Socket N's source port falls in ("1024–49151"):
+    /// the range of the port the OS or the program picked.
+    SourcePortRange { host: String, socket: usize },
+    /// The range a host's OS picks ephemeral ports from ("49152–65535" on Windows).
+    EphemeralRange(String),
 }
 
 /// "Choose": one of a few options, the right one computed from the simulation or the port
@@ -433,6 +438,17 @@ impl Choose {
                 .range()
                 .to_string(),
             Fact::Reply(host) => reply_on(timeline, host)?,
+            Fact::SourcePortRange { host, socket } => {
+                let port = row(host, *socket)?.local.map_or(0, |l| l.port());
+                crate::engine::ports::PortClass::of(port)
+                    .range()
+                    .to_string()
+            }
+            Fact::EphemeralRange(host) => timeline
+                .seek(crate::engine::time::Instant::ZERO)
+                .host(host)
+                .map(|h| h.os.range_label())
+                .ok_or_else(|| SceneError::NoSuchHost(host.clone()))?,
         })
     }
 

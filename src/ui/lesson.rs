@@ -261,9 +261,10 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
         },
         Ask::Fill { host, .. } => named(host).into_iter().collect(),
         Ask::Choose { fact, .. } => match fact {
-            Fact::SourcePort { host, .. } | Fact::State { host, .. } => {
-                named(host).into_iter().collect()
-            }
+            Fact::SourcePort { host, .. }
+            | Fact::State { host, .. }
+            | Fact::SourcePortRange { host, .. }
+            | Fact::EphemeralRange(host) => named(host).into_iter().collect(),
             Fact::ServicePort(name) => crate::engine::ports::SERVICES
                 .iter()
                 .find(|s| s.name == name.as_str())

@@ -91,6 +91,11 @@ impl Narrator {
         self
     }
 
+    /// The OS host `h` runs, by its name ("Linux").
+    fn os(&self, h: HostId) -> &'static str {
+        self.os.get(h.0).copied().unwrap_or_default().name()
+    }
+
     fn host(&self, h: HostId) -> &str {
         self.hosts.get(h.0).map(String::as_str).unwrap_or("?")
     }
@@ -323,11 +328,25 @@ impl Narrator {
                     ],
                 ),
             ),
-            EventKind::Bound { host, sock, local } => {
+            EventKind::Bound {
+                host,
+                sock,
+                local,
+                picked,
+            } => {
                 let socket = self.socket(*host, *sock);
+                let os = self.os(*host);
                 let text = tp(
-                    Msg::NarrateBound,
-                    &[("socket", &socket), ("local", &local.to_string())],
+                    if *picked {
+                        Msg::NarrateBoundPicked
+                    } else {
+                        Msg::NarrateBound
+                    },
+                    &[
+                        ("socket", &socket),
+                        ("local", &local.to_string()),
+                        ("os", os),
+                    ],
                 );
                 (self.host(*host).to_string(), text)
             }

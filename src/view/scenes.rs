@@ -27,6 +27,7 @@ pub const SCENES: &[&str] = &[
     "syn-timeout",
     "port-not-protocol",
     "privileged-port",
+    "three-ranges",
     "stress-50-clients",
 ];
 

@@ -4,7 +4,7 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 13] = [
+    let all: [(&str, &[u8]); 14] = [
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),
@@ -41,6 +41,10 @@ pub fn install() {
         (
             "syn-timeout",
             include_bytes!("../../recordings/syn-timeout.bin"),
+        ),
+        (
+            "three-ranges",
+            include_bytes!("../../recordings/three-ranges.bin"),
         ),
         (
             "two-apps-one-pc",
