@@ -36,7 +36,8 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
             to,
             from_port,
             auto,
-        } => start_client(sim, pid, *to, *from_port, *auto),
+            keep_alive,
+        } => start_client(sim, pid, *to, *from_port, (*auto, *keep_alive)),
         Action::Send { data } => match current_fd(sim, pid) {
             Some(fd) => sim.send(pid, fd, data).map(|_| ()),
             None => Ok(()),
@@ -138,7 +139,7 @@ fn start_client(
     pid: Pid,
     to: SocketAddrV4,
     from_port: Option<u16>,
-    auto: bool,
+    (auto, keep_alive): (bool, bool),
 ) -> Result<(), SockError> {
     let fd = sim.socket(pid, Proto::Tcp)?;
     let connected = match from_port {
@@ -159,6 +160,8 @@ fn start_client(
             fd,
             server: to,
             auto,
+            keep_alive,
+            replied: false,
             conn: Conn::default(),
         });
     }
@@ -302,10 +305,15 @@ fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart, alo
         part.conn.outbox = protocol.request(kind, part.server);
     }
     flush(sim, pid, fd, &mut part.conn.outbox);
+    let mut eof = false;
     loop {
         match sim.recv(pid, fd, 4096) {
             Ok(Recv::Data(bytes)) => part.conn.inbox.extend_from_slice(&bytes),
-            Ok(Recv::WouldBlock) | Ok(Recv::Eof) => break,
+            Ok(Recv::WouldBlock) => break,
+            Ok(Recv::Eof) => {
+                eof = true;
+                break;
+            }
             Err(e) => {
                 let _ = sim.close(pid, fd);
                 fail(sim, pid, e);
@@ -313,13 +321,29 @@ fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart, alo
             }
         }
     }
-    if protocol.response_complete(&part.conn.inbox) {
+    if !part.replied && protocol.response_complete(&part.conn.inbox) {
+        part.replied = true;
+        if part.keep_alive {
+            // It goes on running, the reply kept, until the server closes.
+            sim.reached(pid, Milestone::Replied);
+        } else {
+            let _ = sim.close(pid, fd);
+            let reply = std::mem::take(&mut part.conn.inbox);
+            if let Some(p) = sim.processes.get_mut(&pid).filter(|_| alone) {
+                p.status = AppStatus::Done { reply };
+            }
+            sim.reached(pid, Milestone::Replied);
+            sim.reached(pid, Milestone::Closed);
+            return true;
+        }
+    }
+    if part.replied && eof {
+        // Kept alive until the server closed its side (its idle timeout): close ours.
         let _ = sim.close(pid, fd);
         let reply = std::mem::take(&mut part.conn.inbox);
         if let Some(p) = sim.processes.get_mut(&pid).filter(|_| alone) {
             p.status = AppStatus::Done { reply };
         }
-        sim.reached(pid, Milestone::Replied);
         sim.reached(pid, Milestone::Closed);
         return true;
     }
@@ -336,6 +360,7 @@ impl Sim {
                 to: server,
                 from_port: local_port,
                 auto: true,
+                keep_alive: false,
             },
         };
         self.schedule(pid, action, When::At(spec.start))?;

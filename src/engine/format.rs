@@ -54,6 +54,7 @@ scenario_format! {
         to: (opt text) "to",
         from_port: (opt u16) "from_port" [1, 65535],
         auto: (opt bool) "auto",
+        keep_alive: (opt bool) "keep_alive",
         data: (opt text) "data",
     }
     /// A host firewall rule: traffic to this port is dropped or rejected.

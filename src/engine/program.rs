@@ -247,11 +247,14 @@ pub enum Action {
     /// program accepts every connection and answers every request it understands.
     Listen { port: u16, backlog: usize },
     /// socket(), bind() to `from_port` if given, connect() to `to`. With `auto`, the program
-    /// then sends its usual request, reads the whole reply and closes.
+    /// then sends its usual request, reads the whole reply and closes; with `keep_alive` too,
+    /// it keeps the connection open after the reply (a browser's HTTP keep-alive) and closes
+    /// once the server has closed its side.
     Connect {
         to: SocketAddrV4,
         from_port: Option<u16>,
         auto: bool,
+        keep_alive: bool,
     },
     /// send() on the program's connection (its client connection, else its newest accepted one).
     Send { data: Vec<u8> },
@@ -380,6 +383,9 @@ pub(crate) struct ClientPart {
     pub(crate) fd: Fd,
     pub(crate) server: SocketAddrV4,
     pub(crate) auto: bool,
+    pub(crate) keep_alive: bool,
+    /// It has its reply (and, kept alive, waits for the server to close).
+    pub(crate) replied: bool,
     pub(crate) conn: Conn,
 }
 

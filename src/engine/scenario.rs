@@ -836,6 +836,7 @@ impl ActionDef {
                 to: a.to.as_deref().and_then(|t| resolve(t, hosts))?,
                 from_port: a.from_port,
                 auto: a.auto.unwrap_or(true),
+                keep_alive: a.keep_alive.unwrap_or(false),
             },
             "send" => Action::Send {
                 data: a.data.clone().unwrap_or_default().into_bytes(),
@@ -1223,7 +1224,7 @@ fn check_when(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, processes: &Name
 fn op_fields(op: &str) -> Option<&'static [&'static str]> {
     Some(match op {
         "listen" => &["port", "backlog"],
-        "connect" => &["to", "from_port", "auto"],
+        "connect" => &["to", "from_port", "auto", "keep_alive"],
         "send" => &["data"],
         "close" => &[],
         _ => return None,

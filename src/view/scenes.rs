@@ -28,6 +28,7 @@ pub const SCENES: &[&str] = &[
     "port-not-protocol",
     "privileged-port",
     "three-ranges",
+    "server-closes-first",
     "stress-50-clients",
 ];
 

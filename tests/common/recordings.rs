@@ -4,7 +4,7 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 14] = [
+    let all: [(&str, &[u8]); 15] = [
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),
@@ -32,6 +32,10 @@ pub fn install() {
         (
             "privileged-port",
             include_bytes!("../../recordings/privileged-port.bin"),
+        ),
+        (
+            "server-closes-first",
+            include_bytes!("../../recordings/server-closes-first.bin"),
         ),
         ("slides", include_bytes!("../../recordings/slides.bin")),
         (

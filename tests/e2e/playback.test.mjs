@@ -204,7 +204,7 @@ test("360 px wide: no horizontal scroll, and the controls are at least 44 px", a
 });
 
 test("every scene opens, plays its moments and stays clean", { timeout: 120_000 }, async () => {
-  const ids = ["slides", "walkthrough", "two-apps-one-pc", "node-server-8099", "many-clients", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "port-not-protocol", "privileged-port", "three-ranges", "stress-50-clients"];
+  const ids = ["slides", "walkthrough", "two-apps-one-pc", "node-server-8099", "many-clients", "web-server-80", "mongodb-27017", "connection-refused", "port-in-use", "syn-timeout", "port-not-protocol", "privileged-port", "three-ranges", "server-closes-first", "stress-50-clients"];
   const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
   try {
     const page = w.page;
