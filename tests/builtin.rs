@@ -238,13 +238,7 @@ fn a_damaged_recording_is_refused_or_plays_never_panics() {
     longer.push(0);
     assert_eq!(Recording::decode(&longer), Err(RecordingError::TooLong(1)));
     // A seeded walk over the bytes (no RNG crate needed): cut here, flip there.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     let (mut refused, mut played) = (0, 0);
     for _ in 0..3000 {
         let mut bytes = good.clone();
@@ -293,13 +287,7 @@ fn a_damaged_scene_file_is_refused_or_shows_never_panics() {
     for cut in (0..good.len()).step_by(7) {
         assert!(decode(&good[..cut]).is_err(), "cut at {cut}");
     }
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     let (mut refused, mut shown) = (0, 0);
     for _ in 0..3000 {
         let mut bytes = good.clone();
@@ -321,4 +309,14 @@ fn a_damaged_scene_file_is_refused_or_shows_never_panics() {
         }
     }
     assert!(refused > 0 && shown > 0, "{refused} refused, {shown} shown");
+}
+
+/// Seeded pseudo-random numbers (xorshift), for damage that is the same on every run.
+fn xorshift(mut x: u64) -> impl FnMut() -> u64 {
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    }
 }
