@@ -594,6 +594,14 @@ question.prompt.en = "Which port?"
 question.fact = { service = "http" }
 question.options = ["80", "443"]
 question.solution = "8080"
+
+[[steps]]
+at_ms = 0
+text.en = "A fill question that asks what the screen shows."
+question.kind = "fill"
+question.prompt.en = "Fill it in."
+question.socket = "Server:1"
+question.solution = { state = "LISTEN", source_port = "80" }
 "#;
     let problems: Vec<String> = lessons::file::from_toml(text)
         .unwrap_err()
@@ -614,6 +622,7 @@ question.solution = "8080"
             "steps[2].socket_appears: \"Server\" must be a host's socket, like \"Server:2\"",
             "steps[2].question.solution: must be a host's socket, like \"Server:2\", or \"none\", not \"Server:two\"",
             "steps[3].question.solution: \"8080\" is not one of the options",
+            "steps[4].question.solution.state: a fill question asks ports and addresses",
         ],
     );
 }

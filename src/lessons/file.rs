@@ -484,6 +484,16 @@ fn read_fill(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
     if solution.as_ref().is_some_and(VecMap::is_empty) {
         c.problem(&join(path, "solution"), "name at least one cell to fill in");
     }
+    // The question's table hides the socket's ports and addresses until it is answered; its
+    // transport and state stay in sight (the tables, the stage), so asking them would say them.
+    for (cell, key) in [(Cell::Transport, "transport"), (Cell::State, "state")] {
+        if solution.as_ref().is_some_and(|s| s.contains_key(&cell)) {
+            c.problem(
+                &join(&join(path, "solution"), key),
+                "a fill question asks ports and addresses, which its table hides until answered; the screen shows the transport and the state, so ask those with a choose question (fact = { state = \"Server:2\" })",
+            );
+        }
+    }
     let wrong = wrong(c, t, path, cells);
     let (host, socket) = socket?;
     Some(Ask::Fill {
