@@ -542,3 +542,38 @@ fn a_process_user_that_is_no_name_is_refused() {
         "{problems:?}"
     );
 }
+
+/// Linux checks a bind's address, then the port's privilege, then whether the socket is bound
+/// (`__inet_bind`): a bound socket asked again for port 80 by a normal user gets EACCES, and a
+/// foreign address EADDRNOTAVAIL before either.
+#[test]
+fn bind_checks_the_address_then_the_privilege_then_the_socket() {
+    let text = "version = 1\ntitle = \"t\"\nseed = 1\n\
+                [[hosts]]\nname = \"Server\"\nip = \"192.168.1.102\"\n";
+    let scenario = scenario::from_toml(text).unwrap();
+    let mut sim = scenario.build().unwrap();
+    let host = scenario.host_ids()["Server"];
+    let pid = sim
+        .spawn_manual(host, "python3", "python3 -m http.server")
+        .unwrap();
+    sim.set_user(pid, "alice");
+    let fd = sim.socket(pid, Proto::Tcp).unwrap();
+    sim.bind(pid, fd, addr(SERVER_IP, 8080)).unwrap();
+    let again = |sim: &mut Sim, ip, port| sim.bind(pid, fd, addr(ip, port)).unwrap_err().errno;
+    assert_eq!(again(&mut sim, SERVER_IP, 80), Errno::EACCES);
+    assert_eq!(again(&mut sim, SERVER_IP, 8081), Errno::EINVAL);
+    assert_eq!(again(&mut sim, CLIENT_PC_IP, 80), Errno::EADDRNOTAVAIL);
+}
+
+/// A client that sends no request never gets a reply to keep the connection open after: the
+/// scene says so at the field.
+#[test]
+fn keep_alive_without_a_request_is_refused() {
+    let text = "version = 1\ntitle = \"t\"\nseed = 1\n\
+                [[hosts]]\nname = \"Server\"\nip = \"192.168.1.102\"\n\
+                [[processes]]\nname = \"b\"\nhost = \"Server\"\nprogram = \"web-browser\"\n\
+                [[actions]]\nprocess = \"b\"\nat_ms = 0\ndo = \"connect\"\nto = \"Server:80\"\nauto = false\nkeep_alive = true\n";
+    let problems = scenario::from_toml(text).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "actions[0].keep_alive");
+}

@@ -183,9 +183,13 @@ fn close_current(sim: &mut Sim, pid: Pid) -> Result<(), SockError> {
     let Some(p) = sim.processes.get_mut(&pid) else {
         return Ok(());
     };
-    if let Some(client) = p.clients.pop() {
+    if let Some(mut client) = p.clients.pop() {
+        let alone = p.clients.is_empty();
         sim.close(pid, client.fd)?;
-        sim.reached(pid, Milestone::Closed);
+        match client.replied {
+            true => finish(sim, pid, &mut client, alone),
+            false => sim.reached(pid, Milestone::Closed),
+        }
         return Ok(());
     }
     if let Some(server) = &mut p.server {
@@ -282,6 +286,8 @@ fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart, alo
             let error = sim.take_error(pid, fd).ok().flatten();
             let _ = sim.close(pid, fd);
             match error {
+                // A kept-alive connection reset after its reply: the reply stands.
+                _ if part.replied => finish(sim, pid, part, alone),
                 Some(e) => fail(sim, pid, e),
                 None => sim.reached(pid, Milestone::Closed),
             }
@@ -340,14 +346,19 @@ fn run_client(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ClientPart, alo
     if part.replied && eof {
         // Kept alive until the server closed its side (its idle timeout): close ours.
         let _ = sim.close(pid, fd);
-        let reply = std::mem::take(&mut part.conn.inbox);
-        if let Some(p) = sim.processes.get_mut(&pid).filter(|_| alone) {
-            p.status = AppStatus::Done { reply };
-        }
-        sim.reached(pid, Milestone::Closed);
+        finish(sim, pid, part, alone);
         return true;
     }
     false
+}
+
+/// A kept-alive client connection, closed after its reply: the process is done with the reply.
+fn finish(sim: &mut Sim, pid: Pid, part: &mut ClientPart, alone: bool) {
+    let reply = std::mem::take(&mut part.conn.inbox);
+    if let Some(p) = sim.processes.get_mut(&pid).filter(|_| alone) {
+        p.status = AppStatus::Done { reply };
+    }
+    sim.reached(pid, Milestone::Closed);
 }
 
 impl Sim {

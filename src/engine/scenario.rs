@@ -1270,6 +1270,12 @@ fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
     for key in needs.iter().filter(|k| !a.gives(k)) {
         c.problem(&a.path, format!("\"{key}\" is missing"));
     }
+    if a.draft.keep_alive == Some(true) && a.draft.auto == Some(false) {
+        c.problem(
+            &a.at("keep_alive"),
+            "keeps the connection open after the reply, which a client that sends no request (auto = false) never gets; leave one out",
+        );
+    }
     if let (Some("connect"), Some(to)) = (op, &a.draft.to) {
         let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
             p.trim().parse::<u16>().is_ok_and(|p| p > 0)

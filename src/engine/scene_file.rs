@@ -6,7 +6,7 @@ use super::scenario::{Scenario, Wire};
 use super::timeline::{Recording, RecordingError};
 
 /// What a shipped scene's file begins with: the format's name and version.
-const SCENE_MAGIC: &[u8; 4] = b"SLS1";
+const SCENE_MAGIC: &[u8; 4] = b"SLS2";
 
 /// A shipped scene's file: [`SCENE_MAGIC`], the scene's id (its file's stem), its scenario without its words (title, description,
 /// stages' titles and texts: the page loads them in the learner's language) in its compact

@@ -209,16 +209,31 @@ impl Sim {
         self.report(pid, Some(fd), result)
     }
 
-    /// Whether this socket may be bound to `addr`: not bound yet, fresh, and the address one
-    /// of the host's (or any).
+    /// Whether this socket may be bound to `addr`, in the order Linux checks (`__inet_bind`):
+    /// the address one of the host's (or any), the port one this process may bind, and the
+    /// socket not bound yet and fresh.
     fn may_bind(
         &self,
         op: Op,
-        h: usize,
+        pid: Pid,
         sock: SockId,
         addr: SocketAddrV4,
     ) -> Result<(), SockError> {
+        let h = pid.host.0;
         let host_ip = self.hosts[h].spec.ip;
+        if !addr.ip().is_unspecified() && *addr.ip() != host_ip {
+            return Err(SockError::new(
+                op,
+                Errno::EADDRNOTAVAIL,
+                Why::NotHostAddress,
+                vec![
+                    ("ip", addr.ip().to_string()),
+                    ("host", self.hosts[h].spec.name.clone()),
+                    ("host_ip", host_ip.to_string()),
+                ],
+            ));
+        }
+        self.may_bind_port(op, pid, addr)?;
         let e = self.entry(h, sock);
         if let Some(local) = e.local {
             return Err(SockError::new(
@@ -234,18 +249,6 @@ impl Sim {
                 Errno::EINVAL,
                 Why::CannotBind,
                 vec![("state", e.state.to_string())],
-            ));
-        }
-        if !addr.ip().is_unspecified() && *addr.ip() != host_ip {
-            return Err(SockError::new(
-                op,
-                Errno::EADDRNOTAVAIL,
-                Why::NotHostAddress,
-                vec![
-                    ("ip", addr.ip().to_string()),
-                    ("host", self.hosts[h].spec.name.clone()),
-                    ("host_ip", host_ip.to_string()),
-                ],
             ));
         }
         Ok(())
@@ -286,8 +289,7 @@ impl Sim {
         addr: SocketAddrV4,
     ) -> Result<(), SockError> {
         let (h, sock) = self.resolve(op, pid, fd)?;
-        self.may_bind(op, h, sock, addr)?;
-        self.may_bind_port(op, pid, addr)?;
+        self.may_bind(op, pid, sock, addr)?;
         let proto = self.entry(h, sock).proto;
         let port = match addr.port() {
             0 => self.ephemeral_port(h, op, proto, None)?,

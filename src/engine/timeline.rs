@@ -44,7 +44,7 @@ const LATEST: Instant = Instant::from_micros_const(365 * 24 * 3600 * 1_000_000);
 
 /// What a recording's bytes begin with: the format's name and version. A file of another
 /// version is refused rather than misread.
-const MAGIC: &[u8; 4] = b"SLR2";
+const MAGIC: &[u8; 4] = b"SLR3";
 
 /// Why bytes are not a recording this release can play. (The engine has no words: the web app
 /// says "this scene's recorded run is damaged" in the learner's language.)

@@ -36,6 +36,11 @@ pub enum SceneError {
     NoSuchService(String),
     /// No program on this host reads a reply or gets an error.
     NoReply(String),
+    /// The socket has no port yet at that moment.
+    NotBound {
+        host: String,
+        socket: usize,
+    },
 }
 
 impl fmt::Display for SceneError {
@@ -50,6 +55,9 @@ impl fmt::Display for SceneError {
             }
             SceneError::NoSuchService(name) => {
                 write!(f, "the port registry has no service named \"{name}\"")
+            }
+            SceneError::NotBound { host, socket } => {
+                write!(f, "{host}'s Socket {socket} has no port yet at that moment")
             }
             SceneError::NoReply(host) => {
                 write!(

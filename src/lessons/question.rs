@@ -439,8 +439,13 @@ impl Choose {
                 .to_string(),
             Fact::Reply(host) => reply_on(timeline, host)?,
             Fact::SourcePortRange { host, socket } => {
-                let port = row(host, *socket)?.local.map_or(0, |l| l.port());
-                crate::engine::ports::PortClass::of(port)
+                let local = row(host, *socket)?
+                    .local
+                    .ok_or_else(|| SceneError::NotBound {
+                        host: host.clone(),
+                        socket: *socket,
+                    })?;
+                crate::engine::ports::PortClass::of(local.port())
                     .range()
                     .to_string()
             }
