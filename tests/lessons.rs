@@ -1008,6 +1008,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
     let every_kind = vec![
         lessons::Lesson {
             id: "every-kind".into(),
+            part: lessons::file::Part::WhenItGoesWrong,
             scenario: "slides".into(),
             title: Text::default(),
             goal: Text::default(),
@@ -1015,6 +1016,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
         },
         lessons::Lesson {
             id: String::new(),
+            part: lessons::file::Part::Slides,
             scenario: String::new(),
             title: Text::default(),
             goal: Text::default(),

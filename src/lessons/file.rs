@@ -71,9 +71,35 @@ impl Text {
     }
 }
 
+/// The part of the course a lesson belongs to, as the home screen groups them, in order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    /// The course's slides, in their order.
+    #[default]
+    Slides,
+    /// What happens with a server of one's own: many clients, other protocols, ports and closes.
+    OwnServer,
+    /// Mistakes a learner will meet, to read and fix.
+    WhenItGoesWrong,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::Slides, Part::OwnServer, Part::WhenItGoesWrong];
+
+    /// As a lesson file names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Part::Slides => "slides",
+            Part::OwnServer => "own-server",
+            Part::WhenItGoesWrong => "when-it-goes-wrong",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     pub id: String,
+    pub part: Part,
     /// The scene it plays: a file stem in `scenarios/`.
     pub scenario: String,
     pub title: Text,
@@ -183,7 +209,9 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
     c.fields(
         top,
         "",
-        &["version", "id", "scenario", "title", "goal", "steps"],
+        &[
+            "version", "id", "part", "scenario", "title", "goal", "steps",
+        ],
     );
     if let Some(v) = c.integer(top, "", "version", true, 0, i64::MAX) {
         if v != LESSON_VERSION {
@@ -197,12 +225,20 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
             format!("\"{id}\" must be lower-case letters, digits and dashes, like \"new-socket-per-connection\""),
         );
     }
+    let part = c.string(top, "", "part", true).and_then(|p| {
+        let part = Part::ALL.into_iter().find(|part| part.key() == p);
+        if part.is_none() {
+            c.problem("part", format!("\"{p}\" is not a part of the course; use \"slides\", \"own-server\" or \"when-it-goes-wrong\""));
+        }
+        part
+    });
     let scenario = c.string(top, "", "scenario", true);
     let title = text(c, top, "", "title");
     let goal = text(c, top, "", "goal");
     let steps = list(c, top, "", ("steps", true, MOST_STEPS), read_step);
     Some(Lesson {
         id: id?.to_string(),
+        part: part?,
         scenario: scenario?.to_string(),
         title: title?,
         goal: goal?,

@@ -12,6 +12,7 @@ use super::components::language::language_picker;
 use super::route::Route;
 use super::store::{export, Update};
 use crate::i18n::{t, tp, Msg};
+use crate::lessons::file::Part;
 use crate::lessons::{Lesson, Progress};
 
 /// A click on a link that opens `route` inside the app (a new history entry, no reload). A
@@ -128,8 +129,13 @@ pub fn home(props: &HomeProps) -> Html {
                 <p class="notice" role="status" hidden={notice.is_none()}>{ notice.clone().unwrap_or_default() }</p>
                 <section id="lessons" aria-labelledby="lessons-title" tabindex="-1">
                     <h2 id="lessons-title">{ t(Msg::HomeLessons) }</h2>
-                    <ol class="lesson-list">
-                        { for props.lessons.iter().enumerate().map(|(i, l)| {
+                    { for Part::ALL.into_iter().map(|part| {
+                        let first = props.lessons.iter().position(|l| l.part == part).unwrap_or(0);
+                        html! {
+                    <>
+                    <h3 class="part-title">{ t(part_title(part)) }</h3>
+                    <ol class="lesson-list" start={(first + 1).to_string()}>
+                        { for props.lessons.iter().enumerate().filter(|(_, l)| l.part == part).map(|(i, l)| {
                             let (state, class, resume) = state_of(l, &props.progress);
                             let route = Route::Lesson { id: l.id.clone(), step: resume };
                             html! {
@@ -144,6 +150,9 @@ pub fn home(props: &HomeProps) -> Html {
                             }
                         }) }
                     </ol>
+                    </>
+                        }
+                    }) }
                 </section>
                 <section class="explore-card" aria-labelledby="explore-title">
                     <h2 id="explore-title">{ t(Msg::HomeExplore) }</h2>
@@ -164,6 +173,15 @@ pub fn home(props: &HomeProps) -> Html {
                 </section>
             </main>
         </div>
+    }
+}
+
+/// A part's heading on the home screen.
+fn part_title(part: Part) -> Msg {
+    match part {
+        Part::Slides => Msg::HomePartSlides,
+        Part::OwnServer => Msg::HomePartOwnServer,
+        Part::WhenItGoesWrong => Msg::HomePartWhenItGoesWrong,
     }
 }
 
