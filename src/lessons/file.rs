@@ -72,10 +72,9 @@ impl Text {
 }
 
 /// The part of the course a lesson belongs to, as the home screen groups them, in order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Part {
     /// The course's slides, in their order.
-    #[default]
     Slides,
     /// What happens with a server of one's own: many clients, other protocols, ports and closes.
     OwnServer,
