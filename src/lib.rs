@@ -9,7 +9,8 @@
 //!   (the stage laid out for a width, packet lanes, which labels show, the flow graph's
 //!   lifelines). Pure and native-testable: it knows the engine's events, not the browser.
 //! - `ui` (wasm32 only): the Yew app. It draws snapshots of the engine and mutates the
-//!   simulation in exactly one place, its reducer; a clock moves what moves every frame.
+//!   simulation in exactly one place, its reducer; a clock, a function of real time while
+//!   playing, moves what moves between moments.
 //! - [`lessons`]: the course step by step, with questions judged against the simulation at
 //!   their moment. It knows the engine, not the browser.
 //! - [`i18n`]: the message catalogs (`locales/`): every word a learner reads, per language.

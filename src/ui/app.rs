@@ -9,11 +9,12 @@ use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::clock::Clock;
+use super::clock::{real_now, Clock};
 use super::components::controls::{Controls, HelpDialog};
 use super::components::flow::Flow;
 use super::components::inspector::Inspector;
@@ -29,7 +30,7 @@ use super::lesson::LessonAt;
 use super::lesson::LessonPanel;
 use super::route::{use_place, Params, Route};
 use super::scenes::{self, has_recording, Scene, SCENES};
-use super::state::{advance, Action, Model, Panel};
+use super::state::{Action, Model, Panel};
 use super::store::{Store, Update};
 use crate::engine::event::{EventKind, SegmentId};
 use crate::engine::net::HostId;
@@ -40,6 +41,7 @@ use crate::engine::time::Instant;
 use crate::i18n::{t, tp, Msg};
 use crate::lessons::Pick;
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::pace::Pace;
 use crate::view::scenes::host_name;
 
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
@@ -140,8 +142,14 @@ fn busy_redraw_ms(frame_ms: f64) -> f64 {
     ((frame_ms - 16.7) * 150.0).clamp(1000.0, 3000.0)
 }
 
-/// While playing, each animation frame moves the clock (and with it the packets, the slider
-/// and the time), and tells the reducer when a moment is crossed (see [`SPARSE_MS`]).
+/// How often the frame loop ticks the clock while playing, for the scrubber and the time
+/// display (real ms): each tick lays out and repaints them, and twice a second reads as
+/// steady. A busy scene redraws every second or so anyway, and they show the exact time then.
+const TICK_MS: f64 = 500.0;
+
+/// While playing, the clock follows a [`Pace`] (where the stage's worker draws the packets at
+/// every frame) and the page sleeps until the next thing it must do: cross a moment (see
+/// [`SPARSE_MS`]), draw a waiting redraw, tick the scrubber, or stop.
 #[hook]
 fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
     let dispatcher = model.dispatcher();
@@ -154,74 +162,171 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
             model.speed.to_bits(),
             model.stop_at,
             model.limit,
+            model.jumps,
         ),
-        move |&(playing, _, speed, stop_at, limit)| {
+        move |&(playing, _, speed, stop_at, limit, _)| {
             let speed = f64::from_bits(speed);
             let stop = stop_at.unwrap_or(scene.end()).min(scene.end());
             let stop = limit.map_or(stop, |l| stop.min(l));
-            let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let stopped = clock.clone();
-            if playing {
-                let last: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
-                let redraw = Rc::new(Cell::new(Redraw {
-                    drawn_at: f64::MIN,
-                    shown: clock.now(),
-                    crossed_at: f64::MIN,
-                    pending: false,
-                    sparse: true,
-                    redraw_frame_ms: 0.0,
-                    measuring: false,
-                }));
-                let step: Rc<dyn Fn(f64)> = Rc::new(move |now: f64| {
-                    let dt = last.get().map_or(0.0, |l| now - l);
-                    last.set(Some(now));
-                    let to = advance(&scene, clock.now(), dt, speed).min(stop);
-                    clock.tick(to);
-                    let mut r = redraw.get();
-                    if scene.next_moment(r.shown).is_some_and(|m| m <= to) {
-                        r.sparse = now - r.crossed_at >= SPARSE_MS;
-                        r.crossed_at = now;
-                        clock.set_busy(!r.sparse);
-                        r.pending = true;
-                        r.shown = to;
-                    }
-                    // The frame after a redraw tells how long the redraw's frame took (Yew renders
-                    // after this callback, within the same frame).
-                    if r.measuring {
-                        r.redraw_frame_ms = dt;
-                        r.measuring = false;
-                    }
-                    let due = r.sparse || now - r.drawn_at >= busy_redraw_ms(r.redraw_frame_ms);
-                    if (r.pending && due) || to >= stop {
-                        r.pending = false;
-                        r.drawn_at = now;
-                        r.measuring = true;
-                        dispatcher.dispatch(Action::Reach(to));
-                    }
-                    redraw.set(r);
+            let runner = playing.then(|| {
+                let busy: Vec<(f64, f64)> = scene
+                    .busy
+                    .iter()
+                    .map(|(a, b)| (a.total_micros() as f64, b.total_micros() as f64))
+                    .collect();
+                let from = clock.now();
+                let runner = Rc::new(Runner {
+                    scene,
+                    clock,
+                    dispatcher,
+                    stop,
+                    speed,
+                    busy,
+                    redraw: Cell::new(Redraw {
+                        drawn_at: f64::MIN,
+                        shown: from,
+                        crossed_at: f64::MIN,
+                        pending: false,
+                        sparse: true,
+                        redraw_frame_ms: 0.0,
+                        ticked_at: f64::MIN,
+                    }),
+                    timer: RefCell::new(None),
+                    frame: RefCell::new(None),
+                    visibility: RefCell::new(None),
                 });
-                fn next(frame: Rc<RefCell<Option<AnimationFrame>>>, step: Rc<dyn Fn(f64)>) {
-                    let again = frame.clone();
-                    let handle = request_animation_frame(move |now| {
-                        step(now);
-                        next(again, step);
-                    });
-                    *frame.borrow_mut() = Some(handle);
-                }
-                next(frame.clone(), step);
-            }
+                runner.start();
+                // A hidden page draws no frames: the clock waits for it, and goes on from
+                // where it was when the learner comes back.
+                let me = runner.clone();
+                *runner.visibility.borrow_mut() = Some(EventListener::new(
+                    &gloo::utils::document(),
+                    "visibilitychange",
+                    move |_| {
+                        if gloo::utils::document().hidden() {
+                            me.timer.borrow_mut().take();
+                            me.clock.halt();
+                        } else if me.clock.pace().is_none() {
+                            me.start();
+                        }
+                    },
+                ));
+                runner
+            });
             move || {
-                frame.borrow_mut().take();
+                if let Some(r) = runner {
+                    r.timer.borrow_mut().take();
+                    r.frame.borrow_mut().take();
+                    r.visibility.borrow_mut().take();
+                }
+                stopped.halt();
                 stopped.set_busy(false);
             }
         },
     );
 }
 
+/// The frame loop while a scene plays: its scene, clock and stop, its memory of redraws, and
+/// what it waits for.
+struct Runner {
+    scene: Rc<Scene>,
+    clock: Clock,
+    dispatcher: UseReducerDispatcher<Model>,
+    stop: Instant,
+    speed: f64,
+    /// When segments are on the wire, in µs (the pace's `busy`).
+    busy: Vec<(f64, f64)>,
+    redraw: Cell<Redraw>,
+    timer: RefCell<Option<Timeout>>,
+    frame: RefCell<Option<AnimationFrame>>,
+    visibility: RefCell<Option<EventListener>>,
+}
+
+impl Runner {
+    /// Play from where the clock is, now, and wake on the next turn (once this render's
+    /// effects have all run).
+    fn start(self: &Rc<Runner>) {
+        self.clock.play(Pace::new(
+            self.clock.now().total_micros() as f64,
+            real_now(),
+            self.speed,
+            self.stop.total_micros() as f64,
+            self.busy.clone(),
+        ));
+        let me = self.clone();
+        *self.timer.borrow_mut() = Some(Timeout::new(0, move || me.wake()));
+    }
+
+    /// Tick the clock, redraw if a moment was crossed (now, or when a busy scene's next
+    /// redraw is due), and sleep until the next thing to do.
+    fn wake(self: &Rc<Runner>) {
+        let now = real_now();
+        let to = self.clock.now().min(self.stop);
+        self.clock.tick(to);
+        let mut r = self.redraw.get();
+        r.ticked_at = now;
+        if self.scene.next_moment(r.shown).is_some_and(|m| m <= to) {
+            r.sparse = now - r.crossed_at >= SPARSE_MS;
+            r.crossed_at = now;
+            self.clock.set_busy(!r.sparse);
+            r.pending = true;
+            r.shown = to;
+        }
+        let wait = busy_redraw_ms(r.redraw_frame_ms);
+        let due = r.sparse || now - r.drawn_at >= wait;
+        if (r.pending && due) || to >= self.stop {
+            r.pending = false;
+            r.drawn_at = now;
+            self.redraw.set(r);
+            self.dispatcher.dispatch(Action::Reach(to));
+            if to >= self.stop {
+                return;
+            }
+            self.measure_redraw();
+        }
+        self.redraw.set(r);
+        // Next: the next moment (unless a redraw already waits), the waiting redraw, the
+        // scrubber's tick (unless a busy scene's redraws show the time), or the stop.
+        let pace = self.clock.pace();
+        let real_at = |t: Instant| {
+            pace.as_ref()
+                .map_or(f64::INFINITY, |p| p.real_at(t.total_micros() as f64))
+        };
+        let mut next = real_at(self.stop);
+        if r.pending {
+            next = next.min(r.drawn_at + wait);
+        } else if let Some(m) = self.scene.next_moment(to) {
+            next = next.min(real_at(m));
+        }
+        if !self.clock.busy() {
+            next = next.min(r.ticked_at + TICK_MS);
+        }
+        let me = self.clone();
+        // At least a millisecond on: a moment's real time may round to just before it.
+        let delay = (next - now).clamp(1.0, 60_000.0).ceil() as u32;
+        *self.timer.borrow_mut() = Some(Timeout::new(delay, move || me.wake()));
+    }
+
+    /// How long the redraw's frame takes: from the frame after the dispatch (Yew has drawn
+    /// the page) to the next (the browser has laid it out and painted it).
+    fn measure_redraw(self: &Rc<Runner>) {
+        let me = self.clone();
+        *self.frame.borrow_mut() = Some(request_animation_frame(move |first| {
+            let again = me.clone();
+            *me.frame.borrow_mut() = Some(request_animation_frame(move |second| {
+                let mut r = again.redraw.get();
+                r.redraw_frame_ms = second - first;
+                again.redraw.set(r);
+            }));
+        }));
+    }
+}
+
 /// The frame loop's memory of redraws: when the last one happened (real ms), the moment the
 /// clock had passed, when the last moment was crossed, whether one waits to be drawn, and
-/// whether moments are coming slowly enough to draw each at once, and how long the last
-/// redraw's frame took (ms; measured at the frame after it).
+/// whether moments are coming slowly enough to draw each at once, how long the last redraw's
+/// frame took (ms), and when the clock last ticked.
 #[derive(Clone, Copy)]
 struct Redraw {
     drawn_at: f64,
@@ -230,7 +335,7 @@ struct Redraw {
     pending: bool,
     sparse: bool,
     redraw_frame_ms: f64,
-    measuring: bool,
+    ticked_at: f64,
 }
 
 /// When the lesson's step changes: show its scene at its moment, and remember the learner

@@ -1,9 +1,9 @@
 //! The view's state and its one reducer: the only place that changes what is shown. Everything
 //! drawn at virtual time `t` comes from `scene.timeline.seek(t)`.
 //!
-//! While a scene plays, the animation frame does not go through the reducer: the clock
-//! (`clock.rs`) moves the packets, the scrubber and the time display itself, and reports to the
-//! reducer ([`Action::Reach`]) only when it crosses a moment where something happens. So the
+//! While a scene plays, the animation does not go through the reducer: the clock (`clock.rs`)
+//! follows its pace, the stage's worker draws the packets, and the frame loop reports to the
+//! reducer ([`Action::Reach`]) only when the clock crosses a moment where something happens. So the
 //! tables, the narration and the stage text redraw when an event happens, not sixty times a
 //! second.
 
@@ -16,16 +16,11 @@ use super::scenes::Scene;
 use crate::engine::event::SegmentId;
 use crate::engine::net::HostId;
 use crate::engine::socket::SockId;
-use crate::engine::time::{Duration, Instant};
+use crate::engine::time::Instant;
 use crate::lessons::Moment;
 
 /// Playback speeds a learner can pick.
 pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
-
-/// Virtual microseconds per real millisecond at 1×: a 100 ms link takes 2.5 s to cross.
-const RATE_US_PER_MS: f64 = 40.0;
-/// How much faster time runs while nothing is on the wire (TIME-WAIT, retry back-off).
-const QUIET_FACTOR: f64 = 250.0;
 
 /// What the panel under the stage shows on a phone (on a wide screen every panel shows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,25 +124,6 @@ pub enum Action {
     Limit(Option<Instant>),
     /// A learner's own run of the scene (a fix they tried): shown from the start, playing.
     Run(Rc<Scene>),
-}
-
-/// Where the clock is after `real_ms` of real time at `speed`, from `t`: 40 µs of virtual
-/// time per real millisecond at 1×, 250 times faster while nothing is on the wire (but never
-/// past the next moment), and never past the end.
-pub fn advance(scene: &Scene, t: Instant, real_ms: f64, speed: f64) -> Instant {
-    let real_ms = real_ms.clamp(0.0, 100.0);
-    let mut step = real_ms * RATE_US_PER_MS * speed;
-    let quiet = !scene.busy_at(t);
-    if quiet {
-        step *= QUIET_FACTOR;
-    }
-    let mut next = t + Duration::from_micros(step.max(1.0) as u64);
-    if quiet {
-        if let Some(m) = scene.next_moment(t) {
-            next = next.min(m);
-        }
-    }
-    next.min(scene.end())
 }
 
 impl Model {

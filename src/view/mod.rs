@@ -11,6 +11,7 @@
 pub mod flow;
 pub mod mask;
 pub mod narrate;
+pub mod pace;
 pub mod ports;
 pub mod scenes;
 pub mod stage;

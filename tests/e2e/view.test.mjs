@@ -262,4 +262,34 @@ for (const [how, init] of [
       await w.context.close();
     }
   });
+
+  // Playing, the painter keeps its own pace (static/stage.js) and the page wakes only at
+  // moments: paused, both must be at the same moment, the packet drawn where its button is.
+  test(`playing, the packets move, and paused they are drawn where their buttons are, painted ${how}`, { timeout: 60_000 }, async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, SIZES["360×640"]);
+    try {
+      const page = w.page;
+      if (init) await page.addInitScript(init);
+      await page.goto(`${env.site.url}?scene=slides&t=300&play=1`);
+      await page.locator('.button.play[aria-label="Pause"]').waitFor();
+      const canvas = page.locator(".packet-canvas");
+      const first = await canvas.screenshot();
+      await page.waitForTimeout(400);
+      const second = await canvas.screenshot();
+      assert.notDeepEqual(first, second, "the packets moved while playing");
+      await page.keyboard.press("Space");
+      await page.locator('.button.play[aria-label="Play"]').waitFor();
+      await settle(page);
+      const clock = await page.locator(".clock").textContent();
+      assert.notEqual(clock.split(" / ")[0], "0.300 s", `the clock went on: ${clock}`);
+      const drawn = await canvasDrawing(page);
+      assert.ok(drawn.painted.length >= 1, "a packet is on the wire");
+      for (const [i, share] of drawn.painted.entries()) {
+        assert.ok(share > 0.6, `paused at ${clock}, packet ${i} is drawn on its button (${share.toFixed(2)} of its box painted)`);
+      }
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
 }

@@ -113,8 +113,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                 </label>
                 <button class="button help-button" aria-label={t(Msg::HelpTitle)} title={t(Msg::HelpTitleKey)} onclick={click(&props.on_help)}>{ "?" }</button>
             </div>
-            // The slider and the clock change every frame; each sits in a fixed-size box of its
-            // own (see app.css), so the browser lays out and paints only that box.
+            // The slider and the clock change twice a second while playing; each sits in a
+            // fixed-size box of its own (see app.css), so the browser lays out and paints only
+            // that box.
             <div class="scrubber">
                 <div class="track">
                     <input ref={slider} type="range" aria-label={t(Msg::ControlsTimeline)} min="0" max={end_ms.to_string()} step="1"
@@ -137,10 +138,9 @@ pub fn controls(props: &ControlsProps) -> Html {
 #[hook]
 fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
     let (slider, time) = (slider.clone(), time.clone());
-    // While playing: move the slider and the time every 30th frame (about twice a second),
-    // and nothing else. Each move lays out and repaints them; fewer leave the other frames
-    // cheap. A redraw shows the exact time anyway, so in a busy scene, which redraws every
-    // second, the frames leave them alone.
+    // While playing: move the slider and the time at each of the frame loop's ticks (twice a
+    // second). A busy scene redraws every second or so and shows the exact time then, so its
+    // ticks leave them alone.
     {
         let (slider, time, clock, end, scale) = (
             slider.clone(),
@@ -150,14 +150,11 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
             props.scale.clone(),
         );
         use_effect(move || {
-            let frames = std::cell::Cell::new(0u32);
             let told = clock.clone();
             let subscription = clock.subscribe(move |t| {
-                frames.set(frames.get().wrapping_add(1));
-                if !frames.get().is_multiple_of(30) || told.busy() {
-                    return;
+                if !told.busy() {
+                    show_time(&slider, &time, t, end, &scale);
                 }
-                show_time(&slider, &time, t, end, &scale);
             });
             move || drop(subscription)
         });

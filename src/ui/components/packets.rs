@@ -1,8 +1,8 @@
 //! The packets on the stage. Every segment on the wire is drawn on one canvas by a painter
 //! (`static/stage.js`) that runs in a worker: the app sends it the scene's flights when the
-//! drawing changes, the marked segments when they change, and the clock's moment every
-//! animation frame. So a frame costs the page's main thread one message, however many
-//! packets move, and no style, layout or paint.
+//! drawing changes, the marked segments when they change, and, when playing starts, its pace
+//! (`crate::view::pace`): the painter then works out each frame's moment itself. So a frame
+//! costs the page's main thread nothing, however many packets move.
 //!
 //! Over the canvas, each labelled packet also has an element: a button of the packet's size
 //! and name, placed where the packet is at the moment the app last drew (every moment while
@@ -23,6 +23,7 @@ use crate::ui::clock::Clock;
 use crate::ui::n;
 use crate::ui::scenes::Scene;
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::pace::Pace;
 use crate::view::scenes::PacketText;
 use crate::view::stage::{self as geo, StageDraw};
 use crate::view::Rect;
@@ -148,7 +149,7 @@ fn use_flights(
     buttons: &Buttons,
 ) {
     let (painter, canvas, buttons) = (painter.clone(), canvas.clone(), buttons.clone());
-    let scene = props.scene.clone();
+    let (scene, clock) = (props.scene.clone(), props.clock.clone());
     use_effect_with(
         (
             props.draw.clone(),
@@ -163,6 +164,12 @@ fn use_flights(
             ) {
                 p.resize(&c, &draw.geom);
                 p.post(&flights_message(&scene, draw, *reduced, mask, marked));
+                // A painter started while the scene plays learns its pace here.
+                if let Some(pace) = clock.pace() {
+                    if let Ok(m) = play_message(&pace) {
+                        p.post(&m);
+                    }
+                }
             }
             move || {
                 for b in buttons.borrow().values() {
@@ -174,18 +181,37 @@ fn use_flights(
     );
 }
 
-/// Every frame: the clock's moment to the painter, and nothing else.
+/// When playing starts, its pace to the painter, which then draws every frame by itself; when
+/// it stops, where it stopped.
 #[hook]
 fn use_frames(clock: &Clock, painter: &PainterCell) {
     let painter = painter.clone();
     use_effect_with(clock.clone(), move |clock| {
-        let subscription = clock.subscribe(move |t| {
+        let subscription = clock.follow(move |pace, t| {
             if let Some(p) = painter.borrow().as_ref() {
-                p.post(&JsValue::from_f64(t.total_micros() as f64));
+                let message = pace.map_or_else(|| Ok(moment(t)), |pace| play_message(pace));
+                p.post(&message.unwrap_or_else(|_| moment(t)));
             }
         });
         move || drop(subscription)
     });
+}
+
+fn moment(t: Instant) -> JsValue {
+    JsValue::from_f64(t.total_micros() as f64)
+}
+
+/// Play at this pace (see `static/stage.js`).
+fn play_message(pace: &Pace) -> Result<JsValue, JsValue> {
+    let busy: Vec<f64> = pace.busy.iter().flat_map(|&(a, b)| [a, b]).collect();
+    object(&[
+        ("type", "play".into()),
+        ("since", pace.since.into()),
+        ("start", pace.start.into()),
+        ("rate", pace.rate.into()),
+        ("stop", pace.stop.into()),
+        ("busy", js_sys::Float64Array::from(&busy[..]).into()),
+    ])
 }
 
 /// After every render: the buttons at the app's moment, the marks, and the clock's moment (a
@@ -234,7 +260,10 @@ fn use_after_render(
         if let Some(p) = painter.borrow().as_ref() {
             let asked = question.as_ref().map(|(seg, _)| *seg);
             post_marks(p, selected, hovered, *keyboard.borrow(), &focused, asked);
-            p.post(&JsValue::from_f64(clock.now().total_micros() as f64));
+            // Paused, a seek or a step moves no frame; playing, the painter keeps its pace.
+            if clock.pace().is_none() {
+                p.post(&moment(clock.now()));
+            }
         }
     });
 }

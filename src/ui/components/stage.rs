@@ -2,7 +2,7 @@
 //! arrival went), the links between them, and every segment on the wire. It is laid out for
 //! the width it has (`crate::view::stage`), one SVG unit per CSS pixel, so text keeps its
 //! size on a phone. The packets are drawn over it by `packets.rs`, on a canvas a worker paints
-//! at the clock's moment every frame, without a re-render.
+//! at the clock's moment every frame, without the page's main thread.
 
 use crate::vecmap::VecSet;
 use std::rc::Rc;
