@@ -184,8 +184,9 @@ fn nothing_ran() -> (Outcome, Recording) {
 /// A worker's answer read back: the outcome and the run, checked; or, for developers, why it
 /// cannot be.
 pub fn read_answer(bytes: &[u8]) -> Result<(Outcome, Recording), String> {
-    // No `{:?}` here: debug formatting would bring its string escaping into the web app.
-    let ran: Ran = postcard::from_bytes(bytes).map_err(|e| e.to_string())?;
+    // No `{:?}` here, nor postcard's own words: they would bring their text into the web app.
+    let ran: Ran =
+        postcard::from_bytes(bytes).map_err(|_| "the answer does not read".to_string())?;
     let recording = Recording::decode(&ran.recording)
         .map_err(|_| "the answer's recording does not read".to_string())?;
     Ok((ran.outcome, recording))
