@@ -212,6 +212,11 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                         }
                     },
                 ));
+                // Started while hidden (a background tab, or a change made while it was): wait.
+                if gloo::utils::document().hidden() {
+                    runner.timer.borrow_mut().take();
+                    runner.clock.halt();
+                }
                 runner
             });
             move || {

@@ -145,7 +145,7 @@ pub fn home(props: &HomeProps) -> Html {
                                         <span class="lesson-title">{ l.title.get(crate::i18n::lang()).to_string() }</span>
                                     </a>
                                     <p class="lesson-goal">{ l.goal.get(crate::i18n::lang()).to_string() }</p>
-                                    <p class="lesson-state"><span class="state-mark" aria-hidden="true">{ mark(class) }</span>{ state }</p>
+                                    <p class="lesson-state"><span class="state-mark" aria-hidden="true">{ mark(class) }</span><span class="state-words">{ state }</span></p>
                                 </li>
                             }
                         }) }

@@ -226,3 +226,46 @@ test("every scene opens, plays its moments and stays clean", { timeout: 120_000 
     await w.context.close();
   }
 });
+
+// While the page is hidden (another tab in front), the clock waits, and goes on from where it
+// was when the learner comes back; a scene opened playing in a hidden tab waits too.
+test("a hidden page's clock waits for the learner to come back", { timeout: 60_000 }, async () => {
+  const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
+  try {
+    const page = w.page;
+    // document.hidden as the test says, and its change told as a browser tells it.
+    await page.addInitScript(() => {
+      window.__hidden = new URLSearchParams(location.search).has("hidden");
+      Object.defineProperty(Document.prototype, "hidden", { get: () => window.__hidden, configurable: true });
+    });
+    const hide = (hidden) =>
+      page.evaluate((hidden) => {
+        window.__hidden = hidden;
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    const seconds = async () => parseFloat(await clock(page));
+    await page.goto(env.site.url + "?scene=slides&play=1");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.waitForTimeout(600);
+    await hide(true);
+    const at = await seconds();
+    await page.waitForTimeout(1200);
+    assert.equal(await seconds(), at, "hidden, the clock stands still");
+    assert.ok(await page.getByRole("button", { name: "Pause" }).isVisible(), "and the scene is still playing");
+    await hide(false);
+    await page.waitForTimeout(1200);
+    const later = await seconds();
+    assert.ok(later > at, `back, it goes on from ${at} s (now ${later} s)`);
+    // Opened playing in a hidden tab: nothing moves until it is shown.
+    await page.goto(env.site.url + "?scene=slides&play=1&hidden");
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.waitForTimeout(1200);
+    assert.equal(await seconds(), 0, "a hidden tab's scene waits at its start");
+    await hide(false);
+    await page.waitForTimeout(1200);
+    assert.ok((await seconds()) > 0, "shown, it plays");
+    assert.deepEqual(await w.problems(), []);
+  } finally {
+    await w.context.close();
+  }
+});

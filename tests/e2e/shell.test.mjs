@@ -128,3 +128,57 @@ describe("failures are shown, never hidden", () => {
     }
   });
 });
+
+// On a phone the home screen's first screen is lesson titles: each lesson one row (its number,
+// title and state's mark), its goal and state's words kept for a screen reader. So is the
+// static first screen index.html paints before the app's code arrives.
+for (const [lang, query] of [["English", ""], ["Traditional Chinese", "?lang=zh-Hant"]]) {
+  for (const [when, block] of [["as the app draws it", false], ["before the app's code arrives", true]]) {
+    test(`on a 360×640 phone, the home screen in ${lang} shows a screen of lesson titles, ${when}`, async () => {
+      const w = await openWatched(env.chrome.browser, env.site.url, {
+        viewport: { width: 360, height: 640 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      });
+      try {
+        const page = w.page;
+        // The app's code held back (never answered): the static first screen stays.
+        if (block) await page.route(/socketlab.*\.(js|wasm)$/, () => {});
+        await page.goto(env.site.url + query);
+        if (block) await page.locator("#boot-message").waitFor();
+        else await page.locator(".explore-card").waitFor();
+        const rows = await page.evaluate(() =>
+          [...document.querySelectorAll(".lesson-card")].map((card) => {
+            const box = (el) => el.getBoundingClientRect();
+            const title = card.querySelector(".lesson-title");
+            const mark = card.querySelector(".state-mark");
+            return {
+              card: box(card).toJSON(),
+              title: box(title).toJSON(),
+              mark: box(mark).toJSON(),
+              font: parseFloat(getComputedStyle(title).fontSize),
+              goal: card.querySelector(".lesson-goal").textContent.trim(),
+              goalShown: box(card.querySelector(".lesson-goal")).width > 1,
+              state: card.querySelector(".lesson-state").textContent.trim(),
+            };
+          }),
+        );
+        assert.equal(rows.length, 15, "every lesson");
+        const onScreen = rows.filter((r) => r.card.bottom <= 640);
+        assert.ok(onScreen.length >= 6, `${onScreen.length} lesson titles on the first screen`);
+        for (const [i, r] of rows.entries()) {
+          assert.ok(r.font >= 12, `lesson ${i + 1}'s title is ${r.font} px`);
+          assert.ok(r.title.right <= r.mark.left, `lesson ${i + 1}: its state's mark is beside its title, not on it`);
+          assert.ok(r.mark.width > 0 && r.mark.right <= 360, `lesson ${i + 1}: its state's mark shows`);
+          assert.ok(!r.goalShown && r.goal.length > 5, `lesson ${i + 1}: its goal is kept for a screen reader, not shown`);
+          assert.ok(r.state.length > 2, `lesson ${i + 1}: its state has words`);
+          if (i > 0) assert.ok(rows[i - 1].card.bottom <= r.card.top, `lessons ${i} and ${i + 1} do not overlap`);
+        }
+        if (!block) assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  }
+}
