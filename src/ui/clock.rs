@@ -104,14 +104,7 @@ impl Clock {
     fn tell_pace(&self) {
         let pace = self.pace();
         let t = self.now();
-        let listeners: Vec<PaceListener> = self
-            .0
-            .pace_listeners
-            .borrow()
-            .iter()
-            .map(|(_, l)| l.clone())
-            .collect();
-        for l in listeners {
+        for l in copied(&self.0.pace_listeners) {
             l(pace.as_ref(), t);
         }
     }
@@ -135,15 +128,7 @@ impl Clock {
     /// Tell every tick listener the clock's moment (while playing, its pace's), and keep it.
     pub fn tick(&self, t: Instant) {
         self.0.t.set(t.total_micros());
-        // A copy, so a listener may subscribe or unsubscribe while being told.
-        let listeners: Vec<Listener> = self
-            .0
-            .listeners
-            .borrow()
-            .iter()
-            .map(|(_, l)| l.clone())
-            .collect();
-        for l in listeners {
+        for l in copied(&self.0.listeners) {
             l(t);
         }
     }
@@ -157,6 +142,11 @@ impl Clock {
             id,
         }
     }
+}
+
+/// The listeners, copied, so that one may subscribe or unsubscribe while being told.
+fn copied<L: Clone>(list: &RefCell<Vec<(u64, L)>>) -> Vec<L> {
+    list.borrow().iter().map(|(_, l)| l.clone()).collect()
 }
 
 /// Real time in ms since the epoch: the page's and the stage worker's clocks agree on it.
