@@ -530,3 +530,34 @@ fn curl_exits_when_done_and_the_browser_stays() {
         .iter()
         .any(|e| e.kind == EventKind::ProcessExited { pid: curl }));
 }
+
+/// A server that cannot listen stops, as Node.js does on an unhandled EADDRINUSE: the first one
+/// goes on, the second exits (its error stays readable) and leaves the host's programs.
+#[test]
+fn a_server_that_cannot_listen_exits_and_the_first_goes_on() {
+    let (mut sim, _client, server) = course();
+    let first = sim
+        .spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    settle(&mut sim);
+    let second = sim
+        .spawn(server, AppSpec::server(AppKind::NodeServer, 8099))
+        .unwrap();
+    settle(&mut sim);
+    assert!(sim.process(second).unwrap().exited());
+    assert!(
+        matches!(sim.process(second).unwrap().status(), AppStatus::Failed(_)),
+        "its error stays readable: {:?}",
+        sim.process(second).unwrap().status()
+    );
+    assert!(!sim.process(first).unwrap().exited());
+    let pids: Vec<_> = sim
+        .snapshot()
+        .host("Server")
+        .unwrap()
+        .processes
+        .iter()
+        .map(|p| p.pid)
+        .collect();
+    assert_eq!(pids, [first]);
+}

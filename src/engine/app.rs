@@ -44,24 +44,40 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
         },
         Action::Close => close_current(sim, pid),
     };
+    let listen_failed = result.is_err() && matches!(action, Action::Listen { .. });
     if let Err(e) = result {
         fail(sim, pid, e);
+    }
+    if listen_failed {
+        // A server that cannot listen stops: Node.js (an unhandled 'error' event), nginx and
+        // mongod print why and exit. It holds no socket by now (start_server closed it).
+        exit_if_idle(sim, pid);
     }
     maybe_exit(sim, pid);
 }
 
-/// A one-shot command exits once it is finished, holds no socket and has nothing more to do.
-fn maybe_exit(sim: &mut Sim, pid: Pid) {
+/// The process exits now, if it holds nothing and waits for nothing.
+fn exit_if_idle(sim: &mut Sim, pid: Pid) {
     let Some(p) = sim.processes.get_mut(&pid) else {
         return;
     };
-    let finished = matches!(p.status, AppStatus::Done { .. } | AppStatus::Failed(_));
     let idle = p.clients.is_empty() && p.server.is_none() && p.fds.is_empty() && p.pending == 0;
-    if p.exited || !finished || !idle || !p.kind.is_some_and(AppKind::exits_when_done) {
+    if p.exited || !idle || p.kind.is_none() {
         return;
     }
     p.exited = true;
     sim.emit(EventKind::ProcessExited { pid });
+}
+
+/// A one-shot command exits once it is finished, holds no socket and has nothing more to do.
+fn maybe_exit(sim: &mut Sim, pid: Pid) {
+    let Some(p) = sim.processes.get(&pid) else {
+        return;
+    };
+    let finished = matches!(p.status, AppStatus::Done { .. } | AppStatus::Failed(_));
+    if finished && p.kind.is_some_and(AppKind::exits_when_done) {
+        exit_if_idle(sim, pid);
+    }
 }
 
 /// Some of a process's sockets changed: let its code act on them.
