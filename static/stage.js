@@ -32,6 +32,17 @@
   // How much faster time runs while nothing is on the wire (src/view/pace.rs, QUIET_FACTOR).
   const QUIET_FACTOR = 250;
 
+  /** The first of `n` entries, sorted by `key`, whose key is after `t` (n if none is). */
+  function firstAfter(n, key, t) {
+    let [lo, hi] = [0, n];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key(mid) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Virtual time as a function of real time for one run of playback: src/view/pace.rs. */
   class Pace {
     constructor(m) {
@@ -44,13 +55,7 @@
 
     /** The first busy span starting after `t` (spans are pairs in `busy`). */
     index(t) {
-      let [lo, hi] = [0, this.busy.length >> 1];
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.busy[2 * mid] <= t) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
+      return firstAfter(this.busy.length >> 1, (k) => this.busy[2 * k], t);
     }
 
     /** At `t`, where spans before `i` start at or before it: [rate, where it changes next]. */
@@ -181,13 +186,7 @@
 
     /** The first flight shown after `t` (flights are sorted by show time). */
     after(t) {
-      let [lo, hi] = [0, this.count()];
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.at(mid, SHOW) <= t) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
+      return firstAfter(this.count(), (k) => this.at(k, SHOW), t);
     }
 
     /** Where flight i's box is at `t`: its top-left corner. */

@@ -205,8 +205,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                     "visibilitychange",
                     move |_| {
                         if gloo::utils::document().hidden() {
-                            me.timer.borrow_mut().take();
-                            me.clock.halt();
+                            me.pause();
                         } else if me.clock.pace().is_none() {
                             me.start();
                         }
@@ -214,8 +213,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                 ));
                 // Started while hidden (a background tab, or a change made while it was): wait.
                 if gloo::utils::document().hidden() {
-                    runner.timer.borrow_mut().take();
-                    runner.clock.halt();
+                    runner.pause();
                 }
                 runner
             });
@@ -261,6 +259,12 @@ impl Runner {
         ));
         let me = self.clone();
         *self.timer.borrow_mut() = Some(Timeout::new(0, move || me.wake()));
+    }
+
+    /// Wait where the clock is, until [`Runner::start`] again.
+    fn pause(&self) {
+        self.timer.borrow_mut().take();
+        self.clock.halt();
     }
 
     /// Tick the clock, redraw if a moment was crossed (now, or when a busy scene's next
