@@ -34,3 +34,10 @@ pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+/// The allocator of every WebAssembly build (the app, the free player, the engine's worker):
+/// Talc, a well-kept crate that is smaller in WebAssembly than the standard library's dlmalloc
+/// and faster at the many small allocations of a redraw (measured with `benches/size.mjs`).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
