@@ -21,6 +21,24 @@ const DIST = join(ROOT, "target/renders-dist");
 async function record(page, seconds) {
   return page.evaluate(async (seconds) => {
     const counts = () => ({ ...(window.__socketlabRenders ?? {}) });
+    // Each render's time (its view, its reconcile, and what runs before the next render
+    // starts), in ms of the page's clock: from one component's render to the next one's, and
+    // for the last of a redraw to the end of the task that drew them.
+    let times = {};
+    let current = null;
+    const add = (name, ms) => (times[name] = (times[name] ?? 0) + ms);
+    window.__socketlabMark = (name) => {
+      const now = performance.now();
+      if (current) add(current.name, now - current.at);
+      else {
+        // Yew draws in one run of its scheduler: a microtask queued now runs when it ends.
+        queueMicrotask(() => {
+          add(current.name, performance.now() - current.at);
+          current = null;
+        });
+      }
+      current = { name, at: now };
+    };
     let mutations = 0;
     // Where the mutations are: the panel (an element with an id, or a table) they fall in.
     const where = {};
@@ -50,8 +68,9 @@ async function record(page, seconds) {
           if (d > 0) rendered[name] = d;
         }
         if (Object.keys(rendered).length) {
-          redraws.push({ at: document.querySelector(".clock")?.textContent.split(" /")[0] ?? "", rendered, mutations });
+          redraws.push({ at: document.querySelector(".clock")?.textContent.split(" /")[0] ?? "", rendered, mutations, times });
           mutations = 0;
+          times = {};
         }
         before = now;
         if (performance.now() < end) requestAnimationFrame(frame);
@@ -80,10 +99,15 @@ function report(what, { redraws, where }) {
     }
   }
   const components = Object.values(total).reduce((a, b) => a + b, 0);
+  const ms = {};
+  for (const r of redraws) for (const [name, t] of Object.entries(r.times)) ms[name] = (ms[name] ?? 0) + t;
   const n = Math.max(1, redraws.length);
   console.log(`  totals: ${components} components rendered, ${mutations} DOM mutations`);
   console.log(`  per redraw: ${(components / n).toFixed(1)} components, ${(mutations / n).toFixed(1)} mutations`);
   console.log(`  by component: ${Object.entries(total).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  const all = Object.values(ms).reduce((a, b) => a + b, 0);
+  console.log(`  time in renders (ms, this machine, no throttle; view, reconcile and effects): ${all.toFixed(1)}, per redraw ${(all / n).toFixed(2)}`);
+  console.log(`  time by component: ${Object.entries(ms).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`);
   console.log(`  mutations by place: ${Object.entries(where).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ")}`);
 }
 

@@ -99,9 +99,9 @@ pub fn use_held_while_unseen(
     }
 }
 
-/// Counts a component's render, by name, in the page's `__socketlabRenders`: what
-/// `benches/renders.mjs` reads (it builds the site with `--features render-count`). Without the
-/// feature it is nothing at all.
+/// Counts a component's render, by name, in the page's `__socketlabRenders`, and tells the
+/// page's `__socketlabMark(name)` if it has one: what `benches/renders.mjs` reads (it builds the
+/// site with `--features render-count`). Without the feature it is nothing at all.
 #[inline(always)]
 pub fn counted(name: &'static str) {
     #[cfg(feature = "render-count")]
@@ -123,6 +123,24 @@ pub fn counted(name: &'static str) {
             .and_then(|v| v.as_f64())
             .unwrap_or(0.0);
         let _ = js_sys::Reflect::set(&counts, &name, &JsValue::from_f64(n + 1.0));
+    }
+    timed(name);
+}
+
+/// Tells the page's `__socketlabMark(name)`, where `benches/renders.mjs` set one, that `name`
+/// starts now: it times each render or effect up to the next. Without the feature `render-count`
+/// it is nothing at all.
+#[inline(always)]
+pub fn timed(name: &'static str) {
+    #[cfg(feature = "render-count")]
+    {
+        use wasm_bindgen::JsValue;
+        let window = gloo::utils::window();
+        if let Ok(mark) = js_sys::Reflect::get(&window, &JsValue::from_str("__socketlabMark")) {
+            if let Some(mark) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&mark) {
+                let _ = mark.call1(&JsValue::NULL, &JsValue::from_str(name));
+            }
+        }
     }
     #[cfg(not(feature = "render-count"))]
     let _ = name;

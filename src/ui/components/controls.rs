@@ -150,6 +150,7 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
             props.scale.clone(),
         );
         use_effect(move || {
+            crate::ui::hooks::timed("Controls: subscribe");
             let told = clock.clone();
             let subscription = clock.subscribe(move |t| {
                 if !told.busy() {
@@ -170,7 +171,10 @@ fn use_moving_time(props: &ControlsProps, slider: &NodeRef, time: &NodeRef) {
             props.end,
             props.scale.clone(),
         );
-        use_effect(move || show_time(&slider, &time, clock.now().max(t), end, &scale));
+        use_effect(move || {
+            crate::ui::hooks::timed("Controls: show_time");
+            show_time(&slider, &time, clock.now().max(t), end, &scale)
+        });
     }
 }
 

@@ -106,6 +106,7 @@ pub fn flow(props: &FlowProps) -> Html {
         let scroller = scroller.clone();
         let pending = use_mut_ref(|| None);
         use_effect_with((done, props.scene.id), move |_| {
+            crate::ui::hooks::timed("Flow: scroll");
             let frame = gloo::render::request_animation_frame(move |_| {
                 if let Some(el) = scroller.cast::<web_sys::Element>() {
                     let (top, height) = (el.scroll_top() as f64, el.client_height() as f64);

@@ -239,7 +239,11 @@ fn use_after_render(
         props.reduced_motion,
     );
     let (mask, question) = (props.mask.clone(), props.marked.clone());
+    let playing = props.playing;
+    // The marks the painter has: a redraw that changes none posts none.
+    let posted = use_mut_ref(|| None::<Marks>);
     use_effect(move || {
+        crate::ui::hooks::timed("PacketLayer: buttons");
         let marked = |seg: SegmentId| hovered == Some(seg) || focused.contains(&seg);
         let said = |seg: SegmentId, text: &PacketText| words(&mask, &question, seg, text);
         if let Some(group) = group.cast::<web_sys::Element>() {
@@ -252,19 +256,25 @@ fn use_after_render(
                 &draw,
                 &group,
                 &mut buttons,
-                (t, reduced),
+                (t, reduced, playing),
                 bits,
                 said,
             );
         }
+        crate::ui::hooks::timed("PacketLayer: marks");
         if let Some(p) = painter.borrow().as_ref() {
             let asked = question.as_ref().map(|(seg, _)| *seg);
-            post_marks(p, selected, hovered, *keyboard.borrow(), &focused, asked);
+            let marks = (selected, hovered, *keyboard.borrow(), focused, asked);
+            if posted.borrow().as_ref() != Some(&marks) {
+                post_marks(p, marks.0, marks.1, marks.2, &marks.3, marks.4);
+                *posted.borrow_mut() = Some(marks);
+            }
             // Paused, a seek or a step moves no frame; playing, the painter keeps its pace.
             if clock.pace().is_none() {
                 p.post(&moment(clock.now()));
             }
         }
+        crate::ui::hooks::timed("(after the packets' effect)");
     });
 }
 
@@ -542,6 +552,16 @@ fn post_marks(
     }
 }
 
+/// What the painter marks: the selected segment, the hovered one, the one with the keyboard's
+/// focus, those of the socket picked in a table, and the one a question asks about.
+type Marks = (
+    Option<SegmentId>,
+    Option<SegmentId>,
+    Option<SegmentId>,
+    Rc<VecSet<SegmentId>>,
+    Option<SegmentId>,
+);
+
 /// A packet's button and what it last showed.
 struct Button {
     element: web_sys::HtmlElement,
@@ -562,13 +582,13 @@ fn when(f: &geo::Flight, t: Instant, reduced: bool) -> i64 {
 }
 
 /// Make, move and remove the packets' buttons so there is one for each labelled packet on the
-/// wire at `t`, where the canvas draws it.
+/// wire at `t`, where the canvas draws it (while `playing`, a button stays where it was made).
 fn place_buttons(
     scene: &Scene,
     draw: &StageDraw,
     group: &web_sys::Element,
     buttons: &mut VecMap<SegmentId, Button>,
-    (t, reduced): (Instant, bool),
+    (t, reduced, playing): (Instant, bool, bool),
     bits: impl Fn(SegmentId) -> u8,
     said: impl Fn(SegmentId, &PacketText) -> (String, String),
 ) {
@@ -597,7 +617,9 @@ fn place_buttons(
         };
         match buttons.get_mut(&seg) {
             Some(d) => {
-                if d.at != at {
+                // While the clock runs, the canvas shows where a packet is and the buttons
+                // take no pointer: a button moves when the clock stops.
+                if d.at != at && !playing {
                     let _ = d.element.style().set_property("transform", &translate(at));
                     d.at = at;
                 }

@@ -301,6 +301,7 @@ fn use_overflow<T: PartialEq + 'static>(node: &NodeRef, shape: T) -> bool {
         let node = node.clone();
         let overflows = overflows.clone();
         use_effect_with(shape, move |_| {
+            crate::ui::hooks::timed("SocketTable: overflow");
             let pending = std::rc::Rc::new(std::cell::RefCell::new(None));
             let check = {
                 let pending = pending.clone();
