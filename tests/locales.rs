@@ -385,7 +385,8 @@ const NOT_WORDS: &[(&str, &str)] = &[
 ///
 /// except a match arm's pattern (`"ArrowLeft" =>`), which is a value compared, not words, and a
 /// broken invariant's message (`expect("…")`, `assert!(…, "…")`, `panic!("…")`), for developers,
-/// and a component's name in `counted("Stage")` (a benchmark's count).
+/// and a component's or an effect's name in `counted("Stage")` or `timed("Flow: scroll")` (a
+/// benchmark's count and times).
 ///
 /// Comments are skipped. Not caught: a short all-lowercase phrase outside markup and `format!`
 /// (`"lost packet"`: a class list and such a phrase look the same); review catches those.
@@ -460,8 +461,10 @@ fn words_in_code(source: &str) -> Vec<String> {
             "debug_assert_eq!",
             "panic!",
             "unreachable!",
-            // A component's name for the render count of benches/renders.mjs.
+            // A component's or an effect's name for the render count and times of
+            // benches/renders.mjs.
             "counted",
+            "timed",
         ]
         .contains(&call.as_str());
         if (child || attribute || capitalised || phrase || sentence) && !pattern && !invariant {
