@@ -44,6 +44,10 @@ use crate::vecmap::{VecMap, VecSet};
 use crate::view::pace::Pace;
 use crate::view::scenes::host_name;
 
+/// The phone's layout in `static/app.css`: one column, and the side panel shows one host's
+/// table (the others are not drawn, so they are not redrawn either until shown).
+const PHONE_LAYOUT: &str = "(max-width: 899px)";
+
 /// The query parameter that makes the app panic on purpose, so that a test can check the page
 /// shows a readable message instead of freezing. It changes nothing else.
 const DEBUG_PANIC_PARAM: &str = "debug-panic";
@@ -617,12 +621,16 @@ pub fn player(props: &PlayerProps) -> Html {
             Some(crate::lessons::Ask::Predict { .. })
         )
     });
+    // On a phone the side panel shows one table: the others keep what they last showed.
+    let phone = crate::ui::hooks::use_media(PHONE_LAYOUT);
+    let hidden_tables = use_mut_ref(Held::default);
     let lesson_tables = LessonTables {
         masked,
         on_socket: on_table_socket,
         mask: secrecy.mask.clone(),
         picking,
         asked: asked_hosts,
+        held: phone.then_some(hidden_tables),
     };
     let asked_tables = tables_of(&model, &scene, &hosts, ends.as_ref(), &lesson_tables, true);
     // The lesson's step beside the stage (not in the free player's build, which has no lessons).
@@ -807,8 +815,32 @@ fn tables_of(
         .iter()
         .filter(|h| lesson.asked.contains(&h.id) == asked);
     let shown_host = shown_host(model, scene, hosts, &lesson.asked);
+    // A table a phone does not show is drawn as it last was, so a moment does not redraw it.
+    let held = lesson.held.as_ref().filter(|_| !asked);
+    let mut held = held.map(|h| h.borrow_mut());
+    if let Some(held) = held.as_deref_mut() {
+        if held.scene != Some((scene.id, scene.run)) {
+            *held = Held {
+                scene: Some((scene.id, scene.run)),
+                hosts: VecMap::new(),
+            };
+        }
+    }
+    let shown: Vec<Rc<HostView>> = shown
+        .map(|h| match held.as_deref_mut() {
+            Some(held) if h.id != shown_host => {
+                held.hosts.entry(h.id).or_insert_with(|| h.clone()).clone()
+            }
+            Some(held) => {
+                held.hosts.insert(h.id, h.clone());
+                h.clone()
+            }
+            None => h.clone(),
+        })
+        .collect();
+    drop(held);
     html! {
-        { for shown.map(|h| {
+        { for shown.iter().map(|h| {
             let highlight: VecSet<SockId> = ends.map(|e| e.sockets_on(h)).unwrap_or_default();
             let focus = model.focus.filter(|(host, _)| *host == h.id).map(|(_, s)| s);
             html! { <SocketTable key={h.name.clone()} host={h.clone()} compact={model.compact} highlight={highlight} focus={focus}
@@ -939,6 +971,15 @@ struct LessonTables {
     mask: Rc<Vec<String>>,
     picking: bool,
     asked: Vec<HostId>,
+    /// On a phone, what each of the side panel's hidden tables last showed.
+    held: Option<Rc<RefCell<Held>>>,
+}
+
+/// What each table a phone does not show last showed, in which scene (its run).
+#[derive(Default)]
+struct Held {
+    scene: Option<(&'static str, u32)>,
+    hosts: VecMap<HostId, Rc<HostView>>,
 }
 
 /// A socket tapped in a table: highlighted, and while a lesson asks "which socket will receive

@@ -145,3 +145,22 @@ pub fn timed(name: &'static str) {
     #[cfg(not(feature = "render-count"))]
     let _ = name;
 }
+
+/// Whether the window matches a CSS media query, now and as it changes (a phone turned, a
+/// window resized across the query's width).
+#[hook]
+pub fn use_media(query: &'static str) -> bool {
+    let list = || gloo::utils::window().match_media(query).ok().flatten();
+    let matches = use_state(|| list().is_some_and(|m| m.matches()));
+    {
+        let matches = matches.clone();
+        use_effect_with((), move |_| {
+            let listener = list().map(|m| {
+                let target = m.clone();
+                EventListener::new(&target, "change", move |_| matches.set(m.matches()))
+            });
+            move || drop(listener)
+        });
+    }
+    *matches
+}
