@@ -345,6 +345,8 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/engine/program.rs", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
     ("src/engine/program.rs", "GET / HTTP/1.1\\r\\nHost: {server}\\r\\nUser-Agent: {agent}\\r\\nAccept: */*\\r\\n\\r\\n"),
     ("src/engine/program.rs", "Hello from the {} on port {}!\\n"),
+    // Python's http.server answers in HTTP/1.0.
+    ("src/engine/program.rs", "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: {}\\r\\n\\r\\n{body}"),
     ("src/engine/program.rs", "HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: {}\\r\\nConnection: keep-alive\\r\\n\\r\\n{body}"),
     ("src/engine/program.rs", "{\\\"cursor\\\":{\\\"firstBatch\\\":[{\\\"name\\\":\\\"Ada\\\"}]},\\\"ok\\\":1}\\n"),
     // SVG's text-anchor values.

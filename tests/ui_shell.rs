@@ -113,7 +113,7 @@ async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
         ["客戶端電腦", "伺服器"]
     );
     let options = texts(&root, ".scene-picker option");
-    assert_eq!(options.len(), 15);
+    assert_eq!(options.len(), 16);
     assert_eq!(
         options[0],
         "課程投影片：一個瀏覽器，連接埠 80 上的一個網頁伺服器"

@@ -39,7 +39,18 @@ pub(crate) fn perform(sim: &mut Sim, pid: Pid, action: &Action) {
             keep_alive,
         } => start_client(sim, pid, *to, *from_port, (*auto, *keep_alive)),
         Action::Send { data } => match current_fd(sim, pid) {
-            Some(fd) => sim.send(pid, fd, data).map(|_| ()),
+            Some(fd) => sim.send(pid, fd, data).map(|_| {
+                // A client that connected without its request (auto = false) has now sent one:
+                // it reads the reply and closes, as it would have.
+                if let Some(c) = sim
+                    .processes
+                    .get_mut(&pid)
+                    .and_then(|p| p.clients.iter_mut().find(|c| c.fd == fd && !c.auto))
+                {
+                    c.auto = true;
+                    c.conn.answered = true;
+                }
+            }),
             None => Ok(()),
         },
         Action::Close => close_current(sim, pid),
@@ -113,12 +124,60 @@ pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &VecSet<SockId>) {
             }
         }
     }
+    // A forked child whose connection is done exits (socketserver's child calls os._exit()).
+    let child_done = server
+        .as_ref()
+        .is_some_and(|s| s.listen_fd.is_none() && s.conns.is_empty());
     if let Some(process) = sim.processes.get_mut(&pid) {
-        process.server = server;
+        process.server = server.filter(|_| !child_done);
         process.clients = clients;
     }
     if client_done {
         maybe_exit(sim, pid);
+    }
+    if child_done {
+        exit_if_idle(sim, pid);
+    }
+}
+
+impl Sim {
+    /// fork() for the connection on `fd`: a child process of the same program, holding the
+    /// connection's descriptor under the same number, which it serves; the parent closes its
+    /// copy. (The table shows the end of it: the socket is the child's.)
+    pub(crate) fn fork_for(&mut self, parent: Pid, fd: Fd) -> Result<Pid, NetError> {
+        let Some(p) = self.processes.get(&parent) else {
+            return Err(NetError::UnknownProcess(parent));
+        };
+        let (name, command, kind, user) = (p.name.clone(), p.command.clone(), p.kind, p.user.clone());
+        let Some(sock) = p.fds.get(&fd).copied() else {
+            return Err(NetError::UnknownProcess(parent));
+        };
+        let child = self.add_process(parent.host, &name, &command, kind, true)?;
+        if let Some(p) = self.processes.get_mut(&parent) {
+            p.fds.remove(&fd);
+        }
+        if let Some(c) = self.processes.get_mut(&child) {
+            c.user = user;
+            c.status = AppStatus::Running;
+            c.fds.insert(fd, sock);
+            let mut conns = VecMap::new();
+            conns.insert(fd, Conn::default());
+            c.server = Some(ServerPart {
+                listen_fd: None,
+                conns,
+            });
+        }
+        self.set_owner(parent.host, sock, Some((child, fd)));
+        self.emit(EventKind::Forked {
+            host: parent.host,
+            parent,
+            child,
+            sock,
+            fd,
+        });
+        // What already waits on the connection (the request) is the child's to read.
+        self.mark_dirty(child, sock);
+        Ok(child)
     }
 }
 
@@ -142,7 +201,7 @@ fn start_server(sim: &mut Sim, pid: Pid, port: u16, backlog: usize) -> Result<()
     }
     if let Some(p) = sim.processes.get_mut(&pid) {
         p.server = Some(ServerPart {
-            listen_fd: fd,
+            listen_fd: Some(fd),
             conns: VecMap::new(),
         });
     }
@@ -217,17 +276,30 @@ fn close_current(sim: &mut Sim, pid: Pid) -> Result<(), SockError> {
         }
         let fd = server.listen_fd;
         p.server = None;
-        sim.close(pid, fd)?;
+        if let Some(fd) = fd {
+            sim.close(pid, fd)?;
+        }
         sim.reached(pid, Milestone::Closed);
     }
     Ok(())
 }
 
 fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &VecSet<SockId>) {
-    let listener = sim.sock_of(pid, part.listen_fd);
-    if listener.is_some_and(|l| socks.contains(&l)) {
-        while let Ok(Some((fd, _peer))) = sim.accept(pid, part.listen_fd) {
-            part.conns.insert(fd, Conn::default());
+    if let Some(listen_fd) = part.listen_fd {
+        let listener = sim.sock_of(pid, listen_fd);
+        if listener.is_some_and(|l| socks.contains(&l)) {
+            while let Ok(Some((fd, _peer))) = sim.accept(pid, listen_fd) {
+                match kind.forks() {
+                    // fork(): the child serves the connection; the parent closes its copy
+                    // and goes back to accept().
+                    true => {
+                        let _ = sim.fork_for(pid, fd);
+                    }
+                    false => {
+                        part.conns.insert(fd, Conn::default());
+                    }
+                }
+            }
         }
     }
     let ready: Vec<Fd> = part

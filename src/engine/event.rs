@@ -198,6 +198,16 @@ pub enum EventKind {
         sock: Option<SockId>,
         error: SockError,
     },
+    /// A forking server made a child process for a connection it accepted: the child holds the
+    /// connection's descriptor (the same number), and the parent closed its copy. (Last, so that
+    /// a recording's event numbers stay as they were.)
+    Forked {
+        host: HostId,
+        parent: Pid,
+        child: Pid,
+        sock: SockId,
+        fd: Fd,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -222,6 +232,7 @@ impl EventKind {
                 owner.iter().map(|(p, _)| p.host).chain([*host]).collect(),
                 vec![],
             ),
+            Forked { host, parent, child, .. } => (vec![*host, parent.host, child.host], vec![]),
             Accepted { host, pid, .. }
             | FdClosed { host, pid, .. }
             | DataSent { host, pid, .. }
@@ -255,7 +266,8 @@ impl EventKind {
             | EventKind::StateChanged { host, .. }
             | EventKind::SocketClosed { host, .. }
             | EventKind::DataSent { host, .. }
-            | EventKind::DataDelivered { host, .. } => Some(*host),
+            | EventKind::DataDelivered { host, .. }
+            | EventKind::Forked { host, .. } => Some(*host),
             EventKind::SegmentDropped { .. }
             | EventKind::ProcessStarted { .. }
             | EventKind::ProcessExited { .. }

@@ -1,5 +1,6 @@
 //! The programs of the course as data: which program (web browser, email client, curl, a
-//! mobile app, a Node.js server, a web server, a mail server, MongoDB and its shell), the
+//! mobile app, a Node.js server, a web server, a mail server, MongoDB and its shell, a forking
+//! server), the
 //! protocol each speaks, the actions a scenario gives them and when, and a process's state.
 //! What the programs do with their sockets is `app.rs`.
 
@@ -25,6 +26,10 @@ pub enum AppKind {
     MailServer,
     MongoServer,
     MongoShell,
+    /// A web server that forks a process for each connection, as the slide draws it: Python's
+    /// `socketserver.ForkingTCPServer` (an HTTP server with `ForkingMixIn`). Last, so that a
+    /// recording's program numbers stay as they were.
+    ForkingServer,
 }
 
 /// Each program by the name a scenario file gives it (`program = "node-server"`).
@@ -38,6 +43,7 @@ pub const PROGRAMS: &[(&str, AppKind)] = &[
     ("mail-server", AppKind::MailServer),
     ("mongo-server", AppKind::MongoServer),
     ("mongo-shell", AppKind::MongoShell),
+    ("forking-server", AppKind::ForkingServer),
 ];
 
 impl AppKind {
@@ -53,6 +59,7 @@ impl AppKind {
             AppKind::MailServer => "mail server",
             AppKind::MongoServer => "MongoDB server",
             AppKind::MongoShell => "mongo shell",
+            AppKind::ForkingServer => "forking server",
         }
     }
 
@@ -63,6 +70,8 @@ impl AppKind {
             AppKind::NodeServer | AppKind::WebServer => 511,
             AppKind::MongoServer => 4096,
             AppKind::MailServer => 100,
+            // socketserver.TCPServer.request_queue_size
+            AppKind::ForkingServer => 5,
             _ => 128,
         }
     }
@@ -79,6 +88,7 @@ impl AppKind {
             AppKind::MailServer => "postfix",
             AppKind::MongoServer => "mongod",
             AppKind::MongoShell => "mongosh",
+            AppKind::ForkingServer => "python3",
         }
     }
 
@@ -90,6 +100,12 @@ impl AppKind {
         }
     }
 
+    /// A server that forks a child process for each connection it accepts: the child serves
+    /// it and exits; the parent only accepts.
+    pub fn forks(self) -> bool {
+        matches!(self, AppKind::ForkingServer)
+    }
+
     /// A one-shot command (curl) exits when it has its reply; browsers and apps keep running.
     pub fn exits_when_done(self) -> bool {
         matches!(self, AppKind::Curl)
@@ -98,7 +114,7 @@ impl AppKind {
     /// The port its server listens on by default.
     pub fn default_port(self) -> u16 {
         match self {
-            AppKind::NodeServer => 8099,
+            AppKind::NodeServer | AppKind::ForkingServer => 8099,
             AppKind::WebServer | AppKind::WebBrowser | AppKind::Curl | AppKind::MobileApp => 80,
             AppKind::MailServer | AppKind::EmailClient => 587,
             AppKind::MongoServer | AppKind::MongoShell => 27017,
@@ -147,6 +163,18 @@ impl Protocol {
                     server.name(),
                     local.port()
                 );
+                // Python's http.server answers in HTTP/1.0 and closes the connection: the
+                // child that served it then exits.
+                if server == AppKind::ForkingServer {
+                    return Reply {
+                        bytes: format!(
+                            "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .into_bytes(),
+                        close: true,
+                    };
+                }
                 keep(format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: keep-alive\r\n\r\n{body}",
                     body.len()
@@ -374,7 +402,8 @@ pub(crate) struct Conn {
 
 #[derive(Clone, Debug)]
 pub(crate) struct ServerPart {
-    pub(crate) listen_fd: Fd,
+    /// None in a forked child, which serves the one connection it inherited.
+    pub(crate) listen_fd: Option<Fd>,
     pub(crate) conns: VecMap<Fd, Conn>,
 }
 

@@ -102,8 +102,8 @@ impl SocketRow {
             self.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
             self.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
             self.state.rfc_name().to_string(),
-            match (&self.command, self.fd) {
-                (Some(c), Some(fd)) => format!("{c} (fd {fd})"),
+            match (&self.command, self.pid, self.fd) {
+                (Some(c), Some(pid), Some(fd)) => format!("{c} (pid {}, fd {fd})", pid.pid),
                 _ => "–".to_string(),
             },
         ]

@@ -85,6 +85,17 @@ impl Sim {
         &self.hosts[h].entries[&sock]
     }
 
+    /// The process and descriptor that hold a socket now (a forked child, after fork()).
+    pub(crate) fn set_owner(&mut self, host: HostId, sock: SockId, owner: Option<(Pid, Fd)>) {
+        if let Some(e) = self
+            .hosts
+            .get_mut(host.0)
+            .and_then(|h| h.entries.get_mut(&sock))
+        {
+            e.owner = owner;
+        }
+    }
+
     fn entry_mut(&mut self, h: usize, sock: SockId) -> &mut Entry {
         self.hosts[h]
             .entries

@@ -110,6 +110,13 @@ impl Tables {
                 pid,
                 fd,
                 ..
+            }
+            | EventKind::Forked {
+                host,
+                sock,
+                child: pid,
+                fd,
+                ..
             } => {
                 let process = self.processes.get(pid).cloned();
                 if let Some(r) = row_mut(self, *host, *sock) {

@@ -453,6 +453,24 @@ impl Narrator {
                 self.host(pid.host).to_string(),
                 tp(Msg::NarrateExits, &[("process", &self.process(*pid))]),
             ),
+            EventKind::Forked {
+                host,
+                parent,
+                child,
+                sock,
+                ..
+            } => (
+                self.host(*host).to_string(),
+                tp(
+                    Msg::NarrateForks,
+                    &[
+                        ("process", &self.process(*parent)),
+                        ("parent", &parent.pid.to_string()),
+                        ("child", &child.pid.to_string()),
+                        ("socket", &self.socket(*host, *sock)),
+                    ],
+                ),
+            ),
             EventKind::DataSent {
                 host,
                 sock,
@@ -678,6 +696,7 @@ pub fn program(name: &str, kind: Option<AppKind>) -> String {
         AppKind::MailServer => Msg::ProgramMailServer,
         AppKind::MongoServer => Msg::ProgramMongoServer,
         AppKind::MongoShell => Msg::ProgramMongoShell,
+        AppKind::ForkingServer => Msg::ProgramForkingServer,
     })
     .to_string()
 }

@@ -20,6 +20,7 @@ pub const SCENES: &[&str] = &[
     "two-apps-one-pc",
     "node-server-8099",
     "many-clients",
+    "forking-server",
     "web-server-80",
     "mongodb-27017",
     "connection-refused",

@@ -4,7 +4,11 @@
 
 /// Install every recording, and answer runs in the page.
 pub fn install() {
-    let all: [(&str, &[u8]); 15] = [
+    let all: [(&str, &[u8]); 16] = [
+        (
+            "forking-server",
+            include_bytes!("../../recordings/forking-server.bin"),
+        ),
         (
             "connection-refused",
             include_bytes!("../../recordings/connection-refused.bin"),

@@ -277,7 +277,7 @@ describe("the free player in Traditional Chinese", () => {
       await page.locator(".stage-svg").waitFor();
       const picker = page.getByRole("combobox", { name: "場景" });
       const titles = await picker.locator("option").allTextContents();
-      assert.equal(titles.length, 15);
+      assert.equal(titles.length, 16);
       assert.equal(titles[0], "課程投影片：一個瀏覽器，連接埠 80 上的一個網頁伺服器");
       for (const title of titles) assert.match(title, /[\u4e00-\u9fff]/, `a title in Chinese: ${title}`);
       const story = page.locator(".stage-text");
