@@ -921,6 +921,10 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
             socket: 1,
         },
         Fact::EphemeralRange("Windows PC".into()),
+        Fact::Pid {
+            host: "Server".into(),
+            socket: 9,
+        },
     ];
     let mut asks = vec![
         lessons::Ask::Predict {

@@ -367,6 +367,7 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/lessons/moment.rs", "the port registry has no service named \\\"{name}\\\""),
     ("src/lessons/moment.rs", "no program on {host} reads a reply or gets an error in this scene"),
     ("src/lessons/moment.rs", "{host}'s Socket {socket} has no port yet at that moment"),
+    ("src/lessons/moment.rs", "no process holds {host}'s Socket {socket} at that moment"),
     // A language's tag, and the file of a language's lesson words.
     ("src/lessons/words.rs", "zh-Hant"),
     ("src/lessons/words.rs", "../../locales/lessons/zh-Hant.json"),

@@ -550,6 +550,7 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
             "source_port",
             "state",
             "source_port_range",
+            "pid",
             "service",
             "range",
             "reply",
@@ -557,7 +558,7 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
         ],
     );
     if f.len() != 1 {
-        c.problem(&at, "name one fact: source_port, state, source_port_range (a host's socket, like \"Client PC:1\"), service (like \"mongodb\"), range (a port number, like 27017), reply or ephemeral_range (a host, like \"Client PC\")");
+        c.problem(&at, "name one fact: source_port, state, source_port_range, pid (a host's socket, like \"Client PC:1\"), service (like \"mongodb\"), range (a port number, like 27017), reply or ephemeral_range (a host, like \"Client PC\")");
         return None;
     }
     if f.contains_key("reply") {
@@ -580,7 +581,7 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
             .string(f, &at, "service", true)
             .map(|s| Fact::ServicePort(s.to_string()));
     }
-    let key = ["state", "source_port_range"]
+    let key = ["state", "source_port_range", "pid"]
         .into_iter()
         .find(|k| f.contains_key(*k))
         .unwrap_or("source_port");
@@ -588,6 +589,7 @@ fn read_fact(c: &mut Checker, t: &Table, path: &str) -> Option<Fact> {
     Some(match key {
         "state" => Fact::State { host, socket },
         "source_port_range" => Fact::SourcePortRange { host, socket },
+        "pid" => Fact::Pid { host, socket },
         _ => Fact::SourcePort { host, socket },
     })
 }

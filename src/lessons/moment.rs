@@ -41,6 +41,11 @@ pub enum SceneError {
         host: String,
         socket: usize,
     },
+    /// No process holds the socket at that moment (it waits for accept(), or was closed).
+    NotHeld {
+        host: String,
+        socket: usize,
+    },
 }
 
 impl fmt::Display for SceneError {
@@ -58,6 +63,9 @@ impl fmt::Display for SceneError {
             }
             SceneError::NotBound { host, socket } => {
                 write!(f, "{host}'s Socket {socket} has no port yet at that moment")
+            }
+            SceneError::NotHeld { host, socket } => {
+                write!(f, "no process holds {host}'s Socket {socket} at that moment")
             }
             SceneError::NoReply(host) => {
                 write!(

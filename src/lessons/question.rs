@@ -410,6 +410,9 @@ pub enum Fact {
     SourcePortRange { host: String, socket: usize },
     /// The range a host's OS picks ephemeral ports from ("49152–65535" on Windows).
     EphemeralRange(String),
+    /// The process id of the process that holds a host's Socket N ("1003"), as `ss -p` shows
+    /// it: after fork(), the child's.
+    Pid { host: String, socket: usize },
 }
 
 /// "Choose": one of a few options, the right one computed from the simulation or the port
@@ -449,6 +452,13 @@ impl Choose {
                     .range()
                     .to_string()
             }
+            Fact::Pid { host, socket } => row(host, *socket)?
+                .pid
+                .map(|p| p.pid.to_string())
+                .ok_or_else(|| SceneError::NotHeld {
+                    host: host.clone(),
+                    socket: *socket,
+                })?,
             Fact::EphemeralRange(host) => timeline
                 .seek(crate::engine::time::Instant::ZERO)
                 .host(host)

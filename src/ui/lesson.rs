@@ -202,16 +202,30 @@ fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
             hidden: true,
             ..Secrecy::default()
         },
-        (Ask::Choose { solution, .. }, _) => {
+        (
+            Ask::Choose {
+                solution,
+                fact,
+                options,
+                ..
+            },
+            _,
+        ) => {
             // A state as the tables' compact view (ss) writes it says it too.
             let short = crate::engine::SockState::from_rfc_name(solution)
                 .map(|s| s.ss_name())
                 .filter(|short| short != solution);
             let words = std::iter::once(solution.clone()).chain(short.map(str::to_string));
+            // Which process holds a socket: every pid offered is hidden, or the others, left
+            // in the tables, would point at the one that is not.
+            let words: Vec<String> = match fact {
+                crate::lessons::Fact::Pid { .. } => options.clone(),
+                _ => words.collect(),
+            };
             Secrecy {
                 hidden: true,
                 deep: true,
-                mask: Rc::new(words.collect()),
+                mask: Rc::new(words),
                 segment: None,
             }
         }
@@ -264,6 +278,7 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
             Fact::SourcePort { host, .. }
             | Fact::State { host, .. }
             | Fact::SourcePortRange { host, .. }
+            | Fact::Pid { host, .. }
             | Fact::EphemeralRange(host) => named(host).into_iter().collect(),
             Fact::ServicePort(name) => crate::engine::ports::SERVICES
                 .iter()

@@ -164,7 +164,7 @@ for (const [lang, query] of [["English", ""], ["Traditional Chinese", "?lang=zh-
             };
           }),
         );
-        assert.equal(rows.length, 15, "every lesson");
+        assert.equal(rows.length, 16, "every lesson");
         const onScreen = rows.filter((r) => r.card.bottom <= 640);
         assert.ok(onScreen.length >= 6, `${onScreen.length} lesson titles on the first screen`);
         for (const [i, r] of rows.entries()) {
