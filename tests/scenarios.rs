@@ -940,3 +940,74 @@ fn a_written_scenario_spells_numbers_as_a_person_types_them() {
         assert_eq!(scenario::from_toml(&text).as_ref(), Ok(&s), "{at}");
     }
 }
+
+/// The slide's "server creates socket & process", as a forking server does it
+/// (scenarios/forking-server.toml): for each connection it accepts, the Python server forks a
+/// child that holds the connection as its own descriptor (the same number, fd 4, in each child),
+/// while the parent keeps only the listener. Each child answers, closes and exits; its socket
+/// stays in TIME-WAIT with no process, and the listener stays with the parent. Node.js beside
+/// it holds every connection in its one process.
+#[test]
+fn a_forking_server_gives_each_connection_a_child_and_node_keeps_them_all() {
+    let text = fs::read_to_string("scenarios/forking-server.toml").unwrap();
+    let s = scenario::from_toml(&text).unwrap();
+    let timeline = socketlab::engine::timeline::Timeline::record(s.build_trusted(), s.run_limit());
+    let owners = |at: i64| -> Vec<(Option<u16>, String, String)> {
+        let snap = timeline.seek(ms(at));
+        let server = snap.host("Server").unwrap();
+        server
+            .sockets
+            .iter()
+            .map(|r| {
+                (
+                    r.remote.map(|a| a.port()),
+                    r.state.rfc_name().to_string(),
+                    r.course_cells()[6].clone(),
+                )
+            })
+            .collect()
+    };
+    let at = |remote: Option<u16>, state: &str, process: &str| {
+        (remote, state.to_string(), process.to_string())
+    };
+    // Both children alive, each with its connection as fd 4; the parent only listens.
+    assert_eq!(
+        owners(300),
+        [
+            at(None, "LISTEN", "node (pid 1000, fd 3)"),
+            at(None, "LISTEN", "python3 (pid 1001, fd 3)"),
+            at(Some(59656), "ESTABLISHED", "python3 (pid 1002, fd 4)"),
+            at(Some(34652), "ESTABLISHED", "python3 (pid 1003, fd 4)"),
+        ]
+    );
+    let pids = |at: i64| -> Vec<u32> {
+        let snap = timeline.seek(ms(at));
+        let server = snap.host("Server").unwrap();
+        server.processes.iter().map(|p| p.pid.pid).collect()
+    };
+    assert_eq!(pids(300), [1000, 1001, 1002, 1003]);
+    // Each child answered, closed first and exited: its socket waits in TIME-WAIT, held by
+    // nobody. Node.js holds both of its connections in its one process.
+    assert_eq!(pids(900), [1000, 1001]);
+    assert_eq!(
+        owners(900),
+        [
+            at(None, "LISTEN", "node (pid 1000, fd 3)"),
+            at(None, "LISTEN", "python3 (pid 1001, fd 3)"),
+            at(Some(59656), "TIME-WAIT", "–"),
+            at(Some(34652), "TIME-WAIT", "–"),
+            at(Some(58606), "ESTABLISHED", "node (pid 1000, fd 4)"),
+            at(Some(51834), "ESTABLISHED", "node (pid 1000, fd 5)"),
+        ]
+    );
+    // The forks are in the record, and each child read a request and sent an answer.
+    let forks: Vec<(u32, u32)> = timeline
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Forked { parent, child, .. } => Some((parent.pid, child.pid)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(forks, [(1001, 1002), (1001, 1003)]);
+}
