@@ -153,7 +153,10 @@ async fn a_listening_socket_shows_na_and_a_connected_one_its_4_tuple() {
     assert_eq!(row("Destination Port"), ["n/a", "10378"]);
     assert_eq!(row("Destination IP Addr"), ["n/a", "192.168.1.101"]);
     assert_eq!(row("State"), ["LISTEN", "ESTABLISHED"]);
-    assert_eq!(row("Process"), ["nginx (pid 1000, fd 3)", "nginx (pid 1000, fd 4)"]);
+    assert_eq!(
+        row("Process"),
+        ["nginx (pid 1000, fd 3)", "nginx (pid 1000, fd 4)"]
+    );
 }
 
 /// A new socket adds a column to the course's table and leaves the others as they were: a

@@ -148,7 +148,8 @@ impl Sim {
         let Some(p) = self.processes.get(&parent) else {
             return Err(NetError::UnknownProcess(parent));
         };
-        let (name, command, kind, user) = (p.name.clone(), p.command.clone(), p.kind, p.user.clone());
+        let (name, command, kind, user) =
+            (p.name.clone(), p.command.clone(), p.kind, p.user.clone());
         let Some(sock) = p.fds.get(&fd).copied() else {
             return Err(NetError::UnknownProcess(parent));
         };

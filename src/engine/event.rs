@@ -232,7 +232,12 @@ impl EventKind {
                 owner.iter().map(|(p, _)| p.host).chain([*host]).collect(),
                 vec![],
             ),
-            Forked { host, parent, child, .. } => (vec![*host, parent.host, child.host], vec![]),
+            Forked {
+                host,
+                parent,
+                child,
+                ..
+            } => (vec![*host, parent.host, child.host], vec![]),
             Accepted { host, pid, .. }
             | FdClosed { host, pid, .. }
             | DataSent { host, pid, .. }

@@ -65,7 +65,10 @@ impl fmt::Display for SceneError {
                 write!(f, "{host}'s Socket {socket} has no port yet at that moment")
             }
             SceneError::NotHeld { host, socket } => {
-                write!(f, "no process holds {host}'s Socket {socket} at that moment")
+                write!(
+                    f,
+                    "no process holds {host}'s Socket {socket} at that moment"
+                )
             }
             SceneError::NoReply(host) => {
                 write!(

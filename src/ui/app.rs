@@ -671,7 +671,8 @@ pub fn player(props: &PlayerProps) -> Html {
                            focused={focused_segments} reduced_motion={*reduced_motion}
                            playing={model.playing}
                            on_select={on.select.clone()} on_hover={on.hover.clone()}
-                           mask={secrecy.mask.clone()} marked={secrecy.segment} short={props.lesson.is_some()} />
+                           mask={secrecy.mask.clone()} marked={secrecy.segment} short={props.lesson.is_some()}
+                           programs_hidden={secrecy.processes} />
                     <Controls t={model.t} clock={clock.clone()} end={model.end()} playing={model.playing} speed={model.speed} moments={moments} scale={scale} held={held}
                               on_toggle={on.toggle.clone()} on_step_back={on.step_back.clone()}
                               on_step_forward={on.step_forward.clone()} on_restart={on.restart.clone()}

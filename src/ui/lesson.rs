@@ -150,6 +150,9 @@ pub struct Secrecy {
     pub mask: Rc<Vec<String>>,
     /// The segment a predict question asks about: marked on the stage.
     pub segment: Option<crate::engine::SegmentId>,
+    /// Which process holds a socket: the stage's list of each host's programs, which tells
+    /// how many processes run, reads "?" too.
+    pub processes: bool,
 }
 
 /// The first question, from this step on, that holds the scene back: not answered yet, and not
@@ -218,15 +221,17 @@ fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
             let words = std::iter::once(solution.clone()).chain(short.map(str::to_string));
             // Which process holds a socket: every pid offered is hidden, or the others, left
             // in the tables, would point at the one that is not.
-            let words: Vec<String> = match fact {
-                crate::lessons::Fact::Pid { .. } => options.clone(),
-                _ => words.collect(),
+            let pid = matches!(fact, crate::lessons::Fact::Pid { .. });
+            let words: Vec<String> = match pid {
+                true => options.clone(),
+                false => words.collect(),
             };
             Secrecy {
                 hidden: true,
                 deep: true,
                 mask: Rc::new(words),
                 segment: None,
+                processes: pid,
             }
         }
     }

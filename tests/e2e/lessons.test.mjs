@@ -97,14 +97,14 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
       }
     });
 
-    test("lesson 12's fix it, by touch: a wrong port first, then the right one", async () => {
+    test("lesson 13's fix it, by touch: a wrong port first, then the right one", async () => {
       const w = await openWatched(env.chrome.browser, env.site.url, { ...options, hasTouch: true });
       try {
         const page = w.page;
         await page.goto(env.site.url);
         await appReady(page);
         await page.getByRole("link", { name: /When it goes wrong: connection refused/ }).tap();
-        await page.getByText("Lesson 12 · Step 1 of 2").waitFor();
+        await page.getByText("Lesson 13 · Step 1 of 2").waitFor();
         // Predict by tapping a socket in its table, which the question shows: the server's
         // listener is not it.
         const table = page.locator(".question .socket-table", { hasText: "Server sockets" });
@@ -113,7 +113,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         await page.getByRole("button", { name: /^No socket/ }).tap();
         assert.match(await feedback(page), /^✓ Right\./);
         await page.getByRole("link", { name: "Next →" }).tap();
-        await page.getByText("Lesson 12 · Step 2 of 2").waitFor();
+        await page.getByText("Lesson 13 · Step 2 of 2").waitFor();
         const port = page.getByLabel("The port curl connects to");
         assert.equal(await port.inputValue(), "8080", "the setup as it is");
         await port.tap();

@@ -67,6 +67,10 @@ pub struct StageProps {
     /// question and its tables share the screen with the stage.
     #[prop_or_default]
     pub short: bool,
+    /// A lesson's open question asks which process holds a socket: each host's programs read
+    /// "?" (how many there are would tell).
+    #[prop_or_default]
+    pub programs_hidden: bool,
 }
 
 /// The stage's drawing for a width, with the question's segment marked: labelled with "this
@@ -123,7 +127,8 @@ pub fn stage(props: &StageProps) -> Html {
         let geom = g.hosts.get(h.id.0)?;
         let callout = callout(scene, h, props.t).unwrap_or_default();
         let callout = crate::view::mask::mask(&callout, &props.mask);
-        Some(html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} mask={props.mask.clone()} /> })
+        Some(html! { <HostBox key={h.name.clone()} host={h.clone()} geom={geom.clone()} callout={callout} mask={props.mask.clone()}
+                              programs_hidden={props.programs_hidden} /> })
     });
     let pointer = use_pointer(props, &frame, draw);
     let on_wire = scene.in_flight_indices(props.t).count();
@@ -245,6 +250,7 @@ struct HostBoxProps {
     geom: geo::HostGeom,
     callout: String,
     mask: Rc<Vec<String>>,
+    programs_hidden: bool,
 }
 
 /// `text` cut to `chars` columns of the monospace font ([`geo::char_columns`]), with an
@@ -287,6 +293,10 @@ fn host_box(props: &HostBoxProps) -> Html {
             crate::view::mask::mask(line.trim(), &props.mask)
         })
         .collect();
+    let programs = match props.programs_hidden && !programs.is_empty() {
+        true => vec!["?".to_string()],
+        false => programs,
+    };
     let room = g.programs.len();
     let (shown, more) = if programs.len() > room {
         (room - 1, programs.len() - (room - 1))
