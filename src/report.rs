@@ -72,7 +72,7 @@ pub fn course_table(host: &HostView) -> String {
     let mut columns: Vec<Vec<String>> = vec![head];
     for (i, row) in host.sockets.iter().enumerate() {
         let mut column = vec![format!("Socket {}", i + 1)];
-        column.extend(row.course_cells());
+        column.extend(host.cells(row));
         columns.push(column);
     }
     let widths: Vec<usize> = columns

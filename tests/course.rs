@@ -103,7 +103,7 @@ Source IP Addr       192.168.1.102
 Destination Port     n/a
 Destination IP Addr  n/a
 State                LISTEN
-Process              node (pid 1000, fd 3)
+Process              node (fd 3)
 "
     );
     assert_eq!(
@@ -201,14 +201,14 @@ fn the_server_creates_a_new_socket_for_the_connection() {
     assert_eq!(
         table(&sim, "Server"),
         "\
-Server Sockets       Socket 1               Socket 2
-Transport            TCP                    TCP
-Source Port          8099                   8099
-Source IP Addr       192.168.1.102          192.168.1.102
-Destination Port     n/a                    10378
-Destination IP Addr  n/a                    192.168.1.101
-State                LISTEN                 ESTABLISHED
-Process              node (pid 1000, fd 3)  node (pid 1000, fd 4)
+Server Sockets       Socket 1       Socket 2
+Transport            TCP            TCP
+Source Port          8099           8099
+Source IP Addr       192.168.1.102  192.168.1.102
+Destination Port     n/a            10378
+Destination IP Addr  n/a            192.168.1.101
+State                LISTEN         ESTABLISHED
+Process              node (fd 3)    node (fd 4)
 "
     );
     assert_eq!(
@@ -221,7 +221,7 @@ Source IP Addr       192.168.1.101
 Destination Port     8099
 Destination IP Addr  192.168.1.102
 State                ESTABLISHED
-Process              curl (pid 1000, fd 3)
+Process              curl (fd 3)
 "
     );
     let snap = sim.snapshot();

@@ -102,11 +102,18 @@ impl SocketRow {
             self.remote.map(|a| a.port().to_string()).unwrap_or_else(na),
             self.remote.map(|a| a.ip().to_string()).unwrap_or_else(na),
             self.state.rfc_name().to_string(),
-            match (&self.command, self.pid, self.fd) {
-                (Some(c), Some(pid), Some(fd)) => format!("{c} (pid {}, fd {fd})", pid.pid),
-                _ => "–".to_string(),
-            },
+            self.process_cell(false),
         ]
+    }
+
+    /// The process cell: "node (fd 4)", with its pid (`with_pid`) where the program's name
+    /// alone does not tell which process holds the socket: "python3 (pid 1002, fd 4)".
+    pub fn process_cell(&self, with_pid: bool) -> String {
+        match (&self.command, self.pid, self.fd) {
+            (Some(c), Some(pid), Some(fd)) if with_pid => format!("{c} (pid {}, fd {fd})", pid.pid),
+            (Some(c), _, Some(fd)) => format!("{c} (fd {fd})"),
+            _ => "–".to_string(),
+        }
     }
 }
 
@@ -117,6 +124,29 @@ impl Snapshot {
 }
 
 impl HostView {
+    /// A socket's cells as the host's table shows them ([`SocketRow::course_cells`]), with the
+    /// pid in the process cell where two of the host's processes run the same program (a
+    /// forking server's children, two copies of a server): there the name alone does not say
+    /// which process holds the socket.
+    pub fn cells(&self, row: &SocketRow) -> [String; 7] {
+        let mut cells = row.course_cells();
+        if self.pid_tells(row) {
+            cells[6] = row.process_cell(true);
+        }
+        cells
+    }
+
+    /// Whether the host runs another process of the same program as the socket's holder.
+    pub fn pid_tells(&self, row: &SocketRow) -> bool {
+        row.command.as_ref().is_some_and(|command| {
+            self.processes
+                .iter()
+                .filter(|p| &p.command == command)
+                .count()
+                > 1
+        })
+    }
+
     /// Its "Socket n", as the course numbers a host's sockets (from 1, in creation order).
     pub fn numbered(&self, n: usize) -> Option<&SocketRow> {
         self.sockets.get(n.checked_sub(1)?)

@@ -185,11 +185,27 @@ pub fn secrecy(at: &LessonAt) -> Secrecy {
     let secrecy = of_question(q, &step.at);
     match i == at.step {
         true => secrecy,
+        // A later question's answer only: the other pids it offers are hidden at its own
+        // moment, not before.
         false => Secrecy {
-            mask: secrecy.mask,
+            mask: match &q.ask {
+                Ask::Choose { solution, .. } => Rc::new(answer_words(solution)),
+                _ => secrecy.mask,
+            },
             ..Secrecy::default()
         },
     }
+}
+
+/// A choose question's answer as the tables and the stage may write it: as it is, and a state
+/// as the compact view (ss) writes it too.
+fn answer_words(solution: &str) -> Vec<String> {
+    let short = crate::engine::SockState::from_rfc_name(solution)
+        .map(|s| s.ss_name())
+        .filter(|short| *short != solution);
+    std::iter::once(solution.to_string())
+        .chain(short.map(str::to_string))
+        .collect()
 }
 
 /// What an open question keeps secret.
@@ -214,17 +230,12 @@ fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
             },
             _,
         ) => {
-            // A state as the tables' compact view (ss) writes it says it too.
-            let short = crate::engine::SockState::from_rfc_name(solution)
-                .map(|s| s.ss_name())
-                .filter(|short| short != solution);
-            let words = std::iter::once(solution.clone()).chain(short.map(str::to_string));
             // Which process holds a socket: every pid offered is hidden, or the others, left
             // in the tables, would point at the one that is not.
             let pid = matches!(fact, crate::lessons::Fact::Pid { .. });
             let words: Vec<String> = match pid {
                 true => options.clone(),
-                false => words.collect(),
+                false => answer_words(solution),
             };
             Secrecy {
                 hidden: true,

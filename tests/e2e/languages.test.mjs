@@ -252,7 +252,7 @@ describe("a lesson in Traditional Chinese", () => {
       assert.equal(await page.getByRole("link", { name: "← 所有單元" }).count(), 1);
       await page.unroute("**/lessons/zh-Hant/port-in-use.json");
       await again.click();
-      await page.getByText("第 13 單元 · 第 1 步，共 2 步").waitFor();
+      await page.getByText("第 14 單元 · 第 1 步，共 2 步").waitFor();
       assert.match(await page.locator(".step-text").textContent(), /第一個 Node\.js 伺服器在連接埠 8099 監聽/);
       // Home, from a lesson opened by its link: the lessons' titles load then.
       assert.deepEqual(await lessonWords(page), ["lessons/zh-Hant/port-in-use.json"]);

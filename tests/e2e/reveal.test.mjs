@@ -54,6 +54,37 @@ describe("what a student met on a phone", () => {
     }
   });
 
+  test("lesson 12: which process holds a connection; every pid offered reads ? until the answer, and so do the stage's programs", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      await open(page, "?lesson=process-per-connection&step=1");
+      await page.locator(".question h3").waitFor();
+      // The question's tables: the server's, each process cell without its pid.
+      const cells = await page.locator(".question .socket-table tbody tr.process-row td").allTextContents();
+      assert.ok(cells.length >= 4, `the server's sockets: ${cells}`);
+      for (const cell of cells) assert.doesNotMatch(cell, /100[0-3]/, `no pid offered shows: ${cells}`);
+      assert.ok(cells.some((c) => /^python3 \(pid \?, fd 4\)$/.test(c.trim())), `${cells}`);
+      // The stage's programs: how many processes run would tell, so they read ?.
+      const programs = await page.locator(".stage-svg .program").allTextContents();
+      assert.ok(programs.length > 0 && programs.every((p) => p.trim() === "?"), `${programs}`);
+      // A wrong pid is answered about its idea: the browser's child serves only that one.
+      const options = page.locator(".question");
+      await options.getByRole("button", { name: "1002", exact: true }).tap();
+      assert.match(await feedback(page), /forked for the browser's connection/);
+      await options.getByRole("button", { name: "1003", exact: true }).tap();
+      assert.match(await feedback(page), /^✓ Right\./);
+      // Answered: the table and the stage say it.
+      await page.locator(".question .explain").waitFor();
+      const after = await page.locator(".socket-table tbody tr.process-row td").allTextContents();
+      assert.ok(after.some((c) => c.trim() === "python3 (pid 1003, fd 4)"), `${after}`);
+      assert.ok(after.some((c) => c.trim() === "python3 (pid 1002, fd 4)"), `${after}`);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
   test("lesson 8: a fix keeps the learner's value, plays their run on the stage, and says only what is on screen", async () => {
     const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.desktop);
     try {

@@ -124,7 +124,7 @@ fn table_body(props: &TableBodyProps) -> Html {
         .host
         .sockets
         .iter()
-        .map(|r| (r.sock, r.course_cells()))
+        .map(|r| (r.sock, props.host.cells(r)))
         .collect();
     let changed = changed_cells(&previous, &now);
     *previous.borrow_mut() = now.clone();
@@ -195,7 +195,7 @@ fn compact_table(
                                     highlight={props.highlight.contains(&r.sock)} focused={props.focus == Some(r.sock)}
                                     label={label_of(r.sock)} host={host.id} on_focus={props.on_focus.clone()}
                                     masked={props.masked == Some(r.sock)} mask={props.mask.clone()}
-                                    pick={props.picking.then(|| socket_label(&host.name, i + 1))} />
+                                    pick={props.picking.then(|| socket_label(&host.name, i + 1))} pid={host.pid_tells(r)} />
                     }
                 }) }
             </tbody>
@@ -376,6 +376,8 @@ struct CompactRowProps {
     mask: Rc<Vec<String>>,
     /// Answering a predict question: the socket's name as an answer ("Server: Socket 2").
     pick: Option<String>,
+    /// The process cell names the pid (another process of the host runs the same program).
+    pid: bool,
 }
 
 /// One socket as one row, like a line of `ss -tan`. A row whose socket did not change is not
@@ -384,7 +386,7 @@ struct CompactRowProps {
 fn compact_row(props: &CompactRowProps) -> Html {
     crate::ui::hooks::counted("CompactRow");
     let r = &props.row;
-    let c = r.course_cells();
+    let process = r.process_cell(props.pid);
     let class = |field: usize| {
         classes!(
             (props.changed & (1 << field) != 0).then_some("changed"),
@@ -417,7 +419,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
                 <td class={class(1)}>{ hide(r.local.map(|a| a.to_string()).unwrap_or_else(|| "*:*".into()), &props.mask) }</td>
                 <td class={class(3)}>{ hide(r.remote.map(|a| a.to_string()).unwrap_or_else(|| "0.0.0.0:*".into()), &props.mask) }</td>
             }
-            <td class={class(6)}>{ c[6].clone() }</td>
+            <td class={class(6)}>{ hide(process, &props.mask) }</td>
         </tr>
     }
 }
