@@ -63,61 +63,6 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         &scroller,
         (props.host.sockets.len(), props.compact, props.current),
     );
-    let host = &props.host;
-    let name = host_name(&host.name);
-    let caption = tp(
-        Msg::TablesCaption,
-        &[("host", &name), ("ip", &host.ip.to_string())],
-    );
-    // The course's layout says it scrolls in its empty corner; the compact one under it.
-    let compact = props.compact || host.sockets.len() > COURSE_LAYOUT_MAX;
-    let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX)
-        .then(|| tp(Msg::TablesMany, &[("n", &host.sockets.len().to_string())]));
-    let class = classes!(
-        "socket-table",
-        props.current.then_some("current"),
-        (host.sockets.len() > COURSE_LAYOUT_MAX).then_some("many"),
-        overflows.then_some("overflows")
-    );
-    html! {
-        <section class={class} aria-label={caption.clone()}>
-            if let Some(note) = note {
-                <p class="table-note">{ note }</p>
-            }
-            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &name)])}>
-                <TableBody host={host.clone()} compact={props.compact} highlight={props.highlight.clone()} focus={props.focus}
-                           scene={props.scene.clone()} on_focus={props.on_focus.clone()} masked={props.masked}
-                           mask={props.mask.clone()} picking={props.picking} overflows={overflows} caption={caption} />
-            </div>
-            if overflows && compact {
-                <p class="scroll-cue">{ t(Msg::TablesScrollCue) }</p>
-            }
-        </section>
-    }
-}
-
-/// What a table's body shows: the table's props but whether it is the one a phone shows, and
-/// whether it scrolls sideways (the course's layout says so in its corner).
-#[derive(Properties, PartialEq)]
-struct TableBodyProps {
-    host: Rc<HostView>,
-    compact: bool,
-    highlight: VecSet<SockId>,
-    focus: Option<SockId>,
-    scene: Option<Rc<Scene>>,
-    on_focus: Callback<(HostId, SockId)>,
-    masked: Option<SockId>,
-    mask: Rc<Vec<String>>,
-    picking: bool,
-    overflows: bool,
-    caption: String,
-}
-
-/// The table itself: drawn again when its sockets or marks change, not when it becomes or
-/// stops being the one a phone shows (which happens at most moments).
-#[function_component(TableBody)]
-fn table_body(props: &TableBodyProps) -> Html {
-    crate::ui::hooks::counted("TableBody");
     // The cells as they were at the previous render: what differs now is what just changed.
     let previous = use_mut_ref(VecMap::<SockId, [String; 7]>::new);
     let now: VecMap<SockId, [String; 7]> = props
@@ -136,15 +81,43 @@ fn table_body(props: &TableBodyProps) -> Html {
             .map(|(sock, cells)| (sock, cells.map(|c| hide(c, &props.mask))))
             .collect(),
     };
+
     let host = &props.host;
     let labels = connection_labels(host, props.scene.as_deref());
-    let caption = &props.caption;
-    if host.sockets.is_empty() {
+    let name = host_name(&host.name);
+    let caption = tp(
+        Msg::TablesCaption,
+        &[("host", &name), ("ip", &host.ip.to_string())],
+    );
+    let body = if host.sockets.is_empty() {
         html! { <p class="empty"><strong>{ caption.clone() }</strong>{ t(Msg::TablesNoSockets) }</p> }
     } else if props.compact || host.sockets.len() > COURSE_LAYOUT_MAX {
-        compact_table(props, caption, &changed, &labels)
+        compact_table(props, &caption, &changed, &labels)
     } else {
-        course_table(props, caption, &changed, &labels, &now, props.overflows)
+        course_table(props, &caption, &changed, &labels, &now, overflows)
+    };
+    // The course's layout says it scrolls in its empty corner; the compact one under it.
+    let compact = props.compact || host.sockets.len() > COURSE_LAYOUT_MAX;
+    let note = (!props.compact && host.sockets.len() > COURSE_LAYOUT_MAX)
+        .then(|| tp(Msg::TablesMany, &[("n", &host.sockets.len().to_string())]));
+    let class = classes!(
+        "socket-table",
+        props.current.then_some("current"),
+        (host.sockets.len() > COURSE_LAYOUT_MAX).then_some("many"),
+        overflows.then_some("overflows")
+    );
+    html! {
+        <section class={class} aria-label={caption}>
+            if let Some(note) = note {
+                <p class="table-note">{ note }</p>
+            }
+            <div class="table-scroll" ref={scroller} tabindex="0" role="region" aria-label={tp(Msg::TablesScrollable, &[("host", &name)])}>
+                { body }
+            </div>
+            if overflows && compact {
+                <p class="scroll-cue">{ t(Msg::TablesScrollCue) }</p>
+            }
+        </section>
     }
 }
 
@@ -174,7 +147,7 @@ fn label_of(labels: &[(SockId, String)], sock: SockId) -> Option<String> {
 
 /// One row per socket, with `ss -tan`'s columns.
 fn compact_table(
-    props: &TableBodyProps,
+    props: &SocketTableProps,
     caption: &str,
     changed: &VecSet<(SockId, usize)>,
     labels: &[(SockId, String)],
@@ -205,7 +178,7 @@ fn compact_table(
 
 /// The course's layout: one column per socket, one row per field, as the slides draw it.
 fn course_table(
-    props: &TableBodyProps,
+    props: &SocketTableProps,
     caption: &str,
     changed: &VecSet<(SockId, usize)>,
     labels: &[(SockId, String)],
