@@ -3,7 +3,9 @@
 // printed with the components rendered, by name, and the DOM mutations it made (a
 // MutationObserver's records: nodes added or removed, attributes and text changed), then the
 // totals and the mean per redraw. The playback controls' own writes (the clock, the slider) are
-// left out: they are not redraws.
+// left out: they are not redraws. Each component's and effect's time is printed too (marked by
+// `counted()` and `timed()` in the code): on a noisy machine those swing by tens of percent
+// between runs, so the counts are what to compare.
 //
 // Usage: bash benches/renders.sh, which builds the counting site into target/renders-dist (the
 // components count their renders only with --features render-count) and runs this.
