@@ -952,9 +952,9 @@ fn a_forking_server_gives_each_connection_a_child_and_node_keeps_them_all() {
     let text = fs::read_to_string("scenarios/forking-server.toml").unwrap();
     let s = scenario::from_toml(&text).unwrap();
     let timeline = socketlab::engine::timeline::Timeline::record(s.build_trusted(), s.run_limit());
+    let server_at = |at: i64| timeline.seek(ms(at)).host("Server").unwrap().clone();
     let owners = |at: i64| -> Vec<(Option<u16>, String, String)> {
-        let snap = timeline.seek(ms(at));
-        let server = snap.host("Server").unwrap();
+        let server = server_at(at);
         server
             .sockets
             .iter()
@@ -982,8 +982,7 @@ fn a_forking_server_gives_each_connection_a_child_and_node_keeps_them_all() {
         ]
     );
     let pids = |at: i64| -> Vec<u32> {
-        let snap = timeline.seek(ms(at));
-        let server = snap.host("Server").unwrap();
+        let server = server_at(at);
         server.processes.iter().map(|p| p.pid.pid).collect()
     };
     assert_eq!(pids(300), [1000, 1001, 1002, 1003]);
@@ -1001,7 +1000,7 @@ fn a_forking_server_gives_each_connection_a_child_and_node_keeps_them_all() {
             at(Some(51834), "ESTABLISHED", "node (fd 5)"),
         ]
     );
-    // The forks are in the record, and each child read a request and sent an answer.
+    // The forks are in the record: the parent's, one per connection to port 8000.
     let forks: Vec<(u32, u32)> = timeline
         .events()
         .iter()

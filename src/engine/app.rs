@@ -143,17 +143,16 @@ pub(crate) fn react(sim: &mut Sim, pid: Pid, socks: &VecSet<SockId>) {
 impl Sim {
     /// fork() for the connection on `fd`: a child process of the same program, holding the
     /// connection's descriptor under the same number, which it serves; the parent closes its
-    /// copy. (The table shows the end of it: the socket is the child's.)
-    pub(crate) fn fork_for(&mut self, parent: Pid, fd: Fd) -> Result<Pid, NetError> {
-        let Some(p) = self.processes.get(&parent) else {
-            return Err(NetError::UnknownProcess(parent));
-        };
+    /// copy. (The table shows the end of it: the socket is the child's.) None, and nothing
+    /// done, when the parent has no such descriptor.
+    pub(crate) fn fork_for(&mut self, parent: Pid, fd: Fd) -> Option<Pid> {
+        let p = self.processes.get(&parent)?;
         let (name, command, kind, user) =
             (p.name.clone(), p.command.clone(), p.kind, p.user.clone());
-        let Some(sock) = p.fds.get(&fd).copied() else {
-            return Err(NetError::UnknownProcess(parent));
-        };
-        let child = self.add_process(parent.host, &name, &command, kind, true)?;
+        let sock = p.fds.get(&fd).copied()?;
+        let child = self
+            .add_process(parent.host, &name, &command, kind, true)
+            .ok()?;
         if let Some(p) = self.processes.get_mut(&parent) {
             p.fds.remove(&fd);
         }
@@ -178,7 +177,7 @@ impl Sim {
         });
         // What already waits on the connection (the request) is the child's to read.
         self.mark_dirty(child, sock);
-        Ok(child)
+        Some(child)
     }
 }
 
@@ -294,7 +293,7 @@ fn serve(sim: &mut Sim, pid: Pid, kind: AppKind, part: &mut ServerPart, socks: &
                     // fork(): the child serves the connection; the parent closes its copy
                     // and goes back to accept().
                     true => {
-                        let _ = sim.fork_for(pid, fd);
+                        sim.fork_for(pid, fd);
                     }
                     false => {
                         part.conns.insert(fd, Conn::default());
