@@ -60,7 +60,9 @@ describe("what a student met on a phone", () => {
       const page = w.page;
       await open(page, "?lesson=process-per-connection&step=1");
       await page.locator(".question h3").waitFor();
-      // The question's tables: the server's, each process cell without its pid.
+      // The question's tables: the server's, each process cell without its pid. A phone's
+      // tables leave their process row to the stage, but not for this question.
+      assert.ok(await page.locator(".question .socket-table tr.process-row").first().isVisible(), "the process row shows");
       const cells = await page.locator(".question .socket-table tbody tr.process-row td").allTextContents();
       assert.ok(cells.length >= 4, `the server's sockets: ${cells}`);
       for (const cell of cells) assert.doesNotMatch(cell, /100[0-3]/, `no pid offered shows: ${cells}`);

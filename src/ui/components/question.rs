@@ -200,6 +200,15 @@ pub fn question_view(props: &QuestionProps) -> Html {
         .filter(|_| answered)
         .map(|e| e.get(crate::i18n::lang()).to_string());
     let prompt_id = format!("q-{}-{index}", lesson_id);
+    // A question about which process holds a socket keeps the tables' process row, which a
+    // phone otherwise leaves to the stage.
+    let about_process = matches!(
+        &q.ask,
+        Ask::Choose {
+            fact: crate::lessons::Fact::Pid { .. },
+            ..
+        }
+    );
     html! {
         <section class="question" aria-labelledby={prompt_id.clone()}>
             <h3 id={prompt_id}>
@@ -209,7 +218,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
             if before && seen.judged.is_none() {
                 <p class="answered-before">{ t(Msg::QuestionBefore) }</p>
             }
-            <div class="question-tables">{ props.tables.clone() }</div>
+            <div class={classes!("question-tables", about_process.then_some("about-process"))}>{ props.tables.clone() }</div>
             { asked }
             <div class="feedback-live" role="status" aria-live="polite">
                 if let Some(j) = &seen.judged {
