@@ -264,6 +264,154 @@ fn a_damaged_recording_is_refused_or_plays_never_panics() {
     );
 }
 
+/// Every kind of event, with every case of its fields that a run can hold, reads back from a
+/// recording's bytes as it was written (the shipped scenes hold most kinds, not all of them).
+#[test]
+fn every_kind_of_event_reads_back_from_a_recording() {
+    use socketlab::engine::event::{Demux, DropReason, Event, EventKind, SegmentId};
+    use socketlab::engine::faults::{NetChange, Verdict};
+    use socketlab::engine::net::{HostId, LinkId};
+    use socketlab::engine::program::AppKind;
+    use socketlab::engine::socket::{Errno, Op, Pid, Proto, SockError, SockId, SockState, Why};
+    use socketlab::engine::time::Instant;
+    use socketlab::engine::timeline::Recording;
+    let (_, make) = BUILTIN.iter().find(|(id, _)| *id == "walkthrough").unwrap();
+    let scenario = make();
+    let mut run = Recording::of(scenario.build_trusted(), scenario.run_limit());
+    let (host, sock) = (HostId(1), SockId(77));
+    let pid = Pid { host, pid: 4242 };
+    let addr = "192.168.1.102:8099".parse().unwrap();
+    let error = SockError::new(
+        Op::Bind,
+        Errno::EACCES,
+        Why::PrivilegedPort,
+        vec![("port", "80".into()), ("user", "student".into())],
+    );
+    let mut kinds = vec![
+        EventKind::SegmentDropped {
+            seg: SegmentId(1),
+            reason: DropReason::BacklogFull { listener: sock },
+        },
+        EventKind::SegmentDropped {
+            seg: SegmentId(2),
+            reason: DropReason::Firewall {
+                verdict: Verdict::RejectWithTcpReset,
+            },
+        },
+        EventKind::SegmentDropped {
+            seg: SegmentId(3),
+            reason: DropReason::HostDown,
+        },
+        EventKind::SegmentDelivered {
+            seg: SegmentId(4),
+            host,
+            decision: Demux::UdpSocket { sock },
+        },
+        EventKind::SegmentDelivered {
+            seg: SegmentId(5),
+            host,
+            decision: Demux::Reassembling,
+        },
+        EventKind::ProcessStarted {
+            pid,
+            name: "py".into(),
+            command: "python3".into(),
+            kind: Some(AppKind::ForkingServer),
+        },
+        EventKind::ProcessStarted {
+            pid,
+            name: "x".into(),
+            command: String::new(),
+            kind: None,
+        },
+        EventKind::SocketCreated {
+            host,
+            sock,
+            proto: Proto::Udp,
+            owner: Some((pid, 3)),
+            state: SockState::Bound,
+            local: Some(addr),
+            remote: None,
+        },
+        EventKind::Accepted {
+            host,
+            listener: sock,
+            sock: SockId(78),
+            pid,
+            fd: 4,
+        },
+        EventKind::Bound {
+            host,
+            sock,
+            local: addr,
+            picked: true,
+        },
+        EventKind::Connecting {
+            host,
+            sock,
+            local: addr,
+            remote: addr,
+        },
+        EventKind::Queues {
+            host,
+            sock,
+            recv_q: 70_000,
+            send_q: 0,
+        },
+        EventKind::NetChanged(NetChange::Link {
+            link: LinkId(0),
+            up: false,
+        }),
+        EventKind::NetChanged(NetChange::Host { host, up: true }),
+        EventKind::StateChanged {
+            host,
+            sock,
+            from: SockState::FinWait2,
+            to: SockState::TimeWait,
+        },
+        EventKind::DataSent {
+            host,
+            sock,
+            pid,
+            fd: 3,
+            bytes: b"GET / HTTP/1.1".to_vec(),
+        },
+        EventKind::DataDelivered {
+            host,
+            sock,
+            pid,
+            fd: 3,
+            bytes: vec![0, 255],
+            from: Some(addr),
+        },
+        EventKind::ErrorReturned {
+            pid,
+            fd: None,
+            sock: Some(sock),
+            error,
+        },
+        EventKind::Forked {
+            host,
+            parent: pid,
+            child: Pid { host, pid: 4243 },
+            sock,
+            fd: 4,
+        },
+        EventKind::FdClosed {
+            host,
+            sock,
+            pid,
+            fd: 4,
+        },
+        EventKind::SocketClosed { host, sock },
+        EventKind::ProcessExited { pid },
+    ];
+    let at = run.end;
+    run.events
+        .extend(kinds.drain(..).map(|kind| Event { at, kind }));
+    assert_eq!(Recording::decode(&run.encode()), Ok(run));
+}
+
 /// A shipped scene's file is refused whole when any part of it is damaged, and a damaged file
 /// that still reads (a flipped byte in a port, a name's letter) makes a scene the view shows
 /// without panicking: cut at every length, and thousands of flipped bytes.

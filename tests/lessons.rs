@@ -1222,7 +1222,7 @@ fn the_engine_worker_answers_a_fix_as_the_check_does_with_its_run() {
         for t in tries {
             let c = changes(t);
             let Ok(setup) = fix.apply(&c) else { continue };
-            let request = postcard::to_allocvec(&Run::of(setup, &fix.goal)).unwrap();
+            let request = Run::of(setup, &fix.goal).to_bytes();
             let (outcome, run) = read_answer(&serve(&request)).unwrap();
             assert_eq!(fix.verdict(&outcome), fix.check(&c), "{stem} {t:?}");
             assert!(!run.events.is_empty(), "{stem} {t:?}: the run comes back");

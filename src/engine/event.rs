@@ -5,8 +5,6 @@
 use std::net::SocketAddrV4;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
-
 use super::faults::{NetChange, Verdict};
 use super::net::{HostId, LinkId};
 use super::packet::PacketSummary;
@@ -15,11 +13,11 @@ use super::socket::{Fd, Pid, Proto, SockError, SockId, SockState};
 use super::time::Instant;
 
 /// A segment's number: in the order segments were sent, over the whole run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SegmentId(pub u64);
 
 /// Which socket a host's transport layer hands an arriving segment to, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Demux {
     /// The segment's 4-tuple (its source and destination address and port) matches a
     /// connected socket.
@@ -55,7 +53,7 @@ impl Demux {
 }
 
 /// Why a segment never reached a host's stack.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DropReason {
     /// No host has the destination address, or no link leads to it.
     NoRoute,
@@ -72,8 +70,7 @@ pub enum DropReason {
     Firewall { verdict: Verdict },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(into = "SentOnWire", try_from = "SentOnWire")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SegmentSent {
     pub seg: SegmentId,
     pub from: HostId,
@@ -89,7 +86,7 @@ pub struct SegmentSent {
     pub copy_of: Option<SegmentId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     /// Boxed: a segment's summary is larger than any other event, and every event in the
     /// log would otherwise take its size.
@@ -210,9 +207,8 @@ pub enum EventKind {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
-    #[serde(with = "super::time::micros")]
     pub at: Instant,
     pub kind: EventKind,
 }
@@ -279,52 +275,5 @@ impl EventKind {
             | EventKind::NetChanged(_)
             | EventKind::ErrorReturned { .. } => None,
         }
-    }
-}
-
-/// A sent segment as a recording keeps it: its bytes, not what they say (that is read from
-/// them again, by the same decoder that read them when it was sent).
-#[derive(Serialize, Deserialize)]
-struct SentOnWire {
-    seg: SegmentId,
-    from: HostId,
-    to: Option<HostId>,
-    link: Option<LinkId>,
-    depart: i64,
-    arrive: i64,
-    bytes: Vec<u8>,
-    copy_of: Option<SegmentId>,
-}
-
-impl From<SegmentSent> for SentOnWire {
-    fn from(s: SegmentSent) -> SentOnWire {
-        SentOnWire {
-            seg: s.seg,
-            from: s.from,
-            to: s.to,
-            link: s.link,
-            depart: s.depart.total_micros(),
-            arrive: s.arrive.total_micros(),
-            bytes: s.bytes.to_vec(),
-            copy_of: s.copy_of,
-        }
-    }
-}
-
-impl TryFrom<SentOnWire> for SegmentSent {
-    type Error = super::packet::DecodeError;
-    fn try_from(w: SentOnWire) -> Result<SegmentSent, Self::Error> {
-        let summary = super::packet::decode(&w.bytes)?;
-        Ok(SegmentSent {
-            seg: w.seg,
-            from: w.from,
-            to: w.to,
-            link: w.link,
-            depart: Instant::from_micros(w.depart),
-            arrive: Instant::from_micros(w.arrive),
-            bytes: w.bytes.into(),
-            summary,
-            copy_of: w.copy_of,
-        })
     }
 }

@@ -60,6 +60,8 @@ pub mod time;
 pub mod timeline;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod verify;
+pub mod wire;
+pub mod wire_events;
 
 pub use event::{Demux, DropReason, Event, EventKind, SegmentId};
 pub use faults::{FirewallRule, LinkFaults, NetChange, Verdict};

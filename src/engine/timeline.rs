@@ -10,8 +10,6 @@
 use crate::vecmap::VecMap;
 use std::cell::RefCell;
 
-use serde::{Deserialize, Serialize};
-
 use super::event::{Event, EventKind, SegmentId};
 use super::net::{HostId, HostSpec, LinkId};
 use super::packet::PacketSummary;
@@ -19,6 +17,8 @@ use super::sim::Sim;
 use super::snapshot::{progress, FlightView, HostView, Snapshot};
 use super::tables::Tables;
 use super::time::Instant;
+use super::wire::{self, Wire};
+use super::wire_events;
 
 /// How many events lie between two checkpoints: a seek replays at most this many.
 pub const CHECKPOINT_EVERY: usize = 256;
@@ -26,7 +26,7 @@ pub const CHECKPOINT_EVERY: usize = 256;
 /// A run as plain data: its hosts, its links and every event. A [`Timeline`] is built from it
 /// without the engine, so a page that plays a shipped scene carries the run, not the stacks
 /// that made it (`recordings/<scene>.bin`, written by `tests/builtin.rs`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recording {
     /// Each host as the engine was given it, in host order.
     pub hosts: Vec<HostSpec>,
@@ -34,7 +34,6 @@ pub struct Recording {
     pub links: Vec<(HostId, HostId)>,
     pub events: Vec<Event>,
     /// Where the run stopped.
-    #[serde(with = "super::time::micros")]
     pub end: Instant,
 }
 
@@ -44,7 +43,7 @@ const LATEST: Instant = Instant::from_micros_const(365 * 24 * 3600 * 1_000_000);
 
 /// What a recording's bytes begin with: the format's name and version. A file of another
 /// version is refused rather than misread.
-const MAGIC: &[u8; 4] = b"SLR3";
+const MAGIC: &[u8; 4] = b"SLR4";
 
 /// Why bytes are not a recording this release can play. (The engine has no words: the web app
 /// says "this scene's recorded run is damaged" in the learner's language.)
@@ -52,7 +51,7 @@ const MAGIC: &[u8; 4] = b"SLR3";
 pub enum RecordingError {
     /// They do not start as a recording of this version does.
     NotARecording,
-    /// They start as one, but do not read to the end (postcard's reason; empty on the web).
+    /// They start as one, but do not read to the end: where they stop reading.
     Damaged(String),
     /// They read, with this many bytes left over.
     TooLong(usize),
@@ -80,52 +79,50 @@ impl Recording {
         }
     }
 
-    /// The recording as bytes: [`MAGIC`], then the run in postcard's compact form, each time
-    /// written as the step from the one before it (an event's from the last event's, a segment's
-    /// departure from its event, its arrival from its departure): small numbers, and the same
-    /// ones again and again, which compress to a third less than whole times.
+    /// The recording as bytes: [`MAGIC`], then the run in compact form ([`wire_events`]):
+    /// its hosts, its links, its events (each time as the step from the one before) and its end.
     pub fn encode(&self) -> Vec<u8> {
-        let mut steps = self.clone();
-        let mut last = 0;
-        for e in &mut steps.events {
-            let at = e.at.total_micros();
-            e.at = Instant::from_micros(at - last);
-            last = at;
-            if let EventKind::SegmentSent(s) = &mut e.kind {
-                let (depart, arrive) = (s.depart.total_micros(), s.arrive.total_micros());
-                s.depart = Instant::from_micros(depart - at);
-                s.arrive = Instant::from_micros(arrive - depart);
-            }
-        }
         let mut out = MAGIC.to_vec();
-        // Plain data into a vector: nothing in it can fail to serialise.
-        out.extend(postcard::to_allocvec(&steps).unwrap_or_default());
+        self.hosts.put(&mut out);
+        self.links.put(&mut out);
+        self.events.len().put(&mut out);
+        let mut last = Instant::ZERO;
+        for e in &self.events {
+            wire_events::put_event(e, last, &mut out);
+            last = e.at;
+        }
+        self.end.total_micros().put(&mut out);
         out
     }
 
     /// Bytes read back as a recording, checked so that playing it cannot go wrong: every host,
     /// link and process it names is one of its own, and its events are in time order.
     pub fn decode(bytes: &[u8]) -> Result<Recording, RecordingError> {
-        let body = bytes
+        let mut rest = bytes
             .strip_prefix(MAGIC)
             .ok_or(RecordingError::NotARecording)?;
-        let (mut r, rest): (Recording, &[u8]) =
-            postcard::take_from_bytes(body).map_err(|e| RecordingError::Damaged(reason(e)))?;
+        let damaged = |what: String| RecordingError::Damaged(what);
+        let hosts = Vec::take(&mut rest).ok_or_else(|| damaged("the hosts".into()))?;
+        let links = Vec::take(&mut rest).ok_or_else(|| damaged("the links".into()))?;
+        let count = wire::take_len(&mut rest).ok_or_else(|| damaged("the events".into()))?;
+        let mut events = Vec::with_capacity(count);
+        let mut last = Instant::ZERO;
+        for n in 1..=count {
+            let e = wire_events::take_event(&mut rest, last)
+                .ok_or_else(|| damaged(format!("event {n} of {count}")))?;
+            last = e.at;
+            events.push(e);
+        }
+        let end = i64::take(&mut rest).ok_or_else(|| damaged("the end".into()))?;
         if !rest.is_empty() {
             return Err(RecordingError::TooLong(rest.len()));
         }
-        // Steps back to times. A damaged file's steps may be huge or negative: they saturate,
-        // and the check refuses the times they make.
-        let mut at: i64 = 0;
-        for e in &mut r.events {
-            at = at.saturating_add(e.at.total_micros());
-            e.at = Instant::from_micros(at);
-            if let EventKind::SegmentSent(s) = &mut e.kind {
-                let depart = at.saturating_add(s.depart.total_micros());
-                s.depart = Instant::from_micros(depart);
-                s.arrive = Instant::from_micros(depart.saturating_add(s.arrive.total_micros()));
-            }
-        }
+        let r = Recording {
+            hosts,
+            links,
+            events,
+            end: Instant::from_micros(end),
+        };
         r.check()?;
         Ok(r)
     }
@@ -358,16 +355,5 @@ impl Timeline {
             hosts,
             in_flight,
         }
-    }
-}
-
-/// Why postcard could not read a recording, for the CLI and for developers. The web app shows a
-/// learner its own sentence and never this one, so it leaves postcard's words out of its build.
-fn reason(e: postcard::Error) -> String {
-    if cfg!(target_arch = "wasm32") {
-        let _ = e;
-        String::new()
-    } else {
-        e.to_string()
     }
 }

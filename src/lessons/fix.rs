@@ -10,6 +10,7 @@ use super::question::Verdict;
 use crate::engine::faults::Verdict as FirewallVerdict;
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::timeline::Recording;
+use crate::engine::wire::{put_bytes, take_byte, take_bytes, Wire};
 use crate::engine::{AppStatus, Milestone, Pid, Sim, SockError};
 use crate::view::scenes::host_name;
 use serde::{Deserialize, Serialize};
@@ -111,7 +112,7 @@ impl FixIt {
 }
 
 /// What a repaired setup did, in no language: the engine's side of a check.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// The goal's process got there.
     Works,
@@ -126,20 +127,37 @@ pub enum Outcome {
 /// A changed setup to run, and its goal: what the web app hands its engine's worker, which
 /// answers with the outcome and the run's recording (`src/bin/socketlab-engine.rs`). The setup
 /// goes as its scenario file (`Scenario::to_toml`), the one format a setup is written in.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     pub setup: String,
     pub goal: Goal,
 }
 
 /// A run's answer: its outcome, and its recording's bytes ([`Recording::encode`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ran {
     pub outcome: Outcome,
     pub recording: Vec<u8>,
 }
 
 impl Run {
+    /// A run as the web app sends it to its engine's worker.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.setup.put(&mut out);
+        self.goal.put(&mut out);
+        out
+    }
+
+    /// A run's bytes read back whole; `None` if they are not one.
+    pub fn from_bytes(mut bytes: &[u8]) -> Option<Run> {
+        let run = Run {
+            setup: Wire::take(&mut bytes)?,
+            goal: Wire::take(&mut bytes)?,
+        };
+        bytes.is_empty().then_some(run)
+    }
+
     pub fn of(setup: Scenario, goal: &Goal) -> Run {
         Run {
             setup: setup.to_toml(),
@@ -161,18 +179,76 @@ impl Run {
     }
 }
 
-/// The engine worker's whole job: a [`Run`]'s bytes in, its [`Ran`]'s bytes out (postcard).
-/// Bytes that are not a run get an answer that runs nothing.
+/// The engine worker's whole job: a [`Run`]'s bytes in, its [`Ran`]'s bytes out (compact
+/// form, [`Wire`]). Bytes that are not a run get an answer that runs nothing.
 pub fn serve(request: &[u8]) -> Vec<u8> {
-    let (outcome, recording) = match postcard::from_bytes::<Run>(request) {
-        Ok(run) => run.go(),
-        Err(_) => nothing_ran(),
+    let (outcome, recording) = match Run::from_bytes(request) {
+        Some(run) => run.go(),
+        None => nothing_ran(),
     };
     let ran = Ran {
         outcome,
         recording: recording.encode(),
     };
-    postcard::to_allocvec(&ran).unwrap_or_default()
+    let mut out = Vec::new();
+    ran.put(&mut out);
+    out
+}
+
+impl Wire for Goal {
+    fn put(&self, out: &mut Vec<u8>) {
+        let (case, process) = match self {
+            Goal::Replies(p) => (0, p),
+            Goal::Listens(p) => (1, p),
+        };
+        out.push(case);
+        process.put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let case = take_byte(bytes)?;
+        let process = String::take(bytes)?;
+        match case {
+            0 => Some(Goal::Replies(process)),
+            1 => Some(Goal::Listens(process)),
+            _ => None,
+        }
+    }
+}
+
+impl Wire for Outcome {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Outcome::Works => out.push(0),
+            Outcome::Fails(error) => {
+                out.push(1);
+                error.put(out);
+            }
+            Outcome::Never => out.push(2),
+            Outcome::NothingRuns => out.push(3),
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        match take_byte(bytes)? {
+            0 => Some(Outcome::Works),
+            1 => SockError::take(bytes).map(Outcome::Fails),
+            2 => Some(Outcome::Never),
+            3 => Some(Outcome::NothingRuns),
+            _ => None,
+        }
+    }
+}
+
+impl Wire for Ran {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.outcome.put(out);
+        put_bytes(&self.recording, out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(Ran {
+            outcome: Wire::take(bytes)?,
+            recording: take_bytes(bytes)?.to_vec(),
+        })
+    }
 }
 
 /// The answer to a request that is not a setup this app could have sent: nothing ran.
@@ -184,9 +260,11 @@ fn nothing_ran() -> (Outcome, Recording) {
 /// A worker's answer read back: the outcome and the run, checked; or, for developers, why it
 /// cannot be.
 pub fn read_answer(bytes: &[u8]) -> Result<(Outcome, Recording), String> {
-    // No `{:?}` here, nor postcard's own words: they would bring their text into the web app.
-    let ran: Ran =
-        postcard::from_bytes(bytes).map_err(|_| "the answer does not read".to_string())?;
+    // No `{:?}` here: it would bring the types' names into the web app.
+    let mut rest = bytes;
+    let ran = Ran::take(&mut rest)
+        .filter(|_| rest.is_empty())
+        .ok_or("the answer does not read")?;
     let recording = Recording::decode(&ran.recording)
         .map_err(|_| "the answer's recording does not read".to_string())?;
     Ok((ran.outcome, recording))

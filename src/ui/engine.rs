@@ -51,7 +51,7 @@ pub fn answer_in_page(serve: Serve) {
 /// Run `job` in the worker, then call `then` with its outcome and its recording, or with why
 /// there is none (the worker did not load, or answered with something that does not read).
 pub fn run(job: &Run, then: impl FnOnce(Result<(Outcome, Recording), String>) + 'static) {
-    let request = postcard::to_allocvec(job).unwrap_or_default();
+    let request = job.to_bytes();
     if let Some(serve) = IN_PAGE.get() {
         return then(read_answer(&serve(&request)).map_err(|_| SCRIPT.to_string()));
     }
