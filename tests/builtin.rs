@@ -273,7 +273,6 @@ fn every_kind_of_event_reads_back_from_a_recording() {
     use socketlab::engine::net::{HostId, LinkId};
     use socketlab::engine::program::AppKind;
     use socketlab::engine::socket::{Errno, Op, Pid, Proto, SockError, SockId, SockState, Why};
-    use socketlab::engine::time::Instant;
     use socketlab::engine::timeline::Recording;
     let (_, make) = BUILTIN.iter().find(|(id, _)| *id == "walkthrough").unwrap();
     let scenario = make();

@@ -294,7 +294,6 @@ const NOT_SCANNED: &[&str] = &[
 /// Words that are in code on purpose, each with why.
 const NOT_WORDS: &[(&str, &str)] = &[
     // serde's attribute naming the type a sent segment is recorded as.
-    ("src/engine/event.rs", "SentOnWire"),
     // The key's samples of what the stage draws: connection letters, a packet's label, a
     // descriptor. Notation, the same in every language, as the stage shows it.
     ("src/ui/components/controls.rs", "A"),

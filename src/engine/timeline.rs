@@ -51,8 +51,8 @@ const MAGIC: &[u8; 4] = b"SLR4";
 pub enum RecordingError {
     /// They do not start as a recording of this version does.
     NotARecording,
-    /// They start as one, but do not read to the end: where they stop reading.
-    Damaged(String),
+    /// They start as one, but do not read to the end: how many bytes read before they stop.
+    Damaged(usize),
     /// They read, with this many bytes left over.
     TooLong(usize),
     /// A shipped scene's file whose scene, before its run, does not read.
@@ -101,19 +101,18 @@ impl Recording {
         let mut rest = bytes
             .strip_prefix(MAGIC)
             .ok_or(RecordingError::NotARecording)?;
-        let damaged = |what: String| RecordingError::Damaged(what);
-        let hosts = Vec::take(&mut rest).ok_or_else(|| damaged("the hosts".into()))?;
-        let links = Vec::take(&mut rest).ok_or_else(|| damaged("the links".into()))?;
-        let count = wire::take_len(&mut rest).ok_or_else(|| damaged("the events".into()))?;
+        let damaged = |rest: &[u8]| RecordingError::Damaged(bytes.len() - rest.len());
+        let hosts = Vec::take(&mut rest).ok_or_else(|| damaged(rest))?;
+        let links = Vec::take(&mut rest).ok_or_else(|| damaged(rest))?;
+        let count = wire::take_len(&mut rest).ok_or_else(|| damaged(rest))?;
         let mut events = Vec::with_capacity(count);
         let mut last = Instant::ZERO;
-        for n in 1..=count {
-            let e = wire_events::take_event(&mut rest, last)
-                .ok_or_else(|| damaged(format!("event {n} of {count}")))?;
+        for _ in 0..count {
+            let e = wire_events::take_event(&mut rest, last).ok_or_else(|| damaged(rest))?;
             last = e.at;
             events.push(e);
         }
-        let end = i64::take(&mut rest).ok_or_else(|| damaged("the end".into()))?;
+        let end = i64::take(&mut rest).ok_or_else(|| damaged(rest))?;
         if !rest.is_empty() {
             return Err(RecordingError::TooLong(rest.len()));
         }
