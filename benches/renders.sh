@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release site with each component's renders counted (--features render-count, into
 # target/renders-dist: the real site is not touched) and prints, for lesson 7 and the stress
-# scene, the components rendered and the DOM mutations at each redraw. The stress scene opens in
-# the free player's build, whose link in index.html names its own features: a copy of the page
-# adds render-count there too (Trunk writes it out as index.html).
+# scene, the components rendered and the DOM mutations at each redraw. Each build's link in
+# index.html names its own features: a copy of the page adds render-count to the lessons' and the
+# free player's (the stress scene opens in the latter); Trunk writes it out as index.html.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$here/scripts/setup.sh" test
@@ -11,7 +11,9 @@ source "$here/scripts/env.sh"
 cd "$here"
 page=".renders-index.html"
 trap 'rm -f "$here/$page"' EXIT
-sed 's/data-bin="socketlab-player" data-cargo-no-default-features/& data-cargo-features="render-count"/' index.html > "$page"
-grep -q 'data-cargo-features="render-count"' "$page" || { echo "renders.sh: index.html has no socketlab-player link to count" >&2; exit 1; }
-trunk build --release --features render-count --dist target/renders-dist "$page"
+sed -e 's/data-bin="socketlab-player" data-cargo-no-default-features/& data-cargo-features="render-count"/' \
+    -e 's/data-bin="socketlab" data-cargo-no-default-features data-cargo-features="lessons"/data-bin="socketlab" data-cargo-no-default-features data-cargo-features="lessons,render-count"/' \
+    index.html > "$page"
+[ "$(grep -c 'render-count"' "$page")" = 2 ] || { echo "renders.sh: index.html has no lessons' or free player's link to count" >&2; exit 1; }
+trunk build --release --dist target/renders-dist "$page"
 node benches/renders.mjs

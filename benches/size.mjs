@@ -15,10 +15,11 @@ import { serveDist, launchChromium, openWatched, DIST, VIEWPORTS } from "../test
 const BUDGET_BROTLI = 230 * 1000;
 const LIMIT_BROTLI = 240 * 1000;
 const PAGES = [
-  // The front door: the lessons, in each language.
+  // The front door: the lessons, in each language (the home screen's own build, without the
+  // player and the lessons' code).
   ["the home screen", ""],
   ["the home screen in Traditional Chinese", "?lang=zh-Hant"],
-  // A lesson loads the app and the stage's worker script, which the home screen does not need.
+  // A lesson loads the lessons' build and the stage's worker script.
   ["a lesson by its link", "?lesson=new-socket-per-connection&step=1"],
   ["the lesson launched from the SCORM package", "?lesson=new-socket-per-connection&lms=scorm12&questions=2"],
   // Each language loads its own catalog (locales/<lang>.json); the budget holds for either.
@@ -27,8 +28,7 @@ const PAGES = [
   // The free player loads every scene's words (scenes/<lang>.json) for its picker.
   ["the free player", "?scene=walkthrough"],
   ["the free player in Traditional Chinese", "?scene=walkthrough&lang=zh-Hant"],
-  // The player by its plain address: its first scene. (From the home screen's link the full
-  // build, already loaded, opens it.)
+  // The player by its plain address: its first scene.
   ["the free player by ?explore", "?explore"],
   // The largest recording: fifty clients' segments.
   ["the free player on the stress scene", "?scene=stress-50-clients&lang=zh-Hant"],

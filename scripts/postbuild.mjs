@@ -80,8 +80,9 @@ async function squeeze(code, module) {
 const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
-  // The app's two builds: the full one and the free player's (Cargo.toml's `lessons` feature).
-  for (const name of ["socketlab", "socketlab-player"]) {
+  // The app's three builds: the lessons', the home screen's and the free player's (Cargo.toml's
+  // features).
+  for (const name of ["socketlab", "socketlab-home", "socketlab-player"]) {
     const wasm = join(dir, `${name}_bg.wasm`);
     const glue = join(dir, `${name}.js`);
     const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), `./${name}_bg.js`);

@@ -131,9 +131,11 @@ globalThis.socketlabLanguage = loadCatalog;
 globalThis.socketlabLesson = loadLesson;
 globalThis.socketlabRecording = loadRecording;
 
-// The app's build: an address that opens a scene gets the free player's build, which leaves the
-// lessons out (Cargo.toml's `lessons` feature); every other address the full one.
-const build = shownLesson() === "@" ? "./socketlab-player.js" : "./socketlab.js";
+// The app's build, by what the address opens, so that a page carries only its own code
+// (Cargo.toml's features): a scene gets the free player's build, a lesson the lessons' build,
+// and any other address (the home screen, or a lesson there is not) the home screen's.
+const shown = shownLesson();
+const build = shown === "@" ? "./socketlab-player.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
 
 function start() {
   Promise.all(first)

@@ -31,4 +31,11 @@
 
   globalThis.socketlabChooseLanguage = choose;
   document.documentElement.lang = choose();
+  // A learner with progress kept here: the first screen cannot know it (every lesson reads "Not
+  // started" there), so its lessons' states stay blank until the app draws them.
+  try {
+    if (localStorage.getItem("socketlab.progress.v1")) document.documentElement.classList.add("kept");
+  } catch (e) {
+    /* no storage: no progress */
+  }
 })();

@@ -3,6 +3,9 @@
 //! reference. State lives in one reducer (`state.rs`); everything drawn comes from the
 //! timeline's snapshot at the current moment.
 
+// The home screen's build (the `home` feature alone) draws no player: most of this is not in it.
+#![cfg_attr(all(feature = "home", not(feature = "lessons")), allow(dead_code))]
+
 use std::cell::{Cell, RefCell};
 use std::net::SocketAddrV4;
 use std::rc::Rc;
@@ -23,7 +26,7 @@ use super::components::narration::{lines_until, Narration};
 use super::components::stage::Stage;
 use super::components::tables::SocketTable;
 use super::home::link;
-#[cfg(feature = "lessons")]
+#[cfg(feature = "home")]
 use super::home::Home;
 use super::lesson::LessonAt;
 #[cfg(feature = "lessons")]
@@ -435,7 +438,7 @@ pub fn app() -> Html {
     if place.params.contains_key(DEBUG_PANIC_PARAM) {
         panic!("the page was opened with ?{DEBUG_PANIC_PARAM}, which stops the app on purpose to test this message");
     }
-    #[cfg(feature = "lessons")]
+    #[cfg(any(feature = "lessons", feature = "home"))]
     let lessons = use_memo((), |_| super::lesson::in_page());
     let store = use_reducer(Store::load);
     let on_update = {
@@ -443,7 +446,9 @@ pub fn app() -> Html {
         use_callback((), move |u: Update, _| d.dispatch(u))
     };
     let progress = store.progress.clone();
-    #[cfg(feature = "lessons")]
+    // The home screen, with a line about what went wrong (a lesson there is not), in the
+    // home screen's build; the other builds load it.
+    #[cfg(feature = "home")]
     let home = |error: Option<String>| {
         // The home screen shows every lesson's title and goal: loaded with it.
         if !super::lesson::has_words("") {
@@ -454,12 +459,14 @@ pub fn app() -> Html {
                   on_update={on_update.clone()} go={go.clone()} />
         }
     };
+    #[cfg(not(feature = "home"))]
+    let home = |_: Option<String>| elsewhere(&Route::Home);
     #[cfg(not(feature = "lessons"))]
-    let _ = progress;
+    let _ = (&progress, &on_update);
     match &place.route {
-        #[cfg(feature = "lessons")]
         Route::Home => home(None),
         // Every scene's words (the picker lists every title), then the scene's recording.
+        #[cfg(any(feature = "lessons", not(feature = "home")))]
         Route::Explore
             if !super::lesson::has_words("@") || !has_recording(explored(&place.params)) =>
         {
@@ -473,6 +480,7 @@ pub fn app() -> Html {
                 .unwrap_or_default();
             super::lesson::loading_view(&waiting, &here)
         }
+        #[cfg(any(feature = "lessons", not(feature = "home")))]
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
@@ -499,15 +507,21 @@ pub fn app() -> Html {
             }
             None => home(Some(tp(Msg::HomeNoLesson, &[("name", id)]))),
         },
-        #[cfg(not(feature = "lessons"))]
+        // The home screen's build: a lesson there is not is named on the home screen.
+        #[cfg(all(feature = "home", not(feature = "lessons")))]
+        Route::Lesson { id, .. } if !lessons.iter().any(|l| l.id == *id) => {
+            home(Some(tp(Msg::HomeNoLesson, &[("name", id)])))
+        }
+        #[allow(unreachable_patterns)]
         other => elsewhere(other),
     }
 }
 
-/// The free player's build has no lessons and no home screen: the app's full build shows them,
-/// which a new page load at their address gives (`static/boot.js` picks the build by the
-/// address). One line says so meanwhile.
-#[cfg(not(feature = "lessons"))]
+/// What another build of the app shows: the lessons (the app's build), the home screen (its
+/// own build) and scenes (the free player's build) each come with only their own code, and a
+/// new page load at the address gives the build that shows it (`static/boot.js` picks the build
+/// by the address). One line says so meanwhile.
+#[cfg_attr(all(feature = "lessons", feature = "home"), allow(dead_code))]
 fn elsewhere(route: &Route) -> Html {
     let href = match route.query() {
         q if q.is_empty() => "./".to_string(),

@@ -1,7 +1,7 @@
 //! The home screen: the lessons in order, each with how far the learner got, the free player
 //! ("Explore"), and the learner's progress to export, import or reset.
-// The free player's build (no `lessons` feature) uses only `link` from here.
-#![cfg_attr(not(feature = "lessons"), allow(dead_code))]
+// The other builds (without the `home` feature) use only `link` from here.
+#![cfg_attr(not(feature = "home"), allow(dead_code))]
 
 use std::cell::RefCell;
 use std::rc::Rc;

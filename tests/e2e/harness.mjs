@@ -284,6 +284,12 @@ export function lessonFiles() {
  * has answered its questions: an open question would hold the scene at its moment. What the
  * benchmarks play for "a lesson's view".
  */
+/** The home screen as the app draws it: a page load (the home screen has its own build) shows
+ * index.html's first screen until then, which has no Explore card and no learner's progress. */
+export async function homeDrawn(page) {
+  await page.locator(".explore-card").waitFor();
+}
+
 export async function playLessonSeven(page, url) {
   await page.goto(url);
   await page.evaluate(() => {

@@ -5,7 +5,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { lessonFiles, sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
+import { lessonFiles, sharedSite, openWatched, homeDrawn, VIEWPORTS } from "./harness.mjs";
 
 const env = sharedSite();
 
@@ -88,6 +88,7 @@ for (const [name, options] of Object.entries(VIEWPORTS)) {
         assert.match(await page.locator(".clock").textContent(), /^0\.(6|7)\d\d s/);
         await tabTo(page, /^Finish: all lessons$/);
         await page.keyboard.press("Enter");
+        await homeDrawn(page);
         const card = page.locator(".lesson-card", { hasText: "A new socket for each connection" });
         // Both right after a wrong try: said so, and scored so.
         assert.match(await card.locator(".lesson-state").textContent(), /Done, score 75: 2 after wrong tries\./);
@@ -194,6 +195,7 @@ describe("a newcomer on a phone", () => {
           const last = i + 1 === lesson.steps.length;
           await page.getByRole("link", { name: last ? "Finish: all lessons" : "Next →" }).tap();
         }
+        await homeDrawn(page);
         const card = page.locator(".lesson-card", { hasText: lesson.title });
         const asked = lesson.steps.filter((s) => s.kind).length;
         assert.match(await card.locator(".lesson-state").textContent(), new RegExp(`Done, score 100: ${asked} right first time\\.`), lesson.file);
@@ -236,6 +238,7 @@ describe("progress", () => {
       assert.match(await feedback(page), /^✓ Right/);
       await page.reload();
       await page.getByRole("link", { name: "All lessons" }).click();
+      await homeDrawn(page);
       const card = page.locator(".lesson-card", { hasText: "Where servers wait" });
       assert.match(await card.locator(".lesson-state").textContent(), /In progress: step 2 of 4/);
       const stored = await page.evaluate((k) => localStorage.getItem(k), KEY);
@@ -265,6 +268,25 @@ describe("progress", () => {
       await page.getByText('"notes.json" was not imported: it is not Socket Lab progress. Your progress is unchanged.').waitFor();
       assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY)), saved);
       assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("with progress kept, the first screen shows no lesson as not started before the app draws", async () => {
+    const w = await openWatched(env.chrome.browser, env.site.url, VIEWPORTS.phone);
+    try {
+      const page = w.page;
+      // The home screen's code never arrives: the first screen stays.
+      await page.route("**/socketlab-home_bg.wasm", (route) => route.abort());
+      await page.goto(env.site.url);
+      const states = page.locator(".first-screen .lesson-state");
+      assert.equal(await states.first().isVisible(), true, "no progress: every lesson is not started, and says so");
+      await page.evaluate((k) => localStorage.setItem(k, JSON.stringify({ app: "socketlab", version: 1, lessons: { "two-apps-one-pc": { step: 1, questions: {} } } })), KEY);
+      await page.reload();
+      await page.locator(".first-screen").waitFor();
+      assert.equal(await states.count(), 16);
+      for (const state of await states.all()) assert.equal(await state.isVisible(), false, "the app says where the learner is");
     } finally {
       await w.context.close();
     }
