@@ -16,11 +16,18 @@ use crate::lessons::file::Part;
 use crate::lessons::{Lesson, Progress};
 
 /// A click on a link that opens `route` inside the app (a new history entry, no reload). A
-/// click with a modifier key is left to the browser (a new tab opens the same address).
+/// click with a modifier key is left to the browser (a new tab opens the same address), and so
+/// is one to a route another build shows (the page that loads shows it; this one stays until it
+/// does).
 pub fn link(go: &Callback<Route>, route: Route) -> Callback<MouseEvent> {
     let go = go.clone();
     Callback::from(move |e: MouseEvent| {
-        if e.ctrl_key() || e.meta_key() || e.shift_key() || e.button() != 0 {
+        if e.ctrl_key()
+            || e.meta_key()
+            || e.shift_key()
+            || e.button() != 0
+            || !route.in_this_build()
+        {
             return;
         }
         e.prevent_default();

@@ -27,6 +27,16 @@ pub enum Route {
 }
 
 impl Route {
+    /// Whether this build of the app shows the route; another build's route is a page load
+    /// (see `crate::ui::app`'s `elsewhere`).
+    pub fn in_this_build(&self) -> bool {
+        match self {
+            Route::Home => cfg!(feature = "home"),
+            Route::Explore => cfg!(any(feature = "lessons", not(feature = "home"))),
+            Route::Lesson { .. } => cfg!(feature = "lessons"),
+        }
+    }
+
     /// The place an address asks for. A lesson's step counts from 1 in the address.
     pub fn from_params(params: &Params) -> Route {
         if let Some(id) = params.get("lesson") {
