@@ -276,7 +276,7 @@ fn connection_refused_is_fixed_by_either_port_and_the_check_runs_the_setup() {
                 process: "node".into(),
             },
         ],
-        goal: Goal::Replies("curl".into()),
+        goals: vec![Goal::Replies("curl".into())],
     };
     let broken = fix.check(&Changes::new());
     assert!(!broken.correct);
@@ -309,7 +309,7 @@ fn a_syn_timeout_is_fixed_by_switching_the_firewall_rule_off() {
     let fix = FixIt {
         scenario: shipped("syn-timeout"),
         controls: vec![Control::FirewallRule { index: 0 }],
-        goal: Goal::Replies("curl".into()),
+        goals: vec![Goal::Replies("curl".into())],
     };
     let broken = fix.check(&Changes::new());
     assert!(broken.feedback.contains("ETIMEDOUT"), "{}", broken.feedback);
@@ -326,7 +326,7 @@ fn a_port_already_in_use_is_fixed_by_another_port() {
         controls: vec![Control::ListenPort {
             process: "node 2".into(),
         }],
-        goal: Goal::Listens("node 2".into()),
+        goals: vec![Goal::Listens("node 2".into())],
     };
     let broken = fix.check(&Changes::new());
     assert!(
@@ -962,7 +962,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
                 },
                 Control::FirewallRule { index: 129 },
             ],
-            goal: Goal::Replies("curl".into()),
+            goals: vec![Goal::Replies("curl".into())],
             solution: [(0, "8099".to_string()), (3, "off".to_string())]
                 .into_iter()
                 .collect(),
@@ -970,7 +970,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
         },
         lessons::Ask::Fix {
             controls: vec![],
-            goal: Goal::Listens("node 2".into()),
+            goals: vec![Goal::Listens("node 2".into())],
             solution: VecMap::new(),
             wrong: vec![],
         },
@@ -1177,7 +1177,7 @@ fn a_paragraph_over_several_lines_reads_as_one_in_either_language() {
 /// Bytes that are not a request run nothing, and are not taken for a run.
 #[test]
 fn the_engine_worker_answers_a_fix_as_the_check_does_with_its_run() {
-    use socketlab::lessons::fix::{read_answer, serve, Outcome, Run};
+    use socketlab::lessons::fix::{read_answer, serve, Run};
     let setups = [
         (
             "connection-refused",
@@ -1217,21 +1217,21 @@ fn the_engine_worker_answers_a_fix_as_the_check_does_with_its_run() {
         let fix = FixIt {
             scenario: shipped(stem),
             controls,
-            goal,
+            goals: vec![goal],
         };
         for t in tries {
             let c = changes(t);
             let Ok(setup) = fix.apply(&c) else { continue };
-            let request = Run::of(setup, &fix.goal).to_bytes();
-            let (outcome, run) = read_answer(&serve(&request)).unwrap();
-            assert_eq!(fix.verdict(&outcome), fix.check(&c), "{stem} {t:?}");
+            let request = Run::of(setup.clone()).setup;
+            let run = read_answer(&serve(request.as_bytes())).unwrap();
+            let verdict = fix.verdict(&setup, &run);
+            assert_eq!(verdict, fix.check(&c), "{stem} {t:?}");
             assert!(!run.events.is_empty(), "{stem} {t:?}: the run comes back");
-            works += usize::from(outcome == Outcome::Works);
+            works += usize::from(verdict.correct);
         }
     }
     assert!(works >= 3, "each setup has a fix that works: {works}");
-    let (outcome, run) = read_answer(&serve(b"not a run")).unwrap();
-    assert_eq!(outcome, Outcome::NothingRuns);
+    let run = read_answer(&serve(b"not a run")).unwrap();
     assert!(run.events.is_empty());
     assert!(read_answer(b"").is_err());
 }

@@ -721,7 +721,7 @@ impl ActionDef {
     }
 }
 
-fn parse_program(s: &str) -> Option<AppKind> {
+pub fn parse_program(s: &str) -> Option<AppKind> {
     PROGRAMS.iter().find(|(n, _)| *n == s).map(|(_, k)| *k)
 }
 

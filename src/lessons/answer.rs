@@ -181,13 +181,15 @@ impl Ask {
         }
     }
 
-    /// A fix question's setup to repair: the scene, its controls and its goal.
+    /// A fix question's setup to repair: the scene, its controls and its goals.
     pub fn fix_it(&self, scenario: &Scenario) -> Option<FixIt> {
         match self {
-            Ask::Fix { controls, goal, .. } => Some(FixIt {
+            Ask::Fix {
+                controls, goals, ..
+            } => Some(FixIt {
                 scenario: scenario.clone(),
                 controls: controls.clone(),
-                goal: goal.clone(),
+                goals: goals.clone(),
             }),
             _ => None,
         }

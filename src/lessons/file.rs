@@ -182,7 +182,7 @@ pub enum Ask {
     /// Repair the lesson's scene with these controls.
     Fix {
         controls: Vec<Control>,
-        goal: Goal,
+        goals: Vec<Goal>,
         solution: Changes,
         wrong: Vec<Changes>,
     },
@@ -681,24 +681,68 @@ fn read_control(c: &mut Checker, v: &Value, path: &str) -> Option<Control> {
     })
 }
 
-fn read_goal(c: &mut Checker, t: &Table, path: &str) -> Option<Goal> {
-    let at = join(path, "goal");
-    let g = required(c, t, path, "goal", |c, v, at| c.table(v, at))?;
-    c.fields(g, &at, &["replies", "listens"]);
+/// One goal of a fix-it: `{ replies = "curl" }`, `{ listens = "node" }`, `{ connects = "curl" }`,
+/// `{ established = { host = "Server", port = 8099, count = 3 } }`, `{ no_drops = true }` or
+/// `{ reaches = { host = "Client", state = "TIME-WAIT" } }` (see `goals.rs`).
+fn read_goal(c: &mut Checker, v: &Value, path: &str) -> Option<Goal> {
+    const KINDS: [&str; 6] = [
+        "replies",
+        "listens",
+        "connects",
+        "established",
+        "no_drops",
+        "reaches",
+    ];
+    let g = c.table(v, path)?;
+    c.fields(g, path, &KINDS);
     if g.len() != 1 {
-        c.problem(
-            &at,
-            "name one goal: replies (a client process) or listens (a server process)",
-        );
+        c.problem(path, "name one goal: replies, listens or connects (a process), established, no_drops or reaches");
         return None;
     }
-    if g.contains_key("listens") {
-        return c
-            .string(g, &at, "listens", true)
-            .map(|p| Goal::Listens(p.to_string()));
+    let kind = KINDS.into_iter().find(|k| g.contains_key(*k))?;
+    let process = |c: &mut Checker| c.string(g, path, kind, true).map(String::from);
+    match kind {
+        "replies" => process(c).map(Goal::Replies),
+        "listens" => process(c).map(Goal::Listens),
+        "connects" => process(c).map(Goal::Connects),
+        "no_drops" => match g.get(kind) {
+            Some(Value::Boolean(true)) => Some(Goal::NoDrops),
+            _ => {
+                c.problem(&join(path, kind), "must be true");
+                None
+            }
+        },
+        "established" => {
+            let at = join(path, kind);
+            let t = c.table(&g[kind], &at)?;
+            c.fields(t, &at, &["host", "port", "count"]);
+            let host = c.string(t, &at, "host", true).map(String::from);
+            let port = c.integer(t, &at, "port", true, 1, 65535);
+            let count = c.integer(t, &at, "count", true, 1, 1000);
+            Some(Goal::Established {
+                host: host?,
+                port: port? as u16,
+                count: count? as u32,
+            })
+        }
+        _ => {
+            let at = join(path, kind);
+            let t = c.table(&g[kind], &at)?;
+            c.fields(t, &at, &["host", "state"]);
+            let host = c.string(t, &at, "host", true).map(String::from);
+            let state = c.string(t, &at, "state", true).and_then(|s| {
+                let state = crate::engine::socket::SockState::from_rfc_name(s);
+                if state.is_none() {
+                    c.problem(&join(&at, "state"), format!("\"{s}\" is not a TCP state; use a name such as \"ESTABLISHED\" or \"TIME-WAIT\""));
+                }
+                state
+            });
+            Some(Goal::Reaches {
+                host: host?,
+                state: state?,
+            })
+        }
     }
-    c.string(g, &at, "replies", true)
-        .map(|p| Goal::Replies(p.to_string()))
 }
 
 /// The values set, one per control in order ("" leaves one as it is).
@@ -730,14 +774,14 @@ fn changes(c: &mut Checker, v: &Value, path: &str) -> Option<Changes> {
 }
 
 fn read_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
-    question_fields(c, t, path, &["controls", "goal"]);
+    question_fields(c, t, path, &["controls", "goals"]);
     let controls = list(c, t, path, ("controls", true, 4), read_control);
-    let goal = read_goal(c, t, path);
+    let goals = list(c, t, path, ("goals", true, 6), read_goal);
     let solution = required(c, t, path, "solution", changes);
     let wrong = wrong(c, t, path, changes);
     Some(Ask::Fix {
         controls: controls?,
-        goal: goal?,
+        goals: goals?,
         solution: solution?,
         wrong: wrong?,
     })

@@ -6,12 +6,13 @@
 use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
 
+use super::goals;
+pub use super::goals::Goal;
 use super::question::Verdict;
 use crate::engine::faults::Verdict as FirewallVerdict;
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::timeline::Recording;
-use crate::engine::wire::{put_bytes, take_byte, take_bytes, Wire};
-use crate::engine::{AppStatus, Milestone, Pid, Sim, SockError};
+use crate::engine::Sim;
 use crate::view::scenes::host_name;
 use serde::{Deserialize, Serialize};
 
@@ -31,21 +32,13 @@ pub enum Control {
 /// A learner's changes: a value for some of the controls, by their place in the list.
 pub type Changes = VecMap<usize, String>;
 
-/// What the repaired setup must do.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Goal {
-    /// This client process connects and gets its reply.
-    Replies(String),
-    /// This server process listens (its listen() succeeds).
-    Listens(String),
-}
-
 /// A broken setup to repair, and what it must do once repaired.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FixIt {
     pub scenario: Scenario,
     pub controls: Vec<Control>,
-    pub goal: Goal,
+    /// What the repaired setup must do: every one must hold.
+    pub goals: Vec<Goal>,
 }
 
 impl FixIt {
@@ -76,213 +69,69 @@ impl FixIt {
         Ok(s)
     }
 
-    /// Run the changed setup and judge it: right when the client gets its reply. (The web app
-    /// runs it in its engine's worker instead, [`Run`], and says the outcome with
-    /// [`FixIt::verdict`].)
+    /// Run the changed setup and judge it: right when every goal holds. (The web app runs it
+    /// in its engine's worker instead, [`Run`], and judges the run with [`FixIt::verdict`].)
     pub fn check(&self, changes: &Changes) -> Verdict {
         match self.apply(changes) {
-            Ok(setup) => self.verdict(&Run::of(setup, &self.goal).go().0),
+            Ok(setup) => self.verdict(&setup, &Run::of(setup.clone()).go()),
             Err(why) => Verdict::wrong(tp(Msg::FeedbackCannotSet, &[("why", &why)])),
         }
     }
 
-    /// What a run's outcome says to the learner.
-    pub fn verdict(&self, outcome: &Outcome) -> Verdict {
-        let (who, listening) = match &self.goal {
-            Goal::Replies(p) => (p, false),
-            Goal::Listens(p) => (p, true),
-        };
-        let said = |msg: Msg, error: &str| tp(msg, &[("who", who), ("error", error)]);
-        match outcome {
-            Outcome::NothingRuns => Verdict::wrong(said(Msg::FeedbackNothingRuns, "")),
-            Outcome::Works => Verdict::right(match listening {
-                true => said(Msg::FeedbackWorksListens, ""),
-                false => said(Msg::FeedbackWorksReplied, ""),
-            }),
-            Outcome::Fails(error) => Verdict::wrong(said(
-                Msg::FeedbackStillFails,
-                &crate::view::narrate::said(error),
-            )),
-            Outcome::Never => Verdict::wrong(match listening {
-                true => said(Msg::FeedbackNeverListens, ""),
-                false => said(Msg::FeedbackNeverReplied, ""),
-            }),
+    /// What the run of a changed setup says to the learner: for each goal in order, that it
+    /// holds, or what happened instead; right when every one holds.
+    pub fn verdict(&self, setup: &Scenario, run: &Recording) -> Verdict {
+        let results: Vec<_> = self
+            .goals
+            .iter()
+            .map(|g| (g, goals::check(g, run, setup)))
+            .collect();
+        let said: Vec<String> = results.iter().map(|(g, r)| goals::said(g, r)).collect();
+        let feedback = said.join(" ");
+        match results.iter().all(|(_, r)| r.is_ok()) {
+            true => Verdict::right(feedback),
+            false => Verdict::wrong(feedback),
         }
     }
 }
 
-/// What a repaired setup did, in no language: the engine's side of a check.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Outcome {
-    /// The goal's process got there.
-    Works,
-    /// Its socket call failed with this error, and it gave up.
-    Fails(SockError),
-    /// It ran, but never got there.
-    Never,
-    /// No process of the goal's name runs.
-    NothingRuns,
-}
-
-/// A changed setup to run, and its goal: what the web app hands its engine's worker, which
-/// answers with the outcome and the run's recording (`src/bin/socketlab-engine.rs`). The setup
-/// goes as its scenario file (`Scenario::to_toml`), the one format a setup is written in.
+/// A changed setup to run: what the web app hands its engine's worker, which answers with the
+/// run's recording (`src/bin/socketlab-engine.rs`), which the app judges ([`FixIt::verdict`]).
+/// The setup goes as its scenario file (`Scenario::to_toml`), the one format a setup is written
+/// in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
     pub setup: String,
-    pub goal: Goal,
-}
-
-/// A run's answer: its outcome, and its recording's bytes ([`Recording::encode`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Ran {
-    pub outcome: Outcome,
-    pub recording: Vec<u8>,
 }
 
 impl Run {
-    /// A run as the web app sends it to its engine's worker.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.setup.put(&mut out);
-        self.goal.put(&mut out);
-        out
-    }
-
-    /// A run's bytes read back whole; `None` if they are not one.
-    pub fn from_bytes(mut bytes: &[u8]) -> Option<Run> {
-        let run = Run {
-            setup: Wire::take(&mut bytes)?,
-            goal: Wire::take(&mut bytes)?,
-        };
-        bytes.is_empty().then_some(run)
-    }
-
-    pub fn of(setup: Scenario, goal: &Goal) -> Run {
+    pub fn of(setup: Scenario) -> Run {
         Run {
             setup: setup.to_toml(),
-            goal: goal.clone(),
         }
     }
 
     /// Run the setup in the engine. The scene is a shipped one, checked by its tests, and a
     /// control only sets what it has checked itself (a port, a known program, a rule that
     /// exists); a setup that does not read back (a request not from this app) runs nothing.
-    pub fn go(&self) -> (Outcome, Recording) {
-        let Ok(scenario) = scenario::from_toml(&self.setup) else {
-            return nothing_ran();
-        };
-        let (mut sim, pids) = scenario.build_trusted_named();
-        sim.run_until_idle(scenario.run_limit());
-        let outcome = outcome(&self.goal, &sim, &pids);
-        (outcome, Recording::of(sim, scenario.run_limit()))
+    pub fn go(&self) -> Recording {
+        match scenario::from_toml(&self.setup) {
+            Ok(scenario) => Recording::of(scenario.build_trusted(), scenario.run_limit()),
+            Err(_) => Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
+        }
     }
 }
 
-/// The engine worker's whole job: a [`Run`]'s bytes in, its [`Ran`]'s bytes out (compact
-/// form, [`Wire`]). Bytes that are not a run get an answer that runs nothing.
+/// The engine worker's whole job: a setup's text in (a [`Run`]'s), its run's recording out
+/// ([`Recording::encode`]). Bytes that are not a setup run nothing.
 pub fn serve(request: &[u8]) -> Vec<u8> {
-    let (outcome, recording) = match Run::from_bytes(request) {
-        Some(run) => run.go(),
-        None => nothing_ran(),
-    };
-    let ran = Ran {
-        outcome,
-        recording: recording.encode(),
-    };
-    let mut out = Vec::new();
-    ran.put(&mut out);
-    out
+    let setup = String::from_utf8(request.to_vec()).unwrap_or_default();
+    Run { setup }.go().encode()
 }
 
-impl Wire for Goal {
-    fn put(&self, out: &mut Vec<u8>) {
-        let (case, process) = match self {
-            Goal::Replies(p) => (0, p),
-            Goal::Listens(p) => (1, p),
-        };
-        out.push(case);
-        process.put(out);
-    }
-    fn take(bytes: &mut &[u8]) -> Option<Self> {
-        let case = take_byte(bytes)?;
-        let process = String::take(bytes)?;
-        match case {
-            0 => Some(Goal::Replies(process)),
-            1 => Some(Goal::Listens(process)),
-            _ => None,
-        }
-    }
-}
-
-impl Wire for Outcome {
-    fn put(&self, out: &mut Vec<u8>) {
-        match self {
-            Outcome::Works => out.push(0),
-            Outcome::Fails(error) => {
-                out.push(1);
-                error.put(out);
-            }
-            Outcome::Never => out.push(2),
-            Outcome::NothingRuns => out.push(3),
-        }
-    }
-    fn take(bytes: &mut &[u8]) -> Option<Self> {
-        match take_byte(bytes)? {
-            0 => Some(Outcome::Works),
-            1 => SockError::take(bytes).map(Outcome::Fails),
-            2 => Some(Outcome::Never),
-            3 => Some(Outcome::NothingRuns),
-            _ => None,
-        }
-    }
-}
-
-impl Wire for Ran {
-    fn put(&self, out: &mut Vec<u8>) {
-        self.outcome.put(out);
-        put_bytes(&self.recording, out);
-    }
-    fn take(bytes: &mut &[u8]) -> Option<Self> {
-        Some(Ran {
-            outcome: Wire::take(bytes)?,
-            recording: take_bytes(bytes)?.to_vec(),
-        })
-    }
-}
-
-/// The answer to a request that is not a setup this app could have sent: nothing ran.
-fn nothing_ran() -> (Outcome, Recording) {
-    let empty = Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO);
-    (Outcome::NothingRuns, empty)
-}
-
-/// A worker's answer read back: the outcome and the run, checked; or, for developers, why it
-/// cannot be.
-pub fn read_answer(bytes: &[u8]) -> Result<(Outcome, Recording), String> {
-    // No `{:?}` here: it would bring the types' names into the web app.
-    let mut rest = bytes;
-    let ran = Ran::take(&mut rest)
-        .filter(|_| rest.is_empty())
-        .ok_or("the answer does not read")?;
-    let recording = Recording::decode(&ran.recording)
-        .map_err(|_| "the answer's recording does not read".to_string())?;
-    Ok((ran.outcome, recording))
-}
-
-fn outcome(goal: &Goal, sim: &Sim, pids: &VecMap<String, Pid>) -> Outcome {
-    let (who, wanted) = match goal {
-        Goal::Replies(p) => (p, Milestone::Replied),
-        Goal::Listens(p) => (p, Milestone::Listening),
-    };
-    let Some(process) = pids.get(who).and_then(|pid| sim.process(*pid)) else {
-        return Outcome::NothingRuns;
-    };
-    match (process.milestones().contains_key(&wanted), process.status()) {
-        (true, _) => Outcome::Works,
-        (false, AppStatus::Failed(error)) => Outcome::Fails(error.clone()),
-        (false, _) => Outcome::Never,
-    }
+/// A worker's answer read back: the run, checked; or, for developers, why it cannot be.
+pub fn read_answer(bytes: &[u8]) -> Result<Recording, String> {
+    Recording::decode(bytes).map_err(|_| "the answer's recording does not read".to_string())
 }
 
 impl Control {

@@ -27,6 +27,7 @@
 pub mod answer;
 pub mod file;
 pub mod fix;
+pub mod goals;
 pub mod json;
 pub mod lint;
 pub mod moment;

@@ -10,12 +10,12 @@ use std::collections::VecDeque;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::engine::timeline::Recording;
-use crate::lessons::fix::{read_answer, Outcome, Run};
+use crate::lessons::fix::{read_answer, Run};
 
 /// The worker's script, as Trunk writes it (`index.html`: `data-bin="socketlab-engine"`).
 const SCRIPT: &str = "socketlab-engine_loader.js";
 
-type Then = Box<dyn FnOnce(Result<(Outcome, Recording), String>)>;
+type Then = Box<dyn FnOnce(Result<Recording, String>)>;
 
 /// The worker's function: a run's bytes in, its answer's bytes out.
 type Serve = fn(&[u8]) -> Vec<u8>;
@@ -48,12 +48,12 @@ pub fn answer_in_page(serve: Serve) {
     IN_PAGE.set(Some(serve));
 }
 
-/// Run `job` in the worker, then call `then` with its outcome and its recording, or with why
-/// there is none (the worker did not load, or answered with something that does not read).
-pub fn run(job: &Run, then: impl FnOnce(Result<(Outcome, Recording), String>) + 'static) {
-    let request = job.to_bytes();
+/// Run `job` in the worker, then call `then` with its recording, or with why there is none
+/// (the worker did not load, or answered with something that does not read).
+pub fn run(job: &Run, then: impl FnOnce(Result<Recording, String>) + 'static) {
+    let request = job.setup.as_bytes();
     if let Some(serve) = IN_PAGE.get() {
-        return then(read_answer(&serve(&request)).map_err(|_| SCRIPT.to_string()));
+        return then(read_answer(&serve(request)).map_err(|_| SCRIPT.to_string()));
     }
     let then: Then = Box::new(then);
     // What went wrong, if anything, and the callback if it is still ours to call.
@@ -69,7 +69,7 @@ pub fn run(job: &Run, then: impl FnOnce(Result<(Outcome, Recording), String>) + 
             None => return Some((SCRIPT.to_string(), Some(then))),
         };
         engine.waiting.push_back(then);
-        let request = js_sys::Uint8Array::from(&request[..]);
+        let request = js_sys::Uint8Array::from(request);
         if !engine.ready {
             engine.held.push(request);
             return None;

@@ -135,7 +135,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
                     judged: None,
                     ..latest.borrow().clone()
                 });
-                let run = crate::lessons::fix::Run::of(setup.clone(), &fix.goal);
+                let run = crate::lessons::fix::Run::of(setup.clone());
                 let (finish, scene, on_run, runs, alive) = (
                     finish.clone(),
                     scene.clone(),
@@ -148,10 +148,11 @@ pub fn question_view(props: &QuestionProps) -> Html {
                         return;
                     }
                     let verdict = match result {
-                        Ok((outcome, recording)) => {
+                        Ok(recording) => {
                             *runs.borrow_mut() += 1;
+                            let verdict = fix.verdict(&setup, &recording);
                             on_run.emit(Scene::played(scene.id, setup, recording, *runs.borrow()));
-                            fix.verdict(&outcome)
+                            verdict
                         }
                         Err(why) => crate::lessons::Verdict::wrong(tp(
                             Msg::FixCouldNotRun,
