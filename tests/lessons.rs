@@ -1222,16 +1222,16 @@ fn the_engine_worker_answers_a_fix_as_the_check_does_with_its_run() {
         for t in tries {
             let c = changes(t);
             let Ok(setup) = fix.apply(&c) else { continue };
-            let request = Run::of(setup.clone()).setup;
-            let run = read_answer(&serve(request.as_bytes())).unwrap();
-            let verdict = fix.verdict(&setup, &run);
+            let request = Run::of(setup, &fix.goals).to_bytes();
+            let (results, run) = read_answer(&serve(&request)).unwrap();
+            let verdict = fix.verdict(&results);
             assert_eq!(verdict, fix.check(&c), "{stem} {t:?}");
             assert!(!run.events.is_empty(), "{stem} {t:?}: the run comes back");
             works += usize::from(verdict.correct);
         }
     }
     assert!(works >= 3, "each setup has a fix that works: {works}");
-    let run = read_answer(&serve(b"not a run")).unwrap();
-    assert!(run.events.is_empty());
+    let (results, run) = read_answer(&serve(b"not a run")).unwrap();
+    assert!(results.is_empty() && run.events.is_empty());
     assert!(read_answer(b"").is_err());
 }

@@ -359,6 +359,7 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // Why the engine worker's answer does not read back: for developers (the page says only
     // that the engine's script failed).
     ("src/lessons/fix.rs", "the answer's recording does not read"),
+    ("src/lessons/fix.rs", "the answer does not read"),
     ("src/lessons/moment.rs", "{host} never has a Socket {socket} in this scene"),
     ("src/lessons/moment.rs", "the scene has no host named \\\"{h}\\\""),
     ("src/lessons/moment.rs", "segment {n} never arrives at a host in this scene"),

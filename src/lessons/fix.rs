@@ -7,11 +7,12 @@ use crate::i18n::{tp, Msg};
 use crate::vecmap::VecMap;
 
 use super::goals;
-pub use super::goals::Goal;
+pub use super::goals::{Goal, Miss};
 use super::question::Verdict;
 use crate::engine::faults::Verdict as FirewallVerdict;
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::timeline::Recording;
+use crate::engine::wire::{put_bytes, take_bytes, Wire};
 use crate::engine::Sim;
 use crate::view::scenes::host_name;
 use serde::{Deserialize, Serialize};
@@ -70,68 +71,109 @@ impl FixIt {
     }
 
     /// Run the changed setup and judge it: right when every goal holds. (The web app runs it
-    /// in its engine's worker instead, [`Run`], and judges the run with [`FixIt::verdict`].)
+    /// in its engine's worker instead, [`Run`], and says what came back with
+    /// [`FixIt::verdict`].)
     pub fn check(&self, changes: &Changes) -> Verdict {
         match self.apply(changes) {
-            Ok(setup) => self.verdict(&setup, &Run::of(setup.clone()).go()),
+            Ok(setup) => self.verdict(&Run::of(setup, &self.goals).go().0),
             Err(why) => Verdict::wrong(tp(Msg::FeedbackCannotSet, &[("why", &why)])),
         }
     }
 
-    /// What the run of a changed setup says to the learner: for each goal in order, that it
+    /// What a run's results say to the learner (one per goal, in order): for each goal, that it
     /// holds, or what happened instead; right when every one holds.
-    pub fn verdict(&self, setup: &Scenario, run: &Recording) -> Verdict {
-        let results: Vec<_> = self
+    pub fn verdict(&self, results: &[Checked]) -> Verdict {
+        let said: Vec<String> = self
             .goals
             .iter()
-            .map(|g| (g, goals::check(g, run, setup)))
+            .zip(results)
+            .map(|(g, r)| goals::said(g, r))
             .collect();
-        let said: Vec<String> = results.iter().map(|(g, r)| goals::said(g, r)).collect();
         let feedback = said.join(" ");
-        match results.iter().all(|(_, r)| r.is_ok()) {
+        match results.len() == self.goals.len() && results.iter().all(Result::is_ok) {
             true => Verdict::right(feedback),
             false => Verdict::wrong(feedback),
         }
     }
 }
 
-/// A changed setup to run: what the web app hands its engine's worker, which answers with the
-/// run's recording (`src/bin/socketlab-engine.rs`), which the app judges ([`FixIt::verdict`]).
-/// The setup goes as its scenario file (`Scenario::to_toml`), the one format a setup is written
-/// in.
-#[derive(Clone, Debug, PartialEq)]
+/// One goal's result: it holds, or what happened instead.
+pub type Checked = Result<(), Miss>;
+
+/// A changed setup to run, and its goals: what the web app hands its engine's worker, which
+/// runs it and checks the goals against the run (`src/bin/socketlab-engine.rs`), so that the
+/// checker's code loads with the engine, not with the lesson. The setup goes as its scenario
+/// file (`Scenario::to_toml`), the one format a setup is written in.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Run {
     pub setup: String,
+    pub goals: Vec<Goal>,
 }
 
 impl Run {
-    pub fn of(setup: Scenario) -> Run {
+    pub fn of(setup: Scenario, goals: &[Goal]) -> Run {
         Run {
             setup: setup.to_toml(),
+            goals: goals.to_vec(),
         }
     }
 
-    /// Run the setup in the engine. The scene is a shipped one, checked by its tests, and a
-    /// control only sets what it has checked itself (a port, a known program, a rule that
-    /// exists); a setup that does not read back (a request not from this app) runs nothing.
-    pub fn go(&self) -> Recording {
+    /// Run the setup in the engine and check each goal against the run. The scene is a shipped
+    /// one, checked by its tests, and a control only sets what it has checked itself (a port, a
+    /// known program, a rule that exists); a setup that does not read back (a request not from
+    /// this app) runs nothing.
+    pub fn go(&self) -> (Vec<Checked>, Recording) {
         match scenario::from_toml(&self.setup) {
-            Ok(scenario) => Recording::of(scenario.build_trusted(), scenario.run_limit()),
-            Err(_) => Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
+            Ok(setup) => {
+                let run = Recording::of(setup.build_trusted(), setup.run_limit());
+                let results = self.goals.iter().map(|g| goals::check(g, &run, &setup));
+                (results.collect(), run)
+            }
+            Err(_) => (
+                self.goals.iter().map(|_| Err(Miss::NoProcess)).collect(),
+                Recording::of(Sim::new(0), crate::engine::time::Instant::ZERO),
+            ),
         }
+    }
+
+    /// The run as the page sends it to its engine's worker.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.setup.put(&mut out);
+        self.goals.put(&mut out);
+        out
     }
 }
 
-/// The engine worker's whole job: a setup's text in (a [`Run`]'s), its run's recording out
-/// ([`Recording::encode`]). Bytes that are not a setup run nothing.
-pub fn serve(request: &[u8]) -> Vec<u8> {
-    let setup = String::from_utf8(request.to_vec()).unwrap_or_default();
-    Run { setup }.go().encode()
+/// The engine worker's whole job: a [`Run`]'s bytes in; out, each goal's result and the run's
+/// recording ([`Recording::encode`]). Bytes that are not a run run nothing.
+pub fn serve(mut request: &[u8]) -> Vec<u8> {
+    let run = (|| {
+        let run = Run {
+            setup: Wire::take(&mut request)?,
+            goals: Wire::take(&mut request)?,
+        };
+        request.is_empty().then_some(run)
+    })()
+    .unwrap_or_default();
+    let (results, recording) = run.go();
+    let mut out = Vec::new();
+    results.put(&mut out);
+    put_bytes(&recording.encode(), &mut out);
+    out
 }
 
-/// A worker's answer read back: the run, checked; or, for developers, why it cannot be.
-pub fn read_answer(bytes: &[u8]) -> Result<Recording, String> {
-    Recording::decode(bytes).map_err(|_| "the answer's recording does not read".to_string())
+/// A worker's answer read back: each goal's result and the run, checked; or, for developers,
+/// why it cannot be.
+pub fn read_answer(mut bytes: &[u8]) -> Result<(Vec<Checked>, Recording), String> {
+    let results = Vec::<Checked>::take(&mut bytes);
+    let recording = take_bytes(&mut bytes).filter(|_| bytes.is_empty());
+    match (results, recording) {
+        (Some(results), Some(recording)) => Recording::decode(recording)
+            .map(|run| (results, run))
+            .map_err(|_| "the answer's recording does not read".to_string()),
+        _ => Err("the answer does not read".to_string()),
+    }
 }
 
 impl Control {

@@ -12,6 +12,7 @@ use crate::engine::net::HostId;
 use crate::engine::scenario::Scenario;
 use crate::engine::socket::{Pid, SockError, SockId, SockState};
 use crate::engine::timeline::Recording;
+use crate::engine::wire::{take_byte, Wire};
 use crate::vecmap::VecMap;
 
 /// A condition on a run.
@@ -265,5 +266,94 @@ pub fn said(goal: &Goal, result: &Result<(), Miss>) -> String {
             ],
         ),
         (_, Err(Miss::Never)) => say(Msg::FeedbackNeverReplied, &[]),
+    }
+}
+
+impl Wire for Goal {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Goal::Replies(p) => {
+                out.push(0);
+                p.put(out);
+            }
+            Goal::Listens(p) => {
+                out.push(1);
+                p.put(out);
+            }
+            Goal::Connects(p) => {
+                out.push(2);
+                p.put(out);
+            }
+            Goal::Established { host, port, count } => {
+                out.push(3);
+                host.put(out);
+                port.put(out);
+                count.put(out);
+            }
+            Goal::NoDrops => out.push(4),
+            Goal::Reaches { host, state } => {
+                out.push(5);
+                host.put(out);
+                state.put(out);
+            }
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(match take_byte(bytes)? {
+            0 => Goal::Replies(Wire::take(bytes)?),
+            1 => Goal::Listens(Wire::take(bytes)?),
+            2 => Goal::Connects(Wire::take(bytes)?),
+            3 => Goal::Established {
+                host: Wire::take(bytes)?,
+                port: Wire::take(bytes)?,
+                count: Wire::take(bytes)?,
+            },
+            4 => Goal::NoDrops,
+            5 => Goal::Reaches {
+                host: Wire::take(bytes)?,
+                state: Wire::take(bytes)?,
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// A goal's result: a 0 when it holds, else the case of what happened instead and its fields.
+impl Wire for Result<(), Miss> {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Ok(()) => out.push(0),
+            Err(Miss::NoProcess) => out.push(1),
+            Err(Miss::Failed(error)) => {
+                out.push(2);
+                error.put(out);
+            }
+            Err(Miss::Never) => out.push(3),
+            Err(Miss::AtMost(n)) => {
+                out.push(4);
+                n.put(out);
+            }
+            Err(Miss::Dropped { count, first }) => {
+                out.push(5);
+                count.put(out);
+                first.put(out);
+            }
+            Err(Miss::NoHost) => out.push(6),
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(match take_byte(bytes)? {
+            0 => Ok(()),
+            1 => Err(Miss::NoProcess),
+            2 => Err(Miss::Failed(Wire::take(bytes)?)),
+            3 => Err(Miss::Never),
+            4 => Err(Miss::AtMost(Wire::take(bytes)?)),
+            5 => Err(Miss::Dropped {
+                count: Wire::take(bytes)?,
+                first: Wire::take(bytes)?,
+            }),
+            6 => Err(Miss::NoHost),
+            _ => return None,
+        })
     }
 }

@@ -10,12 +10,12 @@ use std::collections::VecDeque;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::engine::timeline::Recording;
-use crate::lessons::fix::{read_answer, Run};
+use crate::lessons::fix::{read_answer, Checked, Run};
 
 /// The worker's script, as Trunk writes it (`index.html`: `data-bin="socketlab-engine"`).
 const SCRIPT: &str = "socketlab-engine_loader.js";
 
-type Then = Box<dyn FnOnce(Result<Recording, String>)>;
+type Then = Box<dyn FnOnce(Result<(Vec<Checked>, Recording), String>)>;
 
 /// The worker's function: a run's bytes in, its answer's bytes out.
 type Serve = fn(&[u8]) -> Vec<u8>;
@@ -48,10 +48,11 @@ pub fn answer_in_page(serve: Serve) {
     IN_PAGE.set(Some(serve));
 }
 
-/// Run `job` in the worker, then call `then` with its recording, or with why there is none
-/// (the worker did not load, or answered with something that does not read).
-pub fn run(job: &Run, then: impl FnOnce(Result<Recording, String>) + 'static) {
-    let request = job.setup.as_bytes();
+/// Run `job` in the worker, then call `then` with each goal's result and the run's recording,
+/// or with why there are none (the worker did not load, or answered with something that does
+/// not read).
+pub fn run(job: &Run, then: impl FnOnce(Result<(Vec<Checked>, Recording), String>) + 'static) {
+    let request = &job.to_bytes()[..];
     if let Some(serve) = IN_PAGE.get() {
         return then(read_answer(&serve(request)).map_err(|_| SCRIPT.to_string()));
     }

@@ -135,7 +135,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
                     judged: None,
                     ..latest.borrow().clone()
                 });
-                let run = crate::lessons::fix::Run::of(setup.clone());
+                let run = crate::lessons::fix::Run::of(setup.clone(), &fix.goals);
                 let (finish, scene, on_run, runs, alive) = (
                     finish.clone(),
                     scene.clone(),
@@ -148,11 +148,10 @@ pub fn question_view(props: &QuestionProps) -> Html {
                         return;
                     }
                     let verdict = match result {
-                        Ok(recording) => {
+                        Ok((results, recording)) => {
                             *runs.borrow_mut() += 1;
-                            let verdict = fix.verdict(&setup, &recording);
                             on_run.emit(Scene::played(scene.id, setup, recording, *runs.borrow()));
-                            verdict
+                            fix.verdict(&results)
                         }
                         Err(why) => crate::lessons::Verdict::wrong(tp(
                             Msg::FixCouldNotRun,
