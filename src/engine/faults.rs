@@ -20,17 +20,19 @@ use super::socket::Proto;
 
 pub use super::net::LinkFaults;
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum Verdict {
-    /// Silently discard: the sender hears nothing and retries until it times out.
-    Drop,
-    /// Discard and answer with ICMP port unreachable, as iptables' REJECT does by default: a
-    /// TCP client in SYN-SENT takes it as "connection refused", as Linux does.
-    Reject,
-    /// Discard and answer TCP with RST (iptables `--reject-with tcp-reset`), UDP with ICMP.
-    RejectWithTcpReset,
+crate::engine::wire::wire_cases! {
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    )]
+    pub enum Verdict {
+        /// Silently discard: the sender hears nothing and retries until it times out.
+        Drop,
+        /// Discard and answer with ICMP port unreachable, as iptables' REJECT does by default: a
+        /// TCP client in SYN-SENT takes it as "connection refused", as Linux does.
+        Reject,
+        /// Discard and answer TCP with RST (iptables `--reject-with tcp-reset`), UDP with ICMP.
+        RejectWithTcpReset,
+    }
 }
 
 /// A host firewall rule for traffic arriving at a port.

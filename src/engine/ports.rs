@@ -137,20 +137,22 @@ pub fn lookup(port: u16) -> Option<&'static Service> {
         .map(|i| &SERVICES[i])
 }
 
-/// Which operating system's ephemeral-port behaviour a host follows.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum OsProfile {
-    /// Linux: `net.ipv4.ip_local_port_range` is 32768–60999; the start point is a hash of the
-    /// destination and a secret, and connect() tries even ports first (bind() gets the odd ones).
-    #[default]
-    Linux,
-    /// Windows (Vista and later), following IANA: 49152–65535, handed out one after another.
-    Windows,
-    /// macOS and the BSDs: 49152–65535, each port picked at random.
-    Macos,
+crate::engine::wire::wire_cases! {
+    /// Which operating system's ephemeral-port behaviour a host follows.
+    #[derive(
+        Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+    )]
+    #[serde(rename_all = "lowercase")]
+    pub enum OsProfile {
+        /// Linux: `net.ipv4.ip_local_port_range` is 32768–60999; the start point is a hash of the
+        /// destination and a secret, and connect() tries even ports first (bind() gets the odd ones).
+        #[default]
+        Linux,
+        /// Windows (Vista and later), following IANA: 49152–65535, handed out one after another.
+        Windows,
+        /// macOS and the BSDs: 49152–65535, each port picked at random.
+        Macos,
+    }
 }
 
 impl OsProfile {

@@ -13,23 +13,25 @@ use super::net::HostId;
 use super::socket::{Fd, Pid, SockError, SockId, FIRST_FD};
 use super::time::{Duration, Instant};
 
-/// The programs the lessons use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AppKind {
-    WebBrowser,
-    EmailClient,
-    Curl,
-    MobileApp,
-    NodeServer,
-    WebServer,
-    MailServer,
-    MongoServer,
-    MongoShell,
-    /// A web server that forks a process for each connection, as the slide draws it: Python's
-    /// `socketserver.ForkingTCPServer` (an HTTP server with `ForkingMixIn`). Last, so that a
-    /// recording's program numbers stay as they were.
-    ForkingServer,
+crate::engine::wire::wire_cases! {
+    /// The programs the lessons use.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    pub enum AppKind {
+        WebBrowser,
+        EmailClient,
+        Curl,
+        MobileApp,
+        NodeServer,
+        WebServer,
+        MailServer,
+        MongoServer,
+        MongoShell,
+        /// A web server that forks a process for each connection, as the slide draws it: Python's
+        /// `socketserver.ForkingTCPServer` (an HTTP server with `ForkingMixIn`). Last, so that a
+        /// recording's program numbers stay as they were.
+        ForkingServer,
+    }
 }
 
 /// Each program by the name a scenario file gives it (`program = "node-server"`).

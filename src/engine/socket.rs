@@ -29,10 +29,12 @@ pub const FIRST_FD: Fd = 3;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SockId(pub u64);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Proto {
-    Tcp,
-    Udp,
+crate::engine::wire::wire_cases! {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum Proto {
+        Tcp,
+        Udp,
+    }
 }
 
 impl fmt::Display for Proto {
@@ -44,24 +46,26 @@ impl fmt::Display for Proto {
     }
 }
 
-/// A socket's state. TCP states are RFC 9293's; the others are the BSD layer's own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum SockState {
-    /// Created, not yet bound or connected.
-    Fresh,
-    /// Bound to a port, not listening or connected (TCP), or a UDP socket.
-    Bound,
-    Closed,
-    Listen,
-    SynSent,
-    SynReceived,
-    Established,
-    FinWait1,
-    FinWait2,
-    CloseWait,
-    Closing,
-    LastAck,
-    TimeWait,
+crate::engine::wire::wire_cases! {
+    /// A socket's state. TCP states are RFC 9293's; the others are the BSD layer's own.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum SockState {
+        /// Created, not yet bound or connected.
+        Fresh,
+        /// Bound to a port, not listening or connected (TCP), or a UDP socket.
+        Bound,
+        Closed,
+        Listen,
+        SynSent,
+        SynReceived,
+        Established,
+        FinWait1,
+        FinWait2,
+        CloseWait,
+        Closing,
+        LastAck,
+        TimeWait,
+    }
 }
 
 impl SockState {
@@ -155,39 +159,41 @@ impl fmt::Display for SockState {
     }
 }
 
-/// The POSIX error a socket call returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Errno {
-    /// The port (and address) is already bound by another socket.
-    EADDRINUSE,
-    /// A port only a privileged process may bind (below 1024 on Linux).
-    EACCES,
-    /// The address is not one of this host's, or no ephemeral port is free.
-    EADDRNOTAVAIL,
-    /// The peer answered the SYN with RST: nothing listens on that port.
-    ECONNREFUSED,
-    /// The peer never answered.
-    ETIMEDOUT,
-    /// The connection was reset by the peer.
-    ECONNRESET,
-    /// The socket is not connected.
-    ENOTCONN,
-    /// The socket is already connected.
-    EISCONN,
-    /// The call does not fit the socket's state.
-    EINVAL,
-    /// No such descriptor in this process.
-    EBADF,
-    /// Writing after this side shut down writing.
-    EPIPE,
-    /// The operation does not apply to this kind of socket.
-    EOPNOTSUPP,
-    /// A connect() is already under way.
-    EALREADY,
-    /// A non-blocking call would have to wait (send() before the handshake has finished).
-    EAGAIN,
-    /// The destination is a message too large for the socket's buffer.
-    EMSGSIZE,
+crate::engine::wire::wire_cases! {
+    /// The POSIX error a socket call returns.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+    pub enum Errno {
+        /// The port (and address) is already bound by another socket.
+        EADDRINUSE,
+        /// A port only a privileged process may bind (below 1024 on Linux).
+        EACCES,
+        /// The address is not one of this host's, or no ephemeral port is free.
+        EADDRNOTAVAIL,
+        /// The peer answered the SYN with RST: nothing listens on that port.
+        ECONNREFUSED,
+        /// The peer never answered.
+        ETIMEDOUT,
+        /// The connection was reset by the peer.
+        ECONNRESET,
+        /// The socket is not connected.
+        ENOTCONN,
+        /// The socket is already connected.
+        EISCONN,
+        /// The call does not fit the socket's state.
+        EINVAL,
+        /// No such descriptor in this process.
+        EBADF,
+        /// Writing after this side shut down writing.
+        EPIPE,
+        /// The operation does not apply to this kind of socket.
+        EOPNOTSUPP,
+        /// A connect() is already under way.
+        EALREADY,
+        /// A non-blocking call would have to wait (send() before the handshake has finished).
+        EAGAIN,
+        /// The destination is a message too large for the socket's buffer.
+        EMSGSIZE,
+    }
 }
 
 impl Errno {
@@ -218,20 +224,22 @@ impl fmt::Display for Errno {
     }
 }
 
-/// The socket call that failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Op {
-    Socket,
-    Bind,
-    Listen,
-    Accept,
-    Connect,
-    Send,
-    Recv,
-    Shutdown,
-    Close,
-    SendTo,
-    RecvFrom,
+crate::engine::wire::wire_cases! {
+    /// The socket call that failed.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Op {
+        Socket,
+        Bind,
+        Listen,
+        Accept,
+        Connect,
+        Send,
+        Recv,
+        Shutdown,
+        Close,
+        SendTo,
+        RecvFrom,
+    }
 }
 
 impl Op {
@@ -265,49 +273,51 @@ pub struct SockError {
     pub args: Vec<(std::borrow::Cow<'static, str>, String)>,
 }
 
-/// Why a socket call failed: each reason is one message of the catalogs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Why {
-    NoProcess,
-    NoDescriptor,
-    EphemeralPortsUsed,
-    EphemeralPortsUsedToward,
-    AlreadyBound,
-    CannotBind,
-    NotHostAddress,
-    PortInUse,
-    PortInUseBy,
-    PortInUseByConnection,
-    PrivilegedPort,
-    StackRefusedAddress,
-    UdpCannotListen,
-    CannotListen,
-    NotListening,
-    NotConnectable,
-    ListenerCannotConnect,
-    AlreadyConnecting,
-    ConnectionEnded,
-    AlreadyConnected,
-    ConnectionExists,
-    StackRefusedConnect,
-    UdpNoPeer,
-    ShutDownForWriting,
-    HandshakeUnfinished,
-    NowhereToSend,
-    Closing,
-    CannotSend,
-    NotConnected,
-    SendToIsForUdp,
-    NotDatagramAddress,
-    TooBigForDatagram,
-    Unreachable,
-    RecvFromIsForUdp,
-    UdpNotBound,
-    IcmpRefused,
-    RstRefused,
-    SynUnanswered,
-    Reset,
-    AckTimeout,
+crate::engine::wire::wire_cases! {
+    /// Why a socket call failed: each reason is one message of the catalogs.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Why {
+        NoProcess,
+        NoDescriptor,
+        EphemeralPortsUsed,
+        EphemeralPortsUsedToward,
+        AlreadyBound,
+        CannotBind,
+        NotHostAddress,
+        PortInUse,
+        PortInUseBy,
+        PortInUseByConnection,
+        PrivilegedPort,
+        StackRefusedAddress,
+        UdpCannotListen,
+        CannotListen,
+        NotListening,
+        NotConnectable,
+        ListenerCannotConnect,
+        AlreadyConnecting,
+        ConnectionEnded,
+        AlreadyConnected,
+        ConnectionExists,
+        StackRefusedConnect,
+        UdpNoPeer,
+        ShutDownForWriting,
+        HandshakeUnfinished,
+        NowhereToSend,
+        Closing,
+        CannotSend,
+        NotConnected,
+        SendToIsForUdp,
+        NotDatagramAddress,
+        TooBigForDatagram,
+        Unreachable,
+        RecvFromIsForUdp,
+        UdpNotBound,
+        IcmpRefused,
+        RstRefused,
+        SynUnanswered,
+        Reset,
+        AckTimeout,
+    }
 }
 
 impl SockError {

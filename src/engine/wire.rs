@@ -231,17 +231,27 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
     }
 }
 
-/// A choice among cases without fields (an enum such as `Errno`): the case's number. Every case
-/// is listed: `put`'s match does not compile without each one, and `take` reads the same list.
+/// An enum whose cases have no fields (`Errno`, `SockState` ...), declared inside this macro so
+/// that its compact form is its case's number without a second list of its cases: `put`
+/// writes the case's number, `take` reads it back from the same list.
 macro_rules! wire_cases {
-    ($t:ident { $($case:ident),* $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $t:ident {
+            $( $(#[$case_meta:meta])* $case:ident ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $t {
+            $( $(#[$case_meta])* $case ),*
+        }
+
         impl $crate::engine::wire::Wire for $t {
             fn put(&self, out: &mut Vec<u8>) {
-                let n: u64 = match self { $( $t::$case => $t::$case as u64, )* };
-                n.put(out);
+                $crate::engine::wire::Wire::put(&(*self as u64), out);
             }
             fn take(bytes: &mut &[u8]) -> Option<Self> {
-                let n = u64::take(bytes)?;
+                let n = <u64 as $crate::engine::wire::Wire>::take(bytes)?;
                 [$( $t::$case ),*].into_iter().find(|c| *c as u64 == n)
             }
         }

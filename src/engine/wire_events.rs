@@ -2,130 +2,18 @@
 //! `recordings/<scene>.bin` and of the engine worker's answers. Each case of an enum goes as
 //! its number in the order written here, then its fields in order; `put` matches every case,
 //! so a case added to the engine does not compile until it has its form here, and
-//! `tests/builtin.rs` reads every shipped scene's run back as it was recorded.
+//! `tests/builtin.rs` reads every shipped scene's run back as it was recorded. (An enum whose
+//! cases have no fields is declared inside `wire_cases!`, which gives its form.)
 
 use std::borrow::Cow;
 use std::rc::Rc;
 
 use super::event::{Demux, DropReason, Event, EventKind, SegmentId, SegmentSent};
-use super::faults::{NetChange, Verdict};
+use super::faults::NetChange;
 use super::net::{HostId, HostSpec, LinkId};
-use super::ports::OsProfile;
-use super::program::AppKind;
-use super::socket::{Errno, Op, Pid, Proto, SockError, SockId, SockState, Why};
+use super::socket::{Pid, SockError, SockId};
 use super::time::Instant;
-use super::wire::{put_bytes, take_byte, take_bytes, wire_cases, Wire};
-
-wire_cases!(Verdict {
-    Drop,
-    Reject,
-    RejectWithTcpReset
-});
-wire_cases!(OsProfile {
-    Linux,
-    Windows,
-    Macos
-});
-wire_cases!(Proto { Tcp, Udp });
-wire_cases!(SockState {
-    Fresh,
-    Bound,
-    Closed,
-    Listen,
-    SynSent,
-    SynReceived,
-    Established,
-    FinWait1,
-    FinWait2,
-    CloseWait,
-    Closing,
-    LastAck,
-    TimeWait
-});
-wire_cases!(AppKind {
-    WebBrowser,
-    EmailClient,
-    Curl,
-    MobileApp,
-    NodeServer,
-    WebServer,
-    MailServer,
-    MongoServer,
-    MongoShell,
-    ForkingServer
-});
-wire_cases!(Errno {
-    EADDRINUSE,
-    EACCES,
-    EADDRNOTAVAIL,
-    ECONNREFUSED,
-    ETIMEDOUT,
-    ECONNRESET,
-    ENOTCONN,
-    EISCONN,
-    EINVAL,
-    EBADF,
-    EPIPE,
-    EOPNOTSUPP,
-    EALREADY,
-    EAGAIN,
-    EMSGSIZE
-});
-wire_cases!(Op {
-    Socket,
-    Bind,
-    Listen,
-    Accept,
-    Connect,
-    Send,
-    Recv,
-    Shutdown,
-    Close,
-    SendTo,
-    RecvFrom
-});
-wire_cases!(Why {
-    NoProcess,
-    NoDescriptor,
-    EphemeralPortsUsed,
-    EphemeralPortsUsedToward,
-    AlreadyBound,
-    CannotBind,
-    NotHostAddress,
-    PortInUse,
-    PortInUseBy,
-    PortInUseByConnection,
-    PrivilegedPort,
-    StackRefusedAddress,
-    UdpCannotListen,
-    CannotListen,
-    NotListening,
-    NotConnectable,
-    ListenerCannotConnect,
-    AlreadyConnecting,
-    ConnectionEnded,
-    AlreadyConnected,
-    ConnectionExists,
-    StackRefusedConnect,
-    UdpNoPeer,
-    ShutDownForWriting,
-    HandshakeUnfinished,
-    NowhereToSend,
-    Closing,
-    CannotSend,
-    NotConnected,
-    SendToIsForUdp,
-    NotDatagramAddress,
-    TooBigForDatagram,
-    Unreachable,
-    RecvFromIsForUdp,
-    UdpNotBound,
-    IcmpRefused,
-    RstRefused,
-    SynUnanswered,
-    Reset,
-    AckTimeout
-});
+use super::wire::{put_bytes, take_byte, take_bytes, Wire};
 
 /// A number that names something (a host, a socket, a segment): its number.
 macro_rules! wire_number {
