@@ -25,6 +25,7 @@
 //!   prints at that moment, rendered from the scene's own tables.
 
 pub mod answer;
+pub mod challenge;
 pub mod file;
 pub mod fix;
 pub mod goals;

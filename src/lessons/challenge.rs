@@ -1,0 +1,127 @@
+//! "What's wrong?" challenges, the lessons' side: a working scene with one fault put into it,
+//! picked by a seed (so a teacher can give a class the same one), the controls a user has to
+//! fix it, and the goals that decide, checked against the run as a fix-it's are. The learner is
+//! to name the cause ([`Fault`]) from the segments, the narration and the `ss` view, then fix
+//! it. (The page does not offer challenges yet: this is the part its view will draw from.)
+//!
+//! Every fault keeps the scene a real one: the engine runs it and says what a real network
+//! would, so a fault is diagnosed from what happens, never from the setup's text.
+
+use crate::engine::rng::Rng;
+use crate::engine::scenario::{FirewallDef, ProcessDef, Scenario};
+
+use super::fix::{Control, FixIt, Goal};
+
+/// What is wrong with the scene: the causes a learner chooses from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The server listens on another port than the one its clients connect to: RST.
+    OtherPort,
+    /// A firewall on the server drops the clients' SYNs: they retry, then time out.
+    FirewallDrop,
+    /// A firewall on the server rejects them: ICMP port unreachable, connection refused at once.
+    FirewallReject,
+    /// Another process already listens on the server's port: its listen() fails (EADDRINUSE),
+    /// and the clients reach the other process.
+    PortInUse,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 4] = [
+        Fault::OtherPort,
+        Fault::FirewallDrop,
+        Fault::FirewallReject,
+        Fault::PortInUse,
+    ];
+}
+
+/// One challenge: its fault, and the broken setup with the controls and goals that judge a fix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Challenge {
+    pub fault: Fault,
+    pub fix: FixIt,
+}
+
+/// The server process of a challenge's scene, the port it should listen on, and the client
+/// whose reply the goals ask for.
+const SERVER: &str = "node";
+const PORT: u16 = 8099;
+const CLIENT: &str = "curl";
+
+/// The challenge that `seed` draws from `base`, a working scene in which `node` listens on
+/// 8099 on a host and `curl` connects to it (the course's Node.js scene). The same seed draws
+/// the same challenge; `None` if `base` is not such a scene.
+pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
+    let mut rng = Rng::new(seed);
+    let fault = Fault::ALL[rng.below(Fault::ALL.len() as u64) as usize];
+    // A port that is not the server's, from those a programmer might pick.
+    let other = [8080, 8000, 3000, 8098, 9099][rng.below(5) as usize];
+    let mut setup = base.clone();
+    let host = setup
+        .processes
+        .iter()
+        .find(|p| p.name == SERVER)?
+        .host
+        .clone();
+    let listen = setup
+        .actions
+        .iter()
+        .position(|a| a.process == SERVER && a.op == "listen" && a.port == Some(PORT))?;
+    if !setup.processes.iter().any(|p| p.name == CLIENT) {
+        return None;
+    }
+    let rule = |verdict: &str| FirewallDef {
+        host: host.clone(),
+        proto: "tcp".into(),
+        port: PORT,
+        verdict: verdict.into(),
+    };
+    let controls = match fault {
+        Fault::OtherPort => {
+            setup.actions[listen].port = Some(other);
+            vec![Control::ListenPort {
+                process: SERVER.into(),
+            }]
+        }
+        Fault::FirewallDrop | Fault::FirewallReject => {
+            setup.firewall.push(rule(match fault {
+                Fault::FirewallDrop => "drop",
+                _ => "reject",
+            }));
+            vec![Control::FirewallRule {
+                index: setup.firewall.len() - 1,
+            }]
+        }
+        Fault::PortInUse => {
+            // An older copy of the server, started first, holds the port.
+            let old = "node (old)";
+            setup.processes.insert(
+                0,
+                ProcessDef {
+                    name: old.into(),
+                    host: host.clone(),
+                    program: "node-server".into(),
+                    user: None,
+                },
+            );
+            let mut first = setup.actions[listen].clone();
+            first.process = old.into();
+            setup.actions.insert(0, first);
+            vec![Control::ListenPort {
+                process: SERVER.into(),
+            }]
+        }
+    };
+    let goals = match fault {
+        Fault::PortInUse => vec![Goal::Listens(SERVER.into()), Goal::Replies(CLIENT.into())],
+        _ => vec![Goal::Replies(CLIENT.into()), Goal::NoDrops],
+    };
+    Some(Challenge {
+        fault,
+        fix: FixIt {
+            scenario: setup,
+            controls,
+            goals,
+        },
+    })
+}
