@@ -63,6 +63,7 @@ fn each_fault_breaks_the_scene_and_its_controls_fix_it() {
             Fault::OtherPort => "8099",
             Fault::FirewallDrop | Fault::FirewallReject => "off",
             Fault::PortInUse => "8100",
+            Fault::WrongAddress => "Server",
         }));
         assert!(fixed.correct, "{:?}: {}", challenge.fault, fixed.feedback);
         // What the learner reads about the broken scene names what happened.
@@ -71,6 +72,7 @@ fn each_fault_breaks_the_scene_and_its_controls_fix_it() {
             Fault::FirewallDrop => "dropped",
             Fault::FirewallReject => "ECONNREFUSED",
             Fault::PortInUse => "EADDRINUSE",
+            Fault::WrongAddress => "dropped",
         };
         assert!(
             broken.feedback.contains(said),
@@ -80,4 +82,31 @@ fn each_fault_breaks_the_scene_and_its_controls_fix_it() {
         );
     }
     assert_eq!(done.len(), Fault::ALL.len());
+}
+
+/// The host a client connects to is a control: a host of the setup or an IPv4 address; anything
+/// else changes nothing and says why.
+#[test]
+fn the_host_a_client_connects_to_is_set_by_name_or_address() {
+    let base = base();
+    let challenge = (0..64)
+        .filter_map(|seed| draw(&base, seed))
+        .find(|c| c.fault == Fault::WrongAddress)
+        .unwrap();
+    let fix = &challenge.fix;
+    let s = &fix.scenario;
+    assert!(fix.controls[0].current(s).starts_with("192.168.1."));
+    assert!(
+        fix.check(&set("192.168.1.102")).correct,
+        "the server's address"
+    );
+    let refused = fix.check(&set("Nowhere"));
+    assert!(!refused.correct);
+    assert!(
+        refused
+            .feedback
+            .contains("\"Nowhere\" is not an IPv4 address or the name of a host in this setup"),
+        "{}",
+        refused.feedback
+    );
 }

@@ -24,14 +24,18 @@ pub enum Fault {
     /// Another process already listens on the server's port: its listen() fails (EADDRINUSE),
     /// and the clients reach the other process.
     PortInUse,
+    /// The client connects to an address where no host is: its SYNs go nowhere and it times
+    /// out.
+    WrongAddress,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 4] = [
+    pub const ALL: [Fault; 5] = [
         Fault::OtherPort,
         Fault::FirewallDrop,
         Fault::FirewallReject,
         Fault::PortInUse,
+        Fault::WrongAddress,
     ];
 }
 
@@ -57,6 +61,10 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
     // A port that is not the server's, from those a programmer might pick.
     let other = [8080, 8000, 3000, 8098, 9099][rng.below(5) as usize];
     let mut setup = base.clone();
+    // An address on the network where no host is.
+    let nobody = (2..255)
+        .map(|n| format!("192.168.1.{n}"))
+        .find(|ip| setup.hosts.iter().all(|h| h.ip != *ip))?;
     let host = setup
         .processes
         .iter()
@@ -67,9 +75,10 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
         .actions
         .iter()
         .position(|a| a.process == SERVER && a.op == "listen" && a.port == Some(PORT))?;
-    if !setup.processes.iter().any(|p| p.name == CLIENT) {
-        return None;
-    }
+    let connect = setup
+        .actions
+        .iter()
+        .position(|a| a.process == CLIENT && a.op == "connect")?;
     let rule = |verdict: &str| FirewallDef {
         host: host.clone(),
         proto: "tcp".into(),
@@ -109,6 +118,14 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
             setup.actions.insert(0, first);
             vec![Control::ListenPort {
                 process: SERVER.into(),
+            }]
+        }
+        Fault::WrongAddress => {
+            let to = setup.actions[connect].to.as_deref()?;
+            let (_, port) = to.rsplit_once(':')?;
+            setup.actions[connect].to = Some(format!("{nobody}:{port}"));
+            vec![Control::ConnectHost {
+                process: CLIENT.into(),
             }]
         }
     };

@@ -659,10 +659,16 @@ fn read_control(c: &mut Checker, v: &Value, path: &str) -> Option<Control> {
     c.fields(
         t,
         path,
-        &["listen_port", "connect_port", "program", "firewall_rule"],
+        &[
+            "listen_port",
+            "connect_port",
+            "connect_host",
+            "program",
+            "firewall_rule",
+        ],
     );
     if t.len() != 1 {
-        c.problem(path, "name one control: listen_port, connect_port or program (a process), or firewall_rule (a rule's number from 0)");
+        c.problem(path, "name one control: listen_port, connect_port, connect_host or program (a process), or firewall_rule (a rule's number from 0)");
         return None;
     }
     if t.contains_key("firewall_rule") {
@@ -670,13 +676,14 @@ fn read_control(c: &mut Checker, v: &Value, path: &str) -> Option<Control> {
             .integer(t, path, "firewall_rule", true, 0, 99)
             .map(|i| Control::FirewallRule { index: i as usize });
     }
-    let key = ["listen_port", "connect_port", "program"]
+    let key = ["listen_port", "connect_port", "connect_host", "program"]
         .into_iter()
         .find(|k| t.contains_key(*k))?;
     let process = c.string(t, path, key, true)?.to_string();
     Some(match key {
         "listen_port" => Control::ListenPort { process },
         "connect_port" => Control::ConnectPort { process },
+        "connect_host" => Control::ConnectHost { process },
         _ => Control::Program { process },
     })
 }

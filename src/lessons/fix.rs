@@ -24,6 +24,9 @@ pub enum Control {
     ListenPort { process: String },
     /// The port a process connects to (the port in its "connect" action's "to").
     ConnectPort { process: String },
+    /// The host a process connects to (the host in its "connect" action's "to": a host's name
+    /// or an IPv4 address).
+    ConnectHost { process: String },
     /// Which program a process runs ("node-server", "web-server", ...).
     Program { process: String },
     /// Whether the scenario's firewall rule number `index` (from 0) is there: "on" or "off".
@@ -183,6 +186,7 @@ impl Control {
         match self {
             Control::ListenPort { process } => of(Msg::FixListenPort, process),
             Control::ConnectPort { process } => of(Msg::FixConnectPort, process),
+            Control::ConnectHost { process } => of(Msg::FixConnectHost, process),
             Control::Program { process } => of(Msg::FixProgram, process),
             Control::FirewallRule { index } => match s.firewall.get(*index) {
                 // What the rule does, in the learner's words (not the scenario's `drop`).
@@ -222,6 +226,11 @@ impl Control {
                     .rsplit_once(':')
                     .map(|(_, p)| p.to_string())
             }),
+            Control::ConnectHost { process } => op(process, "connect").and_then(|a| {
+                a.to.as_deref()?
+                    .rsplit_once(':')
+                    .map(|(h, _)| h.to_string())
+            }),
             Control::Program { process } => s
                 .processes
                 .iter()
@@ -255,6 +264,19 @@ impl Control {
                         .and_then(|t| t.rsplit_once(':'))
                         .map(|(h, _)| h);
                 a.to = Some(format!("{}:{p}", host.unwrap_or_default()));
+            }
+            Control::ConnectHost { process } => {
+                let known = s.hosts.iter().any(|h| h.name == value)
+                    || value.parse::<std::net::Ipv4Addr>().is_ok();
+                if !known {
+                    return Err(tp(Msg::FixNotAnAddress, &[("value", value)]));
+                }
+                let a = action(s, process, "connect")?;
+                let port =
+                    a.to.as_deref()
+                        .and_then(|t| t.rsplit_once(':'))
+                        .map(|(_, p)| p);
+                a.to = Some(format!("{value}:{}", port.unwrap_or_default()));
             }
             Control::Program { process } => {
                 if !scenario::PROGRAMS.iter().any(|(name, _)| *name == value) {

@@ -311,6 +311,7 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
                 let host = match c {
                     Control::ListenPort { process }
                     | Control::ConnectPort { process }
+                    | Control::ConnectHost { process }
                     | Control::Program { process } => scene
                         .scenario
                         .processes

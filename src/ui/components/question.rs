@@ -496,6 +496,20 @@ fn fix_inputs(
                             <input {name} type="number" inputmode="numeric" min="1" max="65535" value={now} />
                         </label>
                     },
+                    // The setup's hosts, and the address it has now if that is none of them.
+                    Control::ConnectHost { .. } => html! {
+                        <label class="control" key={i}>
+                            <span>{ label }</span>
+                            <select {name}>
+                                if !s.hosts.iter().any(|h| h.name == now) {
+                                    <option value={now.clone()} selected=true>{ now.clone() }</option>
+                                }
+                                { for s.hosts.iter().map(|h| html! {
+                                    <option value={h.name.clone()} selected={h.name == now}>{ format!("{} ({})", crate::view::scenes::host_name(&h.name), h.ip) }</option>
+                                }) }
+                            </select>
+                        </label>
+                    },
                     Control::Program { .. } => html! {
                         <label class="control" key={i}>
                             <span>{ label }</span>
