@@ -64,6 +64,7 @@ fn each_fault_breaks_the_scene_and_its_controls_fix_it() {
             Fault::FirewallDrop | Fault::FirewallReject => "off",
             Fault::PortInUse => "8100",
             Fault::WrongAddress => "Server",
+            Fault::NotListening => "8099",
         }));
         assert!(fixed.correct, "{:?}: {}", challenge.fault, fixed.feedback);
         // What the learner reads about the broken scene names what happened.
@@ -73,6 +74,7 @@ fn each_fault_breaks_the_scene_and_its_controls_fix_it() {
             Fault::FirewallReject => "ECONNREFUSED",
             Fault::PortInUse => "EADDRINUSE",
             Fault::WrongAddress => "dropped",
+            Fault::NotListening => "never listens",
         };
         assert!(
             broken.feedback.contains(said),

@@ -27,15 +27,19 @@ pub enum Fault {
     /// The client connects to an address where no host is: its SYNs go nowhere and it times
     /// out.
     WrongAddress,
+    /// The server program runs but was never told to listen: nothing listens on the port, and
+    /// the server's host answers each SYN with RST.
+    NotListening,
 }
 
 impl Fault {
-    pub const ALL: [Fault; 5] = [
+    pub const ALL: [Fault; 6] = [
         Fault::OtherPort,
         Fault::FirewallDrop,
         Fault::FirewallReject,
         Fault::PortInUse,
         Fault::WrongAddress,
+        Fault::NotListening,
     ];
 }
 
@@ -120,6 +124,12 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
                 process: SERVER.into(),
             }]
         }
+        Fault::NotListening => {
+            setup.actions.remove(listen);
+            vec![Control::ListenPort {
+                process: SERVER.into(),
+            }]
+        }
         Fault::WrongAddress => {
             let to = setup.actions[connect].to.as_deref()?;
             let (_, port) = to.rsplit_once(':')?;
@@ -130,7 +140,9 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
         }
     };
     let goals = match fault {
-        Fault::PortInUse => vec![Goal::Listens(SERVER.into()), Goal::Replies(CLIENT.into())],
+        Fault::PortInUse | Fault::NotListening => {
+            vec![Goal::Listens(SERVER.into()), Goal::Replies(CLIENT.into())]
+        }
         _ => vec![Goal::Replies(CLIENT.into()), Goal::NoDrops],
     };
     Some(Challenge {

@@ -254,7 +254,18 @@ impl Control {
         match self {
             Control::ListenPort { process } => {
                 let p = port()?;
-                action(s, process, "listen")?.port = Some(p);
+                let listens = s
+                    .actions
+                    .iter_mut()
+                    .find(|a| a.process == *process && a.op == "listen");
+                match listens {
+                    Some(a) => a.port = Some(p),
+                    // A server that was never told to listen: it listens from the start.
+                    None if s.processes.iter().any(|q| q.name == *process) => {
+                        s.actions.insert(0, listen_at_start(process, p))
+                    }
+                    None => return Err(tp(Msg::FixNoProcess, &[("process", process)])),
+                }
             }
             Control::ConnectPort { process } => {
                 let p = port()?;
@@ -301,6 +312,24 @@ impl Control {
             }
         }
         Ok(false)
+    }
+}
+
+/// `process` listens on `port` from the start.
+fn listen_at_start(process: &str, port: u16) -> scenario::ActionDef {
+    scenario::ActionDef {
+        process: process.to_string(),
+        at_ms: Some(0.0),
+        after: None,
+        delay_ms: None,
+        op: "listen".to_string(),
+        port: Some(port),
+        backlog: None,
+        to: None,
+        from_port: None,
+        auto: None,
+        keep_alive: None,
+        data: None,
     }
 }
 
