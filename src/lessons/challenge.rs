@@ -65,10 +65,6 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
     // A port that is not the server's, from those a programmer might pick.
     let other = [8080, 8000, 3000, 8098, 9099][rng.below(5) as usize];
     let mut setup = base.clone();
-    // An address on the network where no host is.
-    let nobody = (2..255)
-        .map(|n| format!("192.168.1.{n}"))
-        .find(|ip| setup.hosts.iter().all(|h| h.ip != *ip))?;
     let host = setup
         .processes
         .iter()
@@ -131,6 +127,12 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
             }]
         }
         Fault::WrongAddress => {
+            // An address on the server's network where no host is.
+            let server_ip = &setup.hosts.iter().find(|h| h.name == host)?.ip;
+            let (net, _) = server_ip.rsplit_once('.')?;
+            let nobody = (2..255)
+                .map(|n| format!("{net}.{n}"))
+                .find(|ip| setup.hosts.iter().all(|h| h.ip != *ip))?;
             let to = setup.actions[connect].to.as_deref()?;
             let (_, port) = to.rsplit_once(':')?;
             setup.actions[connect].to = Some(format!("{nobody}:{port}"));
