@@ -10,10 +10,10 @@
 use crate::engine::event::{DropReason, EventKind};
 use crate::engine::net::HostId;
 use crate::engine::scenario::Scenario;
-use crate::engine::socket::{Pid, SockError, SockId, SockState};
+use crate::engine::socket::{Pid, SockError, SockState};
+use crate::engine::tables::Tables;
 use crate::engine::timeline::Recording;
 use crate::engine::wire::{take_byte, Wire};
-use crate::vecmap::VecMap;
 
 /// A condition on a run.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -122,44 +122,38 @@ fn pid_of(run: &Recording, setup: &Scenario, name: &str) -> Option<Pid> {
 }
 
 /// A process's goal: the process and any it forked (a forking server's children serve its
-/// connections), the sockets they own, and whether the wanted thing happened to one of them.
+/// connections), the sockets they hold in the tables the events build ([`Tables`]), and
+/// whether the wanted thing happened to one of them.
 fn process_goal(goal: &Goal, pid: Pid, run: &Recording) -> Result<(), Miss> {
     let mut pids: Vec<Pid> = vec![pid];
-    let mut owner: VecMap<(HostId, SockId), Pid> = VecMap::new();
+    let mut tables = Tables::new(run.hosts.len());
     let mut failed = None;
     for e in &run.events {
-        let ours = |pid: &Pid| pids.contains(pid);
+        tables.apply(&e.kind);
         match &e.kind {
-            EventKind::Forked { parent, child, .. } if ours(parent) => pids.push(*child),
-            EventKind::SocketCreated {
-                host,
-                sock,
-                owner: Some((pid, _)),
-                ..
-            }
-            | EventKind::Accepted {
-                host, sock, pid, ..
-            } => {
-                owner.insert((*host, *sock), *pid);
-            }
-            EventKind::ErrorReturned { pid, error, .. } if ours(pid) => {
+            EventKind::Forked { parent, child, .. } if pids.contains(parent) => pids.push(*child),
+            EventKind::ErrorReturned { pid, error, .. } if pids.contains(pid) => {
                 failed = Some(error.clone());
             }
             _ => {}
         }
-        let owned = |host: &HostId, sock: &SockId| {
-            owner.get(&(*host, *sock)).is_some_and(|p| pids.contains(p))
+        // One of its sockets reaches `state` with this event.
+        let reaches = |state: SockState| match &e.kind {
+            EventKind::StateChanged { host, sock, to, .. } => {
+                *to == state
+                    && tables
+                        .row(*host, *sock)
+                        .and_then(|r| r.pid)
+                        .is_some_and(|p| pids.contains(&p))
+            }
+            _ => false,
         };
-        let done = match (&e.kind, goal) {
-            (EventKind::DataDelivered { pid, bytes, .. }, Goal::Replies(_)) => {
+        let done = match (goal, &e.kind) {
+            (Goal::Replies(_), EventKind::DataDelivered { pid, bytes, .. }) => {
                 pids.contains(pid) && !bytes.is_empty()
             }
-            (EventKind::StateChanged { host, sock, to, .. }, Goal::Listens(_)) => {
-                *to == SockState::Listen && owned(host, sock)
-            }
-            (EventKind::StateChanged { host, sock, to, .. }, Goal::Connects(_)) => {
-                *to == SockState::Established && owned(host, sock)
-            }
+            (Goal::Listens(_), _) => reaches(SockState::Listen),
+            (Goal::Connects(_), _) => reaches(SockState::Established),
             _ => false,
         };
         if done {
@@ -172,47 +166,21 @@ fn process_goal(goal: &Goal, pid: Pid, run: &Recording) -> Result<(), Miss> {
     }
 }
 
-/// The most sockets of `host` with local port `port` in ESTABLISHED at one moment.
+/// The most sockets of `host` with local port `port` in ESTABLISHED at one moment, in the
+/// tables the events build.
 fn most_established(run: &Recording, host: HostId, port: u16) -> u32 {
-    let mut ports: VecMap<SockId, u16> = VecMap::new();
-    let mut established: Vec<SockId> = Vec::new();
+    let mut tables = Tables::new(run.hosts.len());
     let mut most = 0;
     for e in &run.events {
-        match &e.kind {
-            EventKind::SocketCreated {
-                host: h,
-                sock,
-                local: Some(local),
-                ..
-            }
-            | EventKind::Bound {
-                host: h,
-                sock,
-                local,
-                ..
-            }
-            | EventKind::Connecting {
-                host: h,
-                sock,
-                local,
-                ..
-            } if *h == host => {
-                ports.insert(*sock, local.port());
-            }
-            EventKind::StateChanged {
-                host: h, sock, to, ..
-            } if *h == host => {
-                established.retain(|s| s != sock);
-                if *to == SockState::Established && ports.get(sock) == Some(&port) {
-                    established.push(*sock);
-                }
-            }
-            EventKind::SocketClosed { host: h, sock } if *h == host => {
-                established.retain(|s| s != sock);
-            }
-            _ => {}
+        tables.apply(&e.kind);
+        if e.kind.host() == Some(host) {
+            let now = tables
+                .sockets_of(host)
+                .filter(|r| r.state == SockState::Established)
+                .filter(|r| r.local.is_some_and(|l| l.port() == port))
+                .count();
+            most = most.max(now as u32);
         }
-        most = most.max(established.len() as u32);
     }
     most
 }
