@@ -81,10 +81,15 @@ impl Wire for f64 {
         out.extend(self.to_le_bytes());
     }
     fn take(bytes: &mut &[u8]) -> Option<Self> {
-        let (head, rest) = bytes.split_first_chunk::<8>()?;
-        *bytes = rest;
-        Some(f64::from_le_bytes(*head))
+        take_array(bytes).map(f64::from_le_bytes)
     }
+}
+
+/// The next `N` bytes as they are.
+fn take_array<const N: usize>(bytes: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, rest) = bytes.split_first_chunk::<N>()?;
+    *bytes = rest;
+    Some(*head)
 }
 
 /// A length, which cannot be more than the bytes left (each item or byte takes one at least).
@@ -183,9 +188,7 @@ impl Wire for Ipv4Addr {
         out.extend(self.octets());
     }
     fn take(bytes: &mut &[u8]) -> Option<Self> {
-        let (head, rest) = bytes.split_first_chunk::<4>()?;
-        *bytes = rest;
-        Some(Ipv4Addr::from(*head))
+        take_array::<4>(bytes).map(Ipv4Addr::from)
     }
 }
 

@@ -142,8 +142,7 @@ impl Run {
     /// The run as the page sends it to its engine's worker.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.setup.put(&mut out);
-        self.goals.put(&mut out);
+        self.put(&mut out);
         out
     }
 }
@@ -151,19 +150,27 @@ impl Run {
 /// The engine worker's whole job: a [`Run`]'s bytes in; out, each goal's result and the run's
 /// recording ([`Recording::encode`]). Bytes that are not a run run nothing.
 pub fn serve(mut request: &[u8]) -> Vec<u8> {
-    let run = (|| {
-        let run = Run {
-            setup: Wire::take(&mut request)?,
-            goals: Wire::take(&mut request)?,
-        };
-        request.is_empty().then_some(run)
-    })()
-    .unwrap_or_default();
+    let run = Run::take(&mut request)
+        .filter(|_| request.is_empty())
+        .unwrap_or_default();
     let (results, recording) = run.go();
     let mut out = Vec::new();
     results.put(&mut out);
     put_bytes(&recording.encode(), &mut out);
     out
+}
+
+impl Wire for Run {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.setup.put(out);
+        self.goals.put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(Run {
+            setup: Wire::take(bytes)?,
+            goals: Wire::take(bytes)?,
+        })
+    }
 }
 
 /// A worker's answer read back: each goal's result and the run, checked; or, for developers,
@@ -221,16 +228,12 @@ impl Control {
             Control::ListenPort { process } => op(process, "listen")
                 .and_then(|a| a.port)
                 .map(|p| p.to_string()),
-            Control::ConnectPort { process } => op(process, "connect").and_then(|a| {
-                a.to.as_deref()?
-                    .rsplit_once(':')
-                    .map(|(_, p)| p.to_string())
-            }),
-            Control::ConnectHost { process } => op(process, "connect").and_then(|a| {
-                a.to.as_deref()?
-                    .rsplit_once(':')
-                    .map(|(h, _)| h.to_string())
-            }),
+            Control::ConnectPort { process } => {
+                op(process, "connect").and_then(|a| Some(host_and_port(a)?.1.to_string()))
+            }
+            Control::ConnectHost { process } => {
+                op(process, "connect").and_then(|a| Some(host_and_port(a)?.0.to_string()))
+            }
             Control::Program { process } => s
                 .processes
                 .iter()
@@ -270,11 +273,8 @@ impl Control {
             Control::ConnectPort { process } => {
                 let p = port()?;
                 let a = action(s, process, "connect")?;
-                let host =
-                    a.to.as_deref()
-                        .and_then(|t| t.rsplit_once(':'))
-                        .map(|(h, _)| h);
-                a.to = Some(format!("{}:{p}", host.unwrap_or_default()));
+                let host = host_and_port(a).map_or("", |(h, _)| h);
+                a.to = Some(format!("{host}:{p}"));
             }
             Control::ConnectHost { process } => {
                 let known = s.hosts.iter().any(|h| h.name == value)
@@ -283,11 +283,8 @@ impl Control {
                     return Err(tp(Msg::FixNotAnAddress, &[("value", value)]));
                 }
                 let a = action(s, process, "connect")?;
-                let port =
-                    a.to.as_deref()
-                        .and_then(|t| t.rsplit_once(':'))
-                        .map(|(_, p)| p);
-                a.to = Some(format!("{value}:{}", port.unwrap_or_default()));
+                let port = host_and_port(a).map_or("", |(_, p)| p);
+                a.to = Some(format!("{value}:{port}"));
             }
             Control::Program { process } => {
                 if !scenario::PROGRAMS.iter().any(|(name, _)| *name == value) {
@@ -313,6 +310,11 @@ impl Control {
         }
         Ok(false)
     }
+}
+
+/// A connect action's "to", as its host (a name or an address) and its port.
+fn host_and_port(a: &scenario::ActionDef) -> Option<(&str, &str)> {
+    a.to.as_deref()?.rsplit_once(':')
 }
 
 /// `process` listens on `port` from the start.
