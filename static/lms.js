@@ -127,8 +127,12 @@ function report(stored) {
   if (!progress) return;
   const questions = Object.values(progress.questions);
   const done = questions.filter((q) => q.done).length;
-  const raw = asked ? Math.min(100, Math.round(questions.reduce((sum, q) => sum + credit(q), 0) / asked)) : 0;
-  complete = asked > 0 && done >= asked;
+  // A challenge (`LessonProgress::score` and `complete`): its best attempt's score, and passed
+  // once an attempt's goals held.
+  const challenge = progress.challenge && typeof progress.challenge === "object" ? progress.challenge : null;
+  const attempt = asked ? Math.min(100, Math.round(questions.reduce((sum, q) => sum + credit(q), 0) / asked)) : 0;
+  const raw = Math.max(attempt, Number(challenge?.best) || 0);
+  complete = (asked > 0 && done >= asked) || Number(challenge?.passed) > 0;
   const status = !complete ? "incomplete" : mastery === null ? "completed" : raw >= mastery ? "passed" : "failed";
   const suspend = JSON.stringify(progress);
   set("cmi.core.lesson_location", progress.step + 1);

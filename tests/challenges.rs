@@ -112,3 +112,171 @@ fn the_host_a_client_connects_to_is_set_by_name_or_address() {
         refused.feedback
     );
 }
+
+/// The shipped challenge lesson: each fault's drawn lesson answers its diagnose question with
+/// that fault (every other cause gets feedback of its own, about what that fault would have
+/// shown), and its fix question with the draw's controls, whose solution holds and whose wrong
+/// value does not. The lint holds it fault by fault, and catches a challenge that no longer holds.
+#[test]
+fn the_challenge_lesson_is_held_fault_by_fault() {
+    use socketlab::lessons::{self, Answer, Ask};
+    let template = lessons::words::shipped()
+        .into_iter()
+        .find(|l| l.challenge)
+        .expect("a challenge ships");
+    let base = base();
+    assert!(lessons::lint(&template, &base).is_empty());
+    for fault in Fault::ALL {
+        let (lesson, setup) = (0..64)
+            .filter_map(|seed| lessons::challenge::lesson(&template, &base, seed))
+            .find(|(_, setup)| {
+                let c = (0..64)
+                    .filter_map(|s| draw(&base, s))
+                    .find(|c| c.fix.scenario == *setup);
+                c.is_some_and(|c| c.fault == fault)
+            })
+            .unwrap();
+        let timeline =
+            socketlab::engine::Timeline::record(setup.build().unwrap(), setup.run_limit());
+        let diagnose = lesson
+            .steps
+            .iter()
+            .find_map(|s| {
+                s.question
+                    .as_ref()
+                    .filter(|q| matches!(q.ask, Ask::Diagnose { .. }))
+                    .map(|q| (s, q))
+            })
+            .unwrap();
+        let (step, q) = diagnose;
+        assert_eq!(q.ask.solution(), Answer::Choice(fault.key().into()));
+        // Its explanation is the drawn fault's.
+        let explain = q.explain.as_ref().unwrap().get("en");
+        assert!(!explain.is_empty());
+        let right = q
+            .ask
+            .judge(&step.at, &timeline, &setup, &q.ask.solution())
+            .unwrap();
+        assert!(right.verdict.correct, "{fault:?}");
+        let wrongs = q.ask.wrong_answers();
+        assert_eq!(wrongs.len(), Fault::ALL.len() - 1);
+        for w in wrongs {
+            let j = q.ask.judge(&step.at, &timeline, &setup, &w).unwrap();
+            assert!(
+                !j.verdict.correct && !j.verdict.feedback.is_empty(),
+                "{fault:?} {w:?}"
+            );
+        }
+    }
+    // A draw whose fix no longer fixes it (here, every cause's feedback the same) fails the lint,
+    // with the fault it was drawn with.
+    let mut broken = template.clone();
+    for q in broken.steps.iter_mut().filter_map(|s| s.question.as_mut()) {
+        if let Ask::Diagnose { causes, .. } = &mut q.ask {
+            for c in causes.iter_mut() {
+                c.why = causes_first_why(&template);
+            }
+        }
+    }
+    let problems = lessons::lint(&broken, &base);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("with the fault") && p.message.contains("same feedback")),
+        "{problems:?}"
+    );
+}
+
+fn causes_first_why(l: &socketlab::lessons::Lesson) -> socketlab::lessons::Text {
+    l.steps
+        .iter()
+        .filter_map(|s| s.question.as_ref())
+        .find_map(|q| match &q.ask {
+            socketlab::lessons::Ask::Diagnose { causes, .. } => Some(causes[0].why.clone()),
+            _ => None,
+        })
+        .unwrap()
+}
+
+/// A challenge's progress: each seed is an attempt; a new one puts the last one's questions
+/// away but keeps its hints, its best score and whether it passed (counted once, and only for
+/// the learner's own fix).
+#[test]
+fn a_challenges_progress_counts_attempts_passes_and_hints() {
+    use socketlab::lessons::Progress;
+    let mut p = Progress::new();
+    p.drew("whats-wrong", 42, 2);
+    p.drew("whats-wrong", 42, 2);
+    p.hinted("whats-wrong", 1);
+    p.answered("whats-wrong", 1, false);
+    p.answered("whats-wrong", 1, true);
+    p.passed("whats-wrong", 2);
+    p.answered("whats-wrong", 2, true);
+    // Answered again after it is done: not another pass.
+    p.passed("whats-wrong", 2);
+    let l = &p.lessons["whats-wrong"];
+    let c = l.challenge.clone().unwrap();
+    assert_eq!((c.seed, c.started, c.passed), (42, 1, 1));
+    assert!(l.complete(2));
+    assert_eq!(l.score(2), 75, "(50 with a hint + 100) / 2");
+    p.drew("whats-wrong", 7, 2);
+    p.shown("whats-wrong", 2);
+    p.passed("whats-wrong", 2);
+    let l = &p.lessons["whats-wrong"];
+    let c = l.challenge.clone().unwrap();
+    assert_eq!(
+        (c.seed, c.started, c.passed, c.hints, c.best),
+        (7, 2, 1, 1, 75)
+    );
+    assert!(
+        l.questions.get(&1).is_none(),
+        "the new attempt starts afresh"
+    );
+    assert!(l.complete(2), "passed once: the lesson is done");
+    assert_eq!(l.score(2), 75, "its best attempt");
+    assert_eq!(l.hints(), 1);
+    // Kept and exported as it is.
+    assert_eq!(Progress::parse(&p.to_json()), Ok(p.clone()));
+    // A damaged record is refused, as any damaged progress is.
+    let damaged = p
+        .to_json()
+        .replace("\"started\": 2", "\"started\": \"two\"");
+    assert!(Progress::parse(&damaged).is_err());
+}
+
+/// `tests/data/challenge-seeds.json`: a seed that draws each kind of fault, with the value that
+/// fixes it, for the end-to-end test that diagnoses and fixes one of each by touch
+/// (`UPDATE_SHIPPED=1` writes it).
+#[test]
+fn the_end_to_end_tests_seeds_draw_each_fault() {
+    let base = base();
+    let mut lines = Vec::new();
+    for fault in Fault::ALL {
+        let (seed, c) = (1..200)
+            .filter_map(|seed| draw(&base, seed).map(|c| (seed, c)))
+            .find(|(_, c)| c.fault == fault)
+            .unwrap();
+        let wrong: Vec<&str> = Fault::ALL
+            .iter()
+            .filter(|f| **f != fault)
+            .map(|f| f.key())
+            .collect();
+        lines.push(format!(
+            "  {{ \"fault\": \"{}\", \"seed\": {seed}, \"fix\": \"{}\", \"wrong\": \"{}\" }}",
+            fault.key(),
+            c.solution[&0],
+            wrong[seed as usize % wrong.len()]
+        ));
+    }
+    let json = format!("[\n{}\n]\n", lines.join(",\n"));
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/challenge-seeds.json");
+    if std::env::var_os("UPDATE_SHIPPED").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        json,
+        "UPDATE_SHIPPED=1 cargo test --test challenges writes it"
+    );
+}

@@ -974,6 +974,15 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
             solution: VecMap::new(),
             wrong: vec![],
         },
+        lessons::Ask::Diagnose {
+            causes: vec![lessons::file::Cause {
+                answer: "firewall-drop".into(),
+                name: Text::default(),
+                why: Text::default(),
+                explain: Text::default(),
+            }],
+            solution: String::new(),
+        },
     ];
     asks.extend(facts.into_iter().map(|fact| lessons::Ask::Choose {
         fact,
@@ -1017,6 +1026,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
             title: Text::default(),
             goal: Text::default(),
             steps,
+            challenge: true,
         },
         lessons::Lesson {
             id: String::new(),
@@ -1025,6 +1035,7 @@ fn every_kind_of_step_reads_back_from_the_shipped_form() {
             title: Text::default(),
             goal: Text::default(),
             steps: vec![],
+            challenge: false,
         },
     ];
     assert_eq!(decode(&encode(&every_kind)), Some(every_kind.clone()));

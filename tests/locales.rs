@@ -356,6 +356,7 @@ const NOT_WORDS: &[(&str, &str)] = &[
     // An author's mistake, which the lesson lint refuses before a lesson ships: never shown.
     ("src/lessons/answer.rs", "a predict question needs a step with \\\"before_segment\\\""),
     ("src/lessons/answer.rs", "that answer does not fit this kind of question"),
+    ("src/lessons/answer.rs", "a challenge's diagnose question is answered once a seed has drawn its fault"),
     // Why the engine worker's answer does not read back: for developers (the page says only
     // that the engine's script failed).
     ("src/lessons/fix.rs", "the answer's recording does not read"),
@@ -743,13 +744,43 @@ fn every_lessons_feedback_is_given_in_every_language() {
         let mut out = Vec::new();
         for lesson in socketlab::lessons::words::shipped() {
             let scene = Scene::load(Scene::index_of(&lesson.scenario).unwrap()).unwrap();
-            for step in &lesson.steps {
-                let Some(q) = &step.question else { continue };
-                for answer in std::iter::once(q.ask.solution()).chain(q.ask.wrong_answers()) {
-                    let judged = q
-                        .ask
-                        .judge(&step.at, &scene.timeline, &scene.scenario, &answer);
-                    out.push(judged.unwrap().verdict.feedback);
+            // A challenge: the lesson each kind of fault draws, on its own run.
+            let played: Vec<_> = match lesson.challenge {
+                false => vec![(lesson.clone(), scene.scenario.clone(), None)],
+                true => socketlab::lessons::challenge::Fault::ALL
+                    .iter()
+                    .map(|fault| {
+                        let (l, setup) = (0..64)
+                            .filter_map(|seed| {
+                                socketlab::lessons::challenge::lesson(
+                                    &lesson,
+                                    &scene.scenario,
+                                    seed,
+                                )
+                            })
+                            .find(|(l, _)| {
+                                l.steps.iter().filter_map(|s| s.question.as_ref()).any(|q| {
+                                    q.ask.solution()
+                                        == socketlab::lessons::Answer::Choice(fault.key().into())
+                                })
+                            })
+                            .unwrap();
+                        let timeline = socketlab::engine::Timeline::record(
+                            setup.build().unwrap(),
+                            setup.run_limit(),
+                        );
+                        (l, setup, Some(timeline))
+                    })
+                    .collect(),
+            };
+            for (lesson, scenario, timeline) in &played {
+                for step in &lesson.steps {
+                    let Some(q) = &step.question else { continue };
+                    for answer in std::iter::once(q.ask.solution()).chain(q.ask.wrong_answers()) {
+                        let timeline = timeline.as_ref().unwrap_or(&scene.timeline);
+                        let judged = q.ask.judge(&step.at, timeline, scenario, &answer);
+                        out.push(judged.unwrap().verdict.feedback);
+                    }
                 }
             }
         }

@@ -58,7 +58,13 @@ impl Answer {
                 .map(|(c, v)| format!("{}: {v}", c.label()))
                 .collect::<Vec<_>>()
                 .join("; "),
-            Answer::Choice(c) => c.clone(),
+            Answer::Choice(c) => match ask {
+                Ask::Diagnose { causes, .. } => causes.iter().find(|x| x.answer == *c).map_or_else(
+                    || c.clone(),
+                    |x| x.name.get(crate::i18n::lang()).to_string(),
+                ),
+                _ => c.clone(),
+            },
             Answer::Changes(changes) => {
                 let controls = match ask {
                     Ask::Fix { controls, .. } => controls.as_slice(),
@@ -82,7 +88,9 @@ impl Ask {
         match self {
             Ask::Predict { solution, .. } => Answer::Pick(solution.clone()),
             Ask::Fill { solution, .. } => Answer::Cells(solution.clone()),
-            Ask::Choose { solution, .. } => Answer::Choice(solution.clone()),
+            Ask::Choose { solution, .. } | Ask::Diagnose { solution, .. } => {
+                Answer::Choice(solution.clone())
+            }
             Ask::Fix { solution, .. } => Answer::Changes(solution.clone()),
         }
     }
@@ -95,6 +103,11 @@ impl Ask {
             Ask::Choose { wrong, .. } => wrong
                 .iter()
                 .map(|w| Answer::Choice(w.answer.clone()))
+                .collect(),
+            Ask::Diagnose { causes, solution } => causes
+                .iter()
+                .filter(|c| c.answer != *solution)
+                .map(|c| Answer::Choice(c.answer.clone()))
                 .collect(),
             Ask::Fix { wrong, .. } => wrong.iter().cloned().map(Answer::Changes).collect(),
         }
@@ -168,6 +181,23 @@ impl Ask {
                     .find(|w| w.answer.eq_ignore_ascii_case(chosen.trim()))
                     .map(|w| w.why.get(crate::i18n::lang()));
                 Ok(q.check(timeline, chosen, why).map_err(err)?.into())
+            }
+            // The drawn fault is the answer; a wrong cause gets what that fault would have shown.
+            (Ask::Diagnose { causes, solution }, Answer::Choice(chosen)) => {
+                if solution.is_empty() {
+                    return Err("a challenge's diagnose question is answered once a seed has drawn its fault".into());
+                }
+                let chosen = chosen.trim();
+                if chosen == solution {
+                    return Ok(Verdict::right(String::new()).into());
+                }
+                Ok(
+                    Verdict::wrong(causes.iter().find(|c| c.answer == chosen).map_or_else(
+                        || crate::i18n::t(Msg::FeedbackNotThisOption).to_string(),
+                        |c| c.why.get(crate::i18n::lang()).to_string(),
+                    ))
+                    .into(),
+                )
             }
             // The web app runs a fix in its engine's worker and judges the outcome there
             // (ui::components::question); a page has no engine of its own to run one here.

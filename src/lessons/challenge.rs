@@ -2,7 +2,8 @@
 //! picked by a seed (so a teacher can give a class the same one), the controls a user has to
 //! fix it, and the goals that decide, checked against the run as a fix-it's are. The learner is
 //! to name the cause ([`Fault`]) from the segments, the narration and the `ss` view, then fix
-//! it. (The page does not offer challenges yet: this is the part its view will draw from.)
+//! it. A challenge lesson (`challenge = true` in its file) is the words; [`lesson`] makes the
+//! lesson a seed draws, which the page shows and a test replays.
 //!
 //! Every fault keeps the scene a real one: the engine runs it and says what a real network
 //! would, so a fault is diagnosed from what happens, never from the setup's text.
@@ -10,7 +11,8 @@
 use crate::engine::rng::Rng;
 use crate::engine::scenario::{FirewallDef, ProcessDef, Scenario};
 
-use super::fix::{Control, FixIt, Goal};
+use super::file::{Ask, Lesson};
+use super::fix::{Changes, Control, FixIt, Goal};
 
 /// What is wrong with the scene: the causes a learner chooses from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +43,22 @@ impl Fault {
         Fault::WrongAddress,
         Fault::NotListening,
     ];
+
+    /// As a challenge's file names it (a diagnose question's `answer`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Fault::OtherPort => "other-port",
+            Fault::FirewallDrop => "firewall-drop",
+            Fault::FirewallReject => "firewall-reject",
+            Fault::PortInUse => "port-in-use",
+            Fault::WrongAddress => "wrong-address",
+            Fault::NotListening => "not-listening",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.key() == key)
+    }
 }
 
 /// One challenge: its fault, and the broken setup with the controls and goals that judge a fix.
@@ -48,6 +66,9 @@ impl Fault {
 pub struct Challenge {
     pub fault: Fault,
     pub fix: FixIt,
+    /// A value for each control that fixes it, and one that does not.
+    pub solution: Changes,
+    pub wrong: Changes,
 }
 
 /// The server process of a challenge's scene, the port it should listen on, and the client
@@ -55,6 +76,9 @@ pub struct Challenge {
 const SERVER: &str = "node";
 const PORT: u16 = 8099;
 const CLIENT: &str = "curl";
+
+/// The processes a challenge is about: the server, then the client.
+pub const PROCESSES: [&str; 2] = [SERVER, CLIENT];
 
 /// The challenge that `seed` draws from `base`, a working scene in which `node` listens on
 /// 8099 on a host and `curl` connects to it (the course's Node.js scene). The same seed draws
@@ -65,6 +89,9 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
     // A port that is not the server's, from those a programmer might pick.
     let other = [8080, 8000, 3000, 8098, 9099][rng.below(5) as usize];
     let mut setup = base.clone();
+    // The scene's own words describe it working.
+    setup.description = None;
+    setup.stages.clear();
     let host = setup
         .processes
         .iter()
@@ -84,6 +111,14 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
         proto: "tcp".into(),
         port: PORT,
         verdict: verdict.into(),
+    };
+    let set = |value: &str| -> Changes { [(0, value.to_string())].into_iter().collect() };
+    let (solution, wrong) = match fault {
+        Fault::OtherPort | Fault::NotListening => (set("8099"), set("9000")),
+        Fault::FirewallDrop | Fault::FirewallReject => (set("off"), set("on")),
+        // Another port than the old copy's: the clients still reach the old copy.
+        Fault::PortInUse => (set("8100"), set("8099")),
+        Fault::WrongAddress => (set(&host), set("192.168.1.250")),
     };
     let controls = match fault {
         Fault::OtherPort => {
@@ -154,5 +189,43 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
             controls,
             goals,
         },
+        solution,
+        wrong,
     })
+}
+
+/// The lesson `seed` draws from a challenge lesson `template` on its scene `base`: its diagnose
+/// question answered by the drawn fault (and explained by that fault's words), its fix
+/// question given the draw's controls, goals and solution; and the broken setup it plays.
+/// `None` if `template` is not a challenge or `base` not a scene a challenge is drawn from.
+pub fn lesson(template: &Lesson, base: &Scenario, seed: u64) -> Option<(Lesson, Scenario)> {
+    if !template.challenge {
+        return None;
+    }
+    let drawn = draw(base, seed)?;
+    let mut lesson = template.clone();
+    for q in lesson.steps.iter_mut().filter_map(|s| s.question.as_mut()) {
+        match &mut q.ask {
+            Ask::Diagnose { causes, solution } => {
+                *solution = drawn.fault.key().to_string();
+                q.explain = causes
+                    .iter()
+                    .find(|c| c.answer == *solution)
+                    .map(|c| c.explain.clone());
+            }
+            Ask::Fix {
+                controls,
+                goals,
+                solution,
+                wrong,
+            } => {
+                controls.clone_from(&drawn.fix.controls);
+                goals.clone_from(&drawn.fix.goals);
+                solution.clone_from(&drawn.solution);
+                *wrong = vec![drawn.wrong.clone()];
+            }
+            _ => {}
+        }
+    }
+    Some((lesson, drawn.fix.scenario))
 }

@@ -80,10 +80,17 @@ pub enum Part {
     OwnServer,
     /// Mistakes a learner will meet, to read and fix.
     WhenItGoesWrong,
+    /// "What's wrong?": a fault drawn at random, diagnosed and fixed.
+    Challenges,
 }
 
 impl Part {
-    pub const ALL: [Part; 3] = [Part::Slides, Part::OwnServer, Part::WhenItGoesWrong];
+    pub const ALL: [Part; 4] = [
+        Part::Slides,
+        Part::OwnServer,
+        Part::WhenItGoesWrong,
+        Part::Challenges,
+    ];
 
     /// As a lesson file names it.
     pub fn key(self) -> &'static str {
@@ -91,6 +98,7 @@ impl Part {
             Part::Slides => "slides",
             Part::OwnServer => "own-server",
             Part::WhenItGoesWrong => "when-it-goes-wrong",
+            Part::Challenges => "challenges",
         }
     }
 }
@@ -104,6 +112,10 @@ pub struct Lesson {
     pub title: Text,
     pub goal: Text,
     pub steps: Vec<Step>,
+    /// A "What's wrong?" challenge: its scene is `scenario` with a fault drawn by a seed
+    /// ([`super::challenge`]), which also gives its *diagnose* question's answer and its *fix*
+    /// question's controls, goals and solution.
+    pub challenge: bool,
 }
 
 impl Lesson {
@@ -123,8 +135,16 @@ impl Lesson {
                 out.push(&mut q.prompt);
                 out.extend(q.hints.iter_mut());
                 out.extend(q.explain.as_mut());
-                if let Ask::Choose { wrong, .. } = &mut q.ask {
-                    out.extend(wrong.iter_mut().map(|w| &mut w.why));
+                match &mut q.ask {
+                    Ask::Choose { wrong, .. } => out.extend(wrong.iter_mut().map(|w| &mut w.why)),
+                    Ask::Diagnose { causes, .. } => {
+                        for c in causes {
+                            out.push(&mut c.name);
+                            out.push(&mut c.why);
+                            out.push(&mut c.explain);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -160,6 +180,17 @@ pub struct WrongChoice {
     pub why: Text,
 }
 
+/// A cause a *diagnose* question offers: its key (a [`super::challenge::Fault`]'s), its name,
+/// what a learner who picks it wrongly should hear (what that fault would have shown), and,
+/// when it is the drawn one, why what the learner saw comes from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cause {
+    pub answer: String,
+    pub name: Text,
+    pub why: Text,
+    pub explain: Text,
+}
+
 /// What a question asks, with its solution and the wrong answers a test replays.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Ask {
@@ -179,7 +210,13 @@ pub enum Ask {
         /// Every option but the solution, each with its own feedback.
         wrong: Vec<WrongChoice>,
     },
-    /// Repair the lesson's scene with these controls.
+    /// Which fault a challenge's scene has: one of `causes`, the drawn one the solution
+    /// (a challenge's file leaves it empty: the draw sets it).
+    Diagnose {
+        causes: Vec<Cause>,
+        solution: String,
+    },
+    /// Repair the lesson's scene with these controls (in a challenge, the draw's).
     Fix {
         controls: Vec<Control>,
         goals: Vec<Goal>,
@@ -209,7 +246,14 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
         top,
         "",
         &[
-            "version", "id", "part", "scenario", "title", "goal", "steps",
+            "version",
+            "id",
+            "part",
+            "scenario",
+            "title",
+            "goal",
+            "steps",
+            "challenge",
         ],
     );
     if let Some(v) = c.integer(top, "", "version", true, 0, i64::MAX) {
@@ -227,14 +271,42 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
     let part = c.string(top, "", "part", true).and_then(|p| {
         let part = Part::ALL.into_iter().find(|part| part.key() == p);
         if part.is_none() {
-            c.problem("part", format!("\"{p}\" is not a part of the course; use \"slides\", \"own-server\" or \"when-it-goes-wrong\""));
+            c.problem("part", format!("\"{p}\" is not a part of the course; use \"slides\", \"own-server\", \"when-it-goes-wrong\" or \"challenges\""));
         }
         part
     });
     let scenario = c.string(top, "", "scenario", true);
     let title = text(c, top, "", "title");
     let goal = text(c, top, "", "goal");
-    let steps = list(c, top, "", ("steps", true, MOST_STEPS), read_step);
+    let challenge = match top.get("challenge") {
+        None => false,
+        Some(Value::Boolean(b)) => *b,
+        Some(v) => {
+            c.problem(
+                "challenge",
+                format!("must be true or false, not {}", kind(v)),
+            );
+            false
+        }
+    };
+    let steps = list(c, top, "", ("steps", true, MOST_STEPS), |c, v, p| {
+        read_step(c, v, p, challenge)
+    });
+    if challenge {
+        let asks: Vec<&Ask> = steps
+            .iter()
+            .flatten()
+            .filter_map(|s| s.question.as_ref().map(|q| &q.ask))
+            .collect();
+        if !asks.iter().any(|a| matches!(a, Ask::Diagnose { .. }))
+            || !asks.iter().any(|a| matches!(a, Ask::Fix { .. }))
+        {
+            c.problem(
+                "steps",
+                "a challenge asks a diagnose question and then a fix question",
+            );
+        }
+    }
     Some(Lesson {
         id: id?.to_string(),
         part: part?,
@@ -242,6 +314,7 @@ fn read_lesson(c: &mut Checker, top: &Table) -> Option<Lesson> {
         title: title?,
         goal: goal?,
         steps: steps?,
+        challenge,
     })
 }
 
@@ -285,7 +358,7 @@ fn lang_text(c: &mut Checker, value: &Value, path: &str) -> Option<Text> {
     out.contains_key("en").then_some(Text(out))
 }
 
-fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
+fn read_step(c: &mut Checker, value: &Value, path: &str, challenge: bool) -> Option<Step> {
     let t = c.table(value, path)?;
     c.fields(
         t,
@@ -303,7 +376,13 @@ fn read_step(c: &mut Checker, value: &Value, path: &str) -> Option<Step> {
     let at = read_moment(c, t, path);
     let text = text(c, t, path, "text");
     let question = match t.get("question") {
-        Some(q) => Some(read_question(c, q, &join(path, "question"), at.as_ref())?),
+        Some(q) => Some(read_question(
+            c,
+            q,
+            &join(path, "question"),
+            at.as_ref(),
+            challenge,
+        )?),
         None => None,
     };
     Some(Step {
@@ -372,6 +451,7 @@ fn read_question(
     value: &Value,
     path: &str,
     at: Option<&Moment>,
+    challenge: bool,
 ) -> Option<Question> {
     let t = c.table(value, path)?;
     let prompt = text(c, t, path, "prompt");
@@ -391,11 +471,20 @@ fn read_question(
         Some("predict") => read_predict(c, t, path, at),
         Some("fill") => read_fill(c, t, path),
         Some("choose") => read_choose(c, t, path),
+        Some("fix") if challenge => read_drawn_fix(c, t, path),
         Some("fix") => read_fix(c, t, path),
+        Some("diagnose") if challenge => read_diagnose(c, t, path),
+        Some("diagnose") => {
+            c.problem(
+                &join(path, "kind"),
+                "a diagnose question names a drawn fault: only a challenge (challenge = true) asks one",
+            );
+            None
+        }
         Some(other) => {
             c.problem(
                 &join(path, "kind"),
-                format!("\"{other}\" is not a kind of question; use \"predict\", \"fill\", \"choose\" or \"fix\""),
+                format!("\"{other}\" is not a kind of question; use \"predict\", \"fill\", \"choose\", \"fix\" or, in a challenge, \"diagnose\""),
             );
             None
         }
@@ -778,6 +867,64 @@ fn changes(c: &mut Checker, v: &Value, path: &str) -> Option<Changes> {
         }
     }
     Some(out)
+}
+
+/// A challenge's fix: the draw gives its controls, goals and solution.
+fn read_drawn_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
+    c.fields(t, path, &["kind", "prompt", "hints", "explain"]);
+    Some(Ask::Fix {
+        controls: Vec::new(),
+        goals: Vec::new(),
+        solution: Changes::new(),
+        wrong: Vec::new(),
+    })
+}
+
+/// A cause a diagnose question offers:
+/// `{ answer = "firewall-drop", name.en = "…", why.en = "…", explain.en = "…" }`.
+fn cause(c: &mut Checker, v: &Value, path: &str) -> Option<Cause> {
+    let t = c.table(v, path)?;
+    c.fields(t, path, &["answer", "name", "why", "explain"]);
+    let answer = c.string(t, path, "answer", true).map(str::to_string);
+    if let Some(a) = answer.as_deref() {
+        if super::challenge::Fault::from_key(a).is_none() {
+            c.problem(
+                &join(path, "answer"),
+                format!("\"{a}\" is not a fault a challenge draws"),
+            );
+        }
+    }
+    let name = text(c, t, path, "name");
+    let why = text(c, t, path, "why");
+    let explain = text(c, t, path, "explain");
+    Some(Cause {
+        answer: answer?,
+        name: name?,
+        why: why?,
+        explain: explain?,
+    })
+}
+
+/// A challenge's diagnose question: every fault the draw can pick, each with its name and
+/// feedback; the draw gives the answer.
+fn read_diagnose(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {
+    c.fields(t, path, &["kind", "prompt", "hints", "causes"]);
+    let causes = list(c, t, path, ("causes", true, 12), cause)?;
+    for fault in super::challenge::Fault::ALL {
+        if !causes.iter().any(|x| x.answer == fault.key()) {
+            c.problem(
+                &join(path, "causes"),
+                format!(
+                    "the fault \"{}\" is not among the causes: a challenge may draw it",
+                    fault.key()
+                ),
+            );
+        }
+    }
+    Some(Ask::Diagnose {
+        causes,
+        solution: String::new(),
+    })
 }
 
 fn read_fix(c: &mut Checker, t: &Table, path: &str) -> Option<Ask> {

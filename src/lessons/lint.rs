@@ -14,8 +14,44 @@ use crate::engine::checker::Problem;
 use crate::engine::scenario::Scenario;
 use crate::engine::Timeline;
 
-/// The problems with `lesson` played on `scenario` (its scene), none if it holds.
+/// How many seeds a challenge's lint tries to find every fault the draw can pick.
+const SEEDS: u64 = 64;
+
+/// The problems with `lesson` played on `scenario` (its scene), none if it holds. A challenge
+/// is held, fault by fault, as the lesson a seed draws for each kind of fault.
 pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
+    if !lesson.challenge {
+        return lint_drawn(lesson, scenario);
+    }
+    let mut problems = Vec::new();
+    for fault in super::challenge::Fault::ALL {
+        let drawn = (0..SEEDS)
+            .filter_map(|seed| super::challenge::lesson(lesson, scenario, seed))
+            .find(|(l, _)| {
+                l.steps.iter().filter_map(|s| s.question.as_ref()).any(
+                    |q| matches!(&q.ask, Ask::Diagnose { solution, .. } if solution == fault.key()),
+                )
+            });
+        match drawn {
+            Some((l, setup)) => problems.extend(lint_drawn(&l, &setup).into_iter().map(|p| {
+                Problem {
+                    message: format!("with the fault \"{}\": {}", fault.key(), p.message),
+                    ..p
+                }
+            })),
+            None => problems.push(Problem {
+                path: "scenario".into(),
+                message: format!(
+                    "no seed draws the fault \"{}\" from this scene: a challenge's scene is one where node listens on 8099 and curl connects to it",
+                    fault.key()
+                ),
+            }),
+        }
+    }
+    problems
+}
+
+fn lint_drawn(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut say = |path: String, message: String| problems.push(Problem { path, message });
     let sim = match scenario.build() {
@@ -63,7 +99,8 @@ fn secrets(ask: &Ask) -> Vec<String> {
             solution: super::question::Pick::Socket { socket, .. },
             ..
         } => vec![format!("Socket {socket}")],
-        Ask::Predict { .. } | Ask::Fix { .. } => Vec::new(),
+        // A challenge's words are the same whichever fault is drawn.
+        Ask::Predict { .. } | Ask::Fix { .. } | Ask::Diagnose { .. } => Vec::new(),
     }
 }
 

@@ -30,8 +30,25 @@ pub struct Progress {
 pub struct LessonProgress {
     /// The step the learner last saw (from 0), to resume there.
     pub step: usize,
-    /// By the index of the step that asks it.
+    /// By the index of the step that asks it (in a challenge, the attempt's).
     pub questions: VecMap<usize, QuestionProgress>,
+    /// A challenge's record (none for a lesson).
+    pub challenge: Option<Attempts>,
+}
+
+/// A challenge's attempts: each a fault drawn by a seed, diagnosed and fixed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attempts {
+    /// The seed of the attempt under way, whose questions are the lesson's.
+    pub seed: u64,
+    /// Attempts started, this one included.
+    pub started: u32,
+    /// Attempts finished with every goal holding (the fix answered right, not shown).
+    pub passed: u32,
+    /// Hints opened in the attempts before this one.
+    pub hints: u32,
+    /// The best score of an attempt before this one.
+    pub best: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -93,8 +110,13 @@ impl QuestionProgress {
 
 impl LessonProgress {
     /// The lesson's score, 0 to 100: the mean credit of the questions it asks (one not done
-    /// counts nothing).
+    /// counts nothing); a challenge's, its best attempt's.
     pub fn score(&self, asked: usize) -> u32 {
+        let best = self.challenge.as_ref().map_or(0, |c| c.best);
+        self.attempt_score(asked).max(best)
+    }
+
+    fn attempt_score(&self, asked: usize) -> u32 {
         let credit: u32 = self
             .questions
             .values()
@@ -116,9 +138,19 @@ impl LessonProgress {
         counts
     }
 
-    /// Every question the lesson asks is done.
+    /// Every question the lesson asks is done; a challenge, once an attempt has passed.
     pub fn complete(&self, asked: usize) -> bool {
+        self.challenge.as_ref().is_some_and(|c| c.passed > 0) || self.attempt_complete(asked)
+    }
+
+    fn attempt_complete(&self, asked: usize) -> bool {
         self.questions.values().filter(|q| q.done).count() >= asked
+    }
+
+    /// Hints opened, in every attempt.
+    pub fn hints(&self) -> u32 {
+        let earlier = self.challenge.as_ref().map_or(0, |c| c.hints);
+        earlier + self.questions.values().map(|q| q.hints).sum::<u32>()
     }
 }
 
@@ -166,7 +198,18 @@ impl Progress {
             let mut lesson = LessonProgress {
                 step: usize::try_from(l.get("step")?.as_u64()?).ok()?,
                 questions: VecMap::new(),
+                challenge: None,
             };
+            if let Some(c) = l.get("challenge") {
+                let count = |k: &str| c.get(k)?.as_u64().and_then(|n| u32::try_from(n).ok());
+                lesson.challenge = Some(Attempts {
+                    seed: c.get("seed")?.as_u64()?,
+                    started: count("started")?,
+                    passed: count("passed")?,
+                    hints: count("hints")?,
+                    best: count("best")?.min(100),
+                });
+            }
             let Json::Object(questions) = l.get("questions")? else {
                 return None;
             };
@@ -203,8 +246,14 @@ impl Progress {
                         )
                     })
                     .collect();
+                let challenge = l.challenge.as_ref().map_or(String::new(), |c| {
+                    format!(
+                        ",\n      \"challenge\": {{ \"seed\": {}, \"started\": {}, \"passed\": {}, \"hints\": {}, \"best\": {} }}",
+                        c.seed, c.started, c.passed, c.hints, c.best
+                    )
+                });
                 format!(
-                    "    {}: {{\n      \"step\": {},\n      \"questions\": {{\n{}\n      }}\n    }}",
+                    "    {}: {{\n      \"step\": {},\n      \"questions\": {{\n{}\n      }}{challenge}\n    }}",
                     quote(id),
                     l.step,
                     questions.join(",\n")
@@ -232,6 +281,25 @@ impl Progress {
         self.lessons.entry(lesson.to_string()).or_default().step = step;
     }
 
+    /// A challenge's attempt with `seed` is the one shown (of `asked` questions): if it is not
+    /// the one under way, it starts, and the questions of the one before are put away (its
+    /// hints and score kept in the record).
+    pub fn drew(&mut self, lesson: &str, seed: u64, asked: usize) {
+        let l = self.lessons.entry(lesson.to_string()).or_default();
+        if l.challenge.as_ref().is_some_and(|c| c.seed == seed) {
+            return;
+        }
+        let score = l.attempt_score(asked);
+        let hints = l.questions.values().map(|q| q.hints).sum::<u32>();
+        let c = l.challenge.get_or_insert_with(Attempts::default);
+        c.seed = seed;
+        c.started += 1;
+        c.hints += hints;
+        c.best = c.best.max(score);
+        l.questions = VecMap::new();
+        l.step = 0;
+    }
+
     /// The learner answered the question at `step` of `lesson`. Answers after it is done (a
     /// learner trying again) change nothing of how it was done.
     pub fn answered(&mut self, lesson: &str, step: usize, correct: bool) {
@@ -239,6 +307,21 @@ impl Progress {
         if !q.done {
             q.tries += 1;
             q.done = correct;
+        }
+    }
+
+    /// A challenge's attempt passed: its fix, the question at `step`, holds (the learner's own
+    /// fix: counted once, and not after its solution was shown).
+    pub fn passed(&mut self, lesson: &str, step: usize) {
+        if self.done(lesson, step) {
+            return;
+        }
+        if let Some(c) = self
+            .lessons
+            .get_mut(lesson)
+            .and_then(|l| l.challenge.as_mut())
+        {
+            c.passed += 1;
         }
     }
 

@@ -364,11 +364,16 @@ fn use_lesson_step(
 ) {
     let d = model.dispatcher();
     let on_update = on_update.clone();
-    let key = at.map(|a| (a.index, a.step));
+    // A challenge's new draw shows from its step again.
+    let key = at.map(|a| (a.index, a.step, a.drawn.as_ref().map(|(seed, _)| *seed)));
     let at = at.cloned();
     use_effect_with(key, move |_| {
         if let Some(at) = at {
-            d.dispatch(Action::Show(at.scene_index(), at.step().at.clone()));
+            d.dispatch(Action::Show(
+                at.scene_index(),
+                at.drawn_scene().cloned(),
+                at.step().at.clone(),
+            ));
             on_update.emit(Update::Saw(at.lesson().id.clone(), at.step));
         }
     });
@@ -485,7 +490,7 @@ pub fn app() -> Html {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
         #[cfg(feature = "lessons")]
-        Route::Lesson { id, step } => match lessons.iter().position(|l| l.id == *id) {
+        Route::Lesson { id, step, seed } => match lessons.iter().position(|l| l.id == *id) {
             Some(_) if !super::lesson::has_words(id) => {
                 super::lesson::loading_view(id, &place.route.query())
             }
@@ -493,6 +498,11 @@ pub fn app() -> Html {
                 &format!("#{}", lessons[index].scenario),
                 &place.route.query(),
             ),
+            // A challenge draws its fault first.
+            Some(index) if lessons[index].challenge => html! {
+                <super::lesson::ChallengeView lessons={lessons.clone()} index={index} step={*step} seed={*seed}
+                    progress={progress.clone()} params={place.params.clone()} on_update={on_update.clone()} go={go.clone()} />
+            },
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {
@@ -500,6 +510,7 @@ pub fn app() -> Html {
                     index,
                     step: (*step).min(steps.saturating_sub(1)),
                     progress: progress.clone(),
+                    drawn: None,
                 };
                 html! {
                     <Player params={place.params.clone()} lesson={Some(at)} on_update={on_update.clone()} go={go.clone()} />
@@ -550,7 +561,7 @@ fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
     match lesson {
         Some(at) => {
             let mut m = Model::new(at.scene_index());
-            m.show(at.scene_index(), &at.step().at);
+            m.show(at.scene_index(), at.drawn_scene(), &at.step().at);
             m
         }
         None => model_from(params),

@@ -70,6 +70,23 @@ fn state_of(lesson: &Lesson, progress: &Progress) -> (String, &'static str, usiz
     let asked = lesson.asked();
     match progress.lessons.get(&lesson.id) {
         None => (t(Msg::HomeNotStarted).to_string(), "new", 0),
+        // A challenge: its attempts, how many passed, and the hints they took.
+        Some(p) if p.challenge.is_some() => {
+            let c = p.challenge.clone().unwrap_or_default();
+            let words = tp(
+                Msg::HomeChallengeState,
+                &[
+                    ("started", &c.started.to_string()),
+                    ("passed", &c.passed.to_string()),
+                    ("hints", &p.hints().to_string()),
+                ],
+            );
+            let class = match c.passed {
+                0 => "started",
+                _ => "done",
+            };
+            (words, class, p.step)
+        }
         Some(p) if p.complete(asked) => {
             let said: Vec<String> = p
                 .outcomes()
@@ -144,7 +161,9 @@ pub fn home(props: &HomeProps) -> Html {
                     <ol class="lesson-list" start={(first + 1).to_string()}>
                         { for props.lessons.iter().enumerate().filter(|(_, l)| l.part == part).map(|(i, l)| {
                             let (state, class, resume) = state_of(l, &props.progress);
-                            let route = Route::Lesson { id: l.id.clone(), step: resume };
+                            // A challenge goes back to the attempt under way.
+                            let seed = props.progress.lessons.get(&l.id).and_then(|p| p.challenge.as_ref()).map(|c| c.seed);
+                            let route = Route::Lesson { id: l.id.clone(), step: resume, seed };
                             html! {
                                 <li key={l.id.clone()} class={classes!("lesson-card", class)}>
                                     <a href={route.query()} onclick={link(go, route.clone())}>
@@ -189,6 +208,7 @@ fn part_title(part: Part) -> Msg {
         Part::Slides => Msg::HomePartSlides,
         Part::OwnServer => Msg::HomePartOwnServer,
         Part::WhenItGoesWrong => Msg::HomePartWhenItGoesWrong,
+        Part::Challenges => Msg::HomePartChallenges,
     }
 }
 

@@ -28,6 +28,8 @@ pub struct LessonAt {
     /// From 0; always a step the lesson has.
     pub step: usize,
     pub progress: Rc<Progress>,
+    /// A challenge's seed and the scene it drew (the lesson is the drawn one).
+    pub drawn: Option<(u64, Rc<Scene>)>,
 }
 
 impl PartialEq for LessonAt {
@@ -35,6 +37,10 @@ impl PartialEq for LessonAt {
         Rc::ptr_eq(&self.lessons, &other.lessons)
             && (self.index, self.step) == (other.index, other.step)
             && Rc::ptr_eq(&self.progress, &other.progress)
+            && match (&self.drawn, &other.drawn) {
+                (Some((a, x)), Some((b, y))) => a == b && Rc::ptr_eq(x, y),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -53,10 +59,16 @@ impl LessonAt {
         Scene::index_of(&self.lesson().scenario).unwrap_or(0)
     }
 
+    /// A challenge's drawn scene, which the lesson shows instead of its shipped one.
+    pub fn drawn_scene(&self) -> Option<&Rc<Scene>> {
+        self.drawn.as_ref().map(|(_, s)| s)
+    }
+
     fn route(&self, step: usize) -> Route {
         Route::Lesson {
             id: self.lesson().id.clone(),
             step,
+            seed: self.drawn.as_ref().map(|(seed, _)| *seed),
         }
     }
 }
@@ -101,6 +113,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     }
     let last = lesson.steps.len() - 1;
     let ready = props.scene.id == lesson.scenario;
+    // A challenge's fix names what is wrong: it waits until the diagnosis is answered.
+    let earlier_open = at.drawn.is_some()
+        && lesson.steps[..at.step]
+            .iter()
+            .enumerate()
+            .any(|(i, s)| s.question.is_some() && !at.progress.done(&lesson.id, i));
     html! {
         <section class="step-panel" aria-labelledby="step-title" data-lesson={lesson.id.clone()}>
             <div class="step-head">
@@ -111,7 +129,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
             <StepText key={format!("{}/{}", lesson.id, at.step)} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
-            if let (Some(_), true) = (&step.question, ready) {
+            if step.question.is_some() && ready && earlier_open {
+                <p class="notice">{ t(Msg::LessonAnswerEarlier) }</p>
+            } else if let (Some(_), true) = (&step.question, ready) {
                 <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} on_run={props.on_run.clone()} />
             }
@@ -130,7 +150,14 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 } else {
                     <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonFinish) }</a>
                 }
+                // A challenge: a new attempt draws another fault, from the first step.
+                if let Some((seed, _)) = &at.drawn {
+                    { another_fault(&lesson.id, *seed, &props.go) }
+                }
             </nav>
+            if let Some((seed, _)) = &at.drawn {
+                <p class="challenge-seed">{ tp(Msg::LessonChallengeSeed, &[("seed", &seed.to_string())]) }</p>
+            }
             { embed_view(&lesson.id, lesson.title.get(crate::i18n::lang())) }
         </section>
     }
@@ -211,7 +238,8 @@ fn answer_words(solution: &str) -> Vec<String> {
 /// What an open question keeps secret.
 fn of_question(q: &crate::lessons::Question, at: &Moment) -> Secrecy {
     match (&q.ask, at) {
-        (Ask::Fix { .. }, _) => Secrecy::default(),
+        // A challenge's clues are everything the scene shows.
+        (Ask::Fix { .. } | Ask::Diagnose { .. }, _) => Secrecy::default(),
         (Ask::Predict { .. }, Moment::BeforeSegment(n)) => Secrecy {
             hidden: true,
             segment: Some(crate::engine::SegmentId(*n)),
@@ -290,6 +318,14 @@ pub fn question_hosts(at: &LessonAt, scene: &Scene, snapshot: &Snapshot) -> Vec<
             _ => Vec::new(),
         },
         Ask::Fill { host, .. } => named(host).into_iter().collect(),
+        // A challenge: the server's host and the client's.
+        Ask::Diagnose { .. } => crate::lessons::challenge::PROCESSES
+            .iter()
+            .filter_map(|p| {
+                let host = &scene.scenario.processes.iter().find(|x| x.name == *p)?.host;
+                named(host)
+            })
+            .collect(),
         Ask::Choose { fact, .. } => match fact {
             Fact::SourcePort { host, .. }
             | Fact::State { host, .. }
@@ -568,5 +604,159 @@ fn code(text: impl Into<AttrValue>) -> Html {
             <pre><code>{ text.clone() }</code></pre>
             <button class="button small copy" {onclick} aria-label={tp(Msg::CodeCopyLabel, &[("first", text.lines().next().unwrap_or_default())])}>{ t(Msg::CodeCopy) }</button>
         </div>
+    }
+}
+
+/// A new seed for a challenge's attempt: short enough to read out to a class.
+pub fn new_seed() -> u64 {
+    1 + (js_sys::Math::random() * 999_999.0) as u64
+}
+
+/// "Try another fault": the challenge again, from its first step, with a fault drawn by a new
+/// seed (never the same one as now).
+fn another_fault(id: &str, seed: u64, go: &Callback<Route>) -> Html {
+    let mut next = new_seed();
+    if next == seed {
+        next = seed % 999_999 + 1;
+    }
+    let route = Route::Lesson {
+        id: id.to_string(),
+        step: 0,
+        seed: Some(next),
+    };
+    html! {
+        <a class="button another-fault" href={route.query()} onclick={link(go, route.clone())}>{ t(Msg::LessonAnotherFault) }</a>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChallengeProps {
+    pub lessons: Rc<Vec<Lesson>>,
+    /// The challenge's lesson, as its file has it.
+    pub index: usize,
+    pub step: usize,
+    /// The address's seed, if it gives one.
+    pub seed: Option<u64>,
+    pub progress: Rc<Progress>,
+    pub params: Rc<crate::ui::route::Params>,
+    pub on_update: Callback<Update>,
+    pub go: Callback<Route>,
+}
+
+/// A challenge: the fault its seed draws (the address's; else the attempt under way's; else a
+/// new one, which the address then says, so that it can be shared), its scene run in the
+/// engine's worker, and then the drawn lesson in the player like any other.
+#[function_component(ChallengeView)]
+pub fn challenge_view(props: &ChallengeProps) -> Html {
+    let template = &props.lessons[props.index];
+    let fresh = use_state(new_seed);
+    let seed = props
+        .seed
+        .or_else(|| {
+            props
+                .progress
+                .lessons
+                .get(&template.id)
+                .and_then(|l| l.challenge.as_ref())
+                .map(|c| c.seed)
+        })
+        .unwrap_or(*fresh);
+    {
+        // The address names the seed (in place: the same page), and progress the attempt.
+        let (id, asked, step, on_update) = (
+            template.id.clone(),
+            template.asked(),
+            props.step,
+            props.on_update.clone(),
+        );
+        use_effect_with(seed, move |&seed| {
+            let route = Route::Lesson {
+                id: id.clone(),
+                step,
+                seed: Some(seed),
+            };
+            if let Ok(history) = gloo::utils::window().history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&route.query()),
+                );
+            }
+            on_update.emit(Update::Drew(id, seed, asked));
+        });
+    }
+    // The drawn lesson, and the setup it plays.
+    let drawn = use_memo(
+        (props.lessons.clone(), props.index, seed),
+        |(lessons, index, seed)| {
+            let template = &lessons[*index];
+            let base = Scene::load(Scene::index_of(&template.scenario)?).ok()?;
+            let (lesson, setup) =
+                crate::lessons::challenge::lesson(template, &base.scenario, *seed)?;
+            let mut all = (**lessons).clone();
+            all[*index] = lesson;
+            Some((Rc::new(all), setup, base.id))
+        },
+    );
+    // Its run, from the engine's worker; a run that answers after another seed is dropped.
+    let run = use_state(|| None::<(u64, Result<Rc<Scene>, String>)>);
+    let wanted = use_mut_ref(|| seed);
+    *wanted.borrow_mut() = seed;
+    {
+        let (run, wanted, drawn) = (run.clone(), wanted.clone(), drawn.clone());
+        use_effect_with(seed, move |&seed| {
+            let Some((_, setup, id)) = drawn.as_ref().clone() else {
+                return;
+            };
+            let job = crate::lessons::fix::Run::of(setup.clone(), &[]);
+            let setup = setup.clone();
+            let id: &'static str = id;
+            crate::ui::engine::run(&job, move |result| {
+                if *wanted.borrow() != seed {
+                    return;
+                }
+                let scene = result.map(|(_, recording)| {
+                    let n = crate::view::scenes::DRAWN_RUN + (seed % 1_000_000) as u32;
+                    Scene::played(id, setup, recording, n)
+                });
+                run.set(Some((seed, scene)));
+            });
+        });
+    }
+    let notice = |text: String, role: &'static str| {
+        html! {
+            <main class="shell lesson-loading">
+                <p class="notice" role={role}>{ text }</p>
+                <p><a class="button" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonAll) }</a></p>
+            </main>
+        }
+    };
+    let Some((lessons, _, _)) = drawn.as_ref() else {
+        return notice(
+            tp(
+                Msg::LessonChallengeFailed,
+                &[("why", &t(Msg::SceneNotLoaded))],
+            ),
+            "alert",
+        );
+    };
+    match &*run {
+        Some((s, Ok(scene))) if *s == seed => {
+            let steps = lessons[props.index].steps.len();
+            let at = LessonAt {
+                lessons: lessons.clone(),
+                index: props.index,
+                step: props.step.min(steps.saturating_sub(1)),
+                progress: props.progress.clone(),
+                drawn: Some((seed, scene.clone())),
+            };
+            html! {
+                <crate::ui::app::Player params={props.params.clone()} lesson={Some(at)} on_update={props.on_update.clone()} go={props.go.clone()} />
+            }
+        }
+        Some((s, Err(why))) if *s == seed => {
+            notice(tp(Msg::LessonChallengeFailed, &[("why", why)]), "alert")
+        }
+        _ => notice(t(Msg::LessonChallengeDrawing).to_string(), "status"),
     }
 }

@@ -1,5 +1,6 @@
 //! Where the learner is: the home screen, the free scene player ("Explore"), or a step of a
-//! lesson. The page's address says it (`?lesson=ID&step=N`, `?scene=ID&t=ms`), so a link or a
+//! lesson. The page's address says it (`?lesson=ID&step=N`, a challenge's with `&seed=S`,
+//! `?scene=ID&t=ms`), so a link or a
 //! reload opens the same place, and the browser's back and forward buttons move between them.
 
 use crate::vecmap::VecMap;
@@ -19,10 +20,12 @@ pub enum Route {
     Home,
     /// The free scene player, with the parameters it starts from.
     Explore,
-    /// A lesson by id, at a step (from 0).
+    /// A lesson by id, at a step (from 0); a challenge's, with the seed that draws its fault
+    /// (none: the attempt under way, or a new one).
     Lesson {
         id: String,
         step: usize,
+        seed: Option<u64>,
     },
 }
 
@@ -47,6 +50,7 @@ impl Route {
             return Route::Lesson {
                 id: id.clone(),
                 step,
+                seed: params.get("seed").and_then(|s| s.parse().ok()),
             };
         }
         if PLAYER_PARAMS.iter().any(|p| params.contains_key(*p)) {
@@ -60,7 +64,10 @@ impl Route {
         match self {
             Route::Home => String::new(),
             Route::Explore => "?explore".to_string(),
-            Route::Lesson { id, step } => format!("?lesson={id}&step={}", step + 1),
+            Route::Lesson { id, step, seed } => {
+                let seed = seed.map_or(String::new(), |s| format!("&seed={s}"));
+                format!("?lesson={id}{seed}&step={}", step + 1)
+            }
         }
     }
 }

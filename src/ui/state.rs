@@ -116,8 +116,8 @@ pub enum Action {
     PinTable(HostId),
     ShowPanel(Panel),
     ShowHelp(bool),
-    /// A lesson's step: this scene, paused at this moment.
-    Show(usize, Moment),
+    /// A lesson's step: this scene (a challenge's drawn one, if given), paused at this moment.
+    Show(usize, Option<Rc<Scene>>, Moment),
     /// Play on until this time, then pause with this socket highlighted.
     Reveal(Instant, Option<(HostId, SockId)>),
     /// A lesson's next unanswered question is at this moment (or there is none).
@@ -172,13 +172,26 @@ impl Model {
         }
     }
 
-    /// This scene (loaded if it is not the one shown), paused at `at`. A moment the scene
-    /// does not have shows its start, and says why.
-    pub fn show(&mut self, scene_index: usize, at: &Moment) {
-        // A learner's own run gives way to the scene as shipped.
-        let own_run = self.scene.run != 0;
-        if (scene_index != self.scene_index || own_run) && !self.load(scene_index) {
-            return;
+    /// This scene (loaded if it is not the one shown; a challenge's `drawn` scene instead of
+    /// the shipped one), paused at `at`. A moment the scene does not have shows its start, and
+    /// says why.
+    pub fn show(&mut self, scene_index: usize, drawn: Option<&Rc<Scene>>, at: &Moment) {
+        match drawn {
+            Some(drawn) if !Rc::ptr_eq(drawn, &self.scene) => {
+                *self = Model {
+                    scene_index,
+                    scene: drawn.clone(),
+                    ..Model::new_blank(self)
+                };
+            }
+            Some(_) => {}
+            None => {
+                // A learner's own run gives way to the scene as shipped.
+                let own_run = self.scene.run != 0;
+                if (scene_index != self.scene_index || own_run) && !self.load(scene_index) {
+                    return;
+                }
+            }
         }
         let t = match at.time(&self.scene.timeline) {
             Ok(t) => t,
@@ -302,7 +315,7 @@ impl Reducible for Model {
             }),
             Action::ShowPanel(p) => self.with(|m| m.panel = p),
             Action::ShowHelp(open) => self.with(|m| m.help_open = open),
-            Action::Show(index, at) => self.with(|m| m.show(index, &at)),
+            Action::Show(index, drawn, at) => self.with(|m| m.show(index, drawn.as_ref(), &at)),
             // The question is answered: its limit goes (the lesson sets the next one).
             Action::Reveal(until, focus) => self.with(|m| {
                 m.focus = focus;

@@ -14,6 +14,10 @@ use crate::lessons::{Progress, PROGRESS_KEY};
 pub enum Update {
     Saw(String, usize),
     Answered(String, usize, bool),
+    /// A challenge's attempt with this seed is shown, of this many questions.
+    Drew(String, u64, usize),
+    /// A challenge's fix, at this step, holds: sent before its `Answered`.
+    Passed(String, usize),
     Hinted(String, usize),
     Shown(String, usize),
     /// Imported from a file.
@@ -64,6 +68,8 @@ impl Reducible for Store {
         match update {
             Update::Saw(l, s) => p.saw(&l, s),
             Update::Answered(l, s, ok) => p.answered(&l, s, ok),
+            Update::Drew(l, seed, asked) => p.drew(&l, seed, asked),
+            Update::Passed(l, s) => p.passed(&l, s),
             Update::Hinted(l, s) => p.hinted(&l, s),
             Update::Shown(l, s) => p.shown(&l, s),
             Update::Replace(new) => {

@@ -177,12 +177,17 @@ pub fn conn_key(a: SocketAddrV4, b: SocketAddrV4) -> ConnKey {
     }
 }
 
+/// The runs of a challenge's drawn scenes count on from here: each is the scene its lesson
+/// shows, as a shipped scene is.
+pub const DRAWN_RUN: u32 = 1 << 30;
+
 /// A scene ready to play: its scenario, its recorded run and what the view derives from it
 /// once (narration, segment index, connection labels, host layout).
 pub struct Scene {
     pub id: &'static str,
     /// 0 for the scene as shipped; a learner's own run of it (a fix they tried) counts on from
-    /// 1, so the view knows the two apart.
+    /// 1, so the view knows the two apart; a challenge's drawn scene, the lesson's own, from
+    /// [`DRAWN_RUN`].
     pub run: u32,
     pub scenario: Scenario,
     pub timeline: Timeline,
@@ -259,6 +264,12 @@ impl Scene {
     pub fn of(id: &'static str, scenario: Scenario, run: u32) -> Rc<Scene> {
         let recording = Recording::of(scenario.build_trusted(), scenario.run_limit());
         Scene::played(id, scenario, recording, run)
+    }
+
+    /// A learner's own run of the lesson's scene (a fix they tried), not the scene the lesson
+    /// shows.
+    pub fn tried(&self) -> bool {
+        self.run != 0 && self.run < DRAWN_RUN
     }
 
     /// Scene `id` as `scenario` sets it up, playing `recording`, a run of it (one the page

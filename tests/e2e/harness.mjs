@@ -275,8 +275,25 @@ export function lessonFiles() {
         const controls = [...(step.match(/^question\.controls = (.+)$/m)?.[1] ?? "").matchAll(/\{ (\w+) = /g)].map((m) => m[1]);
         return { kind, solution, controls };
       });
-      return { file, id, title, steps };
+      // A challenge's questions take their answers from the fault its seed draws: see
+      // challengeSeeds().
+      const challenge = /^challenge = true$/m.test(text);
+      return { file, id, title, steps, challenge };
     });
+}
+
+/**
+ * For the challenge lesson: a seed that draws each kind of fault, the value that fixes it and a
+ * wrong cause (tests/data/challenge-seeds.json, which `tests/challenges.rs` holds to the draw),
+ * with the English names of the causes the diagnose question offers, by key.
+ */
+export function challengeSeeds() {
+  const lesson = lessonFiles().find((l) => l.challenge);
+  const text = readFileSync(join(ROOT, "lessons", lesson.file), "utf8");
+  const names = {};
+  for (const m of text.matchAll(/^answer = "([\w-]+)"\nname\.en = "(.+)"$/gm)) names[m[1]] = m[2];
+  const seeds = JSON.parse(readFileSync(join(ROOT, "tests/data/challenge-seeds.json"), "utf8"));
+  return { lesson, names, seeds };
 }
 
 /**

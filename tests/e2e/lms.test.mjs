@@ -9,10 +9,11 @@ import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, serveDist, launchChromium, openWatched, unpackPackage, VIEWPORTS } from "./harness.mjs";
+import { ROOT, challengeSeeds, serveDist, launchChromium, openWatched, unpackPackage, VIEWPORTS } from "./harness.mjs";
 
 const env = {};
 let launch = ""; // lesson 2's launch address, from the package's manifest
+let challengeLaunch = ""; // the challenge's
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "socketlab-lms-"));
@@ -20,6 +21,7 @@ before(async () => {
   const files = unpackPackage(join(dir, "course"));
   const manifest = files.get("imsmanifest.xml").toString("utf8");
   launch = manifest.match(/href="(index\.html\?lesson=well-known-ports[^"]*)"/)[1].replaceAll("&amp;", "&");
+  challengeLaunch = manifest.match(/href="(index\.html\?lesson=whats-wrong[^"]*)"/)[1].replaceAll("&amp;", "&");
   copyFileSync(join(ROOT, "node_modules/scorm-again/dist/scorm12.min.js"), join(dir, "scorm12.min.js"));
   // The LMS's page: the runtime, and a frame for the lesson (the test starts both).
   writeFileSync(
@@ -37,11 +39,11 @@ after(async () => {
 
 /** Opens the LMS page, starts a SCORM 1.2 runtime with `cmi` (and `failing`: LMSSetValue
  * refuses with error 101), and launches the lesson in its frame. */
-async function openInLms(cmi, { failing = false } = {}) {
+async function openInLms(cmi, { failing = false, sco = launch } = {}) {
   const w = await openWatched(env.chrome.browser, env.site.url, { viewport: { width: 420, height: 860 } });
   await w.page.goto(env.site.url);
   await w.page.evaluate(
-    ({ cmi, failing, launch }) => {
+    ({ cmi, failing, sco }) => {
       const api = new window.Scorm12API({ autocommit: false, logLevel: 5 });
       api.loadFromJSON(cmi);
       window.calls = [];
@@ -64,9 +66,9 @@ async function openInLms(cmi, { failing = false } = {}) {
         };
       }
       window.API = api;
-      document.getElementById("sco").src = `course/${launch}`;
+      document.getElementById("sco").src = `course/${sco}`;
     },
-    { cmi, failing, launch },
+    { cmi, failing, sco },
   );
   return { w, frame: w.page.frameLocator("#sco") };
 }
@@ -150,6 +152,37 @@ describe("inside an LMS (SCORM 1.2, scorm-again)", () => {
       assert.equal(now.core.lesson_status, "passed", "the resumed answer counts");
       assert.equal(now.core.score.raw, "100");
       assert.ok(saved, "the first test ran");
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("a challenge resumed from the LMS: passed once its goals hold, scored by its best attempt", async () => {
+    // The attempt under way: its seed, from what the LMS stored (the fault a seed draws is in
+    // tests/data/challenge-seeds.json).
+    const { names, seeds } = challengeSeeds();
+    const { fault, seed, fix } = seeds.find((s) => s.fix === "off");
+    const stored = { step: 1, questions: {}, challenge: { seed, started: 1, passed: 0, hints: 0, best: 0 } };
+    const { w, frame } = await openInLms(
+      { core: { lesson_status: "incomplete", lesson_location: "2", entry: "resume" }, suspend_data: JSON.stringify(stored) },
+      { sco: challengeLaunch },
+    );
+    try {
+      await frame.getByText("Lesson 17 · Step 2 of 3").waitFor();
+      await frame.getByText(`Fault number ${seed}.`).waitFor();
+      await frame.getByRole("button", { name: names[fault], exact: true }).click();
+      await frame.getByText("✓ Right.").waitFor();
+      let now = await runtime(w.page);
+      assert.equal(now.core.lesson_status, "incomplete", "diagnosed, not fixed");
+      await frame.getByRole("link", { name: "Next →" }).click();
+      await frame.locator("[name=control-0]").setChecked(fix === "on");
+      await frame.getByRole("button", { name: "Run it" }).click();
+      await frame.getByText("✓ Right.").waitFor();
+      now = await runtime(w.page);
+      assert.equal(now.core.lesson_status, "completed", "the goals hold: the challenge is passed");
+      assert.equal(now.core.score.raw, "100");
+      assert.equal(JSON.parse(now.suspend).challenge.passed, 1);
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();

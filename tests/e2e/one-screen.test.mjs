@@ -7,7 +7,7 @@
 // page's text, the packets' names, the tables), until it is answered; then it is.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { lessonFiles, sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
+import { challengeSeeds, lessonFiles, sharedSite, openWatched, VIEWPORTS } from "./harness.mjs";
 
 const env = sharedSite();
 
@@ -17,10 +17,17 @@ const SIZES = {
   desktop: { ...VIEWPORTS.desktop, choices: true },
 };
 
-/** Every question of every lesson: its lesson, its step (from 1) and what it asks. */
+/** Every question of every lesson: its lesson, its step (from 1) and what it asks; a
+ * challenge's, with the fault of its first seed (its fix shows once the diagnosis is answered). */
 function questions() {
+  const { names, seeds } = challengeSeeds();
   return lessonFiles().flatMap((lesson) =>
-    lesson.steps.flatMap((step, i) => (step.kind ? [{ lesson, step: i + 1, ...step }] : [])),
+    lesson.steps.flatMap((step, i) => {
+      if (!step.kind) return [];
+      if (!lesson.challenge) return [{ lesson, step: i + 1, ...step }];
+      const diagnose = lesson.steps.findIndex((s) => s.kind === "diagnose") + 1;
+      return [{ lesson, step: i + 1, ...step, seed: seeds[0].seed, answer: names[seeds[0].fault], diagnose }];
+    }),
   );
 }
 
@@ -30,6 +37,7 @@ const FIRST_CHOICE = {
   choose: ".question .choices .choice",
   fill: ".question .fill input",
   fix: ".question .fix .control",
+  diagnose: ".question .choices .choice",
 };
 
 /** Whether the element lies wholly inside the viewport (and is drawn). */
@@ -90,7 +98,14 @@ for (const [name, options] of Object.entries(SIZES)) {
         const page = w.page;
         for (const q of questions()) {
           const where = `${q.lesson.id} step ${q.step} (${q.kind})`;
-          await page.goto(`${env.site.url}?lesson=${q.lesson.id}&step=${q.step}`);
+          const seed = q.seed ? `&seed=${q.seed}` : "";
+          // A challenge's fix waits for its diagnosis: answered first.
+          if (q.seed && q.step > q.diagnose) {
+            await page.goto(`${env.site.url}?lesson=${q.lesson.id}${seed}&step=${q.diagnose}`);
+            await page.locator(".question .choices").getByRole("button", { name: q.answer, exact: true }).click();
+            await page.locator(".feedback.right").waitFor();
+          }
+          await page.goto(`${env.site.url}?lesson=${q.lesson.id}${seed}&step=${q.step}`);
           await page.locator(".question h3").waitFor();
           await page.waitForTimeout(150);
           tally.views += name === "small phone" ? 0 : 1;

@@ -58,7 +58,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
     // The lesson's scene as shipped: what an answer is judged against, even while the stage
     // shows a learner's own run of it.
     let base = use_mut_ref(|| props.scene.clone());
-    if props.scene.run == 0 {
+    if !props.scene.tried() {
         *base.borrow_mut() = props.scene.clone();
     }
     let runs = use_mut_ref(|| 0u32);
@@ -79,6 +79,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
     };
     let (lesson_id, index) = (at.lesson().id.clone(), at.step);
     let before = at.progress.done(&lesson_id, index);
+    let challenge = at.drawn.is_some();
 
     let submit = {
         let (seen, scene, q) = (seen.clone(), base.borrow().clone(), q.clone());
@@ -100,6 +101,10 @@ pub fn question_view(props: &QuestionProps) -> Html {
                         return;
                     }
                     let correct = judged.verdict.correct;
+                    // A challenge's fix that holds passes the attempt.
+                    if correct && challenge && tried.is_some() {
+                        on_update.emit(Update::Passed(lesson_id.clone(), index));
+                    }
                     on_update.emit(Update::Answered(lesson_id.clone(), index, correct));
                     if correct {
                         reveal(&q, &moment, &scene.timeline, &on_reveal);
@@ -184,6 +189,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
             ..
         } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
+        Ask::Diagnose { causes, .. } => diagnose_inputs(causes, &submit),
         Ask::Fix { controls, .. } => fix_inputs(
             controls,
             &base.borrow(),
@@ -341,6 +347,7 @@ fn kind_name(ask: &Ask) -> Rc<str> {
         Ask::Fill { .. } => Msg::QuestionFill,
         Ask::Choose { .. } => Msg::QuestionChoose,
         Ask::Fix { .. } => Msg::QuestionFix,
+        Ask::Diagnose { .. } => Msg::QuestionDiagnose,
     })
 }
 
@@ -425,6 +432,22 @@ const CELLS: &[(Cell, &str)] = &[
     (Cell::DestAddr, "dest_addr"),
     (Cell::State, "state"),
 ];
+
+/// A challenge's causes, by name; the answer is the cause's key.
+fn diagnose_inputs(causes: &[crate::lessons::file::Cause], submit: &Callback<Answer>) -> Html {
+    html! {
+        <div class="choices causes" role="group" aria-label={t(Msg::QuestionOptions)}>
+            { for causes.iter().map(|c| {
+                let (submit, key) = (submit.clone(), c.answer.clone());
+                html! {
+                    <button class="choice" key={c.answer.clone()} onclick={Callback::from(move |_: MouseEvent| submit.emit(Answer::Choice(key.clone())))}>
+                        <strong>{ c.name.get(crate::i18n::lang()).to_string() }</strong>
+                    </button>
+                }
+            }) }
+        </div>
+    }
+}
 
 fn choose_inputs(options: &[String], submit: &Callback<Answer>) -> Html {
     html! {
