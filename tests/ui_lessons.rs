@@ -41,6 +41,20 @@ fn mount_with(
     yew::AppHandle<QuestionView>,
     QuestionProps,
 ) {
+    mount_drawn(id, step, None)
+}
+
+/// The same, for a challenge: the lesson that `seed` draws.
+fn mount_drawn(
+    id: &str,
+    step: usize,
+    seed: Option<u64>,
+) -> (
+    web_sys::Element,
+    Rc<RefCell<Told>>,
+    yew::AppHandle<QuestionView>,
+    QuestionProps,
+) {
     // The English catalog and the lessons' words, as the page loads them before the app starts
     // and when a lesson opens.
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
@@ -49,9 +63,16 @@ fn mount_with(
         .unwrap();
     socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
         .unwrap();
-    let lessons = Rc::new(socketlab::ui::lesson::in_page());
+    let mut lessons = socketlab::ui::lesson::in_page();
     let index = lessons.iter().position(|l| l.id == id).unwrap();
     let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();
+    let drawn = seed.map(|seed| {
+        let (lesson, _) =
+            socketlab::lessons::challenge::lesson(&lessons[index], &scene.scenario, seed).unwrap();
+        lessons[index] = lesson;
+        (seed, scene.clone())
+    });
+    let lessons = Rc::new(lessons);
     let told = Rc::new(RefCell::new(Told::default()));
     let props = QuestionProps {
         at: LessonAt {
@@ -59,6 +80,7 @@ fn mount_with(
             index,
             step,
             progress: Rc::new(socketlab::lessons::Progress::new()),
+            drawn,
         },
         scene,
         picked: None,
@@ -178,6 +200,33 @@ async fn predict_takes_a_socket_tapped_in_a_table_and_plays_on_to_the_arrival_wh
         .unwrap()
         .expect("why, once answered");
     assert!(explain.text_content().unwrap().contains("4-tuple"));
+    root.remove();
+}
+
+/// A challenge's diagnosis: every cause by its name; a wrong one hears what that fault would
+/// have shown, the drawn one is right and explained by its own words. (Seed 13 draws a firewall
+/// that drops: tests/data/challenge-seeds.json.)
+#[wasm_bindgen_test]
+async fn diagnose_offers_every_cause_and_only_the_drawn_fault_is_right() {
+    let (root, told, _, _) = mount_drawn("whats-wrong", 1, Some(13));
+    yew::scheduler::flush().await;
+    assert_eq!(
+        root.query_selector_all(".choices .choice")
+            .unwrap()
+            .length(),
+        6
+    );
+    click(&root, "A firewall rejects the SYN");
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(!right && words.contains("port unreachable"), "{words}");
+    click(&root, "A firewall drops the SYN");
+    yew::scheduler::flush().await;
+    let (right, words) = feedback(&root);
+    assert!(right, "{words}");
+    assert_eq!(answered(&told), [false, true]);
+    let explain = root.query_selector(".explain").unwrap().expect("why");
+    assert!(explain.text_content().unwrap().contains("ETIMEDOUT"));
     root.remove();
 }
 
