@@ -62,7 +62,7 @@ fn run_writes_a_capture() {
         pcap.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains(&format!("# wrote 27 packets to {}", pcap.display())));
+    assert!(text(&out.stdout).contains(&format!("# wrote 30 packets to {}", pcap.display())));
     let bytes = std::fs::read(&pcap).unwrap();
     assert_eq!(
         &bytes[..4],

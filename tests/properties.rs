@@ -149,13 +149,15 @@ fn faults() -> impl Strategy<Value = LinkFaults> {
     ]
 }
 
-/// Bytes written per socket, bytes read per socket, sockets that sent or received an RST, and
-/// sockets whose calls returned an error (the reason a stream may stop short).
+/// Bytes written per socket, bytes read per socket, sockets that sent or received an RST,
+/// sockets whose calls returned an error, and sockets their program closed (the reasons a stream
+/// may stop short).
 type Streams = (
     BTreeMap<SockId, Vec<u8>>,
     BTreeMap<SockId, Vec<u8>>,
     BTreeSet<SockId>,
     BTreeMap<SockId, Errno>,
+    BTreeSet<SockId>,
 );
 
 struct World {
@@ -410,6 +412,7 @@ impl World {
         let (mut sent, mut got, mut reset) = (BTreeMap::new(), BTreeMap::new(), BTreeSet::new());
         let mut failed = BTreeMap::new();
         let mut rst_segments = BTreeSet::new();
+        let mut closed = BTreeSet::new();
         for e in self.sim.events() {
             match &e.kind {
                 EventKind::DataSent { sock, bytes, .. } => {
@@ -443,10 +446,15 @@ impl World {
                 } if matches!(error.errno, Errno::ETIMEDOUT | Errno::ECONNRESET) => {
                     failed.insert(*sock, error.errno);
                 }
+                // Its program closed it: what it had not read is gone (with an RST while the
+                // connection is up; without one once it has ended, as on Linux).
+                EventKind::FdClosed { sock, .. } => {
+                    closed.insert(*sock);
+                }
                 _ => {}
             }
         }
-        (sent, got, reset, failed)
+        (sent, got, reset, failed, closed)
     }
 }
 
@@ -466,13 +474,14 @@ proptest! {
         }
         world.drain();
         world.check()?;
-        let (sent, got, reset, failed) = world.streams();
+        let (sent, got, reset, failed, closed) = world.streams();
         for (a, b) in &world.pairs {
             let out = sent.get(a).map(Vec::as_slice).unwrap_or_default();
             let received = got.get(b).map(Vec::as_slice).unwrap_or_default();
             prop_assert!(out.starts_with(received), "socket {} received bytes that socket {} never sent in that order", b.0, a.0);
-            // A stream that stops short says why: an RST, or a call that failed (a timeout).
-            let why = reset.contains(a) || reset.contains(b) || failed.contains_key(a) || failed.contains_key(b);
+            // A stream that stops short says why: an RST, a call that failed (a timeout), or a
+            // receiver whose program closed it without reading everything.
+            let why = reset.contains(a) || reset.contains(b) || failed.contains_key(a) || failed.contains_key(b) || closed.contains(b);
             if !why {
                 prop_assert_eq!(out.len(), received.len(), "socket {} sent {} bytes, its peer {} read {}, and neither was reset nor got an error", a.0, out.len(), b.0, received.len());
             }

@@ -147,9 +147,9 @@ fn the_stages_show_what_the_slides_name_as_it_happens() {
         state(at("The server creates a new socket"), "Server", 1),
         "SYN-RECEIVED"
     );
-    // The reply is on its way back, carrying data.
+    // The reply is on its way back, carrying data, behind the server's quick ACK of the request.
     let back = at("The transport layer delivers the message to the client");
-    assert_eq!(flags(back), ["PSH, ACK"]);
+    assert_eq!(flags(back), ["ACK", "PSH, ACK"]);
     assert_eq!(state(back, "Client PC", 0), "ESTABLISHED");
     assert_eq!(state(back, "Server", 1), "ESTABLISHED");
     // Closed: the client waits in TIME-WAIT, the listener stays.

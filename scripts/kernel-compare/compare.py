@@ -2,7 +2,8 @@
 """Side by side: the segments a real Linux kernel sent (a capture) and those Socket Lab's
 engine sent for the same scene (its pcap), per connection, aligned on direction and flags.
 Each row shows direction, flags, payload length, window (in bytes, scaled) and TCP options;
-a row whose two sides differ is marked with "≠", a segment only one side sent with "+".
+a row whose two sides differ is marked with "≠" and names what differs (window, window scale,
+another option), a segment only one side sent with "+"; the last line counts each.
 
 Usage: compare.py KERNEL_PCAP ENGINE_PCAP
 """
@@ -100,6 +101,20 @@ def show(r):
     return text + (f" {r['options']}" if r["options"] else "")
 
 
+def what_differs(x, y):
+    """The fields in which two aligned segments differ, named."""
+    names = []
+    if x["win"] != y["win"]:
+        names.append("window")
+    ws = lambda r: next((o for o in r["options"].split() if o.startswith("WS=")), None)
+    if ws(x) != ws(y):
+        names.append("window scale")
+    rest = lambda r: [o for o in r["options"].split() if not o.startswith("WS=")]
+    if rest(x) != rest(y):
+        names.append("options")
+    return names
+
+
 def label(port, rows):
     if rows and rows[0]["dport"] == 8080:
         return "a client asks for port 8080, where nothing listens"
@@ -114,18 +129,26 @@ def main():
     pairs = [(10378, 10378), (10379, 10379), (refused(kernel), refused(engine))]
     width = 66
     differences = 0
+    named = {}
     for kp, ep in pairs:
         k, e = kernel.get(kp, []), engine.get(ep, [])
         print(f"\n== {label(kp or ep, k or e)}")
         print(f"   {'Linux kernel':<{width}}  Socket Lab engine")
         for x, y in align(k, e):
+            why = []
             if x is None or y is None:
                 mark = "+ "
+                why = ["sent by one side only"]
             else:
                 mark = "  " if show(x) == show(y) else "≠ "
+                why = what_differs(x, y) if mark != "  " else []
             differences += mark != "  "
-            print(f"{mark} {show(x) if x else '(not sent)':<{width}}  {show(y) if y else '(not sent)'}")
-    print(f"\n{differences} row(s) differ.")
+            for w in why:
+                named[w] = named.get(w, 0) + 1
+            note = f"   ({', '.join(why)})" if why else ""
+            print(f"{mark} {show(x) if x else '(not sent)':<{width}}  {show(y) if y else '(not sent)'}{note}")
+    counts = "; ".join(f"{n} in the {w}" if w != "sent by one side only" else f"{n} sent by one side only" for w, n in named.items())
+    print(f"\n{differences} row(s) differ" + (f": {counts}." if counts else "."))
 
 
 if __name__ == "__main__":

@@ -407,6 +407,13 @@ impl Host {
         self.due
     }
 
+    /// Let smoltcp take in what arrived and send nothing yet: the host's programs react first,
+    /// and the next poll sends (see [`OsProfile::acks_like_linux`]).
+    pub fn ingress(&mut self, now: Instant) {
+        self.stack.ingress(now);
+        self.stirred = true;
+    }
+
     /// Let smoltcp process what arrived and send what is due.
     pub fn poll(&mut self, now: Instant) {
         self.stirred = false;

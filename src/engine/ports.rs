@@ -199,6 +199,15 @@ impl OsProfile {
         !matches!(self, OsProfile::Windows)
     }
 
+    /// Whether it acknowledges as Linux does: data at once at the start of a connection (its
+    /// quick-ACK mode: a bare ACK, before the program has read the data), and a FIN only after
+    /// the program has had its turn (receiving a FIN enters its delayed-ACK "pingpong" mode), so
+    /// that a program that closes at once answers with one FIN,ACK. Windows and macOS delay
+    /// their ACKs, as smoltcp does by default.
+    pub fn acks_like_linux(self) -> bool {
+        matches!(self, OsProfile::Linux)
+    }
+
     /// How long connect() waits for an answer to its SYNs before ETIMEDOUT: Linux sends 7 SYNs
     /// (tcp_syn_retries = 6) and gives up 127 s after the first; Windows sends 3 (21 s);
     /// macOS gives up after 75 s.

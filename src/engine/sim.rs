@@ -11,6 +11,7 @@
 //! is handed to its host's stack alone, the demultiplexing decision we record is the one that
 //! applied to exactly that segment, and can be checked against what smoltcp did.
 
+use smoltcp::socket::tcp;
 use std::net::Ipv4Addr;
 
 use super::agenda::{Agenda, Deadline, Scheduled, Waiting};
@@ -634,8 +635,24 @@ impl Sim {
             .verify_demux
             .then(|| super::verify::fingerprint(&self.hosts[h]));
         let host = &mut self.hosts[h];
+        // A FIN on an established connection, to a host that acknowledges as Linux does: its
+        // ACK waits for the program's turn (a program that closes at once sends one FIN,ACK).
+        let fin_waits = host.spec.os.acks_like_linux()
+            && flight.summary.tcp().is_some_and(|t| t.flags.fin)
+            && match decision {
+                Demux::Connection { sock } => host
+                    .entries
+                    .get(&sock)
+                    .and_then(|e| e.handle)
+                    .is_some_and(|handle| host.tcp(handle).state() == tcp::State::Established),
+                _ => false,
+            };
         host.stack.device.rx.push_back(flight.bytes.to_vec());
-        host.poll(now);
+        if fin_waits {
+            host.ingress(now);
+        } else {
+            host.poll(now);
+        }
         #[cfg(not(target_arch = "wasm32"))]
         if let Some(before) = before {
             let host = &self.hosts[h];

@@ -119,6 +119,17 @@ impl Stack {
         TS_CLOCK.with(|c| c.set(self.ts_offset.wrapping_add(ms)));
         self.iface.poll(now, &mut self.device, &mut self.sockets);
     }
+
+    /// Let smoltcp take in what arrived, and send nothing yet (the next poll sends).
+    pub fn ingress(&mut self, now: Instant) {
+        let ms = now.total_millis() as u32;
+        TS_CLOCK.with(|c| c.set(self.ts_offset.wrapping_add(ms)));
+        while self
+            .iface
+            .poll_ingress_single(now, &mut self.device, &mut self.sockets)
+            != smoltcp::iface::PollIngressSingleResult::None
+        {}
+    }
 }
 
 /// The default gateway a host at `ip` uses: another address on its /24 (the network has no
@@ -152,6 +163,10 @@ pub(crate) fn new_tcp_socket(buffer: usize, os: OsProfile) -> tcp::Socket<'stati
     );
     if os.timestamps() {
         socket.set_tsval_generator(Some(tsval));
+    }
+    // Linux's quick-ACK: data is acknowledged as it arrives (see `OsProfile::acks_like_linux`).
+    if os.acks_like_linux() {
+        socket.set_ack_delay(None);
     }
     socket
 }

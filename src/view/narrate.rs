@@ -16,21 +16,14 @@ use crate::engine::program::AppKind;
 use crate::engine::sim::Sim;
 use crate::engine::socket::{Pid, Proto, SockError, SockId, SockState, Why};
 use crate::engine::tables::Tables;
-use crate::engine::time::Instant;
 use crate::i18n::{t, tn, tp, Msg};
 use crate::view::scenes::host_name;
 
-/// The last TCP segment seen in one direction of a connection, to notice where smoltcp's
-/// timing differs from Linux's.
+/// The last TCP segment seen in one direction of a connection, to notice a retransmission.
 #[derive(Clone, Copy, Debug)]
 struct LastSent {
-    at: Instant,
-    ack: Option<u32>,
-    bare_ack: bool,
     /// The highest sequence number sent so far, past the end of its data.
     seq_end: u32,
-    /// The segment carried data.
-    data: bool,
 }
 
 /// Turns events into sentences. Feed it every event, in order.
@@ -602,16 +595,11 @@ impl Narrator {
             SocketAddrV4::new(s.summary.dst, t.dst_port),
         );
         let mine = self.wire.get(&(src, dst)).copied();
-        let theirs = self.wire.get(&(dst, src)).copied();
         let len = t.payload_len as u32 + u32::from(t.flags.syn) + u32::from(t.flags.fin);
         let seq_end = t.seq.wrapping_add(len);
-        let bare_ack = t.flags.names() == ["ACK"] && t.payload_len == 0;
         self.wire.insert(
             (src, dst),
             LastSent {
-                at: s.depart,
-                ack: t.ack,
-                bare_ack,
                 seq_end: mine.map_or(seq_end, |m| {
                     if beyond(seq_end, m.seq_end) {
                         seq_end
@@ -619,7 +607,6 @@ impl Narrator {
                         m.seq_end
                     }
                 }),
-                data: t.payload_len > 0,
             },
         );
         if s.copy_of.is_some() {
@@ -631,16 +618,8 @@ impl Narrator {
         if repeated == Some(false) {
             return Some(Msg::OsRetransmit);
         }
-        if let Some(m) = mine {
-            if t.flags.fin && t.payload_len == 0 && m.bare_ack && m.at == s.depart && m.ack == t.ack
-            {
-                return Some(Msg::OsFinWithAck);
-            }
-        }
-        let acks_new_data = theirs.is_some_and(|p| p.data) && mine.is_none_or(|m| m.ack != t.ack);
-        if acks_new_data && !bare_ack && !t.flags.syn {
-            return Some(Msg::OsQuickAck);
-        }
+        // When a Linux host acknowledges (quick ACK; a FIN's ACK with the program's own FIN),
+        // the engine follows it (`OsProfile::acks_like_linux`): nothing to note.
         None
     }
 
