@@ -25,6 +25,10 @@ const PAGES = [
   // Each language loads its own catalog (locales/<lang>.json); the budget holds for either.
   ["the lesson in Traditional Chinese", "?lesson=new-socket-per-connection&step=1&lang=zh-Hant"],
   ["the SCORM launch in Traditional Chinese", "?lesson=new-socket-per-connection&lms=scorm12&questions=2&lang=zh-Hant"],
+  // A challenge loads the challenges' build (the lessons and the challenge page) and its drawn
+  // setup's recorded run: no engine until a fix runs.
+  ["a challenge by its link (its own build)", "?lesson=whats-wrong&seed=19&step=1"],
+  ["a challenge in Traditional Chinese", "?lesson=whats-wrong&seed=19&step=1&lang=zh-Hant"],
   // The free player loads every scene's words (scenes/<lang>.json) for its picker.
   ["the free player", "?scene=walkthrough"],
   ["the free player in Traditional Chinese", "?scene=walkthrough&lang=zh-Hant"],

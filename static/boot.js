@@ -132,10 +132,12 @@ globalThis.socketlabLesson = loadLesson;
 globalThis.socketlabRecording = loadRecording;
 
 // The app's build, by what the address opens, so that a page carries only its own code
-// (Cargo.toml's features): a scene gets the free player's build, a lesson the lessons' build,
-// and any other address (the home screen, or a lesson there is not) the home screen's.
+// (Cargo.toml's features): a scene gets the free player's build, a lesson the lessons' build (a
+// challenge, whose card on the first screen says so, the challenges' build), and any other
+// address (the home screen, or a lesson there is not) the home screen's.
 const shown = shownLesson();
-const build = shown === "@" ? "./socketlab-player.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
+const challenge = shown && shown !== "@" && document.querySelector(`#app a[data-challenge][href^="?lesson=${CSS.escape(shown)}&"]`);
+const build = shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
 
 function start() {
   Promise.all(first)

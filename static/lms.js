@@ -132,7 +132,7 @@ function report(stored) {
   const challenge = progress.challenge && typeof progress.challenge === "object" ? progress.challenge : null;
   const attempt = asked ? Math.min(100, Math.round(questions.reduce((sum, q) => sum + credit(q), 0) / asked)) : 0;
   const raw = Math.max(attempt, Number(challenge?.best) || 0);
-  complete = (asked > 0 && done >= asked) || Number(challenge?.passed) > 0;
+  complete = challenge ? Number(challenge.passed) > 0 : asked > 0 && done >= asked;
   const status = !complete ? "incomplete" : mastery === null ? "completed" : raw >= mastery ? "passed" : "failed";
   const suspend = JSON.stringify(progress);
   set("cmi.core.lesson_location", progress.step + 1);

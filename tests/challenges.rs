@@ -127,15 +127,12 @@ fn the_challenge_lesson_is_held_fault_by_fault() {
     let base = base();
     assert!(lessons::lint(&template, &base).is_empty());
     for fault in Fault::ALL {
-        let (lesson, setup) = (0..64)
-            .filter_map(|seed| lessons::challenge::lesson(&template, &base, seed))
-            .find(|(_, setup)| {
-                let c = (0..64)
-                    .filter_map(|s| draw(&base, s))
-                    .find(|c| c.fix.scenario == *setup);
-                c.is_some_and(|c| c.fault == fault)
-            })
+        let drawn = socketlab::lessons::challenge::Drawn::all()
+            .into_iter()
+            .find(|d| d.fault == fault)
             .unwrap();
+        let setup = socketlab::lessons::challenge::setup(&base, drawn).unwrap();
+        let lesson = lessons::challenge::lesson(&template, fault, &setup).unwrap();
         let timeline =
             socketlab::engine::Timeline::record(setup.build().unwrap(), setup.run_limit());
         let diagnose = lesson
@@ -168,8 +165,8 @@ fn the_challenge_lesson_is_held_fault_by_fault() {
             );
         }
     }
-    // A draw whose fix no longer fixes it (here, every cause's feedback the same) fails the lint,
-    // with the fault it was drawn with.
+    // A challenge that no longer holds (here, every cause's feedback the same) fails the lint,
+    // with the setup it was drawn with.
     let mut broken = template.clone();
     for q in broken.steps.iter_mut().filter_map(|s| s.question.as_mut()) {
         if let Ask::Diagnose { causes, .. } = &mut q.ask {
@@ -279,4 +276,41 @@ fn the_end_to_end_tests_seeds_draw_each_fault() {
         json,
         "UPDATE_SHIPPED=1 cargo test --test challenges writes it"
     );
+}
+
+/// Every setup a seed can draw ships with its recorded run (`recordings/<id>.bin`, as a shipped
+/// scene does), which the page plays: a challenge needs no engine to start. The runs are the
+/// engine's own, and each seed's setup is one of them. `UPDATE_SHIPPED=1 cargo test --test
+/// challenges` writes them.
+#[test]
+fn every_setup_a_seed_draws_ships_with_its_run() {
+    use socketlab::engine::scene_file::{decode, encode};
+    use socketlab::engine::timeline::Recording;
+    use socketlab::lessons::challenge::{setup, Drawn};
+    let base = base();
+    let all = Drawn::all();
+    assert_eq!(all.len(), 10);
+    for drawn in &all {
+        let id = drawn.scene();
+        let scenario = setup(&base, *drawn).unwrap();
+        let run = Recording::of(scenario.build_trusted(), scenario.run_limit());
+        let bytes = encode(&id, &scenario, &run);
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("recordings/{id}.bin"));
+        if std::env::var_os("UPDATE_SHIPPED").is_some() {
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let shipped = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            shipped == bytes,
+            "recordings/{id}.bin is out of date: run UPDATE_SHIPPED=1 cargo test --test challenges"
+        );
+        let (read, _) = decode(&shipped, &id).unwrap();
+        assert_eq!(read.actions, scenario.actions, "{id}");
+        assert_eq!(read.firewall, scenario.firewall, "{id}");
+    }
+    for seed in 0..500 {
+        assert!(all.contains(&Drawn::of(seed)), "seed {seed}");
+        assert_eq!(draw(&base, seed).unwrap().fault, Drawn::of(seed).fault);
+    }
 }

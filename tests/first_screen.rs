@@ -60,7 +60,10 @@ fn the_static_first_screen_is_the_home_screen_the_app_draws() {
     };
     let links: Vec<String> = all_between(&html, "<li class=\"lesson-card new\"", "\">")
         .into_iter()
-        .map(|a| fold(a.trim().trim_start_matches("<a href=\"")))
+        .map(|a| {
+            let href = a.trim().trim_start_matches("<a href=\"");
+            fold(href.split('"').next().unwrap_or(href))
+        })
         .collect();
     assert_eq!(titles, said(&|l| &l.title));
     assert_eq!(goals, said(&|l| &l.goal));
@@ -139,4 +142,23 @@ fn the_first_screens_words_are_the_catalogs_in_each_language() {
         html.contains("<span class=\"in-zh\" lang=\"zh-Hant\">"),
         "the Chinese words say their language"
     );
+}
+
+/// A challenge's card on the first screen says it is one (`data-challenge`), and no lesson's
+/// does: `static/boot.js` loads the challenges' build for its address (the lessons' build would
+/// send it there again).
+#[test]
+fn the_first_screen_marks_the_challenges_for_boot_js() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let html = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
+    for l in shipped() {
+        let link = format!("<a href=\"?lesson={}&amp;step=1\"", l.id);
+        let at = html
+            .find(&link)
+            .unwrap_or_else(|| panic!("no card for {}", l.id));
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        assert_eq!(tag.contains(" data-challenge"), l.challenge, "{tag}");
+    }
+    let boot = std::fs::read_to_string(format!("{root}/static/boot.js")).unwrap();
+    assert!(boot.contains("a[data-challenge]") && boot.contains("./socketlab-challenge.js"));
 }

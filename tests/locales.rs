@@ -747,23 +747,12 @@ fn every_lessons_feedback_is_given_in_every_language() {
             // A challenge: the lesson each kind of fault draws, on its own run.
             let played: Vec<_> = match lesson.challenge {
                 false => vec![(lesson.clone(), scene.scenario.clone(), None)],
-                true => socketlab::lessons::challenge::Fault::ALL
-                    .iter()
-                    .map(|fault| {
-                        let (l, setup) = (0..64)
-                            .filter_map(|seed| {
-                                socketlab::lessons::challenge::lesson(
-                                    &lesson,
-                                    &scene.scenario,
-                                    seed,
-                                )
-                            })
-                            .find(|(l, _)| {
-                                l.steps.iter().filter_map(|s| s.question.as_ref()).any(|q| {
-                                    q.ask.solution()
-                                        == socketlab::lessons::Answer::Choice(fault.key().into())
-                                })
-                            })
+                true => socketlab::lessons::challenge::Drawn::all()
+                    .into_iter()
+                    .map(|drawn| {
+                        let setup =
+                            socketlab::lessons::challenge::setup(&scene.scenario, drawn).unwrap();
+                        let l = socketlab::lessons::challenge::lesson(&lesson, drawn.fault, &setup)
                             .unwrap();
                         let timeline = socketlab::engine::Timeline::record(
                             setup.build().unwrap(),

@@ -67,8 +67,10 @@ fn mount_drawn(
     let index = lessons.iter().position(|l| l.id == id).unwrap();
     let scene = Scene::load(Scene::index_of(&lessons[index].scenario).unwrap()).unwrap();
     let drawn = seed.map(|seed| {
-        let (lesson, _) =
-            socketlab::lessons::challenge::lesson(&lessons[index], &scene.scenario, seed).unwrap();
+        let drawn = socketlab::lessons::challenge::Drawn::of(seed);
+        let setup = socketlab::lessons::challenge::setup(&scene.scenario, drawn).unwrap();
+        let lesson =
+            socketlab::lessons::challenge::lesson(&lessons[index], drawn.fault, &setup).unwrap();
         lessons[index] = lesson;
         (seed, scene.clone())
     });

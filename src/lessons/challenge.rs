@@ -80,14 +80,77 @@ const CLIENT: &str = "curl";
 /// The processes a challenge is about: the server, then the client.
 pub const PROCESSES: [&str; 2] = [SERVER, CLIENT];
 
+/// The ports a programmer might pick instead of the server's.
+const OTHER_PORTS: [u16; 5] = [8080, 8000, 3000, 8098, 9099];
+
+/// What a seed draws: a fault and, for a server on another port, that port. Everything else
+/// about a challenge follows from these, so a handful of setups cover every seed, each shipped
+/// with its recorded run ([`Drawn::scene`]): the page plays a challenge as it plays a lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Drawn {
+    pub fault: Fault,
+    /// The port the server listens on instead, for [`Fault::OtherPort`]; 0 otherwise.
+    pub other: u16,
+}
+
+impl Drawn {
+    /// What `seed` draws: the same every time.
+    pub fn of(seed: u64) -> Drawn {
+        let mut rng = Rng::new(seed);
+        let fault = Fault::ALL[rng.below(Fault::ALL.len() as u64) as usize];
+        let other = OTHER_PORTS[rng.below(OTHER_PORTS.len() as u64) as usize];
+        Drawn {
+            fault,
+            other: if fault == Fault::OtherPort { other } else { 0 },
+        }
+    }
+
+    /// Everything a seed can draw.
+    pub fn all() -> Vec<Drawn> {
+        Fault::ALL
+            .iter()
+            .flat_map(|&fault| {
+                match fault {
+                    Fault::OtherPort => OTHER_PORTS.to_vec(),
+                    _ => vec![0],
+                }
+                .into_iter()
+                .map(move |other| Drawn { fault, other })
+            })
+            .collect()
+    }
+
+    /// Its setup's scene id, the name of its recorded run (`recordings/<id>.bin`):
+    /// "whats-wrong-firewall-drop", "whats-wrong-other-port-8080".
+    pub fn scene(&self) -> String {
+        match self.other {
+            0 => format!("whats-wrong-{}", self.fault.key()),
+            port => format!("whats-wrong-{}-{port}", self.fault.key()),
+        }
+    }
+}
+
 /// The challenge that `seed` draws from `base`, a working scene in which `node` listens on
 /// 8099 on a host and `curl` connects to it (the course's Node.js scene). The same seed draws
 /// the same challenge; `None` if `base` is not such a scene.
 pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
-    let mut rng = Rng::new(seed);
-    let fault = Fault::ALL[rng.below(Fault::ALL.len() as u64) as usize];
-    // A port that is not the server's, from those a programmer might pick.
-    let other = [8080, 8000, 3000, 8098, 9099][rng.below(5) as usize];
+    let drawn = Drawn::of(seed);
+    let setup = setup(base, drawn)?;
+    let (controls, goals, solution, wrong) = fix(drawn.fault, &setup)?;
+    Some(Challenge {
+        fault: drawn.fault,
+        fix: FixIt {
+            scenario: setup,
+            controls,
+            goals,
+        },
+        solution,
+        wrong,
+    })
+}
+
+/// `base` with the drawn fault put into it.
+pub fn setup(base: &Scenario, drawn: Drawn) -> Option<Scenario> {
     let mut setup = base.clone();
     // The scene's own words describe it working.
     setup.description = None;
@@ -106,36 +169,18 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
         .actions
         .iter()
         .position(|a| a.process == CLIENT && a.op == "connect")?;
-    let rule = |verdict: &str| FirewallDef {
-        host: host.clone(),
-        proto: "tcp".into(),
-        port: PORT,
-        verdict: verdict.into(),
-    };
-    let set = |value: &str| -> Changes { [(0, value.to_string())].into_iter().collect() };
-    let (solution, wrong) = match fault {
-        Fault::OtherPort | Fault::NotListening => (set("8099"), set("9000")),
-        Fault::FirewallDrop | Fault::FirewallReject => (set("off"), set("on")),
-        // Another port than the old copy's: the clients still reach the old copy.
-        Fault::PortInUse => (set("8100"), set("8099")),
-        Fault::WrongAddress => (set(&host), set("192.168.1.250")),
-    };
-    let controls = match fault {
-        Fault::OtherPort => {
-            setup.actions[listen].port = Some(other);
-            vec![Control::ListenPort {
-                process: SERVER.into(),
-            }]
-        }
-        Fault::FirewallDrop | Fault::FirewallReject => {
-            setup.firewall.push(rule(match fault {
+    match drawn.fault {
+        Fault::OtherPort => setup.actions[listen].port = Some(drawn.other),
+        Fault::FirewallDrop | Fault::FirewallReject => setup.firewall.push(FirewallDef {
+            host: host.clone(),
+            proto: "tcp".into(),
+            port: PORT,
+            verdict: match drawn.fault {
                 Fault::FirewallDrop => "drop",
                 _ => "reject",
-            }));
-            vec![Control::FirewallRule {
-                index: setup.firewall.len() - 1,
-            }]
-        }
+            }
+            .into(),
+        }),
         Fault::PortInUse => {
             // An older copy of the server, started first, holds the port.
             let old = "node (old)";
@@ -151,15 +196,9 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
             let mut first = setup.actions[listen].clone();
             first.process = old.into();
             setup.actions.insert(0, first);
-            vec![Control::ListenPort {
-                process: SERVER.into(),
-            }]
         }
         Fault::NotListening => {
             setup.actions.remove(listen);
-            vec![Control::ListenPort {
-                process: SERVER.into(),
-            }]
         }
         Fault::WrongAddress => {
             // An address on the server's network where no host is.
@@ -171,10 +210,47 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
             let to = setup.actions[connect].to.as_deref()?;
             let (_, port) = to.rsplit_once(':')?;
             setup.actions[connect].to = Some(format!("{nobody}:{port}"));
-            vec![Control::ConnectHost {
-                process: CLIENT.into(),
-            }]
         }
+    }
+    Some(setup)
+}
+
+/// A fault's fix in `setup` (the setup it was put into): the control a user has, the goals
+/// that decide, a value of the control that fixes it and one that does not.
+#[allow(clippy::type_complexity)]
+pub fn fix(fault: Fault, setup: &Scenario) -> Option<(Vec<Control>, Vec<Goal>, Changes, Changes)> {
+    let host = &setup.processes.iter().find(|p| p.name == SERVER)?.host;
+    let set = |value: &str| -> Changes { [(0, value.to_string())].into_iter().collect() };
+    let (control, solution, wrong) = match fault {
+        Fault::OtherPort | Fault::NotListening => (
+            Control::ListenPort {
+                process: SERVER.into(),
+            },
+            set("8099"),
+            set("9000"),
+        ),
+        Fault::FirewallDrop | Fault::FirewallReject => (
+            Control::FirewallRule {
+                index: setup.firewall.len().checked_sub(1)?,
+            },
+            set("off"),
+            set("on"),
+        ),
+        // Another port than the old copy's: the clients still reach the old copy.
+        Fault::PortInUse => (
+            Control::ListenPort {
+                process: SERVER.into(),
+            },
+            set("8100"),
+            set("8099"),
+        ),
+        Fault::WrongAddress => (
+            Control::ConnectHost {
+                process: CLIENT.into(),
+            },
+            set(host),
+            set("192.168.1.250"),
+        ),
     };
     let goals = match fault {
         Fault::PortInUse | Fault::NotListening => {
@@ -182,32 +258,23 @@ pub fn draw(base: &Scenario, seed: u64) -> Option<Challenge> {
         }
         _ => vec![Goal::Replies(CLIENT.into()), Goal::NoDrops],
     };
-    Some(Challenge {
-        fault,
-        fix: FixIt {
-            scenario: setup,
-            controls,
-            goals,
-        },
-        solution,
-        wrong,
-    })
+    Some((vec![control], goals, solution, wrong))
 }
 
-/// The lesson `seed` draws from a challenge lesson `template` on its scene `base`: its diagnose
-/// question answered by the drawn fault (and explained by that fault's words), its fix
-/// question given the draw's controls, goals and solution; and the broken setup it plays.
-/// `None` if `template` is not a challenge or `base` not a scene a challenge is drawn from.
-pub fn lesson(template: &Lesson, base: &Scenario, seed: u64) -> Option<(Lesson, Scenario)> {
+/// The lesson a challenge lesson `template` is with `fault` put into `setup` (see [`setup`]):
+/// its diagnose question answered by the fault (and explained by that fault's words), its fix
+/// question given the fault's control, goals and solution. `None` if `template` is not a
+/// challenge or `setup` not one a fault was put into.
+pub fn lesson(template: &Lesson, fault: Fault, setup: &Scenario) -> Option<Lesson> {
     if !template.challenge {
         return None;
     }
-    let drawn = draw(base, seed)?;
+    let (drawn_controls, drawn_goals, drawn_solution, drawn_wrong) = fix(fault, setup)?;
     let mut lesson = template.clone();
     for q in lesson.steps.iter_mut().filter_map(|s| s.question.as_mut()) {
         match &mut q.ask {
             Ask::Diagnose { causes, solution } => {
-                *solution = drawn.fault.key().to_string();
+                *solution = fault.key().to_string();
                 q.explain = causes
                     .iter()
                     .find(|c| c.answer == *solution)
@@ -219,13 +286,13 @@ pub fn lesson(template: &Lesson, base: &Scenario, seed: u64) -> Option<(Lesson, 
                 solution,
                 wrong,
             } => {
-                controls.clone_from(&drawn.fix.controls);
-                goals.clone_from(&drawn.fix.goals);
-                solution.clone_from(&drawn.solution);
-                *wrong = vec![drawn.wrong.clone()];
+                controls.clone_from(&drawn_controls);
+                goals.clone_from(&drawn_goals);
+                solution.clone_from(&drawn_solution);
+                *wrong = vec![drawn_wrong.clone()];
             }
             _ => {}
         }
     }
-    Some((lesson, drawn.fix.scenario))
+    Some(lesson)
 }

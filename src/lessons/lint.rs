@@ -14,36 +14,32 @@ use crate::engine::checker::Problem;
 use crate::engine::scenario::Scenario;
 use crate::engine::Timeline;
 
-/// How many seeds a challenge's lint tries to find every fault the draw can pick.
-const SEEDS: u64 = 64;
-
 /// The problems with `lesson` played on `scenario` (its scene), none if it holds. A challenge
-/// is held, fault by fault, as the lesson a seed draws for each kind of fault.
+/// is held as the lesson each setup a seed can draw makes of it.
 pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
     if !lesson.challenge {
         return lint_drawn(lesson, scenario);
     }
     let mut problems = Vec::new();
-    for fault in super::challenge::Fault::ALL {
-        let drawn = (0..SEEDS)
-            .filter_map(|seed| super::challenge::lesson(lesson, scenario, seed))
-            .find(|(l, _)| {
-                l.steps.iter().filter_map(|s| s.question.as_ref()).any(
-                    |q| matches!(&q.ask, Ask::Diagnose { solution, .. } if solution == fault.key()),
-                )
-            });
-        match drawn {
+    for drawn in super::challenge::Drawn::all() {
+        let made = super::challenge::setup(scenario, drawn).and_then(|setup| {
+            Some((
+                super::challenge::lesson(lesson, drawn.fault, &setup)?,
+                setup,
+            ))
+        });
+        match made {
             Some((l, setup)) => problems.extend(lint_drawn(&l, &setup).into_iter().map(|p| {
                 Problem {
-                    message: format!("with the fault \"{}\": {}", fault.key(), p.message),
+                    message: format!("with the fault of {}: {}", drawn.scene(), p.message),
                     ..p
                 }
             })),
             None => problems.push(Problem {
                 path: "scenario".into(),
                 message: format!(
-                    "no seed draws the fault \"{}\" from this scene: a challenge's scene is one where node listens on 8099 and curl connects to it",
-                    fault.key()
+                    "{} cannot be drawn from this scene: a challenge's scene is one where node listens on 8099 and curl connects to it",
+                    drawn.scene()
                 ),
             }),
         }

@@ -138,9 +138,13 @@ impl LessonProgress {
         counts
     }
 
-    /// Every question the lesson asks is done; a challenge, once an attempt has passed.
+    /// Every question the lesson asks is done; a challenge, once an attempt has passed (its
+    /// solutions shown are not a pass).
     pub fn complete(&self, asked: usize) -> bool {
-        self.challenge.as_ref().is_some_and(|c| c.passed > 0) || self.attempt_complete(asked)
+        match &self.challenge {
+            Some(c) => c.passed > 0,
+            None => self.attempt_complete(asked),
+        }
     }
 
     fn attempt_complete(&self, asked: usize) -> bool {

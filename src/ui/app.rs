@@ -498,11 +498,18 @@ pub fn app() -> Html {
                 &format!("#{}", lessons[index].scenario),
                 &place.route.query(),
             ),
-            // A challenge draws its fault first.
+            // A challenge draws its fault first, in the challenges' build; the lessons' build
+            // leaves it to that build (a page load).
+            #[cfg(feature = "challenge")]
             Some(index) if lessons[index].challenge => html! {
                 <super::lesson::ChallengeView lessons={lessons.clone()} index={index} step={*step} seed={*seed}
                     progress={progress.clone()} params={place.params.clone()} on_update={on_update.clone()} go={go.clone()} />
             },
+            #[cfg(not(feature = "challenge"))]
+            Some(index) if lessons[index].challenge => {
+                let _ = seed;
+                elsewhere(&place.route)
+            }
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {

@@ -128,11 +128,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             if at.step == 0 && step.question.is_none() {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
-            <StepText key={format!("{}/{}", lesson.id, at.step)} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
+            <StepText key={format!("{}/{}/{:?}", lesson.id, at.step, at.drawn.as_ref().map(|d| d.0))} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
             if step.question.is_some() && ready && earlier_open {
                 <p class="notice">{ t(Msg::LessonAnswerEarlier) }</p>
             } else if let (Some(_), true) = (&step.question, ready) {
-                <QuestionView key={format!("{}/{}", lesson.id, at.step)} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
+                <QuestionView key={format!("{}/{}/{:?}", lesson.id, at.step, at.drawn.as_ref().map(|d| d.0))} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} on_run={props.on_run.clone()} />
             }
             // After the question: trying it on one's own machine comes second.
@@ -629,7 +629,8 @@ fn another_fault(id: &str, seed: u64, go: &Callback<Route>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[cfg(feature = "challenge")]
+#[derive(Properties)]
 pub struct ChallengeProps {
     pub lessons: Rc<Vec<Lesson>>,
     /// The challenge's lesson, as its file has it.
@@ -643,9 +644,24 @@ pub struct ChallengeProps {
     pub go: Callback<Route>,
 }
 
+/// Props compare the lessons and the progress by identity: they are shared, not copied.
+#[cfg(feature = "challenge")]
+impl PartialEq for ChallengeProps {
+    fn eq(&self, other: &ChallengeProps) -> bool {
+        Rc::ptr_eq(&self.lessons, &other.lessons)
+            && Rc::ptr_eq(&self.progress, &other.progress)
+            && Rc::ptr_eq(&self.params, &other.params)
+            && (self.index, self.step, self.seed) == (other.index, other.step, other.seed)
+            && self.on_update == other.on_update
+            && self.go == other.go
+    }
+}
+
 /// A challenge: the fault its seed draws (the address's; else the attempt under way's; else a
-/// new one, which the address then says, so that it can be shared), its scene run in the
-/// engine's worker, and then the drawn lesson in the player like any other.
+/// new one, which the address then says, so that it can be shared), played from that setup's
+/// recorded run (`recordings/<id>.bin`, loaded as a scene's is), then the drawn lesson in the
+/// player like any other. Its page carries no engine until a fix runs.
+#[cfg(feature = "challenge")]
 #[function_component(ChallengeView)]
 pub fn challenge_view(props: &ChallengeProps) -> Html {
     let template = &props.lessons[props.index];
@@ -670,78 +686,64 @@ pub fn challenge_view(props: &ChallengeProps) -> Html {
             props.on_update.clone(),
         );
         use_effect_with(seed, move |&seed| {
-            let route = Route::Lesson {
-                id: id.clone(),
-                step,
-                seed: Some(seed),
-            };
+            // The address's other parameters stay (an LMS's launch, an embed, a language).
+            let search = gloo::utils::window()
+                .location()
+                .search()
+                .unwrap_or_default();
+            let mut kept: Vec<String> = search
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|p| !p.is_empty() && !p.starts_with("seed="))
+                .map(str::to_string)
+                .collect();
+            kept.push(format!("seed={seed}"));
             if let Ok(history) = gloo::utils::window().history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&route.query()),
-                );
+                let url = format!("?{}", kept.join("&"));
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
             }
+            let _ = step;
             on_update.emit(Update::Drew(id, seed, asked));
         });
     }
-    // The drawn lesson, and the setup it plays.
-    let drawn = use_memo(
-        (props.lessons.clone(), props.index, seed),
-        |(lessons, index, seed)| {
-            let template = &lessons[*index];
-            let base = Scene::load(Scene::index_of(&template.scenario)?).ok()?;
-            let (lesson, setup) =
-                crate::lessons::challenge::lesson(template, &base.scenario, *seed)?;
-            let mut all = (**lessons).clone();
+    let drawn = crate::lessons::challenge::Drawn::of(seed);
+    let file = drawn.scene();
+    let loaded = super::scenes::has_recording(&file);
+    // The drawn scene and lesson, once its run is in the page.
+    let lessons = props.lessons.clone();
+    let made = use_memo((props.index, seed, loaded), move |(index, seed, loaded)| {
+        if !*loaded {
+            return None;
+        }
+        let template = &lessons[*index];
+        let n = crate::view::scenes::DRAWN_RUN + (*seed % 1_000_000) as u32;
+        let scene = Scene::index_of(&template.scenario)
+            .ok_or_else(|| t(Msg::SceneNotLoaded).to_string())
+            .and_then(|i| Scene::drawn(i, &drawn.scene(), n));
+        Some(scene.and_then(|scene| {
+            let lesson = crate::lessons::challenge::lesson(template, drawn.fault, &scene.scenario)
+                .ok_or_else(|| t(Msg::SceneDamaged).to_string())?;
+            let mut all = (*lessons).clone();
             all[*index] = lesson;
-            Some((Rc::new(all), setup, base.id))
-        },
-    );
-    // Its run, from the engine's worker; a run that answers after another seed is dropped.
-    let run = use_state(|| None::<(u64, Result<Rc<Scene>, String>)>);
-    let wanted = use_mut_ref(|| seed);
-    *wanted.borrow_mut() = seed;
-    {
-        let (run, wanted, drawn) = (run.clone(), wanted.clone(), drawn.clone());
-        use_effect_with(seed, move |&seed| {
-            let Some((_, setup, id)) = drawn.as_ref().clone() else {
-                return;
-            };
-            let job = crate::lessons::fix::Run::of(setup.clone(), &[]);
-            let setup = setup.clone();
-            let id: &'static str = id;
-            crate::ui::engine::run(&job, move |result| {
-                if *wanted.borrow() != seed {
-                    return;
-                }
-                let scene = result.map(|(_, recording)| {
-                    let n = crate::view::scenes::DRAWN_RUN + (seed % 1_000_000) as u32;
-                    Scene::played(id, setup, recording, n)
-                });
-                run.set(Some((seed, scene)));
-            });
-        });
-    }
-    let notice = |text: String, role: &'static str| {
-        html! {
+            Ok((Rc::new(all), scene))
+        }))
+    });
+    match &*made {
+        None => loading_view(
+            &format!("#{file}"),
+            &gloo::utils::window()
+                .location()
+                .search()
+                .unwrap_or_default(),
+        ),
+        Some(Err(why)) => html! {
             <main class="shell lesson-loading">
-                <p class="notice" role={role}>{ text }</p>
+                <p class="notice" role="alert">{ tp(Msg::LessonChallengeFailed, &[("why", why)]) }</p>
                 <p><a class="button" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonAll) }</a></p>
             </main>
-        }
-    };
-    let Some((lessons, _, _)) = drawn.as_ref() else {
-        return notice(
-            tp(
-                Msg::LessonChallengeFailed,
-                &[("why", &t(Msg::SceneNotLoaded))],
-            ),
-            "alert",
-        );
-    };
-    match &*run {
-        Some((s, Ok(scene))) if *s == seed => {
+        },
+        Some(Ok((lessons, scene))) => {
             let steps = lessons[props.index].steps.len();
             let at = LessonAt {
                 lessons: lessons.clone(),
@@ -754,9 +756,5 @@ pub fn challenge_view(props: &ChallengeProps) -> Html {
                 <crate::ui::app::Player params={props.params.clone()} lesson={Some(at)} on_update={props.on_update.clone()} go={props.go.clone()} />
             }
         }
-        Some((s, Err(why))) if *s == seed => {
-            notice(tp(Msg::LessonChallengeFailed, &[("why", why)]), "alert")
-        }
-        _ => notice(t(Msg::LessonChallengeDrawing).to_string(), "status"),
     }
 }

@@ -12,6 +12,9 @@ use yew::prelude::*;
 /// The page's query parameters, by name.
 pub type Params = VecMap<String, String>;
 
+/// The largest seed an address may give: the largest integer JSON numbers keep exactly.
+const MOST_SEED: u64 = (1 << 53) - 1;
+
 /// The parameters that open the player rather than the home screen.
 const PLAYER_PARAMS: &[&str] = &["scene", "t", "speed", "play", "explore"];
 
@@ -50,7 +53,11 @@ impl Route {
             return Route::Lesson {
                 id: id.clone(),
                 step,
-                seed: params.get("seed").and_then(|s| s.parse().ok()),
+                // A seed a page can keep as a number (JSON's, in an LMS's suspend data).
+                seed: params
+                    .get("seed")
+                    .and_then(|s| s.parse().ok())
+                    .filter(|s| *s <= MOST_SEED),
             };
         }
         if PLAYER_PARAMS.iter().any(|p| params.contains_key(*p)) {

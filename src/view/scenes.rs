@@ -258,6 +258,19 @@ impl Scene {
         Ok(Scene::played(id, scenario, recording, 0))
     }
 
+    /// A challenge's drawn setup of scene `index`, as shipped (`recordings/<file>.bin`, which
+    /// the page has loaded), in that scene's words but for its description, which tells the
+    /// scene working; run number `run` (from [`DRAWN_RUN`]).
+    pub fn drawn(index: usize, file: &str, run: u32) -> Result<Rc<Scene>, String> {
+        let id = *SCENES
+            .get(index)
+            .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
+        let (mut scenario, recording) = shipped_scene(file)?;
+        in_language(&mut scenario, id);
+        scenario.description = None;
+        Ok(Scene::played(id, scenario, recording, run))
+    }
+
     /// Scene `id` as `scenario` sets it up: the shipped one (`run` 0), or a learner's change of
     /// it, run number `run`. The scenario is one the lessons built from a shipped scene, so it
     /// is trusted.
