@@ -265,6 +265,7 @@ pub fn fix(fault: Fault, setup: &Scenario) -> Option<(Vec<Control>, Vec<Goal>, C
 /// its diagnose question answered by the fault (and explained by that fault's words), its fix
 /// question given the fault's control, goals and solution. `None` if `template` is not a
 /// challenge or `setup` not one a fault was put into.
+#[inline(never)]
 pub fn lesson(template: &Lesson, fault: Fault, setup: &Scenario) -> Option<Lesson> {
     if !template.challenge {
         return None;

@@ -113,6 +113,18 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     }
     let last = lesson.steps.len() - 1;
     let ready = props.scene.id == lesson.scenario;
+    // A challenge (its own build): a new attempt draws another fault, from the first step; the
+    // fault's number, for a teacher to share.
+    #[cfg(feature = "challenge")]
+    let challenge_nav = match &at.drawn {
+        Some((seed, _)) => (
+            another_fault(&lesson.id, *seed, &props.go),
+            html! { <p class="challenge-seed">{ tp(Msg::LessonChallengeSeed, &[("seed", &seed.to_string())]) }</p> },
+        ),
+        None => (Html::default(), Html::default()),
+    };
+    #[cfg(not(feature = "challenge"))]
+    let challenge_nav = (Html::default(), Html::default());
     // A challenge's fix names what is wrong: it waits until the diagnosis is answered.
     let earlier_open = at.drawn.is_some()
         && lesson.steps[..at.step]
@@ -150,14 +162,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 } else {
                     <a class="button primary to-home" href="./" onclick={link(&props.go, Route::Home)}>{ t(Msg::LessonFinish) }</a>
                 }
-                // A challenge: a new attempt draws another fault, from the first step.
-                if let Some((seed, _)) = &at.drawn {
-                    { another_fault(&lesson.id, *seed, &props.go) }
-                }
+                { challenge_nav.0 }
             </nav>
-            if let Some((seed, _)) = &at.drawn {
-                <p class="challenge-seed">{ tp(Msg::LessonChallengeSeed, &[("seed", &seed.to_string())]) }</p>
-            }
+            { challenge_nav.1 }
             { embed_view(&lesson.id, lesson.title.get(crate::i18n::lang())) }
         </section>
     }
@@ -608,12 +615,14 @@ fn code(text: impl Into<AttrValue>) -> Html {
 }
 
 /// A new seed for a challenge's attempt: short enough to read out to a class.
+#[cfg(feature = "challenge")]
 pub fn new_seed() -> u64 {
     1 + (js_sys::Math::random() * 999_999.0) as u64
 }
 
 /// "Try another fault": the challenge again, from its first step, with a fault drawn by a new
 /// seed (never the same one as now).
+#[cfg(feature = "challenge")]
 fn another_fault(id: &str, seed: u64, go: &Callback<Route>) -> Html {
     let mut next = new_seed();
     if next == seed {

@@ -261,6 +261,7 @@ impl Scene {
     /// A challenge's drawn setup of scene `index`, as shipped (`recordings/<file>.bin`, which
     /// the page has loaded), in that scene's words but for its description, which tells the
     /// scene working; run number `run` (from [`DRAWN_RUN`]).
+    #[inline(never)]
     pub fn drawn(index: usize, file: &str, run: u32) -> Result<Rc<Scene>, String> {
         let id = *SCENES
             .get(index)
@@ -287,6 +288,7 @@ impl Scene {
 
     /// Scene `id` as `scenario` sets it up, playing `recording`, a run of it (one the page
     /// loaded, or one just made).
+    #[inline(never)]
     pub fn played(
         id: &'static str,
         scenario: Scenario,

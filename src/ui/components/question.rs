@@ -189,7 +189,12 @@ pub fn question_view(props: &QuestionProps) -> Html {
             ..
         } => fill_inputs(host, *socket, solution, seen.judged.as_ref(), &submit),
         Ask::Choose { options, .. } => choose_inputs(options, &submit),
+        // A challenge's: in the challenges' build only (the lessons' build sends a challenge
+        // there).
+        #[cfg(feature = "challenge")]
         Ask::Diagnose { causes, .. } => diagnose_inputs(causes, &submit),
+        #[cfg(not(feature = "challenge"))]
+        Ask::Diagnose { .. } => Html::default(),
         Ask::Fix { controls, .. } => fix_inputs(
             controls,
             &base.borrow(),
@@ -434,6 +439,7 @@ const CELLS: &[(Cell, &str)] = &[
 ];
 
 /// A challenge's causes, by name; the answer is the cause's key.
+#[cfg(feature = "challenge")]
 fn diagnose_inputs(causes: &[crate::lessons::file::Cause], submit: &Callback<Answer>) -> Html {
     html! {
         <div class="choices causes" role="group" aria-label={t(Msg::QuestionOptions)}>
