@@ -162,3 +162,35 @@ fn the_first_screen_marks_the_challenges_for_boot_js() {
     let boot = std::fs::read_to_string(format!("{root}/static/boot.js")).unwrap();
     assert!(boot.contains("a[data-challenge]") && boot.contains("./socketlab-challenge.js"));
 }
+
+/// Every build of the app that `index.html` makes (all but the engine's worker, a classic
+/// script) gets its imports' short names (`scripts/postbuild.mjs`): a build left out of that
+/// list carries every import's long name (12 KB for the challenges' build).
+#[test]
+fn every_app_build_gets_short_import_names() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let html = std::fs::read_to_string(format!("{root}/index.html")).unwrap();
+    let post = std::fs::read_to_string(format!("{root}/scripts/postbuild.mjs")).unwrap();
+    let list = post
+        .split("for (const name of [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap();
+    let listed: Vec<&str> = list
+        .split(',')
+        .map(|s| s.trim().trim_matches('"'))
+        .collect();
+    let builds: Vec<&str> = html
+        .split("data-bin=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|b| *b != "socketlab-engine")
+        .collect();
+    assert!(builds.len() >= 4, "{builds:?}");
+    for b in builds {
+        assert!(
+            listed.contains(&b),
+            "{b} is not in postbuild.mjs's list {listed:?}"
+        );
+    }
+}
