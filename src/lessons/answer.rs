@@ -7,7 +7,7 @@ use crate::vecmap::VecMap;
 use super::file::Ask;
 use super::fix::{Changes, FixIt};
 use super::moment::Moment;
-use super::question::{map_of, Cell, Choose, FillTable, Pick, Predict, Verdict};
+use super::question::{choice_verdict, map_of, Cell, Choose, FillTable, Pick, Predict, Verdict};
 use crate::engine::scenario::Scenario;
 use crate::engine::Timeline;
 
@@ -188,16 +188,11 @@ impl Ask {
                     return Err("a challenge's diagnose question is answered once a seed has drawn its fault".into());
                 }
                 let chosen = chosen.trim();
-                if chosen == solution {
-                    return Ok(Verdict::right(String::new()).into());
-                }
-                Ok(
-                    Verdict::wrong(causes.iter().find(|c| c.answer == chosen).map_or_else(
-                        || crate::i18n::t(Msg::FeedbackNotThisOption).to_string(),
-                        |c| c.why.get(crate::i18n::lang()).to_string(),
-                    ))
-                    .into(),
-                )
+                let why = causes
+                    .iter()
+                    .find(|c| c.answer == chosen)
+                    .map(|c| c.why.get(crate::i18n::lang()));
+                Ok(choice_verdict(chosen == solution, why).into())
             }
             // The web app runs a fix in its engine's worker and judges the outcome there
             // (ui::components::question); a page has no engine of its own to run one here.

@@ -154,7 +154,12 @@ impl LessonProgress {
     /// Hints opened, in every attempt.
     pub fn hints(&self) -> u32 {
         let earlier = self.challenge.as_ref().map_or(0, |c| c.hints);
-        earlier + self.questions.values().map(|q| q.hints).sum::<u32>()
+        earlier + self.attempt_hints()
+    }
+
+    /// Hints opened in this attempt (a lesson's only one).
+    fn attempt_hints(&self) -> u32 {
+        self.questions.values().map(|q| q.hints).sum()
     }
 }
 
@@ -294,7 +299,7 @@ impl Progress {
             return;
         }
         let score = l.attempt_score(asked);
-        let hints = l.questions.values().map(|q| q.hints).sum::<u32>();
+        let hints = l.attempt_hints();
         let c = l.challenge.get_or_insert_with(Attempts::default);
         c.seed = seed;
         c.started += 1;

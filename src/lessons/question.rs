@@ -477,12 +477,22 @@ impl Choose {
         why: Option<&str>,
     ) -> Result<Verdict, SceneError> {
         let answer = self.answer(timeline)?;
-        if chosen.trim().eq_ignore_ascii_case(&answer) {
-            return Ok(Verdict::right(String::new()));
-        }
-        Ok(Verdict::wrong(match why {
-            Some(why) => why.to_string(),
-            None => t(Msg::FeedbackNotThisOption).to_string(),
-        }))
+        Ok(choice_verdict(
+            chosen.trim().eq_ignore_ascii_case(&answer),
+            why,
+        ))
     }
+}
+
+/// The verdict on an option chosen (a *choose* question's, a challenge's cause): right, with
+/// nothing more to say; or the lesson's word on that option (`why`), about the idea behind
+/// that mistake.
+pub fn choice_verdict(right: bool, why: Option<&str>) -> Verdict {
+    if right {
+        return Verdict::right(String::new());
+    }
+    Verdict::wrong(match why {
+        Some(why) => why.to_string(),
+        None => t(Msg::FeedbackNotThisOption).to_string(),
+    })
 }

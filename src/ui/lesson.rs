@@ -125,6 +125,13 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     };
     #[cfg(not(feature = "challenge"))]
     let challenge_nav = (Html::default(), Html::default());
+    // A step's text and question are drawn anew for another step, or another fault.
+    let key = format!(
+        "{}/{}/{:?}",
+        lesson.id,
+        at.step,
+        at.drawn.as_ref().map(|d| d.0)
+    );
     // A challenge's fix names what is wrong: it waits until the diagnosis is answered.
     let earlier_open = at.drawn.is_some()
         && lesson.steps[..at.step]
@@ -140,11 +147,11 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             if at.step == 0 && step.question.is_none() {
                 <p class="step-goal">{ lesson.goal.get(crate::i18n::lang()).to_string() }</p>
             }
-            <StepText key={format!("{}/{}/{:?}", lesson.id, at.step, at.drawn.as_ref().map(|d| d.0))} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
+            <StepText key={key.clone()} text={AttrValue::from(step.text.get(crate::i18n::lang()).to_string())} />
             if step.question.is_some() && ready && earlier_open {
                 <p class="notice">{ t(Msg::LessonAnswerEarlier) }</p>
             } else if let (Some(_), true) = (&step.question, ready) {
-                <QuestionView key={format!("{}/{}/{:?}", lesson.id, at.step, at.drawn.as_ref().map(|d| d.0))} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
+                <QuestionView key={key} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} on_run={props.on_run.clone()} />
             }
             // After the question: trying it on one's own machine comes second.
@@ -687,38 +694,24 @@ pub fn challenge_view(props: &ChallengeProps) -> Html {
         })
         .unwrap_or(*fresh);
     {
-        // The address names the seed (in place: the same page), and progress the attempt.
-        let (id, asked, step, on_update) = (
+        // The address names the seed (in place: the same page; its other parameters, an LMS's
+        // launch, an embed, a language, stay), and progress the attempt.
+        let (id, asked, on_update) = (
             template.id.clone(),
             template.asked(),
-            props.step,
             props.on_update.clone(),
         );
         use_effect_with(seed, move |&seed| {
-            // The address's other parameters stay (an LMS's launch, an embed, a language).
-            let search = gloo::utils::window()
-                .location()
-                .search()
-                .unwrap_or_default();
-            let mut kept: Vec<String> = search
-                .trim_start_matches('?')
-                .split('&')
-                .filter(|p| !p.is_empty() && !p.starts_with("seed="))
-                .map(str::to_string)
-                .collect();
+            let mut kept = super::route::address_params_but(&["seed"]);
             kept.push(format!("seed={seed}"));
-            if let Ok(history) = gloo::utils::window().history() {
-                let url = format!("?{}", kept.join("&"));
-                let _ =
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
-            let _ = step;
+            super::route::replace_address(&kept);
             on_update.emit(Update::Drew(id, seed, asked));
         });
     }
     let drawn = crate::lessons::challenge::Drawn::of(seed);
     let file = drawn.scene();
     let loaded = super::scenes::has_recording(&file);
+    let waiting = format!("#{file}");
     // The drawn scene and lesson, once its run is in the page.
     let lessons = props.lessons.clone();
     let made = use_memo((props.index, seed, loaded), move |(index, seed, loaded)| {
@@ -729,7 +722,7 @@ pub fn challenge_view(props: &ChallengeProps) -> Html {
         let n = crate::view::scenes::DRAWN_RUN + (*seed % 1_000_000) as u32;
         let scene = Scene::index_of(&template.scenario)
             .ok_or_else(|| t(Msg::SceneNotLoaded).to_string())
-            .and_then(|i| Scene::drawn(i, &drawn.scene(), n));
+            .and_then(|i| Scene::drawn(i, &file, n));
         Some(scene.and_then(|scene| {
             let lesson = crate::lessons::challenge::lesson(template, drawn.fault, &scene.scenario)
                 .ok_or_else(|| t(Msg::SceneDamaged).to_string())?;
@@ -740,7 +733,7 @@ pub fn challenge_view(props: &ChallengeProps) -> Html {
     });
     match &*made {
         None => loading_view(
-            &format!("#{file}"),
+            &waiting,
             &gloo::utils::window()
                 .location()
                 .search()

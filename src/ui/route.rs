@@ -103,23 +103,39 @@ pub fn keep_time(ms: i64) {
     if params.contains_key("lesson") {
         return;
     }
-    let mut kept: Vec<String> = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default()
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("t=") && !p.starts_with("play="))
-        .map(str::to_string)
-        .collect();
+    let mut kept = address_params_but(&["t", "play"]);
     if kept.is_empty() {
         kept.push("explore".to_string());
     }
     if ms > 0 {
         kept.push(format!("t={ms}"));
     }
+    replace_address(&kept);
+}
+
+/// The address's parameters as written ("t=800"), but those that set one of `names`.
+pub fn address_params_but(names: &[&str]) -> Vec<String> {
+    gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| {
+            !p.is_empty()
+                && !names
+                    .iter()
+                    .any(|n| p.strip_prefix(n).is_some_and(|v| v.starts_with('=')))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Put `params` in the address in place of its own (replacing the history entry: the same
+/// page).
+pub fn replace_address(params: &[String]) {
     if let Ok(history) = gloo::utils::window().history() {
-        let url = format!("?{}", kept.join("&"));
+        let url = format!("?{}", params.join("&"));
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
@@ -128,10 +144,7 @@ pub fn keep_time(ms: i64) {
 /// language switch opens it again. It replaces the history entry: picking a scene is not a move
 /// the back button should undo. (The language is remembered apart from the address.)
 pub fn show_scene(id: &str) {
-    if let Ok(history) = gloo::utils::window().history() {
-        let url = format!("?scene={id}");
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    replace_address(&[format!("scene={id}")]);
 }
 
 /// Where the learner is, and a callback that takes them elsewhere (a new entry in the

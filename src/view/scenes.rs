@@ -249,10 +249,16 @@ impl PartialEq for Scene {
 }
 
 impl Scene {
-    pub fn load(index: usize) -> Result<Rc<Scene>, String> {
-        let id = *SCENES
+    /// Scene `index`'s id, or why there is none.
+    fn id_of(index: usize) -> Result<&'static str, String> {
+        SCENES
             .get(index)
-            .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
+            .copied()
+            .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))
+    }
+
+    pub fn load(index: usize) -> Result<Rc<Scene>, String> {
+        let id = Scene::id_of(index)?;
         let (mut scenario, recording) = shipped_scene(id)?;
         in_language(&mut scenario, id);
         Ok(Scene::played(id, scenario, recording, 0))
@@ -263,9 +269,7 @@ impl Scene {
     /// scene working; run number `run` (from [`DRAWN_RUN`]).
     #[inline(never)]
     pub fn drawn(index: usize, file: &str, run: u32) -> Result<Rc<Scene>, String> {
-        let id = *SCENES
-            .get(index)
-            .ok_or_else(|| tp(Msg::SceneNoNumber, &[("n", &index.to_string())]))?;
+        let id = Scene::id_of(index)?;
         let (mut scenario, recording) = shipped_scene(file)?;
         in_language(&mut scenario, id);
         scenario.description = None;
