@@ -89,6 +89,10 @@ if (process.env.TRUNK_PROFILE === "release") {
     writeFileSync(wasm, short.wasm);
     writeFileSync(glue, short.glue);
   }
+  // Trunk leaves the main build's `<link data-trunk rel=rust>` in the page (it injects no script
+  // for it: static/boot.js loads the builds); the browser ignores it, so it need not travel.
+  const page = join(dir, "index.html");
+  writeFileSync(page, readFileSync(page, "utf8").replace(/<link [^>]*\brel=rust>/g, ""));
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".js"))) {
     // sw.js is minified below, once it is stamped. The CLASSIC scripts keep their top-level
     // names (stage.js runs as a worker or a page script, lang.js in the page's head); the others

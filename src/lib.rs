@@ -35,6 +35,20 @@ pub mod workloads;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
+/// Whether this build is the challenges' own page: the challenge without the home screen. It
+/// shows the challenge only; another lesson, or the free player, loads the lessons' build (a
+/// page load, as the lessons' build sends a challenge here), so the code that only the other
+/// lessons' questions use (predict, fill, choose) is left out of this build.
+pub const CHALLENGE_PAGE: bool = cfg!(all(feature = "challenge", not(feature = "home")));
+
+/// Whether this build shows the free player (`?explore`, `?scene=…`): its own page's build (no
+/// lessons, no home screen), and the build with every part (the tests'). A lesson's or a
+/// challenge's page sends it there (a page load), and leaves out the code only it uses.
+pub const FREE_PLAYER: bool = cfg!(any(
+    all(feature = "lessons", feature = "home"),
+    not(any(feature = "lessons", feature = "home"))
+));
+
 /// The allocator of every WebAssembly build (the app, the free player, the engine's worker):
 /// Talc, a well-kept crate that is smaller in WebAssembly than the standard library's dlmalloc
 /// and faster at the many small allocations of a redraw (measured with `benches/size.mjs`).

@@ -184,6 +184,31 @@ fn the_challenge_lesson_is_held_fault_by_fault() {
     );
 }
 
+/// A challenge's page has the code of a challenge's questions only: a challenge's file with
+/// another kind of question, or a "try it", is refused.
+#[test]
+fn a_challenge_asks_only_its_own_kinds_of_question() {
+    let text = std::fs::read_to_string("lessons/17-whats-wrong.toml").unwrap();
+    assert!(socketlab::lessons::file::from_toml(&text).is_ok());
+    let choose = text.replacen(
+        "question.kind = \"diagnose\"",
+        "try_it = \"Server\"\nquestion.kind = \"choose\"\nquestion.explain = { en = \"x\", zh-Hant = \"x\" }",
+        1,
+    );
+    let problems = socketlab::lessons::file::from_toml(&choose).unwrap_err();
+    let said: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        said.iter()
+            .any(|m| m.contains("only diagnose and fix questions, not \"choose\"")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|m| m.contains("no \"try it on your machine\"")),
+        "{said:?}"
+    );
+}
+
 fn causes_first_why(l: &socketlab::lessons::Lesson) -> socketlab::lessons::Text {
     l.steps
         .iter()
@@ -232,8 +257,33 @@ fn a_challenges_progress_counts_attempts_passes_and_hints() {
     assert!(l.complete(2), "passed once: the lesson is done");
     assert_eq!(l.score(2), 75, "its best attempt");
     assert_eq!(l.hints(), 1);
+    // Back to the first attempt (the browser's Back, an old link): taken up again from its
+    // first step, not a new attempt; passing it again is not a second pass.
+    p.drew("whats-wrong", 42, 2);
+    p.passed("whats-wrong", 2);
+    let c = p.lessons["whats-wrong"].challenge.clone().unwrap();
+    assert_eq!((c.seed, c.started, c.passed), (42, 2, 1));
+    assert_eq!((c.earlier, c.passed_seeds), (vec![7], vec![42]));
+    // ...and then the second one again, which had not passed: passing it now counts.
+    p.drew("whats-wrong", 7, 2);
+    p.passed("whats-wrong", 2);
+    let c = p.lessons["whats-wrong"].challenge.clone().unwrap();
+    assert_eq!((c.seed, c.started, c.passed), (7, 2, 2));
+    assert_eq!((c.earlier, c.passed_seeds), (vec![42], vec![42, 7]));
     // Kept and exported as it is.
     assert_eq!(Progress::parse(&p.to_json()), Ok(p.clone()));
+    // A record exported before earlier attempts were kept still reads (with none).
+    let old = p
+        .to_json()
+        .replace(", \"earlier\": [42], \"passed_seeds\": [42, 7]", "");
+    assert_ne!(old, p.to_json());
+    let read = Progress::parse(&old).unwrap();
+    assert!(read.lessons["whats-wrong"]
+        .challenge
+        .as_ref()
+        .unwrap()
+        .earlier
+        .is_empty());
     // A damaged record is refused, as any damaged progress is.
     let damaged = p
         .to_json()

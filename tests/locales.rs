@@ -357,6 +357,7 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/lessons/answer.rs", "a predict question needs a step with \\\"before_segment\\\""),
     ("src/lessons/answer.rs", "that answer does not fit this kind of question"),
     ("src/lessons/answer.rs", "a challenge's diagnose question is answered once a seed has drawn its fault"),
+    ("src/lessons/answer.rs", "a challenge's page asks only diagnose and fix questions"),
     // Why the engine worker's answer does not read back: for developers (the page says only
     // that the engine's script failed).
     ("src/lessons/fix.rs", "the answer's recording does not read"),

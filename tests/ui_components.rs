@@ -96,7 +96,7 @@ fn table_props(
     }
 }
 
-/// Wait for the browser's next animation frame (tables measure themselves then).
+/// Wait for the browser's next animation frame.
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         gloo::utils::window()
@@ -112,10 +112,9 @@ async fn a_table_too_wide_for_its_box_says_it_scrolls_and_one_that_fits_does_not
         let root = mount_slide_table(false).await;
         root.set_attribute("style", &format!("width: {width}px"))
             .unwrap();
-        // The table measures itself after each draw; a resize makes it measure again.
-        gloo::utils::window()
-            .dispatch_event(&web_sys::Event::new("resize").unwrap())
-            .unwrap();
+        // The table measures itself when its box or what it holds changes size: the browser
+        // tells it after laying the page out, in the frame after this one at the latest.
+        next_frame().await;
         next_frame().await;
         yew::scheduler::flush().await;
         let cues = texts(&root, ".scroll-cue");

@@ -128,6 +128,12 @@ impl Ask {
         let _ = scenario;
         let err = |e: super::moment::SceneError| e.to_string();
         match (self, answer) {
+            // The challenges' page asks only a challenge's questions (see `crate::CHALLENGE_PAGE`).
+            (Ask::Predict { .. } | Ask::Fill { .. } | Ask::Choose { .. }, _)
+                if crate::CHALLENGE_PAGE =>
+            {
+                Err("a challenge's page asks only diagnose and fix questions".into())
+            }
             (Ask::Predict { .. }, Answer::Pick(pick)) => {
                 let Moment::BeforeSegment(segment) = at else {
                     return Err("a predict question needs a step with \"before_segment\"".into());

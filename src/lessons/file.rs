@@ -373,6 +373,12 @@ fn read_step(c: &mut Checker, value: &Value, path: &str, challenge: bool) -> Opt
         ],
     );
     let try_it = c.string(t, path, "try_it", false).map(str::to_string);
+    if challenge && try_it.is_some() {
+        c.problem(
+            &join(path, "try_it"),
+            "a challenge's page has no \"try it on your machine\": its clues are the scene's",
+        );
+    }
     let at = read_moment(c, t, path);
     let text = text(c, t, path, "text");
     let question = match t.get("question") {
@@ -468,6 +474,14 @@ fn read_question(
         );
     }
     let ask = match kind {
+        // A challenge's page has the code of its own two kinds only (`crate::CHALLENGE_PAGE`).
+        Some(other @ ("predict" | "fill" | "choose")) if challenge => {
+            c.problem(
+                &join(path, "kind"),
+                format!("a challenge asks only diagnose and fix questions, not \"{other}\""),
+            );
+            None
+        }
         Some("predict") => read_predict(c, t, path, at),
         Some("fill") => read_fill(c, t, path),
         Some("choose") => read_choose(c, t, path),

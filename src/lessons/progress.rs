@@ -6,6 +6,7 @@
 
 use crate::i18n::{t, tp, Msg};
 use crate::vecmap::VecMap;
+use std::fmt::Write as _;
 
 use super::json::{quote, Json};
 
@@ -49,6 +50,23 @@ pub struct Attempts {
     pub hints: u32,
     /// The best score of an attempt before this one.
     pub best: u32,
+    /// The seeds of the attempts before this one, the latest last, and of the attempts that
+    /// passed (at most [`REMEMBERED`] each): going back to one (the browser's Back, a link
+    /// shared earlier) takes it up again; it is not a new attempt, and passing it again is not
+    /// a second pass.
+    pub earlier: Vec<u64>,
+    pub passed_seeds: Vec<u64>,
+}
+
+/// How many seeds a challenge's record remembers, of earlier attempts and of passed ones.
+pub const REMEMBERED: usize = 100;
+
+/// Remember `seed` in `seeds`, forgetting the oldest beyond [`REMEMBERED`].
+fn remember(seeds: &mut Vec<u64>, seed: u64) {
+    seeds.push(seed);
+    if seeds.len() > REMEMBERED {
+        seeds.remove(0);
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -211,12 +229,27 @@ impl Progress {
             };
             if let Some(c) = l.get("challenge") {
                 let count = |k: &str| c.get(k)?.as_u64().and_then(|n| u32::try_from(n).ok());
+                // Seeds: a record exported before it kept them has none.
+                let seeds = |k: &str| -> Option<Vec<u64>> {
+                    let mut kept = Vec::new();
+                    if let Some(list) = c.get(k) {
+                        let Json::List(items) = list else {
+                            return None;
+                        };
+                        for seed in items.iter().rev().take(REMEMBERED).rev() {
+                            kept.push(seed.as_u64()?);
+                        }
+                    }
+                    Some(kept)
+                };
                 lesson.challenge = Some(Attempts {
                     seed: c.get("seed")?.as_u64()?,
                     started: count("started")?,
                     passed: count("passed")?,
                     hints: count("hints")?,
                     best: count("best")?.min(100),
+                    earlier: seeds("earlier")?,
+                    passed_seeds: seeds("passed_seeds")?,
                 });
             }
             let Json::Object(questions) = l.get("questions")? else {
@@ -256,9 +289,16 @@ impl Progress {
                     })
                     .collect();
                 let challenge = l.challenge.as_ref().map_or(String::new(), |c| {
+                    let list = |seeds: &[u64]| {
+                        let mut out = String::new();
+                        for (i, seed) in seeds.iter().enumerate() {
+                            let _ = write!(out, "{}{seed}", if i > 0 { ", " } else { "" });
+                        }
+                        out
+                    };
                     format!(
-                        ",\n      \"challenge\": {{ \"seed\": {}, \"started\": {}, \"passed\": {}, \"hints\": {}, \"best\": {} }}",
-                        c.seed, c.started, c.passed, c.hints, c.best
+                        ",\n      \"challenge\": {{ \"seed\": {}, \"started\": {}, \"passed\": {}, \"hints\": {}, \"best\": {}, \"earlier\": [{}], \"passed_seeds\": [{}] }}",
+                        c.seed, c.started, c.passed, c.hints, c.best, list(&c.earlier), list(&c.passed_seeds)
                     )
                 });
                 format!(
@@ -291,8 +331,9 @@ impl Progress {
     }
 
     /// A challenge's attempt with `seed` is the one shown (of `asked` questions): if it is not
-    /// the one under way, it starts, and the questions of the one before are put away (its
-    /// hints and score kept in the record).
+    /// the one under way, the questions of the one before are put away (its hints and score
+    /// kept in the record), and this one starts, or, if it was drawn before, is taken up again
+    /// from its first step (not counted as a new attempt).
     pub fn drew(&mut self, lesson: &str, seed: u64, asked: usize) {
         let l = self.lessons.entry(lesson.to_string()).or_default();
         if l.challenge.as_ref().is_some_and(|c| c.seed == seed) {
@@ -300,11 +341,18 @@ impl Progress {
         }
         let score = l.attempt_score(asked);
         let hints = l.attempt_hints();
+        let first = l.challenge.is_none();
         let c = l.challenge.get_or_insert_with(Attempts::default);
-        c.seed = seed;
-        c.started += 1;
+        if !first {
+            remember(&mut c.earlier, c.seed);
+        }
         c.hints += hints;
         c.best = c.best.max(score);
+        c.seed = seed;
+        match c.earlier.contains(&seed) {
+            true => c.earlier.retain(|s| *s != seed),
+            false => c.started += 1,
+        }
         l.questions = VecMap::new();
         l.step = 0;
     }
@@ -329,8 +377,10 @@ impl Progress {
             .lessons
             .get_mut(lesson)
             .and_then(|l| l.challenge.as_mut())
+            .filter(|c| !c.passed_seeds.contains(&c.seed))
         {
             c.passed += 1;
+            remember(&mut c.passed_seeds, c.seed);
         }
     }
 

@@ -141,10 +141,10 @@ fn model_from(params: &VecMap<String, String>) -> Model {
 /// [`busy_redraw_ms`]: redrawing every socket table that often would make the packets stutter.
 const SPARSE_MS: f64 = 400.0;
 
-/// How long a busy scene waits between redraws, from how long the frame of the last one took
-/// (real ms, from that frame to the next): once a second when a redraw fits in its frame, up
-/// to every 3 s when it is heavy (a hundred sockets, a slow device), so that redraws, each of
-/// which then misses a frame, stay well under 1 % of frames.
+/// How long a busy scene waits between redraws, from how long the last one took (real ms: the
+/// app drawing it, and its frame): once a second when a redraw fits in a frame, up to every
+/// 3 s when it is heavy (a hundred sockets, a slow device), so that the frames a redraw makes
+/// late stay few.
 fn busy_redraw_ms(frame_ms: f64) -> f64 {
     ((frame_ms - 16.7) * 150.0).clamp(1000.0, 3000.0)
 }
@@ -196,7 +196,7 @@ fn use_frame_loop(model: &UseReducerHandle<Model>, clock: &Clock) {
                         crossed_at: f64::MIN,
                         pending: false,
                         sparse: true,
-                        redraw_frame_ms: 0.0,
+                        redraw_ms: 0.0,
                         ticked_at: f64::MIN,
                     }),
                     timer: RefCell::new(None),
@@ -289,7 +289,7 @@ impl Runner {
             r.pending = true;
             r.shown = to;
         }
-        let wait = busy_redraw_ms(r.redraw_frame_ms);
+        let wait = busy_redraw_ms(r.redraw_ms);
         let due = r.sparse || now - r.drawn_at >= wait;
         if (r.pending && due) || to >= self.stop {
             r.pending = false;
@@ -299,7 +299,7 @@ impl Runner {
             if to >= self.stop {
                 return;
             }
-            self.measure_redraw();
+            self.measure_redraw(now);
         }
         self.redraw.set(r);
         // Next: the next moment (unless a redraw already waits), the waiting redraw, the
@@ -324,25 +324,32 @@ impl Runner {
         *self.timer.borrow_mut() = Some(Timeout::new(delay, move || me.wake()));
     }
 
-    /// How long the redraw's frame takes: from the frame after the dispatch (Yew has drawn
-    /// the page) to the next (the browser has laid it out and painted it).
-    fn measure_redraw(self: &Rc<Runner>) {
+    /// How long the redraw dispatched at `dispatched` (real ms) takes: the app drawing it (Yew
+    /// draws in a microtask queued by the dispatch, so one queued now runs when it is done),
+    /// and then its frame, from the frame after (the browser lays the page out and paints it)
+    /// to the next.
+    fn measure_redraw(self: &Rc<Runner>, dispatched: f64) {
         let me = self.clone();
-        *self.frame.borrow_mut() = Some(request_animation_frame(move |first| {
+        let drawn = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let drawing = real_now() - dispatched;
             let again = me.clone();
-            *me.frame.borrow_mut() = Some(request_animation_frame(move |second| {
-                let mut r = again.redraw.get();
-                r.redraw_frame_ms = second - first;
-                again.redraw.set(r);
+            *me.frame.borrow_mut() = Some(request_animation_frame(move |first| {
+                let last = again.clone();
+                *again.frame.borrow_mut() = Some(request_animation_frame(move |second| {
+                    let mut r = last.redraw.get();
+                    r.redraw_ms = drawing + (second - first);
+                    last.redraw.set(r);
+                }));
             }));
-        }));
+        });
+        gloo::utils::window().queue_microtask(wasm_bindgen::JsCast::unchecked_ref(&drawn));
     }
 }
 
 /// The frame loop's memory of redraws: when the last one happened (real ms), the moment the
 /// clock had passed, when the last moment was crossed, whether one waits to be drawn, and
-/// whether moments are coming slowly enough to draw each at once, how long the last redraw's
-/// frame took (ms), and when the clock last ticked.
+/// whether moments are coming slowly enough to draw each at once, how long the last redraw
+/// took (ms: drawing it, and its frame), and when the clock last ticked.
 #[derive(Clone, Copy)]
 struct Redraw {
     drawn_at: f64,
@@ -350,7 +357,7 @@ struct Redraw {
     crossed_at: f64,
     pending: bool,
     sparse: bool,
-    redraw_frame_ms: f64,
+    redraw_ms: f64,
     ticked_at: f64,
 }
 
@@ -470,6 +477,8 @@ pub fn app() -> Html {
     let _ = (&progress, &on_update);
     match &place.route {
         Route::Home => home(None),
+        // The free player is a page of its own.
+        Route::Explore if !crate::FREE_PLAYER => elsewhere(&place.route),
         // Every scene's words (the picker lists every title), then the scene's recording.
         #[cfg(any(feature = "lessons", not(feature = "home")))]
         Route::Explore
@@ -510,6 +519,7 @@ pub fn app() -> Html {
                 let _ = seed;
                 elsewhere(&place.route)
             }
+            Some(_) if crate::CHALLENGE_PAGE => elsewhere(&place.route),
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {
@@ -571,7 +581,8 @@ fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
             m.show(at.scene_index(), at.drawn_scene(), &at.step().at);
             m
         }
-        None => model_from(params),
+        None if crate::FREE_PLAYER => model_from(params),
+        None => Model::new(0),
     }
 }
 
@@ -579,6 +590,8 @@ fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
 #[function_component(Player)]
 pub fn player(props: &PlayerProps) -> Html {
     crate::ui::hooks::counted("Player");
+    // The free player (in the builds that have it; see `crate::FREE_PLAYER`).
+    let free = crate::FREE_PLAYER && props.lesson.is_none();
     let model = {
         let (params, lesson) = (props.params.clone(), props.lesson.clone());
         use_reducer(move || first_model(&params, lesson.as_ref()))
@@ -588,7 +601,7 @@ pub fn player(props: &PlayerProps) -> Html {
     let clock = use_model_clock(&model);
     {
         // The free player's clock, for a language switch to come back to its moment.
-        let (clock, free) = (clock.clone(), props.lesson.is_none());
+        let clock = clock.clone();
         use_effect_with(free, move |free| {
             if *free {
                 PLAYER_CLOCK.with(|c| *c.borrow_mut() = Some(clock));
@@ -600,7 +613,7 @@ pub fn player(props: &PlayerProps) -> Html {
     use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The scene titles for the picker, read once.
-    let titles = use_memo((), |_| scene_titles());
+    let titles = use_memo((), move |_| if free { scene_titles() } else { Vec::new() });
 
     let scene = model.scene.clone();
     let snapshot = use_snapshot(&model);
@@ -683,7 +696,7 @@ pub fn player(props: &PlayerProps) -> Html {
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
              data-lesson={props.lesson.is_none().then_some("@")}>
-            { site_header(&titles, model.scene_index, &on.scene, props.lesson.as_ref(), &props.go) }
+            { site_header(&titles, model.scene_index, &on.scene, free, &props.go) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
             }
@@ -692,7 +705,7 @@ pub fn player(props: &PlayerProps) -> Html {
                     <h2 id="stage-title" class="sr-only">{ t(Msg::PlayerNetwork) }</h2>
                     // A lesson's step says what is happening; the scene's own stage text would
                     // say it again, and tell what a question asks before it is answered.
-                    if props.lesson.is_none() {
+                    if free {
                         <div class="stage-text" aria-live="polite">
                             <h3>{ stage_title }</h3>
                             <p class="story-text">{ stage_text.clone() }</p>
@@ -805,7 +818,7 @@ fn site_header(
     titles: &[String],
     current: usize,
     on_scene: &Callback<Event>,
-    lesson: Option<&LessonAt>,
+    free: bool,
     go: &Callback<Route>,
 ) -> Html {
     html! {
@@ -816,7 +829,7 @@ fn site_header(
                     <h1>{ t(Msg::SiteName) }</h1>
                 </a>
                 <p class="tagline">{ t(Msg::SiteTagline) }</p>
-                if lesson.is_some() {
+                if !free {
                     <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::PlayerAllLessons) }</a>
                 } else {
                     <label class="scene-picker">

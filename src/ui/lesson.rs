@@ -154,8 +154,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <QuestionView key={key} at={at.clone()} scene={props.scene.clone()} picked={props.picked.clone()}
                               on_update={props.on_update.clone()} on_reveal={props.on_reveal.clone()} tables={props.tables.clone()} on_run={props.on_run.clone()} />
             }
-            // After the question: trying it on one's own machine comes second.
-            if let (Some(host), true) = (&step.try_it, ready) {
+            // After the question: trying it on one's own machine comes second (never in a
+            // challenge, whose page leaves its code out).
+            if let (Some(host), true, false) = (&step.try_it, ready, crate::CHALLENGE_PAGE) {
                 { try_it_view(&props.scene, &step.at, host) }
             }
             <nav class="step-nav" aria-label={t(Msg::LessonStepsNav)}>

@@ -38,7 +38,7 @@ impl Route {
     pub fn in_this_build(&self) -> bool {
         match self {
             Route::Home => cfg!(feature = "home"),
-            Route::Explore => cfg!(any(feature = "lessons", not(feature = "home"))),
+            Route::Explore => crate::FREE_PLAYER,
             Route::Lesson { .. } => cfg!(feature = "lessons"),
         }
     }

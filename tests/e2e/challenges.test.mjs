@@ -67,11 +67,10 @@ describe("what's wrong? on a phone", () => {
       assert.match(await card.locator(".lesson-state").textContent(), /Attempts: 6 · passed: 6 · hints used: 0/);
       assert.ok(await card.evaluate((e) => e.classList.contains("done")));
       const stored = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY));
-      assert.deepEqual(
-        { ...stored.lessons[lesson.id].challenge, seed: 0 },
-        { seed: 0, started: 6, passed: 6, hints: 0, best: 75 },
-        "each attempt's diagnosis took one wrong try",
-      );
+      const { started, passed, hints, best, earlier, passed_seeds } = stored.lessons[lesson.id].challenge;
+      assert.deepEqual({ started, passed, hints, best }, { started: 6, passed: 6, hints: 0, best: 75 }, "each attempt's diagnosis took one wrong try");
+      assert.deepEqual(earlier, seeds.slice(0, 5).map(({ seed }) => seed), "the attempts before the last");
+      assert.deepEqual(passed_seeds, seeds.map(({ seed }) => seed), "each attempt passed");
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
@@ -106,6 +105,13 @@ describe("what's wrong? on a phone", () => {
       assert.equal(c.seed, Number(next));
       assert.equal(c.started, 3);
       assert.equal(c.hints, 1, "the hint of the attempt before is kept");
+      // The browser's Back: the attempt before, taken up again, is not a new one.
+      await page.goBack();
+      await page.getByText(`Fault number ${seeds[0].seed}.`).waitFor();
+      await page.getByText("Lesson 17 · Step 2 of 3").waitFor();
+      const back = JSON.parse(await page.evaluate((k) => localStorage.getItem(k), KEY)).lessons[lesson.id].challenge;
+      assert.equal(back.seed, seeds[0].seed);
+      assert.equal(back.started, 3, "no new attempt");
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();

@@ -181,6 +181,10 @@ pub fn question_view(props: &QuestionProps) -> Html {
     };
     use_table_pick(props.picked.clone(), &q.ask, &submit);
     let asked = match &q.ask {
+        // The challenges' page asks only a challenge's questions.
+        Ask::Predict { .. } | Ask::Fill { .. } | Ask::Choose { .. } if crate::CHALLENGE_PAGE => {
+            Html::default()
+        }
         Ask::Predict { .. } => predict_inputs(&submit),
         Ask::Fill {
             host,
@@ -253,7 +257,7 @@ pub fn question_view(props: &QuestionProps) -> Html {
 #[hook]
 fn use_table_pick(picked: Option<(u32, Pick)>, ask: &Ask, submit: &Callback<Answer>) {
     let at_mount = use_mut_ref(|| picked.as_ref().map(|(n, _)| *n));
-    let predict = matches!(ask, Ask::Predict { .. });
+    let predict = !crate::CHALLENGE_PAGE && matches!(ask, Ask::Predict { .. });
     let submit = submit.clone();
     let count = picked.as_ref().map(|(n, _)| *n);
     use_effect_with(count, move |_| {
@@ -331,6 +335,9 @@ fn reveal(
     let (Ask::Predict { .. }, Moment::BeforeSegment(n)) = (&q.ask, moment) else {
         return;
     };
+    if crate::CHALLENGE_PAGE {
+        return;
+    }
     let predict = crate::lessons::Predict { segment: *n };
     let Ok(i) = moment.resolve(timeline) else {
         return;

@@ -291,41 +291,40 @@ fn socket_name(index: usize, label: &str) -> String {
 const PROCESS: usize = 6;
 
 /// Whether the element is wider inside than its box: a table that scrolls sideways says so.
-/// Measured only when the table's shape changes (`shape`) or the window does, and then at the
-/// next animation frame, when the browser has laid the page out anyway: reading a width
-/// straight after a render would force a layout in the middle of it.
+/// Measured when the browser says the box or what it holds changed size (a `ResizeObserver`,
+/// set up again when the table's shape changes): it tells after laying the page out, so
+/// reading the widths then costs nothing, where reading them straight after a render, or at
+/// the next animation frame, would make the browser lay the page out an extra time.
 #[hook]
 fn use_overflow<T: PartialEq + 'static>(node: &NodeRef, shape: T) -> bool {
-    let overflows = use_state(|| false);
+    let overflows = use_state_eq(|| false);
     {
         let node = node.clone();
         let overflows = overflows.clone();
         use_effect_with(shape, move |_| {
+            use wasm_bindgen::{closure::Closure, JsCast};
             crate::ui::hooks::timed("SocketTable: overflow");
-            let pending = std::rc::Rc::new(std::cell::RefCell::new(None));
-            let check = {
-                let pending = pending.clone();
-                move || {
-                    let (node, overflows) = (node.clone(), overflows.clone());
-                    let frame = gloo::render::request_animation_frame(move |_| {
-                        if let Some(el) = node.cast::<web_sys::Element>() {
-                            let now = el.scroll_width() > el.client_width() + 1;
-                            if now != *overflows {
-                                overflows.set(now);
-                            }
-                        }
-                    });
-                    *pending.borrow_mut() = Some(frame);
-                }
+            let scroller = node.cast::<web_sys::Element>();
+            let told = {
+                let scroller = scroller.clone();
+                Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+                    if let Some(el) = &scroller {
+                        overflows.set(el.scroll_width() > el.client_width() + 1);
+                    }
+                })
             };
-            check();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    check()
-                });
+            let observer = web_sys::ResizeObserver::new(told.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, &scroller) {
+                o.observe(el);
+                if let Some(inside) = el.first_element_child() {
+                    o.observe(&inside);
+                }
+            }
             move || {
-                drop(listener);
-                pending.borrow_mut().take();
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(told);
             }
         });
     }
