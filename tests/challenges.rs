@@ -263,31 +263,57 @@ fn a_challenges_progress_counts_attempts_passes_and_hints() {
     p.passed("whats-wrong", 2);
     let c = p.lessons["whats-wrong"].challenge.clone().unwrap();
     assert_eq!((c.seed, c.started, c.passed), (42, 2, 1));
-    assert_eq!((c.earlier, c.passed_seeds), (vec![7], vec![42]));
-    // ...and then the second one again, which had not passed: passing it now counts.
+    assert_eq!((c.earlier, c.closed), (vec![7], vec![42, 7]));
+    // Back to the second, whose solution was shown: taken up again, it cannot pass either.
     p.drew("whats-wrong", 7, 2);
     p.passed("whats-wrong", 2);
+    assert_eq!(
+        p.lessons["whats-wrong"].challenge.as_ref().unwrap().passed,
+        1
+    );
+    // A third, left unpassed and taken up again later: passing it then counts, once.
+    p.drew("whats-wrong", 99, 2);
+    p.drew("whats-wrong", 42, 2);
+    p.drew("whats-wrong", 99, 2);
+    p.passed("whats-wrong", 2);
+    p.drew("whats-wrong", 42, 2);
+    p.drew("whats-wrong", 99, 2);
+    p.passed("whats-wrong", 2);
     let c = p.lessons["whats-wrong"].challenge.clone().unwrap();
-    assert_eq!((c.seed, c.started, c.passed), (7, 2, 2));
-    assert_eq!((c.earlier, c.passed_seeds), (vec![42], vec![42, 7]));
+    assert_eq!((c.seed, c.started, c.passed), (99, 3, 2));
+    assert_eq!((c.earlier, c.closed), (vec![7, 42], vec![42, 7, 99]));
     // Kept and exported as it is.
     assert_eq!(Progress::parse(&p.to_json()), Ok(p.clone()));
     // A record exported before earlier attempts were kept still reads (with none).
     let old = p
         .to_json()
-        .replace(", \"earlier\": [42], \"passed_seeds\": [42, 7]", "");
+        .replace(", \"earlier\": [7, 42], \"closed\": [42, 7, 99]", "");
     assert_ne!(old, p.to_json());
     let read = Progress::parse(&old).unwrap();
-    assert!(read.lessons["whats-wrong"]
-        .challenge
-        .as_ref()
-        .unwrap()
-        .earlier
-        .is_empty());
+    let c = read.lessons["whats-wrong"].challenge.clone().unwrap();
+    assert!(c.earlier.is_empty() && c.closed.is_empty());
+    // The seeds kept are capped: the 100 latest earlier attempts, each still taken up again.
+    let mut q = Progress::new();
+    for seed in 1..=150 {
+        q.drew("whats-wrong", seed, 2);
+    }
+    q.drew("whats-wrong", 50, 2);
+    let c = q.lessons["whats-wrong"].challenge.clone().unwrap();
+    assert_eq!(c.earlier.len(), socketlab::lessons::progress::REMEMBERED);
+    assert_eq!(
+        c.started, 150,
+        "seed 50 is among the 100 latest before 150: taken up again"
+    );
+    q.drew("whats-wrong", 150, 2);
+    assert_eq!(
+        q.lessons["whats-wrong"].challenge.as_ref().unwrap().started,
+        150
+    );
     // A damaged record is refused, as any damaged progress is.
     let damaged = p
         .to_json()
-        .replace("\"started\": 2", "\"started\": \"two\"");
+        .replace("\"started\": 3", "\"started\": \"three\"");
+    assert_ne!(damaged, p.to_json());
     assert!(Progress::parse(&damaged).is_err());
 }
 

@@ -113,9 +113,10 @@ async fn a_table_too_wide_for_its_box_says_it_scrolls_and_one_that_fits_does_not
         root.set_attribute("style", &format!("width: {width}px"))
             .unwrap();
         // The table measures itself when its box or what it holds changes size: the browser
-        // tells it after laying the page out, in the frame after this one at the latest.
-        next_frame().await;
-        next_frame().await;
+        // tells it after laying the page out, and it says so at the frame after that.
+        for _ in 0..3 {
+            next_frame().await;
+        }
         yew::scheduler::flush().await;
         let cues = texts(&root, ".scroll-cue");
         assert_eq!(!cues.is_empty(), cue, "at {width} px: {cues:?}");

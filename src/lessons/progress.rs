@@ -50,12 +50,13 @@ pub struct Attempts {
     pub hints: u32,
     /// The best score of an attempt before this one.
     pub best: u32,
-    /// The seeds of the attempts before this one, the latest last, and of the attempts that
-    /// passed (at most [`REMEMBERED`] each): going back to one (the browser's Back, a link
-    /// shared earlier) takes it up again; it is not a new attempt, and passing it again is not
-    /// a second pass.
+    /// The seeds of the attempts before this one, the latest last (at most [`REMEMBERED`]):
+    /// going back to one (the browser's Back, a link shared earlier) takes it up again, and is
+    /// not a new attempt.
     pub earlier: Vec<u64>,
-    pub passed_seeds: Vec<u64>,
+    /// The seeds of the attempts that can no longer pass (at most [`REMEMBERED`]): those that
+    /// passed (passing one again is not a second pass) and those in which a solution was shown.
+    pub closed: Vec<u64>,
 }
 
 /// How many seeds a challenge's record remembers, of earlier attempts and of passed ones.
@@ -249,7 +250,7 @@ impl Progress {
                     hints: count("hints")?,
                     best: count("best")?.min(100),
                     earlier: seeds("earlier")?,
-                    passed_seeds: seeds("passed_seeds")?,
+                    closed: seeds("closed")?,
                 });
             }
             let Json::Object(questions) = l.get("questions")? else {
@@ -297,8 +298,8 @@ impl Progress {
                         out
                     };
                     format!(
-                        ",\n      \"challenge\": {{ \"seed\": {}, \"started\": {}, \"passed\": {}, \"hints\": {}, \"best\": {}, \"earlier\": [{}], \"passed_seeds\": [{}] }}",
-                        c.seed, c.started, c.passed, c.hints, c.best, list(&c.earlier), list(&c.passed_seeds)
+                        ",\n      \"challenge\": {{ \"seed\": {}, \"started\": {}, \"passed\": {}, \"hints\": {}, \"best\": {}, \"earlier\": [{}], \"closed\": [{}] }}",
+                        c.seed, c.started, c.passed, c.hints, c.best, list(&c.earlier), list(&c.closed)
                     )
                 });
                 format!(
@@ -343,16 +344,17 @@ impl Progress {
         let hints = l.attempt_hints();
         let first = l.challenge.is_none();
         let c = l.challenge.get_or_insert_with(Attempts::default);
+        // Taken up again (out of the earlier ones first, so the cap cannot drop it), or new.
+        match c.earlier.contains(&seed) {
+            true => c.earlier.retain(|s| *s != seed),
+            false => c.started += 1,
+        }
         if !first {
             remember(&mut c.earlier, c.seed);
         }
         c.hints += hints;
         c.best = c.best.max(score);
         c.seed = seed;
-        match c.earlier.contains(&seed) {
-            true => c.earlier.retain(|s| *s != seed),
-            false => c.started += 1,
-        }
         l.questions = VecMap::new();
         l.step = 0;
     }
@@ -368,7 +370,7 @@ impl Progress {
     }
 
     /// A challenge's attempt passed: its fix, the question at `step`, holds (the learner's own
-    /// fix: counted once, and not after its solution was shown).
+    /// fix: counted once, and not in an attempt in which a solution was shown).
     pub fn passed(&mut self, lesson: &str, step: usize) {
         if self.done(lesson, step) {
             return;
@@ -377,10 +379,10 @@ impl Progress {
             .lessons
             .get_mut(lesson)
             .and_then(|l| l.challenge.as_mut())
-            .filter(|c| !c.passed_seeds.contains(&c.seed))
+            .filter(|c| !c.closed.contains(&c.seed))
         {
             c.passed += 1;
-            remember(&mut c.passed_seeds, c.seed);
+            remember(&mut c.closed, c.seed);
         }
     }
 
@@ -397,6 +399,15 @@ impl Progress {
         let q = self.question(lesson, step);
         q.solution_shown |= !q.done;
         q.done = true;
+        // A challenge's attempt in which a solution was shown cannot pass, even taken up again.
+        if let Some(c) = self
+            .lessons
+            .get_mut(lesson)
+            .and_then(|l| l.challenge.as_mut())
+            .filter(|c| !c.closed.contains(&c.seed))
+        {
+            remember(&mut c.closed, c.seed);
+        }
     }
 
     fn question(&mut self, lesson: &str, step: usize) -> &mut QuestionProgress {

@@ -145,9 +145,12 @@ const SPARSE_MS: f64 = 400.0;
 /// app drawing it, and its frame): once a second when a redraw fits in a frame, up to every
 /// 3 s when it is heavy (a hundred sockets, a slow device), so that the frames a redraw makes
 /// late stay few.
-fn busy_redraw_ms(frame_ms: f64) -> f64 {
-    ((frame_ms - 16.7) * 150.0).clamp(1000.0, 3000.0)
+fn busy_redraw_ms(redraw_ms: f64) -> f64 {
+    ((redraw_ms - FRAME_MS) * 150.0).clamp(1000.0, 3000.0)
 }
+
+/// One frame at 60 Hz, in ms.
+const FRAME_MS: f64 = 16.7;
 
 /// How often the frame loop ticks the clock while playing, for the scrubber and the time
 /// display (real ms): each tick lays out and repaints them, and twice a second reads as
@@ -324,25 +327,24 @@ impl Runner {
         *self.timer.borrow_mut() = Some(Timeout::new(delay, move || me.wake()));
     }
 
-    /// How long the redraw dispatched at `dispatched` (real ms) takes: the app drawing it (Yew
-    /// draws in a microtask queued by the dispatch, so one queued now runs when it is done),
-    /// and then its frame, from the frame after (the browser lays the page out and paints it)
-    /// to the next.
+    /// How long the redraw dispatched at `dispatched` (real ms) takes: from the dispatch to
+    /// the second frame after it, less one frame. Yew draws after the dispatch (in a microtask,
+    /// or later if it yields), the browser lays the page out and paints in the next frame, and
+    /// the one after starts once all of that is done: a redraw that fits leaves at most a
+    /// frame, one that does not delays that second frame by what it costs.
     fn measure_redraw(self: &Rc<Runner>, dispatched: f64) {
         let me = self.clone();
-        let drawn = wasm_bindgen::closure::Closure::once_into_js(move || {
-            let drawing = real_now() - dispatched;
+        *self.frame.borrow_mut() = Some(request_animation_frame(move |_| {
             let again = me.clone();
-            *me.frame.borrow_mut() = Some(request_animation_frame(move |first| {
-                let last = again.clone();
-                *again.frame.borrow_mut() = Some(request_animation_frame(move |second| {
-                    let mut r = last.redraw.get();
-                    r.redraw_ms = drawing + (second - first);
-                    last.redraw.set(r);
-                }));
+            *me.frame.borrow_mut() = Some(request_animation_frame(move |second| {
+                let origin = gloo::utils::window()
+                    .performance()
+                    .map_or(0.0, |p| p.time_origin());
+                let mut r = again.redraw.get();
+                r.redraw_ms = origin + second - dispatched - FRAME_MS;
+                again.redraw.set(r);
             }));
-        });
-        gloo::utils::window().queue_microtask(wasm_bindgen::JsCast::unchecked_ref(&drawn));
+        }));
     }
 }
 
@@ -500,6 +502,11 @@ pub fn app() -> Html {
         },
         #[cfg(feature = "lessons")]
         Route::Lesson { id, step, seed } => match lessons.iter().position(|l| l.id == *id) {
+            // The challenges' page shows the challenge only: another lesson is a page load,
+            // before anything of it is fetched here.
+            Some(index) if crate::CHALLENGE_PAGE && !lessons[index].challenge => {
+                elsewhere(&place.route)
+            }
             Some(_) if !super::lesson::has_words(id) => {
                 super::lesson::loading_view(id, &place.route.query())
             }
@@ -519,7 +526,6 @@ pub fn app() -> Html {
                 let _ = seed;
                 elsewhere(&place.route)
             }
-            Some(_) if crate::CHALLENGE_PAGE => elsewhere(&place.route),
             Some(index) => {
                 let steps = lessons[index].steps.len();
                 let at = LessonAt {

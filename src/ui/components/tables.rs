@@ -305,11 +305,19 @@ fn use_overflow<T: PartialEq + 'static>(node: &NodeRef, shape: T) -> bool {
             use wasm_bindgen::{closure::Closure, JsCast};
             crate::ui::hooks::timed("SocketTable: overflow");
             let scroller = node.cast::<web_sys::Element>();
+            // Said at the next frame: a change drawn while the browser is telling observers
+            // would change sizes it has already told of (and it would say so, as an error).
+            let pending = std::rc::Rc::new(std::cell::RefCell::new(None));
             let told = {
-                let scroller = scroller.clone();
+                let (scroller, pending) = (scroller.clone(), pending.clone());
                 Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
                     if let Some(el) = &scroller {
-                        overflows.set(el.scroll_width() > el.client_width() + 1);
+                        let now = el.scroll_width() > el.client_width() + 1;
+                        let overflows = overflows.clone();
+                        *pending.borrow_mut() =
+                            Some(gloo::render::request_animation_frame(move |_| {
+                                overflows.set(now)
+                            }));
                     }
                 })
             };
@@ -324,6 +332,7 @@ fn use_overflow<T: PartialEq + 'static>(node: &NodeRef, shape: T) -> bool {
                 if let Some(o) = observer {
                     o.disconnect();
                 }
+                pending.borrow_mut().take();
                 drop(told);
             }
         });
