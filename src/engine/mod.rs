@@ -50,6 +50,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod scene_file;
+pub mod scene_link;
 pub mod sim;
 pub mod snapshot;
 pub mod socket;
