@@ -17,6 +17,8 @@
 //! - [`report`]: the CLI's text tables, in English (the web app does not use them).
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
+//! - [`worker`]: what a page asks the engine's worker (run a setup, open a scenario file), and
+//!   its answers, as bytes.
 //! - [`vecmap`]: sorted maps and sets kept in one `Vec`, and a small sort: used instead of
 //!   `BTreeMap` and the standard sorts because each of those compiles kilobytes of WebAssembly
 //!   per type.
@@ -30,6 +32,7 @@ pub mod lessons;
 pub mod report;
 pub mod vecmap;
 pub mod view;
+pub mod worker;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

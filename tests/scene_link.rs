@@ -35,7 +35,7 @@ fn link_of(s: &Scenario) -> String {
 
 /// A link opened: its form checked, inflated, read as a file.
 fn open(link: &str) -> Result<Scenario, String> {
-    let deflated = scene_link::decode(link).map_err(|e| e.to_string())?;
+    let deflated = scene_link::decode(link).map_err(|e| format!("{e:?}"))?;
     let text =
         miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, scenario::MAX_FILE_BYTES)
             .map_err(|e| format!("{e:?}"))?;

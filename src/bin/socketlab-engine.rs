@@ -1,6 +1,7 @@
 //! The engine's worker (a Trunk worker module, `index.html`): the TCP/IP stacks that run a
-//! learner's changed setup, in a build of their own that a page loads the first time a fix-it
-//! question runs one (`src/ui/engine.rs`). A lesson's startup plays recorded runs and carries
+//! learner's changed setup, and the scenario file's reader, in a build of their own that a page
+//! loads the first time a fix-it question runs one (`src/ui/engine.rs`; the requests and
+//! answers: `socketlab::worker`). A lesson's startup plays recorded runs and carries
 //! none of this.
 
 #[cfg(target_arch = "wasm32")]
@@ -11,7 +12,7 @@ fn main() {
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
             let request = js_sys::Uint8Array::new(&m.data()).to_vec();
-            let answer = socketlab::lessons::fix::serve(&request);
+            let answer = socketlab::worker::serve(&request);
             let _ = reply.post_message(&js_sys::Uint8Array::from(&answer[..]));
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -11,8 +11,6 @@
 //! like any file ([`super::scenario::from_toml`]): a link is something a learner pastes, so it
 //! is hostile until checked.
 
-use std::fmt;
-
 /// The link form this code writes. A link of another version says which, so that a page can
 /// say it came from a newer Socket Lab.
 pub const VERSION: u32 = 1;
@@ -26,7 +24,8 @@ pub const MOST_SHARED_CHARS: usize = 8_000;
 /// of text) compresses to.
 pub const MOST_READ_CHARS: usize = 100_000;
 
-/// Why a fragment is not a scene's link that this code reads.
+/// Why a fragment is not a scene's link that this code reads (the page words each case from
+/// its catalog).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkError {
     /// It does not begin with `s=` and a version: not a shared scene at all.
@@ -37,31 +36,6 @@ pub enum LinkError {
     Damaged { at: usize },
     /// Longer than [`MOST_READ_CHARS`]: refused unread.
     TooLong { chars: usize },
-}
-
-impl fmt::Display for LinkError {
-    /// For developers and the CLI; the page words each case from its catalog.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LinkError::NotASceneLink => write!(f, "the link holds no scene (it has no \"s=1.\")"),
-            LinkError::OtherVersion(v) => {
-                write!(
-                    f,
-                    "the link is of version {v}; this Socket Lab reads version {VERSION}"
-                )
-            }
-            LinkError::Damaged { at } => {
-                write!(
-                    f,
-                    "the link is damaged at character {at}: it was cut short or changed"
-                )
-            }
-            LinkError::TooLong { chars } => write!(
-                f,
-                "the link is {chars} characters long; a scene's link is at most {MOST_READ_CHARS}"
-            ),
-        }
-    }
 }
 
 /// The fragment (without `#`) that shares `deflated`, a scenario file's text compressed with

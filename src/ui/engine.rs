@@ -42,7 +42,7 @@ thread_local! {
     static IN_PAGE: std::cell::Cell<Option<Serve>> = const { std::cell::Cell::new(None) };
 }
 
-/// Answer runs in the page with `serve` (the worker's function, `lessons::fix::serve`), the
+/// Answer runs in the page with `serve` (the worker's function, `worker::serve`), the
 /// same bytes in and out, rather than in the worker: for component tests.
 pub fn answer_in_page(serve: Serve) {
     IN_PAGE.set(Some(serve));
@@ -52,7 +52,7 @@ pub fn answer_in_page(serve: Serve) {
 /// or with why there are none (the worker did not load, or answered with something that does
 /// not read).
 pub fn run(job: &Run, then: impl FnOnce(Result<(Vec<Checked>, Recording), String>) + 'static) {
-    let request = &job.to_bytes()[..];
+    let request = &crate::worker::run_request(job)[..];
     if let Some(serve) = IN_PAGE.get() {
         return then(read_answer(&serve(request)).map_err(|_| SCRIPT.to_string()));
     }

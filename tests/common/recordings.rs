@@ -70,5 +70,5 @@ pub fn install() {
     for (id, bytes) in all {
         socketlab::view::scenes::install_recording(id, bytes);
     }
-    socketlab::ui::engine::answer_in_page(socketlab::lessons::fix::serve);
+    socketlab::ui::engine::answer_in_page(socketlab::worker::serve);
 }
