@@ -39,8 +39,6 @@ pub fn serve(request: &[u8]) -> Vec<u8> {
                 }
                 Some(Err(problems)) => {
                     out.push(1);
-                    let problems: Vec<(String, String)> =
-                        problems.into_iter().map(|p| (p.path, p.message)).collect();
                     problems.put(&mut out);
                 }
                 None => {}
@@ -70,11 +68,22 @@ pub fn open_request(text: &str, json: bool) -> Vec<u8> {
 pub fn read_opened(mut bytes: &[u8]) -> Option<Result<Scenario, Vec<Problem>>> {
     let read = match take_byte(&mut bytes)? {
         0 => Ok(Scenario::take(&mut bytes)?),
-        1 => Err(Vec::<(String, String)>::take(&mut bytes)?
-            .into_iter()
-            .map(|(path, message)| Problem { path, message })
-            .collect()),
+        1 => Err(Vec::<Problem>::take(&mut bytes)?),
         _ => return None,
     };
     bytes.is_empty().then_some(read)
+}
+
+/// A problem with a file: where, then what.
+impl Wire for Problem {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.path.put(out);
+        self.message.put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(Problem {
+            path: Wire::take(bytes)?,
+            message: Wire::take(bytes)?,
+        })
+    }
 }

@@ -5,31 +5,13 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
-use common::assert_said;
+use common::{assert_said, shipped};
 use proptest::prelude::*;
 use socketlab::engine::pcap::capture;
 use socketlab::engine::scenario::{self, Scenario};
 use socketlab::engine::time::ms;
 use socketlab::engine::*;
-
-fn shipped() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut out: Vec<(String, String)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
 
 fn load(name: &str) -> Scenario {
     let (_, text) = shipped()

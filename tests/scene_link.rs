@@ -4,24 +4,17 @@
 //! here miniz_oxide's raw DEFLATE stands in for it (the same format, RFC 1951), and reads what
 //! the other writes.
 
+mod common;
+
 use proptest::prelude::*;
 use socketlab::engine::scenario::{self, Scenario};
 use socketlab::engine::scene_link::{self, LinkError};
 
+/// Every shipped scenario, by its file's name.
 fn shipped() -> Vec<(String, Scenario)> {
-    let mut files: Vec<_> = std::fs::read_dir("scenarios")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
+    common::shipped()
         .into_iter()
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (name, scenario::from_toml(&text).unwrap())
-        })
+        .map(|(name, text)| (name, scenario::from_toml(&text).unwrap()))
         .collect()
 }
 

@@ -375,15 +375,21 @@ impl Progress {
         if self.done(lesson, step) {
             return;
         }
-        if let Some(c) = self
+        if let Some(c) = self.close_attempt(lesson) {
+            c.passed += 1;
+        }
+    }
+
+    /// Close `lesson`'s challenge attempt under way (see [`Attempts::closed`]): its record, if
+    /// the attempt was open until now.
+    fn close_attempt(&mut self, lesson: &str) -> Option<&mut Attempts> {
+        let c = self
             .lessons
             .get_mut(lesson)
             .and_then(|l| l.challenge.as_mut())
-            .filter(|c| !c.closed.contains(&c.seed))
-        {
-            c.passed += 1;
-            remember(&mut c.closed, c.seed);
-        }
+            .filter(|c| !c.closed.contains(&c.seed))?;
+        remember(&mut c.closed, c.seed);
+        Some(c)
     }
 
     /// The learner opened a hint (one opened after the question was done counts for nothing).
@@ -400,14 +406,7 @@ impl Progress {
         q.solution_shown |= !q.done;
         q.done = true;
         // A challenge's attempt in which a solution was shown cannot pass, even taken up again.
-        if let Some(c) = self
-            .lessons
-            .get_mut(lesson)
-            .and_then(|l| l.challenge.as_mut())
-            .filter(|c| !c.closed.contains(&c.seed))
-        {
-            remember(&mut c.closed, c.seed);
-        }
+        self.close_attempt(lesson);
     }
 
     fn question(&mut self, lesson: &str, step: usize) -> &mut QuestionProgress {
