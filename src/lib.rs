@@ -19,6 +19,8 @@
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
 //! - [`worker`]: what a page asks the engine's worker (run a setup, open a scenario file), and
 //!   its answers, as bytes.
+//! - [`workshop`]: the workshop's model apart from the page: a scene being built, its undo
+//!   history, new entries, where a problem belongs.
 //! - [`vecmap`]: sorted maps and sets kept in one `Vec`, and a small sort: used instead of
 //!   `BTreeMap` and the standard sorts because each of those compiles kilobytes of WebAssembly
 //!   per type.
@@ -33,6 +35,7 @@ pub mod report;
 pub mod vecmap;
 pub mod view;
 pub mod worker;
+pub mod workshop;
 pub mod workloads;
 
 #[cfg(target_arch = "wasm32")]

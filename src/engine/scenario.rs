@@ -208,6 +208,95 @@ macro_rules! scenario_format {
         /// The keys of the sections, in the order a file writes them.
         const SECTION_KEYS: &[&str] = &[$(stringify!($list)),*];
 
+        /// Each section's key and fields, in the order a file writes them: what an editor
+        /// offers (the workshop), field by field.
+        pub const SECTIONS: &[(&str, &[Field])] = &[$((stringify!($list), <$name as Section>::FIELDS)),*];
+
+        /// A scenario's fields one at a time, by where they are (`None` for the file's own,
+        /// else a section's key and an entry's index) and their key: what an editor reads and
+        /// changes. Nothing here checks a value beyond what its type holds; the file's checks
+        /// (`from_toml`) say what else is wrong.
+        impl Scenario {
+            /// How many entries section `list` has.
+            pub fn entries(&self, list: &str) -> usize {
+                match list {
+                    $( stringify!($list) => self.$list.len(), )*
+                    _ => 0,
+                }
+            }
+
+            /// A field's value; `None` if there is no such field or entry.
+            pub fn field(&self, list: Option<&str>, index: usize, key: &str) -> Option<FieldValue> {
+                match list {
+                    None => match key {
+                        $( $top_key => Some(self.$top.value()), )*
+                        _ => None,
+                    },
+                    $( Some(stringify!($list)) => {
+                        let entry = self.$list.get(index)?;
+                        match key {
+                            $( $key => Some(entry.$field.value()), )*
+                            _ => None,
+                        }
+                    } )*
+                    Some(_) => None,
+                }
+            }
+
+            /// Set a field; a value its type cannot hold changes nothing and says why.
+            pub fn set_field(&mut self, list: Option<&str>, index: usize, key: &str, value: FieldValue) -> Result<(), Unfit> {
+                match list {
+                    None => match key {
+                        $( $top_key => self.$top.assign(value), )*
+                        _ => Err(Unfit::NoField),
+                    },
+                    $( Some(stringify!($list)) => {
+                        let entry = self.$list.get_mut(index).ok_or(Unfit::NoField)?;
+                        match key {
+                            $( $key => entry.$field.assign(value), )*
+                            _ => Err(Unfit::NoField),
+                        }
+                    } )*
+                    Some(_) => Err(Unfit::NoField),
+                }
+            }
+
+            /// Put a new, empty entry into section `list` at `index` (at its end if past it).
+            pub fn insert_entry(&mut self, list: &str, index: usize) -> bool {
+                match list {
+                    $( stringify!($list) => {
+                        let at = index.min(self.$list.len());
+                        self.$list.insert(at, $name::default());
+                        true
+                    } )*
+                    _ => false,
+                }
+            }
+
+            /// Take entry `index` out of section `list`.
+            pub fn remove_entry(&mut self, list: &str, index: usize) -> bool {
+                match list {
+                    $( stringify!($list) if index < self.$list.len() => {
+                        self.$list.remove(index);
+                        true
+                    } )*
+                    _ => false,
+                }
+            }
+
+            /// Move entry `from` of section `list` to `to` (the entries between shift by one).
+            pub fn move_entry(&mut self, list: &str, from: usize, to: usize) -> bool {
+                match list {
+                    $( stringify!($list) if from < self.$list.len() && to < self.$list.len() => {
+                        let entry = self.$list.remove(from);
+                        self.$list.insert(to, entry);
+                        true
+                    } )*
+                    _ => false,
+                }
+            }
+        }
+
         impl Scenario {
             /// The scenario as a TOML file that [`from_toml`] reads back as it is: the file's
             /// own fields, then each section's entries as `[[list]]` tables, every field in
@@ -228,7 +317,7 @@ macro_rules! scenario_format {
 
         $(
             $(#[$doc])*
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
             #[serde(deny_unknown_fields)]
             pub struct $name {
                 $(
@@ -292,6 +381,137 @@ impl Absent for u16 {}
 impl Absent for u32 {}
 impl Absent for u64 {}
 impl Absent for [String; 2] {}
+
+/// A field's value as an editor has it: text, a number (whole or not: [`Unfit`] says when a
+/// whole one's type cannot hold it), true or false, two host names, or nothing (an optional
+/// field left out).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    Absent,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Pair([String; 2]),
+}
+
+/// Why a value cannot go into a field: what the field's type holds, before any check of the
+/// file's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unfit {
+    /// There is no such field or entry.
+    NoField,
+    /// A field every entry has cannot be left empty (the file's checks say what it must be).
+    Needed,
+    /// Not the field's kind (text for a number, say).
+    NotItsKind,
+    /// A whole number is needed.
+    NotWhole,
+    /// A whole number from 0 to this.
+    AtMost(u64),
+}
+
+/// A field of a scenario's structs, read and set as a [`FieldValue`].
+trait Slot {
+    fn value(&self) -> FieldValue;
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit>;
+}
+
+impl Slot for String {
+    fn value(&self) -> FieldValue {
+        FieldValue::Text(self.clone())
+    }
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+        match value {
+            FieldValue::Text(t) => *self = t,
+            FieldValue::Absent => self.clear(),
+            _ => return Err(Unfit::NotItsKind),
+        }
+        Ok(())
+    }
+}
+
+impl Slot for f64 {
+    fn value(&self) -> FieldValue {
+        FieldValue::Number(*self)
+    }
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+        match value {
+            FieldValue::Number(n) if n.is_finite() => *self = n,
+            FieldValue::Absent => return Err(Unfit::Needed),
+            _ => return Err(Unfit::NotItsKind),
+        }
+        Ok(())
+    }
+}
+
+macro_rules! whole_slot {
+    ($($t:ty),*) => {$(
+        impl Slot for $t {
+            fn value(&self) -> FieldValue {
+                FieldValue::Number(*self as f64)
+            }
+            fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+                // The most a file may give (a TOML integer is at most i64::MAX).
+                let most = (<$t>::MAX as u64).min(i64::MAX as u64);
+                match value {
+                    FieldValue::Number(n) if n.fract() != 0.0 || !n.is_finite() => Err(Unfit::NotWhole),
+                    FieldValue::Number(n) if n < 0.0 || n > most as f64 => Err(Unfit::AtMost(most)),
+                    FieldValue::Number(n) => {
+                        *self = n as $t;
+                        Ok(())
+                    }
+                    FieldValue::Absent => Err(Unfit::Needed),
+                    _ => Err(Unfit::NotItsKind),
+                }
+            }
+        }
+    )*};
+}
+whole_slot!(u16, u32, u64);
+
+impl Slot for bool {
+    fn value(&self) -> FieldValue {
+        FieldValue::Bool(*self)
+    }
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+        match value {
+            FieldValue::Bool(b) => *self = b,
+            FieldValue::Absent => return Err(Unfit::Needed),
+            _ => return Err(Unfit::NotItsKind),
+        }
+        Ok(())
+    }
+}
+
+impl Slot for [String; 2] {
+    fn value(&self) -> FieldValue {
+        FieldValue::Pair(self.clone())
+    }
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+        match value {
+            FieldValue::Pair(p) => *self = p,
+            FieldValue::Absent => *self = Default::default(),
+            _ => return Err(Unfit::NotItsKind),
+        }
+        Ok(())
+    }
+}
+
+impl<T: Slot + Default> Slot for Option<T> {
+    fn value(&self) -> FieldValue {
+        self.as_ref().map_or(FieldValue::Absent, Slot::value)
+    }
+    fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
+        if value == FieldValue::Absent {
+            *self = None;
+            return Ok(());
+        }
+        let mut v = T::default();
+        v.assign(value)?;
+        *self = Some(v);
+        Ok(())
+    }
+}
 
 /// A field's value as TOML writes it.
 trait TomlValue {
@@ -395,6 +615,13 @@ impl TomlValue for f64 {
             out.push_str(&digits[whole..]);
         }
     }
+}
+
+/// A number as a file writes it: the shortest decimal that reads back as this number.
+pub fn number_text(n: f64) -> String {
+    let mut out = String::new();
+    n.write(&mut out);
+    out
 }
 
 macro_rules! toml_display {

@@ -1,0 +1,252 @@
+//! The workshop's model (`socketlab::workshop`, and the scenario's fields one at a time): a
+//! scene built from nothing by adding entries checks and runs as a learner expects (a server
+//! and two clients: both connections in the server's table), every field of the format can be
+//! read and set, a value a field's type cannot hold changes nothing, undo and redo walk the
+//! versions, and each problem of the file's checks finds its field.
+
+use socketlab::engine::scenario::{self, FieldValue, Scenario, Unfit, SECTIONS};
+use socketlab::lessons::fix::Run;
+use socketlab::lessons::goals::Goal;
+use socketlab::workshop::{
+    blank, choices, file_name, place_of, read_number, with_new_entry, History, NewWords, Place,
+};
+
+const WORDS: NewWords = NewWords {
+    host: "Host",
+    stage_title: "A stage",
+    stage_text: "What happens now.",
+};
+
+fn add(s: &Scenario, list: &str) -> Scenario {
+    with_new_entry(s, list, &WORDS)
+}
+
+fn set(s: &mut Scenario, list: &str, index: usize, key: &str, value: &str) {
+    s.set_field(Some(list), index, key, FieldValue::Text(value.into()))
+        .unwrap();
+}
+
+/// A server and two clients, from nothing, as a learner builds it by adding entries and
+/// changing only what the new entries do not already say.
+fn server_and_two_clients() -> Scenario {
+    let mut s = blank("My network");
+    for _ in 0..3 {
+        s = add(&s, "hosts");
+    }
+    s = add(&s, "links");
+    s = add(&s, "links");
+    // The first program is a server on the first host; it listens on its port.
+    s = add(&s, "processes");
+    s = add(&s, "actions");
+    // A client on the second host (a new program is a client once there is a server).
+    s = add(&s, "processes");
+    set(&mut s, "processes", 1, "host", "Host 2");
+    s = add(&s, "actions");
+    // And one on the third: it connects to the server too.
+    s = add(&s, "processes");
+    s = add(&s, "actions");
+    s
+}
+
+#[test]
+fn a_server_and_two_clients_built_from_nothing_check_and_both_connect() {
+    let s = server_and_two_clients();
+    assert_eq!(
+        s.hosts.iter().map(|h| (&*h.name, &*h.ip)).collect::<Vec<_>>(),
+        [
+            ("Host", "192.168.1.101"),
+            ("Host 2", "192.168.1.102"),
+            ("Host 3", "192.168.1.103")
+        ]
+    );
+    assert_eq!(s.processes[0].program, "node-server");
+    assert_eq!(s.processes[1].program, "curl");
+    assert_eq!(s.processes[2].name, "curl 2");
+    assert_eq!(s.actions[1].to.as_deref(), Some("Host:8099"));
+    // The file the workshop saves reads back as the same scene, with no problem.
+    let read = scenario::from_toml(&s.to_toml()).unwrap();
+    assert_eq!(read, s);
+    // Run as the workshop's Run runs it: both clients get their replies, and the server held
+    // both connections at once.
+    let goals = [
+        Goal::Replies("curl".into()),
+        Goal::Replies("curl 2".into()),
+        Goal::Established {
+            host: "Host".into(),
+            port: 8099,
+            count: 2,
+        },
+    ];
+    let (results, _) = Run::of(s, &goals).go();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+}
+
+#[test]
+fn every_field_of_the_format_can_be_read_and_set() {
+    let mut s = blank("Every field");
+    for (list, fields) in SECTIONS {
+        s.insert_entry(list, 0);
+        for f in *fields {
+            let value = match f.kind {
+                scenario::Kind::Text => FieldValue::Text("x".into()),
+                scenario::Kind::Number | scenario::Kind::Whole => FieldValue::Number(7.0),
+                scenario::Kind::Bool => FieldValue::Bool(true),
+                scenario::Kind::Pair => FieldValue::Pair(["a".into(), "b".into()]),
+            };
+            s.set_field(Some(list), 0, f.key, value.clone())
+                .unwrap_or_else(|e| panic!("{list}.{}: {e:?}", f.key));
+            assert_eq!(s.field(Some(list), 0, f.key), Some(value), "{list}.{}", f.key);
+            if !f.required {
+                s.set_field(Some(list), 0, f.key, FieldValue::Absent).unwrap();
+                assert_eq!(s.field(Some(list), 0, f.key), Some(FieldValue::Absent));
+            }
+        }
+    }
+    for f in scenario::FILE_FIELDS {
+        assert!(s.field(None, 0, f.key).is_some(), "{}", f.key);
+    }
+    assert_eq!(s.field(Some("hosts"), 5, "name"), None);
+    assert_eq!(s.field(Some("nothing"), 0, "name"), None);
+}
+
+#[test]
+fn a_value_a_field_cannot_hold_changes_nothing_and_says_why() {
+    let mut s = add(&blank("Ports"), "firewall");
+    let before = s.clone();
+    let port = |v: f64| FieldValue::Number(v);
+    assert_eq!(
+        s.set_field(Some("firewall"), 0, "port", port(70000.0)),
+        Err(Unfit::AtMost(65535))
+    );
+    assert_eq!(
+        s.set_field(Some("firewall"), 0, "port", port(-1.0)),
+        Err(Unfit::AtMost(65535))
+    );
+    assert_eq!(
+        s.set_field(Some("firewall"), 0, "port", port(80.5)),
+        Err(Unfit::NotWhole)
+    );
+    assert_eq!(
+        s.set_field(Some("firewall"), 0, "port", FieldValue::Absent),
+        Err(Unfit::Needed)
+    );
+    assert_eq!(
+        s.set_field(Some("firewall"), 0, "port", FieldValue::Text("80".into())),
+        Err(Unfit::NotItsKind)
+    );
+    assert_eq!(
+        s.set_field(Some("firewall"), 3, "port", port(80.0)),
+        Err(Unfit::NoField)
+    );
+    assert_eq!(s, before);
+    // A port out of the file's range but in its type's goes in, and the file's check says so.
+    s.set_field(Some("firewall"), 0, "port", port(0.0)).unwrap();
+    s = add(&s, "hosts");
+    set(&mut s, "firewall", 0, "host", "Host");
+    let problems = scenario::from_toml(&s.to_toml()).unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "firewall[0].port");
+    assert_eq!(read_number("  "), Some(FieldValue::Absent));
+    assert_eq!(read_number("12.5"), Some(FieldValue::Number(12.5)));
+    assert_eq!(read_number("twelve"), None);
+    assert_eq!(read_number("inf"), None);
+}
+
+#[test]
+fn undo_and_redo_walk_the_versions_and_a_change_after_undo_drops_the_rest() {
+    let first = blank("One");
+    let mut h = History::new(first.clone());
+    assert!(!h.can_undo() && !h.can_redo());
+    let second = add(&first, "hosts");
+    let third = add(&second, "hosts");
+    h.change(second.clone());
+    h.change(second.clone()); // the same scene: no new version
+    h.change(third.clone());
+    assert!(h.undo());
+    assert_eq!(h.now(), &second);
+    assert!(h.undo());
+    assert_eq!(h.now(), &first);
+    assert!(!h.undo());
+    assert!(h.redo());
+    assert_eq!(h.now(), &second);
+    let other = add(&second, "links");
+    h.change(other.clone());
+    assert!(!h.can_redo());
+    assert!(h.undo());
+    assert_eq!(h.now(), &second);
+    // At most UNDO_DEPTH changes are kept.
+    let mut h = History::new(first.clone());
+    for n in 0..(socketlab::workshop::UNDO_DEPTH + 50) {
+        let mut s = first.clone();
+        s.seed = n as u64 + 2;
+        h.change(s);
+    }
+    let mut undone = 0;
+    while h.undo() {
+        undone += 1;
+    }
+    assert_eq!(undone, socketlab::workshop::UNDO_DEPTH);
+}
+
+#[test]
+fn each_problem_of_the_files_checks_finds_its_field() {
+    let place = |list: Option<&str>, index: Option<usize>, key: Option<&str>| Place {
+        list: list.map(str::to_string),
+        index,
+        key: key.map(str::to_string),
+    };
+    assert_eq!(
+        place_of("hosts[1].ip"),
+        place(Some("hosts"), Some(1), Some("ip"))
+    );
+    assert_eq!(place_of("links[0]"), place(Some("links"), Some(0), None));
+    assert_eq!(place_of("hosts"), place(Some("hosts"), None, None));
+    assert_eq!(place_of("title"), place(None, None, Some("title")));
+    assert_eq!(place_of(""), place(None, None, None));
+    // Every problem of a scene with many: each path names a field the editor shows, or an
+    // entry, section or the file.
+    let mut s = server_and_two_clients();
+    set(&mut s, "hosts", 1, "ip", "192.168.1.300");
+    set(&mut s, "actions", 1, "to", "Nowhere:80");
+    s.set_field(None, 0, "title", FieldValue::Text(String::new()))
+        .unwrap();
+    s = add(&s, "firewall");
+    set(&mut s, "firewall", 0, "verdict", "maybe");
+    let problems = scenario::from_toml(&s.to_toml()).unwrap_err();
+    assert!(problems.len() >= 4, "{problems:?}");
+    for p in &problems {
+        let at = place_of(&p.path);
+        if let (Some(list), Some(i), Some(key)) = (&at.list, at.index, &at.key) {
+            assert!(s.field(Some(list), i, key).is_some(), "{p:?}");
+        } else if let (None, Some(key)) = (&at.list, &at.key) {
+            assert!(s.field(None, 0, key).is_some(), "{p:?}");
+        }
+    }
+}
+
+#[test]
+fn a_fields_choices_are_the_files_words_and_the_scenes_names() {
+    let s = server_and_two_clients();
+    assert_eq!(
+        choices(&s, Some("actions"), "process").unwrap(),
+        ["node", "curl", "curl 2"]
+    );
+    assert_eq!(
+        choices(&s, Some("links"), "between").unwrap(),
+        ["Host", "Host 2", "Host 3"]
+    );
+    // Every choice of a word is one the file's checks take.
+    for word in choices(&s, Some("processes"), "program").unwrap() {
+        assert!(scenario::parse_program(&word).is_some(), "{word}");
+    }
+    for word in choices(&s, Some("hosts"), "os").unwrap() {
+        assert!(scenario::parse_os(&word).is_some(), "{word}");
+    }
+    for word in choices(&s, Some("firewall"), "verdict").unwrap() {
+        assert!(scenario::parse_verdict(&word).is_some(), "{word}");
+    }
+    assert_eq!(choices(&s, None, "title"), None);
+    assert_eq!(file_name(&s), "my-network");
+    assert_eq!(file_name(&blank("  ")), "scene");
+    assert_eq!(file_name(&blank("我的網絡 (1)")), "我的網絡-1");
+}
