@@ -54,7 +54,17 @@ async function squeeze(code, module) {
       if (m && typeof m.one === "string" && typeof m.other === "string") return [m.one, m.other];
       throw new Error(`locales/${name}: ${k} is missing or not a text`);
     });
+    // The workshop's words (keys "workshop.…", one run of the sorted keys) go in a file of
+    // their own, which only the workshop's page loads (static/boot.js puts them in place): the
+    // other pages' catalogs hold an empty text there, which costs them a few bytes.
+    const first = keys.findIndex((k) => k.startsWith("workshop."));
+    const count = keys.filter((k) => k.startsWith("workshop.")).length;
+    if (first >= 0 && !keys.slice(first, first + count).every((k) => k.startsWith("workshop."))) {
+      throw new Error("locales: the workshop's keys are not one run");
+    }
+    const part = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
+    writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), ...part]));
     // English stands in for a text a language does not have.
     const inLang = (en, theirs) => en.map((text, i) => (theirs && typeof theirs[i] === "string" ? theirs[i] : text));
     const words = read(`lessons/${name}`);

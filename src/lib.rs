@@ -35,8 +35,8 @@ pub mod report;
 pub mod vecmap;
 pub mod view;
 pub mod worker;
-pub mod workshop;
 pub mod workloads;
+pub mod workshop;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

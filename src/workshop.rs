@@ -132,9 +132,10 @@ pub fn with_new_entry(s: &Scenario, list: &str, words: &NewWords) -> Scenario {
         }
         "links" => {
             let linked = |a: &str, b: &str| {
-                s.links
-                    .iter()
-                    .any(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+                s.links.iter().any(|l| {
+                    (l.between[0] == a && l.between[1] == b)
+                        || (l.between[0] == b && l.between[1] == a)
+                })
             };
             let pair = hosts
                 .iter()
@@ -174,7 +175,11 @@ pub fn with_new_entry(s: &Scenario, list: &str, words: &NewWords) -> Scenario {
             if is_server(&process.program) {
                 set(&mut s, "at_ms", FieldValue::Number(0.0));
                 set(&mut s, "do", text("listen"));
-                set(&mut s, "port", FieldValue::Number(port_of(&process.program).into()));
+                set(
+                    &mut s,
+                    "port",
+                    FieldValue::Number(port_of(&process.program).into()),
+                );
             } else {
                 let server = s.processes.iter().find(|p| is_server(&p.program)).cloned();
                 set(&mut s, "at_ms", FieldValue::Number(100.0));
@@ -333,5 +338,109 @@ pub fn file_name(s: &Scenario) -> String {
     match name.is_empty() {
         true => "scene".to_string(),
         false => name.to_string(),
+    }
+}
+
+/// The scene with one field set to `value`, as the workshop sets it: renaming a host or a
+/// process renames it everywhere the scene names it (the processes on a host, the links,
+/// rules and changes, an action's process, `to` and `after`), so that a scene which checked
+/// still does. A value the field's type cannot hold changes nothing and says why.
+pub fn edit(
+    s: &Scenario,
+    list: Option<&str>,
+    index: usize,
+    key: &str,
+    value: FieldValue,
+) -> Result<Scenario, crate::engine::scenario::Unfit> {
+    let mut next = s.clone();
+    next.set_field(list, index, key, value)?;
+    match (list, key) {
+        (Some("hosts"), "name") => {
+            let (old, new) = (&s.hosts[index].name, next.hosts[index].name.clone());
+            if *old != new
+                && !s
+                    .hosts
+                    .iter()
+                    .enumerate()
+                    .any(|(i, h)| i != index && h.name == *old)
+            {
+                rename_host(&mut next, old, &new);
+            }
+        }
+        (Some("processes"), "name") => {
+            let (old, new) = (&s.processes[index].name, next.processes[index].name.clone());
+            if *old != new
+                && !s
+                    .processes
+                    .iter()
+                    .enumerate()
+                    .any(|(i, p)| i != index && p.name == *old)
+            {
+                rename_process(&mut next, old, &new);
+            }
+        }
+        _ => {}
+    }
+    Ok(next)
+}
+
+fn rename_host(s: &mut Scenario, old: &str, new: &str) {
+    let swap = |name: &mut String| {
+        if name == old {
+            *name = new.to_string();
+        }
+    };
+    s.processes.iter_mut().for_each(|p| swap(&mut p.host));
+    s.links
+        .iter_mut()
+        .for_each(|l| l.between.iter_mut().for_each(swap));
+    s.firewall.iter_mut().for_each(|r| swap(&mut r.host));
+    for n in &mut s.network {
+        n.host.iter_mut().for_each(swap);
+        n.link.iter_mut().flatten().for_each(swap);
+    }
+    for a in &mut s.actions {
+        if let Some(port) =
+            a.to.as_deref()
+                .and_then(|to| to.strip_prefix(old)?.strip_prefix(':'))
+        {
+            a.to = Some(format!("{new}:{port}"));
+        }
+    }
+}
+
+fn rename_process(s: &mut Scenario, old: &str, new: &str) {
+    for a in &mut s.actions {
+        if a.process == old {
+            a.process = new.to_string();
+        }
+        if let Some(milestone) = a
+            .after
+            .as_deref()
+            .and_then(|m| m.strip_prefix(old)?.strip_prefix(':'))
+        {
+            a.after = Some(format!("{new}:{milestone}"));
+        }
+    }
+}
+
+/// Whether a field shows at once in its entry, or under the entry's "more" (the fields most
+/// scenes leave out). An action shows the fields of what it does: a listen its port, a connect
+/// where to, a send its data. A field that is set, or has a problem, shows too (the page
+/// opens "more" for it).
+pub fn shown_first(list: Option<&str>, key: &str, does: Option<&str>) -> bool {
+    match (list, key) {
+        (None, k) => matches!(k, "title" | "seed"),
+        (Some("hosts"), k) => k != "os",
+        (Some("links"), k) => matches!(k, "between" | "latency_ms"),
+        (Some("processes"), k) => k != "user",
+        (Some("actions"), k) => matches!(
+            (k, does),
+            ("process" | "do" | "at_ms", _)
+                | ("port", Some("listen"))
+                | ("to", Some("connect"))
+                | ("data", Some("send"))
+        ),
+        _ => true,
     }
 }

@@ -31,8 +31,8 @@ if (query.get("embed") === "1") first.push(import("./embed.js"));
 // the home screen's titles.
 const chooseLanguage = () => globalThis.socketlabChooseLanguage();
 
-// The words the page shows: the app's lesson panel (or free player, "@") names them; before the
-// app has drawn, the address does: a lesson, if it is one the page lists (an address may name
+// The words the page shows: the app's lesson panel (or free player, "@", or workshop, "%") names
+// them; before the app has drawn, the address does: a lesson, if it is one the page lists (an address may name
 // one there is not: the app then shows the home screen, which needs the titles), or the free
 // player's scenes (the parameters of src/ui/route.rs's PLAYER_PARAMS).
 function shownLesson() {
@@ -41,6 +41,8 @@ function shownLesson() {
   const q = new URLSearchParams(location.search);
   const asked = q.get("lesson");
   if (asked) return document.querySelector(`#app a[href^="?lesson=${CSS.escape(asked)}&"]`) ? asked : "";
+  // The workshop: its address, or a shared scene's link (the scene is in the fragment).
+  if (q.has("workshop") || location.hash.startsWith("#s=")) return "%";
   return ["scene", "t", "speed", "play", "explore"].some((p) => q.has(p)) ? "@" : "";
 }
 
@@ -48,7 +50,8 @@ function loadCatalog(lang) {
   // Words that do not load here are asked for again by the app, which says so if they still
   // do not come; so is the free player's scene's recording.
   const shown = shownLesson();
-  const words = loadLesson(lang, shown).catch(() => {});
+  // The workshop ("%") shows the learner's own scene: no lesson's or shipped scene's words.
+  const words = shown === "%" ? Promise.resolve() : loadLesson(lang, shown).catch(() => {});
   const scene =
     shown === "@"
       ? words.then(() => {
@@ -58,10 +61,18 @@ function loadCatalog(lang) {
           return loadRecording(ids.includes(asked) ? asked : "slides").catch(() => {});
         })
       : null;
-  const catalog = fetch(`locales/${lang}.json`)
-    .then((r) => {
-      if (!r.ok) throw new Error(`its language file (locales/${lang}.json) did not load (HTTP ${r.status})`);
+  const load = (file) =>
+    fetch(file).then((r) => {
+      if (!r.ok) throw new Error(`its language file (${file}) did not load (HTTP ${r.status})`);
       return r.json();
+    });
+  // The workshop's own words are a file of their own, put in their place in the catalog:
+  // [where they start, …the texts].
+  const part = shown === "%" ? load(`locales/workshop-${lang}.json`) : Promise.resolve([0]);
+  const catalog = Promise.all([load(`locales/${lang}.json`), part])
+    .then(([messages, [first, ...texts]]) => {
+      messages.splice(first, texts.length, ...texts);
+      return messages;
     })
     .then((messages) => {
       globalThis.socketlabCatalog = { lang, messages };
@@ -137,7 +148,15 @@ globalThis.socketlabRecording = loadRecording;
 // address (the home screen, or a lesson there is not) the home screen's.
 const shown = shownLesson();
 const challenge = shown && shown !== "@" && document.querySelector(`#app a[data-challenge][href^="?lesson=${CSS.escape(shown)}&"]`);
-const build = shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
+const build = shown === "%" ? "./socketlab-workshop.js" : shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
+
+// The workshop's own styles, with its page only.
+if (shown === "%") {
+  const sheet = document.createElement("link");
+  sheet.rel = "stylesheet";
+  sheet.href = "workshop.css";
+  document.head.append(sheet);
+}
 
 function start() {
   Promise.all(first)

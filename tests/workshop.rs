@@ -52,7 +52,10 @@ fn server_and_two_clients() -> Scenario {
 fn a_server_and_two_clients_built_from_nothing_check_and_both_connect() {
     let s = server_and_two_clients();
     assert_eq!(
-        s.hosts.iter().map(|h| (&*h.name, &*h.ip)).collect::<Vec<_>>(),
+        s.hosts
+            .iter()
+            .map(|h| (&*h.name, &*h.ip))
+            .collect::<Vec<_>>(),
         [
             ("Host", "192.168.1.101"),
             ("Host 2", "192.168.1.102"),
@@ -95,9 +98,15 @@ fn every_field_of_the_format_can_be_read_and_set() {
             };
             s.set_field(Some(list), 0, f.key, value.clone())
                 .unwrap_or_else(|e| panic!("{list}.{}: {e:?}", f.key));
-            assert_eq!(s.field(Some(list), 0, f.key), Some(value), "{list}.{}", f.key);
+            assert_eq!(
+                s.field(Some(list), 0, f.key),
+                Some(value),
+                "{list}.{}",
+                f.key
+            );
             if !f.required {
-                s.set_field(Some(list), 0, f.key, FieldValue::Absent).unwrap();
+                s.set_field(Some(list), 0, f.key, FieldValue::Absent)
+                    .unwrap();
                 assert_eq!(s.field(Some(list), 0, f.key), Some(FieldValue::Absent));
             }
         }
@@ -249,4 +258,53 @@ fn a_fields_choices_are_the_files_words_and_the_scenes_names() {
     assert_eq!(file_name(&s), "my-network");
     assert_eq!(file_name(&blank("  ")), "scene");
     assert_eq!(file_name(&blank("我的網絡 (1)")), "我的網絡-1");
+}
+
+#[test]
+fn renaming_a_host_or_a_process_renames_it_wherever_the_scene_names_it() {
+    let s = server_and_two_clients();
+    let text = |v: &str| FieldValue::Text(v.to_string());
+    let s = socketlab::workshop::edit(&s, Some("hosts"), 0, "name", text("Server")).unwrap();
+    assert_eq!(s.processes[0].host, "Server");
+    assert_eq!(
+        s.links[0].between,
+        ["Server".to_string(), "Host 2".to_string()]
+    );
+    assert_eq!(s.actions[1].to.as_deref(), Some("Server:8099"));
+    let mut s = socketlab::workshop::edit(&s, Some("processes"), 0, "name", text("web")).unwrap();
+    assert_eq!(s.actions[0].process, "web");
+    s.actions[1].after = Some("web:listening".into());
+    s.actions[1].at_ms = None;
+    let s = socketlab::workshop::edit(&s, Some("processes"), 0, "name", text("node")).unwrap();
+    assert_eq!(s.actions[1].after.as_deref(), Some("node:listening"));
+    // Still a scene without problems.
+    scenario::from_toml(&s.to_toml()).unwrap();
+    // A value the field cannot hold: nothing changes.
+    assert!(
+        socketlab::workshop::edit(&s, Some("actions"), 0, "port", FieldValue::Number(1e6)).is_err()
+    );
+}
+
+#[test]
+fn an_action_shows_the_fields_of_what_it_does_first() {
+    use socketlab::workshop::shown_first;
+    assert!(shown_first(Some("actions"), "port", Some("listen")));
+    assert!(!shown_first(Some("actions"), "port", Some("connect")));
+    assert!(shown_first(Some("actions"), "to", Some("connect")));
+    assert!(shown_first(Some("actions"), "data", Some("send")));
+    assert!(!shown_first(Some("actions"), "backlog", Some("listen")));
+    assert!(!shown_first(Some("links"), "loss", None));
+    assert!(shown_first(None, "title", None));
+    // Every field a file has either shows first or under "more": none is left out.
+    for (list, fields) in SECTIONS {
+        for f in *fields {
+            if f.required {
+                assert!(
+                    shown_first(Some(list), f.key, None),
+                    "{list}.{}: a field every entry needs shows first",
+                    f.key
+                );
+            }
+        }
+    }
 }

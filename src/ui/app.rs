@@ -500,6 +500,8 @@ pub fn app() -> Html {
         Route::Explore => html! {
             <Player params={place.params.clone()} lesson={None::<LessonAt>} on_update={on_update.clone()} go={go.clone()} />
         },
+        #[cfg(feature = "workshop")]
+        Route::Workshop => html! { <super::workshop::Workshop go={go.clone()} /> },
         #[cfg(feature = "lessons")]
         Route::Lesson { id, step, seed } => match lessons.iter().position(|l| l.id == *id) {
             // The challenges' page shows the challenge only: another lesson is a page load,
@@ -577,10 +579,30 @@ pub struct PlayerProps {
     pub lesson: Option<LessonAt>,
     pub on_update: Callback<Update>,
     pub go: Callback<Route>,
+    /// The workshop's scene, run, and the way back to the workshop.
+    #[prop_or_default]
+    pub workshop: Option<WorkshopRun>,
 }
 
-/// The model a player starts with: a lesson's scene at its step, or what the address asks.
-fn first_model(params: &Params, lesson: Option<&LessonAt>) -> Model {
+/// A scene the workshop ran, for the player to play, and what takes the learner back.
+#[derive(Clone, PartialEq)]
+pub struct WorkshopRun {
+    pub scene: Rc<Scene>,
+    pub back: Callback<()>,
+}
+
+/// The model a player starts with: a lesson's scene at its step, the workshop's run (playing),
+/// or what the address asks.
+fn first_model(
+    params: &Params,
+    lesson: Option<&LessonAt>,
+    workshop: Option<&WorkshopRun>,
+) -> Model {
+    if let Some(run) = workshop {
+        let mut m = Model::of_scene(usize::MAX, run.scene.clone());
+        m.playing = true;
+        return m;
+    }
     match lesson {
         Some(at) => {
             let mut m = Model::new(at.scene_index());
@@ -600,7 +622,8 @@ pub fn player(props: &PlayerProps) -> Html {
     let free = crate::FREE_PLAYER && props.lesson.is_none();
     let model = {
         let (params, lesson) = (props.params.clone(), props.lesson.clone());
-        use_reducer(move || first_model(&params, lesson.as_ref()))
+        let workshop = props.workshop.clone();
+        use_reducer(move || first_model(&params, lesson.as_ref(), workshop.as_ref()))
     };
     use_lesson_step(&model, props.lesson.as_ref(), &props.on_update);
     use_lesson_limit(&model, props.lesson.as_ref());
@@ -619,7 +642,12 @@ pub fn player(props: &PlayerProps) -> Html {
     use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The scene titles for the picker, read once.
-    let titles = use_memo((), move |_| if free { scene_titles() } else { Vec::new() });
+    let back = props.workshop.as_ref().map(|w| w.back.clone());
+    let picker = free && back.is_none();
+    let titles = use_memo(
+        (),
+        move |_| if picker { scene_titles() } else { Vec::new() },
+    );
 
     let scene = model.scene.clone();
     let snapshot = use_snapshot(&model);
@@ -701,8 +729,8 @@ pub fn player(props: &PlayerProps) -> Html {
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
-             data-lesson={props.lesson.is_none().then_some("@")}>
-            { site_header(&titles, model.scene_index, &on.scene, free, &props.go) }
+             data-lesson={props.lesson.is_none().then_some(if back.is_some() { "%" } else { "@" })}>
+            { site_header(&titles, model.scene_index, &on.scene, free, &props.go, back.as_ref()) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
             }
@@ -826,7 +854,26 @@ fn site_header(
     on_scene: &Callback<Event>,
     free: bool,
     go: &Callback<Route>,
+    back: Option<&Callback<()>>,
 ) -> Html {
+    #[cfg(feature = "workshop")]
+    if let Some(back) = back {
+        let back = back.clone();
+        return html! {
+            <header class="site-header">
+                <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>
+                <a class="brand" href="./" onclick={link(go, Route::Home)}>
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                    <h1>{ t(Msg::SiteName) }</h1>
+                </a>
+                <p class="tagline">{ t(Msg::SiteTagline) }</p>
+                <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
+                { language_picker() }
+            </header>
+        };
+    }
+    #[cfg(not(feature = "workshop"))]
+    let _ = back;
     html! {
             <header class="site-header">
                 <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>

@@ -15,7 +15,7 @@ use crate::lessons::fix::{read_answer, Checked, Run};
 /// The worker's script, as Trunk writes it (`index.html`: `data-bin="socketlab-engine"`).
 const SCRIPT: &str = "socketlab-engine_loader.js";
 
-type Then = Box<dyn FnOnce(Result<(Vec<Checked>, Recording), String>)>;
+type Then = Box<dyn FnOnce(Result<Vec<u8>, String>)>;
 
 /// The worker's function: a run's bytes in, its answer's bytes out.
 type Serve = fn(&[u8]) -> Vec<u8>;
@@ -52,9 +52,16 @@ pub fn answer_in_page(serve: Serve) {
 /// or with why there are none (the worker did not load, or answered with something that does
 /// not read).
 pub fn run(job: &Run, then: impl FnOnce(Result<(Vec<Checked>, Recording), String>) + 'static) {
-    let request = &crate::worker::run_request(job)[..];
+    ask(&crate::worker::run_request(job), move |answer| {
+        then(answer.and_then(|bytes| read_answer(&bytes).map_err(|_| SCRIPT.to_string())))
+    });
+}
+
+/// Send the worker `request` (see [`crate::worker`]), then call `then` with its answer's bytes,
+/// or with why there are none.
+pub fn ask(request: &[u8], then: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
     if let Some(serve) = IN_PAGE.get() {
-        return then(read_answer(&serve(request)).map_err(|_| SCRIPT.to_string()));
+        return then(Ok(serve(request)));
     }
     let then: Then = Box::new(then);
     // What went wrong, if anything, and the callback if it is still ours to call.
@@ -137,7 +144,7 @@ fn on_answer(m: web_sys::MessageEvent) {
     };
     let next = ENGINE.with_borrow_mut(|e| e.as_mut().and_then(|e| e.waiting.pop_front()));
     if let Some(then) = next {
-        then(read_answer(&answer.to_vec()).map_err(|_| SCRIPT.to_string()));
+        then(Ok(answer.to_vec()));
     }
 }
 

@@ -184,6 +184,8 @@ pub fn home(props: &HomeProps) -> Html {
                     <h2 id="explore-title">{ t(Msg::HomeExplore) }</h2>
                     <p>{ t(Msg::HomeExploreText) }</p>
                     <a class="button primary" href="?explore" onclick={link(go, Route::Explore)}>{ t(Msg::HomeExploreOpen) }</a>
+                    <p class="workshop-text">{ t(Msg::HomeWorkshopText) }</p>
+                    <a class="button" href="?workshop" onclick={link(go, Route::Workshop)}>{ t(Msg::HomeWorkshopOpen) }</a>
                 </section>
                 <section class="progress-card" aria-labelledby="progress-title">
                     <h2 id="progress-title">{ t(Msg::HomeProgress) }</h2>

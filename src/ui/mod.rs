@@ -14,8 +14,10 @@ pub mod route;
 pub mod store;
 pub use crate::view::scenes;
 pub mod state;
+#[cfg(feature = "workshop")]
+pub mod workshop;
 
-pub use app::App;
+pub use app::{App, WorkshopRun};
 
 /// A coordinate for an SVG attribute: whole numbers are plenty, and formatting them needs
 /// none of the float-formatting code (which would cost the page kilobytes).

@@ -30,6 +30,8 @@ pub enum Route {
         step: usize,
         seed: Option<u64>,
     },
+    /// The workshop (`?workshop`), where a shared scene's link (`#s=…`) opens too.
+    Workshop,
 }
 
 impl Route {
@@ -40,6 +42,7 @@ impl Route {
             Route::Home => cfg!(feature = "home"),
             Route::Explore => crate::FREE_PLAYER,
             Route::Lesson { .. } => cfg!(feature = "lessons"),
+            Route::Workshop => cfg!(feature = "workshop"),
         }
     }
 
@@ -60,6 +63,9 @@ impl Route {
                     .filter(|s| *s <= MOST_SEED),
             };
         }
+        if params.contains_key("workshop") {
+            return Route::Workshop;
+        }
         if PLAYER_PARAMS.iter().any(|p| params.contains_key(*p)) {
             return Route::Explore;
         }
@@ -71,6 +77,7 @@ impl Route {
         match self {
             Route::Home => String::new(),
             Route::Explore => "?explore".to_string(),
+            Route::Workshop => "?workshop".to_string(),
             Route::Lesson { id, step, seed } => {
                 let seed = seed.map_or(String::new(), |s| format!("&seed={s}"));
                 format!("?lesson={id}{seed}&step={}", step + 1)
@@ -79,13 +86,13 @@ impl Route {
     }
 }
 
-/// The page's query parameters (`?scene=walkthrough&speed=2&play=1`).
+/// The page's query parameters (`?scene=walkthrough&speed=2&play=1`); a shared scene's link
+/// (a fragment `#s=…`) counts as `workshop`, which opens it.
 pub fn query() -> Params {
-    let search = gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default();
-    search
+    let location = gloo::utils::window().location();
+    let search = location.search().unwrap_or_default();
+    let shared = location.hash().unwrap_or_default().starts_with("#s=");
+    let mut params: Params = search
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
@@ -93,7 +100,11 @@ pub fn query() -> Params {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (k.to_string(), v.to_string())
         })
-        .collect()
+        .collect();
+    if shared {
+        params.insert("workshop".to_string(), String::new());
+    }
+    params
 }
 
 /// The free player's address names the moment shown (`t`, in ms), so that drawing the app

@@ -138,6 +138,15 @@ impl Model {
             }
         };
         Model {
+            error,
+            ..Model::of_scene(scene_index, scene)
+        }
+    }
+
+    /// A model showing `scene` (scene number `scene_index`, or any number not a shipped
+    /// scene's, for a scene of the learner's own), paused at its start.
+    pub fn of_scene(scene_index: usize, scene: Rc<Scene>) -> Model {
+        Model {
             scene_index,
             scene,
             t: Instant::ZERO,
@@ -151,7 +160,7 @@ impl Model {
             table_pin: None,
             panel: Panel::Story,
             help_open: false,
-            error,
+            error: None,
             stop_at: None,
             limit: None,
         }

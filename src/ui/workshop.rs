@@ -1,0 +1,1279 @@
+//! The workshop (`?workshop`): a learner builds a scene of their own, field by field, runs it in
+//! the player, saves it as a scenario file, opens one, and shares it as a link whose fragment
+//! carries the whole file (`#s=1.…`, [`crate::engine::scene_link`]). Its own build
+//! (`socketlab-workshop`): no other page carries this code or its words
+//! (`locales/workshop-<lang>.json`).
+//!
+//! The scene is a [`Scenario`], the format every file and link uses. Each change is a version
+//! in [`History`] (undo, redo) and is checked by the engine's worker as `socketlab-cli check`
+//! checks a file (`worker::open_request`): each problem shows at its field. The worker also runs
+//! it (`Run`), and the player plays the recording. The scene being edited is kept in the
+//! browser's storage, so a reload or another language brings it back.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::engine::checker::Problem;
+use crate::engine::scenario::{
+    Field, FieldValue, Kind, Scenario, Unfit, Wire, FILE_FIELDS, MAX_FILE_BYTES, SECTIONS,
+};
+use crate::engine::scene_link::{self, LinkError, MOST_SHARED_CHARS};
+use crate::i18n::{t, tn, tp, Msg};
+use crate::lessons::fix::Run;
+use crate::ui::download::{save, File};
+use crate::ui::route::Route;
+use crate::ui::scenes::Scene;
+use crate::ui::WorkshopRun;
+use crate::workshop::{
+    blank, choices, edit, file_name, number_text, path_of, place_of, read_number, shown_first,
+    with_new_entry, History, NewWords,
+};
+
+/// Where the scene being edited is kept between visits (its bytes, `Wire`, as hex: a scene
+/// with problems keeps too, which its file would not open as).
+const KEPT: &str = "socketlab.workshop";
+
+/// The scene id the player knows a workshop scene by.
+const SCENE_ID: &str = "workshop";
+
+#[derive(Clone, PartialEq)]
+enum Share {
+    Making,
+    Link(String),
+    TooLong(usize),
+    Failed(String),
+}
+
+/// A line about what was just done (a file opened or refused), with the problems it had.
+#[derive(Clone, PartialEq)]
+struct Notice {
+    text: String,
+    problems: Vec<Problem>,
+    alert: bool,
+}
+
+#[derive(Clone, PartialEq)]
+struct State {
+    history: History,
+    /// Counts the versions shown (each change, undo or redo): a check answers for one.
+    version: u32,
+    /// The problems of version `.0`, once the worker has checked it.
+    checked: Option<(u32, Vec<Problem>)>,
+    /// A value typed into a field that its type cannot hold: the field's path, what was typed
+    /// and why (the scene kept its value).
+    unfit: Option<(String, String, Unfit)>,
+    notice: Option<Notice>,
+    /// Why the worker could not check or run.
+    engine: Option<String>,
+    running: bool,
+    playing: Option<Rc<Scene>>,
+    runs: u32,
+    share: Option<Share>,
+    /// Whether the share dialog's link was copied, in words.
+    copied: Option<String>,
+}
+
+enum Act {
+    Change(Scenario),
+    /// A scene from a file or a link, as a change (undo goes back), with what to say.
+    Opened(Scenario, String),
+    Undo,
+    Redo,
+    Checked(u32, Vec<Problem>),
+    Unfit(Option<(String, String, Unfit)>),
+    Notice(Option<Notice>),
+    Engine(Option<String>),
+    Running,
+    Play(Rc<Scene>),
+    Back,
+    Share(Option<Share>),
+    Copied(String),
+}
+
+impl Reducible for State {
+    type Action = Act;
+    fn reduce(self: Rc<Self>, act: Act) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let moved = |s: &mut State| {
+            s.version += 1;
+            s.unfit = None;
+        };
+        match act {
+            Act::Change(scene) => {
+                if scene == *s.history.now() {
+                    return self;
+                }
+                s.history.change(scene);
+                moved(&mut s);
+                s.notice = None;
+            }
+            Act::Opened(scene, said) => {
+                s.history.change(scene);
+                moved(&mut s);
+                s.notice = Some(Notice {
+                    text: said,
+                    problems: Vec::new(),
+                    alert: false,
+                });
+            }
+            Act::Undo => {
+                if s.history.undo() {
+                    moved(&mut s);
+                }
+            }
+            Act::Redo => {
+                if s.history.redo() {
+                    moved(&mut s);
+                }
+            }
+            Act::Checked(version, problems) => {
+                if version != s.version {
+                    return self;
+                }
+                s.checked = Some((version, problems));
+                s.engine = None;
+            }
+            Act::Unfit(unfit) => s.unfit = unfit,
+            Act::Notice(notice) => s.notice = notice,
+            Act::Engine(why) => {
+                s.engine = why;
+                s.running = false;
+            }
+            Act::Running => s.running = true,
+            Act::Play(scene) => {
+                s.running = false;
+                s.runs += 1;
+                s.playing = Some(scene);
+            }
+            Act::Back => s.playing = None,
+            Act::Share(share) => {
+                s.share = share;
+                s.copied = None;
+            }
+            Act::Copied(said) => s.copied = Some(said),
+        }
+        Rc::new(s)
+    }
+}
+
+/// The scene kept from the last visit, if any reads.
+fn kept() -> Option<Scenario> {
+    let storage = gloo::utils::window().local_storage().ok().flatten()?;
+    let hex = storage.get_item(KEPT).ok().flatten()?;
+    let bytes: Option<Vec<u8>> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    let bytes = bytes?;
+    let mut rest = &bytes[..];
+    Scenario::take(&mut rest).filter(|_| rest.is_empty())
+}
+
+fn keep(s: &Scenario) {
+    let mut bytes = Vec::new();
+    s.put(&mut bytes);
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
+        hex.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
+    }
+    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+        // A full storage keeps the last scene it could; the page goes on.
+        let _ = storage.set_item(KEPT, &hex);
+    }
+}
+
+/// Whether a scene has nothing in it yet (a new one: it is not checked until it changes).
+fn empty(s: &Scenario) -> bool {
+    SECTIONS.iter().all(|(list, _)| s.entries(list) == 0)
+}
+
+fn first_state() -> State {
+    let (scene, notice) = match kept() {
+        Some(s) if !empty(&s) => (
+            s,
+            Some(Notice {
+                text: t(Msg::WorkshopRestored).to_string(),
+                problems: Vec::new(),
+                alert: false,
+            }),
+        ),
+        _ => (blank(&t(Msg::WorkshopNewTitle)), None),
+    };
+    State {
+        history: History::new(scene),
+        version: 0,
+        checked: None,
+        unfit: None,
+        notice,
+        engine: None,
+        running: false,
+        playing: None,
+        runs: 0,
+        share: None,
+        copied: None,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WorkshopProps {
+    pub go: Callback<Route>,
+}
+
+/// What a field's change says: where, which half of a pair, and what was typed or picked.
+#[derive(Clone)]
+struct FieldEdit {
+    list: Option<&'static str>,
+    index: usize,
+    field: Field,
+    half: usize,
+    typed: String,
+}
+
+#[function_component(Workshop)]
+pub fn workshop(props: &WorkshopProps) -> Html {
+    let state = use_reducer(first_state);
+    let d = state.dispatcher();
+
+    // Each version is kept, then checked by the worker a moment after the last change (a new
+    // scene, with nothing in it, only once it changes).
+    {
+        let (d, scene) = (d.clone(), state.history.now().clone());
+        use_effect_with(state.version, move |version| {
+            keep(&scene);
+            let version = *version;
+            let timer = (version > 0 || !empty(&scene)).then(|| {
+                gloo::timers::callback::Timeout::new(250, move || check(version, &scene, d))
+            });
+            move || drop(timer)
+        });
+    }
+    // A shared scene's link: in the address when the page opened, or pasted later.
+    {
+        let d = d.clone();
+        use_effect_with((), move |_| {
+            open_fragment(&d);
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                    open_fragment(&d)
+                });
+            move || drop(listener)
+        });
+    }
+
+    if let Some(scene) = &state.playing {
+        let d = d.clone();
+        let run = WorkshopRun {
+            scene: scene.clone(),
+            back: Callback::from(move |()| d.dispatch(Act::Back)),
+        };
+        return html! {
+            <super::app::Player params={Rc::new(crate::ui::route::Params::new())} lesson={None::<super::lesson::LessonAt>}
+                on_update={Callback::noop()} go={props.go.clone()} workshop={Some(run)} />
+        };
+    }
+
+    let scene = state.history.now();
+    let problems: &[Problem] = match &state.checked {
+        Some((v, p)) if *v == state.version => p,
+        _ => &[],
+    };
+    let checked = matches!(&state.checked, Some((v, _)) if *v == state.version);
+
+    let on_field = {
+        let (d, scene) = (d.clone(), scene.clone());
+        Callback::from(move |e: FieldEdit| set_field(&scene, e, &d))
+    };
+    let on_add = {
+        let (d, scene) = (d.clone(), scene.clone());
+        Callback::from(move |list: &'static str| {
+            let words = NewWords {
+                host: &t(Msg::WorkshopNewHost),
+                stage_title: &t(Msg::WorkshopNewStageTitle),
+                stage_text: &t(Msg::WorkshopNewStageText),
+            };
+            d.dispatch(Act::Change(with_new_entry(&scene, list, &words)));
+        })
+    };
+    let on_remove = {
+        let (d, scene) = (d.clone(), scene.clone());
+        Callback::from(move |(list, index): (&'static str, usize)| {
+            let mut s = scene.clone();
+            if s.remove_entry(list, index) {
+                d.dispatch(Act::Change(s));
+            }
+        })
+    };
+
+    let toolbar = toolbar(&state, &d, checked && problems.is_empty());
+    let status = status_line(&state, checked, problems);
+    let ctx = Ctx {
+        scene,
+        problems,
+        unfit: state.unfit.as_ref(),
+        on_field,
+    };
+
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let d = d.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let file = e
+                .data_transfer()
+                .and_then(|t| t.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                open_file(file, &d);
+            }
+        })
+    };
+
+    html! {
+        <div class="shell workshop" data-lesson="%" {ondragover} {ondrop}>
+            <header class="site-header">
+                <a class="brand" href="./" onclick={super::home::link(&props.go, Route::Home)}>
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                    <h1>{ t(Msg::SiteName) }</h1>
+                </a>
+                <p class="tagline">{ t(Msg::WorkshopTitle) }</p>
+                <a class="button small header-link" href="./" onclick={super::home::link(&props.go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
+                { super::components::language::language_picker() }
+            </header>
+            <main class="workshop-main">
+                <h2 class="sr-only">{ t(Msg::WorkshopTitle) }</h2>
+                <p class="intro">{ t(Msg::WorkshopIntro) }</p>
+                { toolbar }
+                { status }
+                if let Some(n) = &state.notice {
+                    <div class={classes!("notice", "workshop-notice")} role={if n.alert { "alert" } else { "status" }}>
+                        <p>{ n.text.clone() }</p>
+                        if !n.problems.is_empty() {
+                            <ul class="problem-list">
+                                { for n.problems.iter().map(|p| html! { <li>{ problem_line(p, None) }</li> }) }
+                            </ul>
+                        }
+                    </div>
+                }
+                { file_section(&ctx) }
+                { for SECTIONS.iter().map(|(list, fields)| section(&ctx, list, fields, &on_add, &on_remove)) }
+                <p class="workshop-drop">{ t(Msg::WorkshopDrop) }</p>
+            </main>
+            { share_dialog(&state, &d) }
+        </div>
+    }
+}
+
+/// The buttons along the top: undo, redo, run, save, open, share, new.
+fn toolbar(
+    state: &UseReducerHandle<State>,
+    d: &UseReducerDispatcher<State>,
+    runnable: bool,
+) -> Html {
+    let act = |make: fn() -> Act| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(make()))
+    };
+    let scene = state.history.now().clone();
+    let on_run = {
+        let (d, scene, run) = (d.clone(), scene.clone(), state.runs + 1);
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Act::Running);
+            let (d, scene) = (d.clone(), scene.clone());
+            super::engine::run(&Run::of(scene.clone(), &[]), move |answer| match answer {
+                Ok((_, recording)) => {
+                    d.dispatch(Act::Play(Scene::played(SCENE_ID, scene, recording, run)))
+                }
+                Err(why) => d.dispatch(Act::Engine(Some(why))),
+            });
+        })
+    };
+    let on_save = {
+        let (d, scene) = (d.clone(), scene.clone());
+        Callback::from(move |_: MouseEvent| save_file(&scene, &d))
+    };
+    let on_share = {
+        let (d, scene) = (d.clone(), scene.clone());
+        Callback::from(move |_: MouseEvent| share(&scene, &d))
+    };
+    let on_new = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Act::Change(blank(&t(Msg::WorkshopNewTitle))))
+        })
+    };
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                open_file(file, &d);
+            }
+            input.set_value("");
+        })
+    };
+    html! {
+        <div class="workshop-tools" role="toolbar" aria-label={t(Msg::WorkshopToolbar)}>
+            <button class="button small" onclick={act(|| Act::Undo)} disabled={!state.history.can_undo()}>{ t(Msg::WorkshopUndo) }</button>
+            <button class="button small" onclick={act(|| Act::Redo)} disabled={!state.history.can_redo()}>{ t(Msg::WorkshopRedo) }</button>
+            <button class="button small primary" onclick={on_run} disabled={!runnable || state.running}>{ t(Msg::WorkshopRun) }</button>
+            <button class="button small" onclick={on_save}>{ t(Msg::WorkshopSave) }</button>
+            <label class="button small file-button">
+                { t(Msg::WorkshopOpen) }
+                <input type="file" class="sr-only" accept=".toml,.json,application/toml,application/json,text/plain" onchange={on_open} />
+            </label>
+            <button class="button small" onclick={on_share}>{ t(Msg::WorkshopShare) }</button>
+            <button class="button small" onclick={on_new}>{ t(Msg::WorkshopNew) }</button>
+        </div>
+    }
+}
+
+/// Whether the scene is checked, how many problems it has, and why the engine is not there.
+fn status_line(state: &State, checked: bool, problems: &[Problem]) -> Html {
+    let line = if let Some(why) = &state.engine {
+        tp(Msg::WorkshopEngineFailed, &[("why", why)])
+    } else if state.running {
+        t(Msg::WorkshopRunning).to_string()
+    } else if !checked {
+        match state.version == 0 && empty(state.history.now()) {
+            true => t(Msg::WorkshopNotChecked).to_string(),
+            false => t(Msg::WorkshopChecking).to_string(),
+        }
+    } else if problems.is_empty() {
+        t(Msg::WorkshopReady).to_string()
+    } else {
+        tn(
+            Msg::WorkshopProblems,
+            problems.len() as u64,
+            &[("count", &problems.len().to_string())],
+        )
+    };
+    let bad = checked && !problems.is_empty();
+    html! {
+        <div class="workshop-status" role="status">
+            <p class={classes!(bad.then_some("has-problems"))}>{ line }</p>
+            if bad {
+                <ul class="problem-list">
+                    { for problems.iter().map(|p| {
+                        let target = problem_target(p);
+                        html! { <li>{ problem_line(p, target) }</li> }
+                    }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+/// The id of the element a problem belongs at: its field, its entry, its section, or none.
+fn problem_target(p: &Problem) -> Option<String> {
+    let at = place_of(&p.path);
+    match (&at.list, at.index, &at.key) {
+        (Some(list), Some(i), Some(key)) => Some(field_id(Some(list), i, key)),
+        (Some(list), Some(i), None) => Some(format!("ws-{list}-{i}")),
+        (Some(list), None, _) => Some(format!("ws-{list}")),
+        (None, _, Some(key)) => Some(field_id(None, 0, key)),
+        _ => None,
+    }
+}
+
+/// A problem as one line: where (a link to its field, when it has one) and what.
+fn problem_line(p: &Problem, target: Option<String>) -> Html {
+    let at = place_of(&p.path);
+    let place = match (at.list.as_deref(), at.index, at.key.as_deref()) {
+        (Some(list), Some(i), Some(key)) if is_field(list, key) => format!(
+            "{} · {}",
+            entry_label(list, i),
+            t(field_label(Some(list), key))
+        ),
+        (Some(list), Some(i), _) if is_field(list, "") => entry_label(list, i),
+        (Some(list), None, _) if is_field(list, "") => t(section_words(list).0).to_string(),
+        (None, _, Some(key)) if FILE_FIELDS.iter().any(|f| f.key == key) => {
+            t(field_label(None, key)).to_string()
+        }
+        _ if p.path.is_empty() => t(Msg::WorkshopSectionFile).to_string(),
+        // A place the workshop has no words for (a file's unknown field): as the file says it.
+        _ => p.path.clone(),
+    };
+    let line = tp(
+        Msg::WorkshopProblemIn,
+        &[("where", &place), ("problem", &p.message)],
+    );
+    match target {
+        Some(id) => html! { <a href={format!("#{id}")} onclick={focus_on(id)}>{ line }</a> },
+        None => html! { { line } },
+    }
+}
+
+/// Whether `list` is a section of the format and `key` one of its fields (any, for "").
+fn is_field(list: &str, key: &str) -> bool {
+    SECTIONS
+        .iter()
+        .any(|(l, fields)| *l == list && (key.is_empty() || fields.iter().any(|f| f.key == key)))
+}
+
+/// Follow a problem's link without changing the address (its fragment is the shared scene's
+/// place): focus the field.
+fn focus_on(id: String) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+                el.scroll_into_view();
+            }
+        }
+    })
+}
+
+struct Ctx<'a> {
+    scene: &'a Scenario,
+    problems: &'a [Problem],
+    unfit: Option<&'a (String, String, Unfit)>,
+    on_field: Callback<FieldEdit>,
+}
+
+fn field_id(list: Option<&str>, index: usize, key: &str) -> String {
+    match list {
+        Some(list) => format!("ws-{list}-{index}-{key}"),
+        None => format!("ws-{key}"),
+    }
+}
+
+/// The scene's own fields: title, description, seed, how long it runs (the format's version
+/// is the file's, not the learner's to change).
+fn file_section(ctx: &Ctx) -> Html {
+    html! {
+        <section class="workshop-section" id="ws-file" aria-labelledby="ws-file-title">
+            <h3 id="ws-file-title">{ t(Msg::WorkshopSectionFile) }</h3>
+            <div class="workshop-entry">
+                { fields_of(ctx, None, 0, FILE_FIELDS) }
+            </div>
+        </section>
+    }
+}
+
+fn section(
+    ctx: &Ctx,
+    list: &'static str,
+    fields: &'static [Field],
+    on_add: &Callback<&'static str>,
+    on_remove: &Callback<(&'static str, usize)>,
+) -> Html {
+    let (title, about, add) = section_words(list);
+    let count = ctx.scene.entries(list);
+    let needs = match list {
+        "hosts" | "stages" => None,
+        "actions" if ctx.scene.processes.is_empty() => Some(Msg::WorkshopNeedsProcess),
+        _ if ctx.scene.hosts.is_empty() => Some(Msg::WorkshopNeedsHost),
+        _ => None,
+    };
+    let section_problems: Vec<&Problem> = ctx
+        .problems
+        .iter()
+        .filter(|p| {
+            let at = place_of(&p.path);
+            at.list.as_deref() == Some(list) && at.index.is_none()
+        })
+        .collect();
+    let on_add = {
+        let on_add = on_add.clone();
+        Callback::from(move |_: MouseEvent| on_add.emit(list))
+    };
+    html! {
+        <section class="workshop-section" id={format!("ws-{list}")} aria-labelledby={format!("ws-{list}-title")}>
+            <h3 id={format!("ws-{list}-title")}>{ t(title) }</h3>
+            <p class="workshop-about">{ t(about) }</p>
+            { for section_problems.iter().map(|p| html! { <p class="field-problem">{ p.message.clone() }</p> }) }
+            if count == 0 {
+                <p class="workshop-none">{ t(Msg::WorkshopNoneYet) }</p>
+            }
+            <ol class="workshop-entries">
+                { for (0..count).map(|i| entry(ctx, list, i, fields, on_remove)) }
+            </ol>
+            if let Some(needs) = needs {
+                <p class="workshop-none">{ t(needs) }</p>
+            }
+            <button class="button small" onclick={on_add} disabled={needs.is_some()}>{ t(add) }</button>
+        </section>
+    }
+}
+
+/// A section's title, the line about it and its "Add" button's words.
+fn section_words(list: &str) -> (Msg, Msg, Msg) {
+    match list {
+        "hosts" => (
+            Msg::WorkshopSectionHosts,
+            Msg::WorkshopAboutHosts,
+            Msg::WorkshopAddHosts,
+        ),
+        "links" => (
+            Msg::WorkshopSectionLinks,
+            Msg::WorkshopAboutLinks,
+            Msg::WorkshopAddLinks,
+        ),
+        "processes" => (
+            Msg::WorkshopSectionProcesses,
+            Msg::WorkshopAboutProcesses,
+            Msg::WorkshopAddProcesses,
+        ),
+        "actions" => (
+            Msg::WorkshopSectionActions,
+            Msg::WorkshopAboutActions,
+            Msg::WorkshopAddActions,
+        ),
+        "firewall" => (
+            Msg::WorkshopSectionFirewall,
+            Msg::WorkshopAboutFirewall,
+            Msg::WorkshopAddFirewall,
+        ),
+        "network" => (
+            Msg::WorkshopSectionNetwork,
+            Msg::WorkshopAboutNetwork,
+            Msg::WorkshopAddNetwork,
+        ),
+        _ => (
+            Msg::WorkshopSectionStages,
+            Msg::WorkshopAboutStages,
+            Msg::WorkshopAddStages,
+        ),
+    }
+}
+
+/// An entry's heading: "Host 2", with its name when it has one ("Host 2: Server").
+fn entry_label(list: &str, index: usize) -> String {
+    let msg = match list {
+        "hosts" => Msg::WorkshopEntryHosts,
+        "links" => Msg::WorkshopEntryLinks,
+        "processes" => Msg::WorkshopEntryProcesses,
+        "actions" => Msg::WorkshopEntryActions,
+        "firewall" => Msg::WorkshopEntryFirewall,
+        "network" => Msg::WorkshopEntryNetwork,
+        _ => Msg::WorkshopEntryStages,
+    };
+    tp(msg, &[("n", &(index + 1).to_string())])
+}
+
+fn entry(
+    ctx: &Ctx,
+    list: &'static str,
+    index: usize,
+    fields: &'static [Field],
+    on_remove: &Callback<(&'static str, usize)>,
+) -> Html {
+    let label = entry_label(list, index);
+    let name = match ctx.scene.field(Some(list), index, "name") {
+        Some(FieldValue::Text(n)) if !n.is_empty() => Some(n),
+        _ => None,
+    };
+    let entry_problems: Vec<&Problem> = ctx
+        .problems
+        .iter()
+        .filter(|p| {
+            let at = place_of(&p.path);
+            at.list.as_deref() == Some(list) && at.index == Some(index) && at.key.is_none()
+        })
+        .collect();
+    let remove = {
+        let on_remove = on_remove.clone();
+        Callback::from(move |_: MouseEvent| on_remove.emit((list, index)))
+    };
+    let heading = match &name {
+        Some(n) if *n != label => format!("{label} · {n}"),
+        _ => label.clone(),
+    };
+    html! {
+        <li class="workshop-entry" id={format!("ws-{list}-{index}")} tabindex="-1">
+            <div class="entry-head">
+                <h4>{ heading }</h4>
+                <button class="button small" onclick={remove} aria-label={tp(Msg::WorkshopRemoveEntry, &[("entry", &label)])}>{ t(Msg::WorkshopRemove) }</button>
+            </div>
+            { for entry_problems.iter().map(|p| html! { <p class="field-problem">{ p.message.clone() }</p> }) }
+            { fields_of(ctx, Some(list), index, fields) }
+        </li>
+    }
+}
+
+/// An entry's fields: those most scenes set, then the rest under "More" (open when one of
+/// them is set or has a problem). The format's version is the file's, not the learner's.
+fn fields_of(ctx: &Ctx, list: Option<&'static str>, index: usize, fields: &[Field]) -> Html {
+    let does = match ctx.scene.field(list, index, "do") {
+        Some(FieldValue::Text(d)) => Some(d),
+        _ => None,
+    };
+    let fields = fields.iter().filter(|f| f.key != "version");
+    let (first, more): (Vec<&Field>, Vec<&Field>) =
+        fields.partition(|f| shown_first(list, f.key, does.as_deref()));
+    let open = more.iter().any(|f| {
+        let path = path_of(list, index, f.key);
+        ctx.scene.field(list, index, f.key) != Some(FieldValue::Absent)
+            || ctx.problems.iter().any(|p| p.path == path)
+            || ctx.unfit.is_some_and(|(p, _, _)| *p == path)
+    });
+    html! {
+        <>
+            { for first.iter().map(|f| field(ctx, list, index, f)) }
+            if !more.is_empty() {
+                <details class="more-fields" open={open}>
+                    <summary>{ tn(Msg::WorkshopMore, more.len() as u64, &[("count", &more.len().to_string())]) }</summary>
+                    <div class="more-grid">
+                        { for more.iter().map(|f| field(ctx, list, index, f)) }
+                    </div>
+                </details>
+            }
+        </>
+    }
+}
+
+/// A field's label, from the catalog.
+fn field_label(list: Option<&str>, key: &str) -> Msg {
+    use Msg::*;
+    match (list, key) {
+        (None, "version") => WorkshopFieldVersion,
+        (None, "title") => WorkshopFieldTitle,
+        (None, "description") => WorkshopFieldDescription,
+        (None, "seed") => WorkshopFieldSeed,
+        (None, _) => WorkshopFieldDurationMs,
+        (Some("hosts"), "name") => WorkshopFieldHostsName,
+        (Some("hosts"), "ip") => WorkshopFieldHostsIp,
+        (Some("hosts"), _) => WorkshopFieldHostsOs,
+        (Some("links"), "between") => WorkshopFieldLinksBetween,
+        (Some("links"), "latency_ms") => WorkshopFieldLinksLatencyMs,
+        (Some("links"), "loss") => WorkshopFieldLinksLoss,
+        (Some("links"), "duplicate") => WorkshopFieldLinksDuplicate,
+        (Some("links"), "reorder") => WorkshopFieldLinksReorder,
+        (Some("links"), _) => WorkshopFieldLinksJitterMs,
+        (Some("processes"), "name") => WorkshopFieldProcessesName,
+        (Some("processes"), "host") => WorkshopFieldProcessesHost,
+        (Some("processes"), "program") => WorkshopFieldProcessesProgram,
+        (Some("processes"), _) => WorkshopFieldProcessesUser,
+        (Some("actions"), "process") => WorkshopFieldActionsProcess,
+        (Some("actions"), "at_ms") => WorkshopFieldActionsAtMs,
+        (Some("actions"), "after") => WorkshopFieldActionsAfter,
+        (Some("actions"), "delay_ms") => WorkshopFieldActionsDelayMs,
+        (Some("actions"), "do") => WorkshopFieldActionsDo,
+        (Some("actions"), "port") => WorkshopFieldActionsPort,
+        (Some("actions"), "backlog") => WorkshopFieldActionsBacklog,
+        (Some("actions"), "to") => WorkshopFieldActionsTo,
+        (Some("actions"), "from_port") => WorkshopFieldActionsFromPort,
+        (Some("actions"), "auto") => WorkshopFieldActionsAuto,
+        (Some("actions"), "keep_alive") => WorkshopFieldActionsKeepAlive,
+        (Some("actions"), _) => WorkshopFieldActionsData,
+        (Some("firewall"), "host") => WorkshopFieldFirewallHost,
+        (Some("firewall"), "proto") => WorkshopFieldFirewallProto,
+        (Some("firewall"), "port") => WorkshopFieldFirewallPort,
+        (Some("firewall"), _) => WorkshopFieldFirewallVerdict,
+        (Some("network"), "at_ms") => WorkshopFieldNetworkAtMs,
+        (Some("network"), "link") => WorkshopFieldNetworkLink,
+        (Some("network"), "host") => WorkshopFieldNetworkHost,
+        (Some("network"), _) => WorkshopFieldNetworkState,
+        (Some(_), "at_ms") => WorkshopFieldStagesAtMs,
+        (Some(_), "title") => WorkshopFieldStagesTitle,
+        (Some(_), _) => WorkshopFieldStagesText,
+    }
+}
+
+/// What a field's kind of unfit value says.
+fn unfit_words(unfit: Unfit, kind: Kind) -> String {
+    match unfit {
+        Unfit::AtMost(most) => tp(Msg::WorkshopUnfitMost, &[("most", &most.to_string())]),
+        Unfit::NotWhole => t(Msg::WorkshopUnfitWhole).to_string(),
+        Unfit::Needed => t(Msg::WorkshopUnfitNeeded).to_string(),
+        _ if kind == Kind::Whole => t(Msg::WorkshopUnfitWhole).to_string(),
+        _ => t(Msg::WorkshopUnfitNumber).to_string(),
+    }
+}
+
+/// One field: its label, its input (a choice, text, or a number typed as text so that what
+/// was typed can be kept and named when it is not one), and its problems.
+fn field(ctx: &Ctx, list: Option<&'static str>, index: usize, f: &Field) -> Html {
+    let id = field_id(list, index, f.key);
+    let path = path_of(list, index, f.key);
+    let value = ctx
+        .scene
+        .field(list, index, f.key)
+        .unwrap_or(FieldValue::Absent);
+    let mut said: Vec<String> = ctx
+        .problems
+        .iter()
+        .filter(|p| p.path == path)
+        .map(|p| p.message.clone())
+        .collect();
+    let unfit = ctx.unfit.filter(|(p, _, _)| *p == path);
+    if let Some((_, _, why)) = unfit {
+        said.insert(0, unfit_words(*why, f.kind));
+    }
+    let problem_id = format!("{id}-problem");
+    let invalid = (!said.is_empty()).then_some("true");
+    let described = (!said.is_empty()).then(|| problem_id.clone());
+    let label = t(field_label(list, f.key));
+    let edit = |half: usize| {
+        let on_field = ctx.on_field.clone();
+        let f = *f;
+        Callback::from(move |e: Event| {
+            let typed = js_sys::Reflect::get(
+                &e.target().map(JsValue::from).unwrap_or_default(),
+                &"value".into(),
+            )
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+            on_field.emit(FieldEdit {
+                list,
+                index,
+                field: f,
+                half,
+                typed,
+            });
+        })
+    };
+    let options = choices(ctx.scene, list, f.key);
+    let select = |id: String, current: &str, half: usize, label: Option<Rc<str>>| {
+        let mut offered = options.clone().unwrap_or_default();
+        // What the scene has, even if it is no longer a choice (a host since removed).
+        if !current.is_empty() && !offered.iter().any(|o| o == current) {
+            offered.push(current.to_string());
+        }
+        let unset = !f.required || f.kind == Kind::Pair || current.is_empty();
+        html! {
+            <select id={id} onchange={edit(half)} aria-invalid={invalid} aria-describedby={described.clone()} aria-label={label}>
+                if unset {
+                    <option value="" selected={current.is_empty()}>{ t(Msg::WorkshopNotSet) }</option>
+                }
+                { for offered.iter().map(|o| html! { <option value={o.clone()} selected={o == current}>{ o.clone() }</option> }) }
+            </select>
+        }
+    };
+    let input = match (&value, f.kind) {
+        (_, Kind::Pair) => {
+            let pair = match &value {
+                FieldValue::Pair(p) => p.clone(),
+                _ => Default::default(),
+            };
+            html! {
+                <span class="pair">
+                    { select(id.clone(), &pair[0], 0, None) }
+                    <span aria-hidden="true">{ "↔" }</span>
+                    { select(format!("{id}-2"), &pair[1], 1, Some(label.clone())) }
+                </span>
+            }
+        }
+        (_, Kind::Bool) => {
+            let current = match value {
+                FieldValue::Bool(true) => "true",
+                FieldValue::Bool(false) => "false",
+                _ => "",
+            };
+            html! {
+                <select id={id.clone()} onchange={edit(0)} aria-invalid={invalid} aria-describedby={described.clone()}>
+                    <option value="" selected={current.is_empty()}>{ t(Msg::WorkshopNotSet) }</option>
+                    <option value="true" selected={current == "true"}>{ t(Msg::WorkshopYes) }</option>
+                    <option value="false" selected={current == "false"}>{ t(Msg::WorkshopNo) }</option>
+                </select>
+            }
+        }
+        (_, Kind::Text) if options.is_some() => {
+            let current = match &value {
+                FieldValue::Text(c) => c.clone(),
+                _ => String::new(),
+            };
+            select(id.clone(), &current, 0, None)
+        }
+        (_, Kind::Text) => {
+            let current = match &value {
+                FieldValue::Text(c) => c.clone(),
+                _ => String::new(),
+            };
+            let long = matches!(f.key, "description" | "text" | "data");
+            if long {
+                html! { <textarea id={id.clone()} rows="3" value={current} onchange={edit(0)} aria-invalid={invalid} aria-describedby={described.clone()} /> }
+            } else {
+                html! { <input id={id.clone()} type="text" value={current} onchange={edit(0)} aria-invalid={invalid} aria-describedby={described.clone()} autocomplete="off" spellcheck="false" /> }
+            }
+        }
+        _ => {
+            // A number: what was typed, if the scene could not take it; else the scene's.
+            let shown = match (unfit, &value) {
+                (Some((_, typed, _)), _) => typed.clone(),
+                (None, FieldValue::Number(n)) => number_text(*n),
+                _ => String::new(),
+            };
+            let mode = if f.kind == Kind::Whole {
+                "numeric"
+            } else {
+                "decimal"
+            };
+            html! { <input id={id.clone()} type="text" inputmode={mode} value={shown} onchange={edit(0)} aria-invalid={invalid} aria-describedby={described.clone()} autocomplete="off" /> }
+        }
+    };
+    html! {
+        <div class={classes!("workshop-field", invalid.map(|_| "invalid"))}>
+            <label for={id.clone()}>
+                { label.clone() }
+                if !f.required && f.kind != Kind::Pair {
+                    <span class="optional">{ format!(" ({})", t(Msg::WorkshopOptional)) }</span>
+                }
+            </label>
+            { input }
+            if !said.is_empty() {
+                <div id={problem_id} class="field-problem">
+                    { for said.into_iter().map(|s| html! { <p>{ s }</p> }) }
+                </div>
+            }
+        </div>
+    }
+}
+
+/// A field's change, as the scene takes it: a new version, or (a value its type cannot hold)
+/// the scene as it was and why.
+fn set_field(scene: &Scenario, e: FieldEdit, d: &UseReducerDispatcher<State>) {
+    let typed = e.typed.clone();
+    let path = path_of(e.list, e.index, e.field.key);
+    let value = match e.field.kind {
+        Kind::Text if typed.is_empty() && !e.field.required => Some(FieldValue::Absent),
+        Kind::Text => Some(FieldValue::Text(typed.clone())),
+        Kind::Bool => Some(match typed.as_str() {
+            "true" => FieldValue::Bool(true),
+            "false" => FieldValue::Bool(false),
+            _ => FieldValue::Absent,
+        }),
+        Kind::Pair => {
+            let mut pair = match scene.field(e.list, e.index, e.field.key) {
+                Some(FieldValue::Pair(p)) => p,
+                _ => Default::default(),
+            };
+            pair[e.half.min(1)] = typed.clone();
+            match pair.iter().all(String::is_empty) && !e.field.required {
+                true => Some(FieldValue::Absent),
+                false => Some(FieldValue::Pair(pair)),
+            }
+        }
+        Kind::Number | Kind::Whole => read_number(&typed),
+    };
+    let result = match value {
+        Some(v) => edit(scene, e.list, e.index, e.field.key, v),
+        None => Err(Unfit::NotItsKind),
+    };
+    match result {
+        Ok(next) => {
+            d.dispatch(Act::Unfit(None));
+            d.dispatch(Act::Change(next));
+        }
+        Err(why) => d.dispatch(Act::Unfit(Some((path, typed, why)))),
+    }
+}
+
+/// Ask the worker to check version `version` of the scene, as `socketlab-cli check` would.
+fn check(version: u32, scene: &Scenario, d: UseReducerDispatcher<State>) {
+    let request = crate::worker::open_request(&scene.to_toml(), false);
+    super::engine::ask(&request, move |answer| match answer {
+        Ok(bytes) => match crate::worker::read_opened(&bytes) {
+            Some(Ok(_)) => d.dispatch(Act::Checked(version, Vec::new())),
+            Some(Err(problems)) => d.dispatch(Act::Checked(version, problems)),
+            None => d.dispatch(Act::Engine(Some("socketlab-engine".to_string()))),
+        },
+        Err(why) => d.dispatch(Act::Engine(Some(why))),
+    });
+}
+
+/// Offer the scene as its scenario file.
+fn save_file(scene: &Scenario, d: &UseReducerDispatcher<State>) {
+    let name = format!("{}.toml", file_name(scene));
+    let text = scene.to_toml();
+    if let Err(why) = save(&File {
+        name: &name,
+        mime: "application/toml",
+        bytes: text.as_bytes(),
+    }) {
+        d.dispatch(Act::Notice(Some(Notice {
+            text: why,
+            problems: Vec::new(),
+            alert: true,
+        })));
+    }
+}
+
+/// Open a scenario file from the device: read (no more than a scenario may be, and a byte
+/// more so that the check says it is too large), checked in the worker, and taken as a change,
+/// or refused with every problem, the scene being edited kept.
+fn open_file(file: web_sys::File, d: &UseReducerDispatcher<State>) {
+    let name = file.name();
+    let blob = gloo::file::Blob::from(web_sys::Blob::from(file));
+    let blob = match blob.size() as usize > MAX_FILE_BYTES {
+        true => blob.slice(0, MAX_FILE_BYTES as u64 + 1),
+        false => blob,
+    };
+    let d = d.clone();
+    let reader = Rc::new(RefCell::new(None));
+    let held = reader.clone();
+    let task = gloo::file::callbacks::read_as_text(&blob, move |text| {
+        let _keep = held.borrow_mut().take();
+        let Ok(text) = text else {
+            return d.dispatch(Act::Notice(Some(Notice {
+                text: tp(Msg::WorkshopOpenUnread, &[("name", &name)]),
+                problems: Vec::new(),
+                alert: true,
+            })));
+        };
+        let json =
+            name.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
+        let said = move |s: &Scenario| tp(Msg::WorkshopOpened, &[("title", &s.title)]);
+        let refused = {
+            let name = name.clone();
+            move |n: usize| {
+                tn(
+                    Msg::WorkshopOpenRefused,
+                    n as u64,
+                    &[("name", &name), ("count", &n.to_string())],
+                )
+            }
+        };
+        open_text(&text, json, d, said, refused);
+    });
+    *reader.borrow_mut() = Some(task);
+}
+
+/// Check a scenario file's text in the worker, then take it as a change or list its problems.
+fn open_text(
+    text: &str,
+    json: bool,
+    d: UseReducerDispatcher<State>,
+    said: impl Fn(&Scenario) -> String + 'static,
+    refused: impl Fn(usize) -> String + 'static,
+) {
+    let request = crate::worker::open_request(text, json);
+    super::engine::ask(&request, move |answer| match answer {
+        Ok(bytes) => match crate::worker::read_opened(&bytes) {
+            Some(Ok(scene)) => {
+                let line = said(&scene);
+                d.dispatch(Act::Opened(scene, line));
+            }
+            Some(Err(problems)) => d.dispatch(Act::Notice(Some(Notice {
+                text: refused(problems.len()),
+                problems,
+                alert: true,
+            }))),
+            None => d.dispatch(Act::Engine(Some("socketlab-engine".to_string()))),
+        },
+        Err(why) => d.dispatch(Act::Engine(Some(why))),
+    });
+}
+
+/// Open the scene in the address's fragment (`#s=1.…`), if there is one, then take it out of
+/// the address (the scene is kept like any other: a reload does not open the link again over
+/// the learner's changes). What is wrong with a link is said, and changes nothing.
+fn open_fragment(d: &UseReducerDispatcher<State>) {
+    let location = gloo::utils::window().location();
+    let fragment = location.hash().unwrap_or_default();
+    if fragment.len() <= 1 {
+        return;
+    }
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("?workshop"));
+    }
+    let alert = |text: String| {
+        Act::Notice(Some(Notice {
+            text,
+            problems: Vec::new(),
+            alert: true,
+        }))
+    };
+    let deflated = match scene_link::decode(&fragment) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let text = match e {
+                LinkError::NotASceneLink => t(Msg::WorkshopLinkNotScene).to_string(),
+                LinkError::OtherVersion(v) => {
+                    tp(Msg::WorkshopLinkVersion, &[("version", &v.to_string())])
+                }
+                LinkError::Damaged { at } => {
+                    tp(Msg::WorkshopLinkDamaged, &[("at", &at.to_string())])
+                }
+                LinkError::TooLong { chars } => {
+                    tp(Msg::WorkshopLinkTooLong, &[("chars", &chars.to_string())])
+                }
+            };
+            return d.dispatch(alert(text));
+        }
+    };
+    let d = d.clone();
+    through("DecompressionStream", &deflated, move |inflated| {
+        let text = inflated.ok().and_then(|b| String::from_utf8(b).ok());
+        let Some(text) = text else {
+            return d.dispatch(alert(t(Msg::WorkshopLinkUnpacked).to_string()));
+        };
+        let said = |s: &Scenario| tp(Msg::WorkshopLinkOpened, &[("title", &s.title)]);
+        let refused = |n: usize| {
+            tn(
+                Msg::WorkshopLinkRefused,
+                n as u64,
+                &[("count", &n.to_string())],
+            )
+        };
+        open_text(&text, false, d, said, refused);
+    });
+}
+
+/// Make the scene's link: its file, compressed by the browser, in the fragment. A link longer
+/// than a link should be is offered as a file instead.
+fn share(scene: &Scenario, d: &UseReducerDispatcher<State>) {
+    d.dispatch(Act::Share(Some(Share::Making)));
+    let d = d.clone();
+    through(
+        "CompressionStream",
+        scene.to_toml().as_bytes(),
+        move |deflated| {
+            let share = match deflated {
+                Ok(bytes) => {
+                    let location = gloo::utils::window().location();
+                    let link = format!(
+                        "{}{}#{}",
+                        location.origin().unwrap_or_default(),
+                        location.pathname().unwrap_or_default(),
+                        scene_link::encode(&bytes)
+                    );
+                    match link.chars().count() {
+                        n if n > MOST_SHARED_CHARS => Share::TooLong(n),
+                        _ => Share::Link(link),
+                    }
+                }
+                Err(why) => Share::Failed(why),
+            };
+            d.dispatch(Act::Share(Some(share)));
+        },
+    );
+}
+
+/// Pass `bytes` through the browser's `CompressionStream` or `DecompressionStream` (raw
+/// DEFLATE), then call `then` with what came out, or why nothing did.
+fn through(stream: &str, bytes: &[u8], then: impl FnOnce(Result<Vec<u8>, String>) + 'static) {
+    let made = (|| -> Result<JsValue, JsValue> {
+        let global = js_sys::global();
+        let make = |name: &str, arg: &JsValue| -> Result<JsValue, JsValue> {
+            let class: js_sys::Function =
+                js_sys::Reflect::get(&global, &name.into())?.dyn_into()?;
+            js_sys::Reflect::construct(&class, &js_sys::Array::of1(arg))
+        };
+        let call = |on: &JsValue, name: &str, arg: Option<&JsValue>| -> Result<JsValue, JsValue> {
+            let f: js_sys::Function = js_sys::Reflect::get(on, &name.into())?.dyn_into()?;
+            match arg {
+                Some(a) => f.call1(on, a),
+                None => f.call0(on),
+            }
+        };
+        let codec = make(stream, &"deflate-raw".into())?;
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+        let piped = call(&call(&blob, "stream", None)?, "pipeThrough", Some(&codec))?;
+        let response = make("Response", &piped)?;
+        call(&response, "arrayBuffer", None)
+    })();
+    let promise = match made.and_then(|p| p.dyn_into::<js_sys::Promise>()) {
+        Ok(p) => p,
+        Err(e) => return then(Err(js_words(&e, stream))),
+    };
+    let then = Rc::new(RefCell::new(Some(then)));
+    let (ok, failed) = (then.clone(), then);
+    let stream = stream.to_string();
+    settle(
+        &promise,
+        move |buffer| {
+            if let Some(then) = ok.borrow_mut().take() {
+                then(Ok(js_sys::Uint8Array::new(&buffer).to_vec()));
+            }
+        },
+        move |e| {
+            if let Some(then) = failed.borrow_mut().take() {
+                then(Err(js_words(&e, &stream)));
+            }
+        },
+    );
+}
+
+/// Call `ok` with what `promise` gives, or `failed` with why it was refused.
+fn settle(
+    promise: &js_sys::Promise,
+    ok: impl FnOnce(JsValue) + 'static,
+    failed: impl FnOnce(JsValue) + 'static,
+) {
+    let (ok, failed) = (Closure::once_into_js(ok), Closure::once_into_js(failed));
+    let then = js_sys::Reflect::get(promise, &"then".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(then) = then {
+        let _ = then.call2(promise, &ok, &failed);
+    }
+}
+
+/// The browser's own words for what went wrong (its error's message), or the API's name.
+fn js_words(e: &JsValue, what: &str) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| what.to_string())
+}
+
+/// The share dialog: the link, its length and a copy button; or why there is none.
+fn share_dialog(state: &UseReducerHandle<State>, d: &UseReducerDispatcher<State>) -> Html {
+    let Some(share) = &state.share else {
+        return Html::default();
+    };
+    let close = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Share(None)))
+    };
+    let body = match share {
+        Share::Making => html! { <p role="status">{ t(Msg::WorkshopShareMaking) }</p> },
+        Share::Link(link) => {
+            let n = link.chars().count();
+            let on_copy = {
+                let (link, d) = (link.clone(), d.clone());
+                Callback::from(move |_: MouseEvent| copy(&link, &d))
+            };
+            html! {
+                <>
+                    <p>{ t(Msg::WorkshopShareText) }</p>
+                    <label for="ws-share-link">{ t(Msg::WorkshopShareLink) }</label>
+                    <textarea id="ws-share-link" class="share-link" readonly=true rows="4" value={link.clone()} />
+                    <p class="share-length">{ tn(Msg::WorkshopShareLength, n as u64, &[("count", &n.to_string())]) }</p>
+                    <button class="button small primary" onclick={on_copy}>{ t(Msg::WorkshopShareCopy) }</button>
+                    <p role="status" class="share-copied">{ state.copied.clone().unwrap_or_default() }</p>
+                </>
+            }
+        }
+        Share::TooLong(n) => {
+            let scene = state.history.now().clone();
+            let d = d.clone();
+            let on_save = Callback::from(move |_: MouseEvent| save_file(&scene, &d));
+            html! {
+                <>
+                    <p role="alert">{ tp(Msg::WorkshopShareTooLong, &[("count", &n.to_string()), ("most", &MOST_SHARED_CHARS.to_string())]) }</p>
+                    <button class="button small primary" onclick={on_save}>{ t(Msg::WorkshopSave) }</button>
+                </>
+            }
+        }
+        Share::Failed(why) => {
+            html! { <p role="alert">{ tp(Msg::WorkshopShareFailed, &[("why", why)]) }</p> }
+        }
+    };
+    html! {
+        <div class="share-dialog" role="dialog" aria-modal="false" aria-labelledby="ws-share-title">
+            <h3 id="ws-share-title">{ t(Msg::WorkshopShareTitle) }</h3>
+            { body }
+            <button class="button small" onclick={close}>{ t(Msg::WorkshopClose) }</button>
+        </div>
+    }
+}
+
+fn copy(link: &str, d: &UseReducerDispatcher<State>) {
+    let clipboard = gloo::utils::window().navigator().clipboard();
+    let promise = clipboard.write_text(link);
+    let (ok, failed) = (d.clone(), d.clone());
+    settle(
+        &promise,
+        move |_| ok.dispatch(Act::Copied(t(Msg::WorkshopShareCopied).to_string())),
+        move |_| failed.dispatch(Act::Copied(t(Msg::WorkshopShareNotCopied).to_string())),
+    );
+}

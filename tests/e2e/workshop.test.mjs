@@ -1,0 +1,237 @@
+// End-to-end: the workshop on a phone (390×844, by touch). A learner builds a server and two
+// clients from nothing, runs it and sees both connections in the server's table; shares it as a
+// link, which opens the same scene in a fresh browser; saves it as a file and opens the file
+// again; and a damaged link, a link of an unknown version and a file with three problems each
+// leave the page working, with the sentence that says what is wrong. Every shipped scene opens
+// as a file and fits a link (its length is printed, from the browser's own compression).
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sharedSite, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+
+const env = sharedSite();
+let dir;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "socketlab-workshop-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const phone = { ...VIEWPORTS.phone, acceptDownloads: true };
+
+async function workshop(url = "?workshop") {
+  const w = await openWatched(env.chrome.browser, env.site.url, phone);
+  await w.page.goto(env.site.url + url);
+  await w.page.locator(".workshop-tools").waitFor();
+  return w;
+}
+
+const tool = (page, name) => page.locator(".workshop-tools").getByRole("button", { name, exact: true });
+
+/** Type into a field and leave it, as a learner does (the change is taken on leaving). */
+async function type(page, id, value) {
+  const field = page.locator(`#${id}`);
+  await field.tap();
+  await field.fill(value);
+  await field.evaluate((e) => e.blur());
+}
+
+async function ready(page) {
+  await page.locator(".workshop-status", { hasText: "No problems: the scene is ready to run." }).waitFor({ timeout: 30_000 });
+}
+
+/** Save the scene as a file and read it back. */
+async function saved(page) {
+  const [d] = await Promise.all([page.waitForEvent("download"), tool(page, "Save file").tap()]);
+  const path = join(dir, `${Date.now()}-${d.suggestedFilename()}`);
+  await d.saveAs(path);
+  return { name: d.suggestedFilename(), path, text: readFileSync(path, "utf8") };
+}
+
+/** The share dialog's link. */
+async function shareLink(page) {
+  await tool(page, "Share link").tap();
+  const link = page.locator("#ws-share-link");
+  await link.waitFor();
+  const text = await link.inputValue();
+  const length = await page.locator(".share-length").textContent();
+  await page.locator(".share-dialog").getByRole("button", { name: "Close" }).tap();
+  return { link: text, length };
+}
+
+/** The cells of one host's table, by row name. */
+async function table(page, host) {
+  return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
+    const out = {};
+    for (const tr of t.querySelectorAll("tbody tr")) {
+      const th = tr.querySelector("th");
+      out[(th.querySelector(".long") ?? th).textContent.trim()] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
+    }
+    return out;
+  });
+}
+
+/** A server and two clients, from an empty workshop, by touch. */
+async function buildServerAndTwoClients(page) {
+  const add = (name) => page.getByRole("button", { name, exact: true }).tap();
+  for (let i = 0; i < 3; i++) await add("Add a host");
+  await type(page, "ws-hosts-0-name", "Server");
+  await type(page, "ws-hosts-1-name", "Laptop");
+  await type(page, "ws-hosts-2-name", "Phone");
+  await add("Add a link");
+  await add("Add a link");
+  // The first process is a server on the first host, listening on its port.
+  await add("Add a process");
+  await add("Add an action");
+  // Then a client on the laptop and one on the phone, each connecting to the server.
+  await add("Add a process");
+  await page.locator("#ws-processes-1-host").selectOption("Laptop");
+  await add("Add an action");
+  await add("Add a process");
+  await add("Add an action");
+}
+
+describe("the workshop on a phone, by touch", () => {
+  test("a server and two clients built from nothing run, and the server's table holds both connections", { timeout: 120_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      await buildServerAndTwoClients(page);
+      await ready(page);
+      assert.equal(await page.locator("#ws-actions-1-to").inputValue(), "Server:8099", "the client connects to the server, renamed");
+      await tool(page, "Run").tap();
+      // The player plays the scene; pause it, go back to the start and step until the server
+      // holds both connections at once.
+      await page.locator(".stage-svg").waitFor();
+      const pause = page.getByRole("button", { name: "Pause" });
+      if (await pause.count()) await pause.tap();
+      await page.getByRole("button", { name: "Restart" }).tap();
+      await page.locator(".table-picker").getByRole("button", { name: "Server", exact: true }).tap();
+      let states = [];
+      for (let i = 0; i < 40; i++) {
+        states = (await table(page, "Server"))["State"] ?? [];
+        if (states.filter((s) => s === "ESTABLISHED").length === 2) break;
+        await page.getByRole("button", { name: "Step forward" }).tap();
+      }
+      assert.deepEqual(states, ["LISTEN", "ESTABLISHED", "ESTABLISHED"]);
+      const server = await table(page, "Server");
+      assert.deepEqual(server["Source Port"], ["8099", "8099", "8099"]);
+      assert.deepEqual(server["Destination IP Addr"], ["n/a", "192.168.1.102", "192.168.1.103"]);
+      // Back to the workshop: the scene as it was.
+      await page.getByRole("button", { name: "Back to the workshop" }).tap();
+      assert.equal(await page.locator("#ws-hosts-2-name").inputValue(), "Phone");
+      await ready(page);
+      // Undo and redo walk the changes.
+      await tool(page, "Undo").tap();
+      assert.equal(await page.locator("#ws-actions-2-to").count(), 0, "undo took the last action away");
+      await tool(page, "Redo").tap();
+      assert.equal(await page.locator("#ws-actions-2-to").inputValue(), "Server:8099");
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("a shared link opens the same scene in a fresh browser, and a saved file opens again as the same scene", { timeout: 120_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      await buildServerAndTwoClients(page);
+      await type(page, "ws-title", "Three hosts, two clients");
+      await ready(page);
+      const before = await saved(page);
+      assert.equal(before.name, "three-hosts-two-clients.toml");
+      const { link, length } = await shareLink(page);
+      assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+      assert.equal(length, `${link.length} characters`);
+      // A fresh browser context: nothing kept from the first.
+      const fresh = await openWatched(env.chrome.browser, env.site.url, phone);
+      try {
+        await fresh.page.goto(link);
+        await fresh.page.locator(".workshop-notice", { hasText: "Opened the shared scene “Three hosts, two clients”" }).waitFor({ timeout: 30_000 });
+        assert.equal(new URL(fresh.page.url()).hash, "", "the link's scene leaves the address once opened");
+        await ready(fresh.page);
+        assert.equal((await saved(fresh.page)).text, before.text, "the same scene");
+        assert.deepEqual(await fresh.problems(), []);
+      } finally {
+        await fresh.context.close();
+      }
+      // Save, start again, open the file: the same scene; undo goes back to the new one.
+      await tool(page, "New scene").tap();
+      assert.equal(await page.locator("#ws-hosts-0-name").count(), 0);
+      await page.locator(".workshop-tools input[type=file]").setInputFiles(before.path);
+      await page.locator(".workshop-notice", { hasText: "Opened “Three hosts, two clients”" }).waitFor({ timeout: 30_000 });
+      assert.equal((await saved(page)).text, before.text);
+      await tool(page, "Undo").tap();
+      assert.equal(await page.locator("#ws-hosts-0-name").count(), 0);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("a damaged link, a link of an unknown version and a file with three problems change nothing and say why", { timeout: 120_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      await page.getByRole("button", { name: "Add a host", exact: true }).tap();
+      await type(page, "ws-hosts-0-name", "Mine");
+      const { link } = await shareLink(page);
+      const notice = page.locator(".workshop-notice[role=alert]");
+      // A character changed into one no link has.
+      const at = link.indexOf("#s=1.") + 20;
+      await page.goto(link.slice(0, at) + "*" + link.slice(at + 1));
+      await notice.filter({ hasText: /This link is damaged near character \d+/ }).waitFor();
+      assert.equal(await page.locator("#ws-hosts-0-name").inputValue(), "Mine", "the scene being edited is kept");
+      // A newer Socket Lab's link.
+      await page.goto(env.site.url + "?workshop#s=2.AAAA");
+      await notice.filter({ hasText: "This link was made by a newer Socket Lab (link version 2)" }).waitFor();
+      assert.equal(await page.locator("#ws-hosts-0-name").inputValue(), "Mine");
+      // A file with three problems: refused, each listed.
+      const scene = readFileSync(join(ROOT, "scenarios/node-server-8099.toml"), "utf8")
+        .replace("seed = ", "seed = -")
+        .replace('title = "', 'title = 3 # "')
+        .concat('\n[[firewall]]\nhost = "Nowhere"\nproto = "tcp"\nport = 80\nverdict = "drop"\n');
+      await page.locator(".workshop-tools input[type=file]").setInputFiles({ name: "broken.toml", mimeType: "application/toml", buffer: Buffer.from(scene) });
+      await notice.filter({ hasText: "broken.toml was not opened: it has 3 problems." }).waitFor({ timeout: 30_000 });
+      assert.equal(await notice.locator("li").count(), 3);
+      assert.equal(await page.locator("#ws-hosts-0-name").inputValue(), "Mine");
+      // The page still works.
+      await page.getByRole("button", { name: "Add a host", exact: true }).tap();
+      assert.equal(await page.locator("#ws-hosts-1-name").inputValue(), "Host");
+      // A value a field cannot hold: said at the field, the scene unchanged.
+      await page.getByRole("button", { name: "Add a firewall rule", exact: true }).tap();
+      await type(page, "ws-firewall-0-port", "70000");
+      await page.locator(".field-problem", { hasText: "Type a whole number from 0 to 65535." }).waitFor();
+      assert.equal(await page.locator("#ws-firewall-0-port").getAttribute("aria-invalid"), "true");
+      assert.match((await saved(page)).text, /port = 80\n/);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("every shipped scene opens as a file and fits a link", { timeout: 240_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      const lengths = [];
+      for (const file of readdirSync(join(ROOT, "scenarios")).filter((f) => f.endsWith(".toml")).sort()) {
+        const text = readFileSync(join(ROOT, "scenarios", file), "utf8");
+        const title = text.match(/^title = "(.*)"$/m)[1];
+        await page.locator(".workshop-tools input[type=file]").setInputFiles(join(ROOT, "scenarios", file));
+        await page.locator(".workshop-notice", { hasText: `Opened “${title}”` }).waitFor({ timeout: 30_000 });
+        await ready(page);
+        const { link } = await shareLink(page);
+        const fragment = link.slice(link.indexOf("#"));
+        assert.ok(link.length <= 8000, `${file}: ${link.length} characters`);
+        lengths.push(`${file}: ${fragment.length}`);
+      }
+      console.log(`share-link fragment lengths (characters after the page's address): ${lengths.join("; ")}`);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
