@@ -90,9 +90,9 @@ async function squeeze(code, module) {
 const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
-  // The app's builds: the lessons', the home screen's, the free player's and the challenges'
-  // (Cargo.toml's features; tests/first_screen.rs holds this list to index.html's).
-  for (const name of ["socketlab", "socketlab-home", "socketlab-player", "socketlab-challenge"]) {
+  // The app's builds: the lessons', the home screen's, the free player's, the challenges' and
+  // the workshop's (Cargo.toml's features; tests/first_screen.rs holds this list to index.html's).
+  for (const name of ["socketlab", "socketlab-home", "socketlab-player", "socketlab-challenge", "socketlab-workshop"]) {
     const wasm = join(dir, `${name}_bg.wasm`);
     const glue = join(dir, `${name}.js`);
     const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), `./${name}_bg.js`);

@@ -319,6 +319,16 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/ui/components/packets.rs", "Worker"),
     ("src/ui/components/packets.rs", "SocketLabStagePainter"),
     ("src/ui/components/packets.rs", "700 {}px ui-monospace, \\\"SFMono-Regular\\\", Menlo, Consolas, \\\"DejaVu Sans Mono\\\", monospace"),
+    // ARIA roles, and the keyboards a field asks a phone for.
+    ("src/ui/workshop.rs", "alert"),
+    ("src/ui/workshop.rs", "status"),
+    ("src/ui/workshop.rs", "numeric"),
+    ("src/ui/workshop.rs", "decimal"),
+    // The browser's classes the share link is made with (compression, and a Response that
+    // reads a stream whole).
+    ("src/ui/workshop.rs", "CompressionStream"),
+    ("src/ui/workshop.rs", "DecompressionStream"),
+    ("src/ui/workshop.rs", "Response"),
     // A protocol's name, never translated.
     ("src/ui/components/inspector.rs", "ICMP"),
     // Why bytes did not decode as a packet: the engine's stacks only write valid IPv4, and a
@@ -1166,4 +1176,43 @@ fn a_taiwanese_term_has_its_english_at_its_first_use_in_each_lesson_and_scene() 
         })
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The workshop's words (keys `workshop.…`) ship in a file of their own that only the workshop's
+/// page loads (`scripts/postbuild.mjs`): every other page has an empty text there. So only the
+/// workshop's code may say them: its module, and the player's way back to it (built only with
+/// the workshop).
+#[test]
+fn only_the_workshops_code_says_the_workshops_words() {
+    let allowed = ["src/ui/workshop.rs", "src/ui/app.rs"];
+    let mut found = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let name = path.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains("Msg::Workshop") && !allowed.contains(&name.as_str()) {
+                    found.push(name);
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the workshop's words said outside it: {found:?}"
+    );
+    // In the player, only under the workshop's feature.
+    let app = std::fs::read_to_string("src/ui/app.rs").unwrap();
+    for (i, _) in app.match_indices("Msg::Workshop") {
+        let before = &app[..i];
+        let gate = before.rfind("#[cfg(feature = \"workshop\")]").unwrap_or(0);
+        assert!(
+            gate > 0 && before[gate..].matches("\n}\n").count() == 0,
+            "src/ui/app.rs says a workshop word outside #[cfg(feature = \"workshop\")]"
+        );
+    }
 }
