@@ -285,3 +285,64 @@ pub fn install() -> Result<(), String> {
     CATALOG.with(|cell| *cell.borrow_mut() = Some(catalog));
     Ok(())
 }
+
+// Problems with a file (`crate::engine::checker`), said: the engine names what is wrong, by a
+// message and its values; the words are the catalog's, here.
+use crate::engine::checker::{Arg, Problem, Said};
+use std::fmt;
+
+impl Said {
+    /// The sentence in the installed catalog's language (English natively).
+    pub fn words(&self) -> String {
+        self.words_with(&|path: &str| path.to_string())
+    }
+
+    /// The sentence, with each place in the file said by `place` (from its path).
+    pub fn words_with(&self, place: &dyn Fn(&str) -> String) -> String {
+        match self {
+            Said::Author(s) => s.clone(),
+            Said::Message(msg, args) => {
+                let args: Vec<(&str, String)> = args
+                    .iter()
+                    .map(|(name, a)| {
+                        let value = match a {
+                            Arg::Text(t) => t.clone(),
+                            Arg::Word(w) => t(*w).to_string(),
+                            Arg::Place(p) => place(p),
+                        };
+                        (name.as_str(), value)
+                    })
+                    .collect();
+                let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+                tp(*msg, &args)
+            }
+        }
+    }
+}
+
+/// A value in words (a word in the installed catalog's language).
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Text(t) | Arg::Place(t) => f.write_str(t),
+            Arg::Word(w) => f.write_str(&t(*w)),
+        }
+    }
+}
+
+impl Problem {
+    /// What is wrong, in words (see [`Said::words`]).
+    pub fn message(&self) -> String {
+        self.said.words()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message())
+        } else {
+            write!(f, "{}: {}", self.path, self.message())
+        }
+    }
+}

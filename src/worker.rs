@@ -12,9 +12,10 @@
 //! A request is its kind's byte, then its body. Bytes that are no request get an empty answer,
 //! which reads as nothing.
 
-use crate::engine::checker::Problem;
+use crate::engine::checker::{Arg, Problem, Said};
 use crate::engine::scenario::{self, Scenario};
 use crate::engine::wire::{take_byte, Wire};
+use crate::i18n::{Msg, MESSAGES};
 use crate::lessons::fix::Run;
 
 const RUN: u8 = 0;
@@ -78,12 +79,72 @@ pub fn read_opened(mut bytes: &[u8]) -> Option<Result<Scenario, Vec<Problem>>> {
 impl Wire for Problem {
     fn put(&self, out: &mut Vec<u8>) {
         self.path.put(out);
-        self.message.put(out);
+        self.said.put(out);
     }
     fn take(bytes: &mut &[u8]) -> Option<Self> {
         Some(Problem {
             path: Wire::take(bytes)?,
-            message: Wire::take(bytes)?,
+            said: Wire::take(bytes)?,
+        })
+    }
+}
+
+/// A message by its number in the catalogs (this build's: page and worker are one release).
+impl Wire for Msg {
+    fn put(&self, out: &mut Vec<u8>) {
+        (*self as u32).put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        MESSAGES.get(u32::take(bytes)? as usize).copied()
+    }
+}
+
+impl Wire for Said {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Said::Message(msg, args) => {
+                out.push(0);
+                msg.put(out);
+                args.put(out);
+            }
+            Said::Author(s) => {
+                out.push(1);
+                s.put(out);
+            }
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(match take_byte(bytes)? {
+            0 => Said::Message(Wire::take(bytes)?, Wire::take(bytes)?),
+            1 => Said::Author(Wire::take(bytes)?),
+            _ => return None,
+        })
+    }
+}
+
+impl Wire for Arg {
+    fn put(&self, out: &mut Vec<u8>) {
+        match self {
+            Arg::Text(t) => {
+                out.push(0);
+                t.put(out);
+            }
+            Arg::Word(w) => {
+                out.push(1);
+                w.put(out);
+            }
+            Arg::Place(p) => {
+                out.push(2);
+                p.put(out);
+            }
+        }
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(match take_byte(bytes)? {
+            0 => Arg::Text(Wire::take(bytes)?),
+            1 => Arg::Word(Wire::take(bytes)?),
+            2 => Arg::Place(Wire::take(bytes)?),
+            _ => return None,
         })
     }
 }

@@ -177,9 +177,9 @@ fn the_challenge_lesson_is_held_fault_by_fault() {
     }
     let problems = lessons::lint(&broken, &base);
     assert!(
-        problems
-            .iter()
-            .any(|p| p.message.contains("with the fault") && p.message.contains("same feedback")),
+        problems.iter().any(
+            |p| p.message().contains("with the fault") && p.message().contains("same feedback")
+        ),
         "{problems:?}"
     );
 }
@@ -196,7 +196,7 @@ fn a_challenge_asks_only_its_own_kinds_of_question() {
         1,
     );
     let problems = socketlab::lessons::file::from_toml(&choose).unwrap_err();
-    let said: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    let said: Vec<String> = problems.iter().map(|p| p.message()).collect();
     assert!(
         said.iter()
             .any(|m| m.contains("only diagnose and fix questions, not \"choose\"")),

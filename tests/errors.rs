@@ -538,7 +538,7 @@ fn a_process_user_that_is_no_name_is_refused() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].path, "processes[0].user");
     assert!(
-        problems[0].message.contains("a user's name"),
+        problems[0].message().contains("a user's name"),
         "{problems:?}"
     );
 }

@@ -145,7 +145,7 @@ fn goals_read_from_a_lesson_file() {
         assert!(
             problems
                 .iter()
-                .any(|p| p.message.contains(said) && p.path.contains("goals[0]")),
+                .any(|p| p.message().contains(said) && p.path.contains("goals[0]")),
             "{bad}: {problems:?}"
         );
     }

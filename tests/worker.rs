@@ -36,7 +36,7 @@ fn a_file_with_three_problems_gets_all_three_with_the_clis_sentences() {
     let opened = read_opened(&serve(&open_request("hosts = [", false))).unwrap();
     let problems = opened.unwrap_err();
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].message.contains("line 1"), "{problems:?}");
+    assert!(problems[0].message().contains("line 1"), "{problems:?}");
 }
 
 #[test]

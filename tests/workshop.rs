@@ -4,6 +4,8 @@
 //! read and set, a value a field's type cannot hold changes nothing, undo and redo walk the
 //! versions, and each problem of the file's checks finds its field.
 
+mod common;
+
 use socketlab::engine::scenario::{self, FieldValue, Scenario, Unfit, SECTIONS};
 use socketlab::lessons::fix::Run;
 use socketlab::lessons::goals::Goal;
@@ -306,5 +308,72 @@ fn an_action_shows_the_fields_of_what_it_does_first() {
                 );
             }
         }
+    }
+}
+
+/// Every problem a scenario file can have names a message of the catalogs (the workshop says
+/// it in the learner's language), never an English sentence of the code's, and each says all
+/// its values in both languages: files broken line by line (a line left out, a value made
+/// wrong) from every shipped scene.
+#[test]
+fn every_problem_of_a_scenario_file_is_said_in_both_languages() {
+    use socketlab::engine::checker::Said;
+    let mut broken = Vec::new();
+    for (_, text) in common::shipped() {
+        let lines: Vec<&str> = text.lines().collect();
+        for i in 0..lines.len() {
+            let mut without = lines.clone();
+            without.remove(i);
+            broken.push(without.join("\n"));
+            for wrong in [
+                "\"\"",
+                "-1",
+                "70000",
+                "\"nowhere:0\"",
+                "true",
+                "[1]",
+                "{ a = 1 }",
+                "1.5",
+                "\"1.2.3.4.5\"",
+            ] {
+                if let Some((key, _)) = lines[i].split_once(" = ") {
+                    let mut changed = lines.clone();
+                    let line = format!("{key} = {wrong}");
+                    changed[i] = &line;
+                    broken.push(changed.join("\n"));
+                }
+            }
+        }
+    }
+    broken.push("hosts = [".to_string());
+    broken.push("{\"version\": 1".to_string());
+    broken.push(
+        "version = 2\ntitle = \"x\"\nseed = 1\n[[hosts]]\nname = \"A\"\nip = \"10.0.0.1\""
+            .to_string(),
+    );
+    let zh = std::fs::read_to_string("locales/zh-Hant.json").unwrap();
+    let problems: Vec<_> = broken
+        .iter()
+        .filter_map(|text| match text.starts_with('{') {
+            true => scenario::from_json(text).err(),
+            false => scenario::from_toml(text).err(),
+        })
+        .flatten()
+        .collect();
+    assert!(problems.len() > 1000, "{} problems", problems.len());
+    let english: Vec<String> = problems.iter().map(|p| p.message()).collect();
+    socketlab::i18n::install_source("zh-Hant", &zh).unwrap();
+    let chinese: Vec<String> = problems.iter().map(|p| p.message()).collect();
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
+    for ((p, en), zh) in problems.iter().zip(&english).zip(&chinese) {
+        assert!(
+            matches!(p.said, Said::Message(..)),
+            "{p}: an English sentence of the code's"
+        );
+        assert!(
+            !en.contains('{') || en.contains("{ a = 1 }"),
+            "{p}: a value left unsaid"
+        );
+        assert!(zh != en, "{p}: not said in Chinese");
     }
 }

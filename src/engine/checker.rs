@@ -2,26 +2,65 @@
 //! once, each with its path (`hosts[1].ip`) and a sentence. A reader declares each field's
 //! kind, presence and range ([`Field`]); the checks here are the same for every file.
 
-use std::fmt;
-
 use toml::{Table, Value};
+
+use crate::i18n::Msg;
 
 /// One thing wrong with a data file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Problem {
     /// Where: `hosts[1].ip`, or empty for the file as a whole.
     pub path: String,
-    pub message: String,
+    pub said: Said,
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+/// What is wrong. A scenario file's problems name messages of the catalogs, with their values
+/// (the engine names them; the catalogs say them: `Problem::message`),
+/// so that the workshop says them in the learner's language and `socketlab-cli check` in English,
+/// the same sentence (`workshop.problem.*`); a lesson file's, which only the course's authors
+/// read (the CLI, the tests), are English sentences.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Said {
+    Message(Msg, Vec<(String, Arg)>),
+    /// For a lesson file's author, in English.
+    Author(String),
+}
+
+/// A message's value: as it is (a name, a number), or a word from the catalog (a kind of
+/// value: "a number").
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Arg {
+    Text(String),
+    Word(Msg),
+    /// A place in the file, as a path (`hosts[0]`): an editor may say it its own way.
+    Place(String),
+}
+
+impl From<&str> for Said {
+    fn from(s: &str) -> Said {
+        Said::Author(s.to_string())
     }
+}
+
+impl From<String> for Said {
+    fn from(s: String) -> Said {
+        Said::Author(s)
+    }
+}
+
+/// A message with its values, as a problem says it: `said(Msg::X, &[("name", text(name))])`.
+pub fn said(msg: Msg, args: &[(&str, Arg)]) -> Said {
+    Said::Message(
+        msg,
+        args.iter()
+            .map(|(n, a)| (n.to_string(), a.clone()))
+            .collect(),
+    )
+}
+
+/// A value as it is.
+pub fn text(v: impl ToString) -> Arg {
+    Arg::Text(v.to_string())
 }
 
 /// What a field's value is, as a file writes it.
@@ -54,33 +93,35 @@ pub struct Field {
 /// Walks a parsed file and collects every problem.
 pub(crate) struct Checker {
     pub problems: Vec<Problem>,
-    /// What is being read ("scenario", "lesson"), for messages.
-    what: &'static str,
+    /// What is being read (a scenario, a lesson), for messages.
+    what: Msg,
 }
 
 impl Checker {
-    pub fn new(what: &'static str) -> Checker {
+    pub fn new(what: Msg) -> Checker {
         Checker {
             problems: Vec::new(),
             what,
         }
     }
 
-    pub fn problem(&mut self, path: &str, message: impl Into<String>) {
+    pub fn problem(&mut self, path: &str, said: impl Into<Said>) {
         self.problems.push(Problem {
             path: path.to_string(),
-            message: message.into(),
+            said: said.into(),
         });
+    }
+
+    /// A problem said by a message of the catalogs.
+    pub fn say(&mut self, path: &str, msg: Msg, args: &[(&str, Arg)]) {
+        self.problem(path, said(msg, args));
     }
 
     pub fn table<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Table> {
         match value {
             Value::Table(t) => Some(t),
             other => {
-                self.problem(
-                    path,
-                    format!("must be a table of fields, not {}", kind(other)),
-                );
+                self.say(path, Msg::WorkshopProblemNotTable, &[("kind", kind(other))]);
                 None
             }
         }
@@ -105,9 +146,10 @@ impl Checker {
             Kind::Bool => match t.get(f.key) {
                 Some(Value::Boolean(_)) => true,
                 Some(other) => {
-                    self.problem(
+                    self.say(
                         &join(path, f.key),
-                        format!("must be true or false, not {}", kind(other)),
+                        Msg::WorkshopProblemNotBool,
+                        &[("kind", kind(other))],
                     );
                     false
                 }
@@ -127,19 +169,25 @@ impl Checker {
         path: String,
         value: &Option<String>,
         is_known: impl Fn(&str) -> bool,
-        say: impl FnOnce(&str) -> String,
+        say: impl FnOnce(&str) -> Said,
     ) {
         if let Some(v) = value.as_deref().filter(|v| !is_known(v)) {
-            self.problem(&path, say(v));
+            let said = say(v);
+            self.problem(&path, said);
         }
     }
 
     /// A field that is not there: a problem if it must be. Always false (not there).
     pub fn missing(&mut self, path: &str, f: &Field) -> bool {
         if f.required {
-            self.problem(path, format!("\"{}\" is missing", f.key));
+            self.missing_key(path, f.key);
         }
         false
+    }
+
+    /// A field that must be there is not.
+    pub fn missing_key(&mut self, path: &str, key: &str) {
+        self.say(path, Msg::WorkshopProblemMissing, &[("key", text(key))]);
     }
 
     pub fn fields(&mut self, t: &Table, path: &str, allowed: &[&str]) {
@@ -150,9 +198,10 @@ impl Checker {
                     .map(|a| format!("\"{a}\""))
                     .collect::<Vec<_>>()
                     .join(", ");
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("unknown field; the fields here are {known}"),
+                    Msg::WorkshopProblemUnknownField,
+                    &[("known", text(known))],
                 );
             }
         }
@@ -167,19 +216,20 @@ impl Checker {
     ) -> Option<&'v str> {
         match t.get(key) {
             Some(Value::String(s)) if s.trim().is_empty() => {
-                self.problem(&join(path, key), "must not be empty");
+                self.say(&join(path, key), Msg::WorkshopProblemEmpty, &[]);
                 None
             }
             Some(Value::String(s)) => Some(s),
             Some(other) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("must be text in quotes, not {}", kind(other)),
+                    Msg::WorkshopProblemNotText,
+                    &[("kind", kind(other))],
                 );
                 None
             }
             None if required => {
-                self.problem(path, format!("\"{key}\" is missing"));
+                self.missing_key(path, key);
                 None
             }
             None => None,
@@ -200,22 +250,33 @@ impl Checker {
             Some(Value::Integer(i)) => *i as f64,
             Some(Value::Float(f)) if f.is_finite() => *f,
             Some(other) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("must be a number, not {}", kind(other)),
+                    Msg::WorkshopProblemNotNumber,
+                    &[("kind", kind(other))],
                 );
                 return None;
             }
             None if required => {
-                self.problem(path, format!("\"{key}\" is missing"));
+                self.missing_key(path, key);
                 return None;
             }
             None => return None,
         };
         if n < min || n > max {
-            self.problem(
+            let unit = match unit {
+                " ms" => Arg::Word(Msg::WorkshopProblemUnitMs),
+                other => text(other),
+            };
+            self.say(
                 &join(path, key),
-                format!("{n} is out of range: it must be from {min} to {max}{unit}"),
+                Msg::WorkshopProblemOutOfRange,
+                &[
+                    ("n", text(n)),
+                    ("min", text(min)),
+                    ("max", text(max)),
+                    ("unit", unit),
+                ],
             );
             return None;
         }
@@ -234,21 +295,28 @@ impl Checker {
         match t.get(key) {
             Some(Value::Integer(i)) if (min..=max).contains(i) => Some(*i),
             Some(Value::Integer(i)) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("{i} is out of range: it must be from {min} to {max}"),
+                    Msg::WorkshopProblemOutOfRange,
+                    &[
+                        ("n", text(i)),
+                        ("min", text(min)),
+                        ("max", text(max)),
+                        ("unit", text("")),
+                    ],
                 );
                 None
             }
             Some(other) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("must be a whole number, not {}", kind(other)),
+                    Msg::WorkshopProblemNotWhole,
+                    &[("kind", kind(other))],
                 );
                 None
             }
             None if required => {
-                self.problem(path, format!("\"{key}\" is missing"));
+                self.missing_key(path, key);
                 None
             }
             None => None,
@@ -266,26 +334,29 @@ impl Checker {
     ) -> &'v [Value] {
         match t.get(key) {
             Some(Value::Array(a)) if a.len() > most => {
-                self.problem(
+                let what = Arg::Word(self.what);
+                self.say(
                     &join(path, key),
-                    format!(
-                        "{} entries are more than a {} may have (at most {most})",
-                        a.len(),
-                        self.what
-                    ),
+                    Msg::WorkshopProblemTooMany,
+                    &[
+                        ("count", text(a.len())),
+                        ("what", what),
+                        ("most", text(most)),
+                    ],
                 );
                 &a[..most]
             }
             Some(Value::Array(a)) => a,
             Some(other) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("must be a list ([[{key}]] sections), not {}", kind(other)),
+                    Msg::WorkshopProblemNotList,
+                    &[("key", text(key)), ("kind", kind(other))],
                 );
                 &[]
             }
             None if required => {
-                self.problem(path, format!("\"{key}\" is missing"));
+                self.missing_key(path, key);
                 &[]
             }
             None => &[],
@@ -297,17 +368,15 @@ impl Checker {
             Some(Value::Array(a)) => match a.as_slice() {
                 [Value::String(x), Value::String(y)] => Some((x, y)),
                 _ => {
-                    self.problem(
-                        &join(path, key),
-                        "must be two host names, like [\"Client PC\", \"Server\"]",
-                    );
+                    self.say(&join(path, key), Msg::WorkshopProblemNotPair, &[]);
                     None
                 }
             },
             Some(other) => {
-                self.problem(
+                self.say(
                     &join(path, key),
-                    format!("must be two host names in a list, not {}", kind(other)),
+                    Msg::WorkshopProblemPairNotList,
+                    &[("kind", kind(other))],
                 );
                 None
             }
@@ -324,14 +393,15 @@ pub(crate) fn join(path: &str, key: &str) -> String {
     }
 }
 
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::String(_) => "text",
-        Value::Integer(_) => "a whole number",
-        Value::Float(_) => "a number",
-        Value::Boolean(_) => "true/false",
-        Value::Datetime(_) => "a date",
-        Value::Array(_) => "a list",
-        Value::Table(_) => "a table",
-    }
+/// What kind of value a file gave, as a message's word.
+pub(crate) fn kind(v: &Value) -> Arg {
+    Arg::Word(match v {
+        Value::String(_) => Msg::WorkshopProblemKindText,
+        Value::Integer(_) => Msg::WorkshopProblemKindWhole,
+        Value::Float(_) => Msg::WorkshopProblemKindNumber,
+        Value::Boolean(_) => Msg::WorkshopProblemKindBool,
+        Value::Datetime(_) => Msg::WorkshopProblemKindDate,
+        Value::Array(_) => Msg::WorkshopProblemKindList,
+        Value::Table(_) => Msg::WorkshopProblemKindTable,
+    })
 }

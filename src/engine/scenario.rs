@@ -38,7 +38,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
-use super::checker::{join, Checker};
+use super::checker::{join, said, text as t, Arg, Checker};
 pub use super::checker::{Field, Kind, Problem};
 use super::faults::{FirewallRule, LinkFaults, NetChange, Verdict};
 use super::host::SOMAXCONN;
@@ -49,6 +49,7 @@ use super::sim::{Sim, SimConfig};
 use super::socket::{Pid, Proto};
 use super::time::{Duration, Instant};
 pub use super::wire::Wire;
+use crate::i18n::Msg;
 use crate::vecmap::{VecMap, VecSet};
 
 /// The format version this build reads and writes.
@@ -80,10 +81,12 @@ fn too_large(text: &str) -> Option<Vec<Problem>> {
     (text.len() > MAX_FILE_BYTES).then(|| {
         vec![Problem {
             path: String::new(),
-            message: format!(
-                "the file is {} KB; a scenario may be at most {} KB",
-                text.len().div_ceil(1024),
-                MAX_FILE_BYTES / 1024
+            said: said(
+                Msg::WorkshopProblemTooLarge,
+                &[
+                    ("kb", t(text.len().div_ceil(1024))),
+                    ("most", t(MAX_FILE_BYTES / 1024)),
+                ],
             ),
         }]
     })
@@ -652,14 +655,17 @@ pub fn from_toml(text: &str) -> Result<Scenario, Vec<Problem>> {
         Ok(table) => Value::Table(table),
         Err(e) => {
             let message = e.message().to_string();
-            let place = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .map(|(l, c)| format!("line {l}, column {c}: "))
-                .unwrap_or_default();
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             return Err(vec![Problem {
                 path: String::new(),
-                message: format!("{place}not valid TOML: {message}"),
+                said: said(
+                    Msg::WorkshopProblemNotToml,
+                    &[
+                        ("line", t(line)),
+                        ("column", t(column)),
+                        ("detail", t(message)),
+                    ],
+                ),
             }]);
         }
     };
@@ -675,10 +681,13 @@ pub fn from_json(text: &str) -> Result<Scenario, Vec<Problem>> {
         Ok(value) => from_value(&value),
         Err(e) => Err(vec![Problem {
             path: String::new(),
-            message: format!(
-                "line {}, column {}: not valid JSON: {e}",
-                e.line(),
-                e.column()
+            said: said(
+                Msg::WorkshopProblemNotJson,
+                &[
+                    ("line", t(e.line())),
+                    ("column", t(e.column())),
+                    ("detail", t(e)),
+                ],
             ),
         }]),
     }
@@ -714,7 +723,7 @@ impl Scenario {
         let value = Value::try_from(self).map_err(|e| {
             vec![Problem {
                 path: String::new(),
-                message: e.to_string(),
+                said: said(Msg::WorkshopProblemUnread, &[("detail", t(e))]),
             }]
         })?;
         Ok(from_value(&value)?.build_trusted_named())
@@ -1000,7 +1009,7 @@ fn names<T>(list: &[(&str, T)]) -> String {
 }
 
 fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
-    let mut c = Checker::new("scenario");
+    let mut c = Checker::new(Msg::WorkshopProblemWhatScenario);
     let Some(top) = c.table(value, "") else {
         return Err(c.problems);
     };
@@ -1029,7 +1038,7 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     Scenario::deserialize(value.clone()).map_err(|e| {
         vec![Problem {
             path: String::new(),
-            message: format!("could not be read: {e}"),
+            said: said(Msg::WorkshopProblemUnread, &[("detail", t(e))]),
         }]
     })
 }
@@ -1089,7 +1098,7 @@ fn read<'v, S: Section>(
                 raw,
                 draft,
             }),
-            Err(e) => c.problem(&path, format!("could not be read: {e}")),
+            Err(e) => c.say(&path, Msg::WorkshopProblemUnread, &[("detail", t(e))]),
         }
     }
     entries
@@ -1113,7 +1122,11 @@ fn check_top(c: &mut Checker, top: &Table) {
     let version = top.get("version").and_then(Value::as_integer);
     if let Some(v) = version.filter(|v| u32::try_from(*v).is_ok()) {
         if v != i64::from(FORMAT_VERSION) {
-            c.problem("version", format!("this file is format version {v}; this Socket Lab reads version {FORMAT_VERSION}"));
+            c.say(
+                "version",
+                Msg::WorkshopProblemVersion,
+                &[("version", t(v)), ("reads", t(FORMAT_VERSION))],
+            );
         }
     }
     if top
@@ -1121,22 +1134,24 @@ fn check_top(c: &mut Checker, top: &Table) {
         .and_then(Value::as_array)
         .is_some_and(|a| a.is_empty())
     {
-        c.problem(HostDef::LIST, "a scenario needs at least one host");
+        c.say(HostDef::LIST, Msg::WorkshopProblemNoHost, &[]);
     }
 }
 
 fn known_host(c: &mut Checker, hosts: &Names, path: &str, name: &str) {
     if !hosts.contains_key(name) {
-        c.problem(path, format!("there is no host named \"{name}\""));
+        c.say(path, Msg::WorkshopProblemNoSuchHost, &[("name", t(name))]);
     }
 }
 
 /// A name that must not repeat within its list.
 fn unique(c: &mut Checker, names: &mut Names, list: &str, path: &str, name: &str, index: usize) {
     if let Some(first) = names.insert(name.to_string(), index) {
-        c.problem(
+        let entry = Arg::Place(format!("{list}[{first}]"));
+        c.say(
             path,
-            format!("\"{name}\" is already the name of {list}[{first}]"),
+            Msg::WorkshopProblemNameTaken,
+            &[("name", t(name)), ("entry", entry)],
         );
     }
 }
@@ -1151,13 +1166,25 @@ fn check_hosts(c: &mut Checker, hosts: &[Entry<'_, draft::HostDef>]) -> Names {
         }
         if let Some(ip) = &h.draft.ip {
             match ip.parse::<Ipv4Addr>() {
-                Err(_) => c.problem(&h.at("ip"), format!("\"{ip}\" is not an IPv4 address (four numbers from 0 to 255, like 192.168.1.102)")),
-                Ok(a) if a.is_unspecified() || a.is_broadcast() || a.is_multicast() || a.is_loopback() || a.octets()[3] == 255 || a.octets()[3] == 0 => {
-                    c.problem(&h.at("ip"), format!("{a} cannot be a host's address (it is unspecified, a network or broadcast address, multicast or loopback)"))
+                Err(_) => c.say(&h.at("ip"), Msg::WorkshopProblemNotIpv4, &[("ip", t(ip))]),
+                Ok(a)
+                    if a.is_unspecified()
+                        || a.is_broadcast()
+                        || a.is_multicast()
+                        || a.is_loopback()
+                        || a.octets()[3] == 255
+                        || a.octets()[3] == 0 =>
+                {
+                    c.say(&h.at("ip"), Msg::WorkshopProblemNotHostIp, &[("ip", t(a))])
                 }
                 Ok(a) => {
                     if let Some(first) = ips.insert(a, h.index) {
-                        c.problem(&h.at("ip"), format!("{a} is already the address of hosts[{first}]"));
+                        let entry = Arg::Place(format!("hosts[{first}]"));
+                        c.say(
+                            &h.at("ip"),
+                            Msg::WorkshopProblemIpTaken,
+                            &[("ip", t(a)), ("entry", entry)],
+                        );
                     }
                 }
             }
@@ -1166,7 +1193,7 @@ fn check_hosts(c: &mut Checker, hosts: &[Entry<'_, draft::HostDef>]) -> Names {
             h.at("os"),
             &h.draft.os,
             |os| parse_os(os).is_some(),
-            |os| format!("\"{os}\" is not an OS profile; use \"linux\", \"windows\" or \"macos\""),
+            |os| said(Msg::WorkshopProblemNotOs, &[("os", t(os))]),
         );
     }
     names
@@ -1187,12 +1214,13 @@ fn check_links(
         known_host(c, hosts, &path, a);
         known_host(c, hosts, &path, b);
         if a == b {
-            c.problem(
-                &path,
-                format!("a link joins two different hosts, not \"{a}\" to itself"),
-            );
+            c.say(&path, Msg::WorkshopProblemLinkToItself, &[("host", t(a))]);
         } else if !linked.insert(link_key(a, b)) {
-            c.problem(&path, format!("\"{a}\" and \"{b}\" are already linked"));
+            c.say(
+                &path,
+                Msg::WorkshopProblemLinked,
+                &[("a", t(a)), ("b", t(b))],
+            );
         }
     }
     linked
@@ -1208,10 +1236,7 @@ fn check_processes(
     for p in processes {
         if let Some(name) = &p.draft.name {
             if name.contains(':') {
-                c.problem(
-                    &p.at("name"),
-                    "must not contain \":\" (actions write \"name:milestone\")",
-                );
+                c.say(&p.at("name"), Msg::WorkshopProblemColon, &[]);
             }
             unique(c, &mut seen, ProcessDef::LIST, &p.at("name"), name, p.index);
         }
@@ -1222,10 +1247,7 @@ fn check_processes(
             let fits =
                 |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
             if user.is_empty() || user.len() > 32 || !user.chars().all(fits) {
-                c.problem(
-                    &p.at("user"),
-                    "must be a user's name: up to 32 lowercase letters, digits, \"_\" or \"-\" (\"root\", \"alice\")",
-                );
+                c.say(&p.at("user"), Msg::WorkshopProblemUser, &[]);
             }
         }
         c.known(
@@ -1233,9 +1255,9 @@ fn check_processes(
             &p.draft.program,
             |p| parse_program(p).is_some(),
             |p| {
-                format!(
-                    "\"{p}\" is not a program Socket Lab knows; use one of {}",
-                    names(PROGRAMS)
+                said(
+                    Msg::WorkshopProblemNotProgram,
+                    &[("program", t(p)), ("names", t(names(PROGRAMS)))],
                 )
             },
         );
@@ -1257,9 +1279,10 @@ fn check_actions(
             .as_deref()
             .filter(|p| !processes.contains_key(*p))
         {
-            c.problem(
+            c.say(
                 &a.at("process"),
-                format!("there is no process named \"{p}\""),
+                Msg::WorkshopProblemNoSuchProcess,
+                &[("name", t(p))],
             );
         }
         check_when(c, a, processes);
@@ -1270,15 +1293,12 @@ fn check_actions(
 /// An action's time: "at_ms", or "after" a process's milestone, with an optional delay.
 fn check_when(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, processes: &Names) {
     match (a.gives("at_ms"), a.gives("after")) {
-        (true, true) => c.problem(&a.path, "give either \"at_ms\" or \"after\", not both"),
-        (false, false) => c.problem(
-            &a.path,
-            "say when: \"at_ms\" (a time) or \"after\" (like \"curl:connected\")",
-        ),
+        (true, true) => c.say(&a.path, Msg::WorkshopProblemWhenBoth, &[]),
+        (false, false) => c.say(&a.path, Msg::WorkshopProblemWhenNone, &[]),
         _ => {}
     }
     if a.gives("delay_ms") && !a.gives("after") {
-        c.problem(&a.at("delay_ms"), "only goes with \"after\"");
+        c.say(&a.at("delay_ms"), Msg::WorkshopProblemDelayAlone, &[]);
     }
     let Some(after) = &a.draft.after else {
         return;
@@ -1287,22 +1307,17 @@ fn check_when(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, processes: &Name
     match after.split_once(':') {
         Some((p, m)) => {
             if !processes.contains_key(p) {
-                c.problem(&path, format!("there is no process named \"{p}\""));
+                c.say(&path, Msg::WorkshopProblemNoSuchProcess, &[("name", t(p))]);
             }
             if parse_milestone(m).is_none() {
-                c.problem(
+                c.say(
                     &path,
-                    format!(
-                        "\"{m}\" is not a milestone; use one of {}",
-                        names(MILESTONES)
-                    ),
+                    Msg::WorkshopProblemNotMilestone,
+                    &[("milestone", t(m)), ("names", t(names(MILESTONES)))],
                 );
             }
         }
-        None => c.problem(
-            &path,
-            format!("\"{after}\" must be \"process:milestone\", like \"curl:connected\""),
-        ),
+        None => c.say(&path, Msg::WorkshopProblemNotAfter, &[("after", t(after))]),
     }
 }
 
@@ -1322,11 +1337,10 @@ fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
     const COMMON: [&str; 5] = ["process", "at_ms", "after", "delay_ms", "do"];
     let op = a.draft.op.as_deref();
     if let Some(other) = op.filter(|op| op_fields(op).is_none()) {
-        c.problem(
+        c.say(
             &a.at("do"),
-            format!(
-                "\"{other}\" is not an action; use \"listen\", \"connect\", \"send\" or \"close\""
-            ),
+            Msg::WorkshopProblemNotAction,
+            &[("action", t(other))],
         );
     }
     // Fields of the section that this kind of action does not take (fields of no section
@@ -1340,9 +1354,10 @@ fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
                     .iter()
                     .map(|k| format!("\"{k}\""))
                     .collect::<Vec<_>>();
-                c.problem(
+                c.say(
                     &a.at(key),
-                    format!("unknown field; the fields here are {}", known.join(", ")),
+                    Msg::WorkshopProblemUnknownField,
+                    &[("known", t(known.join(", ")))],
                 );
             }
         }
@@ -1354,13 +1369,10 @@ fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
         _ => &[],
     };
     for key in needs.iter().filter(|k| !a.gives(k)) {
-        c.problem(&a.path, format!("\"{key}\" is missing"));
+        c.missing_key(&a.path, key);
     }
     if a.draft.keep_alive == Some(true) && a.draft.auto == Some(false) {
-        c.problem(
-            &a.at("keep_alive"),
-            "keeps the connection open after the reply, which a client that sends no request (auto = false) never gets; leave one out",
-        );
+        c.say(&a.at("keep_alive"), Msg::WorkshopProblemKeepAlive, &[]);
     }
     if let (Some("connect"), Some(to)) = (op, &a.draft.to) {
         let ok = to.rsplit_once(':').is_some_and(|(h, p)| {
@@ -1368,7 +1380,7 @@ fn check_op(c: &mut Checker, a: &Entry<'_, draft::ActionDef>, hosts: &Names) {
                 && (hosts.contains_key(h.trim()) || h.trim().parse::<Ipv4Addr>().is_ok())
         });
         if !ok {
-            c.problem(&a.at("to"), format!("\"{to}\" must be \"host name:port\" or \"address:port\", like \"Server:8099\" (a host this file names, a port from 1 to 65535)"));
+            c.say(&a.at("to"), Msg::WorkshopProblemNotTo, &[("to", t(to))]);
         }
     }
 }
@@ -1383,11 +1395,14 @@ fn check_firewall(c: &mut Checker, rules: &[Entry<'_, draft::FirewallDef>], host
             f.at("proto"),
             &f.draft.proto,
             |p| parse_proto(p).is_some(),
-            |p| format!("\"{p}\" must be \"tcp\" or \"udp\""),
+            |p| said(Msg::WorkshopProblemNotProto, &[("proto", t(p))]),
         );
-        c.known(f.at("verdict"), &f.draft.verdict, |v| parse_verdict(v).is_some(), |v| {
-            format!("\"{v}\" must be \"drop\" (silence), \"reject\" (answer ICMP port unreachable, as iptables does) or \"reject-with-tcp-reset\" (answer TCP with RST)")
-        });
+        c.known(
+            f.at("verdict"),
+            &f.draft.verdict,
+            |v| parse_verdict(v).is_some(),
+            |v| said(Msg::WorkshopProblemNotVerdict, &[("verdict", t(v))]),
+        );
     }
 }
 
@@ -1400,15 +1415,16 @@ fn check_network(
 ) {
     for n in events {
         match (n.gives("link"), n.gives("host")) {
-            (true, true) => c.problem(&n.path, "name either a \"link\" or a \"host\", not both"),
-            (false, false) => c.problem(&n.path, "name the \"link\" or the \"host\" that changes"),
+            (true, true) => c.say(&n.path, Msg::WorkshopProblemLinkOrHost, &[]),
+            (false, false) => c.say(&n.path, Msg::WorkshopProblemNeitherLinkNorHost, &[]),
             _ => {}
         }
         if let Some([a, b]) = &n.draft.link {
             if !linked.contains(&link_key(a, b)) {
-                c.problem(
+                c.say(
                     &n.at("link"),
-                    format!("there is no link between \"{a}\" and \"{b}\""),
+                    Msg::WorkshopProblemNoSuchLink,
+                    &[("a", t(a)), ("b", t(b))],
                 );
             }
         }
@@ -1419,7 +1435,7 @@ fn check_network(
             n.at("state"),
             &n.draft.state,
             |s| matches!(s, "up" | "down"),
-            |s| format!("\"{s}\" must be \"down\" or \"up\""),
+            |s| said(Msg::WorkshopProblemNotState, &[("state", t(s))]),
         );
     }
 }
@@ -1430,7 +1446,11 @@ fn check_stages(c: &mut Checker, stages: &[Entry<'_, draft::StageDef>]) {
     for s in stages {
         if let Some(at) = s.draft.at_ms {
             if at < last_at {
-                c.problem(&s.at("at_ms"), format!("stages must be in time order: {at} comes before the previous stage's {last_at}"));
+                c.say(
+                    &s.at("at_ms"),
+                    Msg::WorkshopProblemStageOrder,
+                    &[("at", t(at)), ("last", t(last_at))],
+                );
             }
             last_at = at;
         }

@@ -230,10 +230,10 @@ pub fn from_toml(text: &str) -> Result<Lesson, Vec<Problem>> {
     let table: Table = text.parse().map_err(|e: toml::de::Error| {
         vec![Problem {
             path: String::new(),
-            message: format!("not valid TOML: {}", e.message()),
+            said: format!("not valid TOML: {}", e.message()).into(),
         }]
     })?;
-    let mut c = Checker::new("lesson");
+    let mut c = Checker::new(crate::i18n::Msg::WorkshopProblemWhatLesson);
     let lesson = read_lesson(&mut c, &table);
     match lesson {
         Some(lesson) if c.problems.is_empty() => Ok(lesson),

@@ -31,16 +31,17 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
         match made {
             Some((l, setup)) => problems.extend(lint_drawn(&l, &setup).into_iter().map(|p| {
                 Problem {
-                    message: format!("with the fault of {}: {}", drawn.scene(), p.message),
+                    said: format!("with the fault of {}: {}", drawn.scene(), p.message()).into(),
                     ..p
                 }
             })),
             None => problems.push(Problem {
                 path: "scenario".into(),
-                message: format!(
+                said: format!(
                     "{} cannot be drawn from this scene: a challenge's scene is one where node listens on 8099 and curl connects to it",
                     drawn.scene()
-                ),
+                )
+                .into(),
             }),
         }
     }
@@ -49,7 +50,12 @@ pub fn lint(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
 
 fn lint_drawn(lesson: &Lesson, scenario: &Scenario) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut say = |path: String, message: String| problems.push(Problem { path, message });
+    let mut say = |path: String, message: String| {
+        problems.push(Problem {
+            path,
+            said: message.into(),
+        })
+    };
     let sim = match scenario.build() {
         Ok(sim) => sim,
         Err(p) => {
@@ -119,7 +125,7 @@ fn giveaways(lesson: &Lesson) -> Vec<Problem> {
                     if crate::view::mask::says(words, &secret) {
                         problems.push(Problem {
                             path: path.clone(),
-                            message: format!("its {lang} text says \"{secret}\", the answer to the question of steps[{i}], before the learner has answered: say it in the question's explain instead"),
+                            said: format!("its {lang} text says \"{secret}\", the answer to the question of steps[{i}], before the learner has answered: say it in the question's explain instead").into(),
                         });
                     }
                 }

@@ -498,12 +498,24 @@ fn problem_line(p: &Problem, target: Option<String>) -> Html {
     };
     let line = tp(
         Msg::WorkshopProblemIn,
-        &[("where", &place), ("problem", &p.message)],
+        &[("where", &place), ("problem", &said(p))],
     );
     match target {
         Some(id) => html! { <a href={format!("#{id}")} onclick={focus_on(id)}>{ line }</a> },
         None => html! { { line } },
     }
+}
+
+/// What a problem says, in the learner's language, with a place in the file said as the
+/// workshop names it ("Host 1", not `hosts[0]`).
+fn said(p: &Problem) -> String {
+    p.said.words_with(&|path: &str| {
+        let at = place_of(path);
+        match (at.list.as_deref(), at.index) {
+            (Some(list), Some(i)) if is_field(list, "") => entry_label(list, i),
+            _ => path.to_string(),
+        }
+    })
 }
 
 /// Whether `list` is a section of the format and `key` one of its fields (any, for "").
@@ -585,7 +597,7 @@ fn section(
         <section class="workshop-section" id={format!("ws-{list}")} aria-labelledby={format!("ws-{list}-title")}>
             <h3 id={format!("ws-{list}-title")}>{ t(title) }</h3>
             <p class="workshop-about">{ t(about) }</p>
-            { for section_problems.iter().map(|p| html! { <p class="field-problem">{ p.message.clone() }</p> }) }
+            { for section_problems.iter().map(|p| html! { <p class="field-problem">{ said(p) }</p> }) }
             if count == 0 {
                 <p class="workshop-none">{ t(Msg::WorkshopNoneYet) }</p>
             }
@@ -689,7 +701,7 @@ fn entry(
                 <h4>{ heading }</h4>
                 <button class="button small" onclick={remove} aria-label={tp(Msg::WorkshopRemoveEntry, &[("entry", &label)])}>{ t(Msg::WorkshopRemove) }</button>
             </div>
-            { for entry_problems.iter().map(|p| html! { <p class="field-problem">{ p.message.clone() }</p> }) }
+            { for entry_problems.iter().map(|p| html! { <p class="field-problem">{ said(p) }</p> }) }
             { fields_of(ctx, Some(list), index, fields) }
         </li>
     }
@@ -798,7 +810,7 @@ fn field(ctx: &Ctx, list: Option<&'static str>, index: usize, f: &Field) -> Html
         .problems
         .iter()
         .filter(|p| p.path == path)
-        .map(|p| p.message.clone())
+        .map(said)
         .collect();
     let unfit = ctx.unfit.filter(|(p, _, _)| *p == path);
     if let Some((_, _, why)) = unfit {
