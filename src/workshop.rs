@@ -5,7 +5,7 @@
 //! (`ui::workshop`) draws it; everything here is tested natively (`tests/workshop.rs`).
 
 use crate::engine::program::PROGRAMS;
-use crate::engine::scenario::{FieldValue, Scenario, FORMAT_VERSION};
+use crate::engine::scenario::{FieldValue, Scenario, FORMAT_VERSION, GOALS};
 
 /// How many changes undo can go back through.
 pub const UNDO_DEPTH: usize = 200;
@@ -205,6 +205,14 @@ pub fn with_new_entry(s: &Scenario, list: &str, words: &NewWords) -> Scenario {
             }
             set(&mut s, "state", text("down"));
         }
+        "goals" => {
+            // The first client gets its reply: the goal most challenges have.
+            let client = s.processes.iter().find(|p| !is_server(&p.program)).cloned();
+            set(&mut s, "goal", text("replies"));
+            if let Some(p) = client.or_else(|| s.processes.first().cloned()) {
+                set(&mut s, "process", text(&p.name));
+            }
+        }
         "stages" => {
             let at = s.stages.iter().map(|st| st.at_ms).fold(0.0, f64::max);
             let at = if s.stages.len() > 1 { at + 1000.0 } else { 0.0 };
@@ -296,6 +304,15 @@ pub fn choices(s: &Scenario, list: Option<&str>, key: &str) -> Option<Vec<String
         ("firewall", "proto") => words(&["tcp", "udp"]),
         ("firewall", "verdict") => words(&["drop", "reject", "reject-with-tcp-reset"]),
         ("network", "state") => words(&["down", "up"]),
+        ("goals", "goal") => Some(GOALS.iter().map(|(g, _)| g.to_string()).collect()),
+        ("goals", "process") => Some(s.processes.iter().map(|p| p.name.clone()).collect()),
+        ("goals", "host") => hosts(),
+        ("goals", "state") => Some(
+            crate::engine::socket::SockState::ALL
+                .iter()
+                .map(|st| st.rfc_name().to_string())
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -425,8 +442,8 @@ fn rename_process(s: &mut Scenario, old: &str, new: &str) {
 }
 
 /// Whether a field shows at once in its entry, or under the entry's "more" (the fields most
-/// scenes leave out). An action shows the fields of what it does: a listen its port, a connect
-/// where to, a send its data. A field that is set, or has a problem, shows too (the page
+/// scenes leave out). An action shows the fields of what it does (`does`: a listen its port, a
+/// connect where to, a send its data), a goal those of its kind (`does`: its goal word). A field that is set, or has a problem, shows too (the page
 /// opens "more" for it).
 pub fn shown_first(list: Option<&str>, key: &str, does: Option<&str>) -> bool {
     match (list, key) {
@@ -434,6 +451,12 @@ pub fn shown_first(list: Option<&str>, key: &str, does: Option<&str>) -> bool {
         (Some("hosts"), k) => k != "os",
         (Some("links"), k) => matches!(k, "between" | "latency_ms"),
         (Some("processes"), k) => k != "user",
+        (Some("goals"), k) => {
+            k == "goal"
+                || GOALS
+                    .iter()
+                    .any(|(g, needs)| Some(*g) == does && needs.contains(&k))
+        }
         (Some("actions"), k) => matches!(
             (k, does),
             ("process" | "do" | "at_ms", _)

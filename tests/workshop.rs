@@ -377,3 +377,125 @@ fn every_problem_of_a_scenario_file_is_said_in_both_languages() {
         assert!(zh != en, "{p}: not said in Chinese");
     }
 }
+
+/// A teacher's challenge: a scene with a task and goals, checked against its run by the
+/// challenges' checker; each goal's fields are checked in the file.
+const CHALLENGE: &str = r#"version = 1
+title = "Make curl get its reply"
+task = "curl cannot reach the server. Fix the scene so that it gets its reply."
+seed = 5
+
+[[hosts]]
+name = "Server"
+ip = "192.168.1.102"
+
+[[hosts]]
+name = "PC"
+ip = "192.168.1.101"
+
+[[links]]
+between = ["PC", "Server"]
+
+[[processes]]
+name = "node"
+host = "Server"
+program = "node-server"
+
+[[processes]]
+name = "curl"
+host = "PC"
+program = "curl"
+
+[[actions]]
+process = "node"
+at_ms = 0
+do = "listen"
+port = 8099
+
+[[actions]]
+process = "curl"
+at_ms = 100
+do = "connect"
+to = "Server:8080"
+
+[[goals]]
+goal = "replies"
+process = "curl"
+
+[[goals]]
+goal = "no_drops"
+"#;
+
+#[test]
+fn a_teachers_challenge_is_checked_against_its_run_like_the_shipped_ones() {
+    use socketlab::lessons::goals::of_scene;
+    let s = scenario::from_toml(CHALLENGE).unwrap();
+    assert_eq!(
+        s.task.as_deref(),
+        Some("curl cannot reach the server. Fix the scene so that it gets its reply.")
+    );
+    let goals = of_scene(&s);
+    assert_eq!(goals, [Goal::Replies("curl".into()), Goal::NoDrops]);
+    // As shared: refused (RST), so curl never gets its reply; nothing is dropped.
+    let (results, _) = Run::of(s.clone(), &goals).go();
+    assert!(results[0].is_err() && results[1].is_ok(), "{results:?}");
+    // Fixed in the workshop: the port curl connects to.
+    let fixed = socketlab::workshop::edit(
+        &s,
+        Some("actions"),
+        1,
+        "to",
+        FieldValue::Text("Server:8099".into()),
+    )
+    .unwrap();
+    let (results, _) = Run::of(fixed.clone(), &of_scene(&fixed)).go();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    // The file keeps the task and goals.
+    assert_eq!(scenario::from_toml(&fixed.to_toml()).unwrap(), fixed);
+}
+
+#[test]
+fn a_goals_fields_are_checked_in_the_file() {
+    let with = |goal: &str| format!("{CHALLENGE}\n[[goals]]\n{goal}\n");
+    let problems = |goal: &str| {
+        scenario::from_toml(&with(goal))
+            .unwrap_err()
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        problems("goal = \"flies\""),
+        [
+            r#"goals[2].goal: "flies" is not a goal; use one of "replies", "listens", "connects", "established", "no_drops", "reaches""#
+        ]
+    );
+    assert_eq!(
+        problems("goal = \"replies\""),
+        [r#"goals[2]: "process" is missing"#]
+    );
+    assert_eq!(
+        problems("goal = \"replies\"\nprocess = \"wget\""),
+        [r#"goals[2].process: there is no process named "wget""#]
+    );
+    assert_eq!(
+        problems(
+            "goal = \"established\"\nhost = \"Server\"\nport = 8099\ncount = 2\nstate = \"LISTEN\""
+        ),
+        [r#"goals[2].state: unknown field; the fields here are "goal", "host", "port", "count""#]
+    );
+    assert_eq!(
+        problems("goal = \"reaches\"\nhost = \"PC\"\nstate = \"WAITING\""),
+        [
+            r#"goals[2].state: "WAITING" is not a TCP state; use a name such as "ESTABLISHED" or "TIME-WAIT""#
+        ]
+    );
+    scenario::from_toml(&with(
+        "goal = \"reaches\"\nhost = \"PC\"\nstate = \"TIME-WAIT\"",
+    ))
+    .unwrap();
+    // A goal added in the workshop: the first client gets its reply.
+    let s = add(&scenario::from_toml(CHALLENGE).unwrap(), "goals");
+    assert_eq!(s.goals[2].goal, "replies");
+    assert_eq!(s.goals[2].process.as_deref(), Some("curl"));
+}

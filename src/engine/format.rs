@@ -15,6 +15,7 @@ scenario_format! {
         version: (u32) "version",
         title: (text) "title",
         description: (opt text) "description",
+        task: (opt text) "task",
         seed: (u64) "seed",
         duration_ms: (opt f64) "duration_ms" [1.0, MAX_DURATION_MS, " ms"],
     }
@@ -76,5 +77,18 @@ scenario_format! {
         at_ms: (f64) "at_ms" [0.0, MAX_DURATION_MS, " ms"],
         title: (text) "title",
         text: (text) "text",
+    }
+    /// What the scene's run must do, for a teacher's challenge (with `task`, the file's words
+    /// to the learner): `goal` names it, with the fields that goal takes (a process gets its
+    /// reply, listens or connects; a host holds `count` connections on `port` at once; no
+    /// segment is dropped; a host's socket reaches `state`). The challenges' checker checks
+    /// them against the run.
+    GoalDef in goals {
+        goal: (text) "goal",
+        process: (opt text) "process",
+        host: (opt text) "host",
+        port: (opt u16) "port" [1, 65535],
+        count: (opt u32) "count" [1, 1000],
+        state: (opt text) "state",
     }
 }

@@ -46,7 +46,7 @@ use super::net::{HostId, HostSpec, LinkId, LinkSpec, DEFAULT_LATENCY};
 use super::ports::OsProfile;
 use super::program::{Action, AppKind, Milestone, When};
 use super::sim::{Sim, SimConfig};
-use super::socket::{Pid, Proto};
+use super::socket::{Pid, Proto, SockState};
 use super::time::{Duration, Instant};
 pub use super::wire::Wire;
 use crate::i18n::Msg;
@@ -72,6 +72,7 @@ pub fn max_entries(list: &str) -> usize {
         "firewall" => 100,
         "network" => 200,
         "stages" => 40,
+        "goals" => 20,
         _ => usize::MAX,
     }
 }
@@ -1030,6 +1031,8 @@ fn from_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
     check_network(&mut c, &events, &hosts, &linked);
     let stages = read::<StageDef>(&mut c, top, false);
     check_stages(&mut c, &stages);
+    let goals = read::<GoalDef>(&mut c, top, false);
+    check_goals(&mut c, &goals, &hosts, &processes);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -1436,6 +1439,81 @@ fn check_network(
             &n.draft.state,
             |s| matches!(s, "up" | "down"),
             |s| said(Msg::WorkshopProblemNotState, &[("state", t(s))]),
+        );
+    }
+}
+
+/// The goals a goal word takes, and the fields each needs.
+pub const GOALS: &[(&str, &[&str])] = &[
+    ("replies", &["process"]),
+    ("listens", &["process"]),
+    ("connects", &["process"]),
+    ("established", &["host", "port", "count"]),
+    ("no_drops", &[]),
+    ("reaches", &["host", "state"]),
+];
+
+/// A teacher's goals: a known goal, the fields it takes (and no others), the process or host
+/// it names in the file, a TCP state by its name.
+fn check_goals(
+    c: &mut Checker,
+    goals: &[Entry<'_, draft::GoalDef>],
+    hosts: &Names,
+    processes: &Names,
+) {
+    for g in goals {
+        let Some(word) = g.draft.goal.as_deref() else {
+            continue;
+        };
+        let Some((_, needs)) = GOALS.iter().find(|(w, _)| *w == word) else {
+            c.say(
+                &g.at("goal"),
+                Msg::WorkshopProblemNotGoal,
+                &[("goal", t(word)), ("names", t(names(GOALS)))],
+            );
+            continue;
+        };
+        for key in GoalDef::FIELDS
+            .iter()
+            .map(|f| f.key)
+            .filter(|k| *k != "goal")
+        {
+            match (needs.contains(&key), g.gives(key)) {
+                (true, false) => c.missing_key(&g.path, key),
+                (false, true) => {
+                    let known: Vec<String> = std::iter::once("goal")
+                        .chain(needs.iter().copied())
+                        .map(|k| format!("\"{k}\""))
+                        .collect();
+                    c.say(
+                        &g.at(key),
+                        Msg::WorkshopProblemUnknownField,
+                        &[("known", t(known.join(", ")))],
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(p) = g
+            .draft
+            .process
+            .as_deref()
+            .filter(|p| !processes.contains_key(*p))
+        {
+            c.say(
+                &g.at("process"),
+                Msg::WorkshopProblemNoSuchProcess,
+                &[("name", t(p))],
+            );
+        }
+        if let Some(h) = &g.draft.host {
+            known_host(c, hosts, &g.at("host"), h);
+        }
+        c.known(
+            g.at("state"),
+            &g.draft.state,
+            |s| SockState::from_rfc_name(s).is_some(),
+            |s| said(Msg::WorkshopProblemNotTcpState, &[("state", t(s))]),
         );
     }
 }

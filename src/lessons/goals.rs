@@ -50,6 +50,31 @@ pub enum Miss {
     NoHost,
 }
 
+/// A scene file's goals (a teacher's challenge, `[[goals]]`), as the checker's. The file's
+/// checks have made sure each names what it needs; one that does not is left out.
+pub fn of_scene(s: &Scenario) -> Vec<Goal> {
+    s.goals.iter().filter_map(of_def).collect()
+}
+
+fn of_def(g: &crate::engine::scenario::GoalDef) -> Option<Goal> {
+    Some(match g.goal.as_str() {
+        "replies" => Goal::Replies(g.process.clone()?),
+        "listens" => Goal::Listens(g.process.clone()?),
+        "connects" => Goal::Connects(g.process.clone()?),
+        "established" => Goal::Established {
+            host: g.host.clone()?,
+            port: g.port?,
+            count: g.count?,
+        },
+        "no_drops" => Goal::NoDrops,
+        "reaches" => Goal::Reaches {
+            host: g.host.clone()?,
+            state: SockState::from_rfc_name(g.state.as_deref()?)?,
+        },
+        _ => return None,
+    })
+}
+
 /// Whether `goal` holds in `run`, the recorded run of `setup`, or what happened instead.
 pub fn check(goal: &Goal, run: &Recording, setup: &Scenario) -> Result<(), Miss> {
     match goal {

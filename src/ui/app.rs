@@ -589,6 +589,8 @@ pub struct PlayerProps {
 pub struct WorkshopRun {
     pub scene: Rc<Scene>,
     pub back: Callback<()>,
+    /// A challenge's result for this run, in a sentence.
+    pub summary: Option<String>,
 }
 
 /// The model a player starts with: a lesson's scene at its step, the workshop's run (playing),
@@ -733,6 +735,9 @@ pub fn player(props: &PlayerProps) -> Html {
             { site_header(&titles, model.scene_index, &on.scene, free, &props.go, back.as_ref()) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
+            }
+            if let Some(summary) = props.workshop.as_ref().and_then(|w| w.summary.clone()) {
+                <p class="notice" role="status">{ summary }</p>
             }
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">

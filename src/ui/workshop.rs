@@ -22,7 +22,8 @@ use crate::engine::scenario::{
 };
 use crate::engine::scene_link::{self, LinkError, MOST_SHARED_CHARS};
 use crate::i18n::{t, tn, tp, Msg};
-use crate::lessons::fix::Run;
+use crate::lessons::fix::{Checked, Run};
+use crate::lessons::goals::{of_scene, Goal};
 use crate::ui::download::{save, File};
 use crate::ui::route::Route;
 use crate::ui::scenes::Scene;
@@ -74,6 +75,8 @@ struct State {
     share: Option<Share>,
     /// Whether the share dialog's link was copied, in words.
     copied: Option<String>,
+    /// The last run's goal results (a challenge's), and the version it ran.
+    results: Option<(u32, Rc<Vec<Checked>>)>,
 }
 
 enum Act {
@@ -87,7 +90,8 @@ enum Act {
     Notice(Option<Notice>),
     Engine(Option<String>),
     Running,
-    Play(Rc<Scene>),
+    /// A run to play, with its goals' results and the version it ran.
+    Play(Rc<Scene>, Vec<Checked>, u32),
     Back,
     Share(Option<Share>),
     Copied(String),
@@ -143,10 +147,11 @@ impl Reducible for State {
                 s.running = false;
             }
             Act::Running => s.running = true,
-            Act::Play(scene) => {
+            Act::Play(scene, results, version) => {
                 s.running = false;
                 s.runs += 1;
                 s.playing = Some(scene);
+                s.results = Some((version, Rc::new(results)));
             }
             Act::Back => s.playing = None,
             Act::Share(share) => {
@@ -214,6 +219,7 @@ fn first_state() -> State {
         runs: 0,
         share: None,
         copied: None,
+        results: None,
     }
 }
 
@@ -265,9 +271,15 @@ pub fn workshop(props: &WorkshopProps) -> Html {
 
     if let Some(scene) = &state.playing {
         let d = d.clone();
+        let summary = state
+            .results
+            .as_ref()
+            .filter(|_| !scene.scenario.goals.is_empty())
+            .map(|(_, results)| goals_summary(results));
         let run = WorkshopRun {
             scene: scene.clone(),
             back: Callback::from(move |()| d.dispatch(Act::Back)),
+            summary,
         };
         return html! {
             <super::app::Player params={Rc::new(crate::ui::route::Params::new())} lesson={None::<super::lesson::LessonAt>}
@@ -345,6 +357,7 @@ pub fn workshop(props: &WorkshopProps) -> Html {
             <main class="workshop-main">
                 <h2 class="sr-only">{ t(Msg::WorkshopTitle) }</h2>
                 <p class="intro">{ t(Msg::WorkshopIntro) }</p>
+                { task_panel(scene, state.results.as_ref().filter(|(v, _)| *v == state.version).map(|(_, r)| &r[..])) }
                 { toolbar }
                 { status }
                 if let Some(n) = &state.notice {
@@ -378,16 +391,22 @@ fn toolbar(
     };
     let scene = state.history.now().clone();
     let on_run = {
-        let (d, scene, run) = (d.clone(), scene.clone(), state.runs + 1);
+        let (d, scene, run, version) = (d.clone(), scene.clone(), state.runs + 1, state.version);
         Callback::from(move |_: MouseEvent| {
             d.dispatch(Act::Running);
             let (d, scene) = (d.clone(), scene.clone());
-            super::engine::run(&Run::of(scene.clone(), &[]), move |answer| match answer {
-                Ok((_, recording)) => {
-                    d.dispatch(Act::Play(Scene::played(SCENE_ID, scene, recording, run)))
-                }
-                Err(why) => d.dispatch(Act::Engine(Some(why))),
-            });
+            let goals = of_scene(&scene);
+            super::engine::run(
+                &Run::of(scene.clone(), &goals),
+                move |answer| match answer {
+                    Ok((results, recording)) => d.dispatch(Act::Play(
+                        Scene::played(SCENE_ID, scene, recording, run),
+                        results,
+                        version,
+                    )),
+                    Err(why) => d.dispatch(Act::Engine(Some(why))),
+                },
+            );
         })
     };
     let on_save = {
@@ -427,6 +446,63 @@ fn toolbar(
             <button class="button small" onclick={on_share}>{ t(Msg::WorkshopShare) }</button>
             <button class="button small" onclick={on_new}>{ t(Msg::WorkshopNew) }</button>
         </div>
+    }
+}
+
+/// A challenge's words: its task, and each goal with whether the last run met it (and what
+/// happened instead), for the scene as it is now.
+fn task_panel(scene: &Scenario, results: Option<&[Checked]>) -> Html {
+    let goals = of_scene(scene);
+    if scene.task.is_none() && goals.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="workshop-task" aria-labelledby="ws-task-title">
+            <h3 id="ws-task-title">{ t(Msg::WorkshopTaskTitle) }</h3>
+            if let Some(task) = &scene.task {
+                <p class="task-text">{ task.clone() }</p>
+            }
+            if !goals.is_empty() {
+                <p>{ t(Msg::WorkshopTaskGoals) }</p>
+                <ul class="goal-list">
+                    { for goals.iter().enumerate().map(|(i, g)| {
+                        let result = results.and_then(|r| r.get(i));
+                        let (class, mark) = match result {
+                            Some(Ok(())) => ("met", Some(t(Msg::WorkshopGoalMet))),
+                            Some(Err(_)) => ("missed", Some(t(Msg::WorkshopGoalMissed))),
+                            None => ("", None),
+                        };
+                        html! {
+                            <li class={classes!("goal", class)}>
+                                if let Some(mark) = mark {
+                                    <span class="goal-mark">{ mark }</span>{ " " }
+                                }
+                                { asked(g) }
+                                if let Some(r @ Err(_)) = result {
+                                    <p class="goal-said">{ crate::lessons::goals::said(g, r) }</p>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+                <p role="status" class="task-status">{ match results {
+                    Some(r) => goals_summary(r),
+                    None => t(Msg::WorkshopTaskRun).to_string(),
+                } }</p>
+            }
+        </section>
+    }
+}
+
+/// Whether a run met every goal, in a sentence.
+fn goals_summary(results: &[Checked]) -> String {
+    match results.iter().filter(|r| r.is_err()).count() {
+        0 => t(Msg::WorkshopTaskPassed).to_string(),
+        n => tn(
+            Msg::WorkshopTaskNotYet,
+            n as u64,
+            &[("count", &n.to_string())],
+        ),
     }
 }
 
@@ -645,6 +721,11 @@ fn section_words(list: &str) -> (Msg, Msg, Msg) {
             Msg::WorkshopAboutNetwork,
             Msg::WorkshopAddNetwork,
         ),
+        "goals" => (
+            Msg::WorkshopSectionGoals,
+            Msg::WorkshopAboutGoals,
+            Msg::WorkshopAddGoals,
+        ),
         _ => (
             Msg::WorkshopSectionStages,
             Msg::WorkshopAboutStages,
@@ -662,6 +743,7 @@ fn entry_label(list: &str, index: usize) -> String {
         "actions" => Msg::WorkshopEntryActions,
         "firewall" => Msg::WorkshopEntryFirewall,
         "network" => Msg::WorkshopEntryNetwork,
+        "goals" => Msg::WorkshopEntryGoals,
         _ => Msg::WorkshopEntryStages,
     };
     tp(msg, &[("n", &(index + 1).to_string())])
@@ -710,7 +792,11 @@ fn entry(
 /// An entry's fields: those most scenes set, then the rest under "More" (open when one of
 /// them is set or has a problem). The format's version is the file's, not the learner's.
 fn fields_of(ctx: &Ctx, list: Option<&'static str>, index: usize, fields: &[Field]) -> Html {
-    let does = match ctx.scene.field(list, index, "do") {
+    let kind = match list {
+        Some("goals") => "goal",
+        _ => "do",
+    };
+    let does = match ctx.scene.field(list, index, kind) {
         Some(FieldValue::Text(d)) => Some(d),
         _ => None,
     };
@@ -746,6 +832,7 @@ fn field_label(list: Option<&str>, key: &str) -> Msg {
         (None, "title") => WorkshopFieldTitle,
         (None, "description") => WorkshopFieldDescription,
         (None, "seed") => WorkshopFieldSeed,
+        (None, "task") => WorkshopFieldTask,
         (None, _) => WorkshopFieldDurationMs,
         (Some("hosts"), "name") => WorkshopFieldHostsName,
         (Some("hosts"), "ip") => WorkshopFieldHostsIp,
@@ -780,6 +867,12 @@ fn field_label(list: Option<&str>, key: &str) -> Msg {
         (Some("network"), "link") => WorkshopFieldNetworkLink,
         (Some("network"), "host") => WorkshopFieldNetworkHost,
         (Some("network"), _) => WorkshopFieldNetworkState,
+        (Some("goals"), "goal") => WorkshopFieldGoalsGoal,
+        (Some("goals"), "process") => WorkshopFieldGoalsProcess,
+        (Some("goals"), "host") => WorkshopFieldGoalsHost,
+        (Some("goals"), "port") => WorkshopFieldGoalsPort,
+        (Some("goals"), "count") => WorkshopFieldGoalsCount,
+        (Some("goals"), _) => WorkshopFieldGoalsState,
         (Some(_), "at_ms") => WorkshopFieldStagesAtMs,
         (Some(_), "title") => WorkshopFieldStagesTitle,
         (Some(_), _) => WorkshopFieldStagesText,
@@ -1288,4 +1381,29 @@ fn copy(link: &str, d: &UseReducerDispatcher<State>) {
         move |_| ok.dispatch(Act::Copied(t(Msg::WorkshopShareCopied).to_string())),
         move |_| failed.dispatch(Act::Copied(t(Msg::WorkshopShareNotCopied).to_string())),
     );
+}
+
+/// What a goal asks, before any run: "curl gets its reply".
+fn asked(goal: &Goal) -> String {
+    match goal {
+        Goal::Replies(p) => tp(Msg::WorkshopGoalReplies, &[("who", p)]),
+        Goal::Listens(p) => tp(Msg::WorkshopGoalListens, &[("who", p)]),
+        Goal::Connects(p) => tp(Msg::WorkshopGoalConnects, &[("who", p)]),
+        Goal::Established { host, port, count } => tp(
+            Msg::WorkshopGoalEstablished,
+            &[
+                ("host", &crate::view::scenes::host_name(host)),
+                ("port", &port.to_string()),
+                ("count", &count.to_string()),
+            ],
+        ),
+        Goal::NoDrops => tp(Msg::WorkshopGoalNoDrops, &[]),
+        Goal::Reaches { host, state } => tp(
+            Msg::WorkshopGoalReaches,
+            &[
+                ("host", &crate::view::scenes::host_name(host)),
+                ("state", state.rfc_name()),
+            ],
+        ),
+    }
 }
