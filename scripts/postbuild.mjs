@@ -64,7 +64,9 @@ async function squeeze(code, module) {
     }
     const part = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
-    writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), ...part]));
+    // [where they start, how many messages the whole catalog has, …the texts]: the page checks
+    // that the two files are one release's before it puts them together.
+    writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), keys.length, ...part]));
     // English stands in for a text a language does not have.
     const inLang = (en, theirs) => en.map((text, i) => (theirs && typeof theirs[i] === "string" ? theirs[i] : text));
     const words = read(`lessons/${name}`);

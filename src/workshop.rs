@@ -361,7 +361,7 @@ pub fn file_name(s: &Scenario) -> String {
 /// The scene with one field set to `value`, as the workshop sets it: renaming a host or a
 /// process renames it everywhere the scene names it (the processes on a host, the links,
 /// rules and changes, an action's process, `to` and `after`), so that a scene which checked
-/// still does. A value the field's type cannot hold changes nothing and says why.
+/// still does (goals too). A value the field's type cannot hold changes nothing and says why.
 pub fn edit(
     s: &Scenario,
     list: Option<&str>,
@@ -412,6 +412,9 @@ fn rename_host(s: &mut Scenario, old: &str, new: &str) {
         .iter_mut()
         .for_each(|l| l.between.iter_mut().for_each(swap));
     s.firewall.iter_mut().for_each(|r| swap(&mut r.host));
+    s.goals
+        .iter_mut()
+        .for_each(|g| g.host.iter_mut().for_each(swap));
     for n in &mut s.network {
         n.host.iter_mut().for_each(swap);
         n.link.iter_mut().flatten().for_each(swap);
@@ -427,6 +430,11 @@ fn rename_host(s: &mut Scenario, old: &str, new: &str) {
 }
 
 fn rename_process(s: &mut Scenario, old: &str, new: &str) {
+    for g in &mut s.goals {
+        if g.process.as_deref() == Some(old) {
+            g.process = Some(new.to_string());
+        }
+    }
     for a in &mut s.actions {
         if a.process == old {
             a.process = new.to_string();

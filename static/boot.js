@@ -67,10 +67,17 @@ function loadCatalog(lang) {
       return r.json();
     });
   // The workshop's own words are a file of their own, put in their place in the catalog:
-  // [where they start, …the texts].
-  const part = shown === "%" ? load(`locales/workshop-${lang}.json`) : Promise.resolve([0]);
+  // [where they start, how many messages the catalog has, …the texts]. Two files of different
+  // releases (one of them cached) are refused rather than put words in the wrong places.
+  const part = shown === "%" ? load(`locales/workshop-${lang}.json`) : null;
   const catalog = Promise.all([load(`locales/${lang}.json`), part])
-    .then(([messages, [first, ...texts]]) => {
+    .then(([messages, own]) => {
+      if (!own) return messages;
+      const [first, total, ...texts] = own;
+      const slots = messages.slice(first, first + texts.length);
+      if (messages.length !== total || slots.length !== texts.length || slots.some((m) => m !== "")) {
+        throw new Error(`its language files (locales/${lang}.json and locales/workshop-${lang}.json) are not of one release: reload the page`);
+      }
       messages.splice(first, texts.length, ...texts);
       return messages;
     })

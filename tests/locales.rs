@@ -324,6 +324,9 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/ui/workshop.rs", "status"),
     ("src/ui/workshop.rs", "numeric"),
     ("src/ui/workshop.rs", "decimal"),
+    // Element ids the share dialog moves the focus between.
+    ("src/ui/workshop.rs", "ws-share"),
+    ("src/ui/workshop.rs", "ws-share-button"),
     // The browser's classes the share link is made with (compression, and a Response that
     // reads a stream whole).
     ("src/ui/workshop.rs", "CompressionStream"),
@@ -363,6 +366,7 @@ const NOT_WORDS: &[(&str, &str)] = &[
     ("src/ui/components/stage.rs", "start"),
     // The embed snippet a teacher copies: markup, with the lesson's title filled in.
     ("src/ui/lesson.rs", "<iframe src=\\\"{}\\\" title=\\\"{}\\\" width=\\\"100%\\\" height=\\\"800\\\" style=\\\"border: 0\\\" loading=\\\"lazy\\\"></iframe>"),
+    ("src/ui/workshop.rs", "<iframe src=\\\"{page}?embed=1#{fragment}\\\" title=\\\"{}\\\" width=\\\"100%\\\" height=\\\"800\\\" style=\\\"border: 0\\\" loading=\\\"lazy\\\"></iframe>"),
     // An author's mistake, which the lesson lint refuses before a lesson ships: never shown.
     ("src/lessons/answer.rs", "a predict question needs a step with \\\"before_segment\\\""),
     ("src/lessons/answer.rs", "that answer does not fit this kind of question"),

@@ -380,51 +380,7 @@ fn every_problem_of_a_scenario_file_is_said_in_both_languages() {
 
 /// A teacher's challenge: a scene with a task and goals, checked against its run by the
 /// challenges' checker; each goal's fields are checked in the file.
-const CHALLENGE: &str = r#"version = 1
-title = "Make curl get its reply"
-task = "curl cannot reach the server. Fix the scene so that it gets its reply."
-seed = 5
-
-[[hosts]]
-name = "Server"
-ip = "192.168.1.102"
-
-[[hosts]]
-name = "PC"
-ip = "192.168.1.101"
-
-[[links]]
-between = ["PC", "Server"]
-
-[[processes]]
-name = "node"
-host = "Server"
-program = "node-server"
-
-[[processes]]
-name = "curl"
-host = "PC"
-program = "curl"
-
-[[actions]]
-process = "node"
-at_ms = 0
-do = "listen"
-port = 8099
-
-[[actions]]
-process = "curl"
-at_ms = 100
-do = "connect"
-to = "Server:8080"
-
-[[goals]]
-goal = "replies"
-process = "curl"
-
-[[goals]]
-goal = "no_drops"
-"#;
+const CHALLENGE: &str = include_str!("data/teachers-challenge.toml");
 
 #[test]
 fn a_teachers_challenge_is_checked_against_its_run_like_the_shipped_ones() {
@@ -498,4 +454,43 @@ fn a_goals_fields_are_checked_in_the_file() {
     let s = add(&scenario::from_toml(CHALLENGE).unwrap(), "goals");
     assert_eq!(s.goals[2].goal, "replies");
     assert_eq!(s.goals[2].process.as_deref(), Some("curl"));
+}
+
+#[test]
+fn renaming_follows_into_goals_and_a_seed_past_exact_numbers_is_refused() {
+    let s = scenario::from_toml(CHALLENGE).unwrap();
+    let text = |v: &str| FieldValue::Text(v.to_string());
+    let s = socketlab::workshop::edit(&s, Some("processes"), 1, "name", text("wget")).unwrap();
+    assert_eq!(s.goals[0].process.as_deref(), Some("wget"));
+    let s = add(&s, "goals");
+    let mut s = s;
+    s.goals[2] = socketlab::engine::scenario::GoalDef {
+        goal: "reaches".into(),
+        host: Some("PC".into()),
+        state: Some("TIME-WAIT".into()),
+        ..Default::default()
+    };
+    let s = socketlab::workshop::edit(&s, Some("hosts"), 1, "name", text("Laptop")).unwrap();
+    assert_eq!(s.goals[2].host.as_deref(), Some("Laptop"));
+    scenario::from_toml(&s.to_toml()).unwrap();
+    // A seed an editor's number cannot hold exactly is refused, not rounded into a file that
+    // does not read.
+    let mut s = s;
+    assert_eq!(
+        s.set_field(
+            None,
+            0,
+            "seed",
+            FieldValue::Number(9_223_372_036_854_775_807.0)
+        ),
+        Err(Unfit::AtMost((1 << 53) - 1))
+    );
+    s.set_field(
+        None,
+        0,
+        "seed",
+        FieldValue::Number(((1u64 << 53) - 1) as f64),
+    )
+    .unwrap();
+    scenario::from_toml(&s.to_toml()).unwrap();
 }

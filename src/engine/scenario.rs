@@ -455,8 +455,9 @@ macro_rules! whole_slot {
                 FieldValue::Number(*self as f64)
             }
             fn assign(&mut self, value: FieldValue) -> Result<(), Unfit> {
-                // The most a file may give (a TOML integer is at most i64::MAX).
-                let most = (<$t>::MAX as u64).min(i64::MAX as u64);
+                // The most a number typed in an editor holds exactly (2^53 - 1: a larger one
+                // would already be rounded), and a TOML integer can be.
+                let most = (<$t>::MAX as u64).min((1 << 53) - 1);
                 match value {
                     FieldValue::Number(n) if n.fract() != 0.0 || !n.is_finite() => Err(Unfit::NotWhole),
                     FieldValue::Number(n) if n < 0.0 || n > most as f64 => Err(Unfit::AtMost(most)),

@@ -147,6 +147,9 @@ impl Reducible for State {
                 s.running = false;
             }
             Act::Running => s.running = true,
+            // A run of a version since changed (typed into while it ran) is not shown: the
+            // learner's newer scene stays on screen.
+            Act::Play(_, _, version) if version != s.version => s.running = false,
             Act::Play(scene, results, version) => {
                 s.running = false;
                 s.runs += 1;
@@ -164,9 +167,38 @@ impl Reducible for State {
     }
 }
 
-/// The scene kept from the last visit, if any reads.
-fn kept() -> Option<Scenario> {
-    let storage = gloo::utils::window().local_storage().ok().flatten()?;
+/// Where the same scene is kept as its file: if another release cannot read the bytes, the
+/// file still opens (through the worker's checks).
+const KEPT_FILE: &str = "socketlab.workshop.toml";
+
+/// Whether the workshop is embedded in a course page (`?embed=1`): it keeps nothing, so a
+/// learner's own scene on the same site is never written over.
+fn embedded() -> bool {
+    crate::ui::route::query()
+        .get("embed")
+        .is_some_and(|v| v == "1")
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    gloo::utils::window().local_storage().ok().flatten()
+}
+
+/// The scene kept from the last visit: as it was (its bytes), or else its file to open.
+fn kept() -> Option<Result<Scenario, String>> {
+    if embedded() {
+        return None;
+    }
+    let storage = storage()?;
+    let file = storage.get_item(KEPT_FILE).ok().flatten();
+    let read = kept_bytes(&storage);
+    match (read, file) {
+        (Some(s), _) => Some(Ok(s)),
+        (None, Some(file)) => Some(Err(file)),
+        (None, None) => None,
+    }
+}
+
+fn kept_bytes(storage: &web_sys::Storage) -> Option<Scenario> {
     let hex = storage.get_item(KEPT).ok().flatten()?;
     let bytes: Option<Vec<u8>> = (0..hex.len() / 2)
         .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
@@ -184,20 +216,23 @@ fn keep(s: &Scenario) {
         hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
         hex.push(char::from_digit((b & 15) as u32, 16).unwrap_or('0'));
     }
-    if let Some(storage) = gloo::utils::window().local_storage().ok().flatten() {
+    if let (false, Some(storage)) = (embedded(), storage()) {
         // A full storage keeps the last scene it could; the page goes on.
         let _ = storage.set_item(KEPT, &hex);
+        let _ = storage.set_item(KEPT_FILE, &s.to_toml());
     }
 }
 
 /// Whether a scene has nothing in it yet (a new one: it is not checked until it changes).
 fn empty(s: &Scenario) -> bool {
     SECTIONS.iter().all(|(list, _)| s.entries(list) == 0)
+        && s.description.is_none()
+        && s.task.is_none()
 }
 
 fn first_state() -> State {
     let (scene, notice) = match kept() {
-        Some(s) if !empty(&s) => (
+        Some(Ok(s)) if !empty(&s) => (
             s,
             Some(Notice {
                 text: t(Msg::WorkshopRestored).to_string(),
@@ -248,8 +283,12 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     {
         let (d, scene) = (d.clone(), state.history.now().clone());
         use_effect_with(state.version, move |version| {
-            keep(&scene);
             let version = *version;
+            // What was kept is kept until it changes (another release's, unread, is not
+            // written over by a new scene).
+            if version > 0 {
+                keep(&scene);
+            }
             let timer = (version > 0 || !empty(&scene)).then(|| {
                 gloo::timers::callback::Timeout::new(250, move || check(version, &scene, d))
             });
@@ -260,12 +299,30 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     {
         let d = d.clone();
         use_effect_with((), move |_| {
+            // Kept by another release, whose bytes this one cannot read: its file opens.
+            if let (Some(Err(file)), false) = (kept(), has_fragment()) {
+                let said = |_: &Scenario| t(Msg::WorkshopRestored).to_string();
+                open_text(&file, false, d.clone(), said, |_| String::new(), true);
+            }
             open_fragment(&d);
             let listener =
                 gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
                     open_fragment(&d)
                 });
             move || drop(listener)
+        });
+    }
+
+    // The share dialog takes the focus when it opens, and gives it back to its button.
+    {
+        let open = state.share.is_some();
+        use_effect_with(open, move |open| {
+            let id = if *open { "ws-share" } else { "ws-share-button" };
+            if let Some(el) = gloo::utils::document().get_element_by_id(id) {
+                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
         });
     }
 
@@ -392,7 +449,11 @@ fn toolbar(
     let scene = state.history.now().clone();
     let on_run = {
         let (d, scene, run, version) = (d.clone(), scene.clone(), state.runs + 1, state.version);
+        let can = runnable && !state.running;
         Callback::from(move |_: MouseEvent| {
+            if !can {
+                return;
+            }
             d.dispatch(Act::Running);
             let (d, scene) = (d.clone(), scene.clone());
             let goals = of_scene(&scene);
@@ -409,9 +470,24 @@ fn toolbar(
             );
         })
     };
+    let problems = problem_count(state);
     let on_save = {
         let (d, scene) = (d.clone(), scene.clone());
-        Callback::from(move |_: MouseEvent| save_file(&scene, &d))
+        Callback::from(move |_: MouseEvent| {
+            save_file(&scene, &d);
+            // A file with problems does not open until they are fixed: said when it is saved.
+            if problems > 0 {
+                d.dispatch(Act::Notice(Some(Notice {
+                    text: tn(
+                        Msg::WorkshopSavedWithProblems,
+                        problems as u64,
+                        &[("count", &problems.to_string())],
+                    ),
+                    problems: Vec::new(),
+                    alert: false,
+                })));
+            }
+        })
     };
     let on_share = {
         let (d, scene) = (d.clone(), scene.clone());
@@ -435,15 +511,17 @@ fn toolbar(
     };
     html! {
         <div class="workshop-tools" role="toolbar" aria-label={t(Msg::WorkshopToolbar)}>
-            <button class="button small" onclick={act(|| Act::Undo)} disabled={!state.history.can_undo()}>{ t(Msg::WorkshopUndo) }</button>
-            <button class="button small" onclick={act(|| Act::Redo)} disabled={!state.history.can_redo()}>{ t(Msg::WorkshopRedo) }</button>
-            <button class="button small primary" onclick={on_run} disabled={!runnable || state.running}>{ t(Msg::WorkshopRun) }</button>
+            // Buttons that cannot act now say so (aria-disabled) and keep the focus, rather
+            // than drop it to the page as a disabled button would.
+            <button class="button small" onclick={act(|| Act::Undo)} aria-disabled={(!state.history.can_undo()).to_string()}>{ t(Msg::WorkshopUndo) }</button>
+            <button class="button small" onclick={act(|| Act::Redo)} aria-disabled={(!state.history.can_redo()).to_string()}>{ t(Msg::WorkshopRedo) }</button>
+            <button class="button small primary" onclick={on_run} aria-disabled={(!runnable || state.running).to_string()}>{ t(Msg::WorkshopRun) }</button>
             <button class="button small" onclick={on_save}>{ t(Msg::WorkshopSave) }</button>
             <label class="button small file-button">
                 { t(Msg::WorkshopOpen) }
                 <input type="file" class="sr-only" accept=".toml,.json,application/toml,application/json,text/plain" onchange={on_open} />
             </label>
-            <button class="button small" onclick={on_share}>{ t(Msg::WorkshopShare) }</button>
+            <button class="button small" id="ws-share-button" onclick={on_share}>{ t(Msg::WorkshopShare) }</button>
             <button class="button small" onclick={on_new}>{ t(Msg::WorkshopNew) }</button>
         </div>
     }
@@ -506,6 +584,14 @@ fn goals_summary(results: &[Checked]) -> String {
     }
 }
 
+/// How many problems the scene as it is now has (0 until it is checked).
+fn problem_count(state: &State) -> usize {
+    match &state.checked {
+        Some((v, p)) if *v == state.version => p.len(),
+        _ => 0,
+    }
+}
+
 /// Whether the scene is checked, how many problems it has, and why the engine is not there.
 fn status_line(state: &State, checked: bool, problems: &[Problem]) -> Html {
     let line = if let Some(why) = &state.engine {
@@ -528,8 +614,8 @@ fn status_line(state: &State, checked: bool, problems: &[Problem]) -> Html {
     };
     let bad = checked && !problems.is_empty();
     html! {
-        <div class="workshop-status" role="status">
-            <p class={classes!(bad.then_some("has-problems"))}>{ line }</p>
+        <div class="workshop-status">
+            <p class={classes!(bad.then_some("has-problems"))} role="status">{ line }</p>
             if bad {
                 <ul class="problem-list">
                     { for problems.iter().map(|p| {
@@ -633,7 +719,7 @@ fn field_id(list: Option<&str>, index: usize, key: &str) -> String {
 /// is the file's, not the learner's to change).
 fn file_section(ctx: &Ctx) -> Html {
     html! {
-        <section class="workshop-section" id="ws-file" aria-labelledby="ws-file-title">
+        <section class="workshop-section" id="ws-file" aria-labelledby="ws-file-title" tabindex="-1">
             <h3 id="ws-file-title">{ t(Msg::WorkshopSectionFile) }</h3>
             <div class="workshop-entry">
                 { fields_of(ctx, None, 0, FILE_FIELDS) }
@@ -670,7 +756,7 @@ fn section(
         Callback::from(move |_: MouseEvent| on_add.emit(list))
     };
     html! {
-        <section class="workshop-section" id={format!("ws-{list}")} aria-labelledby={format!("ws-{list}-title")}>
+        <section class="workshop-section" id={format!("ws-{list}")} aria-labelledby={format!("ws-{list}-title")} tabindex="-1">
             <h3 id={format!("ws-{list}-title")}>{ t(title) }</h3>
             <p class="workshop-about">{ t(about) }</p>
             { for section_problems.iter().map(|p| html! { <p class="field-problem">{ said(p) }</p> }) }
@@ -960,7 +1046,7 @@ fn field(ctx: &Ctx, list: Option<&'static str>, index: usize, f: &Field) -> Html
                 <span class="pair">
                     { select(id.clone(), &pair[0], 0, None) }
                     <span aria-hidden="true">{ "↔" }</span>
-                    { select(format!("{id}-2"), &pair[1], 1, Some(label.clone())) }
+                    { select(format!("{id}-2"), &pair[1], 1, Some(Rc::from(format!("{label} (2)")))) }
                 </span>
             }
         }
@@ -1134,7 +1220,7 @@ fn open_file(file: web_sys::File, d: &UseReducerDispatcher<State>) {
                 )
             }
         };
-        open_text(&text, json, d, said, refused);
+        open_text(&text, json, d, said, refused, false);
     });
     *reader.borrow_mut() = Some(task);
 }
@@ -1146,6 +1232,7 @@ fn open_text(
     d: UseReducerDispatcher<State>,
     said: impl Fn(&Scenario) -> String + 'static,
     refused: impl Fn(usize) -> String + 'static,
+    quiet: bool,
 ) {
     let request = crate::worker::open_request(text, json);
     super::engine::ask(&request, move |answer| match answer {
@@ -1154,6 +1241,8 @@ fn open_text(
                 let line = said(&scene);
                 d.dispatch(Act::Opened(scene, line));
             }
+            // A kept file that does not open (it had problems) is no news to the learner.
+            Some(Err(_)) if quiet => {}
             Some(Err(problems)) => d.dispatch(Act::Notice(Some(Notice {
                 text: refused(problems.len()),
                 problems,
@@ -1168,14 +1257,26 @@ fn open_text(
 /// Open the scene in the address's fragment (`#s=1.…`), if there is one, then take it out of
 /// the address (the scene is kept like any other: a reload does not open the link again over
 /// the learner's changes). What is wrong with a link is said, and changes nothing.
+/// Whether the address carries a shared scene (`#s=…`; another fragment, such as the skip
+/// link's `#stage`, is the page's own).
+fn has_fragment() -> bool {
+    let hash = gloo::utils::window().location().hash().unwrap_or_default();
+    hash.starts_with("#s=")
+}
+
 fn open_fragment(d: &UseReducerDispatcher<State>) {
     let location = gloo::utils::window().location();
     let fragment = location.hash().unwrap_or_default();
-    if fragment.len() <= 1 {
+    if !has_fragment() {
         return;
     }
     if let Ok(history) = gloo::utils::window().history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some("?workshop"));
+        // The address without its fragment: the workshop's, as it was (an embedded page's
+        // keeps `embed=1`).
+        let mut params = crate::ui::route::address_params_but(&["workshop"]);
+        params.push("workshop".to_string());
+        let here = format!("?{}", params.join("&"));
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&here));
     }
     let alert = |text: String| {
         Act::Notice(Some(Notice {
@@ -1216,7 +1317,7 @@ fn open_fragment(d: &UseReducerDispatcher<State>) {
                 &[("count", &n.to_string())],
             )
         };
-        open_text(&text, false, d, said, refused);
+        open_text(&text, false, d, said, refused, false);
     });
 }
 
@@ -1333,6 +1434,14 @@ fn share_dialog(state: &UseReducerHandle<State>, d: &UseReducerDispatcher<State>
         Share::Making => html! { <p role="status">{ t(Msg::WorkshopShareMaking) }</p> },
         Share::Link(link) => {
             let n = link.chars().count();
+            let (page, fragment) = link.split_once('#').unwrap_or((link, ""));
+            let frame = format!(
+                "<iframe src=\"{page}?embed=1#{fragment}\" title=\"{}\" width=\"100%\" height=\"800\" style=\"border: 0\" loading=\"lazy\"></iframe>",
+                tp(Msg::EmbedFrameTitle, &[("title", &state.history.now().title)])
+                    .replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('<', "&lt;")
+            );
             let on_copy = {
                 let (link, d) = (link.clone(), d.clone());
                 Callback::from(move |_: MouseEvent| copy(&link, &d))
@@ -1345,6 +1454,8 @@ fn share_dialog(state: &UseReducerHandle<State>, d: &UseReducerDispatcher<State>
                     <p class="share-length">{ tn(Msg::WorkshopShareLength, n as u64, &[("count", &n.to_string())]) }</p>
                     <button class="button small primary" onclick={on_copy}>{ t(Msg::WorkshopShareCopy) }</button>
                     <p role="status" class="share-copied">{ state.copied.clone().unwrap_or_default() }</p>
+                    <label for="ws-share-embed">{ t(Msg::WorkshopShareEmbed) }</label>
+                    <textarea id="ws-share-embed" class="share-link" readonly=true rows="4" value={frame} />
                 </>
             }
         }
@@ -1363,9 +1474,13 @@ fn share_dialog(state: &UseReducerHandle<State>, d: &UseReducerDispatcher<State>
             html! { <p role="alert">{ tp(Msg::WorkshopShareFailed, &[("why", why)]) }</p> }
         }
     };
+    let problems = problem_count(state);
     html! {
-        <div class="share-dialog" role="dialog" aria-modal="false" aria-labelledby="ws-share-title">
+        <div class="share-dialog" id="ws-share" role="dialog" aria-modal="false" aria-labelledby="ws-share-title" tabindex="-1">
             <h3 id="ws-share-title">{ t(Msg::WorkshopShareTitle) }</h3>
+            if problems > 0 {
+                <p class="share-warning">{ tn(Msg::WorkshopShareHasProblems, problems as u64, &[("count", &problems.to_string())]) }</p>
+            }
             { body }
             <button class="button small" onclick={close}>{ t(Msg::WorkshopClose) }</button>
         </div>
@@ -1373,7 +1488,13 @@ fn share_dialog(state: &UseReducerHandle<State>, d: &UseReducerDispatcher<State>
 }
 
 fn copy(link: &str, d: &UseReducerDispatcher<State>) {
-    let clipboard = gloo::utils::window().navigator().clipboard();
+    // A page not served over HTTPS (a classroom server) has no clipboard to write to.
+    let navigator = gloo::utils::window().navigator();
+    let has = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| c.is_object());
+    if !has {
+        return d.dispatch(Act::Copied(t(Msg::WorkshopShareNotCopied).to_string()));
+    }
+    let clipboard = navigator.clipboard();
     let promise = clipboard.write_text(link);
     let (ok, failed) = (d.clone(), d.clone());
     settle(

@@ -235,3 +235,68 @@ describe("the workshop on a phone, by touch", () => {
     }
   });
 });
+
+describe("a teacher's challenge", () => {
+  test("its link opens as a challenge; Run checks its goals and says what happened instead", { timeout: 120_000 }, async () => {
+    const teacher = await workshop();
+    let link;
+    try {
+      const scene = readFileSync(join(ROOT, "tests/data/teachers-challenge.toml"));
+      await teacher.page.locator(".workshop-tools input[type=file]").setInputFiles({ name: "challenge.toml", mimeType: "application/toml", buffer: scene });
+      await teacher.page.locator(".workshop-task", { hasText: "curl cannot reach the server." }).waitFor({ timeout: 30_000 });
+      await ready(teacher.page);
+      await tool(teacher.page, "Share link").tap();
+      link = await teacher.page.locator("#ws-share-link").inputValue();
+      const embed = await teacher.page.locator("#ws-share-embed").inputValue();
+      assert.ok(embed.startsWith(`<iframe src="${link.split("#")[0]}?embed=1#s=1.`), embed);
+      assert.deepEqual(await teacher.problems(), []);
+    } finally {
+      await teacher.context.close();
+    }
+    const w = await openWatched(env.chrome.browser, env.site.url, phone);
+    try {
+      const page = w.page;
+      await page.goto(link);
+      const task = page.locator(".workshop-task");
+      await task.filter({ hasText: "curl cannot reach the server. Fix the scene so that it gets its reply." }).waitFor({ timeout: 30_000 });
+      assert.deepEqual(await task.locator("li").allTextContents(), ["curl gets its reply.", "No segment is dropped."]);
+      await ready(page);
+      await tool(page, "Run").tap();
+      await page.locator(".notice[role=status]", { hasText: "1 goal is not met yet." }).waitFor({ timeout: 30_000 });
+      await page.getByRole("button", { name: "Back to the workshop" }).tap();
+      assert.match(await task.locator("li").first().textContent(), /^Not yet curl gets its reply\./);
+      await type(page, "ws-actions-1-to", "Server:8099");
+      await ready(page);
+      await tool(page, "Run").tap();
+      await page.locator(".notice[role=status]", { hasText: "Every goal is met: challenge passed." }).waitFor({ timeout: 30_000 });
+      await page.getByRole("button", { name: "Back to the workshop" }).tap();
+      assert.deepEqual(await task.locator(".goal-mark").allTextContents(), ["Met", "Met"]);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+describe("the workshop in Traditional Chinese", () => {
+  test("problems are said in Chinese at their fields, and switching language keeps the scene", { timeout: 120_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      await page.getByRole("button", { name: "Add a host", exact: true }).tap();
+      await type(page, "ws-hosts-0-name", "Mine");
+      await type(page, "ws-hosts-0-ip", "192.168.1.300");
+      await page.locator(".field-problem", { hasText: "is not an IPv4 address" }).waitFor({ timeout: 30_000 });
+      await page.getByRole("combobox", { name: "Language" }).selectOption("zh-Hant");
+      await page.locator(".workshop-tools").getByRole("button", { name: "復原", exact: true }).waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator("#ws-hosts-0-name").inputValue(), "Mine", "the scene is kept");
+      await page.locator(".field-problem", { hasText: "「192.168.1.300」不是 IPv4 地址" }).waitFor({ timeout: 30_000 });
+      assert.match(await page.locator(".problem-list").first().textContent(), /主機 1 · IP 地址：「192\.168\.1\.300」不是 IPv4 地址/);
+      // The page's own skip link (a fragment) is not taken for a shared scene.
+      assert.equal(await page.locator(".workshop-notice[role=alert]").count(), 0);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
