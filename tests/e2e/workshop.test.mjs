@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { sharedSite, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
 
 const env = sharedSite();
@@ -294,6 +295,80 @@ describe("the workshop in Traditional Chinese", () => {
       assert.match(await page.locator(".problem-list").first().textContent(), /主機 1 · IP 地址：「192\.168\.1\.300」不是 IPv4 地址/);
       // The page's own skip link (a fragment) is not taken for a shared scene.
       assert.equal(await page.locator(".workshop-notice[role=alert]").count(), 0);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+describe("the workshop at every size", () => {
+  const sizes = {
+    "phone 360×640": { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    // (With touch, so the helpers can tap.)
+    desktop: { ...VIEWPORTS.desktop, hasTouch: true },
+  };
+  for (const [name, options] of Object.entries(sizes)) {
+    test(`${name}: no sideways scroll, every label 12 px or more, no axe-core violations`, { timeout: 120_000 }, async () => {
+      const w = await openWatched(env.chrome.browser, env.site.url, { ...options, acceptDownloads: true });
+      try {
+        const page = w.page;
+        await page.goto(env.site.url + "?workshop");
+        await page.locator(".workshop-tools").waitFor();
+        await buildServerAndTwoClients(page);
+        await page.getByRole("button", { name: "Add a goal", exact: true }).click();
+        await type(page, "ws-hosts-1-ip", "192.168.1.300");
+        await page.locator(".problem-list li").first().waitFor({ timeout: 30_000 });
+        // Every entry's "More" open: the longest the page gets.
+        await page.evaluate(() => document.querySelectorAll("details.more-fields").forEach((d) => (d.open = true)));
+        const { scrollWidth, innerWidth, smallest } = await page.evaluate(() => {
+          let smallest = Infinity;
+          for (const el of document.querySelectorAll(".workshop-main *")) {
+            const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+            if (own && el.getClientRects().length) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+          }
+          return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, smallest };
+        });
+        assert.ok(scrollWidth <= innerWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
+        assert.ok(smallest >= 12, `a label at ${smallest}px`);
+        let axe = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}×)`), []);
+        // The share dialog too, which fits the screen.
+        await tool(page, "Share link").click();
+        await page.locator("#ws-share-link").waitFor();
+        const box = await page.locator(".share-dialog").boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= innerWidth, "the dialog fits the width");
+        axe = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}×)`), []);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  }
+
+  test("a file dropped on the page opens; a scene too big for a link is offered as a file", { timeout: 120_000 }, async () => {
+    const w = await workshop();
+    try {
+      const page = w.page;
+      const text = readFileSync(join(ROOT, "scenarios/walkthrough.toml"), "utf8");
+      const title = text.match(/^title = "(.*)"$/m)[1];
+      const drop = await page.evaluateHandle((text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], "walkthrough.toml", { type: "application/toml" }));
+        return data;
+      }, text);
+      await page.locator(".workshop-main").dispatchEvent("drop", { dataTransfer: drop });
+      await page.locator(".workshop-notice", { hasText: `Opened “${title}”` }).waitFor({ timeout: 30_000 });
+      // A description no compression shrinks: 12,000 random letters.
+      let noise = "";
+      for (let i = 0; i < 12_000; i++) noise += String.fromCharCode(97 + Math.floor(Math.random() * 26));
+      await page.locator("#ws-file details.more-fields").evaluate((d) => (d.open = true));
+      await type(page, "ws-description", noise);
+      await tool(page, "Share link").tap();
+      await page.locator(".share-dialog [role=alert]", { hasText: /As a link, this scene would be \d+ characters, more than 8000/ }).waitFor();
+      const [d] = await Promise.all([page.waitForEvent("download"), page.locator(".share-dialog").getByRole("button", { name: "Save file" }).tap()]);
+      assert.match(d.suggestedFilename(), /\.toml$/);
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
