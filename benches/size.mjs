@@ -40,8 +40,8 @@ const PAGES = [
 ];
 
 // The workshop: its own build, words and styles, and its own aim (330 KB brotli in all); opened
-// by its address (no engine until the scene changes), and by a shared scene's link (the engine's
-// worker reads the link's file at once).
+// by its address, and by a shared scene's link (read in the page; the engine's worker loads only
+// when a scene runs).
 const WORKSHOP_AIM = 330 * 1000;
 const sharedLink = () => {
   const file = readFileSync(join(ROOT, "scenarios/node-server-8099.toml"));
@@ -63,7 +63,7 @@ async function fetched(chrome, site, query) {
     // The stage, or the home screen as the app draws it (index.html's first screen has no
     // explore card).
     await w.page.locator(".stage-svg, .explore-card, .workshop-tools").first().waitFor();
-    // A shared link's scene: read in the engine's worker, then the workshop says so.
+    // A shared link's scene: read, then the workshop says so.
     if (query.includes("#s=")) await w.page.locator(".workshop-notice").waitFor();
     await w.page.waitForLoadState("networkidle");
     const problems = await w.problems();

@@ -44,6 +44,36 @@ async function squeeze(code, module) {
   for (const id of Object.keys(english)) {
     if (!englishScenes[sceneOf[id]]) throw new Error(`locales/lessons/scenes.json: lesson ${id} has no shipped scene`);
   }
+  // The home screen's own words: keys under "home." that only src/ui/home.rs says (by name,
+  // `Msg::HomeIntro`; a file naming messages any other way, `Msg::*` or `Msg::{…}`, stops the
+  // build, since its words could not be told). Every page but the home screen loads
+  // locales/app-<lang>.json, the catalog with those texts empty: the same positions, less to
+  // fetch; the home screen loads locales/<lang>.json, with them.
+  const sources = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith(".rs")) sources.push(p);
+    }
+  };
+  walk(join(src, "..", "src"));
+  const sayers = new Map();
+  for (const file of sources) {
+    const code = readFileSync(file, "utf8");
+    const rel = relative(join(src, ".."), file).split(sep).join("/");
+    if (/Msg::\{|Msg::\*/.test(code) && rel !== "src/ui/workshop.rs") {
+      throw new Error(`${rel} names messages other than as Msg::Name: say each by its name`);
+    }
+    for (const m of code.matchAll(/Msg::([A-Za-z0-9]+)/g)) {
+      if (!sayers.has(m[1])) sayers.set(m[1], new Set());
+      sayers.get(m[1]).add(rel);
+    }
+  }
+  const msgName = (k) => k.split(/[._-]/).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
+  const homeOnly = new Set(
+    keys.filter((k) => k.startsWith("home.") && [...(sayers.get(msgName(k)) ?? [])].every((f) => f === "src/ui/home.rs")),
+  );
   mkdirSync(join(dir, "locales"), { recursive: true });
   for (const name of readdirSync(src).filter((f) => f.endsWith(".json"))) {
     const lang = name.slice(0, -".json".length);
@@ -64,6 +94,7 @@ async function squeeze(code, module) {
     }
     const part = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
+    writeFileSync(join(dir, "locales", `app-${name}`), JSON.stringify(messages.map((m, i) => (homeOnly.has(keys[i]) ? "" : m))));
     // [where they start, how many messages the whole catalog has, …the texts]: the page checks
     // that the two files are one release's before it puts them together.
     writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), keys.length, ...part]));

@@ -70,13 +70,14 @@ function loadCatalog(lang) {
   // [where they start, how many messages the catalog has, …the texts]. Two files of different
   // releases (one of them cached) are refused rather than put words in the wrong places.
   const part = shown === "%" ? load(`locales/workshop-${lang}.json`) : null;
-  const catalog = Promise.all([load(`locales/${lang}.json`), part])
+  // The home screen's catalog has its own words; every other page's leaves them out.
+  const catalog = Promise.all([load(`locales/${shown ? "app-" : ""}${lang}.json`), part])
     .then(([messages, own]) => {
       if (!own) return messages;
       const [first, total, ...texts] = own;
       const slots = messages.slice(first, first + texts.length);
       if (messages.length !== total || slots.length !== texts.length || slots.some((m) => m !== "")) {
-        throw new Error(`its language files (locales/${lang}.json and locales/workshop-${lang}.json) are not of one release: reload the page`);
+        throw new Error("its language files are of two releases: reload the page");
       }
       messages.splice(first, texts.length, ...texts);
       return messages;

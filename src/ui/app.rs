@@ -600,7 +600,7 @@ fn first_model(
     lesson: Option<&LessonAt>,
     workshop: Option<&WorkshopRun>,
 ) -> Model {
-    if let Some(run) = workshop {
+    if let Some(run) = workshop.filter(|_| cfg!(feature = "workshop")) {
         let mut m = Model::of_scene(usize::MAX, run.scene.clone());
         m.playing = true;
         return m;
@@ -644,7 +644,11 @@ pub fn player(props: &PlayerProps) -> Html {
     use_shortcuts(&model, &clock);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     // The scene titles for the picker, read once.
-    let back = props.workshop.as_ref().map(|w| w.back.clone());
+    let back = props
+        .workshop
+        .as_ref()
+        .filter(|_| cfg!(feature = "workshop"))
+        .map(|w| w.back.clone());
     let picker = free && back.is_none();
     let titles = use_memo(
         (),
@@ -736,9 +740,7 @@ pub fn player(props: &PlayerProps) -> Html {
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
             }
-            if let Some(summary) = props.workshop.as_ref().and_then(|w| w.summary.clone()) {
-                <p class="notice" role="status">{ summary }</p>
-            }
+            { workshop_summary(props.workshop.as_ref()) }
             <main class="layout">
                 <section id="stage" class="stage" aria-labelledby="stage-title" tabindex="-1">
                     <h2 id="stage-title" class="sr-only">{ t(Msg::PlayerNetwork) }</h2>
@@ -769,6 +771,16 @@ pub fn player(props: &PlayerProps) -> Html {
             <HelpDialog open={model.help_open} on_close={on.close_help.clone()} />
         </div>
     }
+}
+
+/// A teacher's challenge's result for the workshop's run (only the workshop's build has one).
+fn workshop_summary(run: Option<&WorkshopRun>) -> Html {
+    #[cfg(feature = "workshop")]
+    if let Some(summary) = run.and_then(|w| w.summary.clone()) {
+        return html! { <p class="notice" role="status">{ summary }</p> };
+    }
+    let _ = run;
+    Html::default()
 }
 
 fn scene_titles() -> Vec<String> {

@@ -53,8 +53,14 @@ pub fn answer_in_page(serve: Serve) {
 /// not read).
 pub fn run(job: &Run, then: impl FnOnce(Result<(Vec<Checked>, Recording), String>) + 'static) {
     ask(&crate::worker::run_request(job), move |answer| {
-        then(answer.and_then(|bytes| read_answer(&bytes).map_err(|_| SCRIPT.to_string())))
+        then(run_answer(answer))
     });
+}
+
+/// A run's answer read (once, not in each caller's copy of [`run`]).
+#[inline(never)]
+fn run_answer(answer: Result<Vec<u8>, String>) -> Result<(Vec<Checked>, Recording), String> {
+    answer.and_then(|bytes| read_answer(&bytes).map_err(|_| SCRIPT.to_string()))
 }
 
 /// Send the worker `request` (see [`crate::worker`]), then call `then` with its answer's bytes,

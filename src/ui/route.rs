@@ -91,7 +91,10 @@ impl Route {
 pub fn query() -> Params {
     let location = gloo::utils::window().location();
     let search = location.search().unwrap_or_default();
-    let shared = location.hash().unwrap_or_default().starts_with("#s=");
+    // (Only the workshop's build reads the fragment: another build sends a `workshop` address
+    // there, which boot.js sends to the workshop's build.)
+    let shared =
+        cfg!(feature = "workshop") && location.hash().unwrap_or_default().starts_with("#s=");
     let mut params: Params = search
         .trim_start_matches('?')
         .split('&')

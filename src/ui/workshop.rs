@@ -5,10 +5,11 @@
 //! (`locales/workshop-<lang>.json`).
 //!
 //! The scene is a [`Scenario`], the format every file and link uses. Each change is a version
-//! in [`History`] (undo, redo) and is checked by the engine's worker as `socketlab-cli check`
-//! checks a file (`worker::open_request`): each problem shows at its field. The worker also runs
-//! it (`Run`), and the player plays the recording. The scene being edited is kept in the
-//! browser's storage, so a reload or another language brings it back.
+//! in [`History`] (undo, redo) and is checked as `socketlab-cli check` checks a file, by the
+//! same reader, here in the page: each problem shows at its field. The engine's worker runs it
+//! (`Run`, loaded when the learner first runs a scene) and reads JSON files; the player plays
+//! the recording. The scene being edited is kept in the browser's storage, so a reload or
+//! another language brings it back.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -278,8 +279,8 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     let state = use_reducer(first_state);
     let d = state.dispatcher();
 
-    // Each version is kept, then checked by the worker a moment after the last change (a new
-    // scene, with nothing in it, only once it changes).
+    // Each version is kept, then checked in a task of its own after it is drawn (a new scene,
+    // with nothing in it, only once it changes).
     {
         let (d, scene) = (d.clone(), state.history.now().clone());
         use_effect_with(state.version, move |version| {
@@ -290,7 +291,7 @@ pub fn workshop(props: &WorkshopProps) -> Html {
                 keep(&scene);
             }
             let timer = (version > 0 || !empty(&scene)).then(|| {
-                gloo::timers::callback::Timeout::new(250, move || check(version, &scene, d))
+                gloo::timers::callback::Timeout::new(0, move || check(version, &scene, d))
             });
             move || drop(timer)
         });
@@ -1155,17 +1156,12 @@ fn set_field(scene: &Scenario, e: FieldEdit, d: &UseReducerDispatcher<State>) {
     }
 }
 
-/// Ask the worker to check version `version` of the scene, as `socketlab-cli check` would.
+/// Check version `version` of the scene as `socketlab-cli check` checks its file: the same
+/// reader, in the page (the scenario file's reader is the workshop's; the engine's worker,
+/// which runs a scene, loads only when one runs).
 fn check(version: u32, scene: &Scenario, d: UseReducerDispatcher<State>) {
-    let request = crate::worker::open_request(&scene.to_toml(), false);
-    super::engine::ask(&request, move |answer| match answer {
-        Ok(bytes) => match crate::worker::read_opened(&bytes) {
-            Some(Ok(_)) => d.dispatch(Act::Checked(version, Vec::new())),
-            Some(Err(problems)) => d.dispatch(Act::Checked(version, problems)),
-            None => d.dispatch(Act::Engine(Some("socketlab-engine".to_string()))),
-        },
-        Err(why) => d.dispatch(Act::Engine(Some(why))),
-    });
+    let problems = crate::engine::scenario::from_toml(&scene.to_toml()).err();
+    d.dispatch(Act::Checked(version, problems.unwrap_or_default()));
 }
 
 /// Offer the scene as its scenario file.
@@ -1186,7 +1182,7 @@ fn save_file(scene: &Scenario, d: &UseReducerDispatcher<State>) {
 }
 
 /// Open a scenario file from the device: read (no more than a scenario may be, and a byte
-/// more so that the check says it is too large), checked in the worker, and taken as a change,
+/// more so that the check says it is too large), checked, and taken as a change,
 /// or refused with every problem, the scene being edited kept.
 fn open_file(file: web_sys::File, d: &UseReducerDispatcher<State>) {
     let name = file.name();
@@ -1234,29 +1230,35 @@ fn open_text(
     refused: impl Fn(usize) -> String + 'static,
     quiet: bool,
 ) {
+    let failed = d.clone();
+    let take = move |read: Result<Scenario, Vec<Problem>>| match read {
+        Ok(scene) => {
+            let line = said(&scene);
+            d.dispatch(Act::Opened(scene, line));
+        }
+        // A kept file that does not open (it had problems) is no news to the learner.
+        Err(_) if quiet => {}
+        Err(problems) => d.dispatch(Act::Notice(Some(Notice {
+            text: refused(problems.len()),
+            problems,
+            alert: true,
+        }))),
+    };
+    // TOML (files, links, the kept scene) is read in the page; JSON, rarer, by the engine's
+    // worker, which carries a JSON reader the page need not.
+    if !json {
+        return take(crate::engine::scenario::from_toml(text));
+    }
     let request = crate::worker::open_request(text, json);
     super::engine::ask(&request, move |answer| match answer {
         Ok(bytes) => match crate::worker::read_opened(&bytes) {
-            Some(Ok(scene)) => {
-                let line = said(&scene);
-                d.dispatch(Act::Opened(scene, line));
-            }
-            // A kept file that does not open (it had problems) is no news to the learner.
-            Some(Err(_)) if quiet => {}
-            Some(Err(problems)) => d.dispatch(Act::Notice(Some(Notice {
-                text: refused(problems.len()),
-                problems,
-                alert: true,
-            }))),
-            None => d.dispatch(Act::Engine(Some("socketlab-engine".to_string()))),
+            Some(read) => take(read),
+            None => failed.dispatch(Act::Engine(Some("socketlab-engine".to_string()))),
         },
-        Err(why) => d.dispatch(Act::Engine(Some(why))),
+        Err(why) => failed.dispatch(Act::Engine(Some(why))),
     });
 }
 
-/// Open the scene in the address's fragment (`#s=1.…`), if there is one, then take it out of
-/// the address (the scene is kept like any other: a reload does not open the link again over
-/// the learner's changes). What is wrong with a link is said, and changes nothing.
 /// Whether the address carries a shared scene (`#s=…`; another fragment, such as the skip
 /// link's `#stage`, is the page's own).
 fn has_fragment() -> bool {
@@ -1264,6 +1266,9 @@ fn has_fragment() -> bool {
     hash.starts_with("#s=")
 }
 
+/// Open the scene in the address's fragment (`#s=1.…`), if there is one, then take it out of
+/// the address (the scene is kept like any other: a reload does not open the link again over
+/// the learner's changes). What is wrong with a link is said, and changes nothing.
 fn open_fragment(d: &UseReducerDispatcher<State>) {
     let location = gloo::utils::window().location();
     let fragment = location.hash().unwrap_or_default();
