@@ -66,22 +66,11 @@ function loadCatalog(lang) {
       if (!r.ok) throw new Error(`its language file (${file}) did not load (HTTP ${r.status})`);
       return r.json();
     });
-  // The workshop's own words are a file of their own, put in their place in the catalog:
-  // [where they start, how many messages the catalog has, …the texts]. Two files of different
-  // releases (one of them cached) are refused rather than put words in the wrong places.
-  const part = shown === "%" ? load(`locales/workshop-${lang}.json`) : null;
-  // The home screen's catalog has its own words; every other page's leaves them out.
-  const catalog = Promise.all([load(`locales/${shown ? "app-" : ""}${lang}.json`), part])
-    .then(([messages, own]) => {
-      if (!own) return messages;
-      const [first, total, ...texts] = own;
-      const slots = messages.slice(first, first + texts.length);
-      if (messages.length !== total || slots.length !== texts.length || slots.some((m) => m !== "")) {
-        throw new Error("its language files are of two releases: reload the page");
-      }
-      messages.splice(first, texts.length, ...texts);
-      return messages;
-    })
+  // The home screen's catalog has its own words; every other page's leaves them out. The
+  // workshop puts its own in (workshop-boot.js).
+  const part = globalThis.socketlabCatalogPart;
+  const catalog = load(`locales/${shown ? "app-" : ""}${lang}.json`)
+    .then((messages) => (part ? part(messages, lang) : messages))
     .then((messages) => {
       globalThis.socketlabCatalog = { lang, messages };
       document.documentElement.lang = lang;
@@ -155,16 +144,10 @@ globalThis.socketlabRecording = loadRecording;
 // challenge, whose card on the first screen says so, the challenges' build), and any other
 // address (the home screen, or a lesson there is not) the home screen's.
 const shown = shownLesson();
+// The workshop's styles and its words' loader, with its page only.
+if (shown === "%") first.push(import("./workshop-boot.js"));
 const challenge = shown && shown !== "@" && document.querySelector(`#app a[data-challenge][href^="?lesson=${CSS.escape(shown)}&"]`);
 const build = shown === "%" ? "./socketlab-workshop.js" : shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
-
-// The workshop's own styles, with its page only.
-if (shown === "%") {
-  const sheet = document.createElement("link");
-  sheet.rel = "stylesheet";
-  sheet.href = "workshop.css";
-  document.head.append(sheet);
-}
 
 function start() {
   Promise.all(first)

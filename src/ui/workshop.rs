@@ -336,7 +336,11 @@ pub fn workshop(props: &WorkshopProps) -> Html {
             .map(|(_, results)| goals_summary(results));
         let run = WorkshopRun {
             scene: scene.clone(),
-            back: Callback::from(move |()| d.dispatch(Act::Back)),
+            back: Callback::from(move |()| {
+                d.dispatch(Act::Back);
+                // Back where the learner left: the Run button.
+                focus_later("ws-run".to_string());
+            }),
             summary,
         };
         return html! {
@@ -373,6 +377,8 @@ pub fn workshop(props: &WorkshopProps) -> Html {
             let mut s = scene.clone();
             if s.remove_entry(list, index) {
                 d.dispatch(Act::Change(s));
+                // The entry's button went with it: the focus goes to its section.
+                focus_later(format!("ws-{list}"));
             }
         })
     };
@@ -516,7 +522,7 @@ fn toolbar(
             // than drop it to the page as a disabled button would.
             <button class="button small" onclick={act(|| Act::Undo)} aria-disabled={(!state.history.can_undo()).to_string()}>{ t(Msg::WorkshopUndo) }</button>
             <button class="button small" onclick={act(|| Act::Redo)} aria-disabled={(!state.history.can_redo()).to_string()}>{ t(Msg::WorkshopRedo) }</button>
-            <button class="button small primary" onclick={on_run} aria-disabled={(!runnable || state.running).to_string()}>{ t(Msg::WorkshopRun) }</button>
+            <button class="button small primary" id="ws-run" onclick={on_run} aria-disabled={(!runnable || state.running).to_string()}>{ t(Msg::WorkshopRun) }</button>
             <button class="button small" onclick={on_save}>{ t(Msg::WorkshopSave) }</button>
             <label class="button small file-button">
                 { t(Msg::WorkshopOpen) }
@@ -686,6 +692,19 @@ fn is_field(list: &str, key: &str) -> bool {
     SECTIONS
         .iter()
         .any(|(l, fields)| *l == list && (key.is_empty() || fields.iter().any(|f| f.key == key)))
+}
+
+/// Focus element `id` once the page is drawn again (after a change takes away what had the
+/// focus).
+fn focus_later(id: String) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    })
+    .forget();
 }
 
 /// Follow a problem's link without changing the address (its fragment is the shared scene's
