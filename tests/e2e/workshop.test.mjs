@@ -250,6 +250,14 @@ describe("a teacher's challenge", () => {
       link = await teacher.page.locator("#ws-share-link").inputValue();
       const embed = await teacher.page.locator("#ws-share-embed").inputValue();
       assert.ok(embed.startsWith(`<iframe src="${link.split("#")[0]}?embed=1#s=1.`), embed);
+      // The embed code's page opens the challenge too, without the site's header.
+      const src = embed.match(/src="([^"]+)"/)[1].replaceAll("&amp;", "&");
+      const framed = await teacher.context.newPage();
+      await framed.goto(src);
+      await framed.locator(".workshop-task", { hasText: "curl cannot reach the server." }).waitFor({ timeout: 30_000 });
+      assert.ok(await framed.evaluate(() => document.documentElement.classList.contains("embed")));
+      assert.match(framed.url(), /\?embed=1&workshop$/);
+      await framed.close();
       assert.deepEqual(await teacher.problems(), []);
     } finally {
       await teacher.context.close();
