@@ -140,3 +140,28 @@ async fn a_problem_shows_at_its_field_and_an_unfit_value_changes_nothing() {
     );
     root.remove();
 }
+
+/// Two changes before the page draws again (a quick learner, a slow phone) both count: each is
+/// made to the scene as it is by then, not as the last drawing had it.
+#[wasm_bindgen_test]
+async fn two_changes_before_the_next_drawing_both_count() {
+    let root = mount();
+    yew::scheduler::flush().await;
+    button(&root, "Add a host").click();
+    yew::scheduler::flush().await;
+    type_into(&root, "ws-hosts-0-name", "Server");
+    type_into(&root, "ws-hosts-0-ip", "10.0.0.1");
+    yew::scheduler::flush().await;
+    assert_eq!(value(&root, "ws-hosts-0-name").as_deref(), Some("Server"));
+    assert_eq!(value(&root, "ws-hosts-0-ip").as_deref(), Some("10.0.0.1"));
+    // And a value typed back as it was takes away what was said about an unfit one.
+    button(&root, "Add a firewall rule").click();
+    yew::scheduler::flush().await;
+    type_into(&root, "ws-firewall-0-port", "70000");
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, ".workshop-field.invalid label").len(), 1);
+    type_into(&root, "ws-firewall-0-port", "80");
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, ".workshop-field.invalid label").len(), 0);
+    root.remove();
+}

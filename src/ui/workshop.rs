@@ -82,6 +82,11 @@ struct State {
 
 enum Act {
     Change(Scenario),
+    /// A field changed: the edit, made to the scene as it is now.
+    Field(FieldEdit),
+    /// A new entry at the end of a section.
+    Add(&'static str),
+    Remove(&'static str, usize),
     /// A scene from a file or a link, as a change (undo goes back), with what to say.
     Opened(Scenario, String),
     Undo,
@@ -106,10 +111,36 @@ impl Reducible for State {
             s.version += 1;
             s.unfit = None;
         };
+        let act = match act {
+            Act::Field(e) => match set_field(s.history.now(), &e) {
+                Ok(next) => Act::Change(next),
+                Err(unfit) => Act::Unfit(Some(unfit)),
+            },
+            Act::Add(list) => {
+                let words = NewWords {
+                    host: &t(Msg::WorkshopNewHost),
+                    stage_title: &t(Msg::WorkshopNewStageTitle),
+                    stage_text: &t(Msg::WorkshopNewStageText),
+                };
+                Act::Change(with_new_entry(s.history.now(), list, &words))
+            }
+            Act::Remove(list, index) => {
+                let mut next = s.history.now().clone();
+                next.remove_entry(list, index);
+                Act::Change(next)
+            }
+            other => other,
+        };
         match act {
+            Act::Field(..) | Act::Add(..) | Act::Remove(..) => {}
             Act::Change(scene) => {
+                // The same scene (a value typed back as it was): only what was unfit goes.
                 if scene == *s.history.now() {
-                    return self;
+                    if s.unfit.is_none() {
+                        return self;
+                    }
+                    s.unfit = None;
+                    return Rc::new(s);
                 }
                 s.history.change(scene);
                 moved(&mut s);
@@ -356,30 +387,22 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     };
     let checked = matches!(&state.checked, Some((v, _)) if *v == state.version);
 
+    // Each edit is made to the scene as it is when the reducer takes it (not as this drawing
+    // had it: two changes before the next drawing both count).
     let on_field = {
-        let (d, scene) = (d.clone(), scene.clone());
-        Callback::from(move |e: FieldEdit| set_field(&scene, e, &d))
+        let d = d.clone();
+        Callback::from(move |e: FieldEdit| d.dispatch(Act::Field(e)))
     };
     let on_add = {
-        let (d, scene) = (d.clone(), scene.clone());
-        Callback::from(move |list: &'static str| {
-            let words = NewWords {
-                host: &t(Msg::WorkshopNewHost),
-                stage_title: &t(Msg::WorkshopNewStageTitle),
-                stage_text: &t(Msg::WorkshopNewStageText),
-            };
-            d.dispatch(Act::Change(with_new_entry(&scene, list, &words)));
-        })
+        let d = d.clone();
+        Callback::from(move |list: &'static str| d.dispatch(Act::Add(list)))
     };
     let on_remove = {
-        let (d, scene) = (d.clone(), scene.clone());
+        let d = d.clone();
         Callback::from(move |(list, index): (&'static str, usize)| {
-            let mut s = scene.clone();
-            if s.remove_entry(list, index) {
-                d.dispatch(Act::Change(s));
-                // The entry's button went with it: the focus goes to its section.
-                focus_later(format!("ws-{list}"));
-            }
+            d.dispatch(Act::Remove(list, index));
+            // The entry's button went with it: the focus goes to its section.
+            focus_later(format!("ws-{list}"));
         })
     };
 
@@ -1136,11 +1159,10 @@ fn field(ctx: &Ctx, list: Option<&'static str>, index: usize, f: &Field) -> Html
     }
 }
 
-/// A field's change, as the scene takes it: a new version, or (a value its type cannot hold)
-/// the scene as it was and why.
-fn set_field(scene: &Scenario, e: FieldEdit, d: &UseReducerDispatcher<State>) {
+/// A field's change, as the scene takes it: the new version, or (a value its type cannot
+/// hold) why not, with what was typed.
+fn set_field(scene: &Scenario, e: &FieldEdit) -> Result<Scenario, (String, String, Unfit)> {
     let typed = e.typed.clone();
-    let path = path_of(e.list, e.index, e.field.key);
     let value = match e.field.kind {
         Kind::Text if typed.is_empty() && !e.field.required => Some(FieldValue::Absent),
         Kind::Text => Some(FieldValue::Text(typed.clone())),
@@ -1166,13 +1188,7 @@ fn set_field(scene: &Scenario, e: FieldEdit, d: &UseReducerDispatcher<State>) {
         Some(v) => edit(scene, e.list, e.index, e.field.key, v),
         None => Err(Unfit::NotItsKind),
     };
-    match result {
-        Ok(next) => {
-            d.dispatch(Act::Unfit(None));
-            d.dispatch(Act::Change(next));
-        }
-        Err(why) => d.dispatch(Act::Unfit(Some((path, typed, why)))),
-    }
+    result.map_err(|why| (path_of(e.list, e.index, e.field.key), typed, why))
 }
 
 /// Check version `version` of the scene as `socketlab-cli check` checks its file: the same
