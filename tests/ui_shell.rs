@@ -1,7 +1,6 @@
 //! Component tests in headless Chromium: the app's shell renders what a learner needs to start.
 #![cfg(target_arch = "wasm32")]
 
-use socketlab::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -9,6 +8,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "common/recordings.rs"]
 mod recordings;
+
+#[path = "common/dom.rs"]
+mod dom;
+use dom::{draw_at, texts};
 
 /// The app at an address: the player's tests open the slides' scene, as `?scene=slides` does.
 fn mount_at(query: &str) -> web_sys::Element {
@@ -21,18 +24,6 @@ fn mount_at(query: &str) -> web_sys::Element {
     socketlab::i18n::install_scenes_source("en", include_str!("../locales/scenes/en.json"))
         .unwrap();
     draw_at(query)
-}
-
-fn draw_at(query: &str) -> web_sys::Element {
-    let history = gloo::utils::window().history().unwrap();
-    history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(query))
-        .unwrap();
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
 }
 
 fn mount() -> web_sys::Element {
@@ -119,15 +110,6 @@ async fn the_players_scenes_speak_the_loaded_words_and_say_so_without_them() {
         "課程投影片：一個瀏覽器，連接埠 80 上的一個網頁伺服器"
     );
     root.remove();
-}
-
-fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|node| node.text_content())
-        .map(|t| t.trim().to_string())
-        .collect()
 }
 
 #[wasm_bindgen_test]

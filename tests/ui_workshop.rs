@@ -1,13 +1,17 @@
 //! Component tests in headless Chromium: the workshop's page. A learner adds entries, a problem
-//! of the file's checks shows at its field (the engine's worker answering in the page), a value
-//! a field cannot hold is said there and changes nothing, and undo and redo walk the changes.
+//! of the file's checks shows at its field (the same reader as `socketlab-cli check`, in the
+//! page), a value a field cannot hold is said there and changes nothing, and undo and redo walk
+//! the changes.
 #![cfg(target_arch = "wasm32")]
 
-use socketlab::ui::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "common/dom.rs"]
+mod dom;
+use dom::{draw_at, texts};
 
 fn mount() -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
@@ -16,15 +20,7 @@ fn mount() -> web_sys::Element {
     let storage = gloo::utils::window().local_storage().unwrap().unwrap();
     storage.remove_item("socketlab.workshop").unwrap();
     storage.remove_item("socketlab.workshop.toml").unwrap();
-    let history = gloo::utils::window().history().unwrap();
-    history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?workshop"))
-        .unwrap();
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
+    draw_at("?workshop")
 }
 
 fn button(root: &web_sys::Element, text: &str) -> web_sys::HtmlElement {
@@ -55,14 +51,6 @@ fn value(root: &web_sys::Element, id: &str) -> Option<String> {
     root.query_selector(&format!("#{id}"))
         .unwrap()
         .map(|e| e.unchecked_into::<web_sys::HtmlInputElement>().value())
-}
-
-fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
-    let all = root.query_selector_all(selector).unwrap();
-    (0..all.length())
-        .filter_map(|i| all.item(i))
-        .map(|n| n.text_content().unwrap_or_default().trim().to_string())
-        .collect()
 }
 
 /// Past the moment the workshop waits after a change before it checks the scene.

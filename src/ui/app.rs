@@ -873,24 +873,16 @@ fn site_header(
     go: &Callback<Route>,
     back: Option<&Callback<()>>,
 ) -> Html {
+    // The workshop's run: the way back to the workshop, in place of the other ways.
     #[cfg(feature = "workshop")]
-    if let Some(back) = back {
+    let back = back.map(|back| {
         let back = back.clone();
-        return html! {
-            <header class="site-header">
-                <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>
-                <a class="brand" href="./" onclick={link(go, Route::Home)}>
-                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ t(Msg::SiteName) }</h1>
-                </a>
-                <p class="tagline">{ t(Msg::SiteTagline) }</p>
-                <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
-                { language_picker() }
-            </header>
-        };
-    }
+        html! {
+            <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
+        }
+    });
     #[cfg(not(feature = "workshop"))]
-    let _ = back;
+    let back: Option<Html> = back.and(None);
     html! {
             <header class="site-header">
                 <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>
@@ -899,7 +891,9 @@ fn site_header(
                     <h1>{ t(Msg::SiteName) }</h1>
                 </a>
                 <p class="tagline">{ t(Msg::SiteTagline) }</p>
-                if !free {
+                if let Some(back) = back {
+                    { back }
+                } else if !free {
                     <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::PlayerAllLessons) }</a>
                 } else {
                     <label class="scene-picker">
