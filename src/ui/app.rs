@@ -873,16 +873,37 @@ fn site_header(
     go: &Callback<Route>,
     back: Option<&Callback<()>>,
 ) -> Html {
-    // The workshop's run: the way back to the workshop, in place of the other ways.
-    #[cfg(feature = "workshop")]
-    let back = back.map(|back| {
-        let back = back.clone();
+    // The way on: a lesson's back to the list, the free player's scene picker and the lessons,
+    // or (the workshop's run) back to the workshop.
+    let nav = if !free {
+        html! { <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::PlayerAllLessons) }</a> }
+    } else {
         html! {
-            <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
+            <>
+                <label class="scene-picker">
+                    <span>{ t(Msg::PlayerScene) }</span>
+                    <select aria-label={t(Msg::PlayerScene)} onchange={on_scene.clone()}>
+                        { for titles.iter().enumerate().map(|(i, title)| {
+                            html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
+                        }) }
+                    </select>
+                </label>
+                <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
+            </>
         }
-    });
+    };
+    #[cfg(feature = "workshop")]
+    let nav = match back {
+        Some(back) => {
+            let back = back.clone();
+            html! {
+                <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
+            }
+        }
+        None => nav,
+    };
     #[cfg(not(feature = "workshop"))]
-    let back: Option<Html> = back.and(None);
+    let _ = back;
     html! {
             <header class="site-header">
                 <a class="skip-link" href="#stage">{ t(Msg::PlayerSkip) }</a>
@@ -891,21 +912,7 @@ fn site_header(
                     <h1>{ t(Msg::SiteName) }</h1>
                 </a>
                 <p class="tagline">{ t(Msg::SiteTagline) }</p>
-                if let Some(back) = back {
-                    { back }
-                } else if !free {
-                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::PlayerAllLessons) }</a>
-                } else {
-                    <label class="scene-picker">
-                        <span>{ t(Msg::PlayerScene) }</span>
-                        <select aria-label={t(Msg::PlayerScene)} onchange={on_scene.clone()}>
-                            { for titles.iter().enumerate().map(|(i, title)| {
-                                html! { <option key={i} value={i.to_string()} selected={i == current}>{ title.clone() }</option> }
-                            }) }
-                        </select>
-                    </label>
-                    <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
-                }
+                { nav }
                 { language_picker() }
             </header>
     }
