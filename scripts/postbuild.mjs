@@ -70,14 +70,10 @@ async function squeeze(code, module) {
       sayers.get(m[1]).add(rel);
     }
   }
-  const said = (k) => [...(sayers.get(msgName(k)) ?? [])];
   const msgName = (k) => k.split(/[._-]/).map((p) => p[0].toUpperCase() + p.slice(1)).join("");
   const homeOnly = new Set(
     keys.filter((k) => k.startsWith("home.") && [...(sayers.get(msgName(k)) ?? [])].every((f) => f === "src/ui/home.rs")),
   );
-  // The help dialog's words load when it opens: only the dialog may say them.
-  const helpElsewhere = keys.filter((k) => k.startsWith("help.") && said(k).some((f) => f !== "src/ui/components/controls.rs"));
-  if (helpElsewhere.length) throw new Error(`the help dialog's words said outside it: ${helpElsewhere.join(", ")}`);
   mkdirSync(join(dir, "locales"), { recursive: true });
   for (const name of readdirSync(src).filter((f) => f.endsWith(".json"))) {
     const lang = name.slice(0, -".json".length);
@@ -88,23 +84,20 @@ async function squeeze(code, module) {
       if (m && typeof m.one === "string" && typeof m.other === "string") return [m.one, m.other];
       throw new Error(`locales/${name}: ${k} is missing or not a text`);
     });
-    // Parts of the catalog in files of their own (locales/<part>-<lang>.json), each one run of
-    // the sorted keys: the workshop's words ("workshop.…"), which only the workshop's page loads
-    // (static/workshop-boot.js puts them in place), and the help dialog's ("help.…"), loaded
-    // when it first opens (src/i18n.rs, merge_part). The catalogs hold an empty text there,
-    // which costs them a few bytes. A part is [where it starts, how many messages the whole
-    // catalog has, …the texts]: the page checks that the files are one release's.
-    for (const [part, prefix] of [["workshop", "workshop."], ["help", "help."]]) {
-      const first = keys.findIndex((k) => k.startsWith(prefix));
-      const count = keys.filter((k) => k.startsWith(prefix)).length;
-      if (first < 0 || !keys.slice(first, first + count).every((k) => k.startsWith(prefix))) {
-        throw new Error(`locales: the keys "${prefix}…" are not one run`);
-      }
-      const texts = messages.splice(first, count, ...Array(count).fill(""));
-      writeFileSync(join(dir, "locales", `${part}-${name}`), JSON.stringify([first, keys.length, ...texts]));
+    // The workshop's words (keys "workshop.…", one run of the sorted keys) go in a file of
+    // their own, which only the workshop's page loads (static/boot.js puts them in place): the
+    // other pages' catalogs hold an empty text there, which costs them a few bytes.
+    const first = keys.findIndex((k) => k.startsWith("workshop."));
+    const count = keys.filter((k) => k.startsWith("workshop.")).length;
+    if (first >= 0 && !keys.slice(first, first + count).every((k) => k.startsWith("workshop."))) {
+      throw new Error("locales: the workshop's keys are not one run");
     }
+    const part = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
     writeFileSync(join(dir, "locales", `app-${name}`), JSON.stringify(messages.map((m, i) => (homeOnly.has(keys[i]) ? "" : m))));
+    // [where they start, how many messages the whole catalog has, …the texts]: the page checks
+    // that the two files are one release's before it puts them together.
+    writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), keys.length, ...part]));
     // English stands in for a text a language does not have.
     const inLang = (en, theirs) => en.map((text, i) => (theirs && typeof theirs[i] === "string" ? theirs[i] : text));
     const words = read(`lessons/${name}`);

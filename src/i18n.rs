@@ -251,43 +251,6 @@ pub fn lesson_words(id: &str) -> Option<Vec<Rc<str>>> {
         .collect()
 }
 
-/// Put a part of the catalog the page has since loaded (`globalThis.socketlabParts[name]`, from
-/// `locales/<name>-<lang>.json`: where its texts start, how many messages the catalog has, then
-/// the texts) in its place: words a page needs only once something opens (the help dialog's).
-/// False, and nothing changed, if it is not there or is not this release's.
-#[cfg(target_arch = "wasm32")]
-pub fn merge_part(name: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let get = |o: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok();
-    let part = get(&js_sys::global(), "socketlabParts")
-        .and_then(|parts| get(&parts, name))
-        .and_then(|p| p.dyn_into::<js_sys::Array>().ok());
-    let Some(part) = part else { return false };
-    let first = part.get(0).as_f64().unwrap_or(-1.0);
-    let total = part.get(1).as_f64().unwrap_or(-1.0);
-    let texts: Option<Vec<Rc<str>>> = (2..part.length())
-        .map(|i| part.get(i).as_string().map(|s| Rc::from(s.as_str())))
-        .collect();
-    CATALOG.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let (Some(catalog), Some(texts)) = (cell.as_mut(), texts) else {
-            return false;
-        };
-        let first = first as usize;
-        let fits = total == KEYS.len() as f64
-            && first + texts.len() <= catalog.entries.len()
-            && catalog.entries[first..first + texts.len()]
-                .iter()
-                .all(|e| matches!(e, Entry::Text(t) if t.is_empty()));
-        if fits {
-            for (slot, text) in catalog.entries[first..].iter_mut().zip(texts) {
-                *slot = Entry::Text(text);
-            }
-        }
-        fits
-    })
-}
-
 /// Install the catalog the page loaded (`globalThis.socketlabCatalog`: `{lang, messages}`,
 /// `messages` an array in [`Msg`]'s order), or say why it cannot be used.
 #[cfg(target_arch = "wasm32")]

@@ -135,12 +135,6 @@ function loadRecording(scene) {
 
 // The language picker asks for another catalog through this, and the app for lesson words;
 // the app is drawn again once they are in place.
-// A part of the catalog a page needs only once something opens (the help dialog's words):
-// the app puts it in place (src/i18n.rs, merge_part).
-globalThis.socketlabPart = (name, lang) =>
-  fetch(`locales/${name}-${lang}.json`)
-    .then((r) => (r.ok ? r.json() : Promise.reject()))
-    .then((part) => ((globalThis.socketlabParts ??= {})[name] = part));
 globalThis.socketlabLanguage = loadCatalog;
 globalThis.socketlabLesson = loadLesson;
 globalThis.socketlabRecording = loadRecording;

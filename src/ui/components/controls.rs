@@ -111,7 +111,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button class="button help-button" aria-label={t(Msg::ControlsHelp)} title={t(Msg::ControlsHelpKey)} onclick={click(&props.on_help)}>{ "?" }</button>
+                <button class="button help-button" aria-label={t(Msg::HelpTitle)} title={t(Msg::HelpTitleKey)} onclick={click(&props.on_help)}>{ "?" }</button>
             </div>
             // The slider and the clock change twice a second while playing; each sits in a
             // fixed-size box of its own (see app.css), so the browser lays out and paints only
@@ -237,23 +237,6 @@ pub struct HelpProps {
 pub fn help_dialog(props: &HelpProps) -> Html {
     crate::ui::hooks::counted("HelpDialog");
     let dialog = use_node_ref();
-    // The dialog's words are a part of the catalog of their own (`locales/help-<lang>.json`),
-    // loaded the first time it opens: a page's startup does without them.
-    let loaded = use_force_update();
-    {
-        let loaded = loaded.clone();
-        use_effect_with(props.open, move |open| {
-            if *open && t(Msg::HelpKey).is_empty() {
-                let lang = crate::i18n::lang();
-                let then = std::rc::Rc::new(move |ok: bool| {
-                    if ok && crate::i18n::merge_part("help") {
-                        loaded.force_update();
-                    }
-                });
-                crate::ui::boot_call("socketlabPart", &["help", lang], then);
-            }
-        });
-    }
     {
         let dialog = dialog.clone();
         use_effect_with(props.open, move |open| {
@@ -273,7 +256,7 @@ pub fn help_dialog(props: &HelpProps) -> Html {
     let close_button = props.on_close.clone();
     html! {
         <dialog ref={dialog} class="help" aria-labelledby="help-title" onclose={on_close}>
-            <h2 id="help-title">{ t(Msg::ControlsHelp) }</h2>
+            <h2 id="help-title">{ t(Msg::HelpTitle) }</h2>
             <h3>{ t(Msg::HelpKey) }</h3>
             <dl class="key">
                 <div><dt><span class="key-chip">{ "A" }</span><span class="key-chip b">{ "B" }</span></dt><dd>{ t(Msg::HelpKeyLetter) }</dd></div>
