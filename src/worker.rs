@@ -13,7 +13,7 @@
 //! which reads as nothing.
 
 use crate::engine::checker::{Arg, Problem, Said};
-use crate::engine::scenario::{self, Scenario};
+use crate::engine::scenario::{self, Scenario, WithChallenge};
 use crate::engine::wire::{take_byte, Wire};
 use crate::i18n::{Msg, MESSAGES};
 use crate::lessons::fix::Run;
@@ -36,7 +36,7 @@ pub fn serve(request: &[u8]) -> Vec<u8> {
             match opened {
                 Some(Ok(s)) => {
                     out.push(0);
-                    s.put(&mut out);
+                    WithChallenge(s).put(&mut out);
                 }
                 Some(Err(problems)) => {
                     out.push(1);
@@ -68,7 +68,7 @@ pub fn open_request(text: &str, json: bool) -> Vec<u8> {
 /// bytes are not an open's answer.
 pub fn read_opened(mut bytes: &[u8]) -> Option<Result<Scenario, Vec<Problem>>> {
     let read = match take_byte(&mut bytes)? {
-        0 => Ok(Scenario::take(&mut bytes)?),
+        0 => Ok(WithChallenge::take(&mut bytes)?.0),
         1 => Err(Vec::<Problem>::take(&mut bytes)?),
         _ => return None,
     };

@@ -494,3 +494,41 @@ fn renaming_follows_into_goals_and_a_seed_past_exact_numbers_is_refused() {
     .unwrap();
     scenario::from_toml(&s.to_toml()).unwrap();
 }
+
+/// A scenario's compact form leaves a teacher's challenge out (pages that play shipped scenes
+/// carry no code to read one), so no shipped scene may have one; the workshop's form keeps it.
+#[test]
+fn the_compact_form_leaves_the_challenge_to_the_workshops_form() {
+    use socketlab::engine::scenario::{Wire, WithChallenge};
+    for (name, text) in common::shipped() {
+        let s = scenario::from_toml(&text).unwrap();
+        assert!(
+            s.task.is_none() && s.goals.is_empty(),
+            "{name} has a challenge"
+        );
+    }
+    let s = scenario::from_toml(CHALLENGE).unwrap();
+    let mut bytes = Vec::new();
+    WithChallenge(s.clone()).put(&mut bytes);
+    let mut rest = &bytes[..];
+    assert_eq!(
+        WithChallenge::take(&mut rest),
+        Some(WithChallenge(s.clone()))
+    );
+    assert!(rest.is_empty());
+    let mut bytes = Vec::new();
+    s.put(&mut bytes);
+    let mut rest = &bytes[..];
+    let bare = Scenario::take(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(bare.task, None);
+    assert!(bare.goals.is_empty());
+    assert_eq!(
+        Scenario {
+            task: s.task.clone(),
+            goals: s.goals.clone(),
+            ..bare
+        },
+        s
+    );
+}

@@ -191,19 +191,6 @@ macro_rules! scenario_format {
             )*
         }
 
-        impl Wire for Scenario {
-            fn put(&self, out: &mut Vec<u8>) {
-                $( self.$top.put(out); )*
-                $( self.$list.put(out); )*
-            }
-            fn take(bytes: &mut &[u8]) -> Option<Self> {
-                Some(Scenario {
-                    $( $top: Wire::take(bytes)?, )*
-                    $( $list: Wire::take(bytes)?, )*
-                })
-            }
-        }
-
         /// The file's own fields, as the validator checks them.
         pub const FILE_FIELDS: &[Field] = &[$(
             field!($top_key, ($($top_kind)+) $([$($top_range)*])?),
@@ -641,6 +628,81 @@ macro_rules! toml_display {
 toml_display!(u16, u32, u64, bool);
 
 include!("format.rs");
+
+/// A scenario's compact form: everything a run and a page show, without a teacher's challenge
+/// (its task and goals), which only the workshop shows and [`WithChallenge`] carries. So a
+/// page that plays a shipped scene (whose file has no challenge: `tests/builtin.rs`) carries
+/// no code to read one. Written out field by field: a field added to the format stops the
+/// build here until it is placed.
+impl Wire for Scenario {
+    fn put(&self, out: &mut Vec<u8>) {
+        let Scenario {
+            version,
+            title,
+            description,
+            task: _,
+            seed,
+            duration_ms,
+            hosts,
+            links,
+            processes,
+            actions,
+            firewall,
+            network,
+            stages,
+            goals: _,
+        } = self;
+        version.put(out);
+        title.put(out);
+        description.put(out);
+        seed.put(out);
+        duration_ms.put(out);
+        hosts.put(out);
+        links.put(out);
+        processes.put(out);
+        actions.put(out);
+        firewall.put(out);
+        network.put(out);
+        stages.put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        Some(Scenario {
+            version: Wire::take(bytes)?,
+            title: Wire::take(bytes)?,
+            description: Wire::take(bytes)?,
+            task: None,
+            seed: Wire::take(bytes)?,
+            duration_ms: Wire::take(bytes)?,
+            hosts: Wire::take(bytes)?,
+            links: Wire::take(bytes)?,
+            processes: Wire::take(bytes)?,
+            actions: Wire::take(bytes)?,
+            firewall: Wire::take(bytes)?,
+            network: Wire::take(bytes)?,
+            stages: Wire::take(bytes)?,
+            goals: Vec::new(),
+        })
+    }
+}
+
+/// A scenario with its challenge (task and goals), compact: what the workshop keeps and the
+/// engine's worker answers when it opens a file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WithChallenge(pub Scenario);
+
+impl Wire for WithChallenge {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.0.put(out);
+        self.0.task.put(out);
+        self.0.goals.put(out);
+    }
+    fn take(bytes: &mut &[u8]) -> Option<Self> {
+        let mut s = Scenario::take(bytes)?;
+        s.task = Wire::take(bytes)?;
+        s.goals = Wire::take(bytes)?;
+        Some(WithChallenge(s))
+    }
+}
 
 impl StageDef {
     pub fn at(&self) -> Instant {

@@ -6,7 +6,7 @@ use super::scenario::{Scenario, Wire};
 use super::timeline::{Recording, RecordingError};
 
 /// What a shipped scene's file begins with: the format's name and version.
-const SCENE_MAGIC: &[u8; 4] = b"SLS3";
+const SCENE_MAGIC: &[u8; 4] = b"SLS4";
 
 /// A shipped scene's file: [`SCENE_MAGIC`], the scene's id (its file's stem), its scenario without its words (title, description,
 /// stages' titles and texts: the page loads them in the learner's language) in its compact
@@ -15,7 +15,6 @@ pub fn encode(id: &str, scenario: &Scenario, recording: &Recording) -> Vec<u8> {
     let mut bare = scenario.clone();
     bare.title.clear();
     bare.description = None;
-    bare.task = None;
     for stage in &mut bare.stages {
         stage.title.clear();
         stage.text.clear();

@@ -19,7 +19,8 @@ use yew::prelude::*;
 
 use crate::engine::checker::Problem;
 use crate::engine::scenario::{
-    Field, FieldValue, Kind, Scenario, Unfit, Wire, FILE_FIELDS, MAX_FILE_BYTES, SECTIONS,
+    Field, FieldValue, Kind, Scenario, Unfit, Wire, WithChallenge, FILE_FIELDS, MAX_FILE_BYTES,
+    SECTIONS,
 };
 use crate::engine::scene_link::{self, LinkError, MOST_SHARED_CHARS};
 use crate::i18n::{t, tn, tp, Msg};
@@ -237,12 +238,14 @@ fn kept_bytes(storage: &web_sys::Storage) -> Option<Scenario> {
         .collect();
     let bytes = bytes?;
     let mut rest = &bytes[..];
-    Scenario::take(&mut rest).filter(|_| rest.is_empty())
+    WithChallenge::take(&mut rest)
+        .filter(|_| rest.is_empty())
+        .map(|w| w.0)
 }
 
 fn keep(s: &Scenario) {
     let mut bytes = Vec::new();
-    s.put(&mut bytes);
+    WithChallenge(s.clone()).put(&mut bytes);
     let mut hex = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
