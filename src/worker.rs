@@ -1,13 +1,14 @@
 //! What a page asks the engine's worker (`src/bin/socketlab-engine.rs`), and its answers, as
 //! compact bytes ([`crate::engine::wire`]). The worker holds the TCP/IP stacks and the scenario
-//! file's reader, which no page carries at startup, so a page sends it:
+//! file's readers, which no page carries at startup, so a page sends it:
 //!
 //! - a **run**: a setup to run and goals to check against the run (a fix-it question's, and the
 //!   workshop's Run); the answer is each goal's result and the run's recording
 //!   ([`crate::lessons::fix::serve`]);
-//! - an **open**: a scenario file's text (TOML or JSON: a file the learner opened, a shared
-//!   link's), read and checked as `socketlab-cli check` reads it; the answer is the scenario,
-//!   or every problem with it.
+//! - an **open**: a scenario file's text, read and checked as `socketlab-cli check` reads it;
+//!   the answer is the scenario with its challenge ([`WithChallenge`]), or every problem with
+//!   it. The workshop reads TOML itself (links, its kept scene, most files) and sends a JSON
+//!   file here, whose reader it does not carry.
 //!
 //! A request is its kind's byte, then its body. Bytes that are no request get an empty answer,
 //! which reads as nothing.
