@@ -14,6 +14,8 @@
 //! - [`lessons`]: the course step by step, with questions judged against the simulation at
 //!   their moment. It knows the engine, not the browser.
 //! - [`i18n`]: the message catalogs (`locales/`): every word a learner reads, per language.
+//! - [`socklist`]: a learner's own socket list, pasted (`ss`, `netstat`, `lsof`,
+//!   `Get-NetTCPConnection`), read into the course's rows.
 //! - [`report`]: the CLI's text tables, in English (the web app does not use them).
 //! - [`builtin`]: the shipped scenarios, compiled in by `build.rs` (no TOML parser in the app).
 //! - [`workloads`]: busy simulations shared by benchmarks and stress scenes.
@@ -32,6 +34,7 @@ pub mod engine;
 pub mod i18n;
 pub mod lessons;
 pub mod report;
+pub mod socklist;
 pub mod vecmap;
 pub mod view;
 pub mod worker;
