@@ -43,13 +43,6 @@ pub struct End {
     pub port: Option<u16>,
 }
 
-impl End {
-    /// Any address, any port: a listener's or an unconnected socket's peer.
-    pub fn any(&self) -> bool {
-        self.port.is_none() && matches!(self.addr.as_str(), "*" | "0.0.0.0" | "::" | "[::]")
-    }
-}
-
 /// One socket, as the course's table shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
@@ -187,14 +180,14 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
             };
             numbers(&[recv, send])?;
             let state = state_of(state)?;
-            Some(Row {
+            made(
                 line,
                 proto,
-                local: colon_end(local)?,
-                peer: some_peer(colon_end(peer)?),
-                state: tcp_state(proto, state),
-                process: ss_process(&process.join(" ")),
-            })
+                colon_end(local)?,
+                Some(colon_end(peer)?),
+                state,
+                ss_process(&process.join(" ")),
+            )
         }
         Tool::NetstatLinux => {
             // Proto Recv-Q Send-Q Local Foreign [State] [PID/Program]
@@ -211,14 +204,15 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
                 (Proto::Udp, process) => (None, process),
                 _ => return None,
             };
-            Some(Row {
+            let process = process.first().and_then(|p| pid_program(p));
+            made(
                 line,
                 proto,
-                local: colon_end(local)?,
-                peer: some_peer(colon_end(peer)?),
-                state: tcp_state(proto, state),
-                process: process.first().and_then(|p| pid_program(p)),
-            })
+                colon_end(local)?,
+                Some(colon_end(peer)?),
+                state,
+                process,
+            )
         }
         Tool::NetstatMac => {
             // Proto Recv-Q Send-Q Local Foreign [(state)]
@@ -231,14 +225,14 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
                 Some(s) => state_of(s)?,
                 None => None,
             };
-            Some(Row {
+            made(
                 line,
                 proto,
-                local: dot_end(local)?,
-                peer: some_peer(dot_end(peer)?),
-                state: tcp_state(proto, state),
-                process: None,
-            })
+                dot_end(local)?,
+                Some(dot_end(peer)?),
+                state,
+                None,
+            )
         }
         Tool::NetstatWindows => {
             // Proto Local Foreign [State] [PID]
@@ -253,14 +247,15 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
                 (Proto::Udp, [pid]) => (None, Some(pid.parse().ok()?)),
                 _ => return None,
             };
-            Some(Row {
+            let process = pid.map(|p| (None, p));
+            made(
                 line,
                 proto,
-                local: colon_end(local)?,
-                peer: some_peer(colon_end(peer)?),
-                state: tcp_state(proto, state),
-                process: pid.map(|p| (None, p)),
-            })
+                colon_end(local)?,
+                Some(colon_end(peer)?),
+                state,
+                process,
+            )
         }
         Tool::Lsof => {
             // COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME [(STATE)]
@@ -273,21 +268,21 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
             let proto = proto_of(node)?;
             let pid: u32 = pid.parse().ok()?;
             let (local, peer) = match name.split_once("->") {
-                Some((l, p)) => (colon_end(l)?, some_peer(colon_end(p)?)),
+                Some((l, p)) => (colon_end(l)?, Some(colon_end(p)?)),
                 None => (colon_end(name)?, None),
             };
             let state = match rest.first() {
                 Some(s) => state_of(s.trim_start_matches('(').trim_end_matches(')'))?,
                 None => None,
             };
-            Some(Row {
+            made(
                 line,
                 proto,
                 local,
                 peer,
-                state: tcp_state(proto, state),
-                process: Some((Some(command.to_string()), pid)),
-            })
+                state,
+                Some((Some(command.to_string()), pid)),
+            )
         }
         Tool::PowerShell => {
             // LocalAddress LocalPort RemoteAddress RemotePort State AppliedSetting OwningProcess
@@ -305,19 +300,43 @@ fn row(tool: Tool, w: &[&str], line: usize) -> Option<Row> {
                     .and(rport.parse::<u16>().ok())
                     .filter(|p| *p != 0),
             };
-            Some(Row {
+            let local = End {
+                addr: local.to_string(),
+                port: Some(lport.parse().ok()?),
+            };
+            made(
                 line,
-                proto: Proto::Tcp,
-                local: End {
-                    addr: local.to_string(),
-                    port: Some(lport.parse().ok()?),
-                },
-                peer: some_peer(peer),
-                state: Some(state),
-                process: pid.map(|p| (None, p)),
-            })
+                Proto::Tcp,
+                local,
+                Some(peer),
+                Some(state),
+                pid.map(|p| (None, p)),
+            )
         }
     }
+}
+
+/// A row as every tool's lines make it: a peer that is "anyone" is no peer, and UDP has no
+/// state.
+fn made(
+    line: usize,
+    proto: Proto,
+    local: End,
+    peer: Option<End>,
+    state: Option<SockState>,
+    process: Option<(Option<String>, u32)>,
+) -> Option<Row> {
+    Some(Row {
+        line,
+        proto,
+        local,
+        peer: peer.and_then(some_peer),
+        state: match proto {
+            Proto::Tcp => state,
+            Proto::Udp => None,
+        },
+        process,
+    })
 }
 
 fn numbers(w: &[&&str]) -> Option<()> {
@@ -356,15 +375,6 @@ fn state_of(w: &str) -> Option<Option<SockState>> {
         "UNCONN" | "BOUND" => return Some(None),
         _ => return None,
     }))
-}
-
-/// A TCP socket's state; UDP has none (`UNCONN`, or `ESTAB` for a connected one, says only
-/// whether it has a peer).
-fn tcp_state(proto: Proto, state: Option<SockState>) -> Option<SockState> {
-    match proto {
-        Proto::Tcp => state,
-        Proto::Udp => None,
-    }
 }
 
 /// `address:port` (`127.0.0.1:8099`, `*:8099`, `[::]:22`, `:::80`, `0.0.0.0:*`,

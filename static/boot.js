@@ -31,10 +31,11 @@ if (query.get("embed") === "1") first.push(import("./embed.js"));
 // the home screen's titles.
 const chooseLanguage = () => globalThis.socketlabChooseLanguage();
 
-// The words the page shows: the app's lesson panel (or free player, "@", or workshop, "%") names
-// them; before the app has drawn, the address does: a lesson, if it is one the page lists (an address may name
-// one there is not: the app then shows the home screen, which needs the titles), or the free
-// player's scenes (the parameters of src/ui/route.rs's PLAYER_PARAMS).
+// The words the page shows: the app's lesson panel (or free player, "@", or workshop, "%")
+// names them; before the app has drawn, the address does: a lesson, if it is one the page lists
+// (an address may name one there is not: the app then shows the home screen, which needs the
+// titles), the workshop, or the free player's scenes (the parameters of src/ui/route.rs's
+// PLAYER_PARAMS).
 function shownLesson() {
   const panel = document.querySelector("#app [data-lesson]");
   if (panel) return panel.dataset.lesson;
@@ -61,15 +62,15 @@ function loadCatalog(lang) {
           return loadRecording(ids.includes(asked) ? asked : "slides").catch(() => {});
         })
       : null;
-  const load = (file) =>
-    fetch(file).then((r) => {
-      if (!r.ok) throw new Error(`its language file (${file}) did not load (HTTP ${r.status})`);
-      return r.json();
-    });
   // The home screen's catalog has its own words; every other page's leaves them out. The
   // workshop puts its own in (workshop-boot.js).
+  const file = `locales/${shown ? "app-" : ""}${lang}.json`;
   const part = globalThis.socketlabCatalogPart;
-  const catalog = load(`locales/${shown ? "app-" : ""}${lang}.json`)
+  const catalog = fetch(file)
+    .then((r) => {
+      if (!r.ok) throw new Error(`its language file (${file}) did not load (HTTP ${r.status})`);
+      return r.json();
+    })
     .then((messages) => (part ? part(messages, lang) : messages))
     .then((messages) => {
       globalThis.socketlabCatalog = { lang, messages };

@@ -216,6 +216,16 @@ fn storage() -> Option<web_sys::Storage> {
     gloo::utils::window().local_storage().ok().flatten()
 }
 
+impl State {
+    /// The problems of the scene as it is now, once it is checked.
+    fn problems(&self) -> Option<&[Problem]> {
+        match &self.checked {
+            Some((v, p)) if *v == self.version => Some(p),
+            _ => None,
+        }
+    }
+}
+
 /// The scene kept from the last visit: as it was (its bytes), or else its file to open.
 fn kept() -> Option<Result<Scenario, String>> {
     if embedded() {
@@ -352,12 +362,7 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     {
         let open = state.share.is_some();
         use_effect_with(open, move |open| {
-            let id = if *open { "ws-share" } else { "ws-share-button" };
-            if let Some(el) = gloo::utils::document().get_element_by_id(id) {
-                if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
+            focus(if *open { "ws-share" } else { "ws-share-button" });
         });
     }
 
@@ -384,11 +389,8 @@ pub fn workshop(props: &WorkshopProps) -> Html {
     }
 
     let scene = state.history.now();
-    let problems: &[Problem] = match &state.checked {
-        Some((v, p)) if *v == state.version => p,
-        _ => &[],
-    };
-    let checked = matches!(&state.checked, Some((v, _)) if *v == state.version);
+    let checked = state.problems().is_some();
+    let problems = state.problems().unwrap_or_default();
 
     // Each edit is made to the scene as it is when the reducer takes it (not as this drawing
     // had it: two changes before the next drawing both count).
@@ -619,10 +621,7 @@ fn goals_summary(results: &[Checked]) -> String {
 
 /// How many problems the scene as it is now has (0 until it is checked).
 fn problem_count(state: &State) -> usize {
-    match &state.checked {
-        Some((v, p)) if *v == state.version => p.len(),
-        _ => 0,
-    }
+    state.problems().map_or(0, <[Problem]>::len)
 }
 
 /// Whether the scene is checked, how many problems it has, and why the engine is not there.
@@ -720,15 +719,19 @@ fn is_field(list: &str, key: &str) -> bool {
         .any(|(l, fields)| *l == list && (key.is_empty() || fields.iter().any(|f| f.key == key)))
 }
 
+/// Focus element `id`, if the page has it; the element, to do more with.
+fn focus(id: &str) -> Option<web_sys::HtmlElement> {
+    let el = gloo::utils::document().get_element_by_id(id)?;
+    let el = el.dyn_into::<web_sys::HtmlElement>().ok()?;
+    let _ = el.focus();
+    Some(el)
+}
+
 /// Focus element `id` once the page is drawn again (after a change takes away what had the
 /// focus).
 fn focus_later(id: String) {
     gloo::timers::callback::Timeout::new(0, move || {
-        if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+        focus(&id);
     })
     .forget();
 }
@@ -738,11 +741,8 @@ fn focus_later(id: String) {
 fn focus_on(id: String) -> Callback<MouseEvent> {
     Callback::from(move |e: MouseEvent| {
         e.prevent_default();
-        if let Some(el) = gloo::utils::document().get_element_by_id(&id) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-                el.scroll_into_view();
-            }
+        if let Some(el) = focus(&id) {
+            el.scroll_into_view();
         }
     })
 }
