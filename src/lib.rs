@@ -14,6 +14,8 @@
 //! - [`lessons`]: the course step by step, with questions judged against the simulation at
 //!   their moment. It knows the engine, not the browser.
 //! - [`i18n`]: the message catalogs (`locales/`): every word a learner reads, per language.
+//! - `capture` (feature `import`): a learner's own capture file, read into packets and the
+//!   socket tables an observer of the wire infers from them.
 //! - [`socklist`]: a learner's own socket list, pasted (`ss`, `netstat`, `lsof`,
 //!   `Get-NetTCPConnection`), read into the course's rows.
 //! - [`report`]: the CLI's text tables, in English (the web app does not use them).
@@ -30,6 +32,8 @@
 //!   headless CLI.
 
 pub mod builtin;
+#[cfg(feature = "import")]
+pub mod capture;
 pub mod engine;
 pub mod i18n;
 pub mod lessons;

@@ -1,0 +1,15 @@
+//! A learner's own capture (pcap or pcapng, from Wireshark, tshark, tcpdump or dumpcap), read
+//! and turned into the course's picture: which hosts talk, which connections they make, and each
+//! host's socket table as the packets show it.
+//!
+//! - [`read`]: the file's bytes into TCP and UDP packets, with what was skipped and why, and
+//!   where a damaged file stopped.
+//! - [`infer`]: the packets into connections, listeners and every change to each host's table.
+//!
+//! Only the import's own build carries it (Cargo feature `import`).
+
+pub mod infer;
+pub mod read;
+
+pub use infer::{infer, Inferred, Row, Seen};
+pub use read::{read, Capture, Packet, Refused, Skip, Stop};
