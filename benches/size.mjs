@@ -5,7 +5,8 @@
 // asks Chromium what each page really fetched, so nothing is guessed. The budget holds for the
 // worst. Then the engine's worker (socketlab-engine*), which no page may load at startup: it
 // loads when a fix-it question first runs a setup. Last, the workshop (its own build, words and
-// styles), apart, with its own aim: opened by its address and by a shared scene's link.
+// styles), apart, with its own aim: opened by its address and by a shared scene's link; and the
+// import's page (?import), held to the same aim, with the capture's worker apart.
 // Usage: node benches/size.mjs   (after `trunk build --release`; benches/size.sh does both)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -51,6 +52,10 @@ const WORKSHOP_PAGES = [
   ["the workshop", "?workshop"],
   ["the workshop in Traditional Chinese", "?workshop&lang=zh-Hant"],
   ["the workshop opened by a shared scene's link", `${sharedLink()}`],
+  // The learner's own traffic: its own build, words and styles, held to the same aim; the
+  // capture's worker loads when a file is opened.
+  ["the import (your own traffic)", "?import"],
+  ["the import in Traditional Chinese", "?import&lang=zh-Hant"],
 ];
 
 /** The files `query` makes the page fetch until it is idle with the app drawn. */
@@ -62,7 +67,7 @@ async function fetched(chrome, site, query) {
     await w.page.goto(`${site.url}${query}`, { waitUntil: "networkidle" });
     // The stage, or the home screen as the app draws it (index.html's first screen has no
     // explore card).
-    await w.page.locator(".stage-svg, .explore-card, .workshop-tools").first().waitFor();
+    await w.page.locator(".stage-svg, .explore-card, .workshop-tools, .import-main").first().waitFor();
     // A shared link's scene: read, then the workshop says so.
     if (query.includes("#s=")) await w.page.locator(".workshop-notice").waitFor();
     await w.page.waitForLoadState("networkidle");
@@ -98,7 +103,7 @@ let workshopWorst = 0;
 try {
   for (const [name, query] of PAGES) {
     const urls = await fetched(chrome, site, query);
-    if (urls.some((u) => u.includes("socketlab-engine"))) engineAtStartup.push(name);
+    if (urls.some((u) => u.includes("socketlab-engine") || u.includes("socketlab-capture"))) engineAtStartup.push(name);
     const rows = sizes(urls);
     const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
     console.log(`\n${name} (${query})`);
@@ -109,6 +114,7 @@ try {
   }
   for (const [name, query] of WORKSHOP_PAGES) {
     const urls = await fetched(chrome, site, query);
+    if (urls.some((u) => u.includes("socketlab-capture"))) engineAtStartup.push(name);
     const rows = sizes(urls);
     const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
     console.log(`\n${name} (${query.length > 40 ? query.slice(0, 40) + "…" : query}), aim ${WORKSHOP_AIM / 1000} KB brotli`);
@@ -125,7 +131,11 @@ const engine = sizes(["socketlab-engine_loader.js", "socketlab-engine.js", "sock
 console.log(`\nthe engine's worker, loaded when a fix-it question first runs a setup (never at startup)`);
 for (const r of engine) console.log(`${r.file.padEnd(44)} ${pad(r.raw, 10)} ${pad(r.gzip, 10)} ${pad(r.brotli, 10)}`);
 console.log(`${"total".padEnd(44)} ${pad(engine.reduce((t, r) => t + r.raw, 0), 10)} ${pad(engine.reduce((t, r) => t + r.gzip, 0), 10)} ${pad(engine.reduce((t, r) => t + r.brotli, 0), 10)}`);
+const worker = sizes(["socketlab-capture_loader.js", "socketlab-capture.js", "socketlab-capture_bg.wasm"].map((f) => `${site.url}${f}`));
+console.log(`\nthe capture's worker, loaded when the import page opens a file (never at startup)`);
+for (const r of worker) console.log(`${r.file.padEnd(44)} ${pad(r.raw, 10)} ${pad(r.gzip, 10)} ${pad(r.brotli, 10)}`);
+console.log(`${"total".padEnd(44)} ${pad(worker.reduce((t, r) => t + r.raw, 0), 10)} ${pad(worker.reduce((t, r) => t + r.gzip, 0), 10)} ${pad(worker.reduce((t, r) => t + r.brotli, 0), 10)}`);
 console.log(`pages that loaded the engine at startup: ${engineAtStartup.length ? engineAtStartup.join("; ") : "none"}`);
 const verdict = worst <= BUDGET_BROTLI ? "within" : worst <= LIMIT_BROTLI ? "OVER the budget, under the limit" : "OVER the limit";
 console.log(`\nstartup brotli, the largest page: ${(worst / 1000).toFixed(1)} KB; budget ${BUDGET_BROTLI / 1000} KB, limit ${LIMIT_BROTLI / 1000} KB (${verdict})`);
-console.log(`the workshop's startup brotli, the largest: ${(workshopWorst / 1000).toFixed(1)} KB; aim ${WORKSHOP_AIM / 1000} KB (${workshopWorst <= WORKSHOP_AIM ? "within" : "OVER"})`);
+console.log(`the workshop's and the import's startup brotli, the largest: ${(workshopWorst / 1000).toFixed(1)} KB; aim ${WORKSHOP_AIM / 1000} KB (${workshopWorst <= WORKSHOP_AIM ? "within" : "OVER"})`);

@@ -84,20 +84,26 @@ async function squeeze(code, module) {
       if (m && typeof m.one === "string" && typeof m.other === "string") return [m.one, m.other];
       throw new Error(`locales/${name}: ${k} is missing or not a text`);
     });
-    // The workshop's words (keys "workshop.…", one run of the sorted keys) go in a file of
-    // their own, which only the workshop's page loads (static/boot.js puts them in place): the
-    // other pages' catalogs hold an empty text there, which costs them a few bytes.
-    const first = keys.findIndex((k) => k.startsWith("workshop."));
-    const count = keys.filter((k) => k.startsWith("workshop.")).length;
-    if (first >= 0 && !keys.slice(first, first + count).every((k) => k.startsWith("workshop."))) {
-      throw new Error("locales: the workshop's keys are not one run");
-    }
-    const part = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
+    // The workshop's words (keys "workshop.…") and the import's ("import.…"), each one run of
+    // the sorted keys, go in files of their own, which only that page loads (static/boot.js and
+    // part-boot.js put them in place): the other pages' catalogs hold an empty text there,
+    // which costs them a few bytes.
+    const parts = ["workshop", "import"].map((own) => {
+      const first = keys.findIndex((k) => k.startsWith(`${own}.`));
+      const count = keys.filter((k) => k.startsWith(`${own}.`)).length;
+      if (first >= 0 && !keys.slice(first, first + count).every((k) => k.startsWith(`${own}.`))) {
+        throw new Error(`locales: the ${own} page's keys are not one run`);
+      }
+      const texts = first >= 0 ? messages.splice(first, count, ...Array(count).fill("")) : [];
+      return [own, first, texts];
+    });
     writeFileSync(join(dir, "locales", name), JSON.stringify(messages));
     writeFileSync(join(dir, "locales", `app-${name}`), JSON.stringify(messages.map((m, i) => (homeOnly.has(keys[i]) ? "" : m))));
     // [where they start, how many messages the whole catalog has, …the texts]: the page checks
     // that the two files are one release's before it puts them together.
-    writeFileSync(join(dir, "locales", `workshop-${name}`), JSON.stringify([Math.max(first, 0), keys.length, ...part]));
+    for (const [own, first, texts] of parts) {
+      writeFileSync(join(dir, "locales", `${own}-${name}`), JSON.stringify([Math.max(first, 0), keys.length, ...texts]));
+    }
     // English stands in for a text a language does not have.
     const inLang = (en, theirs) => en.map((text, i) => (theirs && typeof theirs[i] === "string" ? theirs[i] : text));
     const words = read(`lessons/${name}`);
@@ -120,12 +126,12 @@ async function squeeze(code, module) {
 
 // The site's classic scripts (their top-level names stay): the stage painter, lang.js, and the
 // engine worker's glue and loader (the loader calls the glue's global `wasm_bindgen`).
-const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js"];
+const CLASSIC = ["stage.js", "lang.js", "socketlab-engine.js", "socketlab-engine_loader.js", "socketlab-capture.js", "socketlab-capture_loader.js"];
 
 if (process.env.TRUNK_PROFILE === "release") {
   // The app's builds: the lessons', the home screen's, the free player's, the challenges' and
-  // the workshop's (Cargo.toml's features; tests/first_screen.rs holds this list to index.html's).
-  for (const name of ["socketlab", "socketlab-home", "socketlab-player", "socketlab-challenge", "socketlab-workshop"]) {
+  // the workshop's and the import's (Cargo.toml's features; tests/first_screen.rs holds this list to index.html's).
+  for (const name of ["socketlab", "socketlab-home", "socketlab-player", "socketlab-challenge", "socketlab-workshop", "socketlab-import"]) {
     const wasm = join(dir, `${name}_bg.wasm`);
     const glue = join(dir, `${name}.js`);
     const short = shortenImports(readFileSync(wasm), readFileSync(glue, "utf8"), `./${name}_bg.js`);

@@ -428,3 +428,90 @@ fn pid_program(w: &str) -> Option<(Option<String>, u32)> {
     let (pid, name) = w.split_once('/')?;
     Some((Some(name.to_string()), pid.parse().ok()?))
 }
+
+/// What the course says about one row: each note one sentence on the page, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A TCP socket that waits for connections on `port`, in the port's class (well-known,
+    /// registered, dynamic); `every` when it listens on every address (`*`, `0.0.0.0`, `[::]`).
+    Listens { port: u16, every: bool },
+    /// A UDP socket bound to `port` with no peer: it takes datagrams from anyone.
+    UdpBound { port: u16, every: bool },
+    /// A connection a server here accepted: its own port is one that a listener in the list
+    /// listens on, and the peer's port is the client's.
+    Accepted { port: u16, peer_port: u16 },
+    /// A connection made from here: from `port` (an ephemeral port, unless it is one a client
+    /// chose), to a server's `peer_port`.
+    Outgoing { port: u16, peer_port: u16 },
+    /// What the state means for this socket (never LISTEN: [`Note::Listens`] says it).
+    State(SockState),
+    /// Both ends are this machine (127.0.0.1, ::1): it talks to itself.
+    Loopback,
+}
+
+impl End {
+    /// `*`, `0.0.0.0` or `::`: every address of the machine.
+    pub fn is_every_address(&self) -> bool {
+        matches!(self.addr.as_str(), "*" | "0.0.0.0" | "::" | "[::]")
+    }
+    fn is_loopback(&self) -> bool {
+        let a = self.addr.as_str();
+        a.starts_with("127.") || a == "::1" || a == "localhost" || a == "::ffff:127.0.0.1"
+    }
+}
+
+/// The course's notes on `row`, knowing the rest of the list (which ports listen).
+pub fn explain(listing: &Listing, row: &Row) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let port = row.local.port.unwrap_or(0);
+    let every = row.local.is_every_address();
+    let Some(peer) = &row.peer else {
+        notes.push(match row.proto {
+            Proto::Tcp => Note::Listens { port, every },
+            Proto::Udp => Note::UdpBound { port, every },
+        });
+        if let Some(state) = row.state.filter(|s| *s != SockState::Listen) {
+            notes.push(Note::State(state));
+        }
+        return notes;
+    };
+    let peer_port = peer.port.unwrap_or(0);
+    // A listener on this port (any address of it, or every address): the connection was
+    // accepted from it. (On one machine, a client's port is never a listener's as well.)
+    let listened = listing.rows.iter().any(|r| {
+        r.proto == row.proto
+            && r.peer.is_none()
+            && r.local.port == row.local.port
+            && (r.local.is_every_address() || r.local.addr == row.local.addr)
+    });
+    notes.push(if listened {
+        Note::Accepted { port, peer_port }
+    } else {
+        Note::Outgoing { port, peer_port }
+    });
+    if let Some(state) = row.state {
+        notes.push(Note::State(state));
+    }
+    if row.local.is_loopback() && peer.is_loopback() {
+        notes.push(Note::Loopback);
+    }
+    notes
+}
+
+/// The course's tables: the rows by their local address, in the order the list first shows
+/// each (every address, `*`, is a table of its own), with each row's place in `listing.rows`.
+pub fn tables(listing: &Listing) -> Vec<(String, Vec<usize>)> {
+    let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, r) in listing.rows.iter().enumerate() {
+        let addr = if r.local.is_every_address() {
+            "*".to_string()
+        } else {
+            r.local.addr.clone()
+        };
+        match out.iter_mut().find(|(a, _)| *a == addr) {
+            Some((_, rows)) => rows.push(i),
+            None => out.push((addr, vec![i])),
+        }
+    }
+    out
+}

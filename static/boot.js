@@ -44,6 +44,8 @@ function shownLesson() {
   if (asked) return document.querySelector(`#app a[href^="?lesson=${CSS.escape(asked)}&"]`) ? asked : "";
   // The workshop: its address, or a shared scene's link (the scene is in the fragment).
   if (q.has("workshop") || location.hash.startsWith("#s=")) return "%";
+  // The learner's own traffic.
+  if (q.has("import")) return "&";
   return ["scene", "t", "speed", "play", "explore"].some((p) => q.has(p)) ? "@" : "";
 }
 
@@ -51,8 +53,9 @@ function loadCatalog(lang) {
   // Words that do not load here are asked for again by the app, which says so if they still
   // do not come; so is the free player's scene's recording.
   const shown = shownLesson();
-  // The workshop ("%") shows the learner's own scene: no lesson's or shipped scene's words.
-  const words = shown === "%" ? Promise.resolve() : loadLesson(lang, shown).catch(() => {});
+  // The workshop ("%") and the import ("&") show the learner's own: no lesson's or shipped
+  // scene's words.
+  const words = shown === "%" || shown === "&" ? Promise.resolve() : loadLesson(lang, shown).catch(() => {});
   const scene =
     shown === "@"
       ? words.then(() => {
@@ -63,7 +66,7 @@ function loadCatalog(lang) {
         })
       : null;
   // The home screen's catalog has its own words; every other page's leaves them out. The
-  // workshop puts its own in (workshop-boot.js).
+  // workshop and the import put their own in (part-boot.js).
   const file = `locales/${shown ? "app-" : ""}${lang}.json`;
   const part = globalThis.socketlabCatalogPart;
   const catalog = fetch(file)
@@ -145,10 +148,11 @@ globalThis.socketlabRecording = loadRecording;
 // challenge, whose card on the first screen says so, the challenges' build), and any other
 // address (the home screen, or a lesson there is not) the home screen's.
 const shown = shownLesson();
-// The workshop's styles and its words' loader, with its page only.
-if (shown === "%") first.push(import("./workshop-boot.js"));
+// The workshop's and the import's styles and words' loader, with their pages only.
+const ownPart = { "%": "workshop", "&": "import" }[shown];
+if (ownPart) first.push(import("./part-boot.js").then((m) => m.default(ownPart)));
 const challenge = shown && shown !== "@" && document.querySelector(`#app a[data-challenge][href^="?lesson=${CSS.escape(shown)}&"]`);
-const build = shown === "%" ? "./socketlab-workshop.js" : shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
+const build = ownPart ? `./socketlab-${ownPart}.js` : shown === "@" ? "./socketlab-player.js" : challenge ? "./socketlab-challenge.js" : shown ? "./socketlab.js" : "./socketlab-home.js";
 
 function start() {
   Promise.all(first)

@@ -5,7 +5,7 @@
 //! `Get-NetTCPConnection` are written as those tools print them.
 
 use socketlab::engine::socket::SockState;
-use socketlab::socklist::{read, End, Proto, Row, Tool, Unread};
+use socketlab::socklist::{self, read, End, Note, Proto, Row, Tool, Unread};
 
 const SS_TAN: &str = r#"State     Recv-Q Send-Q Local Address:Port  Peer Address:Port Process
 LISTEN    0      5          127.0.0.1:8099       0.0.0.0:*           
@@ -286,4 +286,78 @@ fn anything_pasted_is_read_or_kept_and_never_panics() {
     let l = read(&big);
     assert!(l.cut);
     assert!(l.rows.len() > 10_000);
+}
+
+/// Each row gets the course's notes: a listener on every address, a connection it accepted (by
+/// the listener's port), one made from an ephemeral port, TIME-WAIT on the side that closed
+/// first, and a machine talking to itself. The rows are the kernel's own (`ss -tan` in
+/// `scripts/kernel-capture.sh`'s namespaces, put on one list), with a loopback line added.
+#[test]
+fn each_row_is_explained_as_the_course_does() {
+    let text =
+        "State     Recv-Q Send-Q          Local Address:Port           Peer Address:Port Process
+LISTEN    0      511                         *:8099                      *:*
+ESTAB     0      0      [::ffff:192.168.1.102]:8099 [::ffff:192.168.1.101]:10379
+TIME-WAIT 0      0               192.168.1.101:10378          192.168.1.102:8099
+ESTAB     0      0                   127.0.0.1:41000              127.0.0.1:5432
+";
+    let listing = socklist::read(text);
+    assert_eq!(listing.rows.len(), 4);
+    let notes: Vec<Vec<Note>> = listing
+        .rows
+        .iter()
+        .map(|r| socklist::explain(&listing, r))
+        .collect();
+    assert_eq!(
+        notes[0],
+        vec![Note::Listens {
+            port: 8099,
+            every: true
+        }]
+    );
+    assert_eq!(
+        notes[1],
+        vec![
+            Note::Accepted {
+                port: 8099,
+                peer_port: 10379
+            },
+            Note::State(SockState::Established)
+        ]
+    );
+    assert_eq!(
+        notes[2],
+        vec![
+            Note::Outgoing {
+                port: 10378,
+                peer_port: 8099
+            },
+            Note::State(SockState::TimeWait)
+        ]
+    );
+    assert_eq!(
+        notes[3],
+        vec![
+            Note::Outgoing {
+                port: 41000,
+                peer_port: 5432
+            },
+            Note::State(SockState::Established),
+            Note::Loopback
+        ]
+    );
+    // The tables: every address first (as listed), then each local address.
+    let tables: Vec<String> = socklist::tables(&listing)
+        .into_iter()
+        .map(|(a, rows)| format!("{a} {rows:?}"))
+        .collect();
+    assert_eq!(
+        tables,
+        [
+            "* [0]",
+            "::ffff:192.168.1.102 [1]",
+            "192.168.1.101 [2]",
+            "127.0.0.1 [3]"
+        ]
+    );
 }

@@ -6,6 +6,7 @@
 //! handshake is in an "unknown" state until its FIN or RST tells more; a socket in TIME-WAIT
 //! leaves the table 60 seconds later, as on Linux (`TCP_TIMEWAIT_LEN`).
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 
@@ -16,7 +17,7 @@ use crate::engine::socket::SockState;
 pub const TIME_WAIT_MICROS: i64 = 60_000_000;
 
 /// A socket's state as the capture shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Seen {
     State(SockState),
     /// The capture joined the connection after its handshake: data flows, but what each side
@@ -24,14 +25,14 @@ pub enum Seen {
     Unknown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Proto {
     Tcp,
     Udp,
 }
 
 /// Which side of a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Side {
     /// The side that sent the first SYN (or, joined mid-stream, the one on the higher port).
     Client,
@@ -39,7 +40,7 @@ pub enum Side {
 }
 
 /// One connection the capture shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conn {
     pub proto: Proto,
     pub client: SocketAddr,
@@ -53,7 +54,7 @@ pub struct Conn {
 }
 
 /// A change to one host's table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// How many of the capture's packets have been seen when it takes effect: 0 before the
     /// first, `k + 1` for a change packet `k` makes; one more than there are packets for a
@@ -67,7 +68,7 @@ pub struct Change {
 }
 
 /// Which socket a change is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sock {
     /// A listener, by its number in [`Inferred::listeners`].
     Listener(usize),
@@ -76,7 +77,7 @@ pub enum Sock {
 }
 
 /// The capture's hosts, connections and every table change, in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inferred {
     /// Every address that sends or receives, in the order the capture first shows it.
     pub hosts: Vec<IpAddr>,

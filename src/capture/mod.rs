@@ -4,12 +4,14 @@
 //!
 //! - [`read`]: the file's bytes into TCP and UDP packets, with what was skipped and why, and
 //!   where a damaged file stopped.
+//! - [`shown`]: the part of a capture the page shows (a cut), as the capture's worker answers it.
 //! - [`infer`]: the packets into connections, listeners and every change to each host's table.
 //!
 //! Only the import's own build carries it (Cargo feature `import`).
 
 pub mod infer;
 pub mod read;
+pub mod shown;
 
 pub use infer::{infer, Inferred, Row, Seen};
 pub use read::{read, Capture, Packet, Refused, Skip, Stop};

@@ -6,6 +6,7 @@
 //! counted by why ([`Skip`]); a file that stops being a capture part way keeps the packets
 //! before, and says where it stopped ([`Stop`]).
 
+use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
@@ -16,14 +17,14 @@ use pcap_parser::PcapError;
 pub const MOST_PACKETS: usize = 1_000_000;
 
 /// Which file format the bytes are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Format {
     Pcap,
     PcapNg,
 }
 
 /// What a TCP or UDP packet carries, as the course shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transport {
     Tcp {
         /// The flags byte: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10.
@@ -76,7 +77,7 @@ impl Packet {
 }
 
 /// Why a frame is not one of the capture's packets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Skip {
     /// Its interface's link type is not one this reads (the number, as the file says it).
     LinkType(u32),
@@ -93,7 +94,7 @@ pub enum Skip {
 }
 
 /// Where and why a file stopped being readable part way.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stop {
     /// The file ends inside a packet (or a pcapng block): its number, from 1.
     Truncated { frame: usize },
@@ -108,10 +109,12 @@ pub enum Stop {
 }
 
 /// Why bytes are no capture at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Refused {
     /// Empty.
     Empty,
+    /// The browser did not give the file's bytes (it was moved or deleted after it was chosen).
+    Unreadable,
     /// They begin as neither a pcap nor a pcapng file (a text file, an image, a `.cap` of another
     /// tool).
     NotACapture,

@@ -502,6 +502,8 @@ pub fn app() -> Html {
         },
         #[cfg(feature = "workshop")]
         Route::Workshop => html! { <super::workshop::Workshop go={go.clone()} /> },
+        #[cfg(feature = "import")]
+        Route::Import => html! { <super::import::Import go={go.clone()} /> },
         #[cfg(feature = "lessons")]
         Route::Lesson { id, step, seed } => match lessons.iter().position(|l| l.id == *id) {
             // The challenges' page shows the challenge only: another lesson is a page load,

@@ -186,6 +186,8 @@ pub fn home(props: &HomeProps) -> Html {
                     <a class="button primary" href="?explore" onclick={link(go, Route::Explore)}>{ t(Msg::HomeExploreOpen) }</a>
                     <p class="workshop-text">{ t(Msg::HomeWorkshopText) }</p>
                     <a class="button" href="?workshop" onclick={link(go, Route::Workshop)}>{ t(Msg::HomeWorkshopOpen) }</a>
+                    <p class="workshop-text">{ t(Msg::HomeTrafficText) }</p>
+                    <a class="button" href="?import" onclick={link(go, Route::Import)}>{ t(Msg::HomeTrafficOpen) }</a>
                 </section>
                 <section class="progress-card" aria-labelledby="progress-title">
                     <h2 id="progress-title">{ t(Msg::HomeProgress) }</h2>

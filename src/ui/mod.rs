@@ -13,6 +13,8 @@ mod panic;
 pub mod route;
 pub mod store;
 pub use crate::view::scenes;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod state;
 #[cfg(feature = "workshop")]
 pub mod workshop;

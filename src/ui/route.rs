@@ -32,6 +32,8 @@ pub enum Route {
     },
     /// The workshop (`?workshop`), where a shared scene's link (`#s=…`) opens too.
     Workshop,
+    /// The learner's own traffic (`?import`): a pasted socket list, a capture file.
+    Import,
 }
 
 impl Route {
@@ -43,6 +45,7 @@ impl Route {
             Route::Explore => crate::FREE_PLAYER,
             Route::Lesson { .. } => cfg!(feature = "lessons"),
             Route::Workshop => cfg!(feature = "workshop"),
+            Route::Import => cfg!(feature = "import"),
         }
     }
 
@@ -66,6 +69,9 @@ impl Route {
         if params.contains_key("workshop") {
             return Route::Workshop;
         }
+        if params.contains_key("import") {
+            return Route::Import;
+        }
         if PLAYER_PARAMS.iter().any(|p| params.contains_key(*p)) {
             return Route::Explore;
         }
@@ -78,6 +84,7 @@ impl Route {
             Route::Home => String::new(),
             Route::Explore => "?explore".to_string(),
             Route::Workshop => "?workshop".to_string(),
+            Route::Import => "?import".to_string(),
             Route::Lesson { id, step, seed } => {
                 let seed = seed.map_or(String::new(), |s| format!("&seed={s}"));
                 format!("?lesson={id}{seed}&step={}", step + 1)

@@ -1,0 +1,194 @@
+// The import's speed and smoothness: a capture opened on the import page (?import), read in the
+// capture's worker (WebAssembly), in Chromium, IMPORT_RUNS times (3) at each size.
+//
+// The captures are made here: IMPORT_SIZES packets (default 10,000, 100,000 and 1,000,000) of
+// Ethernet + IPv4 + TCP, in connections of ten packets each (handshake, a request, its ACK, a
+// reply, its ACK, and the close), written as classic pcap files. For each size and run:
+// - the time from choosing the file to the page showing what it holds, and so the packets read
+//   per second, at desktop size without throttling and at phone size (390×844) with the CPU
+//   throttled 4× (CDP Emulation.setCPUThrottlingRate);
+// - on the phone, from a Chromium trace of the import, the page's longest main-thread task
+//   while the worker reads (the page stays usable when it is under 50 ms: a "long task");
+// - on the phone, the main-thread work of each step (Step forward, 30 times, through the first
+//   ten connections): p95 and max.
+// It prints every run, then the worst of the runs for each size (the machine's speed drifts).
+//
+// Usage: node benches/import.mjs   (after `bash scripts/package.sh`)
+import { mkdtempSync, writeFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serveDist, launchChromium, openWatched, VIEWPORTS } from "../tests/e2e/harness.mjs";
+
+const RUNS = Number(process.env.IMPORT_RUNS ?? 3);
+const SIZES = (process.env.IMPORT_SIZES ?? "10000,100000,1000000").split(",").map(Number);
+
+/** A pcap file of `n` packets: connections of ten packets from 10.0.x.y to 10.1.0.1:8099. */
+function capture(n) {
+  const frame = 14 + 20 + 20;
+  const payload = [0, 0, 0, 60, 0, 200, 0, 0, 0, 0];
+  const flags = [0x02, 0x12, 0x10, 0x18, 0x10, 0x18, 0x10, 0x11, 0x11, 0x10];
+  const fromClient = [1, 0, 1, 1, 0, 0, 1, 1, 0, 1];
+  let total = 24;
+  for (let i = 0; i < n; i++) total += 16 + frame + payload[i % 10];
+  const b = Buffer.alloc(total);
+  b.writeUInt32LE(0xa1b2c3d4, 0);
+  b.writeUInt16LE(2, 4);
+  b.writeUInt16LE(4, 6);
+  b.writeUInt32LE(65535, 16);
+  b.writeUInt32LE(1, 20);
+  let at = 24;
+  for (let i = 0; i < n; i++) {
+    const conn = Math.floor(i / 10);
+    const k = i % 10;
+    const len = frame + payload[k];
+    const micros = conn * 2000 + k * 100;
+    b.writeUInt32LE(1_700_000_000 + Math.floor(micros / 1e6), at);
+    b.writeUInt32LE(micros % 1e6, at + 4);
+    b.writeUInt32LE(len, at + 8);
+    b.writeUInt32LE(len, at + 12);
+    const f = at + 16;
+    b.writeUInt16BE(0x0800, f + 12);
+    const ip = f + 14;
+    b[ip] = 0x45;
+    b.writeUInt16BE(20 + 20 + payload[k], ip + 2);
+    b[ip + 8] = 64;
+    b[ip + 9] = 6;
+    const client = [10, 0, (conn >> 8) & 255, (conn & 255) || 1];
+    const server = [10, 1, 0, 1];
+    const [src, dst] = fromClient[k] ? [client, server] : [server, client];
+    Buffer.from(src).copy(b, ip + 12);
+    Buffer.from(dst).copy(b, ip + 16);
+    const tcp = ip + 20;
+    const cport = 32768 + (conn % 28000);
+    b.writeUInt16BE(fromClient[k] ? cport : 8099, tcp);
+    b.writeUInt16BE(fromClient[k] ? 8099 : cport, tcp + 2);
+    // Sequence numbers that add up: the client's from 1000, the server's from 5000.
+    const cseq = [1000, 0, 1001, 1001, 0, 0, 1061, 1061, 0, 1062][k];
+    const sseq = [0, 5000, 0, 0, 5001, 5001, 0, 0, 5201, 0][k];
+    const cack = [0, 0, 5001, 5001, 0, 0, 5201, 5201, 0, 5202][k];
+    const sack = [0, 1001, 0, 0, 1061, 1061, 0, 0, 1062, 0][k];
+    b.writeUInt32BE(fromClient[k] ? cseq : sseq, tcp + 4);
+    b.writeUInt32BE(fromClient[k] ? cack : sack, tcp + 8);
+    b[tcp + 12] = 0x50;
+    b[tcp + 13] = flags[k];
+    b.writeUInt16BE(64240, tcp + 14);
+    at = f + len;
+  }
+  return b;
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * p))];
+
+/** The renderer main thread's tasks in a trace, merged: [start, end] in µs. */
+function mainTasks(trace) {
+  const events = trace.traceEvents;
+  const names = new Map();
+  for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const counts = new Map();
+  for (const e of events) {
+    const k = `${e.pid}:${e.tid}`;
+    if (e.name === "RunTask" && names.get(k) === "CrRendererMain") counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const tasks = events
+    .filter((e) => `${e.pid}:${e.tid}` === main && e.ph === "X" && e.name === "RunTask" && e.dur > 0)
+    .map((e) => [e.ts, e.ts + e.dur])
+    .sort((a, b) => a[0] - b[0]);
+  const busy = [];
+  for (const [a, b] of tasks) {
+    const last = busy[busy.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else busy.push([a, b]);
+  }
+  return busy;
+}
+
+const CATEGORIES = ["toplevel", "devtools.timeline", "__metadata"];
+
+async function run(chrome, site, file, n, view) {
+  const phone = view === "phone";
+  const w = await openWatched(chrome.browser, site.url, VIEWPORTS[view]);
+  try {
+    const { page } = w;
+    const cdp = await w.context.newCDPSession(page);
+    if (phone) await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await page.goto(`${site.url}?import`);
+    await page.locator(".import-main").waitFor();
+    if (phone) await chrome.browser.startTracing(page, { categories: CATEGORIES });
+    const t0 = Date.now();
+    await page.locator('.import-capture input[type="file"]').setInputFiles(file);
+    await page.locator(".import-capture .import-summary").waitFor({ timeout: 600_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    const said = await page.locator(".import-capture .import-summary").textContent();
+    if (!said.includes(`${n} TCP and UDP packets`)) throw new Error(`the page says: ${said}`);
+    let longest = 0;
+    let steps = [];
+    if (phone) {
+      const trace = JSON.parse((await chrome.browser.stopTracing()).toString("utf8"));
+      longest = Math.max(0, ...mainTasks(trace).map(([a, b]) => (b - a) / 1000));
+      // Step through the first connections: each step's main-thread work.
+      await chrome.browser.startTracing(page, { categories: CATEGORIES });
+      const forward = page.getByRole("button", { name: "Step forward", exact: true });
+      const marks = [];
+      for (let i = 0; i < 30; i++) {
+        marks.push(await page.evaluate(() => performance.timeOrigin * 1000 + performance.now() * 1000));
+        await forward.click();
+        await page.getByText(`Packet ${i + 1} of`, { exact: false }).waitFor();
+        await page.waitForTimeout(150);
+      }
+      const trace2 = JSON.parse((await chrome.browser.stopTracing()).toString("utf8"));
+      const busy = mainTasks(trace2);
+      // Each step's work: the tasks in the 150 ms after each click's mark (trace clock and page
+      // clock differ, so steps are the bursts of work instead: tasks less than 20 ms apart).
+      const bursts = [];
+      for (const [a, b] of busy) {
+        const last = bursts[bursts.length - 1];
+        if (last && a - last[1] < 20_000) {
+          last[1] = b;
+          last[2] += b - a;
+        } else bursts.push([a, b, b - a]);
+      }
+      steps = bursts.map((x) => x[2] / 1000).filter((ms) => ms >= 0.5).sort((a, b) => a - b);
+    }
+    const problems = await w.problems();
+    if (problems.length) throw new Error(problems.join("\n"));
+    return { seconds, rate: n / seconds, longest, stepP95: steps.length ? pct(steps, 0.95) : 0, stepMax: steps.length ? steps[steps.length - 1] : 0, steps: steps.length };
+  } finally {
+    await w.context.close();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "socketlab-import-bench-"));
+const site = await serveDist();
+const chrome = await launchChromium();
+const summary = [];
+try {
+  for (const n of SIZES) {
+    const file = join(dir, `capture-${n}.pcap`);
+    writeFileSync(file, capture(n));
+    const mb = (statSync(file).size / 1e6).toFixed(1);
+    for (const view of ["desktop", "phone"]) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        const r = await run(chrome, site, file, n, view);
+        runs.push(r);
+        console.log(
+          `${n} packets (${mb} MB), ${view}${view === "phone" ? " at 4× throttling" : ""}, run ${i + 1}: read in ${r.seconds.toFixed(2)} s, ` +
+            `${Math.round(r.rate).toLocaleString("en")} packets/s` +
+            (view === "phone" ? `; longest main-thread task while reading ${r.longest.toFixed(1)} ms; ${r.steps} steps' work p95 ${r.stepP95.toFixed(2)} ms, max ${r.stepMax.toFixed(2)} ms` : ""),
+        );
+      }
+      const worst = (k, f = Math.max) => f(...runs.map((r) => r[k]));
+      summary.push(
+        `${n} packets (${mb} MB), ${view}, worst of ${RUNS}: ${worst("seconds").toFixed(2)} s, ${Math.round(worst("rate", Math.min)).toLocaleString("en")} packets/s` +
+          (view === "phone" ? `; longest main-thread task ${worst("longest").toFixed(1)} ms; a step's work p95 ${worst("stepP95").toFixed(2)} ms, max ${worst("stepMax").toFixed(2)} ms` : ""),
+      );
+    }
+  }
+} finally {
+  await chrome.close();
+  await site.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log("The import, worst runs:");
+for (const s of summary) console.log(s);

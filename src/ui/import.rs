@@ -1,0 +1,1033 @@
+//! The import's page (`?import`): the learner's own traffic, as the course draws it.
+//!
+//! - **A pasted socket list** (`ss -tan`, `netstat -an`, `lsof -i`, `Get-NetTCPConnection`) is
+//!   read in the page (`crate::socklist`) and drawn as the course's tables, one per local
+//!   address, each row explained.
+//! - **A capture file** (pcap, pcapng) is read in the capture's worker (`socketlab-capture`,
+//!   started when the first file opens), with a progress bar; the page shows what the file
+//!   holds, the part chosen (the first connections, or a time window), the hosts, and the
+//!   packets one by one (or playing, at their recorded times, scaled) beside every host's socket
+//!   table as the packets show it (`crate::capture`).
+//!
+//! What the learner has opened or pasted is kept for the page's life (`KEPT`), so that drawing
+//! the page again in another language keeps it. Nothing is sent anywhere.
+
+use std::cell::RefCell;
+use std::net::{IpAddr, SocketAddr};
+use std::rc::Rc;
+
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use yew::prelude::*;
+
+use crate::capture::infer::{Change, Proto as CapProto, Row as CapRow, Side, Sock};
+use crate::capture::read::{Format, Transport, ACK, FIN, RST, SYN};
+use crate::capture::shown::{self, Cut, Shown, FIRST_CONNECTIONS, MOST_SHOWN};
+use crate::capture::{Refused, Seen, Skip, Stop};
+use crate::engine::ports::PortClass;
+use crate::engine::socket::SockState;
+use crate::i18n::{t, tn, tp, Msg};
+use crate::socklist::{self, Listing, Note, Tool};
+use crate::ui::route::Route;
+
+/// The capture worker's script, as Trunk writes it (`index.html`: `data-bin="socketlab-capture"`).
+const SCRIPT: &str = "socketlab-capture_loader.js";
+
+/// The most of a file read: a bigger one is read up to here, and the page says so.
+const MOST_FILE_BYTES: f64 = 256.0 * 1024.0 * 1024.0;
+
+/// Speeds the capture plays at, and how long the shown part lasts at 1× (seconds).
+const SPEEDS: [f64; 4] = [0.5, 1.0, 2.0, 4.0];
+
+/// What the page shows, kept across a redraw in another language.
+#[derive(Clone, Default, PartialEq)]
+pub struct State {
+    text: String,
+    listing: Option<Rc<Listing>>,
+    /// The paste box was read and was empty.
+    empty: bool,
+    file: Option<String>,
+    /// The share of the file read, while it is read.
+    reading: Option<f64>,
+    shown: Option<Rc<Shown>>,
+    /// Why the last file or cut shows nothing: one sentence.
+    problem: Option<String>,
+    /// Whether the file was bigger than the page reads.
+    file_cut: bool,
+    /// How many of the shown packets have been seen (0: before the first).
+    at: usize,
+    playing: bool,
+    speed: usize,
+    names: Vec<(IpAddr, String)>,
+    cut_problem: bool,
+}
+
+thread_local! {
+    static KEPT: RefCell<Option<State>> = const { RefCell::new(None) };
+    static WORKER: RefCell<Option<CaptureWorker>> = const { RefCell::new(None) };
+    /// Where the worker's messages go: the page on screen now.
+    static LISTENER: RefCell<Option<Callback<Act>>> = const { RefCell::new(None) };
+}
+
+pub enum Act {
+    Text(String),
+    Read,
+    Opening(String, bool),
+    Progress(f64),
+    Answer(Vec<u8>),
+    Failed(String),
+    Go(usize),
+    Play(bool),
+    Tick,
+    Speed(usize),
+    Name(IpAddr, String),
+    CutProblem,
+}
+
+impl Reducible for State {
+    type Action = Act;
+    fn reduce(self: Rc<Self>, act: Act) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match act {
+            Act::Text(text) => s.text = text,
+            Act::Read => {
+                s.empty = s.text.trim().is_empty();
+                s.listing = (!s.empty).then(|| Rc::new(socklist::read(&s.text)));
+            }
+            Act::Opening(name, cut) => {
+                s.file = Some(name);
+                s.file_cut = cut;
+                s.reading = Some(0.0);
+                s.problem = None;
+            }
+            Act::Progress(p) => {
+                if s.reading.is_some() {
+                    s.reading = Some(p.clamp(0.0, 1.0));
+                }
+            }
+            Act::Answer(bytes) => {
+                s.reading = None;
+                s.cut_problem = false;
+                match shown::decode_answer(&bytes) {
+                    Some(Ok(shown)) => {
+                        s.at = 0;
+                        s.playing = false;
+                        s.problem = None;
+                        s.shown = Some(Rc::new(shown));
+                    }
+                    Some(Err(refused)) => {
+                        s.problem = Some(refused_sentence(refused));
+                        s.shown = None;
+                    }
+                    None => s.problem = Some(tp(Msg::ImportWorkerFailed, &[("why", SCRIPT)])),
+                }
+            }
+            Act::Failed(why) => {
+                s.reading = None;
+                s.problem = Some(tp(Msg::ImportWorkerFailed, &[("why", &why)]));
+            }
+            Act::Go(at) => {
+                let n = s.shown.as_ref().map_or(0, |x| x.shown.len());
+                s.at = at.min(n);
+                s.playing = s.playing && s.at < n;
+            }
+            Act::Play(on) => {
+                let n = s.shown.as_ref().map_or(0, |x| x.shown.len());
+                if on && s.at >= n {
+                    s.at = 0;
+                }
+                s.playing = on && n > 0;
+            }
+            Act::Tick => {
+                let n = s.shown.as_ref().map_or(0, |x| x.shown.len());
+                s.at = (s.at + 1).min(n);
+                s.playing = s.at < n;
+            }
+            Act::Speed(i) => s.speed = i.min(SPEEDS.len() - 1),
+            Act::Name(ip, name) => {
+                s.names.retain(|(a, _)| *a != ip);
+                let name = name.trim().to_string();
+                if !name.is_empty() {
+                    s.names.push((ip, name));
+                }
+            }
+            Act::CutProblem => s.cut_problem = true,
+        }
+        KEPT.with_borrow_mut(|k| *k = Some(s.clone()));
+        Rc::new(s)
+    }
+}
+
+struct CaptureWorker {
+    worker: web_sys::Worker,
+    ready: bool,
+    held: Vec<JsValue>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+fn tell(act: Act) {
+    if let Some(cb) = LISTENER.with_borrow(|l| l.clone()) {
+        cb.emit(act);
+    }
+}
+
+/// Send the worker a message (a file, or a cut's bytes), starting it the first time.
+fn send(message: JsValue) {
+    let failed = WORKER.with_borrow_mut(|slot| {
+        if slot.is_none() {
+            match start() {
+                Ok(w) => *slot = Some(w),
+                Err(why) => return Some(why),
+            }
+        }
+        let w = slot.as_mut()?;
+        if !w.ready {
+            w.held.push(message);
+            return None;
+        }
+        w.worker
+            .post_message(&message)
+            .err()
+            .map(|_| SCRIPT.to_string())
+    });
+    if let Some(why) = failed {
+        tell(Act::Failed(why));
+    }
+}
+
+fn start() -> Result<CaptureWorker, String> {
+    let worker = web_sys::Worker::new(SCRIPT).map_err(|_| SCRIPT.to_string())?;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|m: web_sys::MessageEvent| {
+            let data = m.data();
+            if let Some(share) = data.as_f64() {
+                return tell(Act::Progress(share));
+            }
+            if let Ok(bytes) = data.dyn_into::<js_sys::Uint8Array>() {
+                return tell(Act::Answer(bytes.to_vec()));
+            }
+            // Anything else is the worker saying it is ready: what was held goes.
+            let sent = WORKER.with_borrow_mut(|w| {
+                let Some(w) = w.as_mut() else { return true };
+                w.ready = true;
+                w.held.drain(..).all(|m| w.worker.post_message(&m).is_ok())
+            });
+            if !sent {
+                tell(Act::Failed(SCRIPT.to_string()));
+            }
+        });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
+        let said = e
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| SCRIPT.to_string());
+        // The next file starts a new worker.
+        if let Some(w) = WORKER.with_borrow_mut(|w| w.take()) {
+            w.worker.terminate();
+        }
+        tell(Act::Failed(said));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(CaptureWorker {
+        worker,
+        ready: false,
+        held: Vec::new(),
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// Open a file: the worker reads it (the page never holds its bytes).
+fn open(file: web_sys::File, d: &UseReducerDispatcher<State>) {
+    let cut = file.size() > MOST_FILE_BYTES;
+    d.dispatch(Act::Opening(file.name(), cut));
+    let blob: web_sys::Blob = if cut {
+        file.slice_with_f64_and_f64(0.0, MOST_FILE_BYTES)
+            .unwrap_or_else(|_| file.into())
+    } else {
+        file.into()
+    };
+    send(blob.into());
+}
+
+fn refused_sentence(r: Refused) -> String {
+    match r {
+        Refused::Empty => t(Msg::ImportRefusedEmpty).to_string(),
+        Refused::Unreadable => t(Msg::ImportRefusedUnreadable).to_string(),
+        Refused::NotACapture => t(Msg::ImportRefusedNotACapture).to_string(),
+        Refused::DamagedHeader => t(Msg::ImportRefusedDamagedHeader).to_string(),
+        Refused::Version(v) => tp(Msg::ImportRefusedVersion, &[("version", &v.to_string())]),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ImportProps {
+    pub go: Callback<Route>,
+}
+
+#[function_component(Import)]
+pub fn import(props: &ImportProps) -> Html {
+    let state = use_reducer(|| KEPT.with_borrow(|k| k.clone()).unwrap_or_default());
+    let d = state.dispatcher();
+    {
+        let d = d.clone();
+        use_effect_with((), move |_| {
+            LISTENER.with_borrow_mut(|l| *l = Some(Callback::from(move |a| d.dispatch(a))));
+            || LISTENER.with_borrow_mut(|l| *l = None)
+        });
+    }
+    // Playing: one packet after another, at their recorded times (scaled to the speed).
+    {
+        let d = d.clone();
+        let delay = state.playing.then(|| play_delay(&state));
+        use_effect_with((delay, state.at), move |(delay, _)| {
+            let timer = delay
+                .map(|ms| gloo::timers::callback::Timeout::new(ms, move || d.dispatch(Act::Tick)));
+            move || drop(timer)
+        });
+    }
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let d = d.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|t| t.files())
+                .and_then(|f| f.get(0))
+            {
+                open(f, &d);
+            }
+        })
+    };
+    html! {
+        <div class="shell import" data-lesson="&" {ondragover} {ondrop}>
+            <header class="site-header">
+                <a class="brand" href="./" onclick={super::home::link(&props.go, Route::Home)}>
+                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                    <h1>{ t(Msg::SiteName) }</h1>
+                </a>
+                <p class="tagline">{ t(Msg::ImportTitle) }</p>
+                <a class="button small header-link" href="./" onclick={super::home::link(&props.go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
+                { super::components::language::language_picker() }
+            </header>
+            <main class="import-main">
+                <h2 class="sr-only">{ t(Msg::ImportTitle) }</h2>
+                <p class="intro">{ t(Msg::ImportIntro) }</p>
+                { capture_section(&state, &d) }
+                { paste_section(&state, &d) }
+            </main>
+        </div>
+    }
+}
+
+/// How long to wait before the next packet while playing, in ms: the gap to it in the
+/// capture, scaled so that the part shown lasts between 10 and 60 seconds at 1×.
+fn play_delay(s: &State) -> u32 {
+    let Some(shown) = &s.shown else { return 500 };
+    let n = shown.shown.len();
+    let span = shown.shown.last().map_or(0, |p| p.at).max(1) as f64;
+    let total_ms = (n as f64 * 400.0).clamp(10_000.0, 60_000.0);
+    let gap = match s.at {
+        0 => 0.0,
+        k if k < n => (shown.shown[k].at - shown.shown[k - 1].at).max(0) as f64,
+        _ => 0.0,
+    };
+    let ms = (gap / span * total_ms).clamp(120.0, 3_000.0) / SPEEDS[s.speed.min(3)];
+    ms as u32
+}
+
+// ---- the capture ---------------------------------------------------------------------------
+
+fn capture_section(s: &State, d: &UseReducerDispatcher<State>) -> Html {
+    let onchange = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|f| f.get(0)) {
+                open(f, &d);
+            }
+            input.set_value("");
+        })
+    };
+    html! {
+        <section class="card import-capture" aria-labelledby="capture-title">
+            <h2 id="capture-title">{ t(Msg::ImportCaptureTitle) }</h2>
+            <p>{ t(Msg::ImportCaptureText) }</p>
+            <label class="button primary file-button">
+                { t(Msg::ImportCaptureOpen) }
+                <input type="file" class="sr-only" accept=".pcap,.pcapng,.cap,application/vnd.tcpdump.pcap" {onchange} />
+            </label>
+            <p class="import-drop">{ t(Msg::ImportCaptureDrop) }</p>
+            if let Some(share) = s.reading {
+                <div class="import-reading" role="status">
+                    <label for="capture-progress">{ tp(Msg::ImportCaptureReading, &[("name", s.file.as_deref().unwrap_or(""))]) }</label>
+                    <progress id="capture-progress" max="1" value={share.to_string()}></progress>
+                </div>
+            }
+            if let Some(p) = &s.problem {
+                <p class="notice import-problem" role="alert">{ p.clone() }</p>
+            }
+            if let (Some(shown), None) = (&s.shown, s.reading) {
+                { capture_view(s, shown, d) }
+            }
+        </section>
+    }
+}
+
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Pcap => "pcap",
+        Format::PcapNg => "pcapng",
+    }
+}
+
+fn seconds(us: i64) -> String {
+    format!("{:.3}", us as f64 / 1e6)
+}
+
+fn capture_view(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+    let name = s.file.clone().unwrap_or_default();
+    let summary = tp(
+        Msg::ImportCaptureSummary,
+        &[
+            ("name", &name),
+            ("format", format_name(shown.format)),
+            ("frames", &shown.frames.to_string()),
+            ("packets", &shown.packets.to_string()),
+            ("connections", &shown.connections.to_string()),
+            ("hosts", &shown.hosts.to_string()),
+            ("seconds", &seconds(shown.span)),
+        ],
+    );
+    let skipped: Vec<String> = shown
+        .skipped
+        .iter()
+        .map(|&(why, n)| skip_line(why, n))
+        .collect();
+    html! {
+        <div class="import-result">
+            <p class="import-summary" role="status">{ summary }</p>
+            if s.file_cut {
+                <p class="notice">{ t(Msg::ImportCaptureFileCut) }</p>
+            }
+            if let Some(stop) = shown.stop {
+                <p class="notice" role="alert">{ stop_sentence(stop) }</p>
+            }
+            if shown.out_of_order > 0 {
+                <p class="notice">{ tn(Msg::ImportCaptureOutOfOrder, shown.out_of_order as u64, &[("n", &shown.out_of_order.to_string())]) }</p>
+            }
+            if !skipped.is_empty() {
+                <div class="import-skipped">
+                    <p>{ tn(Msg::ImportSkippedTitle, shown.frames.saturating_sub(shown.packets) as u64, &[("n", &shown.frames.saturating_sub(shown.packets).to_string())]) }</p>
+                    <ul>{ for skipped.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
+                </div>
+            }
+            { cut_form(s, shown, d) }
+            if shown.shown.is_empty() {
+                <p>{ t(Msg::ImportCaptureNothing) }</p>
+            } else {
+                { hosts_form(s, shown, d) }
+                { stepper(s, shown, d) }
+            }
+        </div>
+    }
+}
+
+fn skip_line(why: Skip, n: usize) -> String {
+    let count = n.to_string();
+    let with = |msg, what: &str| tn(msg, n as u64, &[("n", &count), ("what", what)]);
+    match why {
+        Skip::LinkType(l) => with(Msg::ImportSkipLinkType, &l.to_string()),
+        Skip::NotIp(0x0806) => with(Msg::ImportSkipArp, ""),
+        Skip::NotIp(e) => with(Msg::ImportSkipNotIp, &format!("0x{e:04x}")),
+        Skip::Protocol(1) | Skip::Protocol(58) => with(Msg::ImportSkipIcmp, ""),
+        Skip::Protocol(p) => with(Msg::ImportSkipProtocol, &p.to_string()),
+        Skip::Fragment => with(Msg::ImportSkipFragment, ""),
+        Skip::Cut => with(Msg::ImportSkipCut, ""),
+        Skip::BadHeader => with(Msg::ImportSkipBadHeader, ""),
+    }
+}
+
+fn stop_sentence(stop: Stop) -> String {
+    let n = |msg, n: usize| tp(msg, &[("n", &n.to_string())]);
+    match stop {
+        Stop::Truncated { frame } => n(Msg::ImportStopTruncated, frame),
+        Stop::DamagedBlock { block } => n(Msg::ImportStopDamagedBlock, block),
+        Stop::DamagedPacket { frame } => n(Msg::ImportStopDamagedPacket, frame),
+        Stop::UnknownInterface { frame } => n(Msg::ImportStopUnknownInterface, frame),
+        Stop::TooMany => n(Msg::ImportStopTooMany, crate::capture::read::MOST_PACKETS),
+    }
+}
+
+fn cut_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+    let said = match shown.cut {
+        Cut::Connections { count } => tp(
+            Msg::ImportCutShownConnections,
+            &[
+                ("shown", &count.min(shown.connections).to_string()),
+                ("total", &shown.connections.to_string()),
+                ("packets", &shown.shown.len().to_string()),
+            ],
+        ),
+        Cut::Window { from, to } => tp(
+            Msg::ImportCutShownWindow,
+            &[
+                ("packets", &shown.shown.len().to_string()),
+                ("from", &seconds(from)),
+                ("to", &seconds(to)),
+            ],
+        ),
+    };
+    let (count, from, to) = match shown.cut {
+        Cut::Connections { count } => (count, 0, shown.span),
+        Cut::Window { from, to } => (FIRST_CONNECTIONS, from, to),
+    };
+    let onsubmit = {
+        let d = d.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            let value = |name: &str| -> String {
+                form.elements()
+                    .named_item(name)
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let by_window = form
+                .elements()
+                .named_item("by-window")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            let cut = if by_window {
+                let secs = |v: String| v.trim().replace(',', ".").parse::<f64>().ok();
+                match (secs(value("from")), secs(value("to"))) {
+                    (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a >= 0.0 && b > a => {
+                        Some(Cut::Window {
+                            from: (a * 1e6) as i64,
+                            to: (b * 1e6).min(9e15) as i64,
+                        })
+                    }
+                    _ => None,
+                }
+            } else {
+                value("count")
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .map(|count| Cut::Connections { count })
+            };
+            match cut {
+                Some(cut) => send(js_sys::Uint8Array::from(&shown::encode_cut(cut)[..]).into()),
+                None => d.dispatch(Act::CutProblem),
+            }
+        })
+    };
+    let by_window = matches!(shown.cut, Cut::Window { .. });
+    html! {
+        <form class="import-cut" {onsubmit} novalidate=true>
+            <p>{ said }</p>
+            if shown.cut_again {
+                <p class="notice">{ tp(Msg::ImportCutAgain, &[("most", &MOST_SHOWN.to_string())]) }</p>
+            }
+            <fieldset>
+                <legend>{ t(Msg::ImportCutTitle) }</legend>
+                <label class="import-choice">
+                    <input type="radio" name="by-window" value="0" checked={!by_window} />
+                    { t(Msg::ImportCutConnections) }
+                </label>
+                <label class="import-field">{ t(Msg::ImportCutCount) }
+                    <input name="count" type="number" inputmode="numeric" min="1" value={count.to_string()} />
+                </label>
+                <label class="import-choice">
+                    <input type="radio" name="by-window" value="1" checked={by_window} />
+                    { t(Msg::ImportCutWindow) }
+                </label>
+                <label class="import-field">{ t(Msg::ImportCutFrom) }
+                    <input name="from" type="text" inputmode="decimal" value={seconds(from)} />
+                </label>
+                <label class="import-field">{ t(Msg::ImportCutTo) }
+                    <input name="to" type="text" inputmode="decimal" value={seconds(to)} />
+                </label>
+            </fieldset>
+            if s.cut_problem {
+                <p class="notice" role="alert">{ t(Msg::ImportCutBad) }</p>
+            }
+            <button class="button" type="submit">{ t(Msg::ImportCutShow) }</button>
+        </form>
+    }
+}
+
+/// A table's caption: the host's name and address, or its address when it has no name.
+fn host_caption(s: &State, ip: IpAddr) -> String {
+    match s.names.iter().find(|(a, _)| *a == ip) {
+        Some((_, name)) => tp(
+            Msg::ImportTablesCaption,
+            &[("host", name), ("ip", &ip.to_string())],
+        ),
+        None => ip.to_string(),
+    }
+}
+
+/// A host's name: the learner's, or its address.
+fn host_name(s: &State, ip: IpAddr) -> String {
+    s.names
+        .iter()
+        .find(|(a, _)| *a == ip)
+        .map_or_else(|| ip.to_string(), |(_, n)| n.clone())
+}
+
+fn hosts_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+    html! {
+        <details class="import-hosts">
+            <summary>{ tn(Msg::ImportHostsTitle, shown.inferred.hosts.len() as u64, &[("n", &shown.inferred.hosts.len().to_string())]) }</summary>
+            <p>{ t(Msg::ImportHostsText) }</p>
+            { for shown.inferred.hosts.iter().map(|&ip| {
+                let d = d.clone();
+                let onchange = Callback::from(move |e: Event| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    d.dispatch(Act::Name(ip, input.value()));
+                });
+                let value = s.names.iter().find(|(a, _)| *a == ip).map(|(_, n)| n.clone()).unwrap_or_default();
+                html! {
+                    <label class="import-field">{ tp(Msg::ImportHostsName, &[("ip", &ip.to_string())]) }
+                        <input type="text" maxlength="40" {value} {onchange} />
+                    </label>
+                }
+            }) }
+        </details>
+    }
+}
+
+fn flags(f: u8) -> String {
+    let mut out = Vec::new();
+    for (bit, name) in [
+        (SYN, "SYN"),
+        (FIN, "FIN"),
+        (RST, "RST"),
+        (0x08, "PSH"),
+        (ACK, "ACK"),
+    ] {
+        if f & bit != 0 {
+            out.push(name);
+        }
+    }
+    out.join(", ")
+}
+
+fn class_name(port: u16) -> Rc<str> {
+    crate::view::ports::class_name(PortClass::of(port))
+}
+
+fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+    let n = shown.shown.len();
+    let at = s.at.min(n);
+    let go = |to: usize| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Go(to)))
+    };
+    let on_slider = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            d.dispatch(Act::Go(input.value().parse().unwrap_or(0)));
+        })
+    };
+    let on_play = {
+        let d = d.clone();
+        let playing = s.playing;
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Play(!playing)))
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            d.dispatch(Act::Speed(select.value().parse().unwrap_or(1)));
+        })
+    };
+    let position = match at {
+        0 => t(Msg::ImportStepBefore).to_string(),
+        k => tp(
+            Msg::ImportStepPosition,
+            &[
+                ("k", &k.to_string()),
+                ("n", &n.to_string()),
+                ("seconds", &seconds(shown.shown[k - 1].at)),
+                ("frame", &shown.shown[k - 1].frame.to_string()),
+            ],
+        ),
+    };
+    html! {
+        <section class="import-step" aria-labelledby="step-title">
+            <h3 id="step-title">{ t(Msg::ImportStepTitle) }</h3>
+            <div class="import-controls">
+                <button class="button" onclick={go(at.saturating_sub(1))} disabled={at == 0}>{ t(Msg::ControlsStepBack) }</button>
+                <button class="button primary" onclick={on_play}>{ t(if s.playing { Msg::ControlsPause } else { Msg::ControlsPlay }) }</button>
+                <button class="button" onclick={go(at + 1)} disabled={at >= n}>{ t(Msg::ControlsStepForward) }</button>
+                <label class="import-speed">{ t(Msg::ControlsSpeed) }
+                    <select onchange={on_speed}>
+                        { for SPEEDS.iter().enumerate().map(|(i, v)| html! {
+                            <option value={i.to_string()} selected={i == s.speed}>{ format!("{v}×") }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <label class="import-slider">
+                <span class="sr-only">{ t(Msg::ControlsTimeline) }</span>
+                <input type="range" min="0" max={n.to_string()} value={at.to_string()} oninput={on_slider} />
+            </label>
+            <p class="import-position" aria-live="polite">{ position }</p>
+            if at > 0 {
+                { packet_card(s, shown, at - 1) }
+            }
+            { tables_view(s, shown, at) }
+        </section>
+    }
+}
+
+fn packet_card(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
+    let p = &shown.shown[k];
+    let who = |a: SocketAddr| format!("{} ({a})", host_name(s, a.ip()));
+    let line = match p.transport {
+        Transport::Tcp { flags: f, len, .. } => tp(
+            Msg::ImportPacketTcp,
+            &[
+                ("src", &who(p.src)),
+                ("dst", &who(p.dst)),
+                ("flags", &flags(f)),
+                ("len", &len.to_string()),
+            ],
+        ),
+        Transport::Udp { len } => tp(
+            Msg::ImportPacketUdp,
+            &[
+                ("src", &who(p.src)),
+                ("dst", &who(p.dst)),
+                ("len", &len.to_string()),
+            ],
+        ),
+    };
+    let ports = tp(
+        Msg::ImportPacketPorts,
+        &[
+            ("src", &p.src.port().to_string()),
+            ("src_class", &class_name(p.src.port())),
+            ("dst", &p.dst.port().to_string()),
+            ("dst_class", &class_name(p.dst.port())),
+        ],
+    );
+    let changes: Vec<String> = shown
+        .inferred
+        .changes_of(k)
+        .iter()
+        .map(|c| change_line(s, shown, c))
+        .collect();
+    html! {
+        <div class="import-packet">
+            <p class="import-packet-line">{ line }</p>
+            <p>{ ports }</p>
+            if changes.is_empty() {
+                <p>{ t(Msg::ImportChangeNone) }</p>
+            } else {
+                <ul>{ for changes.into_iter().map(|c| html! { <li>{ c }</li> }) }</ul>
+            }
+        </div>
+    }
+}
+
+fn state_cell(seen: Option<Seen>) -> String {
+    match seen {
+        Some(Seen::State(st)) => st.rfc_name().to_string(),
+        Some(Seen::Unknown) => t(Msg::ImportStateUnknown).to_string(),
+        None => String::new(),
+    }
+}
+
+fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
+    let inf = &shown.inferred;
+    let (host, local, peer) = match c.sock {
+        Sock::Listener(n) => {
+            let (_, at) = inf.listeners[n];
+            (at.ip(), at, None)
+        }
+        Sock::Conn(n, side) => {
+            let conn = &inf.conns[n];
+            let (l, p) = match side {
+                Side::Client => (conn.client, conn.server),
+                Side::Server => (conn.server, conn.client),
+            };
+            (l.ip(), l, Some(p))
+        }
+    };
+    let args = |state: &str| {
+        vec![
+            ("host", host_name(s, host)),
+            ("local", local.to_string()),
+            (
+                "peer",
+                peer.map_or_else(|| "n/a".to_string(), |p| p.to_string()),
+            ),
+            ("state", state.to_string()),
+        ]
+    };
+    let said = |msg, a: Vec<(&str, String)>| {
+        let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        tp(msg, &a)
+    };
+    match c.to {
+        None => said(Msg::ImportChangeGone, args("")),
+        Some(seen) => said(Msg::ImportChangeTo, args(&state_cell(Some(seen)))),
+    }
+}
+
+fn tables_view(s: &State, shown: &Rc<Shown>, at: usize) -> Html {
+    let tables = shown.inferred.tables_after(at);
+    html! {
+        <div class="import-tables">
+            <p class="import-inferred">{ t(Msg::ImportTablesInferred) }</p>
+            { for tables.iter().map(|(ip, rows)| course_table(&host_caption(s, *ip), rows.iter().map(cap_cells).collect(), None)) }
+        </div>
+    }
+}
+
+fn cap_cells(r: &CapRow) -> [String; 7] {
+    let na = || "n/a".to_string();
+    [
+        match r.proto {
+            CapProto::Tcp => "TCP".to_string(),
+            CapProto::Udp => "UDP".to_string(),
+        },
+        r.local.port().to_string(),
+        r.local.ip().to_string(),
+        r.peer.map_or_else(na, |p| p.port().to_string()),
+        r.peer.map_or_else(na, |p| p.ip().to_string()),
+        state_cell(r.state),
+        String::new(),
+    ]
+}
+
+/// One course table: its caption, the course's columns (Process only when a row has one), and
+/// (for a pasted list) each row's number.
+fn course_table(caption: &str, rows: Vec<[String; 7]>, numbers: Option<&[usize]>) -> Html {
+    let with_process = rows.iter().any(|r| !r[6].is_empty());
+    let heads = [
+        Msg::TablesRowTransport,
+        Msg::TablesRowSourcePort,
+        Msg::TablesRowSourceIp,
+        Msg::TablesRowDestPort,
+        Msg::TablesRowDestIp,
+        Msg::TablesRowState,
+        Msg::TablesRowProcess,
+    ];
+    let caption = caption.to_string();
+    // The region's name tells a pasted list's table from the capture's for the same address.
+    let region = match numbers {
+        Some(_) => tp(Msg::ImportTablesListed, &[("table", &caption)]),
+        None => tp(Msg::TablesScrollable, &[("host", &caption)]),
+    };
+    html! {
+        <div class="table-scroll import-table" role="region" aria-label={region} tabindex="0">
+            <table class="socket-table">
+                <caption>{ caption }</caption>
+                <thead><tr>
+                    if numbers.is_some() { <th scope="col">{ "#" }</th> }
+                    { for heads.iter().take(if with_process { 7 } else { 6 }).map(|m| html! { <th scope="col">{ t(*m) }</th> }) }
+                </tr></thead>
+                <tbody>
+                    if rows.is_empty() {
+                        <tr><td colspan="7">{ t(Msg::ImportTablesEmpty) }</td></tr>
+                    }
+                    { for rows.iter().enumerate().map(|(i, r)| html! {
+                        <tr>
+                            if let Some(n) = numbers { <td>{ n[i] + 1 }</td> }
+                            { for r.iter().take(if with_process { 7 } else { 6 }).map(|c| html! { <td>{ c.clone() }</td> }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+// ---- the pasted list -----------------------------------------------------------------------
+
+fn paste_section(s: &State, d: &UseReducerDispatcher<State>) -> Html {
+    let oninput = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            d.dispatch(Act::Text(area.value()));
+        })
+    };
+    let onclick = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Read))
+    };
+    html! {
+        <section class="card import-paste" aria-labelledby="paste-title">
+            <h2 id="paste-title">{ t(Msg::ImportPasteTitle) }</h2>
+            <label for="paste-box">{ t(Msg::ImportPasteLabel) }</label>
+            <textarea id="paste-box" rows="8" spellcheck="false" autocomplete="off" value={s.text.clone()} {oninput} />
+            <button class="button primary" {onclick}>{ t(Msg::ImportPasteRead) }</button>
+            if s.empty {
+                <p class="notice" role="alert">{ t(Msg::ImportPasteEmpty) }</p>
+            }
+            if let Some(listing) = &s.listing {
+                { listing_view(listing) }
+            }
+        </section>
+    }
+}
+
+fn tool_name(tool: Tool) -> Rc<str> {
+    t(match tool {
+        Tool::Ss => Msg::ImportToolSs,
+        Tool::NetstatLinux => Msg::ImportToolNetstatLinux,
+        Tool::NetstatMac => Msg::ImportToolNetstatMac,
+        Tool::NetstatWindows => Msg::ImportToolNetstatWindows,
+        Tool::Lsof => Msg::ImportToolLsof,
+        Tool::PowerShell => Msg::ImportToolPowershell,
+    })
+}
+
+fn listing_view(listing: &Listing) -> Html {
+    if listing.rows.is_empty() {
+        return html! { <p class="notice" role="alert">{ t(Msg::ImportPasteNone) }</p> };
+    }
+    let n = listing.rows.len();
+    let summary = tn(
+        Msg::ImportPasteSummary,
+        n as u64,
+        &[
+            ("n", &n.to_string()),
+            (
+                "tool",
+                &listing
+                    .tool
+                    .map_or_else(String::new, |t| tool_name(t).to_string()),
+            ),
+        ],
+    );
+    let unreadable: Vec<String> = listing
+        .unread
+        .iter()
+        .filter(|(_, w)| *w == socklist::Unread::Unreadable)
+        .map(|(l, _)| l.to_string())
+        .collect();
+    let unix = listing.unread.len() - unreadable.len();
+    html! {
+        <div class="import-result" role="status">
+            <p class="import-summary">{ summary }</p>
+            if listing.cut {
+                <p class="notice">{ t(Msg::ImportPasteCut) }</p>
+            }
+            if !unreadable.is_empty() {
+                <p class="notice">{ tn(Msg::ImportPasteUnread, unreadable.len() as u64, &[("n", &unreadable.len().to_string()), ("lines", &unreadable.join(&t(Msg::PortsListSeparator)))]) }</p>
+            }
+            if unix > 0 {
+                <p>{ tn(Msg::ImportPasteUnix, unix as u64, &[("n", &unix.to_string())]) }</p>
+            }
+            { for socklist::tables(listing).into_iter().map(|(addr, rows)| {
+                let every = addr == "*";
+                let caption = if every { t(Msg::ImportTablesEvery).to_string() } else { addr.clone() };
+                let cells: Vec<[String; 7]> = rows.iter().map(|&i| list_cells(&listing.rows[i])).collect();
+                html! {
+                    <div class="import-listed">
+                        { course_table(&caption, cells, Some(&rows)) }
+                        <ol class="import-notes">
+                            { for rows.iter().map(|&i| html! {
+                                <li value={(i + 1).to_string()}>
+                                    { for socklist::explain(listing, &listing.rows[i]).iter().flat_map(|note| note_sentences(note, &listing.rows[i].local.addr)).map(|s| html! { <span class="import-note">{ s }</span> }) }
+                                </li>
+                            }) }
+                        </ol>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+fn list_cells(r: &socklist::Row) -> [String; 7] {
+    let na = || "n/a".to_string();
+    let port = |p: Option<u16>| p.map_or_else(|| "*".to_string(), |p| p.to_string());
+    [
+        match r.proto {
+            socklist::Proto::Tcp => "TCP".to_string(),
+            socklist::Proto::Udp => "UDP".to_string(),
+        },
+        port(r.local.port),
+        r.local.addr.clone(),
+        r.peer.as_ref().map_or_else(na, |p| port(p.port)),
+        r.peer.as_ref().map_or_else(na, |p| p.addr.clone()),
+        r.state
+            .map_or_else(String::new, |s| s.rfc_name().to_string()),
+        r.process
+            .as_ref()
+            .map_or_else(String::new, |(name, pid)| match name {
+                Some(n) => format!("{n} ({pid})"),
+                None => pid.to_string(),
+            }),
+    ]
+}
+
+/// A note's sentences (a listener's port may add what usually listens there).
+fn note_sentences(note: &Note, addr: &str) -> Vec<String> {
+    let port_args = |port: u16| (port.to_string(), class_name(port).to_string());
+    match *note {
+        Note::Listens { port, every } | Note::UdpBound { port, every } => {
+            let (p, class) = port_args(port);
+            let msg = match (matches!(note, Note::Listens { .. }), every) {
+                (true, true) => Msg::ImportNoteListensEvery,
+                (true, false) => Msg::ImportNoteListensOne,
+                (false, true) => Msg::ImportNoteUdpEvery,
+                (false, false) => Msg::ImportNoteUdpOne,
+            };
+            let mut said = vec![tp(msg, &[("port", &p), ("class", &class), ("addr", addr)])];
+            if let Some(what) = crate::view::ports::description(port) {
+                said.push(tp(
+                    Msg::ImportNoteService,
+                    &[("port", &p), ("service", &what)],
+                ));
+            }
+            said
+        }
+        Note::Accepted { port, peer_port } => vec![tp(
+            Msg::ImportNoteAccepted,
+            &[
+                ("port", &port.to_string()),
+                ("peer_port", &peer_port.to_string()),
+            ],
+        )],
+        Note::Outgoing { port, peer_port } => vec![tp(
+            Msg::ImportNoteOutgoing,
+            &[
+                ("port", &port.to_string()),
+                ("peer_port", &peer_port.to_string()),
+            ],
+        )],
+        Note::State(st) => vec![state_note(st).to_string()],
+        Note::Loopback => vec![t(Msg::ImportNoteLoopback).to_string()],
+    }
+}
+
+fn state_note(st: SockState) -> Rc<str> {
+    use SockState::*;
+    t(match st {
+        SynSent => Msg::ImportStateSynSent,
+        SynReceived => Msg::ImportStateSynReceived,
+        Established => Msg::ImportStateEstablished,
+        FinWait1 => Msg::ImportStateFinWait1,
+        FinWait2 => Msg::ImportStateFinWait2,
+        CloseWait => Msg::ImportStateCloseWait,
+        Closing => Msg::ImportStateClosing,
+        LastAck => Msg::ImportStateLastAck,
+        TimeWait => Msg::ImportStateTimeWait,
+        Closed => Msg::ImportStateClosed,
+        Listen | Bound | Fresh => Msg::ImportStateBound,
+    })
+}

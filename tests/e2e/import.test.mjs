@@ -1,0 +1,213 @@
+// End-to-end: the learner's own traffic (?import) on a phone (390×844, by touch) and at every
+// size. A real `ss -tan` pasted is drawn as the course's tables, each row explained; the real
+// kernel's capture (tests/data/captures/kernel.pcapng: IPv4 and IPv6, recorded by
+// scripts/kernel-capture.sh) opens in the capture's worker and steps packet by packet, the
+// server's table changing with each; a file that is no capture, a truncated capture and a cut
+// each say so in one sentence and leave the page working; every label is 12 px or more, there is
+// no sideways scroll, and axe-core finds nothing. The capture's worker loads only on this page.
+import { test, describe, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { sharedSite, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+
+const env = sharedSite();
+let dir;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "socketlab-import-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const KERNEL = join(ROOT, "tests/data/captures/kernel.pcapng");
+// The kernel's own `ss -tan`, in the server's namespace while two connections were up
+// (tests/data/captures/kernel-ss.txt).
+const SS = readFileSync(join(ROOT, "tests/data/captures/kernel-ss.txt"), "utf8")
+  .split("@ connected")[1]
+  .split("# server\n")[1]
+  .split("@ ")[0];
+
+async function importPage(options = VIEWPORTS.phone, query = "?import") {
+  const w = await openWatched(env.chrome.browser, env.site.url, options);
+  const workers = [];
+  w.page.on("worker", (wk) => workers.push(wk.url()));
+  await w.page.goto(env.site.url + query);
+  await w.page.locator(".import-main").waitFor();
+  return { ...w, workers };
+}
+
+async function openCapture(page, path) {
+  await page.locator('.import-capture input[type="file"]').setInputFiles(path);
+}
+
+/** The rows of the table captioned `caption`, as text cells. */
+async function tableRows(page, caption) {
+  const table = page.locator(".socket-table", { has: page.locator("caption", { hasText: caption }) }).first();
+  return table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+}
+
+describe("your own traffic on a phone", () => {
+  test("a pasted ss -tan is drawn as the course's tables, each row explained", { timeout: 120_000 }, async () => {
+    const w = await importPage();
+    try {
+      const { page } = w;
+      await page.locator("#paste-box").fill(SS);
+      await page.getByRole("button", { name: "Read it" }).tap();
+      await page.locator(".import-paste .import-summary", { hasText: "Read as ss output: 3 sockets." }).waitFor();
+      // The listener on every address, in a table of its own.
+      const every = await tableRows(page, "Every address (*)");
+      assert.deepEqual(every, [["1", "TCP", "8099", "*", "n/a", "n/a", "LISTEN"]]);
+      const notes = await page.locator(".import-notes li").allTextContents();
+      assert.match(notes[0], /waits for connections on port 8099 \(registered\), on every address of this machine/);
+      assert.match(notes[1], /A connection a server here accepted: its own port, 8099, is the listening socket's, and 10379 is the client's port\./);
+      assert.match(notes[1], /ESTABLISHED: connected/);
+      // Lines that are no socket are said, and the page keeps working.
+      await page.locator("#paste-box").fill(SS + "this is not a socket\n");
+      await page.getByRole("button", { name: "Read it" }).tap();
+      await page.getByText("1 line could not be read: line 5.").waitFor();
+      await page.locator("#paste-box").fill("");
+      await page.getByRole("button", { name: "Read it" }).tap();
+      await page.getByText("Paste a socket list into the box first.").waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("the kernel's capture opens in its worker and steps packet by packet with the tables", { timeout: 120_000 }, async () => {
+    const w = await importPage();
+    try {
+      const { page } = w;
+      assert.deepEqual(w.workers, [], "no worker before a file is opened");
+      await openCapture(page, KERNEL);
+      const summary = page.locator(".import-capture .import-summary");
+      await summary.waitFor({ timeout: 30_000 });
+      assert.match(
+        await summary.textContent(),
+        /kernel\.pcapng: a pcapng file of 36 frames: 36 TCP and UDP packets, in 6 connections between 4 hosts, over [0-9.]+ seconds\./,
+      );
+      assert.ok(w.workers.some((u) => u.includes("socketlab-capture")), `the capture's worker: ${w.workers}`);
+      // Name the server, then step through the first handshake.
+      await page.locator(".import-hosts summary").tap();
+      await page.getByLabel("Name for 192.168.1.102").fill("Server");
+      await page.getByLabel("Name for 192.168.1.102").press("Tab");
+      const forward = page.getByRole("button", { name: "Step forward", exact: true });
+      await forward.tap();
+      await page.locator(".import-packet-line", { hasText: "192.168.1.101:10378" }).waitFor();
+      assert.match(await page.locator(".import-packet-line").textContent(), /→ Server \(192\.168\.1\.102:8099\): TCP \[SYN\], 0 bytes of data\./);
+      // The SYN was answered: the server has its listener and a socket in SYN-RECEIVED.
+      let server = await tableRows(page, "Server (192.168.1.102)");
+      assert.deepEqual(server, [
+        ["TCP", "8099", "192.168.1.102", "n/a", "n/a", "LISTEN"],
+        ["TCP", "8099", "192.168.1.102", "10378", "192.168.1.101", "SYN-RECEIVED"],
+      ]);
+      await forward.tap();
+      await forward.tap();
+      server = await tableRows(page, "Server (192.168.1.102)");
+      assert.equal(server[1][5], "ESTABLISHED");
+      // After the tenth packet the client, which closed first, waits in TIME-WAIT; the server's
+      // socket is gone.
+      for (let i = 0; i < 7; i++) await forward.tap();
+      await page.getByText("Packet 10 of 36", { exact: false }).waitFor();
+      const client = await tableRows(page, "192.168.1.101");
+      assert.deepEqual(client, [["TCP", "10378", "192.168.1.101", "8099", "192.168.1.102", "TIME-WAIT"]]);
+      server = await tableRows(page, "Server (192.168.1.102)");
+      assert.deepEqual(server, [["TCP", "8099", "192.168.1.102", "n/a", "n/a", "LISTEN"]]);
+      // On the phone the packet and the tables are on one screen with the controls.
+      const box = await page.locator(".import-packet").boundingBox();
+      const table = await page.locator(".import-table").first().boundingBox();
+      assert.ok(box && table, "the packet and a table are drawn");
+      // A cut: the first 2 connections.
+      await page.locator('input[name="count"]').fill("2");
+      await page.getByRole("button", { name: "Show this part" }).tap();
+      await page.getByText("Shown: the first 2 of 6 connections, 20 packets.").waitFor({ timeout: 30_000 });
+      // A bad cut is said, and changes nothing.
+      await page.locator('input[name="count"]').fill("0");
+      await page.getByRole("button", { name: "Show this part" }).tap();
+      await page.getByText("Give a number of connections from 1").waitFor();
+      await page.getByText("Shown: the first 2 of 6 connections, 20 packets.").waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("a file that is no capture, and a cut-short capture, each say so and the page keeps working", { timeout: 120_000 }, async () => {
+    const w = await importPage();
+    try {
+      const { page } = w;
+      const text = join(dir, "notes.txt");
+      writeFileSync(text, "State Recv-Q Send-Q\n");
+      await openCapture(page, text);
+      await page.getByText("This file is not a pcap or pcapng capture.", { exact: false }).waitFor({ timeout: 30_000 });
+      const bytes = readFileSync(KERNEL);
+      const cut = join(dir, "cut.pcapng");
+      writeFileSync(cut, bytes.subarray(0, bytes.length - 300));
+      await openCapture(page, cut);
+      await page.locator(".import-capture .notice", { hasText: "The file ends in the middle of packet" }).waitFor({ timeout: 30_000 });
+      await page.locator(".import-capture .import-summary").waitFor();
+      // The paste box still works.
+      await page.locator("#paste-box").fill(SS);
+      await page.getByRole("button", { name: "Read it" }).tap();
+      await page.getByText("Read as ss output: 3 sockets.").waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("in Chinese: the notes and the capture's summary, and a language switch keeps both", { timeout: 120_000 }, async () => {
+    const w = await importPage(VIEWPORTS.phone, "?import&lang=zh-Hant");
+    try {
+      const { page } = w;
+      await page.locator("#paste-box").fill(SS);
+      await page.getByRole("button", { name: "讀取" }).tap();
+      await page.getByText("當作 ss 的輸出讀取：3 個 socket。").waitFor();
+      await openCapture(page, KERNEL);
+      await page.locator(".import-capture .import-summary", { hasText: "pcapng 檔案" }).waitFor({ timeout: 30_000 });
+      await page.locator(".language-picker select").selectOption("en");
+      await page.getByText("Read as ss output: 3 sockets.").waitFor();
+      await page.locator(".import-capture .import-summary", { hasText: "a pcapng file of 36 frames" }).waitFor();
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+});
+
+describe("your own traffic at every size", () => {
+  const sizes = {
+    "phone 360×640": { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    desktop: { ...VIEWPORTS.desktop, hasTouch: true },
+  };
+  for (const [name, options] of Object.entries(sizes)) {
+    test(`${name}: no sideways scroll, every label 12 px or more, no axe-core violations`, { timeout: 120_000 }, async () => {
+      const w = await importPage(options);
+      try {
+        const { page } = w;
+        await page.locator("#paste-box").fill(SS);
+        await page.getByRole("button", { name: "Read it" }).click();
+        await openCapture(page, KERNEL);
+        await page.locator(".import-capture .import-summary").waitFor({ timeout: 30_000 });
+        await page.locator(".import-hosts summary").click();
+        for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Step forward", exact: true }).click();
+        const { scrollWidth, innerWidth, smallest } = await page.evaluate(() => {
+          let smallest = Infinity;
+          for (const el of document.querySelectorAll(".import-main *")) {
+            const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+            if (own && el.getClientRects().length) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+          }
+          return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, smallest };
+        });
+        assert.ok(scrollWidth <= innerWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
+        assert.ok(smallest >= 12, `a label at ${smallest}px`);
+        const axe = await new AxeBuilder({ page }).analyze();
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}×)`), []);
+        assert.deepEqual(await w.problems(), []);
+      } finally {
+        await w.context.close();
+      }
+    });
+  }
+});
