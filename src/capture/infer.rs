@@ -7,7 +7,8 @@
 //! leaves the table 60 seconds later, as on Linux (`TCP_TIMEWAIT_LEN`).
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 
 use super::read::{Packet, Transport, ACK, FIN, RST, SYN};
@@ -123,7 +124,8 @@ struct Builder<'a> {
     /// Per connection, the index of its latest SYN (for the server's SYN-RECEIVED socket).
     last_syn: Vec<usize>,
     /// Sockets in TIME-WAIT, and when they leave.
-    expiring: Vec<(i64, Sock)>,
+    /// (When, connection, side): the soonest first.
+    expiring: BinaryHeap<Reverse<(i64, usize, usize)>>,
     /// Sockets an RST will close once their own last packets have gone: (packet, conn, side).
     gone_at: Vec<(usize, usize, Side)>,
 }
@@ -160,7 +162,7 @@ pub fn infer(packets: &[Packet]) -> Inferred {
         hosts: HashMap::new(),
         listeners: HashMap::new(),
         last_syn: Vec::new(),
-        expiring: Vec::new(),
+        expiring: BinaryHeap::new(),
         gone_at: Vec::new(),
     };
     for (k, p) in packets.iter().enumerate() {
@@ -210,26 +212,22 @@ impl Builder<'_> {
         self.change(k + 1, at, Sock::Conn(conn, side), to);
         if to == Some(Seen::State(SockState::TimeWait)) {
             self.expiring
-                .push((at + TIME_WAIT_MICROS, Sock::Conn(conn, side)));
+                .push(Reverse((at + TIME_WAIT_MICROS, conn, index(side))));
         }
     }
 
     /// Sockets whose TIME-WAIT is over by `now` leave, before packet `k`.
     fn expire(&mut self, k: usize, now: i64) {
-        let mut i = 0;
-        while i < self.expiring.len() {
-            let (when, sock) = self.expiring[i];
+        while let Some(&Reverse((when, c, i))) = self.expiring.peek() {
             if when > now {
-                i += 1;
-                continue;
+                break;
             }
-            self.expiring.swap_remove(i);
-            if let Sock::Conn(c, side) = sock {
-                let s = &mut self.sides[c][index(side)];
-                if s.state == Some(Seen::State(SockState::TimeWait)) {
-                    s.state = None;
-                    self.change(k, when, sock, None);
-                }
+            self.expiring.pop();
+            let side = if i == 0 { Side::Client } else { Side::Server };
+            let s = &mut self.sides[c][i];
+            if s.state == Some(Seen::State(SockState::TimeWait)) {
+                s.state = None;
+                self.change(k, when, Sock::Conn(c, side), None);
             }
         }
     }

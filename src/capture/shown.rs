@@ -3,7 +3,7 @@
 //! and socket tables. The capture's worker (`src/bin/socketlab-capture.rs`) reads the file and
 //! answers each cut the page asks for, in postcard's compact form.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,23 +70,30 @@ pub struct Opened {
     cap: Capture,
     /// Each packet's connection over the whole capture, to cut by connections.
     whole: Vec<usize>,
+    /// How many hosts the whole capture has.
+    hosts: usize,
 }
 
 impl Opened {
     /// Read `file`, telling `progress` how many of its bytes have been read as it goes.
     pub fn new(file: Vec<u8>, progress: &mut dyn FnMut(usize)) -> Result<Opened, Refused> {
         let cap = super::read::read(&file, progress)?;
-        let whole = infer(&cap.packets).conn_of;
-        Ok(Opened { file, cap, whole })
+        let all = infer(&cap.packets);
+        Ok(Opened {
+            file,
+            cap,
+            whole: all.conn_of,
+            hosts: all.hosts.len(),
+        })
     }
 
     /// The part of the capture that `cut` shows.
     pub fn shown(&self, cut: Cut) -> Shown {
-        shown(&self.file, &self.cap, &self.whole, cut)
+        shown(&self.file, &self.cap, &self.whole, self.hosts, cut)
     }
 }
 
-fn shown(file: &[u8], cap: &Capture, whole: &[usize], cut: Cut) -> Shown {
+fn shown(file: &[u8], cap: &Capture, whole: &[usize], hosts: usize, cut: Cut) -> Shown {
     let start = cap.packets.first().map_or(0, |p| p.at);
     let end = cap.packets.last().map_or(0, |p| p.at);
     let connections = whole.iter().copied().max().map_or(0, |m| m + 1);
@@ -120,20 +127,12 @@ fn shown(file: &[u8], cap: &Capture, whole: &[usize], cut: Cut) -> Shown {
         .take(MOST_SHOWN)
         .map(|&i| cap.packets[i].clone())
         .collect();
-    let mut hosts: Vec<IpAddr> = Vec::new();
-    for p in &cap.packets {
-        for ip in [p.src.ip(), p.dst.ip()] {
-            if !hosts.contains(&ip) && hosts.len() < 10_000 {
-                hosts.push(ip);
-            }
-        }
-    }
     Shown {
         format: cap.format,
         frames: cap.frames,
         packets: cap.packets.len(),
         connections,
-        hosts: hosts.len(),
+        hosts,
         skipped: cap.skipped.clone(),
         stop: cap.stop,
         span: end - start,

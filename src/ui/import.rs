@@ -57,8 +57,10 @@ pub struct State {
     at: usize,
     playing: bool,
     speed: usize,
-    names: Vec<(IpAddr, String)>,
+    names: Rc<Vec<(IpAddr, String)>>,
     cut_problem: bool,
+    /// The tables of the hosts the packet shown is not between are open.
+    others_open: bool,
 }
 
 thread_local! {
@@ -81,6 +83,7 @@ pub enum Act {
     Speed(usize),
     Name(IpAddr, String),
     CutProblem,
+    Others(bool),
 }
 
 impl Reducible for State {
@@ -144,13 +147,15 @@ impl Reducible for State {
             }
             Act::Speed(i) => s.speed = i.min(SPEEDS.len() - 1),
             Act::Name(ip, name) => {
-                s.names.retain(|(a, _)| *a != ip);
+                let names = Rc::make_mut(&mut s.names);
+                names.retain(|(a, _)| *a != ip);
                 let name = name.trim().to_string();
                 if !name.is_empty() {
-                    s.names.push((ip, name));
+                    names.push((ip, name));
                 }
             }
             Act::CutProblem => s.cut_problem = true,
+            Act::Others(open) => s.others_open = open,
         }
         KEPT.with_borrow_mut(|k| *k = Some(s.clone()));
         Rc::new(s)
@@ -317,7 +322,7 @@ pub fn import(props: &ImportProps) -> Html {
                 <h2 class="sr-only">{ t(Msg::ImportTitle) }</h2>
                 <p class="intro">{ t(Msg::ImportIntro) }</p>
                 { capture_section(&state, &d) }
-                { paste_section(&state, &d) }
+                <PastePart text={state.text.clone()} empty={state.empty} listing={state.listing.clone()} d={d.clone()} />
             </main>
         </div>
     }
@@ -425,11 +430,11 @@ fn capture_view(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
                     <ul>{ for skipped.into_iter().map(|l| html! { <li>{ l }</li> }) }</ul>
                 </div>
             }
-            { cut_form(s, shown, d) }
+            <CutPart shown={shown.clone()} problem={s.cut_problem} d={d.clone()} />
             if shown.shown.is_empty() {
                 <p>{ t(Msg::ImportCaptureNothing) }</p>
             } else {
-                { hosts_form(s, shown, d) }
+                <HostsPart shown={shown.clone()} names={s.names.clone()} d={d.clone()} />
                 { stepper(s, shown, d) }
             }
         </div>
@@ -462,7 +467,46 @@ fn stop_sentence(stop: Stop) -> String {
     }
 }
 
-fn cut_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+/// The parts of the page that a step through the packets leaves alone: each a component of its
+/// own, drawn again only when what it shows changes.
+#[derive(Properties, PartialEq)]
+struct CutProps {
+    shown: Rc<Shown>,
+    problem: bool,
+    d: UseReducerDispatcher<State>,
+}
+
+#[function_component(CutPart)]
+fn cut_part(p: &CutProps) -> Html {
+    cut_form(p.problem, &p.shown, &p.d)
+}
+
+#[derive(Properties, PartialEq)]
+struct HostsProps {
+    shown: Rc<Shown>,
+    names: Rc<Vec<(IpAddr, String)>>,
+    d: UseReducerDispatcher<State>,
+}
+
+#[function_component(HostsPart)]
+fn hosts_part(p: &HostsProps) -> Html {
+    hosts_form(&p.names, &p.shown, &p.d)
+}
+
+#[derive(Properties, PartialEq)]
+struct PasteProps {
+    text: String,
+    empty: bool,
+    listing: Option<Rc<Listing>>,
+    d: UseReducerDispatcher<State>,
+}
+
+#[function_component(PastePart)]
+fn paste_part(p: &PasteProps) -> Html {
+    paste_section(&p.text, p.empty, p.listing.as_ref(), &p.d)
+}
+
+fn cut_form(problem: bool, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
     let said = match shown.cut {
         Cut::Connections { count } => tp(
             Msg::ImportCutShownConnections,
@@ -554,7 +598,7 @@ fn cut_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Ht
                     <input name="to" type="text" inputmode="decimal" value={seconds(to)} />
                 </label>
             </fieldset>
-            if s.cut_problem {
+            if problem {
                 <p class="notice" role="alert">{ t(Msg::ImportCutBad) }</p>
             }
             <button class="button" type="submit">{ t(Msg::ImportCutShow) }</button>
@@ -581,7 +625,11 @@ fn host_name(s: &State, ip: IpAddr) -> String {
         .map_or_else(|| ip.to_string(), |(_, n)| n.clone())
 }
 
-fn hosts_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Html {
+fn hosts_form(
+    names: &[(IpAddr, String)],
+    shown: &Rc<Shown>,
+    d: &UseReducerDispatcher<State>,
+) -> Html {
     html! {
         <details class="import-hosts">
             <summary>{ tn(Msg::ImportHostsTitle, shown.inferred.hosts.len() as u64, &[("n", &shown.inferred.hosts.len().to_string())]) }</summary>
@@ -592,7 +640,7 @@ fn hosts_form(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> 
                     let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                     d.dispatch(Act::Name(ip, input.value()));
                 });
-                let value = s.names.iter().find(|(a, _)| *a == ip).map(|(_, n)| n.clone()).unwrap_or_default();
+                let value = names.iter().find(|(a, _)| *a == ip).map(|(_, n)| n.clone()).unwrap_or_default();
                 html! {
                     <label class="import-field">{ tp(Msg::ImportHostsName, &[("ip", &ip.to_string())]) }
                         <input type="text" maxlength="40" {value} {onchange} />
@@ -684,7 +732,7 @@ fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Htm
             if at > 0 {
                 { packet_card(s, shown, at - 1) }
             }
-            { tables_view(s, shown, at) }
+            { tables_view(s, shown, at, d) }
         </section>
     }
 }
@@ -784,12 +832,38 @@ fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
     }
 }
 
-fn tables_view(s: &State, shown: &Rc<Shown>, at: usize) -> Html {
+/// Every host's table after `at` packets: the two hosts of the packet shown (before the first,
+/// of the first packet) first, and the others behind a button, so that a step redraws two
+/// tables however many hosts the capture has.
+fn tables_view(s: &State, shown: &Rc<Shown>, at: usize, d: &UseReducerDispatcher<State>) -> Html {
     let tables = shown.inferred.tables_after(at);
+    let packet = &shown.shown[at.max(1) - 1];
+    let ends = [packet.src.ip(), packet.dst.ip()];
+    let (mine, others): (Vec<_>, Vec<_>) = tables.iter().partition(|(ip, _)| ends.contains(ip));
+    let draw = |(ip, rows): &&(IpAddr, Vec<CapRow>)| {
+        course_table(
+            &host_caption(s, *ip),
+            rows.iter().map(cap_cells).collect(),
+            None,
+        )
+    };
+    let toggle = {
+        let d = d.clone();
+        let open = s.others_open;
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Others(!open)))
+    };
     html! {
         <div class="import-tables">
             <p class="import-inferred">{ t(Msg::ImportTablesInferred) }</p>
-            { for tables.iter().map(|(ip, rows)| course_table(&host_caption(s, *ip), rows.iter().map(cap_cells).collect(), None)) }
+            { for mine.iter().map(draw) }
+            if !others.is_empty() {
+                <button class="button small import-others" aria-expanded={s.others_open.to_string()} onclick={toggle}>
+                    { tn(Msg::ImportTablesOthers, others.len() as u64, &[("n", &others.len().to_string())]) }
+                </button>
+                if s.others_open {
+                    { for others.iter().map(draw) }
+                }
+            }
         </div>
     }
 }
@@ -855,7 +929,12 @@ fn course_table(caption: &str, rows: Vec<[String; 7]>, numbers: Option<&[usize]>
 
 // ---- the pasted list -----------------------------------------------------------------------
 
-fn paste_section(s: &State, d: &UseReducerDispatcher<State>) -> Html {
+fn paste_section(
+    text: &str,
+    empty: bool,
+    listing: Option<&Rc<Listing>>,
+    d: &UseReducerDispatcher<State>,
+) -> Html {
     let oninput = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
@@ -871,12 +950,12 @@ fn paste_section(s: &State, d: &UseReducerDispatcher<State>) -> Html {
         <section class="card import-paste" aria-labelledby="paste-title">
             <h2 id="paste-title">{ t(Msg::ImportPasteTitle) }</h2>
             <label for="paste-box">{ t(Msg::ImportPasteLabel) }</label>
-            <textarea id="paste-box" rows="8" spellcheck="false" autocomplete="off" value={s.text.clone()} {oninput} />
+            <textarea id="paste-box" rows="8" spellcheck="false" autocomplete="off" value={text.to_string()} {oninput} />
             <button class="button primary" {onclick}>{ t(Msg::ImportPasteRead) }</button>
-            if s.empty {
+            if empty {
                 <p class="notice" role="alert">{ t(Msg::ImportPasteEmpty) }</p>
             }
-            if let Some(listing) = &s.listing {
+            if let Some(listing) = listing {
                 { listing_view(listing) }
             }
         </section>

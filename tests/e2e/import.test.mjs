@@ -102,6 +102,11 @@ describe("your own traffic on a phone", () => {
         ["TCP", "8099", "192.168.1.102", "n/a", "n/a", "LISTEN"],
         ["TCP", "8099", "192.168.1.102", "10378", "192.168.1.101", "SYN-RECEIVED"],
       ]);
+      // The hosts this packet is not between: behind a button, which opens their tables.
+      const others = page.getByRole("button", { name: "The other hosts' tables (2)" });
+      assert.equal(await others.getAttribute("aria-expanded"), "false");
+      await others.tap();
+      assert.deepEqual(await tableRows(page, "fd00::102"), [["TCP", "8099", "fd00::102", "n/a", "n/a", "LISTEN"]]);
       await forward.tap();
       await forward.tap();
       server = await tableRows(page, "Server (192.168.1.102)");
