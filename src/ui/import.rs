@@ -56,7 +56,8 @@ pub struct State {
     /// How many of the shown packets have been seen (0: before the first).
     at: usize,
     playing: bool,
-    speed: usize,
+    /// The speed chosen, by its place in [`SPEEDS`]; none: 1×.
+    speed: Option<usize>,
     names: Rc<Vec<(IpAddr, String)>>,
     cut_problem: bool,
     /// The tables of the hosts the packet shown is not between are open.
@@ -145,7 +146,7 @@ impl Reducible for State {
                 s.at = (s.at + 1).min(n);
                 s.playing = s.at < n;
             }
-            Act::Speed(i) => s.speed = i.min(SPEEDS.len() - 1),
+            Act::Speed(i) => s.speed = Some(i.min(SPEEDS.len() - 1)),
             Act::Name(ip, name) => {
                 let names = Rc::make_mut(&mut s.names);
                 names.retain(|(a, _)| *a != ip);
@@ -159,6 +160,12 @@ impl Reducible for State {
         }
         KEPT.with_borrow_mut(|k| *k = Some(s.clone()));
         Rc::new(s)
+    }
+}
+
+impl State {
+    fn speed(&self) -> usize {
+        self.speed.unwrap_or(1).min(SPEEDS.len() - 1)
     }
 }
 
@@ -340,7 +347,7 @@ fn play_delay(s: &State) -> u32 {
         k if k < n => (shown.shown[k].at - shown.shown[k - 1].at).max(0) as f64,
         _ => 0.0,
     };
-    let ms = (gap / span * total_ms).clamp(120.0, 3_000.0) / SPEEDS[s.speed.min(3)];
+    let ms = (gap / span * total_ms).clamp(120.0, 3_000.0) / SPEEDS[s.speed()];
     ms as u32
 }
 
@@ -712,6 +719,7 @@ fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Htm
     html! {
         <section class="import-step" aria-labelledby="step-title">
             <h3 id="step-title">{ t(Msg::ImportStepTitle) }</h3>
+            <p class="import-inferred">{ t(Msg::ImportTablesInferred) }</p>
             <div class="import-controls">
                 <button class="button" onclick={go(at.saturating_sub(1))} disabled={at == 0}>{ t(Msg::ControlsStepBack) }</button>
                 <button class="button primary" onclick={on_play}>{ t(if s.playing { Msg::ControlsPause } else { Msg::ControlsPlay }) }</button>
@@ -719,7 +727,7 @@ fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Htm
                 <label class="import-speed">{ t(Msg::ControlsSpeed) }
                     <select onchange={on_speed}>
                         { for SPEEDS.iter().enumerate().map(|(i, v)| html! {
-                            <option value={i.to_string()} selected={i == s.speed}>{ format!("{v}×") }</option>
+                            <option value={i.to_string()} selected={i == s.speed()}>{ format!("{v}×") }</option>
                         }) }
                     </select>
                 </label>
@@ -729,18 +737,31 @@ fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Htm
                 <input type="range" min="0" max={n.to_string()} value={at.to_string()} oninput={on_slider} />
             </label>
             <p class="import-position" aria-live="polite">{ position }</p>
+            // The packet, then the tables it changes, then what it did: on a phone the packet
+            // and the two tables it is between are on one screen under the controls.
             if at > 0 {
-                { packet_card(s, shown, at - 1) }
+                <p class="import-packet-line">{ packet_line(s, shown, at - 1) }</p>
             }
             { tables_view(s, shown, at, d) }
+            if at > 0 {
+                { packet_notes(s, shown, at - 1) }
+            }
         </section>
     }
 }
 
-fn packet_card(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
+/// An end of a packet: its address and port, after the host's name when it has one.
+fn end_of(s: &State, a: SocketAddr) -> String {
+    match s.names.iter().find(|(ip, _)| *ip == a.ip()) {
+        Some((_, name)) => format!("{name} ({a})"),
+        None => a.to_string(),
+    }
+}
+
+fn packet_line(s: &State, shown: &Rc<Shown>, k: usize) -> String {
     let p = &shown.shown[k];
-    let who = |a: SocketAddr| format!("{} ({a})", host_name(s, a.ip()));
-    let line = match p.transport {
+    let who = |a: SocketAddr| end_of(s, a);
+    match p.transport {
         Transport::Tcp { flags: f, len, .. } => tp(
             Msg::ImportPacketTcp,
             &[
@@ -758,7 +779,12 @@ fn packet_card(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
                 ("len", &len.to_string()),
             ],
         ),
-    };
+    }
+}
+
+/// What packet `k` did: its ports' classes, and each socket it changed.
+fn packet_notes(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
+    let p = &shown.shown[k];
     let ports = tp(
         Msg::ImportPacketPorts,
         &[
@@ -776,7 +802,6 @@ fn packet_card(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
         .collect();
     html! {
         <div class="import-packet">
-            <p class="import-packet-line">{ line }</p>
             <p>{ ports }</p>
             if changes.is_empty() {
                 <p>{ t(Msg::ImportChangeNone) }</p>
@@ -854,7 +879,6 @@ fn tables_view(s: &State, shown: &Rc<Shown>, at: usize, d: &UseReducerDispatcher
     };
     html! {
         <div class="import-tables">
-            <p class="import-inferred">{ t(Msg::ImportTablesInferred) }</p>
             { for mine.iter().map(draw) }
             if !others.is_empty() {
                 <button class="button small import-others" aria-expanded={s.others_open.to_string()} onclick={toggle}>
@@ -905,20 +929,23 @@ fn course_table(caption: &str, rows: Vec<[String; 7]>, numbers: Option<&[usize]>
     };
     html! {
         <div class="table-scroll import-table" role="region" aria-label={region} tabindex="0">
-            <table class="socket-table">
+            // On a narrow screen each row wraps (static/import.css), every cell after its
+            // column's name, so the state shows without scrolling sideways; the roles keep it a
+            // table for a screen reader.
+            <table class="socket-table" role="table">
                 <caption>{ caption }</caption>
-                <thead><tr>
-                    if numbers.is_some() { <th scope="col">{ "#" }</th> }
-                    { for heads.iter().take(if with_process { 7 } else { 6 }).map(|m| html! { <th scope="col">{ t(*m) }</th> }) }
+                <thead role="rowgroup"><tr role="row">
+                    if numbers.is_some() { <th scope="col" role="columnheader">{ "#" }</th> }
+                    { for heads.iter().take(if with_process { 7 } else { 6 }).map(|m| html! { <th scope="col" role="columnheader">{ t(*m) }</th> }) }
                 </tr></thead>
-                <tbody>
+                <tbody role="rowgroup">
                     if rows.is_empty() {
-                        <tr><td colspan="7">{ t(Msg::ImportTablesEmpty) }</td></tr>
+                        <tr role="row"><td role="cell" colspan="7">{ t(Msg::ImportTablesEmpty) }</td></tr>
                     }
                     { for rows.iter().enumerate().map(|(i, r)| html! {
-                        <tr>
-                            if let Some(n) = numbers { <td>{ n[i] + 1 }</td> }
-                            { for r.iter().take(if with_process { 7 } else { 6 }).map(|c| html! { <td>{ c.clone() }</td> }) }
+                        <tr role="row">
+                            if let Some(n) = numbers { <td role="cell" data-label="#">{ n[i] + 1 }</td> }
+                            { for r.iter().zip(heads).take(if with_process { 7 } else { 6 }).map(|(c, m)| html! { <td role="cell" data-label={t(m)}>{ c.clone() }</td> }) }
                         </tr>
                     }) }
                 </tbody>
