@@ -30,7 +30,7 @@ pub enum Tool {
     PowerShell,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Proto {
     Tcp,
     Udp,
@@ -460,57 +460,84 @@ impl End {
     }
 }
 
-/// The course's notes on `row`, knowing the rest of the list (which ports listen).
-pub fn explain(listing: &Listing, row: &Row) -> Vec<Note> {
-    let mut notes = Vec::new();
-    let port = row.local.port.unwrap_or(0);
-    let every = row.local.is_every_address();
-    let Some(peer) = &row.peer else {
-        notes.push(match row.proto {
-            Proto::Tcp => Note::Listens { port, every },
-            Proto::Udp => Note::UdpBound { port, every },
-        });
-        if let Some(state) = row.state.filter(|s| *s != SockState::Listen) {
-            notes.push(Note::State(state));
+/// The course's notes on each row of `listing`, in its order, knowing the rest of the list
+/// (which ports listen).
+pub fn explain(listing: &Listing) -> Vec<Vec<Note>> {
+    use std::collections::HashSet;
+    // The listeners' ports: on every address, or on one address.
+    let mut every: HashSet<(Proto, u16)> = HashSet::new();
+    let mut one: HashSet<(Proto, u16, &str)> = HashSet::new();
+    for r in &listing.rows {
+        let listens =
+            r.peer.is_none() && (r.proto == Proto::Udp || r.state == Some(SockState::Listen));
+        if let (true, Some(port)) = (listens, r.local.port) {
+            match r.local.is_every_address() {
+                true => every.insert((r.proto, port)),
+                false => one.insert((r.proto, port, r.local.addr.as_str())),
+            };
         }
-        return notes;
-    };
-    let peer_port = peer.port.unwrap_or(0);
-    // A listener on this port (any address of it, or every address): the connection was
-    // accepted from it. (On one machine, a client's port is never a listener's as well.)
-    let listened = listing.rows.iter().any(|r| {
-        r.proto == row.proto
-            && r.peer.is_none()
-            && r.local.port == row.local.port
-            && (r.local.is_every_address() || r.local.addr == row.local.addr)
-    });
-    notes.push(if listened {
-        Note::Accepted { port, peer_port }
-    } else {
-        Note::Outgoing { port, peer_port }
-    });
-    if let Some(state) = row.state {
-        notes.push(Note::State(state));
     }
-    if row.local.is_loopback() && peer.is_loopback() {
-        notes.push(Note::Loopback);
-    }
-    notes
+    listing
+        .rows
+        .iter()
+        .map(|row| {
+            let mut notes = Vec::new();
+            let port = row.local.port.unwrap_or(0);
+            let every_address = row.local.is_every_address();
+            let Some(peer) = &row.peer else {
+                match (row.proto, row.state) {
+                    (Proto::Udp, _) => notes.push(Note::UdpBound {
+                        port,
+                        every: every_address,
+                    }),
+                    (Proto::Tcp, Some(SockState::Listen)) => notes.push(Note::Listens {
+                        port,
+                        every: every_address,
+                    }),
+                    // A TCP socket with no peer that does not listen (bound, or closed).
+                    (Proto::Tcp, Some(state)) => notes.push(Note::State(state)),
+                    (Proto::Tcp, None) => {}
+                }
+                return notes;
+            };
+            let peer_port = peer.port.unwrap_or(0);
+            // A listener on this port (on this address, or on every address): the connection
+            // was accepted from it. (On one machine, a client's port is never a listener's too.)
+            let listened = every.contains(&(row.proto, port))
+                || one.contains(&(row.proto, port, row.local.addr.as_str()));
+            notes.push(if listened {
+                Note::Accepted { port, peer_port }
+            } else {
+                Note::Outgoing { port, peer_port }
+            });
+            if let Some(state) = row.state {
+                notes.push(Note::State(state));
+            }
+            if row.local.is_loopback() && peer.is_loopback() {
+                notes.push(Note::Loopback);
+            }
+            notes
+        })
+        .collect()
 }
 
 /// The course's tables: the rows by their local address, in the order the list first shows
 /// each (every address, `*`, is a table of its own), with each row's place in `listing.rows`.
 pub fn tables(listing: &Listing) -> Vec<(String, Vec<usize>)> {
     let mut out: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut place: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, r) in listing.rows.iter().enumerate() {
         let addr = if r.local.is_every_address() {
-            "*".to_string()
+            "*"
         } else {
-            r.local.addr.clone()
+            r.local.addr.as_str()
         };
-        match out.iter_mut().find(|(a, _)| *a == addr) {
-            Some((_, rows)) => rows.push(i),
-            None => out.push((addr, vec![i])),
+        match place.get(addr) {
+            Some(&n) => out[n].1.push(i),
+            None => {
+                place.insert(addr, out.len());
+                out.push((addr.to_string(), vec![i]));
+            }
         }
     }
     out

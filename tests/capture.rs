@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use socketlab::builtin::BUILTIN;
 use socketlab::capture::infer::{Proto, Sock};
 use socketlab::capture::read::Transport;
-use socketlab::capture::{infer, read, Capture, Refused, Seen, Skip, Stop};
+use socketlab::capture::{infer, read, Capture, Packet, Refused, Seen, Skip, Stop};
 use socketlab::engine::event::EventKind;
 use socketlab::engine::pcap::capture;
 use socketlab::engine::socket::SockState;
@@ -249,13 +249,7 @@ fn every_shipped_scenes_capture_gives_the_engines_sockets_and_states() {
 
 #[test]
 fn the_node_scene_reads_as_the_course_draws_it() {
-    let (_, scene) = BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "node-server-8099")
-        .unwrap();
-    let s = scene();
-    let r = Recording::of(s.build_trusted(), s.run_limit());
-    let (bytes, _) = capture(&r.events);
+    let (bytes, _) = capture(&node_run().events);
     let cap = read_all(&bytes);
     let inferred = infer(&cap.packets);
     let server: IpAddr = "192.168.1.102".parse().unwrap();
@@ -323,15 +317,20 @@ fn pcap_of(link: u32, packets: &[Vec<u8>], big: bool) -> Vec<u8> {
     out
 }
 
-/// The node scene's packets, as raw IPv4.
-fn node_packets() -> Vec<Vec<u8>> {
+/// The course's Node.js scene, run.
+fn node_run() -> Recording {
     let (_, scene) = BUILTIN
         .iter()
         .find(|(n, _)| *n == "node-server-8099")
         .unwrap();
     let s = scene();
-    let r = Recording::of(s.build_trusted(), s.run_limit());
-    r.events
+    Recording::of(s.build_trusted(), s.run_limit())
+}
+
+/// The node scene's packets, as raw IPv4.
+fn node_packets() -> Vec<Vec<u8>> {
+    node_run()
+        .events
         .iter()
         .filter_map(|e| match &e.kind {
             EventKind::SegmentSent(s) if s.link.is_some() => Some(s.bytes.to_vec()),
@@ -679,4 +678,135 @@ mod fuzz {
             )
             .unwrap();
     }
+}
+
+// ---- the observer's edge cases -------------------------------------------------------------
+
+fn tcp(at_ms: i64, src: &str, dst: &str, flags: u8, seq: u32, ack: u32, len: u32) -> Packet {
+    Packet {
+        frame: 0,
+        at: at_ms * 1000,
+        src: src.parse().unwrap(),
+        dst: dst.parse().unwrap(),
+        transport: Transport::Tcp {
+            flags,
+            seq,
+            ack,
+            window: 1000,
+            len,
+        },
+        bytes: (0, 0),
+    }
+}
+
+fn states(inferred: &socketlab::capture::Inferred, n: usize) -> Vec<String> {
+    inferred
+        .tables_after(n)
+        .iter()
+        .flat_map(|(_, rows)| rows.iter())
+        .map(|r| {
+            format!(
+                "{} {:?} {:?}",
+                r.local,
+                r.peer.map(|p| p.to_string()),
+                r.state
+            )
+        })
+        .collect()
+}
+
+const C: &str = "10.0.0.1:40000";
+const S: &str = "10.0.0.2:80";
+
+/// A capture that begins at the SYN-ACK still shows the handshake: the SYN-ACK's sender is the
+/// server, the client is connected, the server's socket waits for the last ACK.
+#[test]
+fn a_capture_that_begins_at_the_syn_ack_knows_who_is_the_server() {
+    let packets = [
+        tcp(0, S, C, 0x12, 500, 101, 0),
+        tcp(1, C, S, 0x10, 101, 501, 0),
+    ];
+    let inferred = infer(&packets);
+    assert_eq!(inferred.conns[0].server.to_string(), S);
+    assert!(!inferred.conns[0].joined);
+    let after_one = states(&inferred, 1);
+    assert!(
+        after_one.contains(&format!("{S} Some(\"{C}\") Some(State(SynReceived))")),
+        "{after_one:?}"
+    );
+    assert!(
+        after_one.contains(&format!("{C} Some(\"{S}\") Some(State(Established))")),
+        "{after_one:?}"
+    );
+    let after_two = states(&inferred, 2);
+    assert!(
+        after_two.contains(&format!("{S} Some(\"{C}\") Some(State(Established))")),
+        "{after_two:?}"
+    );
+}
+
+/// A connection joined mid-stream that ends with an RST is over: a SYN on the same 4-tuple
+/// starts a new one.
+#[test]
+fn a_new_syn_after_a_joined_connection_is_reset_is_a_new_connection() {
+    let packets = [
+        tcp(0, C, S, 0x18, 101, 501, 10),
+        tcp(1, S, C, 0x14, 501, 111, 0),
+        tcp(2, C, S, 0x02, 9000, 0, 0),
+    ];
+    let inferred = infer(&packets);
+    assert_eq!(inferred.conns.len(), 2);
+    assert!(inferred.conns[0].joined);
+    assert_eq!(inferred.conn_of, [0, 0, 1]);
+    assert_eq!(
+        states(&inferred, 3),
+        [format!("{C} Some(\"{S}\") Some(State(SynSent))")]
+    );
+}
+
+/// A TIME-WAIT ends 60 s after it began, between two packets: the tables after the packet
+/// before still hold the socket, and the change, marked as the timer's, comes with the next.
+#[test]
+fn a_time_wait_ends_with_the_next_packet_as_the_timers_change() {
+    let packets = [
+        tcp(0, C, S, 0x02, 100, 0, 0),
+        tcp(1, S, C, 0x12, 500, 101, 0),
+        tcp(2, C, S, 0x10, 101, 501, 0),
+        tcp(3, C, S, 0x11, 101, 501, 0),
+        tcp(4, S, C, 0x11, 501, 102, 0),
+        tcp(5, C, S, 0x10, 102, 502, 0),
+        // 70 s later, another connection from another port.
+        tcp(70_000, "10.0.0.1:40001", S, 0x02, 7000, 0, 0),
+    ];
+    let inferred = infer(&packets);
+    // After the last ACK the client waits in TIME-WAIT (beside the server's listener).
+    let after = states(&inferred, 6);
+    assert!(
+        after.contains(&format!("{C} Some(\"{S}\") Some(State(TimeWait))")),
+        "{after:?}"
+    );
+    let change = inferred
+        .changes_of(6)
+        .iter()
+        .find(|c| c.timer)
+        .expect("the timer's change comes with the next packet");
+    assert_eq!(change.to, None);
+    // The client went into TIME-WAIT with the server's FIN (4 ms).
+    assert_eq!(change.at, 4_000 + 60_000_000);
+}
+
+/// A UDP exchange and a TCP connection between the same two ports are two connections.
+#[test]
+fn udp_and_tcp_between_the_same_ports_are_apart() {
+    let mut dns = tcp(0, C, S, 0, 0, 0, 0);
+    dns.transport = Transport::Udp { len: 30 };
+    let packets = [
+        dns,
+        tcp(1, C, S, 0x02, 100, 0, 0),
+        tcp(2, S, C, 0x12, 500, 101, 0),
+    ];
+    let inferred = infer(&packets);
+    assert_eq!(inferred.conns.len(), 2);
+    assert_eq!(inferred.conns[0].proto, Proto::Udp);
+    assert_eq!(inferred.conns[1].proto, Proto::Tcp);
 }

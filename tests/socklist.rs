@@ -303,11 +303,7 @@ ESTAB     0      0                   127.0.0.1:41000              127.0.0.1:5432
 ";
     let listing = socklist::read(text);
     assert_eq!(listing.rows.len(), 4);
-    let notes: Vec<Vec<Note>> = listing
-        .rows
-        .iter()
-        .map(|r| socklist::explain(&listing, r))
-        .collect();
+    let notes: Vec<Vec<Note>> = socklist::explain(&listing);
     assert_eq!(
         notes[0],
         vec![Note::Listens {
@@ -346,6 +342,14 @@ ESTAB     0      0                   127.0.0.1:41000              127.0.0.1:5432
             Note::Loopback
         ]
     );
+    // A TCP socket with no peer that does not listen (PowerShell's "Bound") is no listener,
+    // and makes no connection on its port an accepted one.
+    let bound = socklist::read(&format!(
+        "{GET_NET_TCP_CONNECTION}0.0.0.0                             10378     0.0.0.0                             0          Bound                      7788\n"
+    ));
+    let said = socklist::explain(&bound);
+    assert_eq!(said[4], vec![Note::State(SockState::Bound)]);
+    assert!(matches!(said[0][0], Note::Outgoing { port: 10378, .. }));
     // The tables: every address first (as listed), then each local address.
     let tables: Vec<String> = socklist::tables(&listing)
         .into_iter()

@@ -11,7 +11,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "common/dom.rs"]
 mod dom;
-use dom::{draw_at, texts};
+use dom::{button, draw_at, texts};
 
 const SS: &str =
     "State  Recv-Q Send-Q          Local Address:Port           Peer Address:Port Process
@@ -23,15 +23,6 @@ ESTAB  0      0                 [fd00::102]:8099            [fd00::101]:10389
 fn mount() -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
     draw_at("?import")
-}
-
-fn button(root: &web_sys::Element, text: &str) -> web_sys::HtmlElement {
-    let buttons = root.query_selector_all("button").unwrap();
-    (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .find(|b| b.text_content().is_some_and(|t| t.trim() == text))
-        .unwrap_or_else(|| panic!("no button \"{text}\""))
-        .unchecked_into()
 }
 
 fn paste(root: &web_sys::Element, text: &str) {

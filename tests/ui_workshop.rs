@@ -11,7 +11,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "common/dom.rs"]
 mod dom;
-use dom::{draw_at, texts};
+use dom::{button, draw_at, texts};
 
 fn mount() -> web_sys::Element {
     socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
@@ -21,15 +21,6 @@ fn mount() -> web_sys::Element {
     storage.remove_item("socketlab.workshop").unwrap();
     storage.remove_item("socketlab.workshop.toml").unwrap();
     draw_at("?workshop")
-}
-
-fn button(root: &web_sys::Element, text: &str) -> web_sys::HtmlElement {
-    let buttons = root.query_selector_all("button").unwrap();
-    (0..buttons.length())
-        .filter_map(|i| buttons.item(i))
-        .find(|b| b.text_content().is_some_and(|t| t.trim() == text))
-        .unwrap_or_else(|| panic!("no button \"{text}\""))
-        .unchecked_into()
 }
 
 /// Type into a field and leave it: the change the workshop takes.

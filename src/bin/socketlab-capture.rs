@@ -22,6 +22,8 @@ fn main() {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |m: web_sys::MessageEvent| {
             let data = m.data();
             let answer = if let Some(blob) = data.dyn_ref::<web_sys::Blob>() {
+                // The file kept before goes first: only one is held at a time.
+                OPENED.with(|o| *o.borrow_mut() = None);
                 // Read here, off the page's thread: the page never holds the file's bytes.
                 let file = web_sys::FileReaderSync::new()
                     .and_then(|r| r.read_as_array_buffer(blob))
@@ -36,8 +38,6 @@ fn main() {
                 let mut progress = |read: usize| {
                     let _ = said.post_message(&(read as f64 / total).into());
                 };
-                // The file kept before goes first: only one is held at a time.
-                OPENED.with(|o| *o.borrow_mut() = None);
                 match Opened::new(file, &mut progress) {
                     Ok(opened) => {
                         let answer = opened.shown(Cut::Connections {
@@ -52,7 +52,7 @@ fn main() {
                 let asked = js_sys::Uint8Array::new(&data).to_vec();
                 OPENED.with(|o| match (o.borrow().as_ref(), shown::decode_cut(&asked)) {
                     (Some(opened), Some(cut)) => Ok(opened.shown(cut)),
-                    _ => Err(Refused::Empty),
+                    _ => Err(Refused::NotKept),
                 })
             };
             let bytes = shown::encode_answer(&answer);

@@ -63,6 +63,9 @@ pub struct Change {
     pub after: usize,
     /// When, in the capture's microseconds.
     pub at: i64,
+    /// Made by a timer (a TIME-WAIT's end), not by a packet: between the packet before and
+    /// this one, and shown with this one.
+    pub timer: bool,
     pub sock: Sock,
     /// The socket's state from now on; `None` when it leaves the table.
     pub to: Option<Seen>,
@@ -117,7 +120,7 @@ struct SideState {
 struct Builder<'a> {
     packets: &'a [Packet],
     out: Inferred,
-    live: HashMap<(SocketAddr, SocketAddr), usize>,
+    live: HashMap<(Proto, SocketAddr, SocketAddr), usize>,
     sides: Vec<[SideState; 2]>,
     hosts: HashMap<IpAddr, ()>,
     listeners: HashMap<(Proto, SocketAddr), usize>,
@@ -185,7 +188,7 @@ pub fn infer(packets: &[Packet]) -> Inferred {
     }
     // Sockets in TIME-WAIT at the end leave when their time is up: after the capture ends
     // (`after` one more than there are packets).
-    b.expire(packets.len() + 1, i64::MAX);
+    b.expire(packets.len(), i64::MAX);
     let mut out = b.out;
     // Stable: changes of one moment keep the order they were made in.
     out.changes.sort_by_key(|c| c.after);
@@ -197,6 +200,7 @@ impl Builder<'_> {
         self.out.changes.push(Change {
             after,
             at,
+            timer: false,
             sock,
             to,
         });
@@ -216,7 +220,8 @@ impl Builder<'_> {
         }
     }
 
-    /// Sockets whose TIME-WAIT is over by `now` leave, before packet `k`.
+    /// Sockets whose TIME-WAIT is over by `now` leave, before packet `k` (and are shown with it:
+    /// the tables after the packet before still hold them).
     fn expire(&mut self, k: usize, now: i64) {
         while let Some(&Reverse((when, c, i))) = self.expiring.peek() {
             if when > now {
@@ -227,7 +232,13 @@ impl Builder<'_> {
             let s = &mut self.sides[c][i];
             if s.state == Some(Seen::State(SockState::TimeWait)) {
                 s.state = None;
-                self.change(k, when, Sock::Conn(c, side), None);
+                self.out.changes.push(Change {
+                    after: k + 1,
+                    at: when,
+                    timer: true,
+                    sock: Sock::Conn(c, side),
+                    to: None,
+                });
             }
         }
     }
@@ -254,7 +265,7 @@ impl Builder<'_> {
         });
         self.sides.push(Default::default());
         self.last_syn.push(k);
-        self.live.insert(key(client, server), c);
+        self.live.insert(key(proto, client, server), c);
         c
     }
 
@@ -274,13 +285,14 @@ impl Builder<'_> {
         self.out.changes.push(Change {
             after: 0,
             at: first,
+            timer: false,
             sock: Sock::Listener(n),
             to: to.or(Some(Seen::State(SockState::Bound))),
         });
     }
 
     fn udp(&mut self, k: usize, p: &Packet) {
-        let c = match self.live.get(&key(p.src, p.dst)) {
+        let c = match self.live.get(&key(Proto::Udp, p.src, p.dst)) {
             Some(&c) => c,
             None => {
                 let c = self.new_conn(k, p.src, p.dst, Proto::Udp);
@@ -311,9 +323,12 @@ impl Builder<'_> {
     fn crossed(&self, k: usize, p: &Packet) -> Option<usize> {
         let mut last = None;
         for (j, q) in self.packets.iter().enumerate().skip(k + 1).take(CROSSING) {
+            if !q.is_tcp() {
+                continue;
+            }
             if (q.src, q.dst) == (p.dst, p.src) && q.flags() & (SYN | RST) == 0 {
                 last = Some(j);
-            } else if key(q.src, q.dst) == key(p.src, p.dst) {
+            } else if key(Proto::Tcp, q.src, q.dst) == key(Proto::Tcp, p.src, p.dst) {
                 break;
             }
         }
@@ -322,7 +337,7 @@ impl Builder<'_> {
 
     fn tcp_packet(&mut self, k: usize, p: &Packet, flags: u8, seq: u32, ack: u32, len: u32) {
         let syn_only = flags & (SYN | ACK) == SYN;
-        let found = self.live.get(&key(p.src, p.dst)).copied();
+        let found = self.live.get(&key(Proto::Tcp, p.src, p.dst)).copied();
         let c = match found {
             // A new SYN on a 4-tuple whose connection is over (or in TIME-WAIT): a new one.
             Some(c) if syn_only && self.over(c) => {
@@ -333,6 +348,10 @@ impl Builder<'_> {
             }
             Some(c) => c,
             None if syn_only => self.open(k, p),
+            // Joined at the SYN-ACK: its sender is the server, and the handshake is seen.
+            None if flags & (SYN | ACK | RST) == SYN | ACK => {
+                self.new_conn(k, p.dst, p.src, Proto::Tcp)
+            }
             None => {
                 // Joined after the handshake: the side on the lower port is taken as the server.
                 let (client, server) = if p.src.port() < p.dst.port() {
@@ -402,7 +421,13 @@ impl Builder<'_> {
                     self.set(k, c, to, st(Established));
                 }
             }
-            if flags & SYN != 0 && from == Side::Server && self.state(c, to) == st(SynSent) {
+            // A SYN-ACK: the client that receives it is connected (from SYN-SENT, or from nothing
+            // seen when the capture began at the SYN-ACK).
+            if flags & SYN != 0
+                && from == Side::Server
+                && matches!(self.state(c, to), None | Some(Seen::State(SynSent)))
+                && self.sides[c][index(to)].fin_end.is_none()
+            {
                 self.set(k, c, to, st(Established));
             }
             if let Some(end) = other_side.fin_end {
@@ -461,9 +486,7 @@ impl Builder<'_> {
                 s.state,
                 None | Some(Seen::State(SockState::TimeWait | SockState::Closed))
             )
-        }) && self.sides[c]
-            .iter()
-            .any(|s| s.syn_end.is_some() || s.fin_end.is_some())
+        })
     }
 
     fn set_gone(&mut self, k: usize, c: usize, side: Side) {
@@ -473,12 +496,12 @@ impl Builder<'_> {
     }
 }
 
-/// A connection's key, the same both ways.
-fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+/// A connection's key, the same both ways: its protocol and its two ends.
+fn key(proto: Proto, a: SocketAddr, b: SocketAddr) -> (Proto, SocketAddr, SocketAddr) {
     if a <= b {
-        (a, b)
+        (proto, a, b)
     } else {
-        (b, a)
+        (proto, b, a)
     }
 }
 

@@ -91,7 +91,12 @@ pub enum Skip {
     Cut,
     /// Headers that do not add up (a length shorter than the header, an unknown version).
     BadHeader,
+    /// Any other kind, once a file has shown [`MOST_SKIP_KINDS`] kinds.
+    Other,
 }
+
+/// How many kinds of skipped frame a capture lists one by one.
+pub const MOST_SKIP_KINDS: usize = 16;
 
 /// Where and why a file stopped being readable part way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +120,8 @@ pub enum Refused {
     Empty,
     /// The browser did not give the file's bytes (it was moved or deleted after it was chosen).
     Unreadable,
+    /// A part of a file was asked for, but no file is open in the worker (it was restarted).
+    NotKept,
     /// They begin as neither a pcap nor a pcapng file (a text file, an image, a `.cap` of another
     /// tool).
     NotACapture,
@@ -140,6 +147,13 @@ pub struct Capture {
 
 impl Capture {
     fn skip(&mut self, why: Skip) {
+        // A file of many kinds of frame lists the first few by kind, and the rest together.
+        let known = self.skipped.iter().any(|(s, _)| *s == why);
+        let why = if !known && self.skipped.len() >= MOST_SKIP_KINDS {
+            Skip::Other
+        } else {
+            why
+        };
         match self.skipped.binary_search_by(|(s, _)| s.cmp(&why)) {
             Ok(i) => self.skipped[i].1 += 1,
             Err(i) => self.skipped.insert(i, (why, 1)),
@@ -302,7 +316,7 @@ fn read_pcapng(bytes: &[u8], progress: &mut dyn FnMut(usize)) -> Result<Capture,
         match &block {
             Block::SectionHeader(_) => interfaces.clear(),
             Block::InterfaceDescription(idb) => {
-                let per_second = idb.ts_resolution().unwrap_or(0);
+                let per_second = per_second(idb.if_tsresol).unwrap_or(0);
                 interfaces.push(Interface {
                     link: idb.linktype.0 as u32,
                     per_second,
@@ -360,7 +374,24 @@ fn micros(high: u32, low: u32, i: &Interface) -> Option<i64> {
     let ts = ((high as u64) << 32) | low as u64;
     let whole = (ts / i.per_second) as i128 + i.offset as i128;
     let part = (ts % i.per_second) as i128 * 1_000_000 / i.per_second as i128;
-    i64::try_from(whole * 1_000_000 + part).ok()
+    i64::try_from(whole * 1_000_000 + part)
+        .ok()
+        .filter(|t| t.abs() <= MOST_MICROS)
+}
+
+/// No capture's time is further from 1970 than this (about 142 years): differences of times
+/// and a TIME-WAIT's end then never overflow.
+pub const MOST_MICROS: i64 = 1 << 52;
+
+/// An interface's timestamp units per second, from its `if_tsresol` option: a power of ten, or
+/// with the top bit set a power of two. (pcap-parser's own reading refuses every power of two.)
+fn per_second(tsresol: u8) -> Option<u64> {
+    match tsresol & 0x80 {
+        0 => 10u64.checked_pow(tsresol as u32),
+        _ => 1u64
+            .checked_shl((tsresol & 0x7f) as u32)
+            .filter(|_| tsresol & 0x7f < 64),
+    }
 }
 
 /// One frame: counted, then read into a packet or counted as skipped. False when no more

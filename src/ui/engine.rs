@@ -99,16 +99,20 @@ pub fn ask(request: &[u8], then: impl FnOnce(Result<Vec<u8>, String>) + 'static)
     }
 }
 
+/// What a worker's error event says, or the worker's script's name when it says nothing (a
+/// script that did not load).
+pub fn worker_error(e: &web_sys::Event, script: &str) -> String {
+    e.dyn_ref::<web_sys::ErrorEvent>()
+        .map(|e| e.message())
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| script.to_string())
+}
+
 fn start() -> Result<Engine, String> {
     let worker = web_sys::Worker::new(SCRIPT).map_err(|_| SCRIPT.to_string())?;
     let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_answer);
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
-        let said = e
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(|e| e.message())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| SCRIPT.to_string());
-        fail_all(&said);
+        fail_all(&worker_error(&e, SCRIPT));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -15,6 +15,23 @@ use crate::i18n::{t, tp, Msg};
 use crate::lessons::file::Part;
 use crate::lessons::{Lesson, Progress};
 
+/// The header of a page of its own (the workshop, the import): the app's name and icon, which
+/// go home, what the page is, the way to the lessons, and the language picker.
+#[cfg(any(feature = "workshop", feature = "import"))]
+pub fn own_page_header(go: &Callback<Route>, tagline: std::rc::Rc<str>) -> Html {
+    html! {
+        <header class="site-header">
+            <a class="brand" href="./" onclick={link(go, Route::Home)}>
+                <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
+                <h1>{ crate::i18n::t(crate::i18n::Msg::SiteName) }</h1>
+            </a>
+            <p class="tagline">{ tagline }</p>
+            <a class="button small header-link" href="./" onclick={link(go, Route::Home)}>{ crate::i18n::t(crate::i18n::Msg::HomeLessons) }</a>
+            { super::components::language::language_picker() }
+        </header>
+    }
+}
+
 /// A click on a link that opens `route` inside the app (a new history entry, no reload). A
 /// click with a modifier key is left to the browser (a new tab opens the same address), and so
 /// is one to a route another build shows (the page that loads shows it; this one stays until it

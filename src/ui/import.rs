@@ -48,6 +48,8 @@ pub struct State {
     file: Option<String>,
     /// The share of the file read, while it is read.
     reading: Option<f64>,
+    /// Requests sent to the worker and not answered yet: only the answer to the last is shown.
+    pending: usize,
     shown: Option<Rc<Shown>>,
     /// Why the last file or cut shows nothing: one sentence.
     problem: Option<String>,
@@ -75,6 +77,8 @@ pub enum Act {
     Text(String),
     Read,
     Opening(String, bool),
+    /// A part of the open file was asked for.
+    Asking,
     Progress(f64),
     Answer(Vec<u8>),
     Failed(String),
@@ -102,13 +106,20 @@ impl Reducible for State {
                 s.file_cut = cut;
                 s.reading = Some(0.0);
                 s.problem = None;
+                s.shown = None;
+                s.pending += 1;
             }
+            Act::Asking => s.pending += 1,
             Act::Progress(p) => {
                 if s.reading.is_some() {
                     s.reading = Some(p.clamp(0.0, 1.0));
                 }
             }
+            // An answer to a request since overtaken (a file opened while another was read, a
+            // part asked for twice) is left for the last one's.
+            Act::Answer(_) if s.pending > 1 => s.pending -= 1,
             Act::Answer(bytes) => {
+                s.pending = 0;
                 s.reading = None;
                 s.cut_problem = false;
                 match shown::decode_answer(&bytes) {
@@ -126,7 +137,10 @@ impl Reducible for State {
                 }
             }
             Act::Failed(why) => {
+                s.pending = 0;
                 s.reading = None;
+                // The worker is gone, and the file it held with it.
+                s.shown = None;
                 s.problem = Some(tp(Msg::ImportWorkerFailed, &[("why", &why)]));
             }
             Act::Go(at) => {
@@ -229,11 +243,7 @@ fn start() -> Result<CaptureWorker, String> {
             }
         });
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
-        let said = e
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(|e| e.message())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| SCRIPT.to_string());
+        let said = super::engine::worker_error(&e, SCRIPT);
         // The next file starts a new worker.
         if let Some(w) = WORKER.with_borrow_mut(|w| w.take()) {
             w.worker.terminate();
@@ -268,6 +278,7 @@ fn refused_sentence(r: Refused) -> String {
     match r {
         Refused::Empty => t(Msg::ImportRefusedEmpty).to_string(),
         Refused::Unreadable => t(Msg::ImportRefusedUnreadable).to_string(),
+        Refused::NotKept => t(Msg::ImportRefusedNotKept).to_string(),
         Refused::NotACapture => t(Msg::ImportRefusedNotACapture).to_string(),
         Refused::DamagedHeader => t(Msg::ImportRefusedDamagedHeader).to_string(),
         Refused::Version(v) => tp(Msg::ImportRefusedVersion, &[("version", &v.to_string())]),
@@ -316,15 +327,7 @@ pub fn import(props: &ImportProps) -> Html {
     };
     html! {
         <div class="shell import" data-lesson="&" {ondragover} {ondrop}>
-            <header class="site-header">
-                <a class="brand" href="./" onclick={super::home::link(&props.go, Route::Home)}>
-                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ t(Msg::SiteName) }</h1>
-                </a>
-                <p class="tagline">{ t(Msg::ImportTitle) }</p>
-                <a class="button small header-link" href="./" onclick={super::home::link(&props.go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
-                { super::components::language::language_picker() }
-            </header>
+            { super::home::own_page_header(&props.go, t(Msg::ImportTitle)) }
             <main class="import-main">
                 <h2 class="sr-only">{ t(Msg::ImportTitle) }</h2>
                 <p class="intro">{ t(Msg::ImportIntro) }</p>
@@ -340,7 +343,8 @@ pub fn import(props: &ImportProps) -> Html {
 fn play_delay(s: &State) -> u32 {
     let Some(shown) = &s.shown else { return 500 };
     let n = shown.shown.len();
-    let span = shown.shown.last().map_or(0, |p| p.at).max(1) as f64;
+    let first = shown.shown.first().map_or(0, |p| p.at);
+    let span = (shown.shown.last().map_or(0, |p| p.at) - first).max(1) as f64;
     let total_ms = (n as f64 * 400.0).clamp(10_000.0, 60_000.0);
     let gap = match s.at {
         0 => 0.0,
@@ -425,7 +429,8 @@ fn capture_view(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
             if s.file_cut {
                 <p class="notice">{ t(Msg::ImportCaptureFileCut) }</p>
             }
-            if let Some(stop) = shown.stop {
+            // (A file the page read only the beginning of ends inside a packet: said above.)
+            if let Some(stop) = shown.stop.filter(|st| !(s.file_cut && matches!(st, Stop::Truncated { .. }))) {
                 <p class="notice" role="alert">{ stop_sentence(stop) }</p>
             }
             if shown.out_of_order > 0 {
@@ -460,6 +465,7 @@ fn skip_line(why: Skip, n: usize) -> String {
         Skip::Fragment => with(Msg::ImportSkipFragment, ""),
         Skip::Cut => with(Msg::ImportSkipCut, ""),
         Skip::BadHeader => with(Msg::ImportSkipBadHeader, ""),
+        Skip::Other => with(Msg::ImportSkipOther, ""),
     }
 }
 
@@ -549,8 +555,9 @@ fn cut_form(problem: bool, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
                     .unwrap_or_default()
             };
             let by_window = form
-                .elements()
-                .named_item("by-window")
+                .query_selector("#cut-by-window")
+                .ok()
+                .flatten()
                 .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
                 .is_some_and(|i| i.checked());
             let cut = if by_window {
@@ -573,7 +580,10 @@ fn cut_form(problem: bool, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
                     .map(|count| Cut::Connections { count })
             };
             match cut {
-                Some(cut) => send(js_sys::Uint8Array::from(&shown::encode_cut(cut)[..]).into()),
+                Some(cut) => {
+                    d.dispatch(Act::Asking);
+                    send(js_sys::Uint8Array::from(&shown::encode_cut(cut)[..]).into())
+                }
                 None => d.dispatch(Act::CutProblem),
             }
         })
@@ -595,7 +605,7 @@ fn cut_form(problem: bool, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
                     <input name="count" type="number" inputmode="numeric" min="1" value={count.to_string()} />
                 </label>
                 <label class="import-choice">
-                    <input type="radio" name="by-window" value="1" checked={by_window} />
+                    <input type="radio" id="cut-by-window" name="by-window" value="1" checked={by_window} />
                     { t(Msg::ImportCutWindow) }
                 </label>
                 <label class="import-field">{ t(Msg::ImportCutFrom) }
@@ -852,6 +862,7 @@ fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
         tp(msg, &a)
     };
     match c.to {
+        None if c.timer => said(Msg::ImportChangeTimeWaitOver, args("")),
         None => said(Msg::ImportChangeGone, args("")),
         Some(seen) => said(Msg::ImportChangeTo, args(&state_cell(Some(seen)))),
     }
@@ -983,7 +994,7 @@ fn paste_section(
                 <p class="notice" role="alert">{ t(Msg::ImportPasteEmpty) }</p>
             }
             if let Some(listing) = listing {
-                { listing_view(listing) }
+                <ListingPart listing={listing.clone()} />
             }
         </section>
     }
@@ -998,6 +1009,23 @@ fn tool_name(tool: Tool) -> Rc<str> {
         Tool::Lsof => Msg::ImportToolLsof,
         Tool::PowerShell => Msg::ImportToolPowershell,
     })
+}
+
+/// A pasted list, read: drawn again only when another list is read (not as the box is typed in).
+#[derive(Properties)]
+struct ListingProps {
+    listing: Rc<Listing>,
+}
+
+impl PartialEq for ListingProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.listing, &other.listing)
+    }
+}
+
+#[function_component(ListingPart)]
+fn listing_part(p: &ListingProps) -> Html {
+    listing_view(&p.listing)
 }
 
 fn listing_view(listing: &Listing) -> Html {
@@ -1025,6 +1053,7 @@ fn listing_view(listing: &Listing) -> Html {
         .map(|(l, _)| l.to_string())
         .collect();
     let unix = listing.unread.len() - unreadable.len();
+    let notes = socklist::explain(listing);
     html! {
         <div class="import-result" role="status">
             <p class="import-summary">{ summary }</p>
@@ -1047,7 +1076,7 @@ fn listing_view(listing: &Listing) -> Html {
                         <ol class="import-notes">
                             { for rows.iter().map(|&i| html! {
                                 <li value={(i + 1).to_string()}>
-                                    { for socklist::explain(listing, &listing.rows[i]).iter().flat_map(|note| note_sentences(note, &listing.rows[i].local.addr)).map(|s| html! { <span class="import-note">{ s }</span> }) }
+                                    { for notes[i].iter().flat_map(|note| note_sentences(note, &listing.rows[i].local.addr)).map(|s| html! { <span class="import-note">{ s }</span> }) }
                                 </li>
                             }) }
                         </ol>

@@ -437,15 +437,7 @@ pub fn workshop(props: &WorkshopProps) -> Html {
 
     html! {
         <div class="shell workshop" data-lesson="%" {ondragover} {ondrop}>
-            <header class="site-header">
-                <a class="brand" href="./" onclick={super::home::link(&props.go, Route::Home)}>
-                    <img class="brand-icon" src="icon.svg" alt="" width="28" height="28" />
-                    <h1>{ t(Msg::SiteName) }</h1>
-                </a>
-                <p class="tagline">{ t(Msg::WorkshopTitle) }</p>
-                <a class="button small header-link" href="./" onclick={super::home::link(&props.go, Route::Home)}>{ t(Msg::HomeLessons) }</a>
-                { super::components::language::language_picker() }
-            </header>
+            { super::home::own_page_header(&props.go, t(Msg::WorkshopTitle)) }
             <main class="workshop-main">
                 <h2 class="sr-only">{ t(Msg::WorkshopTitle) }</h2>
                 <p class="intro">{ t(Msg::WorkshopIntro) }</p>

@@ -16,6 +16,18 @@ pub fn draw_at(query: &str) -> web_sys::Element {
     root
 }
 
+/// The button under `root` whose text is `text`.
+#[allow(dead_code)]
+pub fn button(root: &web_sys::Element, text: &str) -> web_sys::HtmlElement {
+    use wasm_bindgen::JsCast;
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().is_some_and(|t| t.trim() == text))
+        .unwrap_or_else(|| panic!("no button \"{text}\""))
+        .unchecked_into()
+}
+
 /// The trimmed text of each element `selector` finds under `root`.
 pub fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
     let list = root.query_selector_all(selector).unwrap();

@@ -115,6 +115,22 @@ export async function launchChromium() {
  * Open a page in a new context and record everything the tests forbid. `problems()` lists them
  * in plain words; a passing page has none.
  */
+/**
+ * How a page fits its window: how wide the page is against the window, and the smallest font
+ * of any element under `root` (a CSS selector) that has text of its own, in CSS px. A learner
+ * must read every label (12 px or more) and never scroll sideways.
+ */
+export async function fit(page, root) {
+  return page.evaluate((root) => {
+    let smallest = Infinity;
+    for (const el of document.querySelectorAll(`${root} *`)) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (own && el.getClientRects().length) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, smallest };
+  }, root);
+}
+
 export async function openWatched(browser, origin, options) {
   const context = await browser.newContext(options);
   const page = await context.newPage();

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedSite, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+import { sharedSite, openWatched, fit, VIEWPORTS, ROOT } from "./harness.mjs";
 
 const env = sharedSite();
 let dir;
@@ -132,6 +132,12 @@ describe("your own traffic on a phone", () => {
       await page.getByRole("button", { name: "Show this part" }).tap();
       await page.getByText("Give a number of connections from 1").waitFor();
       await page.getByText("Shown: the first 2 of 6 connections, 20 packets.").waitFor();
+      // A time window: the first 10 ms hold the first request's ten packets.
+      await page.getByLabel("A time window").check();
+      await page.locator('input[name="from"]').fill("0");
+      await page.locator('input[name="to"]').fill("0.01");
+      await page.getByRole("button", { name: "Show this part" }).tap();
+      await page.getByText("Shown: 10 packets, from 0.000 to 0.010 seconds.").waitFor({ timeout: 30_000 });
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
@@ -197,14 +203,7 @@ describe("your own traffic at every size", () => {
         await page.locator(".import-capture .import-summary").waitFor({ timeout: 30_000 });
         await page.locator(".import-hosts summary").click();
         for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "Step forward", exact: true }).click();
-        const { scrollWidth, innerWidth, smallest } = await page.evaluate(() => {
-          let smallest = Infinity;
-          for (const el of document.querySelectorAll(".import-main *")) {
-            const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-            if (own && el.getClientRects().length) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
-          }
-          return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, smallest };
-        });
+        const { scrollWidth, innerWidth, smallest } = await fit(page, ".import-main");
         assert.ok(scrollWidth <= innerWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
         assert.ok(smallest >= 12, `a label at ${smallest}px`);
         const axe = await new AxeBuilder({ page }).analyze();

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedSite, openWatched, VIEWPORTS, ROOT } from "./harness.mjs";
+import { sharedSite, openWatched, fit, VIEWPORTS, ROOT } from "./harness.mjs";
 
 const env = sharedSite();
 let dir;
@@ -329,14 +329,7 @@ describe("the workshop at every size", () => {
         await page.locator(".problem-list li").first().waitFor({ timeout: 30_000 });
         // Every entry's "More" open: the longest the page gets.
         await page.evaluate(() => document.querySelectorAll("details.more-fields").forEach((d) => (d.open = true)));
-        const { scrollWidth, innerWidth, smallest } = await page.evaluate(() => {
-          let smallest = Infinity;
-          for (const el of document.querySelectorAll(".workshop-main *")) {
-            const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-            if (own && el.getClientRects().length) smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
-          }
-          return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, smallest };
-        });
+        const { scrollWidth, innerWidth, smallest } = await fit(page, ".workshop-main");
         assert.ok(scrollWidth <= innerWidth, `the page is ${scrollWidth}px wide in a ${innerWidth}px window`);
         assert.ok(smallest >= 12, `a label at ${smallest}px`);
         let axe = await new AxeBuilder({ page }).analyze();
