@@ -653,6 +653,38 @@ mod fuzz {
         }
     }
 
+    /// The worker's whole path on damaged files: opened, then parts asked for (any number of
+    /// connections, any window, even backwards), each answer sent as bytes and read back.
+    #[test]
+    fn the_workers_answers_to_damaged_files_and_any_cut_read_back() {
+        use socketlab::capture::shown::{decode_answer, encode_answer, Cut, Opened};
+        let bytes = data("kernel.pcapng");
+        let mut runner = proptest::test_runner::TestRunner::default();
+        runner
+            .run(
+                &(
+                    proptest::collection::vec((any::<usize>(), 0u8..8), 0..4),
+                    any::<usize>(),
+                    any::<i64>(),
+                    any::<i64>(),
+                ),
+                |(flips, count, from, to)| {
+                    let mut b = bytes.clone();
+                    for (at, bit) in flips {
+                        let n = b.len();
+                        b[at % n] ^= 1 << bit;
+                    }
+                    let answer = Opened::new(b, &mut |_| {}).map(|opened| {
+                        let _ = opened.shown(Cut::Window { from, to });
+                        opened.shown(Cut::Connections { count })
+                    });
+                    prop_assert_eq!(decode_answer(&encode_answer(&answer)), Some(answer));
+                    Ok(())
+                },
+            )
+            .unwrap();
+    }
+
     #[test]
     fn flipped_pcapng_never_panics() {
         let bytes = data("kernel.pcapng");

@@ -257,6 +257,19 @@ fn lines_pasted_without_their_header_are_read_and_others_kept_as_unread() {
 
 #[test]
 fn anything_pasted_is_read_or_kept_and_never_panics() {
+    // What the page does with a list: read it, explain each row, draw its tables. Each row is in
+    // exactly one table, and has its notes.
+    let page = |text: &str| {
+        let l = read(text);
+        let notes = socklist::explain(&l);
+        assert_eq!(notes.len(), l.rows.len());
+        let mut placed: Vec<usize> = socklist::tables(&l)
+            .into_iter()
+            .flat_map(|(_, rows)| rows)
+            .collect();
+        placed.sort_unstable();
+        assert_eq!(placed, (0..l.rows.len()).collect::<Vec<_>>());
+    };
     // Every cut of every sample, and every byte changed in them.
     let all = [
         SS_TAN,
@@ -270,14 +283,14 @@ fn anything_pasted_is_read_or_kept_and_never_panics() {
     ];
     for text in all {
         for cut in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
-            let _ = read(&text[..cut]);
+            page(&text[..cut]);
         }
         let bytes = text.as_bytes();
         for i in 0..bytes.len() {
             for b in [b':', b'.', b' ', 0xff] {
                 let mut changed = bytes.to_vec();
                 changed[i] = b;
-                let _ = read(&String::from_utf8_lossy(&changed));
+                page(&String::from_utf8_lossy(&changed));
             }
         }
     }
@@ -286,6 +299,8 @@ fn anything_pasted_is_read_or_kept_and_never_panics() {
     let l = read(&big);
     assert!(l.cut);
     assert!(l.rows.len() > 10_000);
+    // And its notes and tables are worked out in one pass each (no row against every row).
+    page(&big);
 }
 
 /// Each row gets the course's notes: a listener on every address, a connection it accepted (by
