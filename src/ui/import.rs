@@ -721,7 +721,7 @@ fn stepper(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -> Htm
             &[
                 ("k", &k.to_string()),
                 ("n", &n.to_string()),
-                ("seconds", &seconds(shown.shown[k - 1].at)),
+                ("ms", &format!("{:.3}", shown.shown[k - 1].at as f64 / 1e3)),
                 ("frame", &shown.shown[k - 1].frame.to_string()),
             ],
         ),
@@ -861,8 +861,14 @@ fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
         let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tp(msg, &a)
     };
+    // The client's socket of a connection whose SYN was answered with RST: refused.
+    let refused = match c.sock {
+        Sock::Conn(n, Side::Client) => inf.conns[n].refused,
+        _ => false,
+    };
     match c.to {
         None if c.timer => said(Msg::ImportChangeTimeWaitOver, args("")),
+        None if refused => said(Msg::ImportChangeRefused, args("")),
         None => said(Msg::ImportChangeGone, args("")),
         Some(seen) => said(Msg::ImportChangeTo, args(&state_cell(Some(seen)))),
     }
@@ -988,7 +994,7 @@ fn paste_section(
         <section class="card import-paste" aria-labelledby="paste-title">
             <h2 id="paste-title">{ t(Msg::ImportPasteTitle) }</h2>
             <label for="paste-box">{ t(Msg::ImportPasteLabel) }</label>
-            <textarea id="paste-box" rows="8" spellcheck="false" autocomplete="off" value={text.to_string()} {oninput} />
+            <textarea id="paste-box" rows="8" wrap="off" spellcheck="false" autocomplete="off" value={text.to_string()} {oninput} />
             <button class="button primary" {onclick}>{ t(Msg::ImportPasteRead) }</button>
             if empty {
                 <p class="notice" role="alert">{ t(Msg::ImportPasteEmpty) }</p>

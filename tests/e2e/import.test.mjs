@@ -123,6 +123,10 @@ describe("your own traffic on a phone", () => {
       const box = await page.locator(".import-packet").boundingBox();
       const table = await page.locator(".import-table").first().boundingBox();
       assert.ok(box && table, "the packet and a table are drawn");
+      // A connection refused: its SYN to 8080 answered with RST (packet 34).
+      await page.locator(".import-slider input").fill("34");
+      await page.getByText("Packet 34 of 36", { exact: false }).waitFor();
+      await page.getByText("nothing listens on 192.168.1.102:8080, so that host's kernel answered with RST: the connection is refused (connect() fails with ECONNREFUSED)", { exact: false }).waitFor();
       // A cut: the first 2 connections.
       await page.locator('input[name="count"]').fill("2");
       await page.getByRole("button", { name: "Show this part" }).tap();
