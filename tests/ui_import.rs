@@ -2,6 +2,8 @@
 //! the real kernel's (`ss -tan` in `scripts/kernel-capture.sh`'s server namespace) and reads it
 //! as the course's tables, each row explained; lines that are no socket are said by number; an
 //! empty box is said; and the page drawn again (as in another language) keeps what was read.
+//! A capture on the player's stage: a connection the capture joined after its handshake is in
+//! an "unknown" state in the stage's tables, in the learner's language.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
@@ -79,4 +81,71 @@ async fn a_pasted_list_is_drawn_as_the_course_tables_with_each_row_explained() {
         ["Read as ss output: 3 sockets."]
     );
     again.remove();
+}
+
+/// The kernel's capture from its fifth packet on (its first connection joined after the
+/// handshake), on the stage as the import puts it there.
+fn joined_scene() -> std::rc::Rc<socketlab::ui::scenes::Scene> {
+    use socketlab::capture::shown::{Cut, Opened};
+    let bytes = include_bytes!("data/captures/kernel.pcapng").to_vec();
+    let packets = socketlab::capture::read(&bytes, &mut |_| {})
+        .unwrap()
+        .packets;
+    let mut shown = Opened::new(bytes, &mut |_| {})
+        .unwrap()
+        .shown(Cut::Connections { count: 10 });
+    shown.shown.drain(..4);
+    shown.inferred = socketlab::capture::infer(&packets[4..]);
+    let staged =
+        socketlab::capture::staged::staged(&shown, "kernel.pcapng", |ip| ip.to_string()).unwrap();
+    socketlab::ui::scenes::Scene::observed(staged.scenario, staged.recording, 1, |_| Vec::new())
+}
+
+#[wasm_bindgen_test]
+async fn a_joined_connection_is_unknown_in_the_stage_s_tables_in_either_language() {
+    use socketlab::ui::components::tables::{SocketTable, SocketTableProps};
+    let scene = joined_scene();
+    // The first packet on the stage has arrived: the joined connection's sockets are there.
+    let first = scene.flights[0];
+    let snapshot = scene
+        .timeline
+        .seek(socketlab::engine::time::Instant::from_micros(first.arrive));
+    let host = snapshot.hosts[first.to.0].clone();
+    assert!(host
+        .sockets
+        .iter()
+        .any(|r| r.state == socketlab::engine::socket::SockState::Unknown));
+    for (lang, source, unknown) in [
+        ("en", include_str!("../locales/en.json"), "unknown"),
+        ("zh-Hant", include_str!("../locales/zh-Hant.json"), "不明"),
+    ] {
+        socketlab::i18n::install_source(lang, source).unwrap();
+        for compact in [false, true] {
+            let document = gloo::utils::document();
+            let root = document.create_element("div").unwrap();
+            document.body().unwrap().append_child(&root).unwrap();
+            let props = SocketTableProps {
+                host: std::rc::Rc::new(host.clone()),
+                compact,
+                highlight: Default::default(),
+                focus: None,
+                scene: Some(scene.clone()),
+                on_focus: yew::Callback::noop(),
+                current: true,
+                masked: None,
+                mask: Default::default(),
+                picking: false,
+            };
+            yew::Renderer::<SocketTable>::with_root_and_props(root.clone(), props).render();
+            yew::scheduler::flush().await;
+            let cells = texts(&root, "td");
+            assert!(
+                cells.iter().any(|c| c == unknown),
+                "{lang} {compact}: {cells:?}"
+            );
+            assert!(!cells.iter().any(|c| c == "UNKNOWN"), "{lang}: {cells:?}");
+            root.remove();
+        }
+    }
+    socketlab::i18n::install_source("en", include_str!("../locales/en.json")).unwrap();
 }

@@ -6,12 +6,14 @@
 //!   where a damaged file stopped.
 //! - [`shown`]: the part of a capture the page shows (a cut), as the capture's worker answers it.
 //! - [`infer`]: the packets into connections, listeners and every change to each host's table.
+//! - [`staged`]: the part shown as a scene the player plays, on the stage.
 //!
 //! Only the import's own build carries it (Cargo feature `import`).
 
 pub mod infer;
 pub mod read;
 pub mod shown;
+pub mod staged;
 
 pub use infer::{infer, Inferred, Row, Seen};
 pub use read::{read, Capture, Packet, Refused, Skip, Stop};

@@ -38,6 +38,9 @@ pub enum Demux {
     /// A fragment of an IP datagram, not the last to arrive: the host's IP layer holds it
     /// until every fragment is there, and only then gives the whole datagram to UDP.
     Reassembling,
+    /// A capture saw it arrive, but not which socket took it (a scene made from a learner's
+    /// capture; the engine always knows).
+    Unseen,
 }
 
 impl Demux {

@@ -65,6 +65,10 @@ crate::engine::wire::wire_cases! {
         Closing,
         LastAck,
         TimeWait,
+        /// An observer's, never the engine's: a capture joined the connection after its
+        /// handshake, so the state each side is in does not show on the wire (a scene made from
+        /// a learner's capture). Not in [`SockState::ALL`]: no scenario or lesson names it.
+        Unknown,
     }
 }
 
@@ -123,6 +127,7 @@ impl SockState {
             SockState::Closing => "CLOSING",
             SockState::LastAck => "LAST-ACK",
             SockState::TimeWait => "TIME-WAIT",
+            SockState::Unknown => "UNKNOWN",
         }
     }
 
@@ -141,6 +146,7 @@ impl SockState {
             SockState::Closing => "CLOSING",
             SockState::LastAck => "LAST-ACK",
             SockState::TimeWait => "TIME-WAIT",
+            SockState::Unknown => "UNKNOWN",
         }
     }
 

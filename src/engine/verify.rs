@@ -128,6 +128,7 @@ pub(crate) fn check_demux(
         Demux::Reassembling => {
             Err("smoltcp changed a socket before the datagram was whole".to_string())
         }
+        Demux::Unseen => Err("the engine always knows where a segment went".to_string()),
     }
 }
 

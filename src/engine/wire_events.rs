@@ -123,6 +123,7 @@ impl Wire for Demux {
             Demux::UdpClosedPort => (5, None),
             Demux::Icmp => (6, None),
             Demux::Reassembling => (7, None),
+            Demux::Unseen => (8, None),
         };
         out.push(case);
         if let Some(sock) = sock {
@@ -145,6 +146,7 @@ impl Wire for Demux {
             5 => Demux::UdpClosedPort,
             6 => Demux::Icmp,
             7 => Demux::Reassembling,
+            8 => Demux::Unseen,
             _ => return None,
         })
     }

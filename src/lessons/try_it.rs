@@ -288,6 +288,7 @@ fn windows_ps_state(s: SockState) -> &'static str {
         SockState::Closing => "Closing",
         SockState::LastAck => "LastAck",
         SockState::TimeWait => "TimeWait",
+        SockState::Unknown => "Unknown",
     }
 }
 
@@ -305,6 +306,7 @@ fn bsd_state(s: SockState) -> &'static str {
         SockState::Closing => "CLOSING",
         SockState::LastAck => "LAST_ACK",
         SockState::TimeWait => "TIME_WAIT",
+        SockState::Unknown => "UNKNOWN",
     }
 }
 

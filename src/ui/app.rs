@@ -581,19 +581,28 @@ pub struct PlayerProps {
     pub lesson: Option<LessonAt>,
     pub on_update: Callback<Update>,
     pub go: Callback<Route>,
-    /// The workshop's scene, run, and the way back to the workshop.
+    /// The workshop's scene, run, or the import's capture, and the way back to that page.
     #[prop_or_default]
     pub workshop: Option<WorkshopRun>,
 }
 
-/// A scene the workshop ran, for the player to play, and what takes the learner back.
+/// A scene a page of its own made (the workshop's run, the import's capture), for the player
+/// to play, and what takes the learner back.
 #[derive(Clone, PartialEq)]
 pub struct WorkshopRun {
     pub scene: Rc<Scene>,
     pub back: Callback<()>,
-    /// A challenge's result for this run, in a sentence.
+    /// The back button's words.
+    pub back_label: Msg,
+    /// The page's mark for `static/boot.js` (`data-lesson`): "%" the workshop, "&" the import.
+    pub page: &'static str,
+    /// A sentence under the header: a challenge's result for this run, what a capture's stage
+    /// leaves out.
     pub summary: Option<String>,
 }
+
+/// Whether this build has a page that plays its own scenes (the workshop, the import).
+const OWN_RUNS: bool = cfg!(any(feature = "workshop", feature = "import"));
 
 /// The model a player starts with: a lesson's scene at its step, the workshop's run (playing),
 /// or what the address asks.
@@ -602,7 +611,7 @@ fn first_model(
     lesson: Option<&LessonAt>,
     workshop: Option<&WorkshopRun>,
 ) -> Model {
-    if let Some(run) = workshop.filter(|_| cfg!(feature = "workshop")) {
+    if let Some(run) = workshop.filter(|_| OWN_RUNS) {
         let mut m = Model::of_scene(usize::MAX, run.scene.clone());
         m.playing = true;
         return m;
@@ -649,8 +658,8 @@ pub fn player(props: &PlayerProps) -> Html {
     let back = props
         .workshop
         .as_ref()
-        .filter(|_| cfg!(feature = "workshop"))
-        .map(|w| w.back.clone());
+        .filter(|_| OWN_RUNS)
+        .map(|w| (w.back.clone(), w.back_label, w.page));
     let picker = free && back.is_none();
     let titles = use_memo(
         (),
@@ -737,7 +746,7 @@ pub fn player(props: &PlayerProps) -> Html {
 
     html! {
         <div class={classes!("shell", props.lesson.is_some().then_some("in-lesson"))}
-             data-lesson={props.lesson.is_none().then_some(if back.is_some() { "%" } else { "@" })}>
+             data-lesson={props.lesson.is_none().then_some(back.as_ref().map_or("@", |b| b.2))}>
             { site_header(&titles, model.scene_index, &on.scene, free, &props.go, back.as_ref()) }
             if let Some(error) = &model.error {
                 <p class="notice" role="alert">{ error }</p>
@@ -777,7 +786,7 @@ pub fn player(props: &PlayerProps) -> Html {
 
 /// A teacher's challenge's result for the workshop's run (only the workshop's build has one).
 fn workshop_summary(run: Option<&WorkshopRun>) -> Html {
-    #[cfg(feature = "workshop")]
+    #[cfg(any(feature = "workshop", feature = "import"))]
     if let Some(summary) = run.and_then(|w| w.summary.clone()) {
         return html! { <p class="notice" role="status">{ summary }</p> };
     }
@@ -873,7 +882,7 @@ fn site_header(
     on_scene: &Callback<Event>,
     free: bool,
     go: &Callback<Route>,
-    back: Option<&Callback<()>>,
+    back: Option<&(Callback<()>, Msg, &'static str)>,
 ) -> Html {
     // The way on: a lesson's back to the list, the free player's scene picker and the lessons,
     // or (the workshop's run) back to the workshop.
@@ -894,17 +903,17 @@ fn site_header(
             </>
         }
     };
-    #[cfg(feature = "workshop")]
+    #[cfg(any(feature = "workshop", feature = "import"))]
     let nav = match back {
-        Some(back) => {
+        Some((back, label, _)) => {
             let back = back.clone();
             html! {
-                <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(Msg::WorkshopBack) }</button>
+                <button class="button small header-link" onclick={Callback::from(move |_: MouseEvent| back.emit(()))}>{ t(*label) }</button>
             }
         }
         None => nav,
     };
-    #[cfg(not(feature = "workshop"))]
+    #[cfg(not(any(feature = "workshop", feature = "import")))]
     let _ = back;
     html! {
             <header class="site-header">

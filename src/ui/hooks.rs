@@ -164,3 +164,22 @@ pub fn use_media(query: &'static str) -> bool {
     }
     *matches
 }
+
+/// Focus element `id`, if the page has it; the element, to do more with.
+#[cfg(any(feature = "workshop", feature = "import"))]
+pub fn focus(id: &str) -> Option<web_sys::HtmlElement> {
+    let el = gloo::utils::document().get_element_by_id(id)?;
+    let el = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok()?;
+    let _ = el.focus();
+    Some(el)
+}
+
+/// Focus element `id` once the page is drawn again (after a change takes away what had the
+/// focus).
+#[cfg(any(feature = "workshop", feature = "import"))]
+pub fn focus_later(id: String) {
+    gloo::timers::callback::Timeout::new(0, move || {
+        focus(&id);
+    })
+    .forget();
+}

@@ -21,13 +21,16 @@ use yew::prelude::*;
 
 use crate::capture::infer::{Change, Proto as CapProto, Row as CapRow, Side, Sock};
 use crate::capture::read::{Format, Transport, ACK, FIN, RST, SYN};
-use crate::capture::shown::{self, Cut, Shown, FIRST_CONNECTIONS, MOST_SHOWN};
+use crate::capture::shown::{self, Cut, Shown, ShownPacket, FIRST_CONNECTIONS, MOST_SHOWN};
+use crate::capture::staged::{self, NotStaged, Said};
 use crate::capture::{Refused, Seen, Skip, Stop};
 use crate::engine::ports::PortClass;
 use crate::engine::socket::SockState;
 use crate::i18n::{t, tn, tp, Msg};
 use crate::socklist::{self, Listing, Note, Tool};
 use crate::ui::route::Route;
+use crate::ui::WorkshopRun;
+use crate::view::scenes::{Line, Scene};
 
 /// The capture worker's script, as Trunk writes it (`index.html`: `data-bin="socketlab-capture"`).
 const SCRIPT: &str = "socketlab-capture_loader.js";
@@ -64,6 +67,15 @@ pub struct State {
     cut_problem: bool,
     /// The tables of the hosts the packet shown is not between are open.
     others_open: bool,
+    /// The part shown, on the player's stage (not kept: it is made again in the page's
+    /// language when the page is drawn anew).
+    stage: Option<Rc<Scene>>,
+    /// The learner is on the stage.
+    on_stage: bool,
+    /// Why the part cannot be played on the stage: one sentence.
+    stage_problem: Option<String>,
+    /// How many times a part has been put on the stage: each a run of its own.
+    runs: u32,
 }
 
 thread_local! {
@@ -89,6 +101,8 @@ pub enum Act {
     Name(IpAddr, String),
     CutProblem,
     Others(bool),
+    /// Play the part shown on the stage (true), or come back from it.
+    Stage(bool),
 }
 
 impl Reducible for State {
@@ -127,6 +141,7 @@ impl Reducible for State {
                         s.at = 0;
                         s.playing = false;
                         s.problem = None;
+                        s.stage_problem = None;
                         s.shown = Some(Rc::new(shown));
                     }
                     Some(Err(refused)) => {
@@ -171,8 +186,32 @@ impl Reducible for State {
             }
             Act::CutProblem => s.cut_problem = true,
             Act::Others(open) => s.others_open = open,
+            Act::Stage(true) => {
+                s.stage = None;
+                s.on_stage = false;
+                s.stage_problem = None;
+                if let Some(shown) = s.shown.clone() {
+                    s.runs += 1;
+                    match stage_scene(&s, &shown) {
+                        Ok(scene) => {
+                            s.stage = Some(scene);
+                            s.on_stage = true;
+                        }
+                        Err(why) => s.stage_problem = Some(why),
+                    }
+                }
+            }
+            Act::Stage(false) => {
+                s.stage = None;
+                s.on_stage = false;
+            }
         }
-        KEPT.with_borrow_mut(|k| *k = Some(s.clone()));
+        KEPT.with_borrow_mut(|k| {
+            *k = Some(State {
+                stage: None,
+                ..s.clone()
+            })
+        });
         Rc::new(s)
     }
 }
@@ -181,6 +220,67 @@ impl State {
     fn speed(&self) -> usize {
         self.speed.unwrap_or(1).min(SPEEDS.len() - 1)
     }
+
+    /// The page as it was kept, with the stage made again in the page's language.
+    fn kept() -> State {
+        let mut s = KEPT.with_borrow(|k| k.clone()).unwrap_or_default();
+        if let (true, Some(shown)) = (s.on_stage, s.shown.clone()) {
+            s.stage = stage_scene(&s, &shown).ok();
+            s.on_stage = s.stage.is_some();
+        }
+        s
+    }
+}
+
+/// The part shown as a scene for the player's stage, in the page's words, or why it cannot be.
+fn stage_scene(s: &State, shown: &Shown) -> Result<Rc<Scene>, String> {
+    let title = s.file.clone().unwrap_or_default();
+    let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| {
+        t(match e {
+            NotStaged::NoIpv4 => Msg::ImportStageNoIpv4,
+            NotStaged::TooLong => Msg::ImportStageTooLong,
+        })
+        .to_string()
+    })?;
+    let mut scenario = st.scenario;
+    scenario.description = Some(tp(
+        Msg::ImportStageAbout,
+        &[
+            ("packets", &st.packets.len().to_string()),
+            ("hosts", &st.hosts.len().to_string()),
+        ],
+    ));
+    let said = st.said;
+    let lines = |_: &Scene| {
+        said.iter()
+            .map(|&(at, seg, what)| {
+                let (host, text) = match what {
+                    Said::Packet(k) => {
+                        let p = &shown.shown[k];
+                        let text = tp(
+                            Msg::ImportStagePacket,
+                            &[
+                                ("k", &(k + 1).to_string()),
+                                ("frame", &p.frame.to_string()),
+                                ("ms", &format!("{:.3}", p.at as f64 / 1e3)),
+                                ("packet", &packet_line(s, shown, k)),
+                                ("ports", &ports_line(p)),
+                            ],
+                        );
+                        (host_name(s, p.src.ip()), text)
+                    }
+                    Said::Change(i) => change_line(s, shown, &shown.inferred.changes[i]),
+                };
+                Line {
+                    at,
+                    host: host.into(),
+                    text: text.into(),
+                    seg,
+                }
+            })
+            .collect()
+    };
+    Ok(Scene::observed(scenario, st.recording, s.runs, lines))
 }
 
 struct CaptureWorker {
@@ -292,7 +392,7 @@ pub struct ImportProps {
 
 #[function_component(Import)]
 pub fn import(props: &ImportProps) -> Html {
-    let state = use_reducer(|| KEPT.with_borrow(|k| k.clone()).unwrap_or_default());
+    let state = use_reducer(State::kept);
     let d = state.dispatcher();
     {
         let d = d.clone();
@@ -310,6 +410,24 @@ pub fn import(props: &ImportProps) -> Html {
                 .map(|ms| gloo::timers::callback::Timeout::new(ms, move || d.dispatch(Act::Tick)));
             move || drop(timer)
         });
+    }
+    if let Some(scene) = &state.stage {
+        let d = d.clone();
+        let run = WorkshopRun {
+            scene: scene.clone(),
+            back: Callback::from(move |()| {
+                d.dispatch(Act::Stage(false));
+                // Back where the learner left: the button that opened the stage.
+                crate::ui::hooks::focus_later("import-stage".to_string());
+            }),
+            back_label: Msg::ImportStageBack,
+            page: "&",
+            summary: left_out(scene, &state),
+        };
+        return html! {
+            <super::app::Player params={Rc::new(crate::ui::route::Params::new())} lesson={None::<super::lesson::LessonAt>}
+                on_update={Callback::noop()} go={props.go.clone()} workshop={Some(run)} />
+        };
     }
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
     let ondrop = {
@@ -447,10 +565,36 @@ fn capture_view(s: &State, shown: &Rc<Shown>, d: &UseReducerDispatcher<State>) -
                 <p>{ t(Msg::ImportCaptureNothing) }</p>
             } else {
                 <HostsPart shown={shown.clone()} names={s.names.clone()} d={d.clone()} />
+                { stage_part(s, d) }
                 { stepper(s, shown, d) }
             }
         </div>
     }
+}
+
+/// The way to the player's stage, and why the part cannot go there if it cannot.
+fn stage_part(s: &State, d: &UseReducerDispatcher<State>) -> Html {
+    let onclick = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(Act::Stage(true)))
+    };
+    html! {
+        <div class="import-stage">
+            <button class="button primary" id="import-stage" {onclick}>{ t(Msg::ImportStagePlay) }</button>
+            <p class="hint">{ t(Msg::ImportStagePlayHint) }</p>
+            if let Some(why) = &s.stage_problem {
+                <p class="notice" role="alert">{ why.clone() }</p>
+            }
+        </div>
+    }
+}
+
+/// The sentence under the stage's header when some of the part's packets are not on it.
+fn left_out(scene: &Scene, s: &State) -> Option<String> {
+    let shown = s.shown.as_ref()?;
+    let on_stage = scene.flights.len();
+    let n = shown.shown.len().saturating_sub(on_stage);
+    (n > 0).then(|| tp(Msg::ImportStageLeftOut, &[("n", &n.to_string())]))
 }
 
 fn skip_line(why: Skip, n: usize) -> String {
@@ -768,7 +912,7 @@ fn end_of(s: &State, a: SocketAddr) -> String {
     }
 }
 
-fn packet_line(s: &State, shown: &Rc<Shown>, k: usize) -> String {
+fn packet_line(s: &State, shown: &Shown, k: usize) -> String {
     let p = &shown.shown[k];
     let who = |a: SocketAddr| end_of(s, a);
     match p.transport {
@@ -792,10 +936,9 @@ fn packet_line(s: &State, shown: &Rc<Shown>, k: usize) -> String {
     }
 }
 
-/// What packet `k` did: its ports' classes, and each socket it changed.
-fn packet_notes(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
-    let p = &shown.shown[k];
-    let ports = tp(
+/// A packet's ports and their classes: "From port 10378 (registered) to port 8099 (registered)."
+fn ports_line(p: &ShownPacket) -> String {
+    tp(
         Msg::ImportPacketPorts,
         &[
             ("src", &p.src.port().to_string()),
@@ -803,12 +946,20 @@ fn packet_notes(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
             ("dst", &p.dst.port().to_string()),
             ("dst_class", &class_name(p.dst.port())),
         ],
-    );
+    )
+}
+
+/// What packet `k` did: its ports' classes, and each socket it changed.
+fn packet_notes(s: &State, shown: &Rc<Shown>, k: usize) -> Html {
+    let ports = ports_line(&shown.shown[k]);
     let changes: Vec<String> = shown
         .inferred
         .changes_of(k)
         .iter()
-        .map(|c| change_line(s, shown, c))
+        .map(|c| {
+            let (host, text) = change_line(s, shown, c);
+            tp(Msg::EventsLine, &[("host", &host), ("text", &text)])
+        })
         .collect();
     html! {
         <div class="import-packet">
@@ -830,7 +981,8 @@ fn state_cell(seen: Option<Seen>) -> String {
     }
 }
 
-fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
+/// The host a change is on, and what it does there.
+fn change_line(s: &State, shown: &Shown, c: &Change) -> (String, String) {
     let inf = &shown.inferred;
     let (host, local, peer) = match c.sock {
         Sock::Listener(n) => {
@@ -848,7 +1000,6 @@ fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
     };
     let args = |state: &str| {
         vec![
-            ("host", host_name(s, host)),
             ("local", local.to_string()),
             (
                 "peer",
@@ -866,12 +1017,13 @@ fn change_line(s: &State, shown: &Rc<Shown>, c: &Change) -> String {
         Sock::Conn(n, Side::Client) => inf.conns[n].refused,
         _ => false,
     };
-    match c.to {
+    let text = match c.to {
         None if c.timer => said(Msg::ImportChangeTimeWaitOver, args("")),
         None if refused => said(Msg::ImportChangeRefused, args("")),
         None => said(Msg::ImportChangeGone, args("")),
         Some(seen) => said(Msg::ImportChangeTo, args(&state_cell(Some(seen)))),
-    }
+    };
+    (host_name(s, host), text)
 }
 
 /// Every host's table after `at` packets: the two hosts of the packet shown (before the first,
@@ -1170,5 +1322,6 @@ fn state_note(st: SockState) -> Rc<str> {
         TimeWait => Msg::ImportStateTimeWait,
         Closed => Msg::ImportStateClosed,
         Listen | Bound | Fresh => Msg::ImportStateBound,
+        Unknown => Msg::ImportStateUnknown,
     })
 }

@@ -27,6 +27,7 @@ use crate::i18n::{t, tn, tp, Msg};
 use crate::lessons::fix::{Checked, Run};
 use crate::lessons::goals::{of_scene, Goal};
 use crate::ui::download::{save, File};
+use crate::ui::hooks::{focus, focus_later};
 use crate::ui::route::Route;
 use crate::ui::scenes::Scene;
 use crate::ui::WorkshopRun;
@@ -380,6 +381,8 @@ pub fn workshop(props: &WorkshopProps) -> Html {
                 // Back where the learner left: the Run button.
                 focus_later("ws-run".to_string());
             }),
+            back_label: Msg::WorkshopBack,
+            page: "%",
             summary,
         };
         return html! {
@@ -709,23 +712,6 @@ fn is_field(list: &str, key: &str) -> bool {
     SECTIONS
         .iter()
         .any(|(l, fields)| *l == list && (key.is_empty() || fields.iter().any(|f| f.key == key)))
-}
-
-/// Focus element `id`, if the page has it; the element, to do more with.
-fn focus(id: &str) -> Option<web_sys::HtmlElement> {
-    let el = gloo::utils::document().get_element_by_id(id)?;
-    let el = el.dyn_into::<web_sys::HtmlElement>().ok()?;
-    let _ = el.focus();
-    Some(el)
-}
-
-/// Focus element `id` once the page is drawn again (after a change takes away what had the
-/// focus).
-fn focus_later(id: String) {
-    gloo::timers::callback::Timeout::new(0, move || {
-        focus(&id);
-    })
-    .forget();
 }
 
 /// Follow a problem's link without changing the address (its fragment is the shared scene's

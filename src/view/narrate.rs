@@ -724,6 +724,7 @@ pub fn demux_reason(decision: &Demux) -> std::rc::Rc<str> {
         Demux::UdpClosedPort => Msg::DemuxUdpClosed,
         Demux::Icmp => Msg::DemuxIcmp,
         Demux::Reassembling => Msg::DemuxFragment,
+        Demux::Unseen => Msg::ImportDemuxUnseen,
     })
 }
 

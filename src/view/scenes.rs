@@ -181,6 +181,9 @@ pub fn conn_key(a: SocketAddrV4, b: SocketAddrV4) -> ConnKey {
 /// shows, as a shipped scene is.
 pub const DRAWN_RUN: u32 = 1 << 30;
 
+/// The id of a scene made from a learner's capture (the import's): not a shipped scene.
+pub const CAPTURE: &str = "capture";
+
 /// A scene ready to play: its scenario, its recorded run and what the view derives from it
 /// once (narration, segment index, connection labels, host layout).
 pub struct Scene {
@@ -330,6 +333,23 @@ impl Scene {
             longest_name,
             longest_ip,
         })
+    }
+
+    /// A learner's capture as a scene (run number `run`): `recording` is what the capture
+    /// shows, and its narration is `lines` (an observer's words, not the engine's, which would
+    /// tell what a program did: a capture does not show that).
+    #[cfg(feature = "import")]
+    pub fn observed(
+        scenario: Scenario,
+        recording: Recording,
+        run: u32,
+        lines: impl FnOnce(&Scene) -> Vec<Line>,
+    ) -> Rc<Scene> {
+        let mut scene = Scene::played(CAPTURE, scenario, recording, run);
+        if let Some(s) = Rc::get_mut(&mut scene) {
+            s.lines = lines(s);
+        }
+        scene
     }
 
     /// An empty stage: what the player shows when no scene is in the page (the first one did not

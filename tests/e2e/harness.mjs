@@ -334,3 +334,16 @@ export async function playLessonSeven(page, url) {
   await page.locator(".step-panel").waitFor();
   await page.getByRole("button", { name: "Play", exact: true }).click();
 }
+
+/** The cells of one host's socket table in the player (the course's layout), by row name:
+ * { "Source Port": [...], "State": [...] }. */
+export async function courseTable(page, host) {
+  return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
+    const out = {};
+    for (const tr of t.querySelectorAll("tbody tr")) {
+      const th = tr.querySelector("th");
+      out[(th.querySelector(".long") ?? th).textContent.trim()] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
+    }
+    return out;
+  });
+}

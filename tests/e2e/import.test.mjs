@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedSite, openWatched, fit, VIEWPORTS, ROOT } from "./harness.mjs";
+import { sharedSite, openWatched, fit, courseTable, VIEWPORTS, ROOT } from "./harness.mjs";
 
 const env = sharedSite();
 let dir;
@@ -142,6 +142,64 @@ describe("your own traffic on a phone", () => {
       await page.locator('input[name="to"]').fill("0.01");
       await page.getByRole("button", { name: "Show this part" }).tap();
       await page.getByText("Shown: 10 packets, from 0.000 to 0.010 seconds.").waitFor({ timeout: 30_000 });
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.context.close();
+    }
+  });
+
+  test("the capture plays on the player's stage: the packet crosses, the tables change, the inspector reads its bytes", { timeout: 120_000 }, async () => {
+    const w = await importPage();
+    try {
+      const { page } = w;
+      await openCapture(page, KERNEL);
+      await page.locator(".import-capture .import-summary").waitFor({ timeout: 30_000 });
+      await page.locator(".import-hosts summary").tap();
+      await page.getByLabel("Name for 192.168.1.102").fill("Server");
+      await page.getByLabel("Name for 192.168.1.102").press("Tab");
+      await page.getByRole("button", { name: "Play it on the stage" }).tap();
+      await page.locator(".stage-svg").waitFor();
+      // The stage draws the IPv4 hosts, by the learner's names, and says what it leaves out.
+      const hosts = await page.locator(".stage-svg .host-name").allTextContents();
+      assert.deepEqual(hosts.sort(), ["192.168.1.101", "Server"]);
+      await page.getByText("18 packets of this part are not on the stage: the stage draws only IPv4 hosts", { exact: false }).waitFor();
+      const pause = page.getByRole("button", { name: "Pause" });
+      if (await pause.count()) await pause.tap();
+      await page.getByRole("button", { name: "Restart" }).tap();
+      await page.locator(".table-picker").getByRole("button", { name: "Server", exact: true }).tap();
+      // Before the first packet the server listens (the capture shows 8099 accept connections).
+      assert.deepEqual((await courseTable(page, "Server"))["State"], ["LISTEN"]);
+      // Step: the SYN leaves (the server's table is as it was while it crosses), then arrives,
+      // and the server has a new socket for the connection.
+      const forward = page.getByRole("button", { name: "Step forward" });
+      let states = [];
+      for (let i = 0; i < 6 && !states.includes("SYN-RECEIVED"); i++) {
+        await forward.tap();
+        states = (await courseTable(page, "Server"))["State"] ?? [];
+      }
+      assert.deepEqual(states, ["LISTEN", "SYN-RECEIVED"]);
+      const server = await courseTable(page, "Server");
+      assert.deepEqual(server["Destination Port"], ["n/a", "10378"]);
+      assert.deepEqual(server["Process"], ["–", "–"], "a capture does not show which program holds a socket");
+      // What happens: the packet, its time in the capture and its ports' classes.
+      await page.getByRole("button", { name: "Events" }).tap();
+      const line = page.getByRole("button", { name: /Packet 1 \(frame 1\), [0-9.]+ ms after the capture's first: 192\.168\.1\.101:10378 → Server \(192\.168\.1\.102:8099\): TCP \[SYN\]/ });
+      assert.match(await line.textContent(), /From port 10378 \(registered\) to port 8099 \(registered\)\./);
+      await page.getByText("Server: the socket 192.168.1.102:8099 ↔ 192.168.1.101:10378 is now SYN-RECEIVED.").waitFor();
+      // The inspector reads the packet's own bytes: its options as the kernel wrote them.
+      await line.tap();
+      const inspector = page.locator("#panel-packet");
+      await inspector.getByText("192.168.1.101", { exact: true }).waitFor();
+      assert.match(await inspector.textContent(), /MSS 1460 bytes/);
+      // Another language: the stage is made again in its words.
+      await page.locator(".language-picker select").selectOption("zh-Hant");
+      await page.getByRole("button", { name: "返回你的流量" }).waitFor();
+      await page.getByText("在舞台上，每個封包用 20 毫秒走完路程", { exact: false }).first().waitFor({ state: "attached" });
+      await page.locator(".language-picker select").selectOption("en");
+      // Back to the page, where the learner left.
+      await page.getByRole("button", { name: "Back to your traffic" }).tap();
+      await page.locator(".import-capture .import-summary").waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "import-stage");
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { sharedSite, openWatched, fit, VIEWPORTS, ROOT } from "./harness.mjs";
+import { sharedSite, openWatched, fit, courseTable as table, VIEWPORTS, ROOT } from "./harness.mjs";
 
 const env = sharedSite();
 let dir;
@@ -59,18 +59,6 @@ async function shareLink(page) {
   const length = await page.locator(".share-length").textContent();
   await page.locator(".share-dialog").getByRole("button", { name: "Close" }).tap();
   return { link: text, length };
-}
-
-/** The cells of one host's table, by row name. */
-async function table(page, host) {
-  return page.locator(`section.socket-table[aria-label^="${host} sockets"] table`).evaluate((t) => {
-    const out = {};
-    for (const tr of t.querySelectorAll("tbody tr")) {
-      const th = tr.querySelector("th");
-      out[(th.querySelector(".long") ?? th).textContent.trim()] = [...tr.querySelectorAll("td")].map((td) => td.textContent.trim());
-    }
-    return out;
-  });
 }
 
 /** A server and two clients, from an empty workshop, by touch. */

@@ -355,6 +355,12 @@ fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
             .map(|r| match (&r.command, r.fd, r.state) {
                 (Some(c), Some(fd), _) => format!("{c} fd {fd}"),
                 (_, _, SockState::SynReceived) => crate::i18n::t(Msg::StageNewSocket).to_string(),
+                // A capture's socket: no program is known, and its state is what the wire shows.
+                #[cfg(feature = "import")]
+                (None, _, state) if scene.id == crate::view::scenes::CAPTURE => tp(
+                    Msg::ImportStageSocket,
+                    &[("state", &super::tables::state_name(state, state.ss_name()))],
+                ),
                 _ => tp(Msg::StageClosingSocket, &[("state", &r.state.to_string())]),
             })
             .unwrap_or_else(|| crate::i18n::t(Msg::StageGoneSocket).to_string())
@@ -369,6 +375,7 @@ fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
         Demux::UdpClosedPort => (Msg::StageUdpClosed, String::new()),
         Demux::Icmp => (Msg::StageToStack, String::new()),
         Demux::Reassembling => (Msg::StageFragmentHeld, String::new()),
+        Demux::Unseen => (Msg::ImportStageUnseen, String::new()),
     };
     Some(tp(msg, &[("owner", &owner), ("port", &port)]))
 }

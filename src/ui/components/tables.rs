@@ -69,7 +69,11 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         .host
         .sockets
         .iter()
-        .map(|r| (r.sock, props.host.cells(r)))
+        .map(|r| {
+            let mut cells = props.host.cells(r);
+            cells[5] = state_name(r.state, &cells[5]);
+            (r.sock, cells)
+        })
         .collect();
     let changed = changed_cells(&previous, &now);
     *previous.borrow_mut() = now.clone();
@@ -391,7 +395,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
                 </button>
             </th>
             <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
-            <td class={class(5)}>{ hide(r.state.ss_name().to_string(), &props.mask) }</td>
+            <td class={class(5)}>{ hide(state_name(r.state, r.state.ss_name()), &props.mask) }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
             if props.masked {
@@ -422,4 +426,15 @@ fn changed_cells(
         }
     }
     out
+}
+
+/// A state as a table names it: the kernel's `name` for it, or (a capture's connection joined
+/// after its handshake, in the import's build) "unknown" in the page's language.
+pub fn state_name(state: crate::engine::socket::SockState, name: &str) -> String {
+    #[cfg(feature = "import")]
+    if state == crate::engine::socket::SockState::Unknown {
+        return t(Msg::ImportStateUnknown).to_string();
+    }
+    let _ = state;
+    name.to_string()
 }
