@@ -137,8 +137,26 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
         });
         assert!(delivered, "{name}: segment {} arrives", s.seg.0);
         // The receiver's table changes as the packet arrives, not before; the sender's as it
-        // leaves.
+        // leaves. (Other connections' packets cross at the same time: each connection's rows
+        // are compared.)
         let to = s.to.expect("a receiver").0;
+        let tcp = matches!(p.transport, socketlab::capture::read::Transport::Tcp { .. });
+        let ends = [ends(p.src), ends(p.dst)];
+        let mine = |tables: Vec<Vec<Said>>| -> Vec<Vec<Said>> {
+            tables
+                .into_iter()
+                .map(|rows| {
+                    rows.into_iter()
+                        .filter(|r| {
+                            r.0 == tcp
+                                && (r.1 == ends[0] && r.2 == ends[1]
+                                    || r.1 == ends[1] && r.2 == ends[0])
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let at = |t: Instant| mine(stage_tables(&timeline, t));
         let on = |host: IpAddr| {
             shown.inferred.changes_of(k).iter().any(|c| {
                 let local = match c.sock {
@@ -152,34 +170,40 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
         let just_before = Instant::from_micros(s.arrive.total_micros() - 1);
         if p.src.ip() != p.dst.ip() {
             assert_eq!(
-                stage_tables(&timeline, s.depart)[to],
-                stage_tables(&timeline, just_before)[to],
+                at(s.depart)[to],
+                at(just_before)[to],
                 "{name}: nothing changes on the receiver while packet {k} crosses"
             );
             if on(p.dst.ip()) {
                 assert_ne!(
-                    stage_tables(&timeline, just_before)[to],
-                    stage_tables(&timeline, s.arrive)[to],
+                    at(just_before)[to],
+                    at(s.arrive)[to],
                     "{name}: packet {k} changes its receiver's table as it arrives"
                 );
             }
             if on(p.src.ip()) {
                 let before = Instant::from_micros(s.depart.total_micros() - 1);
                 assert_ne!(
-                    stage_tables(&timeline, before)[s.from.0],
-                    stage_tables(&timeline, s.depart)[s.from.0],
+                    at(before)[s.from.0],
+                    at(s.depart)[s.from.0],
                     "{name}: packet {k} changes its sender's table as it leaves"
                 );
             }
         }
         assert_eq!(
-            stage_tables(&timeline, s.arrive),
-            inferred_tables(shown, &staged.hosts, k + 1),
-            "{name}: the tables after packet {k} (frame {})",
+            at(s.arrive),
+            mine(inferred_tables(shown, &staged.hosts, k + 1)),
+            "{name}: the connection's sockets after packet {k} (frame {})",
             p.frame
         );
         seen += 1;
     }
+    // In the end, every table is the capture's after its last packet and last timer.
+    assert_eq!(
+        stage_tables(&timeline, staged.recording.end),
+        inferred_tables(shown, &staged.hosts, shown.shown.len() + 1),
+        "{name}: the tables in the end"
+    );
     seen
 }
 
@@ -205,6 +229,27 @@ fn every_shipped_scenes_capture_plays_on_the_stage_with_the_tables_it_shows() {
             .filter(|(_, seg, _)| seg.is_some())
             .count();
         assert_eq!(lines, seen, "{name}");
+        // Connections cross at once, as they did on the wire: fifty clients' packets are on
+        // the stage together.
+        if *name == "stress-50-clients" {
+            let flights: Vec<(i64, i64)> = staged
+                .recording
+                .events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::SegmentSent(s) => {
+                        Some((s.depart.total_micros(), s.arrive.total_micros()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let most = flights
+                .iter()
+                .map(|&(d, _)| flights.iter().filter(|&&(a, b)| a <= d && d < b).count())
+                .max()
+                .unwrap_or(0);
+            assert!(most >= 5, "{name}: at most {most} packets cross at once");
+        }
     }
 }
 
@@ -298,17 +343,23 @@ fn a_joined_connection_is_unknown_on_the_stage_and_each_step_is_one_packet() {
     });
     assert!(unknown, "a joined connection's sockets are unknown");
     check("joined", &joined, &staged);
-    // Every moment a step stops at holds one packet's departure or arrival, not two.
-    let departs: Vec<i64> = staged
-        .recording
-        .events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::SegmentSent(s) => Some(s.depart.total_micros()),
-            _ => None,
-        })
-        .collect();
-    assert!(departs.windows(2).all(|w| w[1] - w[0] >= STEP));
+    // A connection's packets follow one another: each leaves a pause after the one before
+    // arrived, so a step shows one of them.
+    let mut last: std::collections::HashMap<(String, String), i64> = Default::default();
+    for e in &staged.recording.events {
+        if let EventKind::SegmentSent(s) = &e.kind {
+            let (sp, dp) = s.summary.ports().expect("ports");
+            let (a, b) = (
+                format!("{}:{sp}", s.summary.src),
+                format!("{}:{dp}", s.summary.dst),
+            );
+            let key = if a < b { (a, b) } else { (b, a) };
+            let depart = s.depart.total_micros();
+            if let Some(before) = last.insert(key, depart) {
+                assert!(depart - before >= STEP, "{before} then {depart}");
+            }
+        }
+    }
 }
 
 /// A small random source for the fuzzing, seeded.

@@ -4,9 +4,11 @@
 //! its packet leaves, the receiver's when it arrives.
 //!
 //! One capture point sees a packet pass once: it does not show how long the packet took to
-//! cross. On the stage each packet takes [`CROSSING`] to cross, so the stage's clock runs ahead
-//! of the capture's by a [`STEP`] for each packet before; the narration gives each packet's own
-//! time in the capture.
+//! cross. On the stage each packet takes [`CROSSING`] to cross, and a connection's next packet
+//! leaves a pause after it arrives ([`STEP`] in all), or at its own time in the capture if that
+//! is later. Connections do not wait for each other: their packets cross at once, as on the
+//! wire. So a busy connection runs behind the capture's clock; the narration gives each
+//! packet's own time in the capture.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, SocketAddrV4};
@@ -25,8 +27,9 @@ use crate::engine::timeline::Recording;
 
 /// How long each packet takes to cross the stage, in microseconds.
 pub const CROSSING: i64 = 20_000;
-/// How much stage time each packet adds: its crossing, and a pause after it arrives, so that
-/// the next packet leaves at a moment of its own (a step shows one packet's effect at a time).
+/// The least stage time between two packets of one connection: the first's crossing, and a
+/// pause after it arrives, so that the next leaves at a moment of its own (a step shows one of
+/// the connection's packets at a time).
 pub const STEP: i64 = 25_000;
 /// The longest part the stage plays, first packet to last (a day, in microseconds): the
 /// player's time scale is made for a scene's seconds and minutes, not for months.
@@ -133,24 +136,22 @@ pub fn staged(
         .collect();
     let left_out = summaries.iter().filter(|s| s.is_none()).count();
 
-    // Stage times: the capture's (from its first packet, never going back), plus one step for
-    // every packet before on the stage, plus one step before the first.
-    let mut departs = Vec::with_capacity(shown.shown.len());
-    let (mut on_stage, mut latest) = (0i64, 0i64);
-    for (p, s) in shown.shown.iter().zip(&summaries) {
-        latest = latest.max(p.at - start);
-        departs.push(latest + (on_stage + 1) * STEP);
-        on_stage += i64::from(s.is_some());
-    }
-    // A timer's change just before packet `k` (or after the last), at capture time `at`: after
-    // the packet before has arrived, before packet `k` leaves.
-    let timer_time = |k: usize, at: i64| {
-        let before = summaries[..k.min(summaries.len())]
-            .iter()
-            .filter(|s| s.is_some())
-            .count() as i64;
-        (at - start).max(0) + (before + 1) * STEP - (STEP - CROSSING) / 2
+    // Stage times. A connection's packets follow one another: each leaves at its time in the
+    // capture (from the part's first packet, one step in), or once the connection's packet
+    // before has crossed and a pause has passed, whichever is later. Connections do not wait for
+    // each other, so packets of different connections cross at once, as they did on the wire.
+    let key_of = |c: usize| {
+        let conn = &inf.conns[c];
+        (
+            conn.proto,
+            conn.client.min(conn.server),
+            conn.client.max(conn.server),
+        )
     };
+    // Per connection (by its ends): when its next packet may leave, and how far its stage
+    // time runs behind the capture's.
+    let mut chains: HashMap<(CapProto, SocketAddr, SocketAddr), (i64, i64)> = HashMap::new();
+    let since = |at: i64| (at - start).max(0) + STEP;
 
     let mut links: Vec<(HostId, HostId)> = Vec::new();
     let mut packets = Vec::new();
@@ -160,16 +161,38 @@ pub fn staged(
         st.change(i, c, 0);
     }
     for (k, p) in shown.shown.iter().enumerate() {
-        // A timer's changes (a TIME-WAIT's end) between the packet before and this one.
+        // A timer's changes (a TIME-WAIT's end), in its connection's time.
         while let Some((i, c)) = changes.next_if(|(_, c)| c.after == k + 1 && c.timer) {
-            st.change(i, c, timer_time(k, c.at));
+            st.change(i, c, timer_time(&chains, c, &key_of, since(c.at)));
         }
         let mine: Vec<(usize, &Change)> =
             std::iter::from_fn(|| changes.next_if(|(_, c)| c.after == k + 1 && !c.timer)).collect();
-        let Some((summary, bytes)) = summaries[k].clone() else {
+        if !(v4(p.src) && v4(p.dst)) {
+            continue;
+        }
+        let Some(&c) = inf.conn_of.get(k) else {
             continue;
         };
-        let (depart, arrive) = (departs[k], departs[k] + CROSSING);
+        let chain = chains.entry(key_of(c)).or_insert((0, 0));
+        let depart = since(p.at).max(chain.0);
+        let arrive = depart + CROSSING;
+        *chain = (depart + STEP, depart - since(p.at));
+        // The sender's changes as it leaves, the receiver's as it arrives.
+        let sender = p.src.ip();
+        for &(i, c) in &mine {
+            if local_of(shown, c.sock).ip() == sender {
+                st.change(i, c, depart);
+            }
+        }
+        let Some((summary, bytes)) = summaries[k].clone() else {
+            // Its headers do not read: its changes still show.
+            for &(i, c) in &mine {
+                if local_of(shown, c.sock).ip() != sender {
+                    st.change(i, c, arrive);
+                }
+            }
+            continue;
+        };
         let (from, to) = (st.host_of[&p.src.ip()], st.host_of[&p.dst.ip()]);
         let pair = (from.min(to), from.max(to));
         let link = match links.iter().position(|l| *l == pair) {
@@ -179,14 +202,8 @@ pub fn staged(
                 links.len() - 1
             }
         };
-        // The sender's changes as it leaves.
-        let sender = p.src.ip();
-        for &(i, c) in &mine {
-            if local_of(shown, c.sock).ip() == sender {
-                st.change(i, c, depart);
-            }
-        }
         packets.push(k);
+        // Numbered in the order sent on the stage, once every packet has its time (below).
         let seg = SegmentId(packets.len() as u64);
         st.events.push((
             depart,
@@ -226,7 +243,7 @@ pub fn staged(
     }
     // Timers that end after the part's last packet.
     for (i, c) in changes {
-        st.change(i, c, timer_time(shown.shown.len(), c.at));
+        st.change(i, c, timer_time(&chains, c, &key_of, since(c.at)));
     }
 
     let Stager {
@@ -234,9 +251,33 @@ pub fn staged(
         mut said,
         ..
     } = st;
-    // In time order; what happens at one moment, in the order it was made.
+    // In time order; what happens at one moment, in the order it was made. Segments are
+    // numbered in the order they leave, as the player counts them.
     events.sort_by_key(|(at, _)| *at);
     said.sort_by_key(|(at, _, _)| *at);
+    let mut number = vec![0u64; packets.len() + 1];
+    let mut sent = 0;
+    for (_, e) in &mut events {
+        match e {
+            EventKind::SegmentSent(s) => {
+                sent += 1;
+                number[s.seg.0 as usize] = sent;
+                s.seg = SegmentId(sent);
+            }
+            EventKind::SegmentDelivered { seg, .. } => *seg = SegmentId(number[seg.0 as usize]),
+            _ => {}
+        }
+    }
+    let mut in_order = vec![0; packets.len()];
+    for (old, &k) in packets.iter().enumerate() {
+        in_order[number[old + 1] as usize - 1] = k;
+    }
+    let packets = in_order;
+    for (_, seg, _) in &mut said {
+        if let Some(s) = seg {
+            *s = SegmentId(number[s.0 as usize]);
+        }
+    }
     let end = events.last().map_or(0, |(at, _)| *at) + CROSSING;
     let scenario = Scenario {
         title: title.to_string(),
@@ -424,4 +465,19 @@ fn summary(p: &ShownPacket) -> Option<(PacketSummary, Rc<[u8]>)> {
         _ => {}
     }
     Some((s, b.into()))
+}
+
+/// When a timer's change `c` (a TIME-WAIT's end, at capture time `at` on the stage's scale)
+/// happens on the stage: as far behind the capture as its connection runs.
+fn timer_time(
+    chains: &HashMap<(CapProto, SocketAddr, SocketAddr), (i64, i64)>,
+    c: &Change,
+    key_of: &dyn Fn(usize) -> (CapProto, SocketAddr, SocketAddr),
+    at: i64,
+) -> i64 {
+    let behind = match c.sock {
+        Sock::Conn(n, _) => chains.get(&key_of(n)).map_or(0, |ch| ch.1),
+        Sock::Listener(_) => 0,
+    };
+    at + behind
 }
