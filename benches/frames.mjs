@@ -17,8 +17,15 @@
 // Usage: node benches/frames.mjs   (after `trunk build --release`; benches/frames.sh does both)
 // FRAME_PAGE=lesson measures the lesson view instead: lesson 7 (a Node.js server and three
 // clients) played from its first step, with the step panel beside the stage.
+// FRAME_PAGE=import measures the import's stage: a capture (benches/capture-file.mjs) opened on
+// ?import, its first FRAME_CONNECTIONS connections (11: twelve hosts, the most the stage draws)
+// chosen and played on the stage from the start.
 // FRAME_VIEWPORTS=desktop,phone (default both), FRAME_RUNS=3, FRAME_SECONDS=10.
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serveDist, launchChromium, openWatched, playLessonSeven, VIEWPORTS } from "../tests/e2e/harness.mjs";
+import { capture } from "./capture-file.mjs";
 
 const SECONDS = Number(process.env.FRAME_SECONDS ?? 10);
 const RUNS = Number(process.env.FRAME_RUNS ?? 3);
@@ -30,6 +37,24 @@ const MISSED_MS = 25;
 const LESSON = process.env.FRAME_PAGE === "lesson";
 // FRAME_PAGE=node: the same scene as the lesson, in the free player, to compare.
 const NODE = process.env.FRAME_PAGE === "node";
+const IMPORT = process.env.FRAME_PAGE === "import";
+// 11 connections from 11 clients to one server: the most hosts the stage draws (12,
+// src/capture/staged.rs's MOST_HOSTS).
+const CONNECTIONS = Number(process.env.FRAME_CONNECTIONS ?? 11);
+
+/** Open `file` on the import's page, show its first CONNECTIONS connections, play them on the stage. */
+async function playCapture(page, url, file) {
+  await page.goto(`${url}?import`);
+  await page.locator('.import-capture input[type="file"]').setInputFiles(file);
+  await page.locator(".import-capture .import-summary").waitFor({ timeout: 60_000 });
+  await page.locator('input[name="count"]').fill(String(CONNECTIONS));
+  await page.getByRole("button", { name: "Show this part" }).click();
+  await page.getByText(`Shown: the first ${CONNECTIONS} of`, { exact: false }).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: "Play it on the stage" }).click();
+  await page.locator(".stage-svg").waitFor({ timeout: 60_000 });
+  // The pointer out of the way, as in the other pages' runs (opened by their address).
+  await page.mouse.move(0, 0);
+}
 const CATEGORIES = [
   "toplevel",
   "devtools.timeline",
@@ -123,6 +148,8 @@ async function measure(chrome, site, view) {
     // requests and replies overlap, and about a hundred segments are in flight at the peak (1.0 s).
     if (LESSON) {
       await playLessonSeven(w.page, site.url);
+    } else if (IMPORT) {
+      await playCapture(w.page, site.url, captureFile);
     } else if (NODE) {
       await w.page.goto(`${site.url}?scene=node-server-8099&play=1`);
     } else {
@@ -168,6 +195,9 @@ async function measure(chrome, site, view) {
 
 const site = await serveDist();
 const chrome = await launchChromium();
+const dir = mkdtempSync(join(tmpdir(), "socketlab-frames-"));
+const captureFile = join(dir, "connections.pcap");
+if (IMPORT) writeFileSync(captureFile, capture(CONNECTIONS * 10 + 100));
 const ms = (x) => `${x.toFixed(2)} ms`;
 const line = (r) =>
   `${r.frames} animation frames (painted in ${r.painter}), up to ${r.most} segments in flight; main-thread work per frame p50 ${ms(r.workP50)}, p95 ${ms(r.workP95)}, max ${ms(r.workMax)}; ` +
@@ -194,7 +224,14 @@ try {
 } finally {
   await chrome.close();
   await site.close();
+  rmSync(dir, { recursive: true, force: true });
 }
-const what = LESSON ? "lesson 7's view (Node.js server, three clients)" : NODE ? "the Node.js scene in the free player" : "stress scene";
+const what = LESSON
+  ? "lesson 7's view (Node.js server, three clients)"
+  : NODE
+    ? "the Node.js scene in the free player"
+    : IMPORT
+      ? `the import's stage (${CONNECTIONS} connections, ${CONNECTIONS * 10} packets)`
+      : "stress scene";
 console.log(`${what}, 4× CPU throttling, ${SECONDS} s a run:`);
 for (const s of summary) console.log(s);

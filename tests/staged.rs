@@ -297,7 +297,7 @@ fn the_kernels_capture_plays_its_ipv4_part_and_leaves_ipv6_to_the_stepper() {
 }
 
 #[test]
-fn a_part_with_no_ipv4_or_longer_than_a_day_is_refused_with_why() {
+fn a_part_with_no_ipv4_too_many_hosts_or_longer_than_a_day_is_refused_with_why() {
     let mut shown = shown_of(data("kernel.pcapng"), ALL);
     let v6: Vec<_> = shown
         .shown
@@ -310,6 +310,17 @@ fn a_part_with_no_ipv4_or_longer_than_a_day_is_refused_with_why() {
     assert_eq!(
         staged(&only_v6, "", |ip| ip.to_string()),
         Err(NotStaged::NoIpv4)
+    );
+    // More hosts than the stage draws.
+    let mut many = shown.clone();
+    for i in 0..11 {
+        many.inferred
+            .hosts
+            .push(IpAddr::V4(std::net::Ipv4Addr::new(10, 9, 9, i)));
+    }
+    assert_eq!(
+        staged(&many, "", |ip| ip.to_string()),
+        Err(NotStaged::TooManyHosts(13))
     );
     let last = shown.shown.len() - 1;
     shown.shown[last].at += 25 * 3600 * 1_000_000;

@@ -35,6 +35,11 @@ pub const STEP: i64 = 25_000;
 /// player's time scale is made for a scene's seconds and minutes, not for months.
 pub const LONGEST: i64 = 24 * 3600 * 1_000_000;
 
+/// The most hosts the stage draws: every host has its box on the stage and its table beside it,
+/// and a part with more does not stay smooth on a slow machine (`FRAME_PAGE=import node
+/// benches/frames.mjs`).
+pub const MOST_HOSTS: usize = 12;
+
 /// What a line of the narration is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Said {
@@ -67,6 +72,8 @@ pub enum NotStaged {
     NoIpv4,
     /// It lasts longer than [`LONGEST`].
     TooLong,
+    /// It has this many IPv4 hosts, more than [`MOST_HOSTS`].
+    TooManyHosts(usize),
 }
 
 /// A socket on the stage: its number and state.
@@ -103,6 +110,10 @@ pub fn staged(
     }
     let start = first.at;
 
+    let v4_hosts = inf.hosts.iter().filter(|ip| ip.is_ipv4()).count();
+    if v4_hosts > MOST_HOSTS {
+        return Err(NotStaged::TooManyHosts(v4_hosts));
+    }
     // The hosts: IPv4 addresses, in the order the capture shows them, each with its own name.
     let mut hosts = Vec::new();
     let mut specs: Vec<HostSpec> = Vec::new();

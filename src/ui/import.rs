@@ -235,12 +235,16 @@ impl State {
 /// The part shown as a scene for the player's stage, in the page's words, or why it cannot be.
 fn stage_scene(s: &State, shown: &Shown) -> Result<Rc<Scene>, String> {
     let title = s.file.clone().unwrap_or_default();
-    let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| {
-        t(match e {
-            NotStaged::NoIpv4 => Msg::ImportStageNoIpv4,
-            NotStaged::TooLong => Msg::ImportStageTooLong,
-        })
-        .to_string()
+    let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| match e {
+        NotStaged::NoIpv4 => t(Msg::ImportStageNoIpv4).to_string(),
+        NotStaged::TooLong => t(Msg::ImportStageTooLong).to_string(),
+        NotStaged::TooManyHosts(n) => tp(
+            Msg::ImportStageTooManyHosts,
+            &[
+                ("n", &n.to_string()),
+                ("most", &staged::MOST_HOSTS.to_string()),
+            ],
+        ),
     })?;
     let mut scenario = st.scenario;
     scenario.description = Some(tp(

@@ -183,9 +183,9 @@ describe("your own traffic on a phone", () => {
       assert.deepEqual(server["Process"], ["–", "–"], "a capture does not show which program holds a socket");
       // What happens: the packet, its time in the capture and its ports' classes.
       await page.getByRole("button", { name: "Events" }).tap();
-      const line = page.getByRole("button", { name: /Packet 1 \(frame 1\), [0-9.]+ ms after the capture's first: 192\.168\.1\.101:10378 → Server \(192\.168\.1\.102:8099\): TCP \[SYN\]/ });
+      const line = page.getByRole("button", { name: /Packet 1 \(frame 1\), [0-9.]+ ms after the capture's first packet: 192\.168\.1\.101:10378 → Server \(192\.168\.1\.102:8099\): TCP \[SYN\]/ });
       assert.match(await line.textContent(), /From port 10378 \(registered\) to port 8099 \(registered\)\./);
-      await page.getByText("Server: the socket 192.168.1.102:8099 ↔ 192.168.1.101:10378 is now SYN-RECEIVED.").waitFor();
+      await page.locator(".event-list").getByText("Server: the socket 192.168.1.102:8099 ↔ 192.168.1.101:10378 is now SYN-RECEIVED.").waitFor();
       // The inspector reads the packet's own bytes: its options as the kernel wrote them.
       await line.tap();
       const inspector = page.locator("#panel-packet");
