@@ -6,9 +6,11 @@
 use std::net::{IpAddr, SocketAddr};
 
 use socketlab::builtin::BUILTIN;
+use socketlab::capture::infer::TIME_WAIT_MICROS;
 use socketlab::capture::infer::{Proto, Seen, Side, Sock};
 use socketlab::capture::shown::{Cut, Opened, Shown};
 use socketlab::capture::staged::{staged, NotStaged, Staged, CROSSING, STEP};
+use socketlab::capture::Packet;
 use socketlab::engine::event::{Demux, EventKind};
 use socketlab::engine::pcap::capture;
 use socketlab::engine::socket::{self, SockState};
@@ -29,6 +31,23 @@ fn shown_of(bytes: Vec<u8>, cut: Cut) -> Shown {
 }
 
 const ALL: Cut = Cut::Connections { count: usize::MAX };
+
+/// A part's packets as the reader gives them, to infer a changed part again (on the part's
+/// clock, as the worker does).
+fn packets_of(shown: &Shown) -> Vec<Packet> {
+    shown
+        .shown
+        .iter()
+        .map(|p| Packet {
+            frame: p.frame,
+            at: p.at,
+            src: p.src,
+            dst: p.dst,
+            transport: p.transport,
+            bytes: (0, 0),
+        })
+        .collect()
+}
 
 /// A row as both sides can say it: protocol, local, remote, state.
 type Said = (bool, String, String, String);
@@ -88,14 +107,75 @@ fn stage_tables(timeline: &Timeline, t: Instant) -> Vec<Vec<Said>> {
         .collect()
 }
 
-/// Check a staged part against the capture's own tables, packet by packet; how many packets.
-fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
-    let timeline = Timeline::play(staged.recording.clone());
-    let events = timeline.events();
+/// The events of a staged part make sense in order: in time order; a socket is made before
+/// anything names it and named only while it is there; a segment is delivered after it is
+/// sent, to a socket that is there.
+fn consistent(name: &str, staged: &Staged) {
+    let events = &staged.recording.events;
     assert!(
         events.windows(2).all(|w| w[0].at <= w[1].at),
         "{name}: the events are in time order"
     );
+    let mut live = std::collections::HashSet::new();
+    let mut sent = std::collections::HashSet::new();
+    for e in events {
+        match &e.kind {
+            EventKind::SocketCreated { host, sock, .. } => {
+                assert!(live.insert((*host, *sock)), "{name}: {sock:?} made twice")
+            }
+            EventKind::StateChanged { host, sock, .. } => {
+                assert!(
+                    live.contains(&(*host, *sock)),
+                    "{name}: {sock:?} changed, not there"
+                )
+            }
+            EventKind::SocketClosed { host, sock } => {
+                assert!(
+                    live.remove(&(*host, *sock)),
+                    "{name}: {sock:?} closed, not there"
+                )
+            }
+            EventKind::SegmentSent(s) => assert!(sent.insert(s.seg)),
+            EventKind::SegmentDelivered {
+                seg,
+                host,
+                decision,
+            } => {
+                assert!(
+                    sent.contains(seg),
+                    "{name}: {seg:?} arrives before it leaves"
+                );
+                if let Some(sock) = decision.socket() {
+                    assert!(
+                        live.contains(&(*host, sock)),
+                        "{name}: {seg:?} goes to {sock:?}, which is not there"
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    // The part ends at most a TIME-WAIT after its last packet leaves.
+    let last = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => Some(s.depart.total_micros()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    assert!(
+        staged.recording.end.total_micros() <= last + TIME_WAIT_MICROS + CROSSING,
+        "{name}: the stage ends at {}, its last packet leaves at {last}",
+        staged.recording.end
+    );
+}
+
+/// Check a staged part against the capture's own tables, packet by packet; how many packets.
+fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
+    consistent(name, staged);
+    let timeline = Timeline::play(staged.recording.clone());
+    let events = timeline.events();
     assert_eq!(
         stage_tables(&timeline, Instant::from_micros(0)),
         inferred_tables(shown, &staged.hosts, 0),
@@ -109,14 +189,13 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
         let k = staged.packets[s.seg.0 as usize - 1];
         let p = &shown.shown[k];
         // The packet is its own: its addresses, ports and flags.
-        let ends = |a: SocketAddr| a.to_string();
         let (sp, dp) = s.summary.ports().expect("ports");
         assert_eq!(
             (
                 format!("{}:{sp}", s.summary.src),
                 format!("{}:{dp}", s.summary.dst)
             ),
-            (ends(p.src), ends(p.dst)),
+            (p.src.to_string(), p.dst.to_string()),
             "{name}: segment {} is packet {k}",
             s.seg.0
         );
@@ -129,71 +208,88 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
             p.src.ip(),
             "{name}: it leaves its sender"
         );
-        assert_eq!(staged.hosts[s.to.expect("a receiver").0], p.dst.ip());
-        // It is delivered as it arrives, and the tables then are the capture's after it.
+        let to = s.to.expect("a receiver").0;
+        assert_eq!(staged.hosts[to], p.dst.ip());
+        assert_eq!(
+            s.link.is_none(),
+            s.from.0 == to,
+            "{name}: a link unless looped"
+        );
+        // It is delivered as it arrives.
         let delivered = events.iter().any(|d| {
             matches!(&d.kind, EventKind::SegmentDelivered { seg, .. } if *seg == s.seg)
                 && d.at == s.arrive
         });
         assert!(delivered, "{name}: segment {} arrives", s.seg.0);
-        // The receiver's table changes as the packet arrives, not before; the sender's as it
-        // leaves. (Other connections' packets cross at the same time: each connection's rows
-        // are compared.)
-        let to = s.to.expect("a receiver").0;
+        // The socket at each end: the sender's changes as the packet leaves, the receiver's
+        // as it arrives, and nothing in between. (Other connections' packets cross at the same
+        // time: each end's rows of this connection are compared.)
         let tcp = matches!(p.transport, socketlab::capture::read::Transport::Tcp { .. });
-        let ends = [ends(p.src), ends(p.dst)];
-        let mine = |tables: Vec<Vec<Said>>| -> Vec<Vec<Said>> {
+        let end_rows = |tables: Vec<Vec<Said>>, local: SocketAddr, peer: SocketAddr| {
+            let (local, peer) = (local.to_string(), peer.to_string());
             tables
                 .into_iter()
                 .map(|rows| {
                     rows.into_iter()
-                        .filter(|r| {
-                            r.0 == tcp
-                                && (r.1 == ends[0] && r.2 == ends[1]
-                                    || r.1 == ends[1] && r.2 == ends[0])
-                        })
-                        .collect()
+                        .filter(|r| r.0 == tcp && r.1 == local && r.2 == peer)
+                        .collect::<Vec<_>>()
                 })
-                .collect()
+                .collect::<Vec<_>>()
         };
-        let at = |t: Instant| mine(stage_tables(&timeline, t));
-        let on = |host: IpAddr| {
+        let sender = |t: Instant| end_rows(stage_tables(&timeline, t), p.src, p.dst);
+        let receiver = |t: Instant| end_rows(stage_tables(&timeline, t), p.dst, p.src);
+        let changes = |at: SocketAddr| {
             shown.inferred.changes_of(k).iter().any(|c| {
                 let local = match c.sock {
                     Sock::Listener(n) => shown.inferred.listeners[n].1,
                     Sock::Conn(n, Side::Client) => shown.inferred.conns[n].client,
                     Sock::Conn(n, Side::Server) => shown.inferred.conns[n].server,
                 };
-                !c.timer && local.ip() == host
+                !c.timer && local == at && !matches!(c.sock, Sock::Listener(_))
             })
         };
-        let just_before = Instant::from_micros(s.arrive.total_micros() - 1);
-        if p.src.ip() != p.dst.ip() {
-            assert_eq!(
-                at(s.depart)[to],
-                at(just_before)[to],
-                "{name}: nothing changes on the receiver while packet {k} crosses"
+        let micros = |t: Instant, d: i64| Instant::from_micros(t.total_micros() + d);
+        let (sent_before, sent_after) = (sender(micros(s.depart, -1)), sender(s.depart));
+        if changes(p.src) {
+            assert_ne!(
+                sent_before, sent_after,
+                "{name}: packet {k} changes its sender as it leaves"
             );
-            if on(p.dst.ip()) {
-                assert_ne!(
-                    at(just_before)[to],
-                    at(s.arrive)[to],
-                    "{name}: packet {k} changes its receiver's table as it arrives"
-                );
-            }
-            if on(p.src.ip()) {
-                let before = Instant::from_micros(s.depart.total_micros() - 1);
-                assert_ne!(
-                    at(before)[s.from.0],
-                    at(s.depart)[s.from.0],
-                    "{name}: packet {k} changes its sender's table as it leaves"
-                );
-            }
+        } else {
+            assert_eq!(
+                sent_before, sent_after,
+                "{name}: packet {k} leaves its sender as it was"
+            );
         }
         assert_eq!(
-            at(s.arrive),
-            mine(inferred_tables(shown, &staged.hosts, k + 1)),
-            "{name}: the connection's sockets after packet {k} (frame {})",
+            receiver(s.depart),
+            receiver(micros(s.arrive, -1)),
+            "{name}: nothing changes on the receiver while packet {k} crosses"
+        );
+        let (got_before, got_after) = (receiver(micros(s.arrive, -1)), receiver(s.arrive));
+        if changes(p.dst) {
+            assert_ne!(
+                got_before, got_after,
+                "{name}: packet {k} changes its receiver as it arrives"
+            );
+        } else {
+            assert_eq!(
+                got_before, got_after,
+                "{name}: packet {k} arrives changing nothing"
+            );
+        }
+        // After it, both ends are as the capture shows them.
+        let inferred = inferred_tables(shown, &staged.hosts, k + 1);
+        assert_eq!(
+            sender(s.arrive),
+            end_rows(inferred.clone(), p.src, p.dst),
+            "{name}: the sender after packet {k} (frame {})",
+            p.frame
+        );
+        assert_eq!(
+            got_after,
+            end_rows(inferred, p.dst, p.src),
+            "{name}: the receiver after packet {k} (frame {})",
             p.frame
         );
         seen += 1;
@@ -337,11 +433,7 @@ fn a_joined_connection_is_unknown_on_the_stage_and_each_step_is_one_packet() {
     let mut joined = shown.clone();
     joined.shown = shown.shown[4..].to_vec();
     // Infer the part again, as the worker does for a cut.
-    joined.inferred = socketlab::capture::infer(
-        &socketlab::capture::read::read(&data("kernel.pcapng"), &mut |_| {})
-            .expect("reads")
-            .packets[4..],
-    );
+    joined.inferred = socketlab::capture::infer(&packets_of(&joined));
     let staged = staged(&joined, "joined", |ip| ip.to_string()).expect("staged");
     let unknown = staged.recording.events.iter().any(|e| {
         matches!(
@@ -472,4 +564,68 @@ fn a_packet_captured_short_keeps_its_lengths_and_the_bytes_that_were_kept() {
         socketlab::engine::packet::decode(&sent.bytes).is_ok(),
         "they read"
     );
+}
+
+#[test]
+fn a_capture_on_loopback_plays_on_one_host_with_each_end_changing_in_turn() {
+    // The node scene's capture as if it were all on one machine's loopback: 127.0.0.1 at both
+    // ends, the ports as they were.
+    let s = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "node-server-8099")
+        .expect("the node scene")
+        .1();
+    let r = Recording::of(s.build_trusted(), s.run_limit());
+    let mut shown = shown_of(capture(&r.events).0, ALL);
+    let lo = std::net::Ipv4Addr::LOCALHOST;
+    for p in &mut shown.shown {
+        p.src.set_ip(IpAddr::V4(lo));
+        p.dst.set_ip(IpAddr::V4(lo));
+        p.bytes[12..16].copy_from_slice(&lo.octets());
+        p.bytes[16..20].copy_from_slice(&lo.octets());
+    }
+    shown.inferred = socketlab::capture::infer(&packets_of(&shown));
+    let staged = staged(&shown, "lo", |ip| ip.to_string()).expect("staged");
+    assert_eq!(staged.hosts, vec![IpAddr::V4(lo)]);
+    assert_eq!(
+        staged.looped,
+        shown.shown.len(),
+        "every packet goes from the host to itself"
+    );
+    assert!(staged.recording.links.is_empty());
+    let seen = check("loopback", &shown, &staged);
+    assert_eq!(seen, shown.shown.len());
+    // The first SYN comes to the listener, as on two hosts.
+    let first = staged.recording.events.iter().find_map(|e| match &e.kind {
+        EventKind::SegmentDelivered { decision, .. } => Some(*decision),
+        _ => None,
+    });
+    assert!(matches!(first, Some(Demux::Listener { .. })), "{first:?}");
+}
+
+#[test]
+fn a_time_wait_that_ends_between_packets_leaves_before_the_next_packet_on_its_ends() {
+    // The kernel's capture with a minute and a half between its first connection (closed by
+    // the client: TIME-WAIT) and the rest: the TIME-WAIT ends in the gap.
+    let mut shown = shown_of(data("kernel.pcapng"), ALL);
+    for p in shown.shown.iter_mut().skip(10) {
+        p.at += 90_000_000;
+    }
+    shown.inferred = socketlab::capture::infer(&packets_of(&shown));
+    let timers = shown.inferred.changes.iter().filter(|c| c.timer).count();
+    assert!(timers > 0, "a TIME-WAIT ends in the capture");
+    let staged = staged(&shown, "gap", |ip| ip.to_string()).expect("staged");
+    check("gap", &shown, &staged);
+    // The stage plays the gap at the capture's pace: its packets after the gap leave after it.
+    let after_gap = staged
+        .recording
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::SegmentSent(s) => Some(s.depart.total_micros()),
+            _ => None,
+        })
+        .filter(|&d| d >= 90_000_000)
+        .count();
+    assert!(after_gap > 0);
 }

@@ -95,7 +95,16 @@ fn joined_scene() -> std::rc::Rc<socketlab::ui::scenes::Scene> {
         .unwrap()
         .shown(Cut::Connections { count: 10 });
     shown.shown.drain(..4);
-    shown.inferred = socketlab::capture::infer(&packets[4..]);
+    // Inferred again on the part's clock (from the capture's first packet), as the worker does.
+    let start = packets[0].at;
+    let rebased: Vec<socketlab::capture::Packet> = packets[4..]
+        .iter()
+        .map(|p| socketlab::capture::Packet {
+            at: p.at - start,
+            ..p.clone()
+        })
+        .collect();
+    shown.inferred = socketlab::capture::infer(&rebased);
     let staged =
         socketlab::capture::staged::staged(&shown, "kernel.pcapng", |ip| ip.to_string()).unwrap();
     socketlab::ui::scenes::Scene::observed(staged.scenario, staged.recording, 1, |_| Vec::new())

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use serde::{Deserialize, Serialize};
 
 use super::infer::{infer, Inferred};
-use super::read::{Capture, Format, Refused, Skip, Stop, Transport};
+use super::read::{Capture, Format, Packet, Refused, Skip, Stop, Transport};
 
 /// The most packets a cut shows: more is cut again, and said.
 pub const MOST_SHOWN: usize = 2_000;
@@ -55,7 +55,8 @@ pub struct Shown {
     /// The cut held more than [`MOST_SHOWN`] packets: only its first are shown.
     pub cut_again: bool,
     pub shown: Vec<ShownPacket>,
-    /// The shown packets' hosts, connections and tables.
+    /// The shown packets' hosts, connections and tables (its changes' times, as the packets',
+    /// in microseconds after the capture's first packet).
     pub inferred: Inferred,
     /// Times that went backwards in the file (a merged capture): shown in the file's order.
     pub out_of_order: usize,
@@ -122,10 +123,15 @@ fn shown(file: &[u8], cap: &Capture, whole: &[usize], hosts: usize, cut: Cut) ->
             }
         })
         .collect();
+    // Inferred on the shown packets' own clock (from the capture's first packet), so that a
+    // change's time is one with its packet's.
     let packets: Vec<_> = chosen
         .iter()
         .take(MOST_SHOWN)
-        .map(|&i| cap.packets[i].clone())
+        .map(|&i| Packet {
+            at: cap.packets[i].at - start,
+            ..cap.packets[i].clone()
+        })
         .collect();
     Shown {
         format: cap.format,

@@ -63,6 +63,8 @@ pub struct Staged {
     /// Packets of the part not on the stage: IPv6 ones (the stage draws IPv4 hosts), and any
     /// whose headers were captured too short to read.
     pub left_out: usize,
+    /// Packets on the stage that a host sends to itself (loopback): they have no link to cross.
+    pub looped: usize,
 }
 
 /// Why a part cannot be staged.
@@ -171,47 +173,69 @@ pub fn staged(
     while let Some((i, c)) = changes.next_if(|(_, c)| c.after == 0) {
         st.change(i, c, 0);
     }
+    let mut looped = 0;
     for (k, p) in shown.shown.iter().enumerate() {
-        // A timer's changes (a TIME-WAIT's end), in its connection's time.
-        while let Some((i, c)) = changes.next_if(|(_, c)| c.after == k + 1 && c.timer) {
-            st.change(i, c, timer_time(&chains, c, &key_of, since(c.at)));
-        }
+        let timers: Vec<(usize, &Change)> =
+            std::iter::from_fn(|| changes.next_if(|(_, c)| c.after == k + 1 && c.timer)).collect();
         let mine: Vec<(usize, &Change)> =
             std::iter::from_fn(|| changes.next_if(|(_, c)| c.after == k + 1 && !c.timer)).collect();
-        if !(v4(p.src) && v4(p.dst)) {
-            continue;
+        // When this packet leaves, if it is on the stage.
+        let key = inf
+            .conn_of
+            .get(k)
+            .filter(|_| v4(p.src) && v4(p.dst))
+            .map(|&c| key_of(c));
+        let depart = key.map(|key| {
+            let ready = chains.get(&key).map_or(0, |ch| ch.0);
+            since(p.at).max(ready)
+        });
+        // A timer's changes (a TIME-WAIT's end), in its connection's time: before this packet
+        // leaves, when it is the same connection's (its ends used again).
+        for (i, c) in timers {
+            let mut at = timer_time(&chains, c, &key_of, since(c.at));
+            if let (Some(depart), Sock::Conn(n, _)) = (depart, c.sock) {
+                if key == Some(key_of(n)) {
+                    at = at.min(depart - 1);
+                }
+            }
+            st.change(i, c, at);
         }
-        let Some(&c) = inf.conn_of.get(k) else {
+        let (Some(key), Some(depart)) = (key, depart) else {
             continue;
         };
-        let chain = chains.entry(key_of(c)).or_insert((0, 0));
-        let depart = since(p.at).max(chain.0);
         let arrive = depart + CROSSING;
-        *chain = (depart + STEP, depart - since(p.at));
-        // The sender's changes as it leaves, the receiver's as it arrives.
-        let sender = p.src.ip();
+        chains.insert(key, (depart + STEP, depart - since(p.at)));
+        // The sender's changes as it leaves (a socket bound to the address it leaves from),
+        // the receiver's as it arrives.
+        let sends = |c: &Change| local_of(shown, c.sock) == p.src;
         for &(i, c) in &mine {
-            if local_of(shown, c.sock).ip() == sender {
+            if sends(c) {
                 st.change(i, c, depart);
             }
         }
         let Some((summary, bytes)) = summaries[k].clone() else {
             // Its headers do not read: its changes still show.
             for &(i, c) in &mine {
-                if local_of(shown, c.sock).ip() != sender {
+                if !sends(c) {
                     st.change(i, c, arrive);
                 }
             }
             continue;
         };
         let (from, to) = (st.host_of[&p.src.ip()], st.host_of[&p.dst.ip()]);
-        let pair = (from.min(to), from.max(to));
-        let link = match links.iter().position(|l| *l == pair) {
-            Some(l) => l,
-            None => {
-                links.push(pair);
-                links.len() - 1
-            }
+        // A host talking to itself (loopback): no link to cross.
+        let link = if from == to {
+            looped += 1;
+            None
+        } else {
+            let pair = (from.min(to), from.max(to));
+            Some(match links.iter().position(|l| *l == pair) {
+                Some(l) => l,
+                None => {
+                    links.push(pair);
+                    links.len() - 1
+                }
+            })
         };
         packets.push(k);
         // Numbered in the order sent on the stage, once every packet has its time (below).
@@ -222,7 +246,7 @@ pub fn staged(
                 seg,
                 from,
                 to: Some(to),
-                link: Some(LinkId(link)),
+                link: link.map(LinkId),
                 depart: Instant::from_micros(depart),
                 arrive: Instant::from_micros(arrive),
                 bytes,
@@ -231,26 +255,25 @@ pub fn staged(
             })),
         ));
         st.said.push((depart, Some(seg), Said::Packet(k)));
-        // Where it went as it arrives, then the receiver's changes.
+        // Where it went as it arrives (to a socket there before it, or to one it makes), and
+        // the receiver's changes.
         let before = st.receiver(k, p);
         let at = st.events.len();
         for &(i, c) in &mine {
-            if local_of(shown, c.sock).ip() != sender {
+            if !sends(c) {
                 st.change(i, c, arrive);
             }
         }
         let decision = st.decision(k, p, before);
-        st.events.insert(
-            at,
-            (
-                arrive,
-                EventKind::SegmentDelivered {
-                    seg,
-                    host: to,
-                    decision,
-                },
-            ),
-        );
+        let delivered = EventKind::SegmentDelivered {
+            seg,
+            host: to,
+            decision,
+        };
+        match before {
+            Some(_) => st.events.insert(at, (arrive, delivered)),
+            None => st.events.push((arrive, delivered)),
+        }
     }
     // Timers that end after the part's last packet.
     for (i, c) in changes {
@@ -324,6 +347,7 @@ pub fn staged(
             .collect(),
         packets,
         left_out,
+        looped,
     })
 }
 
@@ -438,9 +462,9 @@ impl Stager<'_> {
         let refused = inf.conn_of.get(k).is_some_and(|&c| inf.conns[c].refused);
         match (tcp, before, listener, after) {
             (true, Some(sock), _, _) => Demux::Connection { sock },
+            (true, None, _, None) if syn && refused => Demux::NoSocketAnswerRst,
             (true, None, Some(sock), _) if syn => Demux::Listener { sock },
             (true, None, _, Some(sock)) => Demux::Connection { sock },
-            (true, None, _, None) if syn && refused => Demux::NoSocketAnswerRst,
             (false, Some(sock), _, _) | (false, None, Some(sock), _) => Demux::UdpSocket { sock },
             (false, None, None, Some(sock)) => Demux::UdpSocket { sock },
             _ => Demux::Unseen,

@@ -67,9 +67,9 @@ pub struct State {
     cut_problem: bool,
     /// The tables of the hosts the packet shown is not between are open.
     others_open: bool,
-    /// The part shown, on the player's stage (not kept: it is made again in the page's
-    /// language when the page is drawn anew).
-    stage: Option<Rc<Scene>>,
+    /// The part shown, on the player's stage, with what the stage leaves out (not kept: it is
+    /// made again in the page's language when the page is drawn anew).
+    stage: Option<(Rc<Scene>, Option<String>)>,
     /// The learner is on the stage.
     on_stage: bool,
     /// Why the part cannot be played on the stage: one sentence.
@@ -232,8 +232,9 @@ impl State {
     }
 }
 
-/// The part shown as a scene for the player's stage, in the page's words, or why it cannot be.
-fn stage_scene(s: &State, shown: &Shown) -> Result<Rc<Scene>, String> {
+/// The part shown as a scene for the player's stage, in the page's words, with a sentence on
+/// what the stage leaves out; or why it cannot be.
+fn stage_scene(s: &State, shown: &Shown) -> Result<(Rc<Scene>, Option<String>), String> {
     let title = s.file.clone().unwrap_or_default();
     let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| match e {
         NotStaged::NoIpv4 => t(Msg::ImportStageNoIpv4).to_string(),
@@ -254,6 +255,16 @@ fn stage_scene(s: &State, shown: &Shown) -> Result<Rc<Scene>, String> {
             ("hosts", &st.hosts.len().to_string()),
         ],
     ));
+    let mut notes = Vec::new();
+    if st.left_out > 0 {
+        let n = st.left_out.to_string();
+        notes.push(tp(Msg::ImportStageLeftOut, &[("n", &n)]));
+    }
+    if st.looped > 0 {
+        let n = st.looped.to_string();
+        notes.push(tp(Msg::ImportStageLoopback, &[("n", &n)]));
+    }
+    let notice = (!notes.is_empty()).then(|| notes.join(" "));
     let said = st.said;
     let lines = |_: &Scene| {
         said.iter()
@@ -284,7 +295,8 @@ fn stage_scene(s: &State, shown: &Shown) -> Result<Rc<Scene>, String> {
             })
             .collect()
     };
-    Ok(Scene::observed(scenario, st.recording, s.runs, lines))
+    let scene = Scene::observed(scenario, st.recording, s.runs, lines);
+    Ok((scene, notice))
 }
 
 struct CaptureWorker {
@@ -415,7 +427,7 @@ pub fn import(props: &ImportProps) -> Html {
             move || drop(timer)
         });
     }
-    if let Some(scene) = &state.stage {
+    if let Some((scene, notice)) = &state.stage {
         let d = d.clone();
         let run = WorkshopRun {
             scene: scene.clone(),
@@ -426,7 +438,7 @@ pub fn import(props: &ImportProps) -> Html {
             }),
             back_label: Msg::ImportStageBack,
             page: "&",
-            summary: left_out(scene, &state),
+            summary: notice.clone(),
         };
         return html! {
             <super::app::Player params={Rc::new(crate::ui::route::Params::new())} lesson={None::<super::lesson::LessonAt>}
@@ -591,14 +603,6 @@ fn stage_part(s: &State, d: &UseReducerDispatcher<State>) -> Html {
             }
         </div>
     }
-}
-
-/// The sentence under the stage's header when some of the part's packets are not on it.
-fn left_out(scene: &Scene, s: &State) -> Option<String> {
-    let shown = s.shown.as_ref()?;
-    let on_stage = scene.flights.len();
-    let n = shown.shown.len().saturating_sub(on_stage);
-    (n > 0).then(|| tp(Msg::ImportStageLeftOut, &[("n", &n.to_string())]))
 }
 
 fn skip_line(why: Skip, n: usize) -> String {
