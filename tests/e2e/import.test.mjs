@@ -199,7 +199,8 @@ describe("your own traffic on a phone", () => {
       // Back to the page, where the learner left.
       await page.getByRole("button", { name: "Back to your traffic" }).tap();
       await page.locator(".import-capture .import-summary").waitFor();
-      assert.equal(await page.evaluate(() => document.activeElement?.id), "import-stage");
+      // The focus is given once the page is drawn again.
+      await page.waitForFunction(() => document.activeElement?.id === "import-stage", null, { timeout: 5_000 });
       assert.deepEqual(await w.problems(), []);
     } finally {
       await w.context.close();
