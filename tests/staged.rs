@@ -9,7 +9,7 @@ use socketlab::builtin::BUILTIN;
 use socketlab::capture::infer::TIME_WAIT_MICROS;
 use socketlab::capture::infer::{Proto, Seen, Side, Sock};
 use socketlab::capture::shown::{Cut, Opened, Shown};
-use socketlab::capture::staged::{staged, NotStaged, Staged, CROSSING, STEP};
+use socketlab::capture::staged::{staged, NotStaged, Staged, CROSSING, MOST_HOSTS, STEP};
 use socketlab::capture::Packet;
 use socketlab::engine::event::{Demux, EventKind};
 use socketlab::engine::pcap::capture;
@@ -52,15 +52,21 @@ fn packets_of(shown: &Shown) -> Vec<Packet> {
 /// A row as both sides can say it: protocol, local, remote, state.
 type Said = (bool, String, String, String);
 
-/// Every IPv4 host's table after the part's first `n` packets, as the capture infers it.
-fn inferred_tables(shown: &Shown, hosts: &[IpAddr], n: usize) -> Vec<Vec<Said>> {
+/// Every staged host's table after the part's first `n` packets, as the capture infers it: its
+/// listeners, and the sockets of the connections on the stage.
+fn inferred_tables(shown: &Shown, staged: &Staged, n: usize) -> Vec<Vec<Said>> {
     let tables = shown.inferred.tables_after(n);
-    hosts
+    staged
+        .hosts
         .iter()
         .map(|ip| {
             let rows = &tables.iter().find(|(h, _)| h == ip).expect("a host").1;
             let mut rows: Vec<Said> = rows
                 .iter()
+                .filter(|r| match r.sock {
+                    Sock::Conn(c, _) => staged.conns.contains(&c),
+                    Sock::Listener(_) => true,
+                })
                 .map(|r| {
                     let state = match r.state {
                         Some(Seen::State(s)) => s,
@@ -178,7 +184,7 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
     let events = timeline.events();
     assert_eq!(
         stage_tables(&timeline, Instant::from_micros(0)),
-        inferred_tables(shown, &staged.hosts, 0),
+        inferred_tables(shown, staged, 0),
         "{name}: before the first packet, the listeners"
     );
     let mut seen = 0;
@@ -279,7 +285,7 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
             );
         }
         // After it, both ends are as the capture shows them.
-        let inferred = inferred_tables(shown, &staged.hosts, k + 1);
+        let inferred = inferred_tables(shown, staged, k + 1);
         assert_eq!(
             sender(s.arrive),
             end_rows(inferred.clone(), p.src, p.dst),
@@ -297,7 +303,7 @@ fn check(name: &str, shown: &Shown, staged: &Staged) -> usize {
     // In the end, every table is the capture's after its last packet and last timer.
     assert_eq!(
         stage_tables(&timeline, staged.recording.end),
-        inferred_tables(shown, &staged.hosts, shown.shown.len() + 1),
+        inferred_tables(shown, staged, shown.shown.len() + 1),
         "{name}: the tables in the end"
     );
     seen
@@ -393,7 +399,7 @@ fn the_kernels_capture_plays_its_ipv4_part_and_leaves_ipv6_to_the_stepper() {
 }
 
 #[test]
-fn a_part_with_no_ipv4_too_many_hosts_or_longer_than_a_day_is_refused_with_why() {
+fn a_part_with_no_ipv4_or_longer_than_a_day_is_refused_with_why() {
     let mut shown = shown_of(data("kernel.pcapng"), ALL);
     let v6: Vec<_> = shown
         .shown
@@ -406,17 +412,6 @@ fn a_part_with_no_ipv4_too_many_hosts_or_longer_than_a_day_is_refused_with_why()
     assert_eq!(
         staged(&only_v6, "", |ip| ip.to_string()),
         Err(NotStaged::NoIpv4)
-    );
-    // More hosts than the stage draws.
-    let mut many = shown.clone();
-    for i in 0..11 {
-        many.inferred
-            .hosts
-            .push(IpAddr::V4(std::net::Ipv4Addr::new(10, 9, 9, i)));
-    }
-    assert_eq!(
-        staged(&many, "", |ip| ip.to_string()),
-        Err(NotStaged::TooManyHosts(13))
     );
     let last = shown.shown.len() - 1;
     shown.shown[last].at += 25 * 3600 * 1_000_000;
@@ -628,4 +623,50 @@ fn a_time_wait_that_ends_between_packets_leaves_before_the_next_packet_on_its_en
         .filter(|&d| d >= 90_000_000)
         .count();
     assert!(after_gap > 0);
+}
+
+#[test]
+fn a_part_with_more_hosts_than_the_stage_draws_plays_its_first_connections_that_fit() {
+    // The stress scene's capture with each connection's client on an address of its own:
+    // fifty-odd hosts.
+    let s = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "stress-50-clients")
+        .expect("the stress scene")
+        .1();
+    let r = Recording::of(s.build_trusted(), s.run_limit());
+    let mut shown = shown_of(capture(&r.events).0, ALL);
+    let conns = shown.inferred.conn_of.clone();
+    for (p, &c) in shown.shown.iter_mut().zip(&conns) {
+        let client = shown.inferred.conns[c].client;
+        let own = std::net::Ipv4Addr::new(10, 77, (c >> 8) as u8, c as u8);
+        for (end, at) in [(&mut p.src, 12), (&mut p.dst, 16)] {
+            if *end == client {
+                end.set_ip(IpAddr::V4(own));
+                p.bytes[at..at + 4].copy_from_slice(&own.octets());
+            }
+        }
+    }
+    shown.inferred = socketlab::capture::infer(&packets_of(&shown));
+    let hosts = shown.inferred.hosts.len();
+    assert!(hosts > MOST_HOSTS, "{hosts} hosts");
+    let staged = staged(&shown, "many", |ip| ip.to_string()).expect("staged");
+    assert_eq!(
+        staged.hosts.len(),
+        MOST_HOSTS,
+        "as many hosts as the stage draws"
+    );
+    // The first connections, in order: each that fits.
+    assert_eq!(staged.conns[0], 0);
+    let (packets, left) = staged.beyond;
+    assert!(
+        left > 0 && packets > 0,
+        "{left} connections left off, and said"
+    );
+    let on = check("many", &shown, &staged);
+    assert_eq!(
+        on + packets,
+        shown.shown.len(),
+        "every packet is on the stage or counted"
+    );
 }

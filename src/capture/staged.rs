@@ -37,7 +37,7 @@ pub const LONGEST: i64 = 24 * 3600 * 1_000_000;
 
 /// The most hosts the stage draws: every host has its box on the stage and its table beside it,
 /// and a part with more does not stay smooth on a slow machine (`FRAME_PAGE=import node
-/// benches/frames.mjs`).
+/// benches/frames.mjs`). A part with more plays its first connections whose hosts fit.
 pub const MOST_HOSTS: usize = 12;
 
 /// What a line of the narration is about.
@@ -63,6 +63,12 @@ pub struct Staged {
     /// Packets of the part not on the stage: IPv6 ones (the stage draws IPv4 hosts), and any
     /// whose headers were captured too short to read.
     pub left_out: usize,
+    /// The part's connections on the stage, by number: its IPv4 ones, in order, each whose
+    /// hosts fit among [`MOST_HOSTS`] with those before it.
+    pub conns: Vec<usize>,
+    /// Packets of IPv4 connections left off the stage, for hosts beyond [`MOST_HOSTS`]; and how
+    /// many such connections.
+    pub beyond: (usize, usize),
     /// Packets on the stage that a host sends to itself (loopback): they have no link to cross.
     pub looped: usize,
 }
@@ -74,8 +80,6 @@ pub enum NotStaged {
     NoIpv4,
     /// It lasts longer than [`LONGEST`].
     TooLong,
-    /// It has this many IPv4 hosts, more than [`MOST_HOSTS`].
-    TooManyHosts(usize),
 }
 
 /// A socket on the stage: its number and state.
@@ -87,6 +91,8 @@ struct OnStage {
 
 struct Stager<'a> {
     shown: &'a Shown,
+    /// Per connection of the part, whether it is on the stage.
+    staged: Vec<bool>,
     host_of: HashMap<IpAddr, HostId>,
     socks: HashMap<Sock, OnStage>,
     next_sock: u64,
@@ -112,14 +118,29 @@ pub fn staged(
     }
     let start = first.at;
 
-    let v4_hosts = inf.hosts.iter().filter(|ip| ip.is_ipv4()).count();
-    if v4_hosts > MOST_HOSTS {
-        return Err(NotStaged::TooManyHosts(v4_hosts));
+    // The connections on the stage: the IPv4 ones, in the order the part shows them, each whose
+    // hosts fit among the most the stage draws with those before it.
+    let mut chosen: Vec<IpAddr> = Vec::new();
+    let mut on_stage = vec![false; inf.conns.len()];
+    for (c, conn) in inf.conns.iter().enumerate() {
+        let (a, b) = (conn.client.ip(), conn.server.ip());
+        if !(a.is_ipv4() && b.is_ipv4()) {
+            continue;
+        }
+        let mut new: Vec<IpAddr> = [a, b]
+            .into_iter()
+            .filter(|ip| !chosen.contains(ip))
+            .collect();
+        new.dedup();
+        if chosen.len() + new.len() <= MOST_HOSTS {
+            chosen.extend(new);
+            on_stage[c] = true;
+        }
     }
-    // The hosts: IPv4 addresses, in the order the capture shows them, each with its own name.
+    // The hosts: those addresses, in the order the capture shows them, each with its own name.
     let mut hosts = Vec::new();
     let mut specs: Vec<HostSpec> = Vec::new();
-    for ip in &inf.hosts {
+    for ip in inf.hosts.iter().filter(|ip| chosen.contains(ip)) {
         let IpAddr::V4(v4) = ip else { continue };
         let mut shown_name = name(*ip);
         if specs.iter().any(|s| s.name == shown_name) {
@@ -130,6 +151,7 @@ pub fn staged(
     }
     let mut st = Stager {
         shown,
+        staged: on_stage.clone(),
         host_of: hosts
             .iter()
             .enumerate()
@@ -142,12 +164,31 @@ pub fn staged(
     };
 
     // Each packet's summary, when its headers read and both its ends are on the stage.
+    let staged_at = |k: usize| inf.conn_of.get(k).is_some_and(|&c| on_stage[c]);
     let summaries: Vec<Option<(PacketSummary, Rc<[u8]>)>> = shown
         .shown
         .iter()
-        .map(|p| (v4(p.src) && v4(p.dst)).then(|| summary(p)).flatten())
+        .enumerate()
+        .map(|(k, p)| staged_at(k).then(|| summary(p)).flatten())
         .collect();
-    let left_out = summaries.iter().filter(|s| s.is_none()).count();
+    // Left out: IPv4 connections whose hosts do not fit, apart from the rest.
+    let beyond_conns = inf
+        .conns
+        .iter()
+        .zip(&on_stage)
+        .filter(|(c, on)| !**on && c.client.is_ipv4() && c.server.is_ipv4())
+        .count();
+    let beyond = shown
+        .shown
+        .iter()
+        .enumerate()
+        .filter(|&(k, p)| v4(p.src) && v4(p.dst) && !staged_at(k))
+        .count();
+    let left_out = summaries
+        .iter()
+        .filter(|s| s.is_none())
+        .count()
+        .saturating_sub(beyond);
 
     // Stage times. A connection's packets follow one another: each leaves at its time in the
     // capture (from the part's first packet, one step in), or once the connection's packet
@@ -183,7 +224,7 @@ pub fn staged(
         let key = inf
             .conn_of
             .get(k)
-            .filter(|_| v4(p.src) && v4(p.dst))
+            .filter(|&&c| on_stage[c])
             .map(|&c| key_of(c));
         let depart = key.map(|key| {
             let ready = chains.get(&key).map_or(0, |ch| ch.0);
@@ -347,6 +388,8 @@ pub fn staged(
             .collect(),
         packets,
         left_out,
+        conns: (0..inf.conns.len()).filter(|&c| on_stage[c]).collect(),
+        beyond: (beyond, beyond_conns),
         looped,
     })
 }
@@ -372,6 +415,11 @@ impl Stager<'_> {
     /// Change `i` (`c`) at stage time `at`, when its socket is on the stage.
     fn change(&mut self, i: usize, c: &Change, at: i64) {
         let inf = &self.shown.inferred;
+        if let Sock::Conn(n, _) = c.sock {
+            if !self.staged.get(n).copied().unwrap_or(false) {
+                return;
+            }
+        }
         let (proto, local, remote) = match c.sock {
             Sock::Listener(n) => (inf.listeners[n].0, inf.listeners[n].1, None),
             Sock::Conn(n, side) => {

@@ -236,16 +236,12 @@ impl State {
 /// what the stage leaves out; or why it cannot be.
 fn stage_scene(s: &State, shown: &Shown) -> Result<(Rc<Scene>, Option<String>), String> {
     let title = s.file.clone().unwrap_or_default();
-    let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| match e {
-        NotStaged::NoIpv4 => t(Msg::ImportStageNoIpv4).to_string(),
-        NotStaged::TooLong => t(Msg::ImportStageTooLong).to_string(),
-        NotStaged::TooManyHosts(n) => tp(
-            Msg::ImportStageTooManyHosts,
-            &[
-                ("n", &n.to_string()),
-                ("most", &staged::MOST_HOSTS.to_string()),
-            ],
-        ),
+    let st = staged::staged(shown, &title, |ip| host_name(s, ip)).map_err(|e| {
+        t(match e {
+            NotStaged::NoIpv4 => Msg::ImportStageNoIpv4,
+            NotStaged::TooLong => Msg::ImportStageTooLong,
+        })
+        .to_string()
     })?;
     let mut scenario = st.scenario;
     scenario.description = Some(tp(
@@ -259,6 +255,14 @@ fn stage_scene(s: &State, shown: &Shown) -> Result<(Rc<Scene>, Option<String>), 
     if st.left_out > 0 {
         let n = st.left_out.to_string();
         notes.push(tp(Msg::ImportStageLeftOut, &[("n", &n)]));
+    }
+    if st.beyond.0 > 0 {
+        let (n, c) = (st.beyond.0.to_string(), st.beyond.1.to_string());
+        let most = staged::MOST_HOSTS.to_string();
+        notes.push(tp(
+            Msg::ImportStageBeyond,
+            &[("n", &n), ("c", &c), ("most", &most)],
+        ));
     }
     if st.looped > 0 {
         let n = st.looped.to_string();
