@@ -32,6 +32,17 @@ fn shown_of(bytes: Vec<u8>, cut: Cut) -> Shown {
 
 const ALL: Cut = Cut::Connections { count: usize::MAX };
 
+/// Shipped scene `id`'s own capture, as the app downloads it, shown whole.
+fn scene_shown(id: &str) -> Shown {
+    let s = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == id)
+        .unwrap_or_else(|| panic!("no scene {id}"))
+        .1();
+    let r = Recording::of(s.build_trusted(), s.run_limit());
+    shown_of(capture(&r.events).0, ALL)
+}
+
 /// A part's packets as the reader gives them, to infer a changed part again (on the part's
 /// clock, as the worker does).
 fn packets_of(shown: &Shown) -> Vec<Packet> {
@@ -565,13 +576,7 @@ fn a_packet_captured_short_keeps_its_lengths_and_the_bytes_that_were_kept() {
 fn a_capture_on_loopback_plays_on_one_host_with_each_end_changing_in_turn() {
     // The node scene's capture as if it were all on one machine's loopback: 127.0.0.1 at both
     // ends, the ports as they were.
-    let s = BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "node-server-8099")
-        .expect("the node scene")
-        .1();
-    let r = Recording::of(s.build_trusted(), s.run_limit());
-    let mut shown = shown_of(capture(&r.events).0, ALL);
+    let mut shown = scene_shown("node-server-8099");
     let lo = std::net::Ipv4Addr::LOCALHOST;
     for p in &mut shown.shown {
         p.src.set_ip(IpAddr::V4(lo));
@@ -629,13 +634,7 @@ fn a_time_wait_that_ends_between_packets_leaves_before_the_next_packet_on_its_en
 fn a_part_with_more_hosts_than_the_stage_draws_plays_its_first_connections_that_fit() {
     // The stress scene's capture with each connection's client on an address of its own:
     // fifty-odd hosts.
-    let s = BUILTIN
-        .iter()
-        .find(|(n, _)| *n == "stress-50-clients")
-        .expect("the stress scene")
-        .1();
-    let r = Recording::of(s.build_trusted(), s.run_limit());
-    let mut shown = shown_of(capture(&r.events).0, ALL);
+    let mut shown = scene_shown("stress-50-clients");
     let conns = shown.inferred.conn_of.clone();
     for (p, &c) in shown.shown.iter_mut().zip(&conns) {
         let client = shown.inferred.conns[c].client;
