@@ -359,7 +359,11 @@ fn callout(scene: &Scene, host: &HostView, t: Instant) -> Option<String> {
                 #[cfg(feature = "import")]
                 (None, _, state) if scene.id == crate::view::scenes::CAPTURE => tp(
                     Msg::ImportStageSocket,
-                    &[("state", &super::tables::state_name(state, state.ss_name()))],
+                    &[(
+                        "state",
+                        &super::tables::unknown_state(state)
+                            .unwrap_or_else(|| state.ss_name().to_string()),
+                    )],
                 ),
                 _ => tp(Msg::StageClosingSocket, &[("state", &r.state.to_string())]),
             })

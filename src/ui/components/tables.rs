@@ -71,7 +71,9 @@ pub fn socket_table(props: &SocketTableProps) -> Html {
         .iter()
         .map(|r| {
             let mut cells = props.host.cells(r);
-            cells[5] = state_name(r.state, &cells[5]);
+            if let Some(name) = unknown_state(r.state) {
+                cells[5] = name;
+            }
             (r.sock, cells)
         })
         .collect();
@@ -395,7 +397,7 @@ fn compact_row(props: &CompactRowProps) -> Html {
                 </button>
             </th>
             <td>{ r.proto.to_string().to_ascii_lowercase() }</td>
-            <td class={class(5)}>{ hide(state_name(r.state, r.state.ss_name()), &props.mask) }</td>
+            <td class={class(5)}>{ hide(unknown_state(r.state).unwrap_or_else(|| r.state.ss_name().to_string()), &props.mask) }</td>
             <td>{ r.recv_q }</td>
             <td>{ r.send_q }</td>
             if props.masked {
@@ -428,13 +430,14 @@ fn changed_cells(
     out
 }
 
-/// A state as a table names it: the kernel's `name` for it, or (a capture's connection joined
-/// after its handshake, in the import's build) "unknown" in the page's language.
-pub fn state_name(state: crate::engine::socket::SockState, name: &str) -> String {
+/// The name a table gives a capture's socket whose state the capture does not show (a
+/// connection joined after its handshake): "unknown" in the page's language. Only the import's
+/// build has such sockets; for every other state, the kernel's name stands (none).
+pub fn unknown_state(state: crate::engine::socket::SockState) -> Option<String> {
     #[cfg(feature = "import")]
     if state == crate::engine::socket::SockState::Unknown {
-        return t(Msg::ImportStateUnknown).to_string();
+        return Some(t(Msg::ImportStateUnknown).to_string());
     }
     let _ = state;
-    name.to_string()
+    None
 }
