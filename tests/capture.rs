@@ -16,6 +16,10 @@ use socketlab::engine::pcap::capture;
 use socketlab::engine::socket::SockState;
 use socketlab::engine::timeline::Recording;
 
+#[path = "common/captures.rs"]
+mod captures;
+use captures::{damaged, data};
+
 fn read_all(bytes: &[u8]) -> Capture {
     read(bytes, &mut |_| {}).unwrap_or_else(|e| panic!("{e:?}"))
 }
@@ -461,13 +465,6 @@ fn a_truncated_file_keeps_the_packets_before_and_says_where() {
 
 // ---- the kernel's captures -----------------------------------------------------------------
 
-fn data(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/captures")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// The moments `scripts/kernel-capture.sh` recorded: name, microseconds since 1970, and each
 /// namespace's `ss -tan` ("client", "server").
 fn kernel_moments() -> Vec<Moment> {
@@ -638,12 +635,7 @@ mod fuzz {
             flips in proptest::collection::vec((any::<usize>(), 0u8..8), 1..6),
             cut in any::<usize>(),
         ) {
-            let mut bytes = sample();
-            for (at, bit) in flips {
-                let n = bytes.len();
-                bytes[at % n] ^= 1 << bit;
-            }
-            bytes.truncate(cut % (bytes.len() + 1));
+            let bytes = damaged(&sample(), &flips, Some(cut));
             if let Ok(cap) = read(&bytes, &mut |_| {}) {
                 let inferred = infer(&cap.packets);
                 let _ = inferred.tables_after(cap.packets.len());
@@ -669,11 +661,7 @@ mod fuzz {
                     any::<i64>(),
                 ),
                 |(flips, count, from, to)| {
-                    let mut b = bytes.clone();
-                    for (at, bit) in flips {
-                        let n = b.len();
-                        b[at % n] ^= 1 << bit;
-                    }
+                    let b = damaged(&bytes, &flips, None);
                     let answer = Opened::new(b, &mut |_| {}).map(|opened| {
                         let _ = opened.shown(Cut::Window { from, to });
                         opened.shown(Cut::Connections { count })
@@ -696,12 +684,7 @@ mod fuzz {
                     any::<usize>(),
                 ),
                 |(flips, cut)| {
-                    let mut b = bytes.clone();
-                    for (at, bit) in flips {
-                        let n = b.len();
-                        b[at % n] ^= 1 << bit;
-                    }
-                    b.truncate(cut % (b.len() + 1));
+                    let b = damaged(&bytes, &flips, Some(cut));
                     if let Ok(cap) = read(&b, &mut |_| {}) {
                         let _ = infer(&cap.packets).tables_after(cap.packets.len());
                     }

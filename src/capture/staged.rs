@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, SocketAddrV4};
 use std::rc::Rc;
 
-use super::infer::{Change, Proto as CapProto, Seen, Side, Sock};
+use super::infer::{Change, Proto as CapProto, Seen, Side, Sock, TIME_WAIT_MICROS};
 use super::read::{Transport, ACK, SYN};
 use super::shown::{Shown, ShownPacket};
 use crate::engine::event::{Demux, EventKind, SegmentId, SegmentSent};
@@ -82,11 +82,12 @@ pub enum NotStaged {
     TooLong,
 }
 
-/// A socket on the stage: its number and state.
+/// A socket on the stage: its number, its state, and when (stage time) it came to it.
 #[derive(Clone, Copy)]
 struct OnStage {
     id: SockId,
     state: SockState,
+    since: i64,
 }
 
 struct Stager<'a> {
@@ -202,9 +203,8 @@ pub fn staged(
             conn.client.max(conn.server),
         )
     };
-    // Per connection (by its ends): when its next packet may leave, and how far its stage
-    // time runs behind the capture's.
-    let mut chains: HashMap<(CapProto, SocketAddr, SocketAddr), (i64, i64)> = HashMap::new();
+    // Per connection (by its ends): when its next packet may leave.
+    let mut chains: HashMap<(CapProto, SocketAddr, SocketAddr), i64> = HashMap::new();
     let since = |at: i64| (at - start).max(0) + STEP;
 
     let mut links: Vec<(HostId, HostId)> = Vec::new();
@@ -227,13 +227,14 @@ pub fn staged(
             .filter(|&&c| on_stage[c])
             .map(|&c| key_of(c));
         let depart = key.map(|key| {
-            let ready = chains.get(&key).map_or(0, |ch| ch.0);
+            let ready = chains.get(&key).copied().unwrap_or(0);
             since(p.at).max(ready)
         });
-        // A timer's changes (a TIME-WAIT's end), in its connection's time: before this packet
-        // leaves, when it is the same connection's (its ends used again).
+        // A timer's changes (a TIME-WAIT's end): 60 seconds after the socket came to TIME-WAIT
+        // on the stage, and before this packet leaves, when it is the same connection's (its
+        // ends used again).
         for (i, c) in timers {
-            let mut at = timer_time(&chains, c, &key_of, since(c.at));
+            let mut at = st.timer_ends(c);
             if let (Some(depart), Sock::Conn(n, _)) = (depart, c.sock) {
                 if key == Some(key_of(n)) {
                     at = at.min(depart - 1);
@@ -245,7 +246,7 @@ pub fn staged(
             continue;
         };
         let arrive = depart + CROSSING;
-        chains.insert(key, (depart + STEP, depart - since(p.at)));
+        chains.insert(key, depart + STEP);
         // The sender's changes as it leaves (a socket bound to the address it leaves from),
         // the receiver's as it arrives.
         let sends = |c: &Change| local_of(shown, c.sock) == p.src;
@@ -318,7 +319,8 @@ pub fn staged(
     }
     // Timers that end after the part's last packet.
     for (i, c) in changes {
-        st.change(i, c, timer_time(&chains, c, &key_of, since(c.at)));
+        let at = st.timer_ends(c);
+        st.change(i, c, at);
     }
 
     let Stager {
@@ -412,6 +414,14 @@ fn v4_of(a: SocketAddr) -> Option<SocketAddrV4> {
 }
 
 impl Stager<'_> {
+    /// When a timer's change `c` (a TIME-WAIT's end) happens on the stage: as long after its
+    /// socket came to TIME-WAIT on the stage as it was in the capture ([`TIME_WAIT_MICROS`]).
+    fn timer_ends(&self, c: &Change) -> i64 {
+        self.socks
+            .get(&c.sock)
+            .map_or(0, |s| s.since + TIME_WAIT_MICROS)
+    }
+
     /// Change `i` (`c`) at stage time `at`, when its socket is on the stage.
     fn change(&mut self, i: usize, c: &Change, at: i64) {
         let inf = &self.shown.inferred;
@@ -443,7 +453,14 @@ impl Stager<'_> {
             (None, Some(state)) => {
                 self.next_sock += 1;
                 let id = SockId(self.next_sock);
-                self.socks.insert(c.sock, OnStage { id, state });
+                self.socks.insert(
+                    c.sock,
+                    OnStage {
+                        id,
+                        state,
+                        since: at,
+                    },
+                );
                 EventKind::SocketCreated {
                     host,
                     sock: id,
@@ -459,7 +476,14 @@ impl Stager<'_> {
             }
             (Some(s), Some(state)) if s.state == state => return,
             (Some(s), Some(state)) => {
-                self.socks.insert(c.sock, OnStage { state, ..s });
+                self.socks.insert(
+                    c.sock,
+                    OnStage {
+                        state,
+                        since: at,
+                        ..s
+                    },
+                );
                 EventKind::StateChanged {
                     host,
                     sock: s.id,
@@ -548,19 +572,4 @@ fn summary(p: &ShownPacket) -> Option<(PacketSummary, Rc<[u8]>)> {
         _ => {}
     }
     Some((s, b.into()))
-}
-
-/// When a timer's change `c` (a TIME-WAIT's end, at capture time `at` on the stage's scale)
-/// happens on the stage: as far behind the capture as its connection runs.
-fn timer_time(
-    chains: &HashMap<(CapProto, SocketAddr, SocketAddr), (i64, i64)>,
-    c: &Change,
-    key_of: &dyn Fn(usize) -> (CapProto, SocketAddr, SocketAddr),
-    at: i64,
-) -> i64 {
-    let behind = match c.sock {
-        Sock::Conn(n, _) => chains.get(&key_of(n)).map_or(0, |ch| ch.1),
-        Sock::Listener(_) => 0,
-    };
-    at + behind
 }
