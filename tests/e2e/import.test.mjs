@@ -41,6 +41,13 @@ async function openCapture(page, path) {
   await page.locator('.import-capture input[type="file"]').setInputFiles(path);
 }
 
+/** Name the kernel capture's server (192.168.1.102) "Server", by touch. */
+async function nameServer(page) {
+  await page.locator(".import-hosts summary").tap();
+  await page.getByLabel("Name for 192.168.1.102").fill("Server");
+  await page.getByLabel("Name for 192.168.1.102").press("Tab");
+}
+
 /** The rows of the table captioned `caption`, as text cells. */
 async function tableRows(page, caption) {
   const table = page.locator(".socket-table", { has: page.locator("caption", { hasText: caption }) }).first();
@@ -89,9 +96,7 @@ describe("your own traffic on a phone", () => {
       );
       assert.ok(w.workers.some((u) => u.includes("socketlab-capture")), `the capture's worker: ${w.workers}`);
       // Name the server, then step through the first handshake.
-      await page.locator(".import-hosts summary").tap();
-      await page.getByLabel("Name for 192.168.1.102").fill("Server");
-      await page.getByLabel("Name for 192.168.1.102").press("Tab");
+      await nameServer(page);
       const forward = page.getByRole("button", { name: "Step forward", exact: true });
       await forward.tap();
       await page.locator(".import-packet-line", { hasText: "192.168.1.101:10378" }).waitFor();
@@ -154,9 +159,7 @@ describe("your own traffic on a phone", () => {
       const { page } = w;
       await openCapture(page, KERNEL);
       await page.locator(".import-capture .import-summary").waitFor({ timeout: 30_000 });
-      await page.locator(".import-hosts summary").tap();
-      await page.getByLabel("Name for 192.168.1.102").fill("Server");
-      await page.getByLabel("Name for 192.168.1.102").press("Tab");
+      await nameServer(page);
       await page.getByRole("button", { name: "Play it on the stage" }).tap();
       await page.locator(".stage-svg").waitFor();
       // The stage draws the IPv4 hosts, by the learner's names, and says what it leaves out.
